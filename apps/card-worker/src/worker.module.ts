@@ -1,0 +1,37 @@
+import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { HeartbeatService } from './heartbeat/heartbeat.service';
+import { ReadersService } from './readers/readers.service';
+import { WORKER_CONFIG, WORKER_LOGGER, WORKER_REDIS, type WorkerConfig } from './worker-config';
+
+class RedisShutdown implements OnApplicationShutdown {
+  constructor(@Inject(WORKER_REDIS) private readonly redis: Redis) {}
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(cfg: WorkerConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      providers: [
+        { provide: WORKER_CONFIG, useValue: cfg },
+        { provide: WORKER_LOGGER, useValue: logger },
+        {
+          provide: WORKER_REDIS,
+          useFactory: () =>
+            new Redis(cfg.SCM_REDIS_URL, { maxRetriesPerRequest: null, connectionName: `scm-card-worker-${cfg.SCM_WORKSTATION}` }).on('error', (e) =>
+              logger.warn({ err: e.message }, 'Redis connection error'),
+            ),
+        },
+        RedisShutdown,
+        ReadersService,
+        HeartbeatService,
+      ],
+      exports: [ReadersService, HeartbeatService],
+    };
+  }
+}

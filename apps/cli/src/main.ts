@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '@scm/config';
+import { registerDb } from './commands/db.command';
+import { registerHealth } from './commands/health.command';
+import { registerReaders } from './commands/readers.command';
+import { CliError } from './output';
+
+const program = new Command('scm')
+  .description('SCM — Smart Card Manager: issue smart cards with Virtual Smart Card escrow, recover, audit')
+  .showHelpAfterError('(run "scm --help" for the commands)')
+  .exitOverride();
+
+registerReaders(program);
+registerHealth(program);
+registerDb(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+    return;
+  }
+  if (e instanceof CliError) {
+    process.stderr.write(`scm: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+    return;
+  }
+  if (e instanceof ConfigError) {
+    process.stderr.write(`scm: ${e.message}\n`);
+    process.exitCode = 78;
+    return;
+  }
+  process.stderr.write(`scm: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import type { ApiConfig } from './config/api-config';
+import { HealthModule } from './health/health.module';
+import { InfraModule } from './infra/infra.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { WorkstationsModule } from './workstations/workstations.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(cfg: ApiConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), InfraModule.forRoot(cfg, logger), HealthModule, MetricsModule, WorkstationsModule],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { CodedError } from '@scm/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { LOGGER } from '../infra/tokens';
+import { type ErrorCode, statusOf } from './error-status';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: string;
+  instance?: string;
+  [extra: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 422: 'Unprocessable Entity', 423: 'Locked', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** Maps every error to an application/problem+json body (RFC 9457); nothing internal leaks out. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly log: Logger) {}
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const problem = this.toProblem(err);
+    problem.instance = req.id;
+    if (problem.status >= 500) this.log.error({ err, reqId: req.id, code: problem.code }, 'request failed');
+    else this.log.debug({ reqId: req.id, code: problem.code }, problem.detail ?? problem.title);
+    if (res.headersSent) return;
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(err: unknown): Problem {
+    if (err instanceof CodedError) {
+      const status = statusOf(err.code as ErrorCode);
+      return { type: `urn:scm:problem:${err.code}`, title: TITLES[status] ?? 'Error', status, detail: err.message, code: err.code, ...err.meta };
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const body = err.getResponse();
+      const detail =
+        typeof body === 'object' && body !== null && 'message' in body
+          ? ([] as unknown[]).concat((body as { message: unknown }).message).join('; ')
+          : err.message;
+      const code = status === 400 ? 'api.invalid-request' : status === 404 ? 'api.not-found' : `http.${status}`;
+      return { type: `urn:scm:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code };
+    }
+    return { type: 'urn:scm:problem:internal', title: TITLES[500], status: 500, detail: 'internal error; see the server log with this request id', code: 'internal' };
+  }
+}

@@ -1,0 +1,14 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { registry } from './metrics';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', registry.contentType)
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  metrics(): Promise<string> {
+    return registry.metrics();
+  }
+}

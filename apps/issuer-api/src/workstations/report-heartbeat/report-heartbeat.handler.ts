@@ -1,0 +1,20 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { InjectRepository } from '@nestjs/typeorm';
+import { WorkstationEntity } from '@scm/db';
+import type { Repository } from 'typeorm';
+import type { Clock } from '../../infra/clock.port';
+import { CLOCK } from '../../infra/tokens';
+import { ReportHeartbeatCommand } from './report-heartbeat.command';
+
+@CommandHandler(ReportHeartbeatCommand)
+export class ReportHeartbeatHandler implements ICommandHandler<ReportHeartbeatCommand, void> {
+  constructor(
+    @InjectRepository(WorkstationEntity) private readonly repo: Repository<WorkstationEntity>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(c: ReportHeartbeatCommand): Promise<void> {
+    await this.repo.upsert({ id: c.workstation, host: c.host, readers: c.readers, lastSeen: this.clock.now() }, ['id']);
+  }
+}

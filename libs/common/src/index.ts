@@ -1,0 +1,3 @@
+export * from './coded-error';
+export * from './logger';
+export * from './nest-logger';

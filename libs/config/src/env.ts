@@ -1,0 +1,118 @@
+/**
+ * Typed environment variables. Every process validates its whole configuration at start-up and
+ * stops with one message that names each bad or missing variable.
+ */
+export interface VarSpec<T> {
+  /** One line for `--help` and docs. */
+  readonly description: string;
+  /** Raw default, parsed like a value from the environment. Absent means required. */
+  readonly default?: string;
+  /** Values never echoed back in errors or dumps. */
+  readonly secret?: boolean;
+  parse(raw: string): T;
+}
+
+export type Schema = Record<string, VarSpec<unknown>>;
+export type ConfigOf<S extends Schema> = { readonly [K in keyof S]: ReturnType<S[K]['parse']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates every variable of the schema; collects all problems before throwing. */
+export function loadConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(schema)) {
+    const given = env[name];
+    const raw = given !== undefined && given !== '' ? given : spec.default;
+    if (raw === undefined) {
+      problems.push(`${name} is required: ${spec.description}`);
+      continue;
+    }
+    try {
+      out[name] = spec.parse(raw);
+    } catch (e) {
+      const shown = spec.secret ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${name}=${shown} ${(e as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as ConfigOf<S>;
+}
+
+/** Lines for help output: NAME (default) description. */
+export function describeSchema(schema: Schema): string[] {
+  return Object.entries(schema).map(
+    ([name, s]) => `${name}${s.default !== undefined ? ` [${s.secret ? 'hidden' : s.default}]` : ' (required)'}  ${s.description}`,
+  );
+}
+
+export const str = (description: string, def?: string, opts: { secret?: boolean; pattern?: RegExp } = {}): VarSpec<string> => ({
+  description,
+  default: def,
+  secret: opts.secret,
+  parse(raw) {
+    if (opts.pattern && !opts.pattern.test(raw)) throw new Error(`must match ${opts.pattern}`);
+    return raw;
+  },
+});
+
+export const int = (description: string, def: string | undefined, min: number, max: number): VarSpec<number> => ({
+  description,
+  default: def,
+  parse(raw) {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be an integer between ${min} and ${max}`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`must be an integer between ${min} and ${max}`);
+    return n;
+  },
+});
+
+export const bool = (description: string, def?: string): VarSpec<boolean> => ({
+  description,
+  default: def,
+  parse(raw) {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    throw new Error('must be true or false');
+  },
+});
+
+export const oneOf = <T extends string>(description: string, def: T | undefined, values: readonly T[]): VarSpec<T> => ({
+  description,
+  default: def,
+  parse(raw) {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+    return raw as T;
+  },
+});
+
+export const url = (description: string, def: string | undefined, protocols: readonly string[], opts: { secret?: boolean } = {}): VarSpec<string> => ({
+  description,
+  default: def,
+  secret: opts.secret,
+  parse(raw) {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new Error(`is not a URL (expected ${protocols.map((p) => `${p}//…`).join(' or ')})`);
+    }
+    if (!protocols.includes(u.protocol)) throw new Error(`must use ${protocols.join(' or ')}`);
+    return raw;
+  },
+});
+
+export const absPath = (description: string, def?: string): VarSpec<string> => ({
+  description,
+  default: def,
+  parse(raw) {
+    if (!raw.startsWith('/')) throw new Error('must be an absolute path');
+    return raw;
+  },
+});

@@ -1,0 +1,55 @@
+import { absPath, bool, int, oneOf, str, url } from './env';
+
+/** Where SCM keeps machine state outside the checkout: HSM PIN files, enrolment tokens, workstation table. */
+export const stateSchema = {
+  SCM_STATE_DIR: absPath('Directory for SCM machine state (HSM PIN file, workstation table, worker keys)', '/var/lib/scm'),
+};
+
+export const logSchema = {
+  SCM_LOG_LEVEL: oneOf('Log level', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+  SCM_LOG_FILE: str('Also append JSON logs to this file (empty: stdout only)', ''),
+};
+
+export const databaseSchema = {
+  SCM_DATABASE_URL: url('PostgreSQL URL of the application role (DML only; INSERT-only on audit)', 'postgres://scm_app@127.0.0.1:5432/scm', ['postgres:', 'postgresql:'], { secret: true }),
+  SCM_DATABASE_OWNER_URL: url('PostgreSQL URL of the schema owner (migrations only)', 'postgres://scm_owner@127.0.0.1:5432/scm', ['postgres:', 'postgresql:'], { secret: true }),
+  SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
+};
+
+export const redisSchema = {
+  SCM_REDIS_URL: url('Redis URL (queues only; PostgreSQL is the system of record)', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:'], { secret: true }),
+  SCM_REDIS_PREFIX: str('Key prefix for every queue in Redis', 'scm', { pattern: /^[A-Za-z0-9_.-]{1,40}$/ }),
+};
+
+export const hsmSchema = {
+  SCM_PKCS11_MODULE: absPath('PKCS#11 module of the HSM', '/usr/lib/softhsm/libsofthsm2.so'),
+  SCM_PKCS11_TOKEN_LABEL: str('Label of the SCM token in the HSM', 'scm', { pattern: /^.{1,32}$/ }),
+  SCM_PKCS11_SLOT: int('Slot index of the SCM token; -1 finds it by label', '-1', -1, 1_000_000),
+  SCM_PKCS11_PIN: str('User PIN of the token (prefer SCM_PKCS11_PIN_FILE)', '', { secret: true }),
+  SCM_PKCS11_PIN_FILE: str('File holding the user PIN (mode 0600); default <state dir>/hsm/user-pin', ''),
+};
+
+export const apiSchema = {
+  ...stateSchema,
+  ...logSchema,
+  ...databaseSchema,
+  ...redisSchema,
+  ...hsmSchema,
+  SCM_HTTP_HOST: str('Address the issuer API listens on', '127.0.0.1'),
+  SCM_HTTP_PORT: int('Port the issuer API listens on', '7400', 1, 65535),
+  SCM_PUBLIC_URL: url('Base URL clients and certificates use to reach the API (CRL, AIA)', 'http://127.0.0.1:7400', ['http:', 'https:']),
+  SCM_OPENAPI: bool('Serve the OpenAPI document at /api/docs', 'true'),
+};
+
+export const workerSchema = {
+  ...stateSchema,
+  ...logSchema,
+  ...redisSchema,
+  SCM_API_URL: url('Issuer API base URL', 'http://127.0.0.1:7400', ['http:', 'https:']),
+  SCM_WORKSTATION: int('Workstation number this worker serves (one pcscd)', '0', 0, 999),
+  SCM_HEARTBEAT_MS: int('Interval between heartbeats to the API, in ms', '5000', 200, 600000),
+  SCM_CARD_TIMEOUT_MS: int('Deadline for one APDU exchange, in ms', '15000', 100, 600000),
+};
+
+export type ApiSchema = typeof apiSchema;
+export type WorkerSchema = typeof workerSchema;

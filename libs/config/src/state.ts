@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One workstation: one pcscd, reached through its socket, with its vpcd ports. */
+export interface Workstation {
+  readonly id: number;
+  /** pcscd client socket; passed to libpcsclite as PCSCLITE_CSOCK_NAME. */
+  readonly socket: string;
+  /** vpcd TCP ports of its virtual readers, reader n on ports[n]. */
+  readonly vpcdPorts: readonly number[];
+}
+
+export const workstationsFile = (stateDir: string): string => join(stateDir, 'workstations.json');
+
+/** The workstation table written by scripts/setup. */
+export function readWorkstations(stateDir: string): Workstation[] {
+  const file = workstationsFile(stateDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`No workstation table at ${file}; run scripts/setup first`);
+  }
+  const parsed = JSON.parse(text) as { workstations?: Workstation[] };
+  if (!Array.isArray(parsed.workstations)) throw new Error(`${file} has no "workstations" list`);
+  return parsed.workstations;
+}
+
+/** Name vpcd gives reader n of a pcscd (Debian's vpcd: two readers per pcscd). */
+export const vpcdReaderName = (index: number): string => `Virtual PCD 00 ${String(index).padStart(2, '0')}`;
+
+export const hsmPinFile = (stateDir: string): string => join(stateDir, 'hsm', 'user-pin');

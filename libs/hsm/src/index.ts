@@ -1,0 +1,3 @@
+export * from './hsm-errors';
+export * from './hsm-settings';
+export * from './pkcs11-session';

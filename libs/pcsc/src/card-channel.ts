@@ -1,0 +1,153 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { mapPcscError, PcscError, PcscErrorCode } from './pcsc-errors';
+import type { HostReply, HostRequest } from './reader-host.protocol';
+
+export interface CardChannelOptions {
+  /** Exclusive use for the length of the session (pcsclite has no Begin/EndTransaction). */
+  share?: 'exclusive' | 'shared';
+  protocols?: Array<'T0' | 'T1'>;
+  /** Deadline of one exchange with the card, in ms. */
+  timeoutMs?: number;
+}
+
+/** The one-method transport every protocol layer wraps. */
+export interface CardTransport {
+  transmit(apdu: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Where the compiled reader host lives; from TypeScript sources (jest) it is the build's copy. */
+function hostScript(): string {
+  if (__filename.endsWith('.js')) return join(__dirname, 'reader-host.js');
+  const built = resolve(__dirname, '../../../dist/libs/pcsc/src/reader-host.js');
+  if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build"`);
+  return built;
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Pending = { resolve: (r: HostReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+/**
+ * A card session on one reader over PC/SC. Card I/O runs in a child process with a deadline per
+ * exchange: when it passes, the child is killed, the session is closed and the caller gets a typed
+ * timeout; the other readers are not affected. One exchange at a time: overlapping use is an error.
+ */
+export class PcscCardChannel implements CardTransport {
+  private child: ChildProcess | undefined;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private busy = false;
+  private connected = false;
+  protocol: 'T0' | 'T1' = 'T1';
+  atr = '';
+
+  private constructor(
+    readonly reader: string,
+    private readonly opts: Required<CardChannelOptions>,
+  ) {}
+
+  static async open(reader: string, options: CardChannelOptions = {}): Promise<PcscCardChannel> {
+    const ch = new PcscCardChannel(reader, {
+      share: options.share ?? 'exclusive',
+      protocols: options.protocols ?? ['T0', 'T1'],
+      timeoutMs: options.timeoutMs ?? 15000,
+    });
+    await ch.connect();
+    return ch;
+  }
+
+  get isOpen(): boolean {
+    return this.connected;
+  }
+
+  private spawn(): ChildProcess {
+    const child = fork(hostScript(), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.on('message', (m: HostReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      clearTimeout(p.timer);
+      p.resolve(m);
+    });
+    child.on('exit', () => {
+      if (this.child === child) {
+        this.child = undefined;
+        this.connected = false;
+      }
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(new PcscError(PcscErrorCode.Other, `${this.reader}: the reader host stopped`, { reader: this.reader }));
+        this.pending.delete(id);
+      }
+    });
+    return child;
+  }
+
+  private request(req: WithoutId<HostRequest>, what: string): Promise<HostReply & { ok: true }> {
+    this.child ??= this.spawn();
+    const child = this.child;
+    const id = ++this.seq;
+    return new Promise<HostReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.connected = false;
+        this.child = undefined;
+        child.kill('SIGKILL');
+        reject(new PcscError(PcscErrorCode.Timeout, `${this.reader}: no answer to ${what} within ${this.opts.timeoutMs} ms`, { reader: this.reader, timeoutMs: this.opts.timeoutMs }));
+      }, this.opts.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      child.send({ ...req, id } as HostRequest);
+    }).then((r) => {
+      if (!r.ok) throw mapPcscError(new Error(r.error), this.reader);
+      return r;
+    });
+  }
+
+  private async connect(): Promise<void> {
+    const r = await this.request({ op: 'connect', reader: this.reader, share: this.opts.share, protocols: this.opts.protocols }, 'connect');
+    this.protocol = r.protocol ?? 'T1';
+    this.atr = r.atr ?? '';
+    this.connected = true;
+  }
+
+  async transmit(apdu: Uint8Array): Promise<Uint8Array> {
+    if (this.busy) throw new PcscError(PcscErrorCode.ReaderBusy, `${this.reader}: another exchange is in flight`, { reader: this.reader });
+    if (!this.connected) throw new PcscError(PcscErrorCode.NotConnected, `${this.reader}: the card session is closed`, { reader: this.reader });
+    this.busy = true;
+    try {
+      const r = await this.request({ op: 'transmit', apdu }, 'an APDU');
+      return r.data ?? new Uint8Array();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** pcsclite has no SCardReconnect: disconnect (resetting the card if asked) and connect again. */
+  async reconnect(reset = true): Promise<void> {
+    if (this.connected) {
+      await this.request({ op: 'disconnect', disposition: reset ? 'reset' : 'leave' }, 'disconnect').catch(() => undefined);
+      this.connected = false;
+    }
+    await this.connect();
+  }
+
+  async close(disposition: 'leave' | 'reset' | 'unpower' = 'leave'): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    if (this.connected) await this.request({ op: 'disconnect', disposition }, 'disconnect').catch(() => undefined);
+    this.connected = false;
+    this.child = undefined;
+    child.disconnect();
+    await new Promise<void>((r) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        r();
+      }, 2000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './card-channel';
+export * from './pcsc-errors';
+export * from './reader-monitor';

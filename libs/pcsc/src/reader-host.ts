@@ -1,0 +1,79 @@
+/**
+ * Child process that does the card I/O of one reader. The card channel in the parent gives every
+ * request a deadline and kills this process when it passes: pcsclite runs SCardTransmit on the
+ * libuv pool but holds a per-reader mutex that its status callbacks also take on the main thread,
+ * so a card that never answers could stall a process that shared its pcsclite context.
+ */
+import pcsclite from 'pcsclite';
+import type { HostReply, HostRequest } from './reader-host.protocol';
+
+type Ctx = ReturnType<typeof pcsclite>;
+type Reader = Ctx extends { on(e: 'reader', l: (r: infer R) => void): unknown } ? R : never;
+
+const ctx: Ctx = pcsclite();
+const readers = new Map<string, Reader>();
+const waiting = new Map<string, Array<(r: Reader) => void>>();
+let current: Reader | undefined;
+let protocol = 0;
+
+ctx.on('error', () => undefined);
+ctx.on('reader', (r) => {
+  readers.set(r.name, r);
+  r.on('error', () => undefined);
+  r.on('end', () => readers.delete(r.name));
+  for (const w of waiting.get(r.name) ?? []) w(r);
+  waiting.delete(r.name);
+});
+
+function reply(m: HostReply): void {
+  process.send?.(m);
+}
+
+function findReader(name: string, timeoutMs: number): Promise<Reader> {
+  const r = readers.get(name);
+  if (r) return Promise.resolve(r);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('SCardConnect error: Unknown reader specified.(0x80100009)')), timeoutMs);
+    const list = waiting.get(name) ?? [];
+    list.push((x) => {
+      clearTimeout(t);
+      resolve(x);
+    });
+    waiting.set(name, list);
+  });
+}
+
+async function handle(m: HostRequest): Promise<HostReply> {
+  switch (m.op) {
+    case 'connect': {
+      const r = await findReader(m.reader, 2000);
+      const share = m.share === 'exclusive' ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED;
+      const proto = m.protocols.reduce((acc, p) => acc | (p === 'T0' ? r.SCARD_PROTOCOL_T0 : r.SCARD_PROTOCOL_T1), 0);
+      protocol = await new Promise<number>((res, rej) => r.connect({ share_mode: share, protocol: proto }, (err, p) => (err ? rej(err) : res(p))));
+      current = r;
+      const atr = await new Promise<string>((res) =>
+        r.get_status((_e, _state, a) => res(a ? Buffer.from(a).toString('hex').toUpperCase() : '')),
+      ).catch(() => '');
+      return { id: m.id, ok: true, protocol: protocol === r.SCARD_PROTOCOL_T0 ? 'T0' : 'T1', atr };
+    }
+    case 'transmit': {
+      const r = current;
+      if (!r) return { id: m.id, ok: false, error: 'SCardTransmit error: Invalid handle.(0x80100003)' };
+      const data = await new Promise<Buffer>((res, rej) => r.transmit(Buffer.from(m.apdu), 65538, protocol, (err, d) => (err ? rej(err) : res(d))));
+      return { id: m.id, ok: true, data: new Uint8Array(data) };
+    }
+    case 'disconnect': {
+      const r = current;
+      current = undefined;
+      if (!r) return { id: m.id, ok: true };
+      const disp = m.disposition === 'leave' ? r.SCARD_LEAVE_CARD : m.disposition === 'reset' ? r.SCARD_RESET_CARD : r.SCARD_UNPOWER_CARD;
+      await new Promise<void>((res, rej) => r.disconnect(disp, (err) => (err ? rej(err) : res())));
+      return { id: m.id, ok: true };
+    }
+  }
+}
+
+process.on('message', (m: HostRequest) => {
+  handle(m).then(reply, (e: unknown) => reply({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+});
+process.on('disconnect', () => process.exit(0));

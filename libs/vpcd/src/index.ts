@@ -1,0 +1,2 @@
+export * from './vpcd-connector';
+export * from './vpcd-framing';
