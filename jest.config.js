@@ -32,6 +32,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/kit/global-setup.ts',
+      setupFiles: ['<rootDir>/test/kit/setup-env.ts'],
       testTimeout: 120000,
     },
   ],

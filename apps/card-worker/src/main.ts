@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const log = createLogger({ name: 'card-worker', level: cfg.SCM_LOG_LEVEL, file: cfg.SCM_LOG_FILE || undefined }).child({ workstation: cfg.SCM_WORKSTATION });
+  const log = createLogger({ name: 'card-worker', level: cfg.SCM_LOG_LEVEL, file: cfg.SCM_LOG_FILE || undefined }).child({
+    workstation: cfg.SCM_WORKSTATION,
+  });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(cfg, log), { logger: new PinoNestLogger(log) });
   app.enableShutdownHooks();
   log.info({ socket: process.env.PCSCLITE_CSOCK_NAME ?? '/run/pcscd/pcscd.comm', api: cfg.SCM_API_URL }, 'card-worker started');

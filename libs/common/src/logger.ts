@@ -5,8 +5,23 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
  * the logged object (one or two levels deep, as req/res bodies and job data are).
  */
 const SECRET_KEYS = [
-  'pin', 'puk', 'newPin', 'oldPin', 'password', 'newPassword', 'secret', 'token', 'privateKey', 'key',
-  'managementKey', 'mgmKey', 'cryptogram', 'authorization', 'cookie', 'passphrase', 'wrappedKey',
+  'pin',
+  'puk',
+  'newPin',
+  'oldPin',
+  'password',
+  'newPassword',
+  'secret',
+  'token',
+  'privateKey',
+  'key',
+  'managementKey',
+  'mgmKey',
+  'cryptogram',
+  'authorization',
+  'cookie',
+  'passphrase',
+  'wrappedKey',
 ];
 
 export const redactPaths = [
@@ -35,7 +50,10 @@ export function createLogger(s: LoggerSettings): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (s.file) {
-    const streams = pino.multistream([{ stream: process.stdout }, { stream: pino.destination({ dest: s.file, append: true, mkdir: true, sync: false }) }]);
+    const streams = pino.multistream([
+      { stream: process.stdout },
+      { stream: pino.destination({ dest: s.file, append: true, mkdir: true, sync: false }) },
+    ]);
     return pino(opts, streams);
   }
   return pino(opts);

@@ -92,7 +92,12 @@ export const oneOf = <T extends string>(description: string, def: T | undefined,
   },
 });
 
-export const url = (description: string, def: string | undefined, protocols: readonly string[], opts: { secret?: boolean } = {}): VarSpec<string> => ({
+export const url = (
+  description: string,
+  def: string | undefined,
+  protocols: readonly string[],
+  opts: { secret?: boolean } = {},
+): VarSpec<string> => ({
   description,
   default: def,
   secret: opts.secret,

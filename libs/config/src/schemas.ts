@@ -11,13 +11,25 @@ export const logSchema = {
 };
 
 export const databaseSchema = {
-  SCM_DATABASE_URL: url('PostgreSQL URL of the application role (DML only; INSERT-only on audit)', 'postgres://scm_app@127.0.0.1:5432/scm', ['postgres:', 'postgresql:'], { secret: true }),
-  SCM_DATABASE_OWNER_URL: url('PostgreSQL URL of the schema owner (migrations only)', 'postgres://scm_owner@127.0.0.1:5432/scm', ['postgres:', 'postgresql:'], { secret: true }),
+  SCM_DATABASE_URL: url(
+    'PostgreSQL URL of the application role (DML only; INSERT-only on audit)',
+    'postgres://scm_app@127.0.0.1:5432/scm',
+    ['postgres:', 'postgresql:'],
+    { secret: true },
+  ),
+  SCM_DATABASE_OWNER_URL: url(
+    'PostgreSQL URL of the schema owner (migrations only)',
+    'postgres://scm_owner@127.0.0.1:5432/scm',
+    ['postgres:', 'postgresql:'],
+    { secret: true },
+  ),
   SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
 };
 
 export const redisSchema = {
-  SCM_REDIS_URL: url('Redis URL (queues only; PostgreSQL is the system of record)', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:'], { secret: true }),
+  SCM_REDIS_URL: url('Redis URL (queues only; PostgreSQL is the system of record)', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:'], {
+    secret: true,
+  }),
   SCM_REDIS_PREFIX: str('Key prefix for every queue in Redis', 'scm', { pattern: /^[A-Za-z0-9_.-]{1,40}$/ }),
 };
 

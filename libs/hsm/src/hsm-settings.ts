@@ -25,7 +25,12 @@ export function hsmSettingsFrom(cfg: {
     try {
       pin = readFileSync(file, 'utf8').trim();
     } catch (e) {
-      throw new HsmError(HsmErrorCode.LoginFailed, `cannot read the HSM PIN file ${file}; set SCM_PKCS11_PIN_FILE or run scripts/setup`, { file }, { cause: e });
+      throw new HsmError(
+        HsmErrorCode.LoginFailed,
+        `cannot read the HSM PIN file ${file}; set SCM_PKCS11_PIN_FILE or run scripts/setup`,
+        { file },
+        { cause: e },
+      );
     }
   }
   return { module: cfg.SCM_PKCS11_MODULE, tokenLabel: cfg.SCM_PKCS11_TOKEN_LABEL, slot: cfg.SCM_PKCS11_SLOT, pin };

@@ -22,7 +22,12 @@ export class Pkcs11Session {
         mod = Module.load(settings.module);
         mod.initialize();
       } catch (e) {
-        throw new HsmError(HsmErrorCode.Unavailable, `cannot load the PKCS#11 module ${settings.module}: ${(e as Error).message}`, { module: settings.module }, { cause: e });
+        throw new HsmError(
+          HsmErrorCode.Unavailable,
+          `cannot load the PKCS#11 module ${settings.module}: ${(e as Error).message}`,
+          { module: settings.module },
+          { cause: e },
+        );
       }
       Pkcs11Session.modules.set(settings.module, mod);
     }
@@ -31,7 +36,12 @@ export class Pkcs11Session {
     try {
       session = slot.open(SessionFlag.SERIAL_SESSION | SessionFlag.RW_SESSION);
     } catch (e) {
-      throw new HsmError(HsmErrorCode.Unavailable, `cannot open a session on token "${settings.tokenLabel}": ${(e as Error).message}`, {}, { cause: e });
+      throw new HsmError(
+        HsmErrorCode.Unavailable,
+        `cannot open a session on token "${settings.tokenLabel}": ${(e as Error).message}`,
+        {},
+        { cause: e },
+      );
     }
     try {
       session.login(settings.pin, UserType.USER);
@@ -39,7 +49,12 @@ export class Pkcs11Session {
       const msg = (e as Error).message;
       if (!/CKR_USER_ALREADY_LOGGED_IN/.test(msg)) {
         session.close();
-        throw new HsmError(HsmErrorCode.LoginFailed, `login to token "${settings.tokenLabel}" failed (${msg.split('\n')[0]})`, {}, { cause: e });
+        throw new HsmError(
+          HsmErrorCode.LoginFailed,
+          `login to token "${settings.tokenLabel}" failed (${msg.split('\n')[0]})`,
+          {},
+          { cause: e },
+        );
       }
     }
     return new Pkcs11Session(session, slot, settings);
@@ -55,7 +70,9 @@ export class Pkcs11Session {
       const slot = slots.items(i);
       if (slot.getToken().label.trim() === s.tokenLabel) return slot;
     }
-    throw new HsmError(HsmErrorCode.TokenNotFound, `no token labelled "${s.tokenLabel}" in ${s.module}; run scripts/setup`, { token: s.tokenLabel });
+    throw new HsmError(HsmErrorCode.TokenNotFound, `no token labelled "${s.tokenLabel}" in ${s.module}; run scripts/setup`, {
+      token: s.tokenLabel,
+    });
   }
 
   /** Cheap liveness check: the token answers and the session is still logged in. */

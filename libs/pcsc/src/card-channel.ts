@@ -94,7 +94,12 @@ export class PcscCardChannel implements CardTransport {
         this.connected = false;
         this.child = undefined;
         child.kill('SIGKILL');
-        reject(new PcscError(PcscErrorCode.Timeout, `${this.reader}: no answer to ${what} within ${this.opts.timeoutMs} ms`, { reader: this.reader, timeoutMs: this.opts.timeoutMs }));
+        reject(
+          new PcscError(PcscErrorCode.Timeout, `${this.reader}: no answer to ${what} within ${this.opts.timeoutMs} ms`, {
+            reader: this.reader,
+            timeoutMs: this.opts.timeoutMs,
+          }),
+        );
       }, this.opts.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       child.send({ ...req, id } as HostRequest);
@@ -113,7 +118,8 @@ export class PcscCardChannel implements CardTransport {
 
   async transmit(apdu: Uint8Array): Promise<Uint8Array> {
     if (this.busy) throw new PcscError(PcscErrorCode.ReaderBusy, `${this.reader}: another exchange is in flight`, { reader: this.reader });
-    if (!this.connected) throw new PcscError(PcscErrorCode.NotConnected, `${this.reader}: the card session is closed`, { reader: this.reader });
+    if (!this.connected)
+      throw new PcscError(PcscErrorCode.NotConnected, `${this.reader}: the card session is closed`, { reader: this.reader });
     this.busy = true;
     try {
       const r = await this.request({ op: 'transmit', apdu }, 'an APDU');

@@ -5,5 +5,4 @@ export type HostRequest =
   | { id: number; op: 'disconnect'; disposition: 'leave' | 'reset' | 'unpower' };
 
 export type HostReply =
-  | { id: number; ok: true; protocol?: 'T0' | 'T1'; atr?: string; data?: Uint8Array }
-  | { id: number; ok: false; error: string };
+  { id: number; ok: true; protocol?: 'T0' | 'T1'; atr?: string; data?: Uint8Array } | { id: number; ok: false; error: string };

@@ -49,7 +49,9 @@ async function handle(m: HostRequest): Promise<HostReply> {
       const r = await findReader(m.reader, 2000);
       const share = m.share === 'exclusive' ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED;
       const proto = m.protocols.reduce((acc, p) => acc | (p === 'T0' ? r.SCARD_PROTOCOL_T0 : r.SCARD_PROTOCOL_T1), 0);
-      protocol = await new Promise<number>((res, rej) => r.connect({ share_mode: share, protocol: proto }, (err, p) => (err ? rej(err) : res(p))));
+      protocol = await new Promise<number>((res, rej) =>
+        r.connect({ share_mode: share, protocol: proto }, (err, p) => (err ? rej(err) : res(p))),
+      );
       current = r;
       const atr = await new Promise<string>((res) =>
         r.get_status((_e, _state, a) => res(a ? Buffer.from(a).toString('hex').toUpperCase() : '')),
@@ -59,7 +61,9 @@ async function handle(m: HostRequest): Promise<HostReply> {
     case 'transmit': {
       const r = current;
       if (!r) return { id: m.id, ok: false, error: 'SCardTransmit error: Invalid handle.(0x80100003)' };
-      const data = await new Promise<Buffer>((res, rej) => r.transmit(Buffer.from(m.apdu), 65538, protocol, (err, d) => (err ? rej(err) : res(d))));
+      const data = await new Promise<Buffer>((res, rej) =>
+        r.transmit(Buffer.from(m.apdu), 65538, protocol, (err, d) => (err ? rej(err) : res(d))),
+      );
       return { id: m.id, ok: true, data: new Uint8Array(data) };
     }
     case 'disconnect': {

@@ -4,7 +4,9 @@ import { provisionDatabase } from '@scm/db';
 
 const adminSchema = {
   ...databaseSchema,
-  SCM_DATABASE_ADMIN_URL: str('Superuser URL used by setup to create roles and databases', 'postgres://postgres@127.0.0.1:5432/postgres', { secret: true }),
+  SCM_DATABASE_ADMIN_URL: str('Superuser URL used by setup to create roles and databases', 'postgres://postgres@127.0.0.1:5432/postgres', {
+    secret: true,
+  }),
 };
 
 export function registerDb(program: Command): void {
@@ -16,8 +18,14 @@ export function registerDb(program: Command): void {
     .action(async (o: { recreate?: boolean; quiet?: boolean }) => {
       const cfg = loadConfig(adminSchema);
       const lines: string[] = [];
-      const applied = await provisionDatabase({ adminUrl: cfg.SCM_DATABASE_ADMIN_URL, ownerUrl: cfg.SCM_DATABASE_OWNER_URL, recreate: o.recreate, log: (l) => lines.push(l) });
+      const applied = await provisionDatabase({
+        adminUrl: cfg.SCM_DATABASE_ADMIN_URL,
+        ownerUrl: cfg.SCM_DATABASE_OWNER_URL,
+        recreate: o.recreate,
+        log: (l) => lines.push(l),
+      });
       for (const l of lines) process.stdout.write(`${l}\n`);
-      if (!o.quiet || applied.length > 0) process.stdout.write(`database ${new URL(cfg.SCM_DATABASE_OWNER_URL).pathname.slice(1)}: ${applied.length} migration(s) applied\n`);
+      if (!o.quiet || applied.length > 0)
+        process.stdout.write(`database ${new URL(cfg.SCM_DATABASE_OWNER_URL).pathname.slice(1)}: ${applied.length} migration(s) applied\n`);
     });
 }

@@ -69,7 +69,9 @@ export function registerReaders(program: Command): void {
         printJson(o.all ? results.flatMap((w) => w.readers.map((r) => ({ workstation: w.workstation, ...r }))) : results[0].readers);
       } else {
         const rows = results.flatMap((w) =>
-          w.error ? [[w.workstation, `(${w.error})`, '', '']] : w.readers.map((r) => [w.workstation, r.name, r.cardPresent ? (r.mute ? 'mute' : 'yes') : 'no', r.atr]),
+          w.error
+            ? [[w.workstation, `(${w.error})`, '', '']]
+            : w.readers.map((r) => [w.workstation, r.name, r.cardPresent ? (r.mute ? 'mute' : 'yes') : 'no', r.atr]),
         );
         process.stdout.write(`${table(['WS', 'READER', 'CARD', 'ATR'], rows)}\n`);
       }

@@ -16,7 +16,7 @@ export function httpLogging(logger: Logger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'warn' : res.statusCode >= 400 ? 'info' : 'debug'),
     serializers: {
       req: (r: { id: string; method: string; url: string }) => ({ id: r.id, method: r.method, url: r.url }),
       res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
@@ -25,7 +25,9 @@ export function httpLogging(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const end = httpDuration.startTimer();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
+      const route = (req.route as { path?: string } | undefined)?.path
+        ? `${req.baseUrl}${(req.route as { path: string }).path}`
+        : 'unmatched';
       end({ method: req.method, route });
       httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });

@@ -16,9 +16,17 @@ export interface Problem {
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 422: 'Unprocessable Entity', 423: 'Locked', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Maps every error to an application/problem+json body (RFC 9457); nothing internal leaks out. */
@@ -41,7 +49,14 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(err: unknown): Problem {
     if (err instanceof CodedError) {
       const status = statusOf(err.code as ErrorCode);
-      return { type: `urn:scm:problem:${err.code}`, title: TITLES[status] ?? 'Error', status, detail: err.message, code: err.code, ...err.meta };
+      return {
+        type: `urn:scm:problem:${err.code}`,
+        title: TITLES[status] ?? 'Error',
+        status,
+        detail: err.message,
+        code: err.code,
+        ...err.meta,
+      };
     }
     if (err instanceof HttpException) {
       const status = err.getStatus();
@@ -53,6 +68,12 @@ export class ProblemFilter implements ExceptionFilter {
       const code = status === 400 ? 'api.invalid-request' : status === 404 ? 'api.not-found' : `http.${status}`;
       return { type: `urn:scm:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code };
     }
-    return { type: 'urn:scm:problem:internal', title: TITLES[500], status: 500, detail: 'internal error; see the server log with this request id', code: 'internal' };
+    return {
+      type: 'urn:scm:problem:internal',
+      title: TITLES[500],
+      status: 500,
+      detail: 'internal error; see the server log with this request id',
+      code: 'internal',
+    };
   }
 }

@@ -24,6 +24,12 @@ export class WorkstationsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Heartbeat of the card worker serving a workstation' })
   async heartbeat(@Param('id', ParseIntPipe) id: number, @Body() dto: ReportHeartbeatDto): Promise<void> {
-    await this.commands.execute(new ReportHeartbeatCommand(id, dto.host, dto.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ?? null }))));
+    await this.commands.execute(
+      new ReportHeartbeatCommand(
+        id,
+        dto.host,
+        dto.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ?? null })),
+      ),
+    );
   }
 }

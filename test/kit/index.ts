@@ -1,0 +1,5 @@
+export * from './api';
+export * from './cli';
+export * from './tcp-proxy';
+export * from './test-env';
+export * from './workstations';
