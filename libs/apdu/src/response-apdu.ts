@@ -16,7 +16,8 @@ export class ResponseApdu {
 
   /** Strict: at least the two status bytes. */
   static parse(bytes: Uint8Array): ResponseApdu {
-    if (bytes.length < 2) throw new ApduFormatError(`a response APDU needs at least 2 bytes (SW1 SW2), got ${bytes.length}`, { length: bytes.length });
+    if (bytes.length < 2)
+      throw new ApduFormatError(`a response APDU needs at least 2 bytes (SW1 SW2), got ${bytes.length}`, { length: bytes.length });
     const n = bytes.length - 2;
     return new ResponseApdu(bytes.subarray(0, n), (bytes[n] << 8) | bytes[n + 1]);
   }

@@ -30,7 +30,12 @@ const MAX_LENGTH = 0xffffff;
 /** The encoding of a tag number, validated as a BER tag (multi-byte forms included). */
 export function tagBytes(tag: number): Uint8Array {
   if (!Number.isInteger(tag) || tag <= 0 || tag > 0xffffff) throw new TlvError(`tag ${tag} is not a 1 to 3-byte BER tag`);
-  const out = tag > 0xffff ? Uint8Array.of(tag >> 16, (tag >> 8) & 0xff, tag & 0xff) : tag > 0xff ? Uint8Array.of(tag >> 8, tag & 0xff) : Uint8Array.of(tag);
+  const out =
+    tag > 0xffff
+      ? Uint8Array.of(tag >> 16, (tag >> 8) & 0xff, tag & 0xff)
+      : tag > 0xff
+        ? Uint8Array.of(tag >> 8, tag & 0xff)
+        : Uint8Array.of(tag);
   let next = -1;
   try {
     next = readTag(out, 0).next;
@@ -147,7 +152,10 @@ export function findTlv(list: readonly Tlv[], tag: number): Tlv | undefined {
 /** The first TLV with this tag, or a TlvError naming what was expected. */
 export function requireTlv(list: readonly Tlv[], tag: number, what?: string): Tlv {
   const t = findTlv(list, tag);
-  if (!t) throw new TlvError(`${what ? `${what}: ` : ''}tag ${tagHex(tag)} missing (found ${list.map((x) => tagHex(x.tag)).join(' ') || 'nothing'})`);
+  if (!t)
+    throw new TlvError(
+      `${what ? `${what}: ` : ''}tag ${tagHex(tag)} missing (found ${list.map((x) => tagHex(x.tag)).join(' ') || 'nothing'})`,
+    );
   return t;
 }
 
