@@ -12,6 +12,10 @@ export enum ApduErrorCode {
   StatusWord = 'apdu.status-word',
   /** The card broke the transport protocol: endless 61xx, inconsistent 6Cxx, chaining refused. */
   Protocol = 'apdu.protocol',
+  /** A second command was started on a channel while one was still in flight. */
+  Busy = 'apdu.busy',
+  /** A recorded transcript did not match the exchange (tests). */
+  Transcript = 'apdu.transcript',
 }
 
 export abstract class ApduError extends Error {
@@ -33,6 +37,22 @@ export class ApduFormatError extends ApduError {
 
 export class TransportProtocolError extends ApduError {
   readonly code = ApduErrorCode.Protocol;
+}
+
+export class ChannelBusyError extends ApduError {
+  readonly code = ApduErrorCode.Busy;
+}
+
+/** A recorded transcript and the live exchange differ; `line` is the transcript line (1-based). */
+export class TranscriptError extends ApduError {
+  readonly code = ApduErrorCode.Transcript;
+
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(line !== undefined ? `transcript line ${line}: ${message}` : message, { line });
+  }
 }
 
 /** True for every error of this layer. */

@@ -18,10 +18,20 @@
  *   parseTlvs(bytes) parseTlv(bytes) (exactly one) parseLocatedTlvs(bytes, base?) (with offsets)
  *   findTlv(list, tag) requireTlv(list, tag, what?) findNested(bytes, ...tags) requireNested(...)
  *   tagBytes(tag) lengthBytes(n)   TlvError { offset }
+ * Transport (each layer wraps one `transmit(bytes) -> Promise<bytes>`; every loop capped)
+ *   interface ByteTransport { transmit(apdu: Uint8Array): Promise<Uint8Array> }   (PcscCardChannel fits)
+ *   createApduChannel(raw, { extendedLength?, maxExtendedNc?, trace?: pinoLogger, maxGetResponse? })
+ *     .send(cmd) -> ResponseApdu (any SW)   .transmit(cmd, accepted = [0x9000], context?) -> checked
+ *     61xx -> GET RESPONSE, 6Cxx -> resend with Le, Nc > 255 -> CLA|0x10 chain of 255-byte links
+ *     (or one extended APDU when extendedLength), one command at a time (ChannelBusyError)
+ *   withTrace(raw, log) withResponseCollection(raw, opts)   SENSITIVE_INS (redacted in traces)
+ * Transcripts (tests)
+ *   new TranscriptTransport(text)  lines "=> hex" / "<= hex", "#" comments; mismatch -> TranscriptError
+ *     naming the line; .assertDone() fails on unused exchanges.   new TranscriptRecorder(inner).text()
  * Bytes
  *   toHex(b) fromHex(s) concatBytes(...b) bytesEqual(a, b)
  * Errors (all extend ApduError { code: ApduErrorCode, meta }; never carry command data)
- *   ApduFormatError, TlvError, StatusWordError, TransportProtocolError
+ *   ApduFormatError, TlvError, StatusWordError, TransportProtocolError, ChannelBusyError, TranscriptError
  */
 export * from './apdu-errors';
 export * from './bytes';
@@ -29,3 +39,5 @@ export * from './command-apdu';
 export * from './response-apdu';
 export * from './status-words';
 export * from './tlv.codec';
+export * from './transcript';
+export * from './transport';
