@@ -16,7 +16,10 @@ export function statusOf(code: ErrorCode): number {
     case HsmErrorCode.TokenNotFound:
     case HsmErrorCode.LoginFailed:
       return 503;
+    case HsmErrorCode.KeyExists:
+      return 409;
     case HsmErrorCode.KeyNotFound:
+    case HsmErrorCode.KeyMismatch:
     case HsmErrorCode.OperationFailed:
       return 500;
     default: {

@@ -1,0 +1,460 @@
+import { type webcrypto } from 'node:crypto';
+import {
+  KeyGenMechanism,
+  KeyType,
+  type Key,
+  type Module,
+  ObjectClass,
+  type PrivateKey,
+  type PublicKey,
+  type SecretKey,
+  type Session,
+  type SessionObject,
+  type Slot,
+} from 'graphene-pk11';
+import { CryptoKey as P11CryptoKey, type Crypto as P11Crypto } from 'node-webcrypto-p11';
+import { randomBytes } from 'node:crypto';
+import { HsmError, HsmErrorCode } from './hsm-errors';
+import { HsmSecretKey, HsmSigningKey, runOp, type SecretKeyAlgorithm, type SigningKeyAlgorithm } from './hsm-keys';
+import type { HsmSettings } from './hsm-settings';
+import { HsmWebCrypto } from './hsm-webcrypto';
+import { keyLabel, parseKeyLabel, type KeyRef } from './key-ref';
+import { firstLine, pkcs11Module } from './pkcs11-module';
+import { findTokenSlot, openUserSession } from './pkcs11-token';
+import { SessionLane } from './session-lane';
+
+export interface HsmContextOptions {
+  /** PKCS#11 sessions opened for concurrent operations (each runs one operation at a time). Default 2. */
+  sessions?: number;
+}
+
+/** What {@link HsmContext.listKeys} reports about one SCM key. */
+export interface HsmKeyInfo {
+  ref: KeyRef;
+  kind: 'key-pair' | 'secret';
+  algorithm: SigningKeyAlgorithm | SecretKeyAlgorithm | 'unknown';
+  extractable: boolean;
+  sensitive: boolean;
+}
+
+const CURVES: Record<'P-256' | 'P-384', { oid: Buffer; name: string }> = {
+  'P-256': { oid: Buffer.from('06082a8648ce3d030107', 'hex'), name: 'P-256' },
+  'P-384': { oid: Buffer.from('06052b81040022', 'hex'), name: 'P-384' },
+};
+
+/**
+ * The one door to the HSM for a process: the PKCS#11 module (initialised once per process),
+ * the logged-in token, a WebCrypto provider over it for @peculiar/x509, and key helpers that
+ * find keys by label/version. Getting a key never creates it; creation is an explicit call.
+ */
+export class HsmContext {
+  /** WebCrypto provider: HSM keys are used inside the HSM, the rest runs in node:crypto. */
+  readonly crypto: HsmWebCrypto;
+  private closed = false;
+
+  private constructor(
+    readonly settings: HsmSettings,
+    readonly module: Module,
+    readonly slot: Slot,
+    private readonly lanes: SessionLane[],
+  ) {
+    this.crypto = new HsmWebCrypto(() => this.lane());
+  }
+
+  /** Loads the module (once per process), finds the token, logs in and opens the session lanes. */
+  static open(settings: HsmSettings, opts: HsmContextOptions = {}): HsmContext {
+    const mod = pkcs11Module(settings.module);
+    const slot = findTokenSlot(mod, settings);
+    const n = Math.max(1, Math.min(opts.sessions ?? 2, 16));
+    const lanes: SessionLane[] = [];
+    try {
+      for (let i = 0; i < n; i++) lanes.push(new SessionLane(openUserSession(slot, settings)));
+    } catch (e) {
+      for (const l of lanes) safeClose(l.session);
+      throw e;
+    }
+    return new HsmContext(settings, mod, slot, lanes);
+  }
+
+  /**
+   * The first lane's graphene session, for code that needs raw PKCS#11. Use it only inside
+   * {@link withSession}: a session runs one operation at a time.
+   */
+  get session(): Session {
+    return this.lanes[0].session;
+  }
+
+  /** Runs fn with exclusive use of a logged-in session and a node-webcrypto-p11 provider over it. */
+  withSession<T>(fn: (session: Session, p11: P11Crypto) => Promise<T> | T): Promise<T> {
+    return this.lane().run(fn);
+  }
+
+  /** Cheap liveness check: the token answers on a logged-in session. */
+  async ping(): Promise<{ token: string; serial: string }> {
+    try {
+      await this.lane().run((s) => s.generateRandom(1));
+      const t = this.slot.getToken();
+      return { token: t.label.trim(), serial: t.serialNumber.trim() };
+    } catch (e) {
+      throw new HsmError(HsmErrorCode.Unavailable, `HSM check failed: ${firstLine(e)}`, {}, { cause: e });
+    }
+  }
+
+  /** Random bytes from the token's generator. */
+  random(n: number): Promise<Buffer> {
+    return this.lane().run((s) => s.generateRandom(n));
+  }
+
+  /** Closes the sessions (the module stays loaded for the rest of the process). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.lanes) safeClose(l.session);
+  }
+
+  // ---- signing key pairs ----
+
+  /** The existing key pair labelled `label/version`; HsmError KeyNotFound when missing. */
+  async getSigningKey(ref: KeyRef, expected?: SigningKeyAlgorithm): Promise<HsmSigningKey> {
+    const found = await this.findPair(ref);
+    if (!found) throw keyNotFound(ref, 'key pair');
+    return this.toSigningKey(ref, found.priv, found.pub, expected);
+  }
+
+  /** Creates a new non-extractable key pair; HsmError KeyExists when the label/version is taken. */
+  async createSigningKey(ref: KeyRef, algorithm: SigningKeyAlgorithm): Promise<HsmSigningKey> {
+    const label = keyLabel(ref);
+    if (await this.anyObject(label)) throw new HsmError(HsmErrorCode.KeyExists, `HSM key ${label} already exists`, { key: label });
+    const { priv, pub } = await runOp(
+      () => this.lane(),
+      label,
+      'generate',
+      (session) => generatePair(session, label, algorithm),
+    );
+    return this.toSigningKey(ref, priv, pub, algorithm);
+  }
+
+  /** The key pair if it exists (checked against the algorithm), else a new one. Creation is explicit: call this only in setup. */
+  async getOrCreateSigningKey(ref: KeyRef, algorithm: SigningKeyAlgorithm): Promise<HsmSigningKey> {
+    const found = await this.findPair(ref);
+    if (found) return this.toSigningKey(ref, found.priv, found.pub, algorithm);
+    return this.createSigningKey(ref, algorithm);
+  }
+
+  // ---- secret keys ----
+
+  /** The existing secret key labelled `label/version`; HsmError KeyNotFound when missing. */
+  async getSecretKey(ref: KeyRef, expected?: SecretKeyAlgorithm): Promise<HsmSecretKey> {
+    const obj = await this.findOne(ref, ObjectClass.SECRET_KEY);
+    if (!obj) throw keyNotFound(ref, 'secret key');
+    return this.toSecretKey(ref, obj.toType<SecretKey>(), expected);
+  }
+
+  /** Creates a new non-extractable secret key; HsmError KeyExists when the label/version is taken. */
+  async createSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm): Promise<HsmSecretKey> {
+    const label = keyLabel(ref);
+    if (await this.anyObject(label)) throw new HsmError(HsmErrorCode.KeyExists, `HSM key ${label} already exists`, { key: label });
+    const key = await runOp(
+      () => this.lane(),
+      label,
+      'generate',
+      (session) => generateSecret(session, label, algorithm),
+    );
+    return this.toSecretKey(ref, key, algorithm);
+  }
+
+  /** The secret key if it exists (checked against the algorithm), else a new one. Creation is explicit: call this only in setup. */
+  async getOrCreateSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm): Promise<HsmSecretKey> {
+    const obj = await this.findOne(ref, ObjectClass.SECRET_KEY);
+    if (obj) return this.toSecretKey(ref, obj.toType<SecretKey>(), algorithm);
+    return this.createSecretKey(ref, algorithm);
+  }
+
+  /** Every key on the token whose label has the SCM form `label/version`. */
+  async listKeys(): Promise<HsmKeyInfo[]> {
+    return this.lane().run((session) => {
+      const out: HsmKeyInfo[] = [];
+      for (const cls of [ObjectClass.PRIVATE_KEY, ObjectClass.SECRET_KEY]) {
+        session.find({ class: cls, token: true }, (obj) => {
+          const key = obj.toType<PrivateKey | SecretKey>();
+          const ref = parseKeyLabel(key.label);
+          if (!ref) return;
+          out.push({
+            ref,
+            kind: cls === ObjectClass.PRIVATE_KEY ? 'key-pair' : 'secret',
+            algorithm:
+              cls === ObjectClass.PRIVATE_KEY
+                ? (pairAlgorithm(key as PrivateKey) ?? 'unknown')
+                : (secretAlgorithm(key as SecretKey) ?? 'unknown'),
+            extractable: !!key.extractable,
+            sensitive: !!key.sensitive,
+          });
+        });
+      }
+      return out.sort((a, b) => a.ref.label.localeCompare(b.ref.label) || a.ref.version - b.ref.version);
+    });
+  }
+
+  /** Destroys a key (both halves of a pair). Only for tests and key-ceremony tooling. */
+  async destroyKey(ref: KeyRef): Promise<number> {
+    const label = keyLabel(ref);
+    return this.lane().run((session) => {
+      const objs: SessionObject[] = [];
+      session.find({ label, token: true }, (o) => {
+        objs.push(o);
+      });
+      for (const o of objs) o.destroy();
+      return objs.length;
+    });
+  }
+
+  // ---- internals ----
+
+  private lane(): SessionLane {
+    if (this.closed) throw new HsmError(HsmErrorCode.Unavailable, 'the HSM context is closed', {});
+    let best = this.lanes[0];
+    for (const l of this.lanes) if (l.load < best.load) best = l;
+    return best;
+  }
+
+  private async anyObject(label: string): Promise<boolean> {
+    return this.lane().run((session) => session.find({ label, token: true }).length > 0);
+  }
+
+  private async findOne(ref: KeyRef, cls: ObjectClass): Promise<SessionObject | undefined> {
+    const label = keyLabel(ref);
+    const found = await this.lane().run((session) => {
+      const objs: SessionObject[] = [];
+      session.find({ class: cls, label, token: true }, (o) => {
+        objs.push(o);
+      });
+      return objs;
+    });
+    if (found.length > 1) {
+      throw new HsmError(HsmErrorCode.KeyMismatch, `${found.length} HSM objects carry the label ${label}; remove the duplicates`, {
+        key: label,
+      });
+    }
+    return found[0];
+  }
+
+  private async findPair(ref: KeyRef): Promise<{ priv: PrivateKey; pub: PublicKey } | undefined> {
+    const priv = await this.findOne(ref, ObjectClass.PRIVATE_KEY);
+    const pub = await this.findOne(ref, ObjectClass.PUBLIC_KEY);
+    if (!priv && !pub) return undefined;
+    if (!priv || !pub) {
+      throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${keyLabel(ref)} has a ${priv ? 'private' : 'public'} half only`, {
+        key: keyLabel(ref),
+      });
+    }
+    return { priv: priv.toType<PrivateKey>(), pub: pub.toType<PublicKey>() };
+  }
+
+  private async toSigningKey(ref: KeyRef, priv: PrivateKey, pub: PublicKey, expected?: SigningKeyAlgorithm): Promise<HsmSigningKey> {
+    const label = keyLabel(ref);
+    const algorithm = pairAlgorithm(priv, pub);
+    if (!algorithm) throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} has an unsupported type or size`, { key: label });
+    if (expected && expected !== algorithm) {
+      throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} is ${algorithm}, not ${expected}`, {
+        key: label,
+        algorithm,
+        expected,
+      });
+    }
+    assertProtected(label, priv);
+    if (!priv.sign) throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} may not sign`, { key: label });
+    const p11 = this.lanes[0].p11;
+    const alg =
+      algorithm === 'P-256' || algorithm === 'P-384'
+        ? { name: 'ECDSA', namedCurve: CURVES[algorithm].name }
+        : { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } };
+    const privateKey = (await p11.keyStorage.getItem(P11CryptoKey.getID(priv), alg as never, false, [
+      'sign',
+    ])) as unknown as webcrypto.CryptoKey;
+    const publicKey = (await p11.keyStorage.getItem(P11CryptoKey.getID(pub), alg as never, true, [
+      'verify',
+    ])) as unknown as webcrypto.CryptoKey;
+    const spki = await runOp(
+      () => this.lane(),
+      label,
+      'export public key',
+      async (_s, lp11) => Buffer.from(await lp11.subtle.exportKey('spki', publicKey as never)),
+    );
+    return new HsmSigningKey(() => this.lane(), ref, algorithm, privateKey, publicKey, spki);
+  }
+
+  private async toSecretKey(ref: KeyRef, key: SecretKey, expected?: SecretKeyAlgorithm): Promise<HsmSecretKey> {
+    const label = keyLabel(ref);
+    const algorithm = secretAlgorithm(key);
+    if (!algorithm) throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} has an unsupported type or size`, { key: label });
+    if (expected && expected !== algorithm) {
+      throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} is ${algorithm}, not ${expected}`, {
+        key: label,
+        algorithm,
+        expected,
+      });
+    }
+    assertProtected(label, key);
+    const p11 = this.lanes[0].p11;
+    const cryptoKey =
+      algorithm === 'AES-256'
+        ? await p11.keyStorage.getItem(P11CryptoKey.getID(key), { name: 'AES-GCM', length: 256 } as never, false, ['encrypt', 'decrypt'])
+        : await p11.keyStorage.getItem(P11CryptoKey.getID(key), { name: 'HMAC', hash: { name: 'SHA-256' }, length: 256 } as never, false, [
+            'sign',
+            'verify',
+          ]);
+    return new HsmSecretKey(() => this.lane(), ref, algorithm, cryptoKey as unknown as webcrypto.CryptoKey, key as Key);
+  }
+}
+
+function safeClose(s: Session): void {
+  try {
+    s.close();
+  } catch {
+    /* already closed */
+  }
+}
+
+function keyNotFound(ref: KeyRef, what: string): HsmError {
+  const label = keyLabel(ref);
+  return new HsmError(
+    HsmErrorCode.KeyNotFound,
+    `HSM ${what} ${label} not found; it is created by setup, or restored with the token backup (docs/hsm.md)`,
+    { key: label },
+  );
+}
+
+/** Keys SCM uses must never leave the HSM in clear. */
+function assertProtected(label: string, key: PrivateKey | SecretKey): void {
+  if (key.extractable || !key.sensitive) {
+    throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} is extractable or not sensitive; SCM refuses to use it`, { key: label });
+  }
+}
+
+function pairAlgorithm(priv: PrivateKey, pub?: PublicKey): SigningKeyAlgorithm | undefined {
+  if (priv.type === KeyType.EC) {
+    // CKA_EC_PARAMS and CKA_ECDSA_PARAMS are one attribute; graphene names it paramsECDSA when reading.
+    const attrs = priv.getAttribute({ paramsEC: null }) as { paramsEC?: Buffer; paramsECDSA?: Buffer };
+    const params = attrs.paramsECDSA ?? attrs.paramsEC ?? Buffer.alloc(0);
+    if (params.equals(CURVES['P-256'].oid)) return 'P-256';
+    if (params.equals(CURVES['P-384'].oid)) return 'P-384';
+    return undefined;
+  }
+  if (priv.type === KeyType.RSA) {
+    const modulus = (pub ?? priv).getAttribute({ modulus: null }).modulus as Buffer;
+    const bits = modulus.length * 8;
+    return bits === 2048 ? 'RSA-2048' : bits === 3072 ? 'RSA-3072' : undefined;
+  }
+  return undefined;
+}
+
+function secretAlgorithm(key: SecretKey): SecretKeyAlgorithm | undefined {
+  const len = key.getAttribute({ valueLen: null }).valueLen as number;
+  if (key.type === KeyType.AES && len === 32) return 'AES-256';
+  if (key.type === KeyType.GENERIC_SECRET && len === 32) return 'HMAC-SHA-256';
+  return undefined;
+}
+
+function generatePair(session: Session, label: string, algorithm: SigningKeyAlgorithm): Promise<{ priv: PrivateKey; pub: PublicKey }> {
+  const id = randomBytes(16);
+  const common = { token: true, label, id };
+  const privTemplate = {
+    ...common,
+    class: ObjectClass.PRIVATE_KEY,
+    private: true,
+    sensitive: true,
+    extractable: false,
+    sign: true,
+    decrypt: false,
+    derive: false,
+    unwrap: false,
+  };
+  let mech: KeyGenMechanism;
+  let pubTemplate: Record<string, unknown>;
+  if (algorithm === 'P-256' || algorithm === 'P-384') {
+    mech = KeyGenMechanism.EC;
+    pubTemplate = {
+      ...common,
+      class: ObjectClass.PUBLIC_KEY,
+      keyType: KeyType.EC,
+      private: false,
+      verify: true,
+      encrypt: false,
+      wrap: false,
+      derive: false,
+      paramsEC: CURVES[algorithm].oid,
+    };
+    Object.assign(privTemplate, { keyType: KeyType.EC });
+  } else {
+    mech = KeyGenMechanism.RSA;
+    const bits = algorithm === 'RSA-2048' ? 2048 : 3072;
+    pubTemplate = {
+      ...common,
+      class: ObjectClass.PUBLIC_KEY,
+      keyType: KeyType.RSA,
+      private: false,
+      verify: true,
+      encrypt: false,
+      wrap: false,
+      modulusBits: bits,
+      publicExponent: Buffer.from([1, 0, 1]),
+    };
+    Object.assign(privTemplate, { keyType: KeyType.RSA });
+  }
+  return new Promise((resolve, reject) => {
+    // The callback form runs C_GenerateKeyPair on a worker thread: RSA-3072 takes seconds.
+    session.generateKeyPair(mech, pubTemplate, privTemplate, (err, keys) => {
+      if (err || !keys) reject(err ?? new Error('no key pair returned'));
+      else resolve({ priv: keys.privateKey, pub: keys.publicKey });
+    });
+  });
+}
+
+function generateSecret(session: Session, label: string, algorithm: SecretKeyAlgorithm): Promise<SecretKey> {
+  const base = {
+    class: ObjectClass.SECRET_KEY,
+    token: true,
+    private: true,
+    sensitive: true,
+    extractable: false,
+    label,
+    id: randomBytes(16),
+    valueLen: 32,
+  };
+  const [mech, template] =
+    algorithm === 'AES-256'
+      ? [
+          KeyGenMechanism.AES,
+          {
+            ...base,
+            keyType: KeyType.AES,
+            encrypt: true,
+            decrypt: true,
+            wrap: true,
+            unwrap: true,
+            sign: false,
+            verify: false,
+            derive: false,
+          },
+        ]
+      : [
+          KeyGenMechanism.GENERIC_SECRET,
+          {
+            ...base,
+            keyType: KeyType.GENERIC_SECRET,
+            sign: true,
+            verify: true,
+            encrypt: false,
+            decrypt: false,
+            wrap: false,
+            unwrap: false,
+            derive: false,
+          },
+        ];
+  return new Promise((resolve, reject) => {
+    session.generateKey(mech, template, (err, key) => {
+      if (err || !key) reject(err ?? new Error('no key returned'));
+      else resolve(key);
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { hsmSettingsFrom, type HsmSettings } from '@scm/hsm';
+import { testEnv } from '@scm/test-kit';
+
+export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+
+/** HSM settings of the test token (the sandbox's when run under scripts/dev-sandbox). */
+export function testHsmSettings(): HsmSettings {
+  return hsmSettingsFrom({
+    SCM_PKCS11_MODULE: SOFTHSM_MODULE,
+    SCM_PKCS11_TOKEN_LABEL: testEnv.SCM_PKCS11_TOKEN_LABEL,
+    SCM_PKCS11_SLOT: -1,
+    SCM_PKCS11_PIN: '',
+    SCM_PKCS11_PIN_FILE: '',
+    SCM_STATE_DIR: testEnv.SCM_STATE_DIR,
+  });
+}
+
+/** A label no other run uses, so tests never touch keys that protect real data. */
+export function scratchLabel(what: string): string {
+  return `test-${what}-${process.pid}-${Date.now().toString(36)}`;
+}
+
+/** Runs test/hsm/support/hsm-probe.ts in a fresh process and parses its JSON line. */
+export function probe(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ ok: boolean; code?: string; message?: string; [k: string]: unknown }> {
+  const root = join(__dirname, '..', '..', '..');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'run-ts.js'), join(__dirname, 'hsm-probe.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        reject(new Error(`probe exited ${code}: ${out}\n${err}`));
+      }
+    });
+  });
+}
