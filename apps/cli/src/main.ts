@@ -4,6 +4,7 @@ import { ConfigError } from '@scm/config';
 import { registerDb } from './commands/db.command';
 import { registerHealth } from './commands/health.command';
 import { registerReaders } from './commands/readers.command';
+import { registerCardEmulate } from './commands/card-emulate.command';
 import { CliError } from './output';
 
 const program = new Command('scm')
@@ -14,6 +15,7 @@ const program = new Command('scm')
 registerReaders(program);
 registerHealth(program);
 registerDb(program);
+registerCardEmulate(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {

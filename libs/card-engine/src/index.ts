@@ -19,3 +19,4 @@ export * from './applet/applet-context';
 export * from './applet/security-state';
 export * from './applet/piv-applet';
 export * from './card/piv-card';
+export * from './emulated-card';

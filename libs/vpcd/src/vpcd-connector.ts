@@ -22,6 +22,8 @@ export interface VpcdConnectorOptions {
   /** Keep dialling until vpcd accepts (ms between tries); 0 fails at once. */
   retryMs?: number;
   onError?: (e: Error) => void;
+  /** The connection ended without `remove()`: vpcd (pcscd) went away, the card is out. */
+  onClose?: () => void;
 }
 
 /**
@@ -81,12 +83,15 @@ export class VpcdConnector {
       this.quickAck(s);
       for (const payload of reader.push(chunk)) {
         const p = Buffer.from(payload);
-        this.chain = this.chain.then(() => this.handle(s, p));
+        // A failure must not stop the chain: every later frame would be left unanswered.
+        this.chain = this.chain.then(() => this.handle(s, p)).catch((e: unknown) => this.opts.onError?.(e as Error));
       }
     });
     s.on('error', (e) => this.opts.onError?.(e));
     s.on('close', () => {
-      if (this.socket === s) this.socket = undefined;
+      if (this.socket !== s) return;
+      this.socket = undefined;
+      if (!this.stopped) this.opts.onClose?.();
     });
   }
 
