@@ -28,6 +28,8 @@
  * Transcripts (tests)
  *   new TranscriptTransport(text)  lines "=> hex" / "<= hex", "#" comments; mismatch -> TranscriptError
  *     naming the line; .assertDone() fails on unused exchanges.   new TranscriptRecorder(inner).text()
+ * ATR
+ *   parseAtr(atr) -> { protocols, historical, compact (tag -> value), chaining, extendedLength }
  * Bytes
  *   toHex(b) fromHex(s) concatBytes(...b) bytesEqual(a, b)
  * Errors (all extend ApduError { code: ApduErrorCode, meta }; never carry command data)
@@ -41,3 +43,4 @@ export * from './status-words';
 export * from './tlv.codec';
 export * from './transcript';
 export * from './transport';
+export * from './atr';
