@@ -1,0 +1,39 @@
+import type { KeyRef } from '../format/vsc-model';
+
+/** What an HMAC under the KEK is computed for; each purpose has its own message prefix. */
+export type KekPurpose = 'cardholder' | 'seal' | 'state';
+
+/**
+ * The HSM side of the VSC crypto. Two keys, named by label and version in every header:
+ * - the KEK, a non-extractable HMAC-SHA-256 key: derives the cardholder path's wrapping key from
+ *   the Argon2id output of a PIN (so every PIN guess costs an HSM operation), and computes the
+ *   seal and state MACs;
+ * - the recovery key, a non-extractable AES-256 key: wraps the content key with AES-GCM.
+ * Implementations: `MemoryKeyProtector` (tests, test vectors) and `HsmKeyProtector` (PKCS#11).
+ * An unreachable HSM is reported by throwing (an `HsmError` for the PKCS#11 one), never as a
+ * failed check, so a wrong PIN and a missing HSM cannot be confused. A key (label, version) the
+ * HSM does not hold is `unknownKeyError(...)`: the file is rejected.
+ */
+export interface VscKeyProtector {
+  /** The keys new VSCs are sealed with. */
+  currentKeys(): Promise<{ kek: KeyRef; recovery: KeyRef }>;
+  /** HMAC(KEK, kekMessage('cardholder', context, kdfOutput)): the cardholder path's 32-byte wrapping key. */
+  deriveCardholderKey(kek: KeyRef, kdfOutput: Uint8Array, context: Uint8Array): Promise<Buffer>;
+  /** HMAC(KEK, kekMessage(purpose, data)) for the seal and the state section. */
+  mac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array): Promise<Buffer>;
+  /** AES-256-GCM under the recovery key: ciphertext followed by the 16-byte tag. */
+  wrapForRecovery(recovery: KeyRef, cek: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer>;
+  /** The CEK, or `undefined` when the GCM tag does not verify under this recovery key. */
+  unwrapForRecovery(recovery: KeyRef, wrapped: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer | undefined>;
+}
+
+const PREFIX: Record<KekPurpose, Buffer> = {
+  cardholder: Buffer.from('SCM-VSC/1 cardholder\0', 'latin1'),
+  seal: Buffer.from('SCM-VSC/1 seal\0', 'latin1'),
+  state: Buffer.from('SCM-VSC/1 state\0', 'latin1'),
+};
+
+/** The message an HMAC under the KEK covers: a purpose prefix, then the parts. Every implementation uses this. */
+export function kekMessage(purpose: KekPurpose, ...parts: Uint8Array[]): Buffer {
+  return Buffer.concat([PREFIX[purpose], ...parts]);
+}
