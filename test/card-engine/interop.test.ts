@@ -3,6 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { KeyAlgorithm, SoftPivBackend, type EmulatedCard } from '@scm/card-engine';
 import { expectOk, insertTestCard, OPENSC_PKCS11, removeTestCard, runTool, testReader, withTempDir, type ToolResult } from './support';
 
+// jest's testTimeout is a global option, so the integration project's value does not reach here.
+jest.setTimeout(120000);
 /**
  * The software PIV card against the independent clients, through the real pcscd + vpcd of test
  * workstation 3: yubico-piv-tool personalises it, OpenSC lists and signs, openssl verifies.
