@@ -215,6 +215,22 @@ describe('software PIV card with yubico-piv-tool, OpenSC and openssl (pcscd + vp
     expect(await verifies('gen9e.crt', 'sig9e.bin')).toBe(true);
   });
 
+  it('attests the generated 9E key: yubico-piv-tool attest, checked by openssl against the F9 certificate', async () => {
+    const att = expectOk(await ykpiv('-aattest', '-s9e'), 'attest 9e');
+    await writeFile(tmp.path('att9e.pem'), att.stdout);
+    const f9 = expectOk(await ykpiv('-aread-certificate', '-sf9'), 'read-certificate f9');
+    await writeFile(tmp.path('f9.pem'), f9.stdout);
+    const ok = await runTool('openssl', ['verify', '-CAfile', 'f9.pem', 'att9e.pem'], { cwd: tmp.dir });
+    expect(ok.stdout).toContain('att9e.pem: OK');
+    const cert = new X509Certificate(att.stdout);
+    expect(cert.subject).toBe('CN=YubiKey PIV Attestation 9e');
+    expect(cert.publicKey.export({ format: 'der', type: 'spki' })).toEqual(
+      createPublicKey(await readFile(tmp.path('gen9e.pub'))).export({ format: 'der', type: 'spki' }),
+    );
+    // Imported keys are not attested.
+    expect((await ykpiv('-aattest', '-s9a')).code).not.toBe(0);
+  });
+
   it('reads everything back in status and in OpenSC', async () => {
     const s = expectOk(await ykpiv('-astatus'), 'status').stdout;
     for (const slot of ['9a', '9c', '9d', '9e']) expect(s).toMatch(new RegExp(`Slot ${slot}:`));

@@ -5,6 +5,8 @@ export enum HsmErrorCode {
   Unavailable = 'hsm.unavailable',
   /** No token with the configured label (or slot index). */
   TokenNotFound = 'hsm.token-not-found',
+  /** More than one token carries the configured label: SCM will not guess which holds its keys. */
+  TokenAmbiguous = 'hsm.token-ambiguous',
   /** The PIN is wrong, locked, or its file cannot be read. */
   LoginFailed = 'hsm.login-failed',
   /** A key that must already exist (it protects existing data) is missing. */

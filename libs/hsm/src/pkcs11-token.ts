@@ -20,9 +20,20 @@ export function findTokenSlot(mod: Module, s: HsmSettings): Slot {
     if (s.slot >= slots.length) throw new HsmError(HsmErrorCode.TokenNotFound, `no PKCS#11 slot with index ${s.slot}`, { slot: s.slot });
     return slots.items(s.slot);
   }
+  const matches: Slot[] = [];
   for (let i = 0; i < slots.length; i++) {
     const slot = slots.items(i);
-    if (slot.getToken().label.trim() === s.tokenLabel) return slot;
+    if (slot.getToken().label.trim() === s.tokenLabel) matches.push(slot);
+  }
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) {
+    // Picking one could put new keys on an empty token while escrow keys sit on the other.
+    const serials = matches.map((m) => m.getToken().serialNumber.trim());
+    throw new HsmError(
+      HsmErrorCode.TokenAmbiguous,
+      `${matches.length} tokens are labelled "${s.tokenLabel}" (serials ${serials.join(', ')}); keep the one your PIN file belongs to and delete the others (docs/hsm.md)`,
+      { token: s.tokenLabel, serials },
+    );
   }
   throw new HsmError(HsmErrorCode.TokenNotFound, `no token labelled "${s.tokenLabel}" in ${s.module}; run scripts/setup`, {
     token: s.tokenLabel,

@@ -14,6 +14,7 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case HsmErrorCode.Unavailable:
     case HsmErrorCode.TokenNotFound:
+    case HsmErrorCode.TokenAmbiguous:
     case HsmErrorCode.LoginFailed:
       return 503;
     case HsmErrorCode.KeyExists:

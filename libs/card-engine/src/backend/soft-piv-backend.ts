@@ -1,8 +1,20 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { encodeTlv, encodeTlvs, findTlv, parseTlvs } from '@scm/apdu';
+import { attestationCertificate, createAttestationAuthority, type AttestationAuthority } from '../crypto/attestation';
 import { bytesEqual, mgmEncryptBlock } from '../crypto/management-key';
-import { generatePrivateKey, InvalidKeyInputError, softwarePrivateOperation } from '../crypto/key-ops';
+import { algorithmOf, generatePrivateKey, InvalidKeyInputError, softwarePrivateOperation } from '../crypto/key-ops';
 import { hashPin, hashPinSync, padPin, pinMatches } from '../crypto/pin-hash';
-import { Defaults, TouchPolicy, type KeyAlgorithmId, type MgmAlgorithmId, type PinPolicyId, type TouchPolicyId } from '../piv.constants';
+import {
+  Defaults,
+  KeyRef,
+  ObjectTag,
+  PinPolicy,
+  TouchPolicy,
+  type KeyAlgorithmId,
+  type MgmAlgorithmId,
+  type PinPolicyId,
+  type TouchPolicyId,
+} from '../piv.constants';
 import {
   BackendError,
   BackendErrorCode,
@@ -204,16 +216,62 @@ export class SoftPivBackend implements PivCardBackend {
     }
   }
 
+  /**
+   * Attestation as a YubiKey does it, signed by the key in F9. A card without an F9 key and
+   * certificate gets a self-signed P-256 authority on first use (a YubiKey has Yubico's from the factory).
+   */
+  async attest(slot: number): Promise<Uint8Array | undefined> {
+    const key = this.state.keys.get(slot);
+    if (!key) return undefined;
+    const authority = await this.attestationAuthority();
+    return attestationCertificate(authority, { slot, publicKey: key.publicKey, policy: key.policy }, this.state.identity);
+  }
+
+  private async attestationAuthority(): Promise<AttestationAuthority> {
+    const key = this.state.keys.get(KeyRef.ATTESTATION);
+    const object = this.state.objects.get(ObjectTag.ATTESTATION_CERT);
+    if (key && object) {
+      const der = findTlv(parseTlvs(object), 0x70)?.value;
+      if (!der) throw new BackendError(BackendErrorCode.Refused, 'the attestation certificate object holds no certificate');
+      return { privateKey: key.privateKey, certificate: der };
+    }
+    if (key || object) throw new BackendError(BackendErrorCode.Refused, 'the attestation key and certificate must both be present');
+    const authority = await createAttestationAuthority(this.state.identity.serial);
+    this.state.keys.set(KeyRef.ATTESTATION, {
+      algorithm: algorithmOfOrThrow(authority.privateKey),
+      policy: { pin: PinPolicy.NEVER, touch: TouchPolicy.NEVER },
+      origin: 'generated',
+      privateKey: authority.privateKey,
+      publicKey: createPublicKey(authority.privateKey),
+    });
+    this.state.objects.set(
+      ObjectTag.ATTESTATION_CERT,
+      encodeTlvs([
+        { tag: 0x70, value: authority.certificate },
+        { tag: 0x71, value: Uint8Array.of(0) },
+        { tag: 0xfe, value: new Uint8Array(0) },
+      ]),
+    );
+    await this.persist();
+    return authority;
+  }
+
   async reset(): Promise<void> {
     const blank = blankCardState({ ...this.state.identity });
     // The attestation key survives a PIV reset on a YubiKey, and so does its certificate.
-    const attestKey = this.state.keys.get(0xf9);
-    const attestCert = this.state.objects.get(0x5fff01);
+    const attestKey = this.state.keys.get(KeyRef.ATTESTATION);
+    const attestCert = this.state.objects.get(ObjectTag.ATTESTATION_CERT);
     Object.assign(this.state, { pin: blank.pin, puk: blank.puk, mgm: blank.mgm, objects: new Map(), keys: new Map() });
-    if (attestKey) this.state.keys.set(0xf9, attestKey);
-    if (attestCert) this.state.objects.set(0x5fff01, attestCert);
+    if (attestKey) this.state.keys.set(KeyRef.ATTESTATION, attestKey);
+    if (attestCert) this.state.objects.set(ObjectTag.ATTESTATION_CERT, attestCert);
     await this.persist();
   }
+}
+
+function algorithmOfOrThrow(key: KeyObject): KeyAlgorithmId {
+  const alg = algorithmOf(key);
+  if (alg === undefined) throw new Error('unsupported key');
+  return alg;
 }
 
 // ---- serialised form (the file backend's state file) ----

@@ -6,6 +6,7 @@ import {
   generateKeyPairSync,
   publicEncrypt,
   verify as cryptoVerify,
+  X509Certificate,
 } from 'node:crypto';
 import { fromHex, toHex, parseTlv, parseTlvs } from '@scm/apdu';
 import { PivCard } from './piv-card';
@@ -467,6 +468,45 @@ describe('PivCard: keys', () => {
     expect(await x(card, '00 20 00 80')).toBe('63C5');
     expect(await x(card, VERIFY_DEFAULT)).toBe('9000');
     expect(await x(card, '00 F7 00 81 00')).toBe(h('01 01 FF 05 01 01 06 02 06 06 90 00'));
+  });
+});
+
+describe('PivCard: attestation', () => {
+  it('attests a generated key with a certificate signed by the F9 key, and refuses imported and empty slots', async () => {
+    const { card, backend } = makeCard([W_3DES]);
+    await authDefault(card);
+    expect(await x(card, '00 F9 9A 00 00')).toBe('6A88');
+    const gen = await x(card, '00 47 00 9A 05 AC 03 80 01 11');
+    expect(gen.slice(-4)).toBe('9000');
+    const att = await readAll(card, '00 F9 9A 00 00');
+    expect(att.sw).toBe('9000');
+    const cert = new X509Certificate(Buffer.from(att.data));
+    expect(cert.subject).toBe('CN=YubiKey PIV Attestation 9a');
+    expect(cert.publicKey.export({ format: 'der', type: 'spki' })).toEqual(
+      (await backend.getKey(0x9a))!.publicKey.export({ format: 'der', type: 'spki' }),
+    );
+    // The issuer is the certificate in 5FFF01 (70/71/FE container), whose key signed it.
+    const f9 = await readAll(card, '00 CB 3F FF 05 5C 03 5F FF 01 00');
+    const object = parseTlv(f9.data);
+    expect(object.tag).toBe(0x53);
+    const issuer = new X509Certificate(Buffer.from(parseTlvs(object.value)[0].value));
+    expect(issuer.subject).toBe('CN=SCM Software PIV Attestation 12345678');
+    expect(cert.issuer).toBe(issuer.subject);
+    expect(cert.verify(issuer.publicKey)).toBe(true);
+    expect(cert.verify(cert.publicKey)).toBe(false);
+    // Yubico's extensions: firmware 5.4.3, serial, PIN policy once (2) and touch never (1).
+    const der = Buffer.from(att.data).toString('hex');
+    expect(der).toContain('060a2b0601040182c40a0303' + '0403' + '050403');
+    expect(der).toContain('060a2b0601040182c40a0307' + '0406' + '020400bc614e');
+    expect(der).toContain('060a2b0601040182c40a0308' + '0402' + '0201');
+    // A second attestation uses the same authority.
+    const again = new X509Certificate(Buffer.from((await readAll(card, '00 F9 9A 00 00')).data));
+    expect(again.verify(issuer.publicKey)).toBe(true);
+    // Imported keys are not attested.
+    const ec = createECDH('prime256v1');
+    ec.generateKeys();
+    expect(await x(card, Uint8Array.from([...fromHex('00 FE 11 9C 22 06 20'), ...pad(ec.getPrivateKey(), 32)]))).toBe('9000');
+    expect(await x(card, '00 F9 9C 00 00')).toBe('6A80');
   });
 });
 
