@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { encodeTlv, encodeTlvs, findTlv, parseTlvs } from '@scm/apdu';
+import { encodeTlvs, findTlv, parseTlvs } from '@scm/apdu';
 import { attestationCertificate, createAttestationAuthority, type AttestationAuthority } from '../crypto/attestation';
 import { bytesEqual, mgmEncryptBlock } from '../crypto/management-key';
 import { algorithmOf, generatePrivateKey, InvalidKeyInputError, softwarePrivateOperation } from '../crypto/key-ops';
