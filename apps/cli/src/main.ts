@@ -5,6 +5,7 @@ import { registerDb } from './commands/db.command';
 import { registerHealth } from './commands/health.command';
 import { registerReaders } from './commands/readers.command';
 import { registerCardEmulate } from './commands/card-emulate.command';
+import { registerVsc } from './commands/vsc.command';
 import { CliError } from './output';
 
 const program = new Command('scm')
@@ -16,6 +17,7 @@ registerReaders(program);
 registerHealth(program);
 registerDb(program);
 registerCardEmulate(program);
+registerVsc(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {

@@ -13,3 +13,8 @@ export * from './control/pin';
 export * from './control/keys';
 export * from './control/virtual-smart-card';
 export * from './control/certificates';
+export * from './crypto/hsm-key-protector';
+export * from './store/vsc-file';
+export * from './card/piv-objects';
+export * from './card/vsc-card-backend';
+export * from './card/serve-vsc';

@@ -803,6 +803,14 @@ export class VirtualSmartCard {
     return bytes;
   }
 
+  /**
+   * The standalone file of the last sealed version with `state` (what a state sink writes: the
+   * content stays as sealed, even while a change is under way). Undefined before the first seal.
+   */
+  async standaloneFileWithState(state: VscState): Promise<Buffer | undefined> {
+    return this.sealed ? buildStandaloneFile(this.sealed, state, this.deps.protector) : undefined;
+  }
+
   /** The standalone file: the sealed content (sealing changes first) and the authenticated state. */
   async toStandaloneFile(): Promise<Buffer> {
     if (this.dirty || !this.sealed) await this.seal();

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { KeyRef } from '../format/vsc-model';
 import { unknownKeyError } from '../vsc-errors';
-import { kekMessage, type VscKeyProtector } from './vsc-key-protector.port';
+import { systemRandom, type RandomSource } from './random';
+import { DEFAULT_VSC_KEYS, kekMessage, type VscKeyProtector } from './vsc-key-protector.port';
 
 /**
  * A key protector with its keys in memory: for unit tests and the test vectors of
@@ -11,10 +12,9 @@ export class MemoryKeyProtector implements VscKeyProtector {
   constructor(
     private readonly kekKey: Uint8Array,
     private readonly recoveryKey: Uint8Array,
-    readonly keys: { kek: KeyRef; recovery: KeyRef } = {
-      kek: { label: 'scm-vsc-kek', version: 1 },
-      recovery: { label: 'scm-vsc-recovery', version: 1 },
-    },
+    readonly keys: { kek: KeyRef; recovery: KeyRef } = DEFAULT_VSC_KEYS,
+    /** Where recovery-wrap nonces come from (seeded for test vectors). */
+    private readonly random: RandomSource = systemRandom,
   ) {
     if (kekKey.length !== 32 || recoveryKey.length !== 32) throw new RangeError('memory protector keys are 32 bytes');
   }
@@ -43,11 +43,12 @@ export class MemoryKeyProtector implements VscKeyProtector {
     return createHmac('sha256', this.kekKey).update(kekMessage(purpose, data)).digest();
   }
 
-  async wrapForRecovery(recovery: KeyRef, cek: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer> {
+  async wrapForRecovery(recovery: KeyRef, cek: Uint8Array, aad: Uint8Array): Promise<{ nonce: Buffer; wrapped: Buffer }> {
     this.checkRecovery(recovery);
+    const nonce = this.random.bytes(12);
     const c = createCipheriv('aes-256-gcm', this.recoveryKey, nonce);
     c.setAAD(aad);
-    return Buffer.concat([c.update(cek), c.final(), c.getAuthTag()]);
+    return { nonce, wrapped: Buffer.concat([c.update(cek), c.final(), c.getAuthTag()]) };
   }
 
   async unwrapForRecovery(recovery: KeyRef, wrapped: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer | undefined> {

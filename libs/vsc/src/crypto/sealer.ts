@@ -158,8 +158,9 @@ export async function openPinSlot(
 
 /** Wraps the CEK under the HSM's recovery key. */
 export async function makeRecoverySlot(h: VscHeader, cek: Uint8Array, deps: SealDeps): Promise<KeySlotRecord> {
-  const nonce = deps.random.bytes(NONCE_LENGTH);
-  const wrapped = await deps.protector.wrapForRecovery(h.keys.recovery, cek, nonce, slotAad('recovery', h));
+  const { nonce, wrapped } = await deps.protector.wrapForRecovery(h.keys.recovery, cek, slotAad('recovery', h));
+  if (nonce.length !== NONCE_LENGTH || wrapped.length !== CEK_LENGTH + GCM_TAG_LENGTH)
+    throw new RangeError('the protector returned a malformed recovery wrap');
   return { type: 'recovery', nonce, wrapped };
 }
 

@@ -21,8 +21,8 @@ export interface VscKeyProtector {
   deriveCardholderKey(kek: KeyRef, kdfOutput: Uint8Array, context: Uint8Array): Promise<Buffer>;
   /** HMAC(KEK, kekMessage(purpose, data)) for the seal and the state section. */
   mac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array): Promise<Buffer>;
-  /** AES-256-GCM under the recovery key: ciphertext followed by the 16-byte tag. */
-  wrapForRecovery(recovery: KeyRef, cek: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer>;
+  /** AES-256-GCM under the recovery key, with a nonce the HSM picks: the nonce, and the ciphertext followed by the 16-byte tag. */
+  wrapForRecovery(recovery: KeyRef, cek: Uint8Array, aad: Uint8Array): Promise<{ nonce: Buffer; wrapped: Buffer }>;
   /** The CEK, or `undefined` when the GCM tag does not verify under this recovery key. */
   unwrapForRecovery(recovery: KeyRef, wrapped: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer | undefined>;
 }
@@ -37,3 +37,9 @@ const PREFIX: Record<KekPurpose, Buffer> = {
 export function kekMessage(purpose: KekPurpose, ...parts: Uint8Array[]): Buffer {
   return Buffer.concat([PREFIX[purpose], ...parts]);
 }
+
+/** The HSM keys VSCs are sealed with unless configured otherwise (docs/vsc-format.md, "HSM keys"). */
+export const DEFAULT_VSC_KEYS: { kek: KeyRef; recovery: KeyRef } = {
+  kek: { label: 'scm-vsc-kek', version: 1 },
+  recovery: { label: 'scm-recovery', version: 1 },
+};

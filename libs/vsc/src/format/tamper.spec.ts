@@ -101,7 +101,7 @@ describe('consistency check of a sealed VSC file', () => {
           cek: Buffer.alloc(32, 7),
           pinSlots: [],
         },
-        { protector: vectorProtector(), random: seededRandom(seed) },
+        { protector: vectorProtector(seed), random: seededRandom(seed) },
       );
     };
     const a1 = await reseal('a');

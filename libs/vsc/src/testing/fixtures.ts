@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { KdfParams } from '../format/vsc-model';
 import { MemoryKeyProtector } from '../crypto/memory-key-protector';
+import { DEFAULT_VSC_KEYS } from '../crypto/vsc-key-protector.port';
 import { seededRandom } from '../crypto/random';
 import type { VscDeps } from '../control/virtual-smart-card';
 
@@ -21,11 +22,12 @@ export function vectorP256Key(): KeyObject {
   return createPrivateKey({ key: Buffer.from(VECTOR_P256_SEC1, 'hex'), format: 'der', type: 'sec1' });
 }
 
-export function vectorProtector(): MemoryKeyProtector {
-  return new MemoryKeyProtector(VECTOR_KEK, VECTOR_RECOVERY_KEY);
+/** The memory protector with the vector keys; recovery-wrap nonces from `seed` when given. */
+export function vectorProtector(seed?: string): MemoryKeyProtector {
+  return new MemoryKeyProtector(VECTOR_KEK, VECTOR_RECOVERY_KEY, DEFAULT_VSC_KEYS, seed ? seededRandom(`${seed}/hsm`) : undefined);
 }
 
 /** Deps with the memory protector, the given random seed and real Argon2id. */
 export function testDeps(seed?: string, extra: Partial<VscDeps> = {}): VscDeps {
-  return { protector: vectorProtector(), ...(seed ? { random: seededRandom(seed) } : {}), ...extra };
+  return { protector: vectorProtector(seed), ...(seed ? { random: seededRandom(seed) } : {}), ...extra };
 }

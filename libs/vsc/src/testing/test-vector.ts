@@ -20,7 +20,7 @@ export const VECTOR_1 = {
  */
 export async function buildVector1(): Promise<{ file: Buffer; content: Buffer; id: string }> {
   const v = VECTOR_1;
-  const deps = { protector: vectorProtector(), random: seededRandom(v.seed) };
+  const deps = { protector: vectorProtector(v.seed), random: seededRandom(v.seed) };
   const vsc = await VirtualSmartCard.create(
     { serial: v.serial, pin: v.pin, kdf: TEST_KDF, allowWeakKdf: true, expiresAt: v.expiresAt },
     deps,
