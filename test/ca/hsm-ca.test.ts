@@ -54,7 +54,7 @@ describe('HSM certificate authority (SoftHSM2, checked with openssl)', () => {
     issuingPem = x509.PemConverter.encode(chain.chain[0], 'CERTIFICATE');
     scratch.file('root.pem', rootPem);
     scratch.file('issuing.pem', issuingPem);
-    scratch.file('chain.pem', issuingPem + rootPem);
+    scratch.file('chain.pem', `${issuingPem}\n${rootPem}\n`);
   });
   afterAll(async () => {
     for (const k of keys) await hsm.destroyKey(k);

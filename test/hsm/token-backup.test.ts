@@ -64,4 +64,14 @@ describe('SoftHSM2 token backup and restore', () => {
     const missing = await probe(['sign', 'scm-other-key', msg], env);
     expect(missing).toMatchObject({ ok: false, code: HsmErrorCode.KeyNotFound });
   });
+
+  it('refuses a second token with the same label instead of guessing which one holds the keys', async () => {
+    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', so, '--pin', 'another-pin-1234'], {
+      env: { ...process.env, SOFTHSM2_CONF: conf },
+      stdio: 'ignore',
+    });
+    const r = await probe(['open'], env);
+    expect(r).toMatchObject({ ok: false, code: HsmErrorCode.TokenAmbiguous });
+    expect(r.message).toMatch(/2 tokens are labelled "scm-backup-test"/);
+  });
 });
