@@ -62,7 +62,9 @@ export class PcscCardChannel implements CardTransport {
   }
 
   private spawn(): ChildProcess {
-    const child = fork(hostScript(), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // env is passed explicitly: the reader host must see this process's PCSCLITE_CSOCK_NAME as it is
+    // now (jest gives tests their own process.env object, which fork's default would bypass).
+    const child = fork(hostScript(), [], { env: process.env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     child.on('message', (m: HostReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
