@@ -4,7 +4,7 @@ import * as x509 from '@peculiar/x509';
 import type { ByteTransport } from '@scm/apdu';
 import { PivCard, SoftPivBackend, type SoftPivBackendOptions } from '@scm/card-engine';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** A software PIV card driven in-process (no pcscd): its transmit is the card's. */
 export function inProcessCard(opts: SoftPivBackendOptions = {}): { card: PivCard; transport: ByteTransport & { count: number } } {
@@ -20,11 +20,14 @@ export function inProcessCard(opts: SoftPivBackendOptions = {}): { card: PivCard
   return { card, transport };
 }
 
-let ca: { keys: CryptoKeyPair; name: string } | undefined;
+let ca: { keys: webcrypto.CryptoKeyPair; name: string } | undefined;
 
-async function testCa(): Promise<{ keys: CryptoKeyPair; name: string }> {
+async function testCa(): Promise<{ keys: webcrypto.CryptoKeyPair; name: string }> {
   ca ??= {
-    keys: (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair,
+    keys: (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair,
     name: 'CN=SCM Test CA',
   };
   return ca;
@@ -44,7 +47,7 @@ export async function certificateFor(spki: Uint8Array, subject: string, days = 3
     notAfter: new Date(notBefore.getTime() + days * 86400_000),
     publicKey: spki,
     signingKey: keys.privateKey,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams,
   });
   return new Uint8Array(cert.rawData);
 }

@@ -27,6 +27,8 @@ import {
 } from '@scm/piv';
 import { cachedKey, certificateFor, inProcessCard } from './piv-fixtures';
 
+jest.setTimeout(60_000);
+
 const defaultKey = (): SoftwareManagementKey => new SoftwareManagementKey(DEFAULTS.MANAGEMENT_KEY);
 
 describe.each([
