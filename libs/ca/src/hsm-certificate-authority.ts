@@ -293,7 +293,8 @@ export class HsmCertificateAuthority implements CertificateAuthorityPort {
 
   private validity(v: IssueCertificateRequest['validity'], defaultDays: number): { notBefore: Date; notAfter: Date } {
     const now = this.now();
-    const notBefore = v?.notBefore ?? new Date(now.getTime() - CLOCK_SKEW_MS);
+    // Back-dated for clock skew, but not before the CA itself (a CA minted minutes ago).
+    const notBefore = v?.notBefore ?? new Date(Math.max(now.getTime() - CLOCK_SKEW_MS, this.certificate.notBefore.getTime()));
     let notAfter = v?.notAfter ?? new Date(now.getTime() + (v?.days ?? defaultDays) * DAY_MS);
     // A certificate never outlives the CA that signed it.
     if (notAfter > this.certificate.notAfter) notAfter = this.certificate.notAfter;
