@@ -18,3 +18,6 @@ export * from './store/vsc-file';
 export * from './card/piv-objects';
 export * from './card/vsc-card-backend';
 export * from './card/serve-vsc';
+export * from './card/card-object-store';
+export * from './card/piv-card-store';
+export * from './card/copy-objects';
