@@ -6,6 +6,7 @@ import { registerHealth } from './commands/health.command';
 import { registerReaders } from './commands/readers.command';
 import { registerCardEmulate } from './commands/card-emulate.command';
 import { registerVsc } from './commands/vsc.command';
+import { registerCardBackup } from './commands/card-backup.command';
 import { CliError } from './output';
 
 const program = new Command('scm')
@@ -18,6 +19,7 @@ registerHealth(program);
 registerDb(program);
 registerCardEmulate(program);
 registerVsc(program);
+registerCardBackup(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
