@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import * as x509 from '@peculiar/x509';
 import { keyLabel, type HsmContext, type KeyRef, type SigningKeyAlgorithm } from '@scm/hsm';
 import { CaError, CaErrorCode } from './ca-errors';

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import { encodeTlv, parseTlvs, findTlv } from '@scm/apdu';
 import type * as x509 from '@peculiar/x509';
 import { CaError, CaErrorCode } from './ca-errors';

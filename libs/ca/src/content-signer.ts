@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import * as x509 from '@peculiar/x509';
 import { keyRefFrom, type HsmContext, type HsmSigningKey } from '@scm/hsm';
 import { CaError, CaErrorCode } from './ca-errors';

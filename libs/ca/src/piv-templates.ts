@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import * as x509 from '@peculiar/x509';
 import { CaError, CaErrorCode } from './ca-errors';
 import type { CertificateIdentity } from './ca.port';

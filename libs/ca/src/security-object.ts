@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import { createHash } from 'node:crypto';
 import { encodeTlv, findTlv, parseTlvs } from '@scm/apdu';
 import type * as x509 from '@peculiar/x509';

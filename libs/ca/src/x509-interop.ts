@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import type * as x509 from '@peculiar/x509';
 import type { HsmContext, HsmSigningKey } from '@scm/hsm';
 
