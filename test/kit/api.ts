@@ -16,7 +16,12 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   const cfg = loadApiConfig({ ...process.env, ...testEnv, SCM_HTTP_PORT: '1', ...overrides });
   const logger = createLogger({ name: 'issuer-api-test', level: cfg.SCM_LOG_LEVEL });
   const { app } = await createApiApp(cfg, logger);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }

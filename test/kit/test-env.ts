@@ -16,6 +16,8 @@ export const testEnv: Record<string, string> = {
   SCM_PKCS11_TOKEN_LABEL: process.env.SCM_TEST_TOKEN ?? 'scm-test',
   SCM_LOG_LEVEL: process.env.SCM_TEST_LOG_LEVEL ?? 'error',
   SCM_HTTP_HOST: '127.0.0.1',
+  // Every test logs in from 127.0.0.1: the per-address lockout is tested on its own.
+  SCM_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
 };
 
 export function applyTestEnv(): void {

@@ -1,7 +1,8 @@
-import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { HeartbeatService } from './heartbeat/heartbeat.service';
+import { ChannelService } from './channel/channel.service';
+import { EnrolmentService } from './enrolment/enrolment.service';
 import { ReadersService } from './readers/readers.service';
 import { WORKER_CONFIG, WORKER_LOGGER, WORKER_REDIS, type WorkerConfig } from './worker-config';
 
@@ -23,16 +24,16 @@ export class WorkerModule {
         {
           provide: WORKER_REDIS,
           useFactory: () =>
-            new Redis(cfg.SCM_REDIS_URL, { maxRetriesPerRequest: null, connectionName: `scm-card-worker-${cfg.SCM_WORKSTATION}` }).on(
-              'error',
-              (e) => logger.warn({ err: e.message }, 'Redis connection error'),
+            new Redis(cfg.SCM_REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true, connectionName: `scm-card-worker-${cfg.SCM_WORKSTATION}` }).on('error', (e) =>
+              logger.warn({ err: e.message }, 'Redis connection error'),
             ),
         },
         RedisShutdown,
         ReadersService,
-        HeartbeatService,
+        EnrolmentService,
+        ChannelService,
       ],
-      exports: [ReadersService, HeartbeatService],
+      exports: [ReadersService, EnrolmentService, ChannelService],
     };
   }
 }

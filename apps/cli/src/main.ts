@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@scm/config';
+import { registerAdmin } from './commands/admin.command';
+import { registerApprovals } from './commands/approvals.command';
+import { registerAudit } from './commands/audit.command';
+import { registerAuth } from './commands/auth.command';
 import { registerDb } from './commands/db.command';
+import { registerHsm } from './commands/hsm.command';
+import { registerUsers } from './commands/users.command';
+import { registerWorker } from './commands/worker.command';
 import { registerHealth } from './commands/health.command';
 import { registerReaders } from './commands/readers.command';
 import { registerCardEmulate } from './commands/card-emulate.command';
@@ -14,8 +21,15 @@ const program = new Command('scm')
   .showHelpAfterError('(run "scm --help" for the commands)')
   .exitOverride();
 
+registerAuth(program);
 registerReaders(program);
 registerHealth(program);
+registerUsers(program);
+registerApprovals(program);
+registerWorker(program);
+registerAudit(program);
+registerAdmin(program);
+registerHsm(program);
 registerDb(program);
 registerCardEmulate(program);
 registerVsc(program);

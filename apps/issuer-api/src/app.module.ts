@@ -1,10 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import type { ApiConfig } from './config/api-config';
 import { HealthModule } from './health/health.module';
 import { InfraModule } from './infra/infra.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { UsersModule } from './users/users.module';
+import { WorkersModule } from './workers/workers.module';
 import { WorkstationsModule } from './workstations/workstations.module';
 
 @Module({})
@@ -12,7 +18,19 @@ export class AppModule {
   static forRoot(cfg: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfraModule.forRoot(cfg, logger), HealthModule, MetricsModule, WorkstationsModule],
+      imports: [
+        CqrsModule.forRoot(),
+        InfraModule.forRoot(cfg, logger),
+        AuthModule,
+        ApprovalsModule,
+        AuditModule,
+        OutboxModule,
+        UsersModule,
+        WorkersModule,
+        WorkstationsModule,
+        HealthModule,
+        MetricsModule,
+      ],
     };
   }
 }

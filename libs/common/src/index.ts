@@ -1,3 +1,5 @@
 export * from './coded-error';
 export * from './logger';
 export * from './nest-logger';
+export * from './worker-identity';
+export * from './password';

@@ -51,6 +51,15 @@ export const apiSchema = {
   SCM_HTTP_PORT: int('Port the issuer API listens on', '7400', 1, 65535),
   SCM_PUBLIC_URL: url('Base URL clients and certificates use to reach the API (CRL, AIA)', 'http://127.0.0.1:7400', ['http:', 'https:']),
   SCM_OPENAPI: bool('Serve the OpenAPI document at /api/docs', 'true'),
+  SCM_SESSION_IDLE_MINUTES: int('A session ends after this many minutes without use', '15', 1, 1440),
+  SCM_SESSION_MAX_HOURS: int('A session ends this many hours after login, used or not', '8', 1, 72),
+  SCM_LOGIN_MAX_FAILURES: int('Failed logins before an account (or address) is locked', '5', 1, 100),
+  SCM_LOGIN_MAX_FAILURES_PER_ADDRESS: int('Failed logins from one address (any accounts) before it is locked', '20', 1, 100000),
+  SCM_LOGIN_LOCK_MINUTES: int('How long a lockout lasts', '15', 1, 1440),
+  SCM_CHECKPOINT_SECONDS: int('Interval between signed checkpoints of the audit chain', '60', 1, 3600),
+  SCM_APPROVAL_TTL_HOURS: int('An approval request expires after this many hours', '24', 1, 720),
+  SCM_OUTBOX_POLL_MS: int('Interval of the outbox relay, in ms', '500', 20, 60000),
+  SCM_RECONCILE_SECONDS: int('Interval of the check that re-queues pending work missing from Redis', '30', 1, 3600),
 };
 
 export const workerSchema = {
@@ -61,6 +70,8 @@ export const workerSchema = {
   SCM_WORKSTATION: int('Workstation number this worker serves (one pcscd)', '0', 0, 999),
   SCM_HEARTBEAT_MS: int('Interval between heartbeats to the API, in ms', '5000', 200, 600000),
   SCM_CARD_TIMEOUT_MS: int('Deadline for one APDU exchange, in ms', '15000', 100, 600000),
+  SCM_WORKER_NAME: str('Name this worker registers under (default: host name and workstation)', ''),
+  SCM_ENROLLMENT_TOKEN: str('One-time enrolment token (default: read from <state dir>/worker/ws<N>.enrollment-token)', '', { secret: true }),
 };
 
 export type ApiSchema = typeof apiSchema;

@@ -30,3 +30,11 @@ export function readWorkstations(stateDir: string): Workstation[] {
 export const vpcdReaderName = (index: number): string => `Virtual PCD 00 ${String(index).padStart(2, '0')}`;
 
 export const hsmPinFile = (stateDir: string): string => join(stateDir, 'hsm', 'user-pin');
+
+/** Files of the card worker serving workstation `ws`: its keys, id and one-time enrolment token. */
+export const workerFiles = (stateDir: string, ws: number) => ({
+  dir: join(stateDir, 'worker'),
+  key: join(stateDir, 'worker', `ws${ws}.key.json`),
+  id: join(stateDir, 'worker', `ws${ws}.id`),
+  enrollmentToken: join(stateDir, 'worker', `ws${ws}.enrollment-token`),
+});

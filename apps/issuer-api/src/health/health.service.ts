@@ -49,9 +49,9 @@ export class HealthService {
     const [database, redis, hsm] = await Promise.all([
       timed(() => this.db.query('SELECT 1')),
       timed(() => this.redis.ping()),
-      timed(() => {
+      timed(async () => {
         try {
-          return this.hsm.get().ping();
+          return await this.hsm.get().ping();
         } catch (e) {
           this.hsm.reset();
           throw e;

@@ -1,27 +1,28 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@scm/db';
-import { hsmSettingsFrom, Pkcs11Session } from '@scm/hsm';
+import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { systemClock } from './clock.port';
 import { CLOCK, HSM, LOGGER, REDIS } from './tokens';
+import { OutboxSignal, UnitOfWork } from './unit-of-work';
 
-/** Holds the HSM session lazily so the API starts (and reports unhealthy) when the HSM is down. */
+/** Opens the HSM context lazily so the API starts (and reports unhealthy) when the HSM is down. */
 export class HsmHandle {
-  private session: Pkcs11Session | undefined;
+  private ctx: HsmContext | undefined;
   constructor(private readonly cfg: ApiConfig) {}
 
-  get(): Pkcs11Session {
-    if (!this.session) this.session = Pkcs11Session.open(hsmSettingsFrom(this.cfg));
-    return this.session;
+  get(): HsmContext {
+    if (!this.ctx) this.ctx = HsmContext.open(hsmSettingsFrom(this.cfg), { sessions: 4 });
+    return this.ctx;
   }
 
-  /** Drops a session that failed so the next use opens a fresh one. */
+  /** Drops a context that failed so the next use opens a fresh one. */
   reset(): void {
-    this.session?.close();
-    this.session = undefined;
+    this.ctx?.close();
+    this.ctx = undefined;
   }
 }
 
@@ -60,8 +61,10 @@ export class InfraModule {
         },
         { provide: HSM, useFactory: () => new HsmHandle(cfg) },
         InfraShutdown,
+        OutboxSignal,
+        UnitOfWork,
       ],
-      exports: [API_CONFIG, LOGGER, CLOCK, REDIS, HSM],
+      exports: [API_CONFIG, LOGGER, CLOCK, REDIS, HSM, OutboxSignal, UnitOfWork],
     };
   }
 }

@@ -6,5 +6,6 @@ export class ReportHeartbeatCommand {
     readonly workstation: number,
     readonly host: string,
     readonly readers: ReaderReport[],
+    readonly workerId: string,
   ) {}
 }

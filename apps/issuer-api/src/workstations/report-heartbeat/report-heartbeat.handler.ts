@@ -15,6 +15,8 @@ export class ReportHeartbeatHandler implements ICommandHandler<ReportHeartbeatCo
   ) {}
 
   async execute(c: ReportHeartbeatCommand): Promise<void> {
-    await this.repo.upsert({ id: c.workstation, host: c.host, readers: c.readers, lastSeen: this.clock.now() }, ['id']);
+    const now = this.clock.now();
+    await this.repo.upsert({ id: c.workstation, host: c.host, readers: c.readers, lastSeen: now }, ['id']);
+    await this.repo.manager.query(`UPDATE card_worker SET last_seen_at = $2 WHERE id = $1`, [c.workerId, now]);
   }
 }

@@ -1,0 +1,20 @@
+import { CodedError } from '@scm/common';
+
+export enum AuthErrorCode {
+  Unauthenticated = 'auth.unauthenticated',
+  InvalidCredentials = 'auth.invalid-credentials',
+  Locked = 'auth.locked',
+  AccountDisabled = 'auth.account-disabled',
+  Forbidden = 'auth.forbidden',
+  NoAccessRule = 'auth.no-access-rule',
+}
+
+export class AuthError extends CodedError<AuthErrorCode> {
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+    meta: Record<string, unknown> = {},
+  ) {
+    super(message, meta);
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QUEUES, type QueueName } from '@scm/queue';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { LOGGER } from '../infra/tokens';
+import { OutboxSignal } from '../infra/unit-of-work';
+import { bullConnection } from './bullmq-connection';
+
+type OutboxRow = { id: string; queue: QueueName; job_name: string; job_id: string; payload: Record<string, unknown> };
+
+export const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 86400 } } as const;
+
+/**
+ * Relays committed outbox rows to BullMQ, and puts pending work back when Redis lost it.
+ * PostgreSQL is the system of record: a row is pending until its job reports done (done_at).
+ * Redis flush is detected by a sentinel key the relay writes; when it vanishes, every pending row
+ * is queued again under its deterministic job id (BullMQ ignores ids it already holds).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly conn: Redis;
+  private readonly queues = new Map<QueueName, Queue>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private busy: Promise<void> = Promise.resolve();
+  private again = false;
+  private stopped = false;
+  readonly stats = { relayed: 0, requeued: 0 };
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    signal: OutboxSignal,
+  ) {
+    this.conn = bullConnection(cfg.SCM_REDIS_URL, 'scm-outbox-relay');
+    for (const q of Object.values(QUEUES)) this.queues.set(q, new Queue(q, { connection: this.conn, prefix: cfg.SCM_REDIS_PREFIX }));
+    signal.onKick(() => this.kick());
+  }
+
+  private get sentinel(): string {
+    return `${this.cfg.SCM_REDIS_PREFIX}:outbox:epoch`;
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues.get(name)!;
+  }
+
+  onApplicationBootstrap(): void {
+    this.pollTimer = setInterval(() => this.kick(), this.cfg.SCM_OUTBOX_POLL_MS);
+    this.reconcileTimer = setInterval(() => void this.reconcile().catch(() => undefined), this.cfg.SCM_RECONCILE_SECONDS * 1000);
+    this.conn.on('ready', () => void this.reconcile().catch(() => undefined));
+    this.kick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearInterval(this.reconcileTimer);
+    await this.busy.catch(() => undefined);
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.conn.disconnect();
+  }
+
+  /** Runs a relay pass now (coalescing concurrent kicks). */
+  kick(): void {
+    if (this.stopped) return;
+    this.again = true;
+    this.busy = this.busy.then(async () => {
+      while (this.again && !this.stopped) {
+        this.again = false;
+        try {
+          while ((await this.relayBatch()) > 0 && !this.stopped);
+        } catch (e) {
+          this.log.debug({ err: (e as Error).message }, 'outbox relay pass failed; retrying');
+        }
+      }
+    });
+  }
+
+  /** Waits for the relay to go idle (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.busy;
+  }
+
+  private async relayBatch(): Promise<number> {
+    if (this.conn.status !== 'ready') return 0;
+    return this.ds.transaction(async (em) => {
+      const rows = (await em.query(
+        `SELECT id, queue, job_name, job_id, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`,
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      await this.add(rows);
+      await em.query(`UPDATE outbox SET relayed_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      this.stats.relayed += rows.length;
+      return rows.length;
+    });
+  }
+
+  private async add(rows: OutboxRow[]): Promise<void> {
+    const byQueue = new Map<QueueName, OutboxRow[]>();
+    for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
+    for (const [q, list] of byQueue) {
+      await this.queue(q).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...JOB_OPTIONS, jobId: r.job_id } })));
+    }
+  }
+
+  /**
+   * Re-queues pending work that Redis no longer holds: everything pending after a flush (sentinel
+   * gone), and otherwise rows relayed over a minute ago whose job is missing.
+   */
+  async reconcile(): Promise<number> {
+    if (this.stopped || this.conn.status !== 'ready') return 0;
+    const epoch = await this.conn.get(this.sentinel);
+    let requeued = 0;
+    let lastId = '0';
+    for (;;) {
+      const rows = (await this.ds.query(
+        `SELECT id, queue, job_name, job_id, payload FROM outbox
+          WHERE done_at IS NULL AND relayed_at IS NOT NULL AND id > $1 ${epoch ? `AND relayed_at < now() - interval '60 seconds'` : ''}
+          ORDER BY id LIMIT 1000`,
+        [lastId],
+      )) as OutboxRow[];
+      if (rows.length === 0) break;
+      lastId = rows[rows.length - 1].id;
+      const missing: OutboxRow[] = [];
+      for (const r of rows) if (!epoch || !(await this.queue(r.queue).getJob(r.job_id))) missing.push(r);
+      if (missing.length) await this.add(missing);
+      requeued += missing.length;
+    }
+    if (!epoch) await this.conn.set(this.sentinel, new Date().toISOString());
+    if (requeued) {
+      this.stats.requeued += requeued;
+      this.log.warn({ requeued, flushed: !epoch }, 'pending work re-queued from PostgreSQL');
+    }
+    return requeued;
+  }
+}

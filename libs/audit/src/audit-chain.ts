@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+export type Outcome = 'success' | 'failure' | 'denied';
+
+/** What a command handler records: who did what to which target, and how it ended. */
+export interface AuditEventInput {
+  actor: string;
+  actorName?: string | null;
+  role?: string | null;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  outcome: Outcome;
+  requestId?: string | null;
+  /** Safe, structured facts. Never secrets: this is hashed, stored and exported. */
+  details?: Record<string, unknown>;
+}
+
+/** An event as stored: placed in the chain. */
+export interface AuditRecord {
+  seq: number;
+  id: string;
+  at: string;
+  actor: string;
+  actorName: string | null;
+  role: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  outcome: Outcome;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const DOMAIN = 'scm-audit-v1';
+
+/** SHA-256 over the domain tag, the canonical event (every field but the hashes) and the previous hash. */
+export function eventHash(r: Omit<AuditRecord, 'hash'>): string {
+  const body = canonicalJson({
+    seq: r.seq,
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    actorName: r.actorName,
+    role: r.role,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    outcome: r.outcome,
+    requestId: r.requestId,
+    details: r.details,
+  });
+  return createHash('sha256').update(`${DOMAIN}\n${body}\n${r.prevHash}`).digest('hex');
+}
+
+/** Places inputs after (seq, hash), returning the records to insert. */
+export function chainEvents(
+  head: { seq: number; hash: string },
+  inputs: readonly AuditEventInput[],
+  at: Date,
+  newId: () => string,
+): AuditRecord[] {
+  let { seq, hash } = head;
+  return inputs.map((e) => {
+    const rec: Omit<AuditRecord, 'hash'> = {
+      seq: ++seq,
+      id: newId(),
+      at: at.toISOString(),
+      actor: e.actor,
+      actorName: e.actorName ?? null,
+      role: e.role ?? null,
+      action: e.action,
+      targetType: e.targetType ?? null,
+      targetId: e.targetId ?? null,
+      outcome: e.outcome,
+      requestId: e.requestId ?? null,
+      details: JSON.parse(canonicalJson(e.details ?? {})) as Record<string, unknown>,
+      prevHash: hash,
+    };
+    hash = eventHash(rec);
+    return { ...rec, hash };
+  });
+}
+
+/** The signed statement of a checkpoint: "the chain up to seq ends in head". */
+export function checkpointMessage(seq: number, headHash: string, signedAt: string): Buffer {
+  return Buffer.from(`scm-audit-checkpoint-v1|${seq}|${headHash}|${signedAt}`, 'utf8');
+}

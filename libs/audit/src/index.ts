@@ -1,0 +1,5 @@
+export * from './audit-chain';
+export * from './audit-store';
+export * from './canonical-json';
+export * from './chain-verifier';
+export * from './checkpoint';

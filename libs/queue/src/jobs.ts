@@ -1,0 +1,47 @@
+/**
+ * Every queue, job name and payload type of SCM, in one place. Payloads hold ids only — never key
+ * material, PINs or personal data — and job ids are deterministic so a job re-queued after a crash
+ * or a Redis flush is the same job, not a second one.
+ */
+export const QUEUES = {
+  /** Key generation and escrow on the issuer side. */
+  keygen: 'keygen',
+  /** Card personalisation by card workers (one job per request). */
+  cards: 'cards',
+  /** Housekeeping run by the API itself. */
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface JobPayloads {
+  'generate-keys': { requestId: string };
+  'personalise-card': { requestId: string };
+  /** Used by tests and the outbox benchmark: carries an id only. */
+  noop: { ref: string };
+}
+export type JobName = keyof JobPayloads;
+
+/** Which queue each job goes to; start-up fails if a job has no handler or two (see registry). */
+export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
+  'generate-keys': QUEUES.keygen,
+  'personalise-card': QUEUES.cards,
+  noop: QUEUES.maintenance,
+};
+
+/** Deterministic job id: the same work always has the same id. */
+export function jobId<J extends JobName>(name: J, payload: JobPayloads[J]): string {
+  const key = Object.keys(payload)
+    .sort()
+    .map((k) => `${k}=${String((payload as Record<string, unknown>)[k])}`)
+    .join('&');
+  return `${name}:${key}`;
+}
+
+const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Rejects payloads that carry anything but ids (defence against a secret slipping into Redis). */
+export function assertIdsOnly(payload: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(payload)) {
+    if (typeof v !== 'string' || !ID.test(v)) throw new Error(`job payload field "${k}" must be an id`);
+  }
+}
