@@ -471,6 +471,57 @@ describe('PivCard: keys', () => {
   });
 });
 
+describe('PivCard: retired slots, Key History, P-384, extended APDUs', () => {
+  it('imports P-384 into retired slot 82, signs with it after VERIFY, and keeps Key History and retired certificates', async () => {
+    const { card } = makeCard([W_3DES]);
+    await authDefault(card);
+    const ec = createECDH('secp384r1');
+    ec.generateKeys();
+    expect(await x(card, Uint8Array.from([...fromHex('00 FE 14 82 32 06 30'), ...pad(ec.getPrivateKey(), 48)]))).toBe('9000');
+    // Key History: one retired key on the card; retired certificate 1 is 5FC10D.
+    expect(await x(card, '00 DB 3F FF 0F 5C 03 5F C1 0C 53 08 C1 01 01 C2 01 00 FE 00')).toBe('9000');
+    expect(await x(card, '00 DB 3F FF 0D 5C 03 5F C1 0D 53 06 70 01 30 71 01 00')).toBe('9000');
+    expect(await x(card, '00 CB 3F FF 05 5C 03 5F C1 0C 00')).toBe(h('53 08 C1 01 01 C2 01 00 FE 00 90 00'));
+    expect(await x(card, '00 CB 3F FF 05 5C 03 5F C1 0D 00')).toBe(h('53 06 70 01 30 71 01 00 90 00'));
+    const digest = createHash('sha384').update('retired').digest();
+    const sign = Uint8Array.from([...fromHex('00 87 14 82 36 7C 34 82 00 81 30'), ...digest, 0x00]);
+    expect(await x(card, sign)).toBe('6982');
+    expect(await x(card, VERIFY_DEFAULT)).toBe('9000');
+    const r = fromHex(await x(card, sign));
+    expect(toHex(r.subarray(-2))).toBe('9000');
+    const der = parseTlvs(parseTlv(r.subarray(0, -2)).value)[0].value;
+    const point = ec.getPublicKey();
+    const pub = createPublicKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-384',
+        x: Buffer.from(point.subarray(1, 49)).toString('base64url'),
+        y: Buffer.from(point.subarray(49)).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+    expect(cryptoVerify('sha384', Buffer.from('retired'), pub, der)).toBe(true);
+    // GENERATE P-384 still fits a one-byte 7F49 length (ykpiv reads the point at a fixed offset).
+    expect((await x(card, '00 47 00 95 05 AC 03 80 01 14')).slice(0, 10)).toBe('7F49638661');
+  });
+
+  it('takes extended APDUs and refuses a chain longer than the limit', async () => {
+    const { card } = makeCard([W_3DES]);
+    await authDefault(card);
+    const body = Buffer.concat([fromHex('5C 03 5F C1 02 53 82 01 2C'), Buffer.alloc(300, 9)]);
+    const ext = Uint8Array.from([0x00, 0xdb, 0x3f, 0xff, 0x00, body.length >> 8, body.length & 0xff, ...body]);
+    expect(await x(card, ext)).toBe('9000');
+    // Extended Le: the answer is still cut at 256 bytes with 61xx.
+    const r = await x(card, '00 CB 3F FF 00 00 05 5C 03 5F C1 02 00 00');
+    expect(r.length / 2).toBe(258);
+    expect(r.slice(-4)).toBe('6130');
+    const big = Buffer.alloc(17 * 1024, 1);
+    const answers = await chained(card, '00 DB 3F FF', big);
+    expect(answers.slice(0, 3)).toEqual(['9000', '9000', '9000']);
+    expect(answers).toContain('6A84');
+  });
+});
+
 describe('PivCard: attestation', () => {
   it('attests a generated key with a certificate signed by the F9 key, and refuses imported and empty slots', async () => {
     const { card, backend } = makeCard([W_3DES]);
