@@ -53,7 +53,14 @@ export class PcscCardChannel implements CardTransport {
       protocols: options.protocols ?? ['T0', 'T1'],
       timeoutMs: options.timeoutMs ?? 15000,
     });
-    await ch.connect();
+    try {
+      await ch.connect();
+    } catch (e) {
+      // A failed connect (no card yet, sharing violation) must not leave the reader host running:
+      // its IPC channel would keep the caller's process alive.
+      await ch.close();
+      throw e;
+    }
     return ch;
   }
 
