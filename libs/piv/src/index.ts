@@ -17,6 +17,7 @@
  *     SoftwareManagementKey(key, alg = 3DES, random?) for keys known to this process
  *   Errors: PivError { code: PivErrorCode } and InvalidPinError(retriesLeft), PinBlockedError, InvalidPukError,
  *     PukBlockedError, ManagementKeyRejectedError, CardNotAuthenticatedError, NotAuthorizedError, NoKeyError
+ *   readCardReport(session) -> identity, PIN/PUK tries, management key, slots (key, certificate), objects
  *   Constants (as const): INS, SLOT, KEY_REF, ALGORITHM, OBJECT, PIN_POLICY, TOUCH_POLICY, DEFAULTS, certObjectOf(slot)
  */
 export * from './card-agent';
@@ -26,6 +27,7 @@ export * from './piv-agent';
 export * from './piv-errors';
 export * from './piv-keys';
 export * from './piv-objects.codec';
+export * from './piv-report';
 export * from './piv-session';
 
 import { CardAgency } from './card-agent';
