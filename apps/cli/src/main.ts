@@ -14,6 +14,7 @@ import { registerReaders } from './commands/readers.command';
 import { registerCardEmulate } from './commands/card-emulate.command';
 import { registerVsc } from './commands/vsc.command';
 import { registerCardBackup } from './commands/card-backup.command';
+import { registerCardShow } from './commands/card-show.command';
 import { CliError } from './output';
 
 const program = new Command('scm')
@@ -34,6 +35,7 @@ registerDb(program);
 registerCardEmulate(program);
 registerVsc(program);
 registerCardBackup(program);
+registerCardShow(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
