@@ -12,7 +12,10 @@ export default async function globalSetup(): Promise<void> {
   r.disconnect();
   // The platform keys the API needs, in the test token (created once, like scripts/setup does).
   // Global set-up runs outside jest's module mapping, so it loads the built library.
-  const { HsmContext, hsmSettingsFrom } = require(join(__dirname, '..', '..', 'dist', 'libs', 'hsm', 'src')) as typeof import('../../libs/hsm/src');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { HsmContext, hsmSettingsFrom } = require(
+    join(__dirname, '..', '..', 'dist', 'libs', 'hsm', 'src'),
+  ) as typeof import('../../libs/hsm/src');
   const hsm = HsmContext.open(
     hsmSettingsFrom({
       SCM_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',

@@ -5,3 +5,4 @@ export * from './test-env';
 export * from './workstations';
 export * from './users';
 export * from './worker';
+export * from './private-redis';

@@ -28,12 +28,16 @@ export async function createTestUser(username: string, roles: Role[]): Promise<s
   const db = await appDb();
   try {
     const id = randomUUID();
-    await db.query(`INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,$2,$2,$3,false,now(),now())`, [
-      id,
-      username,
-      await hashed,
-    ]);
-    for (const r of roles) await db.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,$3,'active',now())`, [randomUUID(), id, r]);
+    await db.query(
+      `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,$2,$2,$3,false,now(),now())`,
+      [id, username, await hashed],
+    );
+    for (const r of roles)
+      await db.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,$3,'active',now())`, [
+        randomUUID(),
+        id,
+        r,
+      ]);
     return id;
   } finally {
     await db.end();
@@ -42,7 +46,11 @@ export async function createTestUser(username: string, roles: Role[]): Promise<s
 
 /** Logs in over HTTP; returns the bearer token. */
 export async function loginAs(apiUrl: string, username: string, password = TEST_PASSWORD): Promise<string> {
-  const res = await fetch(`${apiUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${apiUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (!res.ok) throw new Error(`login ${username}: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -52,7 +60,13 @@ let seq = 0;
 export const uniqueName = (prefix: string): string => `${prefix}-${process.pid}-${++seq}-${Date.now() % 100000}`;
 
 /** fetch with a bearer token; returns status and parsed body. */
-export async function call<T = unknown>(apiUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function call<T = unknown>(
+  apiUrl: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${apiUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

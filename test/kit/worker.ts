@@ -79,7 +79,12 @@ export async function approveWorker(api: RunningApi, officerToken: string, finge
 }
 
 /** Starts a worker, enrols it and approves it; resolves once its channel is open. */
-export async function startApprovedWorker(api: RunningApi, officerToken: string, ws: Workstation, env: Record<string, string> = {}): Promise<RunningWorker & { id: string }> {
+export async function startApprovedWorker(
+  api: RunningApi,
+  officerToken: string,
+  ws: Workstation,
+  env: Record<string, string> = {},
+): Promise<RunningWorker & { id: string }> {
   const token = await enrollmentToken(api, officerToken, ws.id);
   const w = spawnWorker(api, ws, { SCM_ENROLLMENT_TOKEN: token, ...env });
   await w.waitForLog(/"msg":"waiting for an officer to approve this worker/);

@@ -1,5 +1,15 @@
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
-import { call, createTestUser, loginAs, startApi, startApprovedWorker, testWorkstations, uniqueName, type RunningApi, type RunningWorker } from '@scm/test-kit';
+import {
+  call,
+  createTestUser,
+  loginAs,
+  startApi,
+  startApprovedWorker,
+  testWorkstations,
+  uniqueName,
+  type RunningApi,
+  type RunningWorker,
+} from '@scm/test-kit';
 
 const ATR = Uint8Array.from(Buffer.from('3B8880010000000000000000', 'hex').subarray(0, 10));
 

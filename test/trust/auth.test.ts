@@ -7,7 +7,11 @@ describe('identity: login, sessions, lockout (real PostgreSQL)', () => {
   });
   afterAll(() => api.close());
 
-  const login = (username: string, password: string) => call<{ token?: string; code?: string; detail?: string; user?: { roles: string[] } }>(api.url, 'POST', '/api/v1/auth/login', undefined, { username, password });
+  const login = (username: string, password: string) =>
+    call<{ token?: string; code?: string; detail?: string; user?: { roles: string[] } }>(api.url, 'POST', '/api/v1/auth/login', undefined, {
+      username,
+      password,
+    });
 
   it('logs in with the right password and returns a session token with an expiry', async () => {
     const u = uniqueName('officer');
@@ -41,7 +45,10 @@ describe('identity: login, sessions, lockout (real PostgreSQL)', () => {
     expect(r.body.code).toBe('auth.locked');
     const db = await appDb();
     try {
-      const rows = await db.query(`SELECT outcome, details->>'reason' AS reason FROM audit_event WHERE action = 'auth.login' AND details->>'username' = $1 ORDER BY seq`, [u]);
+      const rows = await db.query(
+        `SELECT outcome, details->>'reason' AS reason FROM audit_event WHERE action = 'auth.login' AND details->>'username' = $1 ORDER BY seq`,
+        [u],
+      );
       expect(rows.rows.map((x) => `${x.outcome}:${x.reason}`)).toEqual([
         'failure:invalid-credentials',
         'failure:invalid-credentials',
@@ -77,7 +84,10 @@ describe('identity: login, sessions, lockout (real PostgreSQL)', () => {
     const t2 = await loginAs(api.url, u);
     const db = await appDb();
     try {
-      const sessions = await db.query(`SELECT s.id FROM session s JOIN app_user u ON u.id = s.principal_id WHERE u.username = $1 ORDER BY s.created_at`, [u]);
+      const sessions = await db.query(
+        `SELECT s.id FROM session s JOIN app_user u ON u.id = s.principal_id WHERE u.username = $1 ORDER BY s.created_at`,
+        [u],
+      );
       await db.query(`UPDATE session SET idle_expires_at = now() - interval '1 second' WHERE id = $1`, [sessions.rows[0].id]);
       await db.query(`UPDATE session SET expires_at = now() - interval '1 second' WHERE id = $1`, [sessions.rows[1].id]);
     } finally {
@@ -93,7 +103,9 @@ describe('identity: login, sessions, lockout (real PostgreSQL)', () => {
     const token = await loginAs(api.url, u);
     const db = await appDb();
     try {
-      const dump = JSON.stringify((await db.query(`SELECT * FROM app_user u JOIN session s ON s.principal_id = u.id WHERE u.username = $1`, [u])).rows);
+      const dump = JSON.stringify(
+        (await db.query(`SELECT * FROM app_user u JOIN session s ON s.principal_id = u.id WHERE u.username = $1`, [u])).rows,
+      );
       expect(dump).not.toContain(TEST_PASSWORD);
       expect(dump).not.toContain(token);
       expect(dump).toMatch(/\$argon2id\$v=19\$m=65536,t=3,p=1\$/);

@@ -24,9 +24,11 @@ export class WorkerModule {
         {
           provide: WORKER_REDIS,
           useFactory: () =>
-            new Redis(cfg.SCM_REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true, connectionName: `scm-card-worker-${cfg.SCM_WORKSTATION}` }).on('error', (e) =>
-              logger.warn({ err: e.message }, 'Redis connection error'),
-            ),
+            new Redis(cfg.SCM_REDIS_URL, {
+              maxRetriesPerRequest: null,
+              lazyConnect: true,
+              connectionName: `scm-card-worker-${cfg.SCM_WORKSTATION}`,
+            }).on('error', (e) => logger.warn({ err: e.message }, 'Redis connection error')),
         },
         RedisShutdown,
         ReadersService,

@@ -12,7 +12,8 @@ export interface CliSession {
   expiresAt: string;
 }
 
-export const sessionFile = (): string => process.env.SCM_CLI_SESSION_FILE || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'scm', 'session.json');
+export const sessionFile = (): string =>
+  process.env.SCM_CLI_SESSION_FILE || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'scm', 'session.json');
 
 export const apiUrl = (): string => (process.env.SCM_API_URL || 'http://127.0.0.1:7400').replace(/\/$/, '');
 

@@ -4,7 +4,8 @@ import { CliError } from './output';
 
 /** Reads one line from the terminal without echoing it (passwords, PINs). */
 export function promptSecret(question: string): Promise<string> {
-  if (!process.stdin.isTTY) throw new CliError(`${question.replace(/:\s*$/, '')}: no terminal to ask on; use --password-file or the environment variable`);
+  if (!process.stdin.isTTY)
+    throw new CliError(`${question.replace(/:\s*$/, '')}: no terminal to ask on; use --password-file or the environment variable`);
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     const out = rl as unknown as { _writeToOutput?: (s: string) => void; output: NodeJS.WriteStream };

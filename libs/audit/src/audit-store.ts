@@ -63,8 +63,20 @@ export async function appendAudit(em: EntityManager | Queryable, events: readonl
   const params: unknown[] = [];
   const tuples = records.map((r, i) => {
     params.push(
-      r.seq, r.id, r.at, r.actor, r.actorName, r.role, r.action, r.targetType, r.targetId, r.outcome, r.requestId,
-      JSON.stringify(r.details), Buffer.from(r.prevHash, 'hex'), Buffer.from(r.hash, 'hex'),
+      r.seq,
+      r.id,
+      r.at,
+      r.actor,
+      r.actorName,
+      r.role,
+      r.action,
+      r.targetType,
+      r.targetId,
+      r.outcome,
+      r.requestId,
+      JSON.stringify(r.details),
+      Buffer.from(r.prevHash, 'hex'),
+      Buffer.from(r.hash, 'hex'),
     );
     return `(${Array.from({ length: cols }, (_, j) => `$${i * cols + j + 1}`).join(',')})`;
   });
@@ -91,7 +103,15 @@ export async function chainHead(db: Queryable): Promise<{ seq: number; hash: str
   return rows.length ? { seq: Number(rows[0].seq), hash: rows[0].hash.toString('hex') } : { seq: 0, hash: GENESIS_HASH };
 }
 
-type CheckpointRow = { seq: string; head_hash: Buffer; signed_at: Date; key_label: string; algorithm: string; public_key: Buffer; signature: Buffer };
+type CheckpointRow = {
+  seq: string;
+  head_hash: Buffer;
+  signed_at: Date;
+  key_label: string;
+  algorithm: string;
+  public_key: Buffer;
+  signature: Buffer;
+};
 
 export async function readCheckpoints(db: Queryable): Promise<Checkpoint[]> {
   const rows = (await db.query('SELECT * FROM audit_checkpoint ORDER BY seq')) as CheckpointRow[];

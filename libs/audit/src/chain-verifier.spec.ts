@@ -8,7 +8,12 @@ let n = 0;
 const newId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 
 function chain(len: number): AuditRecord[] {
-  return chainEvents({ seq: 0, hash: GENESIS_HASH }, Array.from({ length: len }, (_, i) => ({ actor: 'user:a', action: `act.${i}`, outcome: 'success' as const, details: { i } })), new Date('2026-11-25T00:00:00Z'), newId);
+  return chainEvents(
+    { seq: 0, hash: GENESIS_HASH },
+    Array.from({ length: len }, (_, i) => ({ actor: 'user:a', action: `act.${i}`, outcome: 'success' as const, details: { i } })),
+    new Date('2026-11-25T00:00:00Z'),
+    newId,
+  );
 }
 
 function checkpoint(r: AuditRecord, key = keys.privateKey, pub = spki): Checkpoint {

@@ -35,7 +35,12 @@ export function checkpointSignatureValid(c: Checkpoint): boolean {
     const key = createPublicKey({ key: Buffer.from(c.publicKey), format: 'der', type: 'spki' });
     const msg = checkpointMessage(c.seq, c.headHash, c.signedAt);
     if (c.algorithm === 'ECDSA-SHA256' || c.algorithm === 'ECDSA-SHA384') {
-      return nodeVerify(c.algorithm.endsWith('384') ? 'sha384' : 'sha256', msg, { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(c.signature));
+      return nodeVerify(
+        c.algorithm.endsWith('384') ? 'sha384' : 'sha256',
+        msg,
+        { key, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(c.signature),
+      );
     }
     if (c.algorithm === 'RSA-SHA256') return nodeVerify('sha256', msg, key, Buffer.from(c.signature));
     return false;
@@ -64,7 +69,10 @@ export class ChainVerifier {
     this.count++;
     if (this.broken) return;
     if (r.seq !== this.prev.seq + 1) {
-      this.broken = { seq: this.prev.seq + 1, reason: r.seq > this.prev.seq + 1 ? `event ${this.prev.seq + 1} is missing (next is ${r.seq})` : `event ${r.seq} out of order` };
+      this.broken = {
+        seq: this.prev.seq + 1,
+        reason: r.seq > this.prev.seq + 1 ? `event ${this.prev.seq + 1} is missing (next is ${r.seq})` : `event ${r.seq} out of order`,
+      };
       return;
     }
     if (r.prevHash !== this.prev.hash) {
@@ -98,7 +106,10 @@ export class ChainVerifier {
       }
       checked++;
       if (c.seq > this.prev.seq && !this.broken) {
-        broken ??= { seq: this.prev.seq + 1, reason: `the chain was truncated: a checkpoint signed ${c.signedAt} covers event ${c.seq} but the chain ends at ${this.prev.seq}` };
+        broken ??= {
+          seq: this.prev.seq + 1,
+          reason: `the chain was truncated: a checkpoint signed ${c.signedAt} covers event ${c.seq} but the chain ends at ${this.prev.seq}`,
+        };
         continue;
       }
       const seen = this.wanted.get(c.seq);

@@ -28,7 +28,9 @@ describe('loadConfig', () => {
 
   it('rejects out-of-range integers and wrong URL schemes', () => {
     expect(() => loadConfig({ X: int('x', undefined, 1, 10) }, { X: '11' })).toThrow(/X="11" must be an integer between 1 and 10/);
-    expect(() => loadConfig({ U: url('u', undefined, ['postgres:']) }, { U: 'mysql://h/db' })).toThrow(/U="mysql:\/\/h\/db" must use postgres:/);
+    expect(() => loadConfig({ U: url('u', undefined, ['postgres:']) }, { U: 'mysql://h/db' })).toThrow(
+      /U="mysql:\/\/h\/db" must use postgres:/,
+    );
   });
 
   it('reports a required variable that is missing', () => {

@@ -71,7 +71,9 @@ export const workerSchema = {
   SCM_HEARTBEAT_MS: int('Interval between heartbeats to the API, in ms', '5000', 200, 600000),
   SCM_CARD_TIMEOUT_MS: int('Deadline for one APDU exchange, in ms', '15000', 100, 600000),
   SCM_WORKER_NAME: str('Name this worker registers under (default: host name and workstation)', ''),
-  SCM_ENROLLMENT_TOKEN: str('One-time enrolment token (default: read from <state dir>/worker/ws<N>.enrollment-token)', '', { secret: true }),
+  SCM_ENROLLMENT_TOKEN: str('One-time enrolment token (default: read from <state dir>/worker/ws<N>.enrollment-token)', '', {
+    secret: true,
+  }),
 };
 
 export type ApiSchema = typeof apiSchema;

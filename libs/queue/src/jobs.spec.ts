@@ -2,7 +2,7 @@ import { assertIdsOnly, checkJobHandlers, jobId } from './index';
 
 describe('jobs', () => {
   it('gives the same work the same id', () => {
-    expect(jobId('personalise-card', { requestId: 'r1' })).toBe('personalise-card:requestId=r1');
+    expect(jobId('personalise-card', { requestId: 'r1' })).toBe('personalise-card|requestId=r1');
     expect(jobId('personalise-card', { requestId: 'r2' })).not.toBe(jobId('personalise-card', { requestId: 'r1' }));
   });
 
@@ -13,13 +13,26 @@ describe('jobs', () => {
   });
 
   it('fails when a job has no handler or two', () => {
-    expect(() => checkJobHandlers(['maintenance', 'cards'], [{ job: 'noop', owner: 'a' }])).toThrow(/"personalise-card" \(queue cards\) has no handler/);
+    expect(() => checkJobHandlers(['maintenance', 'cards'], [{ job: 'noop', owner: 'a' }])).toThrow(
+      /"personalise-card" \(queue cards\) has no handler/,
+    );
     expect(() =>
-      checkJobHandlers(['maintenance'], [
-        { job: 'noop', owner: 'a' },
-        { job: 'noop', owner: 'b' },
-      ]),
+      checkJobHandlers(
+        ['maintenance'],
+        [
+          { job: 'noop', owner: 'a' },
+          { job: 'noop', owner: 'b' },
+        ],
+      ),
     ).toThrow(/"noop" has 2 handlers: a, b/);
-    expect(() => checkJobHandlers(['maintenance'], [{ job: 'noop', owner: 'a' }])).not.toThrow();
+    expect(() =>
+      checkJobHandlers(
+        ['maintenance'],
+        [
+          { job: 'noop', owner: 'a' },
+          { job: 'publish-crl', owner: 'b' },
+        ],
+      ),
+    ).not.toThrow();
   });
 });

@@ -16,6 +16,11 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export interface JobPayloads {
   'generate-keys': { requestId: string };
   'personalise-card': { requestId: string };
+  /**
+   * Signs and stores a new CRL of a CA. `cause` names what asked for it (a revocation's change id,
+   * or `schedule-<CRL number>`), so each cause is one job and a burst of them makes one CRL.
+   */
+  'publish-crl': { caId: string; cause: string };
   /** Used by tests and the outbox benchmark: carries an id only. */
   noop: { ref: string };
 }
@@ -25,19 +30,20 @@ export type JobName = keyof JobPayloads;
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'generate-keys': QUEUES.keygen,
   'personalise-card': QUEUES.cards,
+  'publish-crl': QUEUES.maintenance,
   noop: QUEUES.maintenance,
 };
 
-/** Deterministic job id: the same work always has the same id. */
+/** Deterministic job id: the same work always has the same id (BullMQ forbids ":" in ids). */
 export function jobId<J extends JobName>(name: J, payload: JobPayloads[J]): string {
   const key = Object.keys(payload)
     .sort()
     .map((k) => `${k}=${String((payload as Record<string, unknown>)[k])}`)
     .join('&');
-  return `${name}:${key}`;
+  return `${name}|${key}`;
 }
 
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const ID = /^[A-Za-z0-9_.-]{1,128}$/;
 
 /** Rejects payloads that carry anything but ids (defence against a secret slipping into Redis). */
 export function assertIdsOnly(payload: Record<string, unknown>): void {

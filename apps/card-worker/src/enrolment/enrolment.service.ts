@@ -86,7 +86,12 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
   private async register(): Promise<boolean> {
     const token = this.enrollmentToken();
     if (!token) {
-      this.say('no-token', 'error', { file: this.files.enrollmentToken }, `not enrolled and no enrolment token: ask an officer for one (bin/scm worker enroll-token --workstation ${this.cfg.SCM_WORKSTATION}) and put it into the file or SCM_ENROLLMENT_TOKEN`);
+      this.say(
+        'no-token',
+        'error',
+        { file: this.files.enrollmentToken },
+        `not enrolled and no enrolment token: ask an officer for one (bin/scm worker enroll-token --workstation ${this.cfg.SCM_WORKSTATION}) and put it into the file or SCM_ENROLLMENT_TOKEN`,
+      );
       return false;
     }
     const r = await this.call<{ id: string; fingerprint: string }>('/api/v1/workers/register', {
@@ -110,13 +115,22 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
     const id = this.workerId!;
     const { nonce } = await this.call<{ nonce: string }>('/api/v1/workers/challenge', { workerId: id });
     try {
-      const r = await this.call<{ token: string; expiresAt: string }>('/api/v1/workers/session', { workerId: id, nonce, signature: this.identity.signChallenge(id, nonce) });
+      const r = await this.call<{ token: string; expiresAt: string }>('/api/v1/workers/session', {
+        workerId: id,
+        nonce,
+        signature: this.identity.signChallenge(id, nonce),
+      });
       this.state = 'approved';
       return { workerId: id, token: r.token, expiresAt: new Date(r.expiresAt) };
     } catch (e) {
       if (e instanceof ApiProblem && e.code === 'worker.not-approved') {
         this.state = 'pending';
-        this.say('pending', 'warn', { workerId: id, fingerprint: this.identity.fingerprint }, `waiting for an officer to approve this worker: bin/scm worker approve ${this.identity.fingerprint}`);
+        this.say(
+          'pending',
+          'warn',
+          { workerId: id, fingerprint: this.identity.fingerprint },
+          `waiting for an officer to approve this worker: bin/scm worker approve ${this.identity.fingerprint}`,
+        );
         return undefined;
       }
       if (e instanceof ApiProblem && e.code === 'worker.revoked') {
@@ -142,7 +156,12 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
       }
       delay = this.session ? 60_000 : this.state === 'revoked' ? 60_000 : 5000;
     } catch (e) {
-      this.say(`err:${(e as Error).message}`, 'warn', { err: (e as Error).message, api: this.cfg.SCM_API_URL }, 'cannot reach the API to log in; retrying');
+      this.say(
+        `err:${(e as Error).message}`,
+        'warn',
+        { err: (e as Error).message, api: this.cfg.SCM_API_URL },
+        'cannot reach the API to log in; retrying',
+      );
     }
     this.timer = setTimeout(() => void this.loop(), delay);
   }

@@ -16,7 +16,8 @@ export class WorkerIdentity {
       const j = JSON.parse(readFileSync(file, 'utf8')) as { sign: string; kex: string };
       return new WorkerIdentity(createPrivateKey(j.sign), createPrivateKey(j.kex));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the worker key file ${file}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`cannot read the worker key file ${file}: ${(e as Error).message}`);
     }
     const s = generateKeyPairSync('ed25519');
     const k = generateKeyPairSync('x25519');

@@ -20,7 +20,12 @@ export function registerAdmin(program: Command): void {
       if (!/^[a-z0-9][a-z0-9._-]{1,62}$/.test(username)) throw new CliError('the username must be 2-63 characters: letters, digits, . _ -');
       const bad = o.role.filter((r) => !(ROLES as readonly string[]).includes(r));
       if (bad.length) throw new CliError(`unknown role(s) ${bad.join(', ')}; roles: ${ROLES.join(', ')}`);
-      const password = await readSecret({ file: o.passwordFile, envVar: 'SCM_PASSWORD', question: `Password for ${username}: `, confirm: !o.passwordFile });
+      const password = await readSecret({
+        file: o.passwordFile,
+        envVar: 'SCM_PASSWORD',
+        question: `Password for ${username}: `,
+        confirm: !o.passwordFile,
+      });
       const problem = passwordProblem(password, username);
       if (problem) throw new CliError(`the password ${problem}`);
       const ctx = await ServerContext.open();
@@ -35,9 +40,21 @@ export function registerAdmin(program: Command): void {
             [id, username, o.displayName ?? username, await hashPassword(password), now],
           );
           for (const role of o.role as Role[]) {
-            await em.query(`INSERT INTO user_role (id, user_id, role, status, requested_at, decided_at) VALUES ($1,$2,$3,'active',$4,$4)`, [randomUUID(), id, role, now]);
+            await em.query(`INSERT INTO user_role (id, user_id, role, status, requested_at, decided_at) VALUES ($1,$2,$3,'active',$4,$4)`, [
+              randomUUID(),
+              id,
+              role,
+              now,
+            ]);
           }
-          audit({ ...ServerContext.cliActor('admin-create-user'), action: 'user.created', targetType: 'user', targetId: id, outcome: 'success', details: { username, roles: o.role, bootstrap: true } });
+          audit({
+            ...ServerContext.cliActor('admin-create-user'),
+            action: 'user.created',
+            targetType: 'user',
+            targetId: id,
+            outcome: 'success',
+            details: { username, roles: o.role, bootstrap: true },
+          });
           return id;
         });
         process.stdout.write(`created ${username} (${o.role.join(', ')}), id ${id}\n`);

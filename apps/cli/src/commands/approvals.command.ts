@@ -39,7 +39,11 @@ export function registerApprovals(program: Command): void {
         const a = list.find((x) => x.id === id);
         if (!a) throw new CliError(`no pending request ${id}`);
         process.stderr.write(`${decision}: ${a.kind} ${JSON.stringify(a.subject)}\n`);
-        const r = await api<{ status: string; approvals: number; requiredApprovals: number }>('POST', `/api/v1/approvals/${id}/${decision}`, { subjectHash: a.subjectHash });
+        const r = await api<{ status: string; approvals: number; requiredApprovals: number }>(
+          'POST',
+          `/api/v1/approvals/${id}/${decision}`,
+          { subjectHash: a.subjectHash },
+        );
         process.stdout.write(`${id}: ${r.status} (${r.approvals}/${r.requiredApprovals} approvals)\n`);
       });
   }

@@ -24,7 +24,11 @@ export function registerAudit(program: Command): void {
             `events:      ${rep.events} (head ${rep.head.seq}, ${rep.head.hash.slice(0, 16)}…)`,
             `checkpoints: ${rep.checkpointsChecked} verified${rep.latestCheckpoint ? `, latest at ${rep.latestCheckpoint.seq} signed ${rep.latestCheckpoint.signedAt}` : ''}`,
             ...rep.problems.map((p) => `problem:     ${p}`),
-            rep.broken ? `BROKEN at ${rep.broken.seq}: ${rep.broken.reason}` : rep.ok ? 'OK: the chain verifies end to end against its latest signed checkpoint' : 'NOT VERIFIED',
+            rep.broken
+              ? `BROKEN at ${rep.broken.seq}: ${rep.broken.reason}`
+              : rep.ok
+                ? 'OK: the chain verifies end to end against its latest signed checkpoint'
+                : 'NOT VERIFIED',
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         }

@@ -16,7 +16,9 @@ export function registerAuth(program: Command): void {
       const password = await readSecret({ file: o.passwordFile, envVar: 'SCM_PASSWORD', question: 'Password: ' });
       const r = await api<LoginResult>('POST', '/api/v1/auth/login', { username, password }, { anonymous: true });
       saveSession({ apiUrl: apiUrl(), token: r.token, username: r.user.username, roles: r.user.roles, expiresAt: r.expiresAt });
-      process.stdout.write(`logged in as ${r.user.username} (${r.user.roles.join(', ') || 'no roles yet'}); the session ends by ${r.expiresAt}\n`);
+      process.stdout.write(
+        `logged in as ${r.user.username} (${r.user.roles.join(', ') || 'no roles yet'}); the session ends by ${r.expiresAt}\n`,
+      );
     });
 
   program

@@ -46,7 +46,13 @@ export function registerHsm(program: Command): void {
           process.stdout.write(
             `${table(
               ['LABEL', 'KIND', 'ALGORITHM', 'EXTRACTABLE', 'SENSITIVE'],
-              keys.map((k) => [`${k.ref.label}/${k.ref.version}`, k.kind, k.algorithm, k.extractable ? 'yes' : 'no', k.sensitive ? 'yes' : 'no']),
+              keys.map((k) => [
+                `${k.ref.label}/${k.ref.version}`,
+                k.kind,
+                k.algorithm,
+                k.extractable ? 'yes' : 'no',
+                k.sensitive ? 'yes' : 'no',
+              ]),
             )}\n`,
           );
       } finally {

@@ -25,7 +25,12 @@ export function registerUsers(program: Command): void {
       process.stdout.write(
         `${table(
           ['USERNAME', 'NAME', 'ROLES', 'DISABLED'],
-          list.map((u) => [u.username, u.displayName, u.roles.map((r) => (r.status === 'active' ? r.role : `${r.role} (${r.status})`)).join(', '), u.disabled ? 'yes' : '']),
+          list.map((u) => [
+            u.username,
+            u.displayName,
+            u.roles.map((r) => (r.status === 'active' ? r.role : `${r.role} (${r.status})`)).join(', '),
+            u.disabled ? 'yes' : '',
+          ]),
         )}\n`,
       );
     });
@@ -36,7 +41,12 @@ export function registerUsers(program: Command): void {
     .option('-n, --display-name <name>', 'full name')
     .option('--password-file <file>', 'initial password from this file (else SCM_NEW_PASSWORD, else a prompt)')
     .action(async (o: { username: string; displayName?: string; passwordFile?: string }) => {
-      const password = await readSecret({ file: o.passwordFile, envVar: 'SCM_NEW_PASSWORD', question: `Initial password for ${o.username}: `, confirm: !o.passwordFile });
+      const password = await readSecret({
+        file: o.passwordFile,
+        envVar: 'SCM_NEW_PASSWORD',
+        question: `Initial password for ${o.username}: `,
+        confirm: !o.passwordFile,
+      });
       const u = await api<UserView>('POST', '/api/v1/users', { username: o.username, displayName: o.displayName ?? o.username, password });
       process.stdout.write(`created ${u.username} (${u.id})\n`);
     });

@@ -6,7 +6,16 @@ import { api } from '../api-client';
 import { CliError, printJson, table } from '../output';
 import { ServerContext } from '../server-context';
 
-type WorkerView = { id: string; name: string; host: string; workstation: number; fingerprint: string; status: string; lastSeenAt: string | null; online?: boolean };
+type WorkerView = {
+  id: string;
+  name: string;
+  host: string;
+  workstation: number;
+  fingerprint: string;
+  status: string;
+  lastSeenAt: string | null;
+  online?: boolean;
+};
 
 const norm = (s: string): string => s.replace(/[-:\s]/g, '').toUpperCase();
 
@@ -39,13 +48,14 @@ export function registerWorker(program: Command): void {
       );
     });
   w.command('approve <fingerprint-or-id>')
-    .description("Approve a worker: give the fingerprint its console shows (or its id and --fingerprint)")
+    .description('Approve a worker: give the fingerprint its console shows (or its id and --fingerprint)')
     .option('--fingerprint <fp>', 'the fingerprint read on the worker console, when approving by id')
     .action(async (ref: string, o: { fingerprint?: string }) => {
       const worker = await findWorker(ref);
       const fp = o.fingerprint ?? (worker.id === ref ? undefined : worker.fingerprint);
       if (!fp) throw new CliError('approving by id needs --fingerprint, read on the worker console');
-      if (!norm(worker.fingerprint).startsWith(norm(fp)) || norm(fp).length < 16) throw new CliError('the fingerprint does not match that worker');
+      if (!norm(worker.fingerprint).startsWith(norm(fp)) || norm(fp).length < 16)
+        throw new CliError('the fingerprint does not match that worker');
       const r = await api<WorkerView>('POST', `/api/v1/workers/${worker.id}/approve`, { fingerprint: worker.fingerprint });
       process.stdout.write(`approved ${r.name} (workstation ${r.workstation}), fingerprint ${r.fingerprint}\n`);
     });
@@ -72,13 +82,10 @@ export function registerWorker(program: Command): void {
             const t = randomBytes(24).toString('base64url');
             const id = randomUUID();
             const exp = new Date(Date.now() + (o.ttlHours ?? 24 * 30) * 3600_000);
-            await em.query(`INSERT INTO enrollment_token (id, token_hash, workstation, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,now(),$5)`, [
-              id,
-              createHash('sha256').update(t).digest(),
-              o.workstation ?? null,
-              'cli:setup',
-              exp,
-            ]);
+            await em.query(
+              `INSERT INTO enrollment_token (id, token_hash, workstation, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,now(),$5)`,
+              [id, createHash('sha256').update(t).digest(), o.workstation ?? null, 'cli:setup', exp],
+            );
             audit({
               ...ServerContext.cliActor('worker-enroll-token'),
               action: 'worker.enrollment-token-created',

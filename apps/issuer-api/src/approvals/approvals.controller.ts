@@ -74,7 +74,12 @@ export class ApprovalsController {
   @Roles('security-officer', 'admin', 'help-desk')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve a request (never your own; admins approve role grants only)' })
-  approve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DecisionDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor) {
+  approve(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DecisionDto,
+    @CurrentPrincipal() p: Principal,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.decide(id, 'approve', dto, p, actor);
   }
 

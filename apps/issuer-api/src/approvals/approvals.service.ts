@@ -79,7 +79,13 @@ export class ApprovalsService {
       targetType: 'approval',
       targetId: id,
       outcome: 'success',
-      details: { kind: spec.kind, subject: spec.subject, approverRole: spec.approverRole, requiredApprovals: spec.requiredApprovals, expiresAt: expires.toISOString() },
+      details: {
+        kind: spec.kind,
+        subject: spec.subject,
+        approverRole: spec.approverRole,
+        requiredApprovals: spec.requiredApprovals,
+        expiresAt: expires.toISOString(),
+      },
     });
     return req;
   }
@@ -103,7 +109,13 @@ export class ApprovalsService {
   ): Promise<{ request: ApprovalRequestEntity; approvals: number } | ApprovalError> {
     const req = await this.get(tx, id, true);
     const refuse = (code: ApprovalErrorCode, msg: string): ApprovalError => {
-      tx.audit({ action: `approval.${decision}`, targetType: 'approval', targetId: id, outcome: 'denied', details: { kind: req.kind, reason: code } });
+      tx.audit({
+        action: `approval.${decision}`,
+        targetType: 'approval',
+        targetId: id,
+        outcome: 'denied',
+        details: { kind: req.kind, reason: code },
+      });
       return new ApprovalError(code, msg, { approvalId: id });
     };
     if (req.status === 'pending' && req.expiresAt <= tx.now) {
@@ -133,12 +145,22 @@ export class ApprovalsService {
       return { request: { ...req, status: 'rejected' }, approvals: 0 };
     }
     const count = Number(
-      ((await tx.em.query(`SELECT count(*) AS n FROM approval WHERE request_id = $1 AND decision = 'approve'`, [id])) as Array<{ n: string }>)[0].n,
+      (
+        (await tx.em.query(`SELECT count(*) AS n FROM approval WHERE request_id = $1 AND decision = 'approve'`, [id])) as Array<{
+          n: string;
+        }>
+      )[0].n,
     );
     if (count < req.requiredApprovals) return { request: req, approvals: count };
     await this.executors.get(req.kind)!(tx, req);
     await tx.em.query(`UPDATE approval_request SET status = 'executed' WHERE id = $1`, [id]);
-    tx.audit({ action: 'approval.executed', targetType: 'approval', targetId: id, outcome: 'success', details: { kind: req.kind, approvals: count } });
+    tx.audit({
+      action: 'approval.executed',
+      targetType: 'approval',
+      targetId: id,
+      outcome: 'success',
+      details: { kind: req.kind, approvals: count },
+    });
     return { request: { ...req, status: 'executed' }, approvals: count };
   }
 }

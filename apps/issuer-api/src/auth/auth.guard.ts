@@ -22,7 +22,8 @@ export class AuthGuard implements CanActivate {
     if (token) {
       const p = await this.sessions.resolve(token);
       if (p) req.principal = p;
-      else if (rule.kind !== 'public') throw new AuthError(AuthErrorCode.Unauthenticated, 'the session is unknown, expired or revoked; log in again');
+      else if (rule.kind !== 'public')
+        throw new AuthError(AuthErrorCode.Unauthenticated, 'the session is unknown, expired or revoked; log in again');
     }
     switch (rule.kind) {
       case 'public':
@@ -44,7 +45,8 @@ export class AuthGuard implements CanActivate {
         if (!p) throw new AuthError(AuthErrorCode.Unauthenticated, 'log in first (Authorization: Bearer <token>)');
         if (p.kind !== 'user') throw new AuthError(AuthErrorCode.Forbidden, 'a card worker may not call this');
         const role = rule.roles.find((r) => p.roles.includes(r));
-        if (!role) throw new AuthError(AuthErrorCode.Forbidden, `needs one of the roles: ${rule.roles.join(', ')}`, { required: rule.roles });
+        if (!role)
+          throw new AuthError(AuthErrorCode.Forbidden, `needs one of the roles: ${rule.roles.join(', ')}`, { required: rule.roles });
         req.actingRole = role;
         return true;
       }

@@ -37,7 +37,9 @@ export function actorOf(req: AuthedRequest): Actor {
 export const systemActor = (what: string): Actor => ({ actor: `system:${what}`, actorName: null, role: null, requestId: null });
 
 /** The caller as an audit actor. */
-export const CurrentActor = createParamDecorator((_d: unknown, ctx: ExecutionContext): Actor => actorOf(ctx.switchToHttp().getRequest<AuthedRequest>()));
+export const CurrentActor = createParamDecorator((_d: unknown, ctx: ExecutionContext): Actor =>
+  actorOf(ctx.switchToHttp().getRequest<AuthedRequest>()),
+);
 
 /** The authenticated principal (guarded routes only). */
 export const CurrentPrincipal = createParamDecorator((_d: unknown, ctx: ExecutionContext): Principal => {

@@ -33,7 +33,12 @@ export class SessionService {
     return kind === 'worker' ? 12 * 3600_000 : this.cfg.SCM_SESSION_MAX_HOURS * 3600_000;
   }
 
-  async create(em: EntityManager, kind: 'user' | 'worker', principalId: string, meta: { address?: string | null; userAgent?: string | null }): Promise<IssuedSession> {
+  async create(
+    em: EntityManager,
+    kind: 'user' | 'worker',
+    principalId: string,
+    meta: { address?: string | null; userAgent?: string | null },
+  ): Promise<IssuedSession> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const s = {
@@ -44,7 +49,17 @@ export class SessionService {
     await em.query(
       `INSERT INTO session (id, token_hash, principal_kind, principal_id, created_at, last_seen_at, idle_expires_at, expires_at, address, user_agent)
        VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9)`,
-      [s.sessionId, tokenHash(token), kind, principalId, now, s.idleExpiresAt, s.expiresAt, meta.address ?? null, meta.userAgent?.slice(0, 200) ?? null],
+      [
+        s.sessionId,
+        tokenHash(token),
+        kind,
+        principalId,
+        now,
+        s.idleExpiresAt,
+        s.expiresAt,
+        meta.address ?? null,
+        meta.userAgent?.slice(0, 200) ?? null,
+      ],
     );
     return { token, ...s };
   }

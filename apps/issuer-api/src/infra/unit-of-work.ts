@@ -72,7 +72,13 @@ export class UnitOfWork {
       if (tx.jobs.length) {
         await em.query(
           `INSERT INTO outbox (queue, job_name, job_id, payload, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) ON CONFLICT (job_id) DO NOTHING`,
-          [tx.jobs.map((j) => j.queue), tx.jobs.map((j) => j.name), tx.jobs.map((j) => j.id), tx.jobs.map((j) => JSON.stringify(j.payload)), tx.jobs.map(() => tx!.now)],
+          [
+            tx.jobs.map((j) => j.queue),
+            tx.jobs.map((j) => j.name),
+            tx.jobs.map((j) => j.id),
+            tx.jobs.map((j) => JSON.stringify(j.payload)),
+            tx.jobs.map(() => tx!.now),
+          ],
         );
       }
       await appendAudit(em, tx.events, tx.now);

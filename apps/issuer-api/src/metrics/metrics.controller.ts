@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorator';
 import { registry } from './metrics';
 
 @ApiTags('operations')
+@Public()
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -27,7 +27,8 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnModuleDes
 
   /** Modules register the maintenance jobs they own before the application starts. */
   handle(job: JobName, owner: string, fn: Handler): void {
-    if (this.handlers.has(job)) throw new Error(`job "${job}" already has a handler (${this.handlers.get(job)!.owner}); ${owner} cannot add another`);
+    if (this.handlers.has(job))
+      throw new Error(`job "${job}" already has a handler (${this.handlers.get(job)!.owner}); ${owner} cannot add another`);
     this.handlers.set(job, { owner, fn });
   }
 
@@ -44,7 +45,11 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnModuleDes
         await h.fn(job);
         await this.outbox.markDone(job.id!);
       },
-      { connection: (this.conn = bullConnection(this.cfg.SCM_REDIS_URL, 'scm-maintenance')), prefix: this.cfg.SCM_REDIS_PREFIX, concurrency: 2 },
+      {
+        connection: (this.conn = bullConnection(this.cfg.SCM_REDIS_URL, 'scm-maintenance')),
+        prefix: this.cfg.SCM_REDIS_PREFIX,
+        concurrency: 2,
+      },
     );
     this.worker.on('failed', (job, err) => this.log.warn({ job: job?.id, err: err.message }, 'maintenance job failed'));
     this.worker.on('error', () => undefined);

@@ -12,7 +12,12 @@ import { bullConnection } from './bullmq-connection';
 
 type OutboxRow = { id: string; queue: QueueName; job_name: string; job_id: string; payload: Record<string, unknown> };
 
-export const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 86400 } } as const;
+export const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 3600 },
+  removeOnFail: { age: 7 * 86400 },
+} as const;
 
 /**
  * Relays committed outbox rows to BullMQ, and puts pending work back when Redis lost it.
@@ -29,6 +34,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private busy: Promise<void> = Promise.resolve();
   private again = false;
   private stopped = false;
+  private lastError: string | undefined;
   readonly stats = { relayed: 0, requeued: 0 };
 
   constructor(
@@ -74,9 +80,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       while (this.again && !this.stopped) {
         this.again = false;
         try {
-          while ((await this.relayBatch()) > 0 && !this.stopped);
+          while ((await this.relayBatch()) > 0 && !this.stopped) this.lastError = undefined;
         } catch (e) {
-          this.log.debug({ err: (e as Error).message }, 'outbox relay pass failed; retrying');
+          const msg = (e as Error).message;
+          if (msg !== this.lastError) this.log.warn({ err: msg }, 'outbox relay pass failed; retrying');
+          this.lastError = msg;
         }
       }
     });

@@ -14,7 +14,10 @@ import { type UserView, UsersService } from './users.service';
 export class CreateUserDto {
   @ApiProperty({ example: 'alice' }) @Matches(/^[a-z0-9][a-z0-9._-]{1,62}$/i) username!: string;
   @ApiProperty({ example: 'Alice Martin' }) @IsString() @Length(1, 200) displayName!: string;
-  @ApiProperty({ format: 'password', description: 'initial password, at least 12 characters' }) @IsString() @Length(1, 256) password!: string;
+  @ApiProperty({ format: 'password', description: 'initial password, at least 12 characters' })
+  @IsString()
+  @Length(1, 256)
+  password!: string;
 }
 
 export class RoleDto {
@@ -59,8 +62,13 @@ export class UsersController {
 
   @Post(':id/roles')
   @Roles('admin')
-  @ApiOperation({ summary: "Request a role for a user; takes effect when a second admin approves" })
-  requestRole(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RoleDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor) {
+  @ApiOperation({ summary: 'Request a role for a user; takes effect when a second admin approves' })
+  requestRole(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RoleDto,
+    @CurrentPrincipal() p: Principal,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.run(actor, (tx) => this.users.requestRole(tx, id, dto.role, p.id));
   }
 
@@ -69,7 +77,8 @@ export class UsersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a role (or withdraw a pending grant)' })
   async revokeRole(@Param('id', ParseUUIDPipe) id: string, @Param('role') role: string, @CurrentActor() actor: Actor): Promise<void> {
-    if (!(ROLES as readonly string[]).includes(role)) throw new ApiError(ApiErrorCode.Invalid, `no role "${role}"; roles: ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new ApiError(ApiErrorCode.Invalid, `no role "${role}"; roles: ${ROLES.join(', ')}`);
     await this.run(actor, (tx) => this.users.revokeRole(tx, id, role as Role));
   }
 

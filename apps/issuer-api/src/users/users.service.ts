@@ -27,8 +27,17 @@ export class UsersService implements OnModuleInit {
   onModuleInit(): void {
     this.approvals.register('role-grant', async (tx, req) => {
       const { userRoleId, userId, role } = req.subject as { userRoleId: string; userId: string; role: Role };
-      await tx.em.query(`UPDATE user_role SET status = 'active', decided_at = $2 WHERE id = $1 AND status = 'pending'`, [userRoleId, tx.now]);
-      tx.audit({ action: 'user.role-granted', targetType: 'user', targetId: userId, outcome: 'success', details: { role, approvalId: req.id } });
+      await tx.em.query(`UPDATE user_role SET status = 'active', decided_at = $2 WHERE id = $1 AND status = 'pending'`, [
+        userRoleId,
+        tx.now,
+      ]);
+      tx.audit({
+        action: 'user.role-granted',
+        targetType: 'user',
+        targetId: userId,
+        outcome: 'success',
+        details: { role, approvalId: req.id },
+      });
     });
   }
 
@@ -43,16 +52,30 @@ export class UsersService implements OnModuleInit {
       `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,$2,$3,$4,false,$5,$5)`,
       [id, username, input.displayName, await hashPassword(input.password), tx.now],
     );
-    tx.audit({ action: 'user.created', targetType: 'user', targetId: id, outcome: 'success', details: { username, displayName: input.displayName } });
+    tx.audit({
+      action: 'user.created',
+      targetType: 'user',
+      targetId: id,
+      outcome: 'success',
+      details: { username, displayName: input.displayName },
+    });
     return { id, username, displayName: input.displayName, disabled: false, roles: [], createdAt: tx.now.toISOString() };
   }
 
   /** Asks for a role for a user; effective only after another admin approves. */
-  async requestRole(tx: Tx, userId: string, role: Role, requestedBy: string): Promise<{ userRoleId: string; approvalId: string } | UserError> {
+  async requestRole(
+    tx: Tx,
+    userId: string,
+    role: Role,
+    requestedBy: string,
+  ): Promise<{ userRoleId: string; approvalId: string } | UserError> {
     if (!ROLES.includes(role)) return new UserError(UserErrorCode.NotFound, `no role "${role}"`);
     const user = (await tx.em.query(`SELECT username FROM app_user WHERE id = $1`, [userId])) as Array<{ username: string }>;
     if (!user[0]) return new UserError(UserErrorCode.NotFound, `no user ${userId}`);
-    const live = (await tx.em.query(`SELECT status FROM user_role WHERE user_id = $1 AND role = $2 AND status IN ('pending','active')`, [userId, role])) as Array<{
+    const live = (await tx.em.query(`SELECT status FROM user_role WHERE user_id = $1 AND role = $2 AND status IN ('pending','active')`, [
+      userId,
+      role,
+    ])) as Array<{
       status: string;
     }>;
     if (live.length) return new UserError(UserErrorCode.RoleAlreadyHeld, `${user[0].username} already has ${role} (${live[0].status})`);
@@ -72,7 +95,13 @@ export class UsersService implements OnModuleInit {
       requestedBy,
     });
     await tx.em.query(`UPDATE user_role SET approval_id = $2 WHERE id = $1`, [userRoleId, approval.id]);
-    tx.audit({ action: 'user.role-requested', targetType: 'user', targetId: userId, outcome: 'success', details: { role, approvalId: approval.id } });
+    tx.audit({
+      action: 'user.role-requested',
+      targetType: 'user',
+      targetId: userId,
+      outcome: 'success',
+      details: { role, approvalId: approval.id },
+    });
     return { userRoleId, approvalId: approval.id };
   }
 
@@ -86,22 +115,44 @@ export class UsersService implements OnModuleInit {
   }
 
   async setDisabled(tx: Tx, userId: string, disabled: boolean): Promise<void | UserError> {
-    const r = (await tx.em.query(`UPDATE app_user SET disabled = $2 WHERE id = $1 RETURNING id`, [userId, disabled])) as [unknown[], number];
+    const r = (await tx.em.query(`UPDATE app_user SET disabled = $2 WHERE id = $1 RETURNING id`, [userId, disabled])) as [
+      unknown[],
+      number,
+    ];
     if (r[1] === 0) return new UserError(UserErrorCode.NotFound, `no user ${userId}`);
     const ended = disabled ? await this.sessions.revokeAllOf(tx.em, 'user', userId) : 0;
-    tx.audit({ action: disabled ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: userId, outcome: 'success', details: { sessionsEnded: ended } });
+    tx.audit({
+      action: disabled ? 'user.disabled' : 'user.enabled',
+      targetType: 'user',
+      targetId: userId,
+      outcome: 'success',
+      details: { sessionsEnded: ended },
+    });
   }
 
   async changePassword(tx: Tx, userId: string, current: string, next: string): Promise<void | UserError> {
-    const rows = (await tx.em.query(`SELECT username, password_hash FROM app_user WHERE id = $1`, [userId])) as Array<{ username: string; password_hash: string }>;
+    const rows = (await tx.em.query(`SELECT username, password_hash FROM app_user WHERE id = $1`, [userId])) as Array<{
+      username: string;
+      password_hash: string;
+    }>;
     if (!rows[0]) return new UserError(UserErrorCode.NotFound, `no user ${userId}`);
     if (!(await verifyPassword(rows[0].password_hash, current))) {
-      tx.audit({ action: 'user.password-changed', targetType: 'user', targetId: userId, outcome: 'failure', details: { reason: 'wrong-password' } });
+      tx.audit({
+        action: 'user.password-changed',
+        targetType: 'user',
+        targetId: userId,
+        outcome: 'failure',
+        details: { reason: 'wrong-password' },
+      });
       return new UserError(UserErrorCode.WrongPassword, 'the current password is wrong');
     }
     const problem = passwordProblem(next, rows[0].username);
     if (problem) return new UserError(UserErrorCode.WeakPassword, `the new password ${problem}`);
-    await tx.em.query(`UPDATE app_user SET password_hash = $2, password_changed_at = $3 WHERE id = $1`, [userId, await hashPassword(next), tx.now]);
+    await tx.em.query(`UPDATE app_user SET password_hash = $2, password_changed_at = $3 WHERE id = $1`, [
+      userId,
+      await hashPassword(next),
+      tx.now,
+    ]);
     tx.audit({ action: 'user.password-changed', targetType: 'user', targetId: userId, outcome: 'success', details: {} });
   }
 
@@ -113,6 +164,13 @@ export class UsersService implements OnModuleInit {
          FROM app_user u LEFT JOIN user_role r ON r.user_id = u.id
         GROUP BY u.id ORDER BY u.username`,
     )) as Array<{ id: string; username: string; display_name: string; disabled: boolean; created_at: Date; roles: UserView['roles'] }>;
-    return rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name, disabled: r.disabled, roles: r.roles, createdAt: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      disabled: r.disabled,
+      roles: r.roles,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 }

@@ -60,7 +60,9 @@ export class WorkerChannel implements OnApplicationBootstrap, OnModuleDestroy {
     const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : '';
     const p = token ? await this.sessions.resolve(token).catch(() => null) : null;
     if (!p || p.kind !== 'worker') {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n{"code":"auth.unauthenticated","status":401}');
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n{"code":"auth.unauthenticated","status":401}',
+      );
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, p, token));

@@ -26,7 +26,10 @@ export class ChallengeDto {
 export class WorkerLoginDto {
   @ApiProperty() @IsUUID() workerId!: string;
   @ApiProperty() @Matches(/^[0-9a-f]{64}$/) nonce!: string;
-  @ApiProperty({ description: 'Ed25519 signature of scm-worker-auth-v1|<workerId>|<nonce>, base64' }) @IsBase64() @Length(80, 100) signature!: string;
+  @ApiProperty({ description: 'Ed25519 signature of scm-worker-auth-v1|<workerId>|<nonce>, base64' })
+  @IsBase64()
+  @Length(80, 100)
+  signature!: string;
 }
 
 export class ApproveWorkerDto {
@@ -94,7 +97,12 @@ export class WorkersController {
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve a worker after comparing its fingerprint with the one its console shows' })
-  approve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ApproveWorkerDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor) {
+  approve(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ApproveWorkerDto,
+    @CurrentPrincipal() p: Principal,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.run(actor, (tx) => this.workers.decide(tx, id, 'approve', p.id, dto.fingerprint));
   }
 

@@ -63,19 +63,26 @@ export class WorkersService {
   constructor(private readonly sessions: SessionService) {}
 
   /** A one-time enrolment token (returned once; only its hash is kept). */
-  async createEnrollmentToken(tx: Tx, workstation: number | null, createdBy: string, ttlHours = 24): Promise<{ token: string; expiresAt: Date }> {
+  async createEnrollmentToken(
+    tx: Tx,
+    workstation: number | null,
+    createdBy: string,
+    ttlHours = 24,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(24).toString('base64url');
     const expiresAt = new Date(tx.now.getTime() + ttlHours * 3600_000);
     const id = randomUUID();
-    await tx.em.query(`INSERT INTO enrollment_token (id, token_hash, workstation, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6)`, [
-      id,
-      sha256(token),
-      workstation,
-      createdBy,
-      tx.now,
-      expiresAt,
-    ]);
-    tx.audit({ action: 'worker.enrollment-token-created', targetType: 'enrollment-token', targetId: id, outcome: 'success', details: { workstation, expiresAt: expiresAt.toISOString() } });
+    await tx.em.query(
+      `INSERT INTO enrollment_token (id, token_hash, workstation, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [id, sha256(token), workstation, createdBy, tx.now, expiresAt],
+    );
+    tx.audit({
+      action: 'worker.enrollment-token-created',
+      targetType: 'enrollment-token',
+      targetId: id,
+      outcome: 'success',
+      details: { workstation, expiresAt: expiresAt.toISOString() },
+    });
     return { token, expiresAt };
   }
 
@@ -85,13 +92,23 @@ export class WorkersService {
   ): Promise<WorkerView | WorkerError> {
     const signKey = spkiOf(input.signPublicKey, 'ed25519');
     const kexKey = spkiOf(input.kexPublicKey, 'x25519');
-    const tokens = (await tx.em.query(`SELECT id, workstation, expires_at, used_at FROM enrollment_token WHERE token_hash = $1 FOR UPDATE`, [
-      sha256(input.enrollmentToken),
-    ])) as Array<{ id: string; workstation: number | null; expires_at: Date; used_at: Date | null }>;
+    const tokens = (await tx.em.query(
+      `SELECT id, workstation, expires_at, used_at FROM enrollment_token WHERE token_hash = $1 FOR UPDATE`,
+      [sha256(input.enrollmentToken)],
+    )) as Array<{ id: string; workstation: number | null; expires_at: Date; used_at: Date | null }>;
     const t = tokens[0];
     const bad = (reason: string): WorkerError => {
-      tx.audit({ action: 'worker.registered', targetType: 'worker', targetId: null, outcome: 'denied', details: { name: input.name, host: input.host, reason } });
-      return new WorkerError(WorkerErrorCode.BadEnrollmentToken, 'the enrolment token is unknown, used or expired; ask an officer for a new one (bin/scm worker enroll-token)');
+      tx.audit({
+        action: 'worker.registered',
+        targetType: 'worker',
+        targetId: null,
+        outcome: 'denied',
+        details: { name: input.name, host: input.host, reason },
+      });
+      return new WorkerError(
+        WorkerErrorCode.BadEnrollmentToken,
+        'the enrolment token is unknown, used or expired; ask an officer for a new one (bin/scm worker enroll-token)',
+      );
     };
     if (!t) return bad('unknown-token');
     if (t.used_at) return bad('token-already-used');
@@ -108,7 +125,13 @@ export class WorkersService {
     )) as WorkerRow[];
     await tx.em.query(`UPDATE enrollment_token SET used_at = $2, worker_id = $3 WHERE id = $1`, [t.id, tx.now, id]);
     tx.audit(
-      { action: 'worker.registered', targetType: 'worker', targetId: id, outcome: 'success', details: { name: input.name, host: input.host, workstation: input.workstation, fingerprint } },
+      {
+        action: 'worker.registered',
+        targetType: 'worker',
+        targetId: id,
+        outcome: 'success',
+        details: { name: input.name, host: input.host, workstation: input.workstation, fingerprint },
+      },
       { ...tx.actor, actor: `worker:${id}`, actorName: input.name },
     );
     return toWorkerView(rows[0]);
@@ -119,7 +142,11 @@ export class WorkersService {
     if (!w[0]) return new WorkerError(WorkerErrorCode.NotFound, `no worker ${workerId}`);
     const nonce = randomBytes(32);
     await tx.em.query(`DELETE FROM worker_challenge WHERE expires_at < $1`, [tx.now]);
-    await tx.em.query(`INSERT INTO worker_challenge (nonce, worker_id, expires_at) VALUES ($1,$2,$3)`, [nonce, workerId, new Date(tx.now.getTime() + 60_000)]);
+    await tx.em.query(`INSERT INTO worker_challenge (nonce, worker_id, expires_at) VALUES ($1,$2,$3)`, [
+      nonce,
+      workerId,
+      new Date(tx.now.getTime() + 60_000),
+    ]);
     return { nonce: nonce.toString('hex') };
   }
 
@@ -140,26 +167,57 @@ export class WorkersService {
     const key = createPublicKey({ key: w.sign_key, format: 'der', type: 'spki' });
     const sigOk = used[1] === 1 && verify(null, workerAuthMessage(w.id, input.nonce), key, Buffer.from(input.signature, 'base64'));
     if (!sigOk) {
-      tx.audit({ action: 'worker.login', targetType: 'worker', targetId: w.id, outcome: 'denied', details: { reason: 'bad-signature-or-challenge' } }, { ...tx.actor, actor: `worker:${w.id}`, actorName: w.name });
+      tx.audit(
+        {
+          action: 'worker.login',
+          targetType: 'worker',
+          targetId: w.id,
+          outcome: 'denied',
+          details: { reason: 'bad-signature-or-challenge' },
+        },
+        { ...tx.actor, actor: `worker:${w.id}`, actorName: w.name },
+      );
       return new WorkerError(WorkerErrorCode.BadSignature, 'the challenge signature does not verify (or the challenge expired)');
     }
-    if (w.status === 'pending') return new WorkerError(WorkerErrorCode.NotApproved, `worker ${w.id} awaits approval of fingerprint ${w.fingerprint}`, { fingerprint: w.fingerprint });
+    if (w.status === 'pending')
+      return new WorkerError(WorkerErrorCode.NotApproved, `worker ${w.id} awaits approval of fingerprint ${w.fingerprint}`, {
+        fingerprint: w.fingerprint,
+      });
     if (w.status === 'revoked') return new WorkerError(WorkerErrorCode.Revoked, `worker ${w.id} has been revoked`);
     const s = await this.sessions.create(tx.em, 'worker', w.id, meta);
     await tx.em.query(`UPDATE card_worker SET last_seen_at = $2 WHERE id = $1`, [w.id, tx.now]);
-    tx.audit({ action: 'worker.login', targetType: 'worker', targetId: w.id, outcome: 'success', details: { sessionId: s.sessionId } }, { ...tx.actor, actor: `worker:${w.id}`, actorName: w.name });
+    tx.audit(
+      { action: 'worker.login', targetType: 'worker', targetId: w.id, outcome: 'success', details: { sessionId: s.sessionId } },
+      { ...tx.actor, actor: `worker:${w.id}`, actorName: w.name },
+    );
     return { token: s.token, expiresAt: s.expiresAt.toISOString(), workstation: w.workstation };
   }
 
-  async decide(tx: Tx, workerId: string, decision: 'approve' | 'revoke', officerId: string, fingerprint?: string): Promise<WorkerView | WorkerError> {
+  async decide(
+    tx: Tx,
+    workerId: string,
+    decision: 'approve' | 'revoke',
+    officerId: string,
+    fingerprint?: string,
+  ): Promise<WorkerView | WorkerError> {
     const rows = (await tx.em.query(`SELECT * FROM card_worker WHERE id = $1 FOR UPDATE`, [workerId])) as WorkerRow[];
     const w = rows[0];
     if (!w) return new WorkerError(WorkerErrorCode.NotFound, `no worker ${workerId}`);
     if (decision === 'approve') {
-      if (w.status === 'revoked') return new WorkerError(WorkerErrorCode.Revoked, 'a revoked worker stays revoked; enrol it again with a new token');
+      if (w.status === 'revoked')
+        return new WorkerError(WorkerErrorCode.Revoked, 'a revoked worker stays revoked; enrol it again with a new token');
       if (!fingerprint || fingerprint.replace(/-/g, '').toUpperCase() !== w.fingerprint.replace(/-/g, '')) {
-        tx.audit({ action: 'worker.approved', targetType: 'worker', targetId: w.id, outcome: 'denied', details: { reason: 'fingerprint-mismatch' } });
-        return new WorkerError(WorkerErrorCode.FingerprintMismatch, 'the fingerprint does not match the one the worker registered; compare it with the worker console');
+        tx.audit({
+          action: 'worker.approved',
+          targetType: 'worker',
+          targetId: w.id,
+          outcome: 'denied',
+          details: { reason: 'fingerprint-mismatch' },
+        });
+        return new WorkerError(
+          WorkerErrorCode.FingerprintMismatch,
+          'the fingerprint does not match the one the worker registered; compare it with the worker console',
+        );
       }
     }
     const status = decision === 'approve' ? 'approved' : 'revoked';
@@ -170,7 +228,13 @@ export class WorkersService {
       tx.now,
     ])) as [WorkerRow[], number];
     if (decision === 'revoke') await this.sessions.revokeAllOf(tx.em, 'worker', w.id);
-    tx.audit({ action: `worker.${status}`, targetType: 'worker', targetId: w.id, outcome: 'success', details: { name: w.name, fingerprint: w.fingerprint, previous: w.status } });
+    tx.audit({
+      action: `worker.${status}`,
+      targetType: 'worker',
+      targetId: w.id,
+      outcome: 'success',
+      details: { name: w.name, fingerprint: w.fingerprint, previous: w.status },
+    });
     return toWorkerView(updated[0][0]);
   }
 

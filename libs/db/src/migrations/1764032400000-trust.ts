@@ -167,7 +167,20 @@ export class Trust1764032400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['outbox', 'audit_checkpoint', 'audit_event', 'enrollment_token', 'worker_challenge', 'card_worker', 'approval', 'approval_request', 'session', 'login_throttle', 'user_role', 'app_user']) {
+    for (const t of [
+      'outbox',
+      'audit_checkpoint',
+      'audit_event',
+      'enrollment_token',
+      'worker_challenge',
+      'card_worker',
+      'approval',
+      'approval_request',
+      'session',
+      'login_throttle',
+      'user_role',
+      'app_user',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
     await q.query(`DROP FUNCTION audit_event_append_only()`);

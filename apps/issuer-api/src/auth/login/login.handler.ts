@@ -22,9 +22,17 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       const keys = [`user:${username}`, ...(c.actor.address ? [`addr:${c.actor.address}`] : [])];
       const locked = await this.lockedUntil(tx, keys);
       if (locked) {
-        tx.audit({ action: 'auth.login', targetType: 'user', targetId: username, outcome: 'denied', details: { username, reason: 'locked' } });
+        tx.audit({
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: username,
+          outcome: 'denied',
+          details: { username, reason: 'locked' },
+        });
         return tx.refuse(
-          new AuthError(AuthErrorCode.Locked, `too many failed logins; try again after ${locked.toISOString()}`, { retryAfter: locked.toISOString() }),
+          new AuthError(AuthErrorCode.Locked, `too many failed logins; try again after ${locked.toISOString()}`, {
+            retryAfter: locked.toISOString(),
+          }),
         );
       }
       const rows = (await tx.em.query(
@@ -47,7 +55,13 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
         return tx.refuse(new AuthError(AuthErrorCode.InvalidCredentials, 'wrong username or password'));
       }
       if (user.disabled) {
-        tx.audit({ action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'denied', details: { username, reason: 'disabled' } });
+        tx.audit({
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: user.id,
+          outcome: 'denied',
+          details: { username, reason: 'disabled' },
+        });
         return tx.refuse(new AuthError(AuthErrorCode.AccountDisabled, 'this account is disabled'));
       }
       await tx.em.query(`DELETE FROM login_throttle WHERE key = $1`, [`user:${username}`]);
@@ -66,7 +80,10 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
   }
 
   private async lockedUntil(tx: Tx, keys: string[]): Promise<Date | null> {
-    const rows = (await tx.em.query(`SELECT max(locked_until) AS until FROM login_throttle WHERE key = ANY($1) AND locked_until > $2`, [keys, tx.now])) as Array<{
+    const rows = (await tx.em.query(`SELECT max(locked_until) AS until FROM login_throttle WHERE key = ANY($1) AND locked_until > $2`, [
+      keys,
+      tx.now,
+    ])) as Array<{
       until: Date | null;
     }>;
     return rows[0]?.until ?? null;
@@ -89,7 +106,11 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
         [key, tx.now, windowStart],
       )) as Array<{ failures: number }>;
       if (rows[0].failures >= max) {
-        await tx.em.query(`UPDATE login_throttle SET locked_until = $2, failures = 0, window_start = $3 WHERE key = $1`, [key, lockUntil, tx.now]);
+        await tx.em.query(`UPDATE login_throttle SET locked_until = $2, failures = 0, window_start = $3 WHERE key = $1`, [
+          key,
+          lockUntil,
+          tx.now,
+        ]);
         locked = lockUntil;
       }
     }

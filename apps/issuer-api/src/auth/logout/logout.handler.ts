@@ -13,7 +13,13 @@ export class LogoutHandler implements ICommandHandler<LogoutCommand, void> {
   execute(c: LogoutCommand): Promise<void> {
     return this.uow.run(c.actor, async (tx) => {
       await this.sessions.revoke(tx.em, c.principal.sessionId);
-      tx.audit({ action: 'auth.logout', targetType: c.principal.kind, targetId: c.principal.id, outcome: 'success', details: { sessionId: c.principal.sessionId } });
+      tx.audit({
+        action: 'auth.logout',
+        targetType: c.principal.kind,
+        targetId: c.principal.id,
+        outcome: 'success',
+        details: { sessionId: c.principal.sessionId },
+      });
     });
   }
 }
