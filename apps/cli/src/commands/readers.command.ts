@@ -2,10 +2,37 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { loadConfig, readWorkstations, stateSchema, type Workstation } from '@scm/config';
-import { ReaderMonitor, type ReaderInfo } from '@scm/pcsc';
+import { PcscCardChannel, PcscError, PcscErrorCode, ReaderMonitor, type ReaderInfo as MonitorReaderInfo } from '@scm/pcsc';
+import { defaultCardAgency } from '@scm/piv';
 import { CliError, printJson, table } from '../output';
 
 const run = promisify(execFile);
+
+/** A reader as listed, with what the card agency found out about its card. */
+export interface ReaderInfo extends MonitorReaderInfo {
+  /** Card type from the agency ('piv'), 'unknown', or why it could not be probed ('in use', 'error'). */
+  cardType?: string;
+  cardLabel?: string;
+  serial?: string;
+}
+
+/**
+ * Asks the card agency what the card is. A shared connection that leaves the card as it was: no
+ * reset, nothing written; a card another process holds exclusively is reported as in use.
+ */
+async function probeCard(r: MonitorReaderInfo): Promise<ReaderInfo> {
+  if (!r.cardPresent || r.mute || !r.atr) return r;
+  let ch: PcscCardChannel | undefined;
+  try {
+    ch = await PcscCardChannel.open(r.name, { share: 'shared', timeoutMs: 5000 });
+    const hit = await defaultCardAgency().identify(ch, { atr: new Uint8Array(Buffer.from(ch.atr, 'hex')) });
+    return hit ? { ...r, cardType: hit.card.type, cardLabel: hit.card.label, serial: hit.card.serial } : { ...r, cardType: 'unknown' };
+  } catch (e) {
+    return { ...r, cardType: e instanceof PcscError && e.code === PcscErrorCode.SharingViolation ? 'in use' : 'error' };
+  } finally {
+    await ch?.close();
+  }
+}
 
 export interface WorkstationReaders {
   workstation: number;
@@ -15,7 +42,7 @@ export interface WorkstationReaders {
 }
 
 /** Lists the readers of the pcscd this process talks to (PCSCLITE_CSOCK_NAME). */
-async function localReaders(): Promise<ReaderInfo[]> {
+async function localReaders(): Promise<MonitorReaderInfo[]> {
   const m = new ReaderMonitor();
   let failure: Error | undefined;
   m.on('error', (e) => (failure = e));
@@ -29,9 +56,9 @@ async function localReaders(): Promise<ReaderInfo[]> {
 }
 
 /** libpcsclite reads PCSCLITE_CSOCK_NAME once, so each workstation is asked from its own process. */
-async function readersOf(ws: Workstation): Promise<WorkstationReaders> {
+async function readersOf(ws: Workstation, probe: boolean): Promise<WorkstationReaders> {
   try {
-    const { stdout } = await run(process.execPath, [process.argv[1], 'readers', '--json', '--local'], {
+    const { stdout } = await run(process.execPath, [process.argv[1], 'readers', '--json', '--local', ...(probe ? [] : ['--no-probe'])], {
       env: { ...process.env, PCSCLITE_CSOCK_NAME: ws.socket },
       timeout: 15000,
     });
@@ -50,11 +77,12 @@ export function registerReaders(program: Command): void {
     .option('-w, --workstation <n>', 'workstation number', (v) => parseInt(v, 10))
     .option('--json', 'machine-readable output')
     .option('--local', 'the pcscd of PCSCLITE_CSOCK_NAME only (used internally)')
-    .action(async (o: { all?: boolean; workstation?: number; json?: boolean; local?: boolean }) => {
+    .option('--no-probe', 'do not ask the cards what they are (card type and serial)')
+    .action(async (o: { all?: boolean; workstation?: number; json?: boolean; local?: boolean; probe: boolean }) => {
       if (o.local) {
         try {
           const list = await localReaders();
-          process.stdout.write(JSON.stringify(list));
+          process.stdout.write(JSON.stringify(o.probe ? await Promise.all(list.map(probeCard)) : list));
           return;
         } catch (e) {
           throw new CliError(`cannot list readers: ${(e as Error).message}`);
@@ -64,16 +92,23 @@ export function registerReaders(program: Command): void {
       const all = readWorkstations(SCM_STATE_DIR);
       const wanted = o.all ? all : all.filter((w) => w.id === (o.workstation ?? 0));
       if (wanted.length === 0) throw new CliError(`no workstation ${o.workstation} in ${SCM_STATE_DIR}/workstations.json`);
-      const results = await Promise.all(wanted.map(readersOf));
+      const results = await Promise.all(wanted.map((w) => readersOf(w, o.probe)));
       if (o.json) {
         printJson(o.all ? results.flatMap((w) => w.readers.map((r) => ({ workstation: w.workstation, ...r }))) : results[0].readers);
       } else {
         const rows = results.flatMap((w) =>
           w.error
-            ? [[w.workstation, `(${w.error})`, '', '']]
-            : w.readers.map((r) => [w.workstation, r.name, r.cardPresent ? (r.mute ? 'mute' : 'yes') : 'no', r.atr]),
+            ? [[w.workstation, `(${w.error})`, '', '', '', '']]
+            : w.readers.map((r) => [
+                w.workstation,
+                r.name,
+                r.cardPresent ? (r.mute ? 'mute' : 'yes') : 'no',
+                r.cardLabel ?? r.cardType,
+                r.serial,
+                r.atr,
+              ]),
         );
-        process.stdout.write(`${table(['WS', 'READER', 'CARD', 'ATR'], rows)}\n`);
+        process.stdout.write(`${table(['WS', 'READER', 'CARD', 'TYPE', 'SERIAL', 'ATR'], rows)}\n`);
       }
       if (results.some((w) => w.error)) process.exitCode = 1;
     });
