@@ -21,6 +21,11 @@ import { VscObjectStore } from './card-object-store';
 import { copyCard, pasteObjects } from './copy-objects';
 import { PivCardStore } from './piv-card-store';
 import { VSC_SERIAL, VscCardBackend } from './vsc-card-backend';
+import { serveVsc } from './serve-vsc';
+import { VscFile } from '../store/vsc-file';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PIN = '123456';
 
@@ -118,6 +123,34 @@ describe('a VSC served as a PIV card (card engine over VscCardBackend, in-proces
     await vsc.disable();
     const e = await caught(s.verifyPin('246810'));
     expect(String((e as Error).message)).toMatch(/6985|conditions/i);
+  });
+});
+
+describe('serveVsc', () => {
+  it('refuses a disabled or an expired VSC before anything reaches a reader', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vsc-serve-'));
+    try {
+      let now = Date.UTC(2030, 0, 1);
+      const deps = testDeps(undefined, { clock: () => now });
+      const vsc = await VirtualSmartCard.create(
+        { pin: PIN, kdf: TEST_KDF, allowWeakKdf: true, expiresAt: Date.UTC(2030, 0, 2) / 1000 },
+        deps,
+      );
+      const path = join(dir, 'v.vsc');
+      await writeFile(path, await vsc.toStandaloneFile());
+      // Port 9 (discard) is never a vpcd: a refusal must come before any connection attempt.
+      const file = await VscFile.open(path, deps);
+      await file.vsc.disable();
+      const disabled = await caught(serveVsc(file, { port: 9 }));
+      expect((disabled as VscError).code).toBe(VscErrorCode.Disabled);
+      await file.vsc.enable();
+      now = Date.UTC(2030, 0, 3);
+      const expired = await caught(serveVsc(await VscFile.open(path, deps), { port: 9 }));
+      expect((expired as VscError).code).toBe(VscErrorCode.Expired);
+      expect((expired as VscError).message).toMatch(/expired at 2030-01-02T00:00:00/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
