@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { provisionDatabase } from '../../libs/db/src';
 import { join } from 'node:path';
 import { applyTestEnv, testEnv } from './test-env';
@@ -28,6 +29,20 @@ export default async function globalSetup(): Promise<void> {
   );
   try {
     await hsm.getOrCreateSigningKey({ label: 'scm-audit-checkpoint', version: 1 }, 'P-256');
+    // What scripts/setup section 7 creates: the VSC keys (scm vsc init-keys) and the CA hierarchy
+    // (scm ca init) — keys kept in the token across runs, certificates new in each fresh database.
+    const dist = (p: string) => join(__dirname, '..', '..', 'dist', p);
+    const { HsmKeyProtector } = require(dist('libs/vsc/src')) as typeof import('../../libs/vsc/src');
+    await HsmKeyProtector.provision(hsm);
+    const { setupCaHierarchy } = require(dist('libs/ca/src')) as typeof import('../../libs/ca/src');
+    const { PgCaStore, pgClientRunner } = require(dist('apps/issuer-api/src/ca/pg-ca-store')) as typeof import('../../apps/issuer-api/src/ca/pg-ca-store');
+    const db = new Client({ connectionString: testEnv.SCM_DATABASE_URL });
+    await db.connect();
+    try {
+      await setupCaHierarchy(hsm, new PgCaStore(() => pgClientRunner(db)), { organization: 'SCM Test', publicBaseUrl: 'http://127.0.0.1:7400' });
+    } finally {
+      await db.end();
+    }
   } finally {
     hsm.close();
   }

@@ -14,6 +14,11 @@ import { registerReaders } from './commands/readers.command';
 import { registerCardEmulate } from './commands/card-emulate.command';
 import { registerVsc } from './commands/vsc.command';
 import { registerCardBackup } from './commands/card-backup.command';
+import { registerCa } from './commands/ca.command';
+import { registerCardholder } from './commands/cardholder.command';
+import { registerIssue } from './commands/issue.command';
+import { registerProfile } from './commands/profile.command';
+import { registerRequest } from './commands/request.command';
 import { registerCardShow } from './commands/card-show.command';
 import { CliError } from './output';
 
@@ -35,6 +40,11 @@ registerDb(program);
 registerCardEmulate(program);
 registerVsc(program);
 registerCardBackup(program);
+registerCa(program);
+registerProfile(program);
+registerCardholder(program);
+registerIssue(program);
+registerRequest(program);
 registerCardShow(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

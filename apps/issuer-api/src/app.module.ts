@@ -4,12 +4,18 @@ import type { Logger } from 'pino';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CaModule } from './ca/ca.module';
+import { CardholdersModule } from './cardholders/cardholders.module';
+import { CardsModule } from './cards/cards.module';
 import type { ApiConfig } from './config/api-config';
 import { HealthModule } from './health/health.module';
 import { InfraModule } from './infra/infra.module';
+import { IssuanceModule } from './issuance/issuance.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { UsersModule } from './users/users.module';
+import { VscEscrowModule } from './vsc-escrow/vsc-escrow.module';
 import { WorkersModule } from './workers/workers.module';
 import { WorkstationsModule } from './workstations/workstations.module';
 
@@ -28,6 +34,12 @@ export class AppModule {
         UsersModule,
         WorkersModule,
         WorkstationsModule,
+        CaModule,
+        ProfilesModule,
+        CardholdersModule,
+        VscEscrowModule,
+        IssuanceModule,
+        CardsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -41,6 +41,15 @@ export const hsmSchema = {
   SCM_PKCS11_PIN_FILE: str('File holding the user PIN (mode 0600); default <state dir>/hsm/user-pin', ''),
 };
 
+/** The issuing CA as the API and `scm ca init` see it (docs/card-profile.md, docs/issuance.md). */
+export const caSchema = {
+  SCM_PUBLIC_URL: url('Base URL clients and certificates use to reach the API (CRL, AIA)', 'http://127.0.0.1:7400', ['http:', 'https:']),
+  SCM_ORGANIZATION: str('Organisation named in CA and certificate subjects', 'SCM', { pattern: /^[^,=+<>#;\\"]{1,64}$/ }),
+  SCM_CA_ROOT_ID: str('Store id of the root CA (its CRL is served at /crl/<id>.crl)', 'scm-root', { pattern: /^[a-z0-9][a-z0-9-]{0,39}$/ }),
+  SCM_CA_ISSUING_ID: str('Store id of the issuing CA that certifies card keys', 'scm-issuing', { pattern: /^[a-z0-9][a-z0-9-]{0,39}$/ }),
+  SCM_CRL_VALIDITY_HOURS: int('A CRL is valid (nextUpdate) this many hours after it is signed', '72', 1, 8760),
+};
+
 export const apiSchema = {
   ...stateSchema,
   ...logSchema,
@@ -49,7 +58,7 @@ export const apiSchema = {
   ...hsmSchema,
   SCM_HTTP_HOST: str('Address the issuer API listens on', '127.0.0.1'),
   SCM_HTTP_PORT: int('Port the issuer API listens on', '7400', 1, 65535),
-  SCM_PUBLIC_URL: url('Base URL clients and certificates use to reach the API (CRL, AIA)', 'http://127.0.0.1:7400', ['http:', 'https:']),
+  ...caSchema,
   SCM_OPENAPI: bool('Serve the OpenAPI document at /api/docs', 'true'),
   SCM_SESSION_IDLE_MINUTES: int('A session ends after this many minutes without use', '15', 1, 1440),
   SCM_SESSION_MAX_HOURS: int('A session ends this many hours after login, used or not', '8', 1, 72),
@@ -60,6 +69,9 @@ export const apiSchema = {
   SCM_APPROVAL_TTL_HOURS: int('An approval request expires after this many hours', '24', 1, 720),
   SCM_OUTBOX_POLL_MS: int('Interval of the outbox relay, in ms', '500', 20, 60000),
   SCM_RECONCILE_SECONDS: int('Interval of the check that re-queues pending work missing from Redis', '30', 1, 3600),
+  SCM_CRL_REPUBLISH_MINUTES: int('A CRL older than this is signed again (besides at every revocation)', '60', 1, 10080),
+  SCM_KEYGEN_CONCURRENCY: int('Key-generation jobs this API process runs at once (0: none, another process runs them)', '4', 0, 64),
+  SCM_ISSUANCE_BATCH_MAX: int('Most issuance requests (or cardholders) accepted in one call', '10000', 1, 100000),
 };
 
 export const workerSchema = {

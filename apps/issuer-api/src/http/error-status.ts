@@ -1,12 +1,30 @@
+import { CaErrorCode } from '@scm/ca';
 import { HsmErrorCode } from '@scm/hsm';
 import { ApprovalErrorCode } from '../approvals/approval-errors';
 import { AuthErrorCode } from '../auth/auth-errors';
+import { CardErrorCode } from '../cards/card-errors';
+import { CardholderErrorCode } from '../cardholders/cardholder-errors';
+import { IssuanceErrorCode } from '../issuance/issuance-errors';
+import { ProfileErrorCode } from '../profiles/profile-errors';
+import { VscEscrowErrorCode } from '../vsc-escrow/vsc-escrow-errors';
 import { UserErrorCode } from '../users/user-errors';
 import { WorkerErrorCode } from '../workers/worker-errors';
 import { ApiErrorCode } from './api-errors';
 
 /** Every error code any module can raise. Adding a code without a status fails to compile. */
-export type ErrorCode = ApiErrorCode | HsmErrorCode | AuthErrorCode | ApprovalErrorCode | UserErrorCode | WorkerErrorCode;
+export type ErrorCode =
+  | ApiErrorCode
+  | HsmErrorCode
+  | AuthErrorCode
+  | ApprovalErrorCode
+  | UserErrorCode
+  | WorkerErrorCode
+  | CaErrorCode
+  | CardholderErrorCode
+  | ProfileErrorCode
+  | IssuanceErrorCode
+  | VscEscrowErrorCode
+  | CardErrorCode;
 
 export function statusOf(code: ErrorCode): number {
   switch (code) {
@@ -57,6 +75,41 @@ export function statusOf(code: ErrorCode): number {
     case HsmErrorCode.KeyNotFound:
     case HsmErrorCode.KeyMismatch:
     case HsmErrorCode.OperationFailed:
+      return 500;
+    case CaErrorCode.NotFound:
+    case CardholderErrorCode.NotFound:
+    case ProfileErrorCode.NotFound:
+    case IssuanceErrorCode.NotFound:
+    case VscEscrowErrorCode.NotFound:
+    case CardErrorCode.NotFound:
+      return 404;
+    case CaErrorCode.InvalidRequest:
+    case CardholderErrorCode.Invalid:
+    case IssuanceErrorCode.Invalid:
+    case IssuanceErrorCode.WrongSlot:
+      return 400;
+    case CardholderErrorCode.InvalidBatch:
+    case IssuanceErrorCode.InvalidBatch:
+      return 422;
+    case CardholderErrorCode.TooMany:
+    case IssuanceErrorCode.TooMany:
+      return 413;
+    case CaErrorCode.InvalidState:
+    case CaErrorCode.StoreConflict:
+    case CaErrorCode.GuidMismatch:
+    case CardholderErrorCode.UpnTaken:
+    case IssuanceErrorCode.IllegalTransition:
+    case IssuanceErrorCode.OpenRequestExists:
+    case VscEscrowErrorCode.VersionConflict:
+    case CardErrorCode.IllegalTransition:
+      return 409;
+    case IssuanceErrorCode.NotClaimant:
+      return 403;
+    case CaErrorCode.NotConfigured:
+      return 503;
+    case CaErrorCode.SignatureInvalid:
+    case ProfileErrorCode.Invalid:
+    case VscEscrowErrorCode.Corrupt:
       return 500;
     default:
       return unmapped(code);

@@ -773,6 +773,22 @@ export class VirtualSmartCard {
     this.touch();
   }
 
+  /**
+   * Stores the PUK of the card this VSC twins (password area) without opening a PUK path into the
+   * VSC itself: an escrow copy sealed at issuance keeps it under the recovery path only.
+   */
+  setCardPuk(puk: string | Uint8Array): void {
+    const o = this.requireOpen('storing a card PUK');
+    const padded = toPadded(puk, 'PUK');
+    if (!isValidPadded(padded)) {
+      wipe(padded);
+      throw new VscError(VscErrorCode.BadPin, 'a PUK is 6 to 8 printable ASCII characters');
+    }
+    wipe(o.password.puk);
+    o.password = { ...o.password, puk: padded };
+    this.touch();
+  }
+
   // ------------------------------------------------------------ sealing
 
   /**

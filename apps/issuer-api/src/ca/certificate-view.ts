@@ -1,0 +1,30 @@
+import type { CertificateInfo } from '@scm/ca';
+
+/** A certificate as the API shows it (PEM, status; never a key). */
+export interface CertificateView {
+  caId: string;
+  serial: string;
+  template: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  status: string;
+  reason: string | null;
+  revokedAt: string | null;
+  reference: Record<string, string> | null;
+  pem: string;
+}
+
+export const toCertificateView = (c: CertificateInfo): CertificateView => ({
+  caId: c.caId,
+  serial: c.serial,
+  template: c.template,
+  subject: c.subject,
+  notBefore: c.notBefore.toISOString(),
+  notAfter: c.notAfter.toISOString(),
+  status: c.status,
+  reason: c.status === 'on-hold' ? 'certificateHold' : (c.reason ?? null),
+  revokedAt: c.revokedAt?.toISOString() ?? null,
+  reference: c.reference ?? null,
+  pem: c.pem,
+});

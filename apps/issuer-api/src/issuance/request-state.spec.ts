@@ -1,0 +1,49 @@
+import { canTransition, isTerminal, REQUEST_STATES, REQUEST_TRANSITIONS, type RequestState } from './request-state';
+
+describe('issuance request state machine', () => {
+  it('walks the happy path one step at a time', () => {
+    const path: RequestState[] = ['requested', 'keys-generated', 'escrowed', 'awaiting-card', 'personalising', 'verifying', 'issued'];
+    for (let i = 1; i < path.length; i++)
+      expect([path[i - 1], path[i], canTransition(path[i - 1], path[i])]).toEqual([path[i - 1], path[i], true]);
+  });
+
+  it('never skips a step forward (no card job before the escrow, no issue before verification)', () => {
+    const order = REQUEST_STATES.slice(0, 7);
+    for (let i = 0; i < order.length; i++) {
+      for (let j = i + 2; j < order.length; j++)
+        expect([order[i], order[j], canTransition(order[i], order[j])]).toEqual([order[i], order[j], false]);
+      for (let j = 0; j < i; j++) expect([order[i], order[j], canTransition(order[i], order[j])]).toEqual([order[i], order[j], false]);
+    }
+  });
+
+  it('ends in issued, failed or cancelled and leaves none of them', () => {
+    for (const s of ['issued', 'failed', 'cancelled'] as const) {
+      expect(isTerminal(s)).toBe(true);
+      expect(REQUEST_TRANSITIONS[s]).toEqual([]);
+    }
+  });
+
+  it('lets an officer cancel only before a card is claimed, and anything but issued fail', () => {
+    expect(REQUEST_STATES.filter((s) => canTransition(s, 'cancelled'))).toEqual([
+      'requested',
+      'keys-generated',
+      'escrowed',
+      'awaiting-card',
+    ]);
+    expect(REQUEST_STATES.filter((s) => canTransition(s, 'failed'))).toEqual([
+      'requested',
+      'keys-generated',
+      'escrowed',
+      'awaiting-card',
+      'personalising',
+      'verifying',
+    ]);
+  });
+
+  it('names only known states', () => {
+    for (const [from, tos] of Object.entries(REQUEST_TRANSITIONS)) {
+      expect(REQUEST_STATES).toContain(from);
+      for (const t of tos) expect(REQUEST_STATES).toContain(t);
+    }
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * The issuance request's state machine, in one place. Every change goes through
+ * RequestStateMachine.transition, which checks this table, records the history, audits and
+ * announces the change (server-sent events).
+ *
+ *   requested → keys-generated → escrowed → awaiting-card → personalising → verifying → issued
+ *   any state before issued → failed | cancelled (cancelled only before a card is claimed)
+ */
+export const REQUEST_STATES = [
+  'requested',
+  'keys-generated',
+  'escrowed',
+  'awaiting-card',
+  'personalising',
+  'verifying',
+  'issued',
+  'failed',
+  'cancelled',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
+  // keys generated on a new VSC and certified, the VSC sealed and stored
+  requested: ['keys-generated', 'failed', 'cancelled'],
+  // the stored copy read back and checked through the recovery path: the escrow is committed
+  'keys-generated': ['escrowed', 'failed', 'cancelled'],
+  // the personalise-card job is queued in the same transaction (invariant 1)
+  escrowed: ['awaiting-card', 'failed', 'cancelled'],
+  // a worker claims a blank card for the request (issue 7)
+  'awaiting-card': ['personalising', 'failed', 'cancelled'],
+  // keys imported or generated, objects written; then each key is proved by an on-card signature
+  personalising: ['verifying', 'failed'],
+  verifying: ['issued', 'failed'],
+  issued: [],
+  failed: [],
+  cancelled: [],
+};
+
+export const TERMINAL_STATES: readonly RequestState[] = ['issued', 'failed', 'cancelled'];
+
+export const isRequestState = (s: string): s is RequestState => (REQUEST_STATES as readonly string[]).includes(s);
+
+export const canTransition = (from: RequestState, to: RequestState): boolean => REQUEST_TRANSITIONS[from].includes(to);
+
+export const isTerminal = (s: RequestState): boolean => TERMINAL_STATES.includes(s);

@@ -1,0 +1,102 @@
+import { TEMPLATES, type CertificateTemplateName } from '@scm/ca';
+import { GENERATED_ALGORITHMS, type EscrowPolicy, type GeneratedAlgorithmName } from '@scm/vsc';
+
+/** The key slots a profile may define (retired slots 82–95 are filled on reissue, not by a profile). */
+export const PROFILE_SLOTS = ['9a', '9c', '9d', '9e'] as const;
+export type ProfileSlot = (typeof PROFILE_SLOTS)[number];
+
+export const ESCROW_POLICY_NAMES: readonly EscrowPolicy[] = ['escrow', 'on-card', 'regenerate'];
+export const MANAGEMENT_KEY_ALGORITHMS = ['3des', 'aes128', 'aes192', 'aes256'] as const;
+export type ManagementKeyAlgorithmName = (typeof MANAGEMENT_KEY_ALGORITHMS)[number];
+
+/** The template each slot must use (SP 800-73-4 slot meaning; docs/card-profile.md section 2). */
+const SLOT_TEMPLATE: Record<ProfileSlot, CertificateTemplateName> = {
+  '9a': 'piv-authentication',
+  '9c': 'piv-digital-signature',
+  '9d': 'piv-key-management',
+  '9e': 'piv-card-authentication',
+};
+
+export interface SlotPolicy {
+  algorithm: GeneratedAlgorithmName;
+  template: CertificateTemplateName;
+  /** escrow: made on the VSC, escrowed, imported into the card; on-card: the card makes it, SCM keeps the certificate; regenerate: made on the VSC for the card and a temporary card, never restored on reissue. */
+  escrow: EscrowPolicy;
+}
+
+/** A card profile: what goes on a card issued with it. Stored as JSON in card_profile.definition. */
+export interface CardProfileDefinition {
+  slots: Partial<Record<ProfileSlot, SlotPolicy>>;
+  pin: { minLength: number; maxLength: number; tries: number };
+  puk: { length: number; tries: number };
+  managementKey: { algorithm: ManagementKeyAlgorithmName };
+  /** Certificates and the CHUID expire this many days after issuance (capped by the CA). */
+  validityDays: number;
+}
+
+export interface CardProfile {
+  id: string;
+  description: string;
+  isDefault: boolean;
+  definition: CardProfileDefinition;
+}
+
+/** What is wrong with a profile definition (empty when it is valid). */
+export function profileProblems(def: unknown): string[] {
+  const p: string[] = [];
+  const d = def as Partial<CardProfileDefinition> | null;
+  if (!d || typeof d !== 'object') return ['a profile is an object'];
+  const slots = d.slots && typeof d.slots === 'object' ? (d.slots as Record<string, Partial<SlotPolicy>>) : undefined;
+  if (!slots) p.push('slots: an object of slot → policy');
+  else {
+    for (const [slot, s] of Object.entries(slots)) {
+      if (!(PROFILE_SLOTS as readonly string[]).includes(slot)) {
+        p.push(`slots.${slot}: not a profile slot (${PROFILE_SLOTS.join(', ')})`);
+        continue;
+      }
+      if (!s || typeof s !== 'object') {
+        p.push(`slots.${slot}: a policy object`);
+        continue;
+      }
+      if (!s.algorithm || !(s.algorithm in GENERATED_ALGORITHMS))
+        p.push(`slots.${slot}.algorithm: one of ${Object.keys(GENERATED_ALGORITHMS).join(', ')}`);
+      if (!s.escrow || !ESCROW_POLICY_NAMES.includes(s.escrow)) p.push(`slots.${slot}.escrow: one of ${ESCROW_POLICY_NAMES.join(', ')}`);
+      if (!s.template || !(s.template in TEMPLATES)) p.push(`slots.${slot}.template: unknown certificate template`);
+      else if (s.template !== SLOT_TEMPLATE[slot as ProfileSlot])
+        p.push(`slots.${slot}.template: slot ${slot} takes ${SLOT_TEMPLATE[slot as ProfileSlot]}`);
+    }
+    if (!slots['9a']) p.push('slots.9a: every card has a PIV authentication key');
+  }
+  const int = (v: unknown, lo: number, hi: number): boolean => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  if (
+    !d.pin ||
+    !int(d.pin.minLength, 6, 8) ||
+    !int(d.pin.maxLength, 6, 8) ||
+    d.pin.minLength > d.pin.maxLength ||
+    !int(d.pin.tries, 1, 15)
+  ) {
+    p.push('pin: minLength and maxLength 6..8 (min ≤ max), tries 1..15');
+  }
+  if (!d.puk || !int(d.puk.length, 6, 8) || !int(d.puk.tries, 1, 15)) p.push('puk: length 6..8, tries 1..15');
+  if (!d.managementKey || !MANAGEMENT_KEY_ALGORITHMS.includes(d.managementKey.algorithm)) {
+    p.push(`managementKey.algorithm: one of ${MANAGEMENT_KEY_ALGORITHMS.join(', ')}`);
+  }
+  if (!int(d.validityDays, 1, 3650)) p.push('validityDays: 1..3650');
+  return p;
+}
+
+/** The slots of a profile in slot order, with their policies. */
+export function profileSlots(def: CardProfileDefinition): Array<[ProfileSlot, SlotPolicy]> {
+  return PROFILE_SLOTS.filter((s) => def.slots[s]).map((s) => [s, def.slots[s]!]);
+}
+
+/** Slots whose keys are generated on the VSC at issuance (escrow and regenerate). */
+export const vscGeneratedSlots = (def: CardProfileDefinition): Array<[ProfileSlot, SlotPolicy]> =>
+  profileSlots(def).filter(([, s]) => s.escrow !== 'on-card');
+
+/** Slots the card generates itself; only their certificates are issued by SCM. */
+export const onCardSlots = (def: CardProfileDefinition): Array<[ProfileSlot, SlotPolicy]> =>
+  profileSlots(def).filter(([, s]) => s.escrow === 'on-card');
+
+/** PIV slot byte of a profile slot name. */
+export const slotByte = (slot: ProfileSlot): number => parseInt(slot, 16);
