@@ -18,6 +18,9 @@ export const testEnv: Record<string, string> = {
   SCM_HTTP_HOST: '127.0.0.1',
   // Every test logs in from 127.0.0.1: the per-address lockout is tested on its own.
   SCM_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+  // Likewise the per-address rate limits (tested on their own).
+  SCM_RATE_LIMIT_PER_MINUTE: '1000000',
+  SCM_RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
 };
 
 export function applyTestEnv(): void {

@@ -174,3 +174,49 @@ describe('the tamper-evident audit chain', () => {
     expect((await report()).rep.ok).toBe(true);
   });
 });
+
+describe("the auditor's offline bundle", () => {
+  it('exports and verifies without the database; a changed event, a dropped line or a foreign key are caught', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = join(mkdtempSync(join(tmpdir(), 'scm-bundle-')), 'b');
+    const exp = await runCli(['audit', 'export', '--out', dir]);
+    expect(exp.stderr).toBe('');
+    expect(exp.stdout).toMatch(/exported \d+ events/);
+    // offline: no database reachable at all
+    const offline = { SCM_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const ok = await runCli(['audit', 'verify', '--bundle', dir, '--trusted-key', join(dir, 'checkpoint-key.der')], { env: offline });
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/OK: the chain verifies end to end/)]);
+
+    const copy = (name: string) => {
+      const d = join(mkdtempSync(join(tmpdir(), 'scm-bundle-')), name);
+      mkdirSync(d);
+      for (const f of ['events.jsonl', 'checkpoints.json', 'checkpoint-key.der', 'manifest.json']) copyFileSync(join(dir, f), join(d, f));
+      return d;
+    };
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n');
+
+    const altered = copy('altered');
+    const ev = JSON.parse(lines[1]);
+    ev.details = { ...ev.details, sneaky: true };
+    writeFileSync(join(altered, 'events.jsonl'), [lines[0], JSON.stringify(ev), ...lines.slice(2)].join('\n'));
+    const r1 = await runCli(['audit', 'verify', '--bundle', altered, '--json'], { env: offline });
+    expect(r1.code).toBe(1);
+    const rep1 = JSON.parse(r1.stdout);
+    expect(rep1.broken).toEqual({ seq: 2, reason: 'event 2 was altered (its content does not match its hash)' });
+    expect(rep1.fileProblems).toContain('events.jsonl does not match the manifest (changed, truncated or replaced)');
+
+    const dropped = copy('dropped');
+    writeFileSync(join(dropped, 'events.jsonl'), [lines[0], ...lines.slice(2)].join('\n'));
+    const r2 = JSON.parse((await runCli(['audit', 'verify', '--bundle', dropped, '--json'], { env: offline })).stdout);
+    expect(r2.broken.reason).toBe('event 2 is missing (next is 3)');
+
+    const { generateKeyPairSync } = await import('node:crypto');
+    const foreign = join(mkdtempSync(join(tmpdir(), 'scm-key-')), 'k.der');
+    writeFileSync(foreign, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }));
+    const r3 = await runCli(['audit', 'verify', '--bundle', dir, '--trusted-key', foreign, '--json'], { env: offline });
+    expect(r3.code).toBe(1);
+    expect(JSON.parse(r3.stdout).fileProblems).toContain('the bundle names a different checkpoint key than the one you trust');
+  });
+});

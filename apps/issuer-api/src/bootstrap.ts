@@ -6,7 +6,10 @@ import { createLogger, PinoNestLogger } from '@scm/common';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config/api-config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { httpLogging } from './http/http-logging';
+import { RateLimiter } from './http/rate-limit';
+import { securityHeaders } from './http/security-headers';
 import { ProblemFilter } from './http/problem.filter';
 
 export interface ApiApp {
@@ -17,12 +20,37 @@ export interface ApiApp {
 /** Builds the issuer API (not yet listening) from a validated configuration. */
 export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<ApiApp> {
   const log = logger ?? createLogger({ name: 'issuer-api', level: cfg.SCM_LOG_LEVEL, file: cfg.SCM_LOG_FILE || undefined });
-  const app = await NestFactory.create(AppModule.forRoot(cfg, log), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, log), {
     logger: new PinoNestLogger(log),
-    bodyParser: true,
+    bodyParser: false,
     abortOnError: false,
   });
+  if (cfg.SCM_TRUST_PROXY) app.set('trust proxy', cfg.SCM_TRUST_PROXY);
+  app.disable('x-powered-by');
   app.use(httpLogging(log));
+  app.use(securityHeaders({ hsts: cfg.SCM_PUBLIC_URL.startsWith('https:') }));
+  // CORS stays off unless origins are configured: the API serves the CLI, workers and scripts.
+  const origins = cfg.SCM_CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length) {
+    app.enableCors({
+      origin: origins,
+      credentials: false,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    });
+  }
+  const general = cfg.SCM_RATE_LIMIT_PER_MINUTE;
+  const login = cfg.SCM_RATE_LIMIT_LOGIN_PER_MINUTE;
+  app.use(
+    new RateLimiter(
+      { perMinute: general, burst: Math.max(20, general / 6) },
+      { perMinute: login, burst: Math.max(5, login / 3) },
+    ).middleware(),
+  );
+  app.useBodyParser('json', { limit: cfg.SCM_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ProblemFilter(log));
   app.enableShutdownHooks();

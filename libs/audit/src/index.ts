@@ -3,3 +3,4 @@ export * from './audit-store';
 export * from './canonical-json';
 export * from './chain-verifier';
 export * from './checkpoint';
+export * from './bundle';

@@ -68,6 +68,14 @@ export class ProblemFilter implements ExceptionFilter {
       const code = status === 400 ? 'api.invalid-request' : status === 404 ? 'api.not-found' : `http.${status}`;
       return { type: `urn:scm:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code };
     }
+    // body-parser and other express middleware raise http-errors with an expose flag.
+    const he = err as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
+    if (typeof he.status === 'number' && he.status >= 400 && he.status < 500 && he.expose === true) {
+      const code =
+        he.type === 'entity.too.large' ? 'http.413' : he.type === 'entity.parse.failed' ? 'api.invalid-request' : `http.${he.status}`;
+      const detail = he.type === 'entity.too.large' ? 'the request body is larger than this server accepts' : String(he.message);
+      return { type: `urn:scm:problem:${code}`, title: TITLES[he.status] ?? 'Error', status: he.status, detail, code };
+    }
     return {
       type: 'urn:scm:problem:internal',
       title: TITLES[500],
