@@ -4,6 +4,8 @@ export const OID = {
   smartcardLogon: '1.3.6.1.4.1.311.20.2.2',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   emailProtection: '1.3.6.1.5.5.7.3.4',
+  /** id-kp-documentSigning (RFC 9336): the archive signer's manifests and sidecars. */
+  documentSigning: '1.3.6.1.5.5.7.3.36',
   /** id-PIV-cardAuth: the card authentication key (no PIN). */
   pivCardAuth: '2.16.840.1.101.3.6.8',
   /** id-PIV-content-signing: signs the CHUID and the Security Object. */

@@ -5,10 +5,15 @@ import type { CertificateIdentity } from './ca.port';
 import { OID } from './oids';
 
 export type CertificateTemplateName =
-  'piv-authentication' | 'piv-digital-signature' | 'piv-key-management' | 'piv-card-authentication' | 'piv-content-signer';
+  | 'piv-authentication'
+  | 'piv-digital-signature'
+  | 'piv-key-management'
+  | 'piv-card-authentication'
+  | 'piv-content-signer'
+  | 'archive-signer';
 
 /** The certificate policy groups an issuer can put its own policy OIDs under. */
-export type PolicyGroup = 'authentication' | 'signature' | 'keyManagement' | 'cardAuth' | 'contentSigning';
+export type PolicyGroup = 'authentication' | 'signature' | 'keyManagement' | 'cardAuth' | 'contentSigning' | 'archiveSigning';
 
 export interface CertificateTemplate {
   readonly name: CertificateTemplateName;
@@ -75,6 +80,16 @@ export const TEMPLATES: Readonly<Record<CertificateTemplateName, CertificateTemp
     san: { upn: 'no', cardUuid: 'no', email: 'no' },
     policyGroup: 'contentSigning',
     defaultValidityDays: 6 * 365,
+    subjectRequired: true,
+  },
+  'archive-signer': {
+    name: 'archive-signer',
+    description: 'Archive signer: signs the manifests and sidecars of archive volumes (key scm-archive in the HSM)',
+    keyUsage: () => KU.digitalSignature,
+    extendedKeyUsages: [OID.documentSigning],
+    san: { upn: 'no', cardUuid: 'no', email: 'no' },
+    policyGroup: 'archiveSigning',
+    defaultValidityDays: 10 * 365,
     subjectRequired: true,
   },
 };

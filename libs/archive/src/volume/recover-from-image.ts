@@ -1,0 +1,96 @@
+import { X509Certificate } from 'node:crypto';
+import { parseVscFile, VscFileType } from '@scm/vsc';
+import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
+import type { Manifest, ManifestEntry } from '../format/manifest.codec';
+import { sha256Hex, verifyChain } from '../format/signatures';
+import { vscPath } from './layout';
+import { fileBytes, manifestSignatureValid, readVolumeParts } from './verify-volume';
+
+export interface RecoverFromImageOptions {
+  /** The image's SHA-256 as recorded when it was sealed; the image is refused when it differs. */
+  expectedImageSha256?: string;
+  /** Trust anchors (DER): the manifest signer must chain to one of them. */
+  issuerCertificates?: readonly Uint8Array[];
+  /** The signer certificate's SHA-256 as recorded; the manifest must be signed by that certificate. */
+  expectedSignerSha256?: string;
+}
+
+export interface RecoveredVsc {
+  /** The VSC content file, exactly as sealed. */
+  content: Buffer;
+  entry: ManifestEntry;
+  volume: number;
+  manifest: Manifest;
+}
+
+const invalid = (message: string, meta: Record<string, unknown> = {}): ArchiveError =>
+  new ArchiveError(ArchiveErrorCode.ImageInvalid, message, meta);
+
+/**
+ * Reads one VSC content version back from a volume image: the image (optionally against its
+ * recorded hash), the manifest and its signature, then the file, whose hash, size and format
+ * must be what the manifest says. Returns the bytes; opening them needs the HSM (libs/vsc).
+ */
+export function recoverVscFromImage(
+  image: Uint8Array,
+  ref: { vscId: string; version: number },
+  opts: RecoverFromImageOptions = {},
+): RecoveredVsc {
+  if (opts.expectedImageSha256 && sha256Hex(image) !== opts.expectedImageSha256)
+    throw invalid('the image is not the one recorded when the volume was sealed (its SHA-256 differs)');
+  const parts = readVolumeParts(image);
+  if (!parts.iso) throw invalid(`the image does not read as ISO 9660: ${parts.isoError?.message}`);
+  const m = parts.manifest;
+  if (!m) throw invalid(`the manifest does not read: ${parts.manifestError}`);
+  if (!manifestSignatureValid(parts)) throw invalid(`the manifest of volume ${m.volume} does not verify under its signer certificate`);
+  if (opts.expectedSignerSha256 && m.signer.certificateSha256 !== opts.expectedSignerSha256)
+    throw invalid(`volume ${m.volume} is signed by another certificate than the one recorded`);
+  if (opts.issuerCertificates?.length) {
+    const r = verifyChain(parts.chain!, opts.issuerCertificates, new Date(m.createdAt));
+    if (!r.ok) throw invalid(`the signer of volume ${m.volume} is not trusted: ${r.problems.join('; ')}`);
+  }
+  const path = vscPath(ref.vscId, ref.version);
+  const entry = m.entries.find((e) => e.path === path);
+  if (!entry)
+    throw new ArchiveError(ArchiveErrorCode.NotFound, `VSC ${ref.vscId} v${ref.version} is not in volume ${m.volume}`, {
+      ...ref,
+      volume: m.volume,
+    });
+  const f = parts.files.get(path);
+  if (!f) throw invalid(`${path} is in the manifest of volume ${m.volume} but not in the image`);
+  const content = Buffer.from(fileBytes(image, f));
+  if (content.length !== entry.size || sha256Hex(content) !== entry.sha256)
+    throw invalid(`${path} in volume ${m.volume} does not match its manifest entry`);
+  let parsed;
+  try {
+    parsed = parseVscFile(content);
+  } catch (e) {
+    throw invalid(`${path} in volume ${m.volume} fails its format check: ${(e as Error).message}`);
+  }
+  if (
+    parsed.type !== VscFileType.Content ||
+    parsed.content.header.id !== ref.vscId ||
+    parsed.content.header.hierarchy.version !== ref.version
+  )
+    throw invalid(`${path} in volume ${m.volume} is not VSC ${ref.vscId} v${ref.version}`);
+  return { content, entry, volume: m.volume, manifest: m };
+}
+
+/** What `scm archive list` shows: the manifest (signature checked) and the files of the image. */
+export function listVolume(image: Uint8Array): {
+  manifest: Manifest;
+  signatureValid: boolean;
+  signer: { subject: string; fingerprint: string } | null;
+  files: Array<{ path: string; offset: number; size: number }>;
+} {
+  const parts = readVolumeParts(image);
+  if (!parts.iso) throw invalid(`the image does not read as ISO 9660: ${parts.isoError?.message}`);
+  if (!parts.manifest) throw invalid(`the manifest does not read: ${parts.manifestError}`);
+  const cert = parts.chain?.[0] ? new X509Certificate(parts.chain[0]) : undefined;
+  return {
+    manifest: parts.manifest,
+    signatureValid: manifestSignatureValid(parts),
+    signer: cert ? { subject: cert.subject.replace(/\n/g, ', '), fingerprint: cert.fingerprint256.toLowerCase() } : null,
+    files: parts.iso.files.map((f) => ({ path: f.path, offset: f.lba * 2048, size: f.size })),
+  };
+}
