@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { RevocationReason } from '@scm/ca';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { Roles } from '../auth/access.decorator';
+import { Fresh, Roles } from '../auth/access.decorator';
 import { type Actor, CurrentActor } from '../auth/principal';
 import type { CertificateView } from './certificate-view';
 import { ChangeCertificateStatusCommand } from './change-certificate-status/change-certificate-status.command';
@@ -64,6 +64,7 @@ export class CertificatesController {
 
   @Post('certificates/:serial/revoke')
   @Roles('security-officer', 'help-desk')
+  @Fresh()
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a certificate (final); the CRL is published again' })
   revoke(@Param('serial') serial: string, @Body() dto: RevokeDto, @CurrentActor() actor: Actor): Promise<CertificateView> {
@@ -91,7 +92,7 @@ export class CertificatesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign and publish a new CRL of a CA now' })
   async publish(@Param('caId') caId: string): Promise<PublishedCrl> {
-    const r = await this.crls.publish(caId);
-    return r!;
+    if (!(await this.crls.signs(caId))) throw new NotFoundException(`no CA "${caId}" whose key is in this HSM`);
+    return (await this.crls.publish(caId))!;
   }
 }

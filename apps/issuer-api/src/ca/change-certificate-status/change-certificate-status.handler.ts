@@ -29,7 +29,11 @@ export class ChangeCertificateStatusHandler implements ICommandHandler<ChangeCer
             outcome: 'denied',
             details: { reason: e.code },
           });
-          return tx.refuse(e);
+          // libs/ca names the certificate's status "status", which a problem body uses for the HTTP status.
+          const { status, ...meta } = e.meta;
+          return tx.refuse(
+            new CaError(e.code, e.message, { ...meta, ...(status !== undefined ? { certificateStatus: status } : {}) }, { cause: e }),
+          );
         }
         throw e;
       }

@@ -61,6 +61,11 @@ export class PublishCrlService implements OnModuleInit, OnApplicationBootstrap, 
     }
   }
 
+  /** True when this API signs the CRLs of `caId` (a root or issuing CA with its key in the HSM). */
+  async signs(caId: string): Promise<boolean> {
+    return (await this.cas.signingCas()).includes(caId);
+  }
+
   /** Asks for a CRL through the outbox (revocations call this inside their own unit of work). */
   request(tx: Tx, caId: string, cause: string): void {
     tx.enqueue('publish-crl', { caId, cause });
