@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Client } from 'pg';
 import { appDb, call, startApi, testEnv, type RunningApi } from '@scm/test-kit';
+import { GenerateKeysService } from '../../apps/issuer-api/src/issuance/generate-keys/generate-keys.service';
 import { cardholders, officer, people, waitFor, type Officer } from './support';
 
 const ROOT = join(__dirname, '..', '..');
@@ -141,5 +142,32 @@ describe('a crash between the escrow commit and the card job', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('makes one VSC when the same key-generation job runs twice at once (a redelivered job)', async () => {
+    const [holder] = await cardholders(front, off.token, people(1));
+    const id = (
+      await call<{ id: string }>(front.url, 'POST', '/api/v1/issuance-requests', off.token, { cardholder: holder, profile: 'seed' })
+    ).body.id;
+    // The front API runs no key generation: both runs are ours, racing through every step.
+    const keygen = front.app.get(GenerateKeysService);
+    const job = `generate-keys|requestId=${id}`;
+    const outcomes = await Promise.all([keygen.run(id, job), keygen.run(id, job)]);
+    expect(outcomes.sort()).toEqual(['generated', 'superseded']);
+    const db = await appDb();
+    try {
+      expect((await db.query(`SELECT state FROM issuance_request WHERE id = $1`, [id])).rows[0].state).toBe('awaiting-card');
+      expect((await db.query(`SELECT count(*)::int AS n FROM vsc WHERE request_id = $1`, [id])).rows[0].n).toBe(1);
+      // The loser's certificates were never stored: they were part of its rolled-back transaction.
+      expect((await db.query(`SELECT count(*)::int AS n FROM ca_certificate WHERE reference->>'requestId' = $1`, [id])).rows[0].n).toBe(4);
+      expect((await db.query(`SELECT count(*)::int AS n FROM issuance_request_event WHERE request_id = $1`, [id])).rows[0].n).toBe(4);
+      expect(
+        (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1`, [`personalise-card|requestId=${id}`])).rows[0].n,
+      ).toBe(1);
+    } finally {
+      await db.end();
+    }
+    // A third delivery after the fact does nothing.
+    expect(await keygen.run(id, job)).toBe('nothing-to-do');
   });
 });

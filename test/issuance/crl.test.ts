@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { appDb, call, runCli, startApi, type RunningApi } from '@scm/test-kit';
+import { PublishCrlService } from '../../apps/issuer-api/src/ca/publish-crl/publish-crl.service';
 import { caChain, cardholders, crlText, officer, openssl, people, Scratch, waitFor, type Officer } from './support';
 
 const PUBLIC = 'http://pki.scm.test:7400';
@@ -180,5 +181,36 @@ describe('revocation and the published CRL', () => {
       return listed(d).has(certs[5].serial) ? d : undefined;
     });
     expect(crlText(der)).toMatch(new RegExp(`${certs[5].serial.toUpperCase()}[\\s\\S]*?Cessation Of Operation`));
+  });
+
+  it('signs a CRL again on the schedule once the latest is older than SCM_CRL_REPUBLISH_MINUTES', async () => {
+    const schedule = api.app.get(PublishCrlService);
+    expect(await schedule.scheduleDue()).toEqual([]);
+    const before = crlNumber(await crl());
+    const db = await appDb();
+    try {
+      // Age the latest CRL by two hours (the test API republishes after 60 minutes).
+      await db.query(`UPDATE ca_crl SET this_update = this_update - interval '2 hours' WHERE ca_id = 'scm-issuing' AND crl_number = $1`, [
+        before,
+      ]);
+    } finally {
+      await db.end();
+    }
+    expect(await schedule.scheduleDue()).toEqual(['scm-issuing']);
+    const der = await waitFor('the scheduled CRL', async () => {
+      const d = await crl();
+      return crlNumber(d) > before ? d : undefined;
+    });
+    expect(listed(der).has(certs[0].serial)).toBe(true);
+    // The scheduled job's id names the CRL it replaces: every API replica asking queues the same job.
+    const jobs = await appDb();
+    try {
+      const r = await jobs.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1`, [
+        `publish-crl|caId=scm-issuing&cause=schedule-${before}`,
+      ]);
+      expect(r.rows[0].n).toBe(1);
+    } finally {
+      await jobs.end();
+    }
   });
 });
