@@ -34,6 +34,9 @@ export default async function globalSetup(): Promise<void> {
     const dist = (p: string) => join(__dirname, '..', '..', 'dist', p);
     const { HsmKeyProtector } = require(dist('libs/vsc/src')) as typeof import('../../libs/vsc/src');
     await HsmKeyProtector.provision(hsm);
+    // The archive key (scm archive init-keys); its certificate is issued at the first seal.
+    const { provisionArchiveKey } = require(dist('libs/archive/src')) as typeof import('../../libs/archive/src');
+    await provisionArchiveKey(hsm);
     const { setupCaHierarchy } = require(dist('libs/ca/src')) as typeof import('../../libs/ca/src');
     const { PgCaStore, pgClientRunner } = require(dist('apps/issuer-api/src/ca/pg-ca-store')) as typeof import('../../apps/issuer-api/src/ca/pg-ca-store');
     const db = new Client({ connectionString: testEnv.SCM_DATABASE_URL });

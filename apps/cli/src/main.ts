@@ -20,6 +20,7 @@ import { registerIssue } from './commands/issue.command';
 import { registerProfile } from './commands/profile.command';
 import { registerRequest } from './commands/request.command';
 import { registerCardShow } from './commands/card-show.command';
+import { registerArchive } from './commands/archive.command';
 import { CliError } from './output';
 
 const program = new Command('scm')
@@ -46,6 +47,7 @@ registerCardholder(program);
 registerIssue(program);
 registerRequest(program);
 registerCardShow(program);
+registerArchive(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {

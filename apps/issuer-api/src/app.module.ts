@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { ArchiveModule } from './archive/archive.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CaModule } from './ca/ca.module';
@@ -40,6 +41,7 @@ export class AppModule {
         VscEscrowModule,
         IssuanceModule,
         CardsModule,
+        ArchiveModule,
         HealthModule,
         MetricsModule,
       ],

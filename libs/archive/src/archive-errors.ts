@@ -12,8 +12,6 @@ export enum ArchiveErrorCode {
   NotFound = 'archive.not-found',
   /** An image (or its sidecar) that fails its checks when read back for recovery. */
   ImageInvalid = 'archive.image-invalid',
-  /** The volume chain in the database does not continue (a recorded volume is missing or differs). */
-  ChainBroken = 'archive.chain-broken',
   /** A bad argument (path, id, version). */
   Invalid = 'archive.invalid',
 }

@@ -15,3 +15,4 @@ export * from './seal/xorriso-writer';
 export * from './seal/seal-volume';
 export * from './seal/hsm-archive-signer';
 export * from './store/pg-archive-source';
+export * from './seal/seal-archive';

@@ -78,6 +78,7 @@ export const apiSchema = {
   SCM_CRL_REPUBLISH_MINUTES: int('A CRL older than this is signed again (besides at every revocation)', '60', 1, 10080),
   SCM_KEYGEN_CONCURRENCY: int('Key-generation jobs this API process runs at once (0: none, another process runs them)', '4', 0, 64),
   SCM_ISSUANCE_BATCH_MAX: int('Most issuance requests (or cardholders) accepted in one call', '10000', 1, 100000),
+  SCM_ARCHIVE_DIR: str('Directory the API writes sealed archive volumes to (default: <state dir>/archive)', ''),
 };
 
 export const workerSchema = {

@@ -1,3 +1,4 @@
+import { ArchiveErrorCode } from '@scm/archive';
 import { CaErrorCode } from '@scm/ca';
 import { HsmErrorCode } from '@scm/hsm';
 import { ApprovalErrorCode } from '../approvals/approval-errors';
@@ -24,7 +25,8 @@ export type ErrorCode =
   | ProfileErrorCode
   | IssuanceErrorCode
   | VscEscrowErrorCode
-  | CardErrorCode;
+  | CardErrorCode
+  | ArchiveErrorCode;
 
 export function statusOf(code: ErrorCode): number {
   switch (code) {
@@ -82,11 +84,13 @@ export function statusOf(code: ErrorCode): number {
     case IssuanceErrorCode.NotFound:
     case VscEscrowErrorCode.NotFound:
     case CardErrorCode.NotFound:
+    case ArchiveErrorCode.NotFound:
       return 404;
     case CaErrorCode.InvalidRequest:
     case CardholderErrorCode.Invalid:
     case IssuanceErrorCode.Invalid:
     case IssuanceErrorCode.WrongSlot:
+    case ArchiveErrorCode.Invalid:
       return 400;
     case CardholderErrorCode.InvalidBatch:
     case IssuanceErrorCode.InvalidBatch:
@@ -106,10 +110,14 @@ export function statusOf(code: ErrorCode): number {
     case IssuanceErrorCode.NotClaimant:
       return 403;
     case CaErrorCode.NotConfigured:
+    case ArchiveErrorCode.SignerNotReady:
       return 503;
     case CaErrorCode.SignatureInvalid:
     case ProfileErrorCode.Invalid:
     case VscEscrowErrorCode.Corrupt:
+    case ArchiveErrorCode.EscrowMismatch:
+    case ArchiveErrorCode.WriterFailed:
+    case ArchiveErrorCode.ImageInvalid:
       return 500;
     default:
       return unmapped(code);

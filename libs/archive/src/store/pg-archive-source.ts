@@ -13,7 +13,7 @@ type Rows<T> = Promise<T[]>;
  * Runs every statement on the given connection or transaction.
  */
 export class PgArchiveSource implements ArchiveSource {
-  constructor(private readonly db: Queryable) {}
+  constructor(readonly db: Queryable) {}
 
   private q<T>(sql: string, params: unknown[] = []): Rows<T> {
     return this.db.query(sql, params) as Rows<T>;

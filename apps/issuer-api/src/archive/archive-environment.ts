@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { certifyArchiveKey, PgArchiveSource, type SealEnvironment } from '@scm/archive';
+import { isAbsolute, join } from 'node:path';
+import { AuditService } from '../audit/audit.service';
+import { CaService } from '../ca/ca.service';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import type { HsmHandle } from '../infra/infra.module';
+import { HSM } from '../infra/tokens';
+import type { Tx } from '../infra/unit-of-work';
+
+/** Builds what sealing needs inside one unit of work: the archive tables, the CA, the checkpoint key, the HSM. */
+@Injectable()
+export class ArchiveEnvironment {
+  constructor(
+    @Inject(HSM) private readonly hsm: HsmHandle,
+    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly ca: CaService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Where the API writes volumes: SCM_ARCHIVE_DIR, or `<state dir>/archive`. */
+  get directory(): string {
+    const d = this.cfg.SCM_ARCHIVE_DIR;
+    return d && isAbsolute(d) ? d : join(this.cfg.SCM_STATE_DIR, 'archive');
+  }
+
+  forTx(tx: Tx): SealEnvironment {
+    const hsm = this.hsm.get();
+    return {
+      hsm,
+      store: new PgArchiveSource(tx.em),
+      certify: () => this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(), this.cfg.SCM_ORGANIZATION)),
+      checkpointSigner: this.audit.signer,
+      now: () => tx.now,
+      audit: (facts) => tx.audit(facts),
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ArchiveError, ArchiveErrorCode, PgArchiveSource, recoverVscFromImage } from '@scm/archive';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export type VscCopySource = 'escrow' | 'archive';
+
+/** A sealed VSC content version read back, exactly as sealed. */
+export interface RecoveredVscCopy {
+  vscId: string;
+  version: number;
+  /** The content file's bytes; opening them needs the HSM (VirtualSmartCard.load, recovery path). */
+  content: Buffer;
+  sha256: string;
+  source: VscCopySource;
+  /** The volume it was read from (archive source). */
+  volume?: number;
+}
+
+const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Reads a sealed VSC version back for the help desk's flows (reissue, temporary card, data
+ * recovery): from the online escrow in PostgreSQL, or from the archive volume holding it — the
+ * image file checked against the hash recorded at sealing, its manifest signature, and the file
+ * against its manifest entry. Both paths check the bytes against the SHA-256 recorded when the
+ * version was escrowed. Reading is not a change of state; the calling flow audits the recovery.
+ */
+@Injectable()
+export class ArchiveRecoveryService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * `from`: 'escrow', 'archive', or 'any' (the escrow, then the archive when the escrow copy is
+   * missing or no longer matches its hash). Throws ArchiveError NotFound, EscrowMismatch or ImageInvalid.
+   */
+  async readVsc(
+    ref: { vscId: string; version: number },
+    from: VscCopySource | 'any' = 'any',
+    em?: EntityManager,
+  ): Promise<RecoveredVscCopy> {
+    const db = em ?? this.ds.manager;
+    if (from === 'archive') return this.fromArchive(db, ref);
+    try {
+      return await this.fromEscrow(db, ref);
+    } catch (e) {
+      if (from === 'escrow' || !(e instanceof ArchiveError)) throw e;
+      return this.fromArchive(db, ref);
+    }
+  }
+
+  private async fromEscrow(db: EntityManager, ref: { vscId: string; version: number }): Promise<RecoveredVscCopy> {
+    const rows = (await db.query('SELECT content, sha256 FROM vsc_version WHERE vsc_id = $1 AND version = $2', [
+      ref.vscId,
+      ref.version,
+    ])) as Array<{
+      content: Buffer;
+      sha256: Buffer;
+    }>;
+    if (!rows[0]) throw new ArchiveError(ArchiveErrorCode.NotFound, `no escrowed VSC ${ref.vscId} v${ref.version}`, ref);
+    const sha = sha256Hex(rows[0].content);
+    if (sha !== rows[0].sha256.toString('hex'))
+      throw new ArchiveError(
+        ArchiveErrorCode.EscrowMismatch,
+        `the escrow copy of VSC ${ref.vscId} v${ref.version} does not match its SHA-256`,
+        ref,
+      );
+    return { ...ref, content: rows[0].content, sha256: sha, source: 'escrow' };
+  }
+
+  private async fromArchive(db: EntityManager, ref: { vscId: string; version: number }): Promise<RecoveredVscCopy> {
+    const at = await new PgArchiveSource(db).locate(ref.vscId, ref.version);
+    if (!at) throw new ArchiveError(ArchiveErrorCode.NotFound, `VSC ${ref.vscId} v${ref.version} is in no archive volume`, ref);
+    const path = join(at.directory, at.imageName);
+    let image: Buffer;
+    try {
+      image = await readFile(path);
+    } catch (e) {
+      throw new ArchiveError(
+        ArchiveErrorCode.NotFound,
+        `the image of volume ${at.volume} is not at ${path} (${(e as NodeJS.ErrnoException).code})`,
+        {
+          ...ref,
+          volume: at.volume,
+        },
+      );
+    }
+    const got = recoverVscFromImage(image, ref, { expectedImageSha256: at.imageSha256, expectedSignerSha256: at.signer.certificateSha256 });
+    if (got.entry.sha256 !== at.sha256)
+      throw new ArchiveError(
+        ArchiveErrorCode.ImageInvalid,
+        `volume ${at.volume} holds another copy of VSC ${ref.vscId} v${ref.version} than recorded`,
+        ref,
+      );
+    return { ...ref, content: got.content, sha256: got.entry.sha256, source: 'archive', volume: at.volume };
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from '../audit/audit.module';
+import { CaModule } from '../ca/ca.module';
+import { ArchiveController } from './archive.controller';
+import { ArchiveEnvironment } from './archive-environment';
+import { ArchiveRecoveryService } from './archive-recovery.service';
+import { ListVolumesHandler, ShowVolumeHandler } from './list-volumes/list-volumes.handler';
+import { ReconcileArchiveHandler } from './reconcile-archive/reconcile-archive.handler';
+import { SealVolumeHandler } from './seal-volume/seal-volume.handler';
+
+/** Archive volumes: sealing (officers), listings and reconciliation (officers, auditors), and reading VSCs back for recovery. */
+@Module({
+  imports: [CqrsModule, CaModule, AuditModule],
+  controllers: [ArchiveController],
+  providers: [
+    ArchiveEnvironment,
+    SealVolumeHandler,
+    ListVolumesHandler,
+    ShowVolumeHandler,
+    ReconcileArchiveHandler,
+    ArchiveRecoveryService,
+  ],
+  exports: [ArchiveRecoveryService],
+})
+export class ArchiveModule {}

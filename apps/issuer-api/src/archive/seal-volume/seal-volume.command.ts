@@ -1,0 +1,22 @@
+import type { Actor } from '../../auth/principal';
+
+/** An officer seals the next archive volume from every escrowed VSC version not yet archived. */
+export class SealVolumeCommand {
+  constructor(readonly actor: Actor) {}
+}
+
+/** What the API answers: the new volume, or that there was nothing new. */
+export type SealVolumeResult =
+  | {
+      sealed: true;
+      volume: number;
+      volumeId: string;
+      image: string;
+      sidecar: string;
+      imageSha256: string;
+      imageSize: number;
+      previous: { volume: number; imageSha256: string } | null;
+      auditSeq: number;
+      entries: number;
+    }
+  | { sealed: false; message: string; lastVolume: number | null };

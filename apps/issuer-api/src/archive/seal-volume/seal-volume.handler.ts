@@ -1,0 +1,53 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { sealArchive } from '@scm/archive';
+import { UnitOfWork } from '../../infra/unit-of-work';
+import { ArchiveEnvironment } from '../archive-environment';
+import { SealVolumeCommand, type SealVolumeResult } from './seal-volume.command';
+
+/**
+ * Seals a volume in one unit of work: the volume and its entries, the checkpoint it is anchored
+ * to and the audit event commit together. A failure is audited in a transaction of its own.
+ */
+@CommandHandler(SealVolumeCommand)
+export class SealVolumeHandler implements ICommandHandler<SealVolumeCommand, SealVolumeResult> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly env: ArchiveEnvironment,
+  ) {}
+
+  async execute(c: SealVolumeCommand): Promise<SealVolumeResult> {
+    try {
+      return await this.uow.run(c.actor, async (tx) => {
+        const r = await sealArchive(this.env.forTx(tx), this.env.directory);
+        if (!r.sealed) return { sealed: false, message: r.message, lastVolume: r.lastVolume };
+        const v = r.volume;
+        return {
+          sealed: true,
+          volume: v.volume,
+          volumeId: v.volumeId,
+          image: v.imagePath,
+          sidecar: v.sidecarPath,
+          imageSha256: v.imageSha256,
+          imageSize: v.imageSize,
+          previous: v.previous,
+          auditSeq: v.audit.seq,
+          entries: v.entries.length,
+        };
+      });
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? 'internal';
+      await this.uow
+        .run(c.actor, async (tx) =>
+          tx.audit({
+            action: 'archive.volume-sealed',
+            targetType: 'archive-volume',
+            targetId: null,
+            outcome: 'failure',
+            details: { error: code, message: (e as Error).message.slice(0, 500) },
+          }),
+        )
+        .catch(() => undefined);
+      throw e;
+    }
+  }
+}
