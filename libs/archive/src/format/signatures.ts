@@ -4,6 +4,30 @@ import { X509Certificate, createHash, verify as nodeVerify, type KeyObject } fro
 export const DOCUMENT_SIGNING_EKU = '1.3.6.1.5.5.7.3.36';
 
 export const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+
+// Parsing a certificate costs far more than verifying a signature; the same few certificates
+// come back in every volume (and in every copy a tamper sweep checks), so parsed ones are kept.
+const parsed = new Map<string, X509Certificate>();
+const keys = new WeakMap<X509Certificate, KeyObject>();
+
+/** A parsed certificate (cached by its DER bytes; certificates are immutable). Throws on bad DER. */
+export function parseCertificate(der: Uint8Array): X509Certificate {
+  const k = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let c = parsed.get(k);
+  if (!c) {
+    c = new X509Certificate(Buffer.from(der));
+    if (parsed.size >= 256) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(k, c);
+  }
+  return c;
+}
+
+/** The public key of a certificate as a KeyObject (cached per certificate). */
+function publicKeyOf(c: X509Certificate): KeyObject {
+  let k = keys.get(c);
+  if (!k) keys.set(c, (k = c.publicKey));
+  return k;
+}
 export const sha256Hex = (b: Uint8Array): string => sha256(b).toString('hex');
 
 /**
@@ -37,7 +61,7 @@ export function verifyEcdsa(algorithm: string, data: Uint8Array, sig: Uint8Array
   const hash = algorithm === 'ECDSA-SHA384' ? 'sha384' : algorithm === 'ECDSA-SHA256' ? 'sha256' : undefined;
   if (!hash) return false;
   try {
-    return nodeVerify(hash, data, key instanceof X509Certificate ? key.publicKey : key, sig);
+    return nodeVerify(hash, data, key instanceof X509Certificate ? publicKeyOf(key) : key, sig);
   } catch {
     return false;
   }
@@ -71,12 +95,12 @@ export function encodePemBundle(ders: readonly Uint8Array[]): Buffer {
 /** Reads a PEM bundle (any line layout) or a single DER certificate; returns the DER of each certificate. */
 export function readCertificates(bytes: Uint8Array): Buffer[] {
   const b = Buffer.from(bytes);
-  if (b[0] === 0x30) return [Buffer.from(new X509Certificate(b).raw)];
+  if (b[0] === 0x30) return [Buffer.from(parseCertificate(b).raw)];
   const text = b.toString('latin1');
   const out: Buffer[] = [];
   for (const m of text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) {
     const der = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
-    out.push(Buffer.from(new X509Certificate(der).raw));
+    out.push(Buffer.from(parseCertificate(der).raw));
   }
   if (!out.length) throw new Error('no certificate found');
   return out;
@@ -101,8 +125,8 @@ export function verifyChain(chain: readonly Uint8Array[], anchors: readonly Uint
   let certs: X509Certificate[];
   let trusted: X509Certificate[];
   try {
-    certs = chain.map((d) => new X509Certificate(Buffer.from(d)));
-    trusted = anchors.map((d) => new X509Certificate(Buffer.from(d)));
+    certs = chain.map(parseCertificate);
+    trusted = anchors.map(parseCertificate);
   } catch (e) {
     return { ok: false, problems: [`a certificate does not parse: ${(e as Error).message}`] };
   }

@@ -4,7 +4,15 @@ import { VscFileType, parseVscFile } from '@scm/vsc';
 import { DocumentError, strictBase64 } from '../format/document';
 import { decodeManifest, type Manifest } from '../format/manifest.codec';
 import { decodeSidecar, sidecarSignedBytes, type RegionKind, type Sidecar } from '../format/sidecar.codec';
-import { encodePemBundle, fingerprintText, readCertificates, sha256Hex, verifyChain, verifyEcdsa } from '../format/signatures';
+import {
+  encodePemBundle,
+  fingerprintText,
+  parseCertificate,
+  readCertificates,
+  sha256Hex,
+  verifyChain,
+  verifyEcdsa,
+} from '../format/signatures';
 import { IsoError, readIso, type IsoFile, type IsoImage } from '../iso/iso9660-reader';
 import { CERTIFICATES_PATH, MANIFEST_PATH, SECTOR, SIGNATURE_PATH } from './layout';
 
@@ -122,7 +130,7 @@ export function readVolumeParts(image: Uint8Array): VolumeParts {
     try {
       const chain = readCertificates(parts.certificatesBytes);
       if (!encodePemBundle(chain).equals(parts.certificatesBytes)) throw new Error('not in its canonical PEM form');
-      parts.chainCerts = chain.map((d) => new X509Certificate(d));
+      parts.chainCerts = chain.map(parseCertificate);
       parts.chain = chain;
     } catch (e) {
       parts.certificatesError = `${CERTIFICATES_PATH}: ${(e as Error).message}`;
@@ -185,7 +193,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
       let cert: X509Certificate | undefined;
       try {
         const der = strictBase64(sidecar.signer.certificate, 'sidecar.signer.certificate');
-        cert = parts.chain?.[0]?.equals(der) ? parts.chainCerts![0] : new X509Certificate(der);
+        cert = parseCertificate(der);
       } catch (e) {
         add('sidecar signature', false, `the sidecar's signer certificate does not parse: ${(e as Error).message}`, sidecarPlace);
       }
