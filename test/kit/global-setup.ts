@@ -34,6 +34,9 @@ export default async function globalSetup(): Promise<void> {
     const dist = (p: string) => join(__dirname, '..', '..', 'dist', p);
     const { HsmKeyProtector } = require(dist('libs/vsc/src')) as typeof import('../../libs/vsc/src');
     await HsmKeyProtector.provision(hsm);
+    // The personalisation keys (scm card init-keys): management-key master and PUK key.
+    const { provisionCardKeys } = require(dist('libs/personalisation/src')) as typeof import('../../libs/personalisation/src');
+    await provisionCardKeys(hsm);
     // The archive key (scm archive init-keys); its certificate is issued at the first seal.
     const { provisionArchiveKey } = require(dist('libs/archive/src')) as typeof import('../../libs/archive/src');
     await provisionArchiveKey(hsm);

@@ -1,8 +1,12 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { ActivationSocketService } from './activation/activation-socket.service';
 import { ChannelService } from './channel/channel.service';
 import { EnrolmentService } from './enrolment/enrolment.service';
+import { CardSlotsService } from './personalisation/card-slots.service';
+import { ReaderAccessService } from './personalisation/reader-access.service';
+import { WorkerApiClient } from './personalisation/worker-api.client';
 import { ReadersService } from './readers/readers.service';
 import { WORKER_CONFIG, WORKER_LOGGER, WORKER_REDIS, type WorkerConfig } from './worker-config';
 
@@ -34,8 +38,12 @@ export class WorkerModule {
         ReadersService,
         EnrolmentService,
         ChannelService,
+        WorkerApiClient,
+        ReaderAccessService,
+        CardSlotsService,
+        ActivationSocketService,
       ],
-      exports: [ReadersService, EnrolmentService, ChannelService],
+      exports: [ReadersService, EnrolmentService, ChannelService, CardSlotsService],
     };
   }
 }

@@ -14,6 +14,7 @@ import { InfraModule } from './infra/infra.module';
 import { IssuanceModule } from './issuance/issuance.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { PersonalisationModule } from './personalisation/personalisation.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { UsersModule } from './users/users.module';
 import { VscEscrowModule } from './vsc-escrow/vsc-escrow.module';
@@ -41,6 +42,7 @@ export class AppModule {
         VscEscrowModule,
         IssuanceModule,
         CardsModule,
+        PersonalisationModule,
         ArchiveModule,
         HealthModule,
         MetricsModule,

@@ -79,6 +79,8 @@ export const apiSchema = {
   SCM_KEYGEN_CONCURRENCY: int('Key-generation jobs this API process runs at once (0: none, another process runs them)', '4', 0, 64),
   SCM_ISSUANCE_BATCH_MAX: int('Most issuance requests (or cardholders) accepted in one call', '10000', 1, 100000),
   SCM_ARCHIVE_DIR: str('Directory the API writes sealed archive volumes to (default: <state dir>/archive)', ''),
+  SCM_PERSONALISATION_STALL_SECONDS: int('A personalisation without a report from its worker for this long waits for its card again', '120', 5, 86400),
+  SCM_ACTIVATION_TTL_MINUTES: int('An activation session opened after an identity check expires after this many minutes', '15', 1, 1440),
 };
 
 export const workerSchema = {
@@ -93,6 +95,10 @@ export const workerSchema = {
   SCM_ENROLLMENT_TOKEN: str('One-time enrolment token (default: read from <state dir>/worker/ws<N>.enrollment-token)', '', {
     secret: true,
   }),
+  SCM_CARD_JOBS: bool('Take personalise-card jobs for blank cards in the readers of this workstation', 'true'),
+  SCM_CARD_JOB_LOCK_MS: int('Lock of a card job while a card is written (renewed at half-time), in ms', '30000', 5000, 600000),
+  SCM_CARD_JOB_RETRY_MS: int('A card job whose request waits for another card comes back after this many ms', '15000', 200, 3600000),
+  SCM_ACTIVATION_SOCKET: str('Local socket of the activation prompt (default: <state dir>/worker/ws<N>.activation.sock)', ''),
 };
 
 export type ApiSchema = typeof apiSchema;

@@ -6,6 +6,7 @@ import { AuthErrorCode } from '../auth/auth-errors';
 import { CardErrorCode } from '../cards/card-errors';
 import { CardholderErrorCode } from '../cardholders/cardholder-errors';
 import { IssuanceErrorCode } from '../issuance/issuance-errors';
+import { PersonalisationErrorCode } from '../personalisation/personalisation-errors';
 import { ProfileErrorCode } from '../profiles/profile-errors';
 import { VscEscrowErrorCode } from '../vsc-escrow/vsc-escrow-errors';
 import { UserErrorCode } from '../users/user-errors';
@@ -26,7 +27,8 @@ export type ErrorCode =
   | IssuanceErrorCode
   | VscEscrowErrorCode
   | CardErrorCode
-  | ArchiveErrorCode;
+  | ArchiveErrorCode
+  | PersonalisationErrorCode;
 
 export function statusOf(code: ErrorCode): number {
   switch (code) {
@@ -119,6 +121,25 @@ export function statusOf(code: ErrorCode): number {
     case ArchiveErrorCode.WriterFailed:
     case ArchiveErrorCode.ImageInvalid:
       return 500;
+    case PersonalisationErrorCode.NotFound:
+    case PersonalisationErrorCode.NoActivationSession:
+      return 404;
+    case PersonalisationErrorCode.Invalid:
+      return 400;
+    case PersonalisationErrorCode.NotClaimant:
+      return 403;
+    case PersonalisationErrorCode.RequestClosed:
+    case PersonalisationErrorCode.NotReady:
+    case PersonalisationErrorCode.WaitsForAnotherCard:
+    case PersonalisationErrorCode.CardTaken:
+    case PersonalisationErrorCode.CardNotBlank:
+    case PersonalisationErrorCode.CardSpoiled:
+    case PersonalisationErrorCode.CardInUse:
+    case PersonalisationErrorCode.WrongCardState:
+    case PersonalisationErrorCode.ActivationOpen:
+      return 409;
+    case PersonalisationErrorCode.ProofFailed:
+      return 422;
     default:
       return unmapped(code);
   }

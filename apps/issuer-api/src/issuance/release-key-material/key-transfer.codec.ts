@@ -43,6 +43,8 @@ export interface KeyMaterial {
   keys: Array<{ slot: string; algorithm: string; pkcs8: Buffer }>;
   /** The PUK in its 8-byte padded form (absent if the VSC holds none). */
   puk?: Buffer;
+  /** A card's new management key for SET MANAGEMENT KEY (PIV algorithm id, key bytes); sent alone, just in time. */
+  managementKey?: { algorithm: number; key: Buffer };
 }
 
 const headerBytes = (h: KeyTransferHeader): Buffer =>
@@ -56,6 +58,7 @@ function encode(m: KeyMaterial): Buffer {
   const json = JSON.stringify({
     keys: m.keys.map((k) => ({ slot: k.slot, algorithm: k.algorithm, pkcs8: k.pkcs8.toString('base64') })),
     ...(m.puk ? { puk: m.puk.toString('base64') } : {}),
+    ...(m.managementKey ? { managementKey: { algorithm: m.managementKey.algorithm, key: m.managementKey.key.toString('base64') } } : {}),
   });
   return Buffer.from(json, 'utf8');
 }
@@ -110,10 +113,15 @@ export function unwrapAsWorker(
     d.setAuthTag(Buffer.from(w.tag, 'base64'));
     const plain = Buffer.concat([d.update(Buffer.from(w.ciphertext, 'base64')), d.final()]);
     try {
-      const j = JSON.parse(plain.toString('utf8')) as { keys: Array<{ slot: string; algorithm: string; pkcs8: string }>; puk?: string };
+      const j = JSON.parse(plain.toString('utf8')) as {
+        keys: Array<{ slot: string; algorithm: string; pkcs8: string }>;
+        puk?: string;
+        managementKey?: { algorithm: number; key: string };
+      };
       return {
         keys: j.keys.map((k) => ({ slot: k.slot, algorithm: k.algorithm, pkcs8: Buffer.from(k.pkcs8, 'base64') })),
         ...(j.puk ? { puk: Buffer.from(j.puk, 'base64') } : {}),
+        ...(j.managementKey ? { managementKey: { algorithm: j.managementKey.algorithm, key: Buffer.from(j.managementKey.key, 'base64') } } : {}),
       };
     } finally {
       plain.fill(0);

@@ -1,0 +1,343 @@
+import { createPrivateKey, createPublicKey, type KeyObject, verify, X509Certificate, constants } from 'node:crypto';
+import { PcscError } from '@scm/pcsc';
+import {
+  CardNotAuthenticatedError,
+  DEFAULTS,
+  InvalidPukError,
+  KEY_REF,
+  type ManagementKeyAuthenticator,
+  ManagementKeyRejectedError,
+  OBJECT,
+  PivError,
+  PivErrorCode,
+  type PivSession,
+} from '@scm/piv';
+import { FIXED_STEPS, planSteps, type StepOutcome, type StepReport } from '@scm/personalisation';
+import { unwrapAsWorker } from '../../../issuer-api/src/issuance/release-key-material/key-transfer.codec';
+import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
+import { type ClaimView, type WorkerApiClient, WorkerApiError } from './worker-api.client';
+
+/** What the worker learnt of a card before deciding what to do with it. */
+export interface CardFacts {
+  serial: string;
+  atr: string;
+  /** The GUID of its CHUID, when it has one. */
+  guid?: string;
+}
+
+export type PersonaliseOutcome =
+  | { kind: 'issued'; serial: string; cardId: string }
+  /** The request already ended: its job is done. */
+  | { kind: 'closed'; state: string }
+  /** The request waits for another card (serial): this card cannot take it. */
+  | { kind: 'elsewhere'; serial: string | null }
+  /** This card may not take the request (bound elsewhere, foreign identity, unknown management key). */
+  | { kind: 'card-refused'; code: string; reason: string }
+  /** The card left the reader (or the reader failed) mid-way; the request waits for this card. */
+  | { kind: 'interrupted'; reason: string }
+  /** Another worker took the request over, or the watchdog released it: look at the card again. */
+  | { kind: 'superseded'; reason: string }
+  /** The card cannot carry the profile: the request failed with the reason. */
+  | { kind: 'failed'; reason: string };
+
+export type PersonaliserApi = Pick<
+  WorkerApiClient,
+  | 'claim'
+  | 'package'
+  | 'certify'
+  | 'cryptograms'
+  | 'releaseManagementKey'
+  | 'confirmManagementKey'
+  | 'beginVerification'
+  | 'prove'
+  | 'interrupted'
+  | 'failed'
+>;
+
+export interface PersonaliserPorts {
+  api: PersonaliserApi;
+  workerId: string;
+  /** The worker's X25519 key: key material arrives wrapped to it. */
+  kexKey: KeyObject;
+  /** Sends a step report (live over the worker channel). */
+  report(r: StepReport): void;
+  /** Sends the plan of an attempt (every step, for progress bars). */
+  plan(requestId: string, attempt: number, steps: string[]): void;
+  /** How many APDUs the card exchanged so far (for the reports). */
+  apdus?(): number;
+}
+
+const SLOT_BYTE = (slot: string): number => parseInt(slot, 16);
+
+/** Card errors that mean "the card cannot do this", as opposed to "the card is gone". */
+function isCardRefusal(e: unknown): boolean {
+  return (
+    e instanceof PivError &&
+    [PivErrorCode.NotSupported, PivErrorCode.CardError, PivErrorCode.InvalidArgument, PivErrorCode.BadObject].includes(e.code)
+  );
+}
+
+/** Tries each authenticator in turn; returns the one the card accepted, or undefined. */
+async function authenticateWith(session: PivSession, auths: ManagementKeyAuthenticator[]): Promise<ManagementKeyAuthenticator | undefined> {
+  for (const a of auths) {
+    try {
+      await session.authenticate(a);
+      return a;
+    } catch (e) {
+      if (e instanceof ManagementKeyRejectedError || e instanceof CardNotAuthenticatedError) continue;
+      throw e;
+    }
+  }
+  return undefined;
+}
+
+/** Checks a card signature locally before the API does (a mismatch here is reported, not hidden). */
+function signatureMatches(certB64: string, message: Buffer, signature: Uint8Array): boolean {
+  const key = new X509Certificate(Buffer.from(certB64, 'base64')).publicKey;
+  const opts = key.asymmetricKeyType === 'rsa' ? { key, padding: constants.RSA_PKCS1_PADDING } : { key, dsaEncoding: 'der' as const };
+  return verify('sha256', message, opts, signature);
+}
+
+/**
+ * One personalisation attempt on one card, for one request (design.md "Flows", 1): claim the card,
+ * authenticate with its transport key (or, resuming, its diversified key through the API's HSM),
+ * set PIN/PUK retries, the escrowed PUK and a random PIN nobody sees, import the escrowed keys,
+ * have the card generate the others and get them certified, write certificates, CHUID, CCC,
+ * Discovery and the Security Object, set the diversified management key, then prove every key with
+ * a signature (and the key-management key by decryption). Every step is reported.
+ *
+ * Restartable from the top on the same card: each step either is idempotent or knows how to tell
+ * (management key: try both; PUK: try the escrowed one when it is already set).
+ */
+export class CardPersonaliser {
+  constructor(private readonly ports: PersonaliserPorts) {}
+
+  async run(session: PivSession, card: CardFacts, requestId: string, opts: { bound: boolean }): Promise<PersonaliseOutcome> {
+    const { api } = this.ports;
+    // A blank card must answer its transport key before anything is bound to it.
+    let auth: ManagementKeyAuthenticator | undefined;
+    if (!opts.bound) {
+      try {
+        auth = await authenticateWith(session, transportKeys('factory-default'));
+      } catch (e) {
+        if (e instanceof PcscError) return { kind: 'interrupted', reason: e.message };
+        throw e;
+      }
+      if (!auth)
+        return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
+    }
+    let claim: ClaimView;
+    try {
+      claim = await api.claim({ requestId, serial: card.serial, atr: card.atr, ...(card.guid ? { guid: card.guid } : {}) });
+    } catch (e) {
+      if (!(e instanceof WorkerApiError)) throw e;
+      switch (e.code) {
+        case 'personalisation.request-closed':
+          return { kind: 'closed', state: String(e.body.state ?? 'closed') };
+        case 'personalisation.waits-for-another-card':
+          return { kind: 'elsewhere', serial: (e.body.serial as string | null) ?? null };
+        case 'personalisation.card-taken':
+        case 'personalisation.card-not-blank':
+        case 'personalisation.card-spoiled':
+          return { kind: 'card-refused', code: e.code, reason: e.message };
+        default:
+          throw e;
+      }
+    }
+    const step = (name: string, outcome: StepOutcome, details?: StepReport['details']) =>
+      this.ports.report({ requestId, attempt: claim.attempt, step: name, outcome, ...(details ? { details } : {}) });
+    try {
+      return await this.steps(session, card, claim, auth, step);
+    } catch (e) {
+      if (e instanceof PcscError) {
+        await api.interrupted(requestId, `${e.code}: ${e.message}`).catch(() => undefined);
+        return { kind: 'interrupted', reason: e.message };
+      }
+      if (
+        e instanceof WorkerApiError &&
+        (e.code === 'personalisation.not-claimant' || e.code === 'issuance.not-claimant' || e.code === 'issuance.illegal-transition')
+      ) {
+        return { kind: 'superseded', reason: e.message };
+      }
+      if (e instanceof WorkerApiError && e.code === 'personalisation.proof-failed') return { kind: 'failed', reason: e.message };
+      if (isCardRefusal(e)) {
+        const reason = (e as Error).message;
+        await api.failed(requestId, reason);
+        return { kind: 'failed', reason };
+      }
+      throw e;
+    }
+  }
+
+  private async steps(
+    session: PivSession,
+    card: CardFacts,
+    claim: ClaimView,
+    transportAuth: ManagementKeyAuthenticator | undefined,
+    step: (name: string, outcome: StepOutcome, details?: StepReport['details']) => void,
+  ): Promise<PersonaliseOutcome> {
+    const { api, workerId, kexKey } = this.ports;
+    const requestId = claim.requestId;
+    const done = new Set(claim.stepsDone);
+
+    // 1. Key material first (it names the slots of the plan); it stays wrapped until needed.
+    const pkg = await api.package(requestId);
+    const mgmtAlg = MANAGEMENT_ALGORITHMS[pkg.profile.managementKey.algorithm];
+    if (mgmtAlg === undefined)
+      throw new PivError(PivErrorCode.InvalidArgument, `unknown management-key algorithm ${pkg.profile.managementKey.algorithm}`);
+    const remote = new RemoteManagementKey(mgmtAlg, (w) => api.cryptograms(requestId, w));
+    this.ports.plan(
+      requestId,
+      claim.attempt,
+      planSteps(
+        pkg.importSlots.map((s) => s.slot),
+        pkg.onCardSlots.map((s) => s.slot),
+      ),
+    );
+
+    // 2. The management key: the transport key of a blank card, else the diversified one.
+    let diversified = false;
+    if (!transportAuth) {
+      const order =
+        claim.managementKey === 'diversified'
+          ? [remote, ...transportKeys(claim.transportBatch)]
+          : [...transportKeys(claim.transportBatch), remote];
+      const used = await authenticateWith(session, order);
+      if (!used) throw new PivError(PivErrorCode.CardError, 'the card answers neither its transport key nor its diversified key');
+      diversified = used === remote;
+      if (diversified && claim.managementKey !== 'diversified') await api.confirmManagementKey(requestId);
+    }
+    step(FIXED_STEPS.authenticate, 'done', { key: diversified ? 'diversified' : 'transport' });
+
+    const material = unwrapAsWorker(pkg.keyMaterial, kexKey, { requestId, workerId });
+    let pin: string | undefined;
+    try {
+      step(FIXED_STEPS.keyMaterial, 'done', { keys: material.keys.length });
+      if (!material.puk) throw new PivError(PivErrorCode.InvalidArgument, 'the key material holds no PUK');
+      const puk = unpadSecret(material.puk);
+
+      // 3. PIN and PUK retry counters (Yubico SET PIN RETRIES resets both to their defaults).
+      const pinMeta = await session.tryMetadata(KEY_REF.PIN);
+      const pukMeta = await session.tryMetadata(KEY_REF.PUK);
+      if (pinMeta && pukMeta && (pinMeta.retriesTotal !== pkg.profile.pin.tries || pukMeta.retriesTotal !== pkg.profile.puk.tries)) {
+        await this.knownPin(session, puk, done.has(FIXED_STEPS.puk));
+        await session.setPinRetries(pkg.profile.pin.tries, pkg.profile.puk.tries);
+        done.delete(FIXED_STEPS.puk);
+        step(FIXED_STEPS.retries, 'done', { pin: pkg.profile.pin.tries, puk: pkg.profile.puk.tries });
+      } else step(FIXED_STEPS.retries, 'skipped');
+
+      // 4. The escrowed PUK, then a random PIN (set with the PUK, so it works whatever the PIN was).
+      await this.setPuk(session, puk, done.has(FIXED_STEPS.puk));
+      step(FIXED_STEPS.puk, 'done');
+      pin = randomPin(pkg.profile.pin.maxLength);
+      await session.unblockPin(puk, pin);
+      step(FIXED_STEPS.pin, 'done', { length: pin.length });
+
+      // 5. Escrowed keys into the card (only escrowed versions are released: invariant 1).
+      for (const s of pkg.importSlots) {
+        const k = material.keys.find((x) => x.slot === s.slot);
+        if (!k) throw new PivError(PivErrorCode.InvalidArgument, `the key material has no key for slot ${s.slot}`);
+        const key = createPrivateKey({ key: k.pkcs8, format: 'der', type: 'pkcs8' });
+        await session.importKey(SLOT_BYTE(s.slot), key);
+        step(`import:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: s.serial });
+      }
+    } finally {
+      for (const k of material.keys) k.pkcs8.fill(0);
+      material.puk?.fill(0);
+    }
+
+    // 6. Keys the card generates itself, certified by the API from their public keys.
+    const certificates = new Map<string, string>(pkg.importSlots.map((s) => [s.slot, s.certificate]));
+    for (const s of pkg.onCardSlots) {
+      step(`generate:${s.slot}`, 'started');
+      const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
+      const cert = await api.certify(requestId, s.slot, pub.spki);
+      certificates.set(s.slot, cert.certificate);
+      step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
+    }
+
+    // 7. Certificates, then the card's identity objects (the Security Object last: it signs the others).
+    for (const [slot, der] of certificates) await session.writeCertificate(SLOT_BYTE(slot), Buffer.from(der, 'base64'));
+    step(FIXED_STEPS.certificates, 'done', { count: certificates.size });
+    await session.putObject(OBJECT.CHUID, Buffer.from(pkg.objects.chuid, 'base64'));
+    await session.putObject(OBJECT.CCC, Buffer.from(pkg.objects.ccc, 'base64'));
+    await session.putObject(OBJECT.DISCOVERY, Buffer.from(pkg.objects.discovery, 'base64'));
+    await session.putObject(OBJECT.SECURITY, Buffer.from(pkg.objects.securityObject, 'base64'));
+    step(FIXED_STEPS.objects, 'done', { guid: pkg.cardUuid });
+
+    // 8. The diversified management key: released wrapped for this worker, used for one APDU, wiped;
+    //    then the card must answer the HSM's cryptograms for it.
+    if (!diversified) {
+      const wrapped = await api.releaseManagementKey(requestId);
+      const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId });
+      try {
+        if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
+        await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);
+      } finally {
+        m.managementKey?.key.fill(0);
+      }
+      await session.authenticate(remote);
+      await api.confirmManagementKey(requestId);
+      step(FIXED_STEPS.managementKey, 'done', { algorithm: pkg.profile.managementKey.algorithm });
+    } else step(FIXED_STEPS.managementKey, 'skipped');
+
+    // 9. Every key proves itself: a signature over the API's message, and the key-management test.
+    const ch = await api.beginVerification(requestId);
+    const signatures: Array<{ slot: string; signature: string }> = [];
+    await session.verifyPin(pin!);
+    for (const s of ch.slots) {
+      if (s.slot === '9c') await session.verifyPin(pin!);
+      const message = Buffer.from(s.message, 'base64');
+      const sig = await session.sign(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), message);
+      const cert = certificates.get(s.slot);
+      const ok = cert ? signatureMatches(cert, message, sig) : false;
+      signatures.push({ slot: s.slot, signature: Buffer.from(sig).toString('base64') });
+      step(`prove:${s.slot}`, ok ? 'done' : 'failed', { certificate: s.certificateSerial });
+    }
+    let keyManagement: { slot: string; answer: string } | undefined;
+    if (ch.keyManagement) {
+      const km = ch.keyManagement;
+      const alg = keyAlgorithm(
+        pkg.importSlots.find((s) => s.slot === km.slot)?.algorithm ?? pkg.onCardSlots.find((s) => s.slot === km.slot)!.algorithm,
+      );
+      const input = Buffer.from(km.input, 'base64');
+      const answer =
+        km.kind === 'rsa-decrypt'
+          ? await session.decrypt(SLOT_BYTE(km.slot), alg, input)
+          : await session.ecdh(SLOT_BYTE(km.slot), alg, createPublicKey({ key: input, format: 'der', type: 'spki' }));
+      keyManagement = { slot: km.slot, answer: Buffer.from(answer).toString('base64') };
+    }
+    pin = undefined;
+    const r = await api.prove(requestId, { signatures, ...(keyManagement ? { keyManagement } : {}) });
+    return { kind: 'issued', serial: r.serial || card.serial, cardId: r.cardId };
+  }
+
+  /** Makes the PIN verified for SET PIN RETRIES: the default on a fresh card, else reset with the PUK. */
+  private async knownPin(session: PivSession, puk: string, pukSet: boolean): Promise<void> {
+    try {
+      await session.verifyPin(DEFAULTS.PIN);
+      return;
+    } catch (e) {
+      if (!(e instanceof PivError)) throw e;
+    }
+    await session.unblockPin(pukSet ? puk : DEFAULTS.PUK, DEFAULTS.PIN).catch(async (e: unknown) => {
+      if (!(e instanceof InvalidPukError)) throw e;
+      await session.unblockPin(pukSet ? DEFAULTS.PUK : puk, DEFAULTS.PIN);
+    });
+    await session.verifyPin(DEFAULTS.PIN);
+  }
+
+  /**
+   * Sets the escrowed PUK. On a fresh card the PUK is the default; an earlier attempt may have set
+   * it already — then the escrowed one is tried first, so no try is spent in the common case.
+   */
+  private async setPuk(session: PivSession, puk: string, likelySet: boolean): Promise<void> {
+    const [first, second] = likelySet ? [puk, DEFAULTS.PUK] : [DEFAULTS.PUK, puk];
+    try {
+      await session.changePuk(first, puk);
+    } catch (e) {
+      if (!(e instanceof InvalidPukError)) throw e;
+      await session.changePuk(second, puk);
+    }
+  }
+}

@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PcscError } from '@scm/pcsc';
+import { PLAN_EVENT, STEP_EVENT, type StepReport } from '@scm/personalisation';
+import { PivError } from '@scm/piv';
+import { type JobPayloads, QUEUES } from '@scm/queue';
+import { type Job, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { ChannelService } from '../channel/channel.service';
+import { EnrolmentService } from '../enrolment/enrolment.service';
+import { ReadersService } from '../readers/readers.service';
+import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from '../worker-config';
+import { type CardFacts, CardPersonaliser, type PersonaliseOutcome } from './card-personaliser';
+import { ReaderAccessService } from './reader-access.service';
+import { WorkerApiClient, WorkerApiError } from './worker-api.client';
+
+/** What a reader holds, as far as personalisation is concerned. */
+export type SlotState =
+  | 'empty'
+  | 'inspecting'
+  /** A blank card: it may take the next card job. */
+  | 'blank'
+  /** A card some request waits for (pulled out earlier, or its worker died): resumed at once. */
+  | 'bound'
+  | 'busy'
+  /** A card personalised here, waiting to be taken out. */
+  | 'issued'
+  /** Anything else: a card issued before, a foreign card, a card that refused. */
+  | 'other';
+
+interface ReaderSlot {
+  reader: string;
+  state: SlotState;
+  /** Changes with every insertion, so late results about an earlier card are ignored. */
+  generation: number;
+  facts?: CardFacts;
+  reserved: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One slot per reader of this workstation. A card put into a reader is inspected (serial, CHUID);
+ * if a request waits for it, the request is resumed on it; if it is blank, the slot takes the next
+ * `personalise-card` job from BullMQ (fetched only while some slot holds a blank card, so jobs stay
+ * with workstations that can do them). A job whose request cannot use this card goes back delayed;
+ * a job is completed only when its request ended (issued, failed or closed). Jobs are taken only
+ * once the worker is approved.
+ */
+@Injectable()
+export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly slots = new Map<string, ReaderSlot>();
+  private readonly personaliser: CardPersonaliser;
+  private bull: Worker | undefined;
+  private conn: Redis | undefined;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  private readonly running = new Set<Promise<unknown>>();
+  /** Outcomes by request, for tests and the console (last one per request). */
+  readonly outcomes = new Map<string, PersonaliseOutcome['kind']>();
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig,
+    @Inject(WORKER_LOGGER) private readonly log: Logger,
+    private readonly readers: ReadersService,
+    private readonly enrolment: EnrolmentService,
+    private readonly api: WorkerApiClient,
+    private readonly channel: ChannelService,
+    private readonly access: ReaderAccessService,
+  ) {
+    this.personaliser = new CardPersonaliser({
+      api,
+      get workerId() {
+        return api.workerId;
+      },
+      kexKey: enrolment.identity.kexKey,
+      report: (r) => this.report(r),
+      plan: (requestId, attempt, steps) => this.sendOrPost(requestId, PLAN_EVENT, { requestId, attempt, steps }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const m = this.readers.monitor;
+    m.on('card-inserted', (r) => {
+      const s = this.slot(r.name);
+      s.generation++;
+      s.state = 'inspecting';
+      s.facts = undefined;
+      void this.inspectWhenApproved(s, s.generation);
+    });
+    m.on('card-removed', (r) => {
+      const s = this.slot(r.name);
+      s.generation++;
+      s.state = 'empty';
+      s.facts = undefined;
+      this.wake();
+    });
+    m.on('reader-removed', (name) => {
+      this.slots.delete(name);
+      this.wake();
+    });
+    if (this.cfg.SCM_CARD_JOBS) void this.dispatch();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.allSettled([...this.running]);
+    await this.bull?.close(true).catch(() => undefined);
+    this.conn?.disconnect();
+  }
+
+  /** The slots as they stand (for the console and tests). */
+  list(): Array<{ reader: string; state: SlotState; serial?: string }> {
+    return [...this.slots.values()].map((s) => ({ reader: s.reader, state: s.state, ...(s.facts ? { serial: s.facts.serial } : {}) }));
+  }
+
+  /** The reader holding the card with this serial, if any. */
+  readerOf(serial: string): string | undefined {
+    return [...this.slots.values()].find((s) => s.facts?.serial === serial && s.state !== 'empty')?.reader;
+  }
+
+  private slot(reader: string): ReaderSlot {
+    let s = this.slots.get(reader);
+    if (!s) {
+      s = { reader, state: 'empty', generation: 0, reserved: false };
+      this.slots.set(reader, s);
+    }
+    return s;
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = undefined;
+    w?.();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private report(r: StepReport): void {
+    this.sendOrPost(r.requestId, STEP_EVENT, r as unknown as Record<string, unknown>);
+  }
+
+  /** Live over the channel; by HTTP when the channel is down (reports are never dropped silently). */
+  private sendOrPost(requestId: string, event: string, data: Record<string, unknown>): void {
+    if (this.channel.send({ type: 'event', event, data })) return;
+    const { requestId: _r, ...body } = data;
+    void this.api.step(requestId, body).catch((e: unknown) => this.log.warn({ requestId, err: (e as Error).message }, 'step report lost'));
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  private async inspectWhenApproved(s: ReaderSlot, generation: number): Promise<void> {
+    await this.enrolment.whenApproved();
+    // Let pcscd settle on the new card (it powers it up and polls it) before opening it exclusively.
+    await sleep(150);
+    if (s.generation === generation && !this.stopped) await this.track(this.inspect(s, generation));
+  }
+
+  /** Reads the card's serial and CHUID, asks the API whether a request waits for it, and acts. */
+  private async inspect(s: ReaderSlot, generation: number): Promise<void> {
+    let facts: CardFacts | undefined;
+    for (let attempt = 0; attempt < 3 && !facts; attempt++) {
+      try {
+        facts = await this.access.use(s.reader, async ({ session, atr }) => {
+          const id = await session.identity();
+          return id.serial === undefined ? undefined : { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
+        });
+        if (!facts) break;
+      } catch (e) {
+        if (s.generation !== generation) return;
+        if (e instanceof PivError) break;
+        await sleep(300);
+      }
+    }
+    if (s.generation !== generation) return;
+    if (!facts) {
+      s.state = 'other';
+      this.log.info({ reader: s.reader }, 'card in reader is not a PIV card SCM can personalise (no serial)');
+      return;
+    }
+    s.facts = facts;
+    let bound: { requestId: string } | undefined;
+    try {
+      bound = await this.api.boundRequest(facts.serial);
+    } catch (e) {
+      this.log.warn({ reader: s.reader, err: (e as Error).message }, 'cannot ask the API about the card; looking again soon');
+      await sleep(2000);
+      if (s.generation === generation) return this.inspect(s, generation);
+      return;
+    }
+    if (s.generation !== generation) return;
+    if (bound) {
+      s.state = 'bound';
+      this.log.info({ reader: s.reader, serial: facts.serial, requestId: bound.requestId }, 'a request waits for this card: resuming it');
+      await this.runOn(s, generation, bound.requestId, { bound: true });
+      return;
+    }
+    s.state = facts.guid ? 'other' : 'blank';
+    this.log.info({ reader: s.reader, serial: facts.serial, state: s.state }, 'card inspected');
+    this.wake();
+  }
+
+  /** Personalises the slot's card for a request; the slot's next state follows from the outcome. */
+  private async runOn(s: ReaderSlot, generation: number, requestId: string, opts: { bound: boolean }): Promise<PersonaliseOutcome> {
+    s.state = 'busy';
+    const t0 = Date.now();
+    let outcome: PersonaliseOutcome;
+    let apdus = 0;
+    try {
+      outcome = await this.access.use(s.reader, async (card) => {
+        const id = await card.session.identity();
+        const facts: CardFacts = { serial: String(id.serial), atr: card.atr, ...(id.guid ? { guid: id.guid } : {}) };
+        if (s.facts && facts.serial !== s.facts.serial) return { kind: 'superseded', reason: 'another card is in the reader' } as const;
+        try {
+          return await this.personaliser.run(card.session, facts, requestId, opts);
+        } finally {
+          apdus = card.apdus();
+        }
+      });
+    } catch (e) {
+      if (s.generation === generation) {
+        s.state = e instanceof PcscError ? 'empty' : 'other';
+        // A failure of the API or the network: this card's request is resumed when the slot looks again.
+        if (!(e instanceof PcscError)) setTimeout(() => this.relook(s, generation), 3000).unref();
+      }
+      this.log.warn(
+        { reader: s.reader, requestId, err: (e as Error).message, apdus },
+        'personalisation attempt stopped; it will be retried',
+      );
+      throw e;
+    }
+    this.outcomes.set(requestId, outcome.kind);
+    this.log.info(
+      {
+        reader: s.reader,
+        requestId,
+        outcome: outcome.kind,
+        ms: Date.now() - t0,
+        apdus,
+        ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      },
+      'personalisation attempt ended',
+    );
+    if (s.generation !== generation) return outcome;
+    switch (outcome.kind) {
+      case 'issued':
+        s.state = 'issued';
+        break;
+      case 'closed':
+      case 'elsewhere':
+        s.state = opts.bound ? 'other' : 'blank';
+        break;
+      case 'card-refused':
+      case 'failed':
+        s.state = 'other';
+        break;
+      case 'interrupted':
+        s.state = 'empty';
+        break;
+      case 'superseded':
+        s.state = 'inspecting';
+        setTimeout(() => this.relook(s, generation), 500).unref();
+        break;
+    }
+    this.wake();
+    return outcome;
+  }
+
+  private relook(s: ReaderSlot, generation: number): void {
+    if (s.generation !== generation || this.stopped) return;
+    s.state = 'inspecting';
+    void this.track(this.inspect(s, generation)).catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------- card jobs
+
+  private idleBlank(): ReaderSlot | undefined {
+    return [...this.slots.values()].find((s) => s.state === 'blank' && !s.reserved);
+  }
+
+  private async waitForChange(ms: number): Promise<void> {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      this.wakeUp = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+  }
+
+  /** Takes card jobs while some slot holds an idle blank card. */
+  private async dispatch(): Promise<void> {
+    await this.enrolment.whenApproved();
+    if (this.stopped) return;
+    this.conn = new Redis(this.cfg.SCM_REDIS_URL, {
+      maxRetriesPerRequest: null,
+      connectionName: `scm-card-jobs-ws${this.cfg.SCM_WORKSTATION}`,
+    }).on('error', () => undefined);
+    this.bull = new Worker(QUEUES.cards, null, {
+      connection: this.conn,
+      prefix: this.cfg.SCM_REDIS_PREFIX,
+      lockDuration: this.cfg.SCM_CARD_JOB_LOCK_MS,
+      drainDelay: 2,
+    });
+    this.bull.on('error', (e) => this.log.warn({ err: e.message }, 'card job queue error'));
+    void this.bull.startStalledCheckTimer().catch(() => undefined);
+    this.log.info({ queue: QUEUES.cards }, 'taking card jobs for blank cards');
+    while (!this.stopped) {
+      if (!this.idleBlank()) {
+        await this.waitForChange(1000);
+        continue;
+      }
+      const token = randomUUID();
+      let job: Job | undefined;
+      try {
+        job = await this.bull.getNextJob(token, { block: true });
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message }, 'cannot fetch card jobs; retrying');
+        await sleep(1000);
+        continue;
+      }
+      if (!job) continue;
+      const s = this.idleBlank();
+      if (!s || this.stopped) {
+        await job.moveToDelayed(Date.now() + 500, token).catch(() => undefined);
+        continue;
+      }
+      s.reserved = true;
+      void this.track(this.process(s, job, token)).finally(() => {
+        s.reserved = false;
+        this.wake();
+      });
+    }
+  }
+
+  private async process(s: ReaderSlot, job: Job, token: string): Promise<void> {
+    const lockMs = this.cfg.SCM_CARD_JOB_LOCK_MS;
+    const timer = setInterval(() => void job.extendLock(token, lockMs).catch(() => undefined), lockMs / 2);
+    const { requestId } = job.data as JobPayloads['personalise-card'];
+    try {
+      if (job.name !== 'personalise-card') throw new Error(`the cards queue has no job "${job.name}"`);
+      const outcome = await this.runOn(s, s.generation, requestId, { bound: false });
+      if (outcome.kind === 'issued' || outcome.kind === 'closed' || outcome.kind === 'failed') {
+        await job.moveToCompleted(outcome.kind, token, false);
+      } else {
+        const delay = outcome.kind === 'elsewhere' ? this.cfg.SCM_CARD_JOB_RETRY_MS : 1000;
+        await job.moveToDelayed(Date.now() + delay, token);
+      }
+    } catch (e) {
+      const transient = !(e instanceof WorkerApiError) || e.transient;
+      this.log.warn({ requestId, err: (e as Error).message, transient }, 'card job failed');
+      await job.moveToFailed(e as Error, token, false).catch(() => undefined);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}

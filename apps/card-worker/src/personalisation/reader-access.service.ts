@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PcscCardChannel } from '@scm/pcsc';
+import { PivSession } from '@scm/piv';
+import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
+
+/** A card session handed to a caller: the PIV session, the raw channel, and its APDU count. */
+export interface CardAccess {
+  session: PivSession;
+  channel: PcscCardChannel;
+  atr: string;
+  apdus(): number;
+}
+
+/**
+ * Exclusive use of one reader's card at a time within this worker (personalisation, inspection,
+ * activation queue up per reader), over a PC/SC channel with a deadline per APDU; other readers
+ * are never blocked. The card is reset when a use ends, so no PIN or key state outlives it.
+ */
+@Injectable()
+export class ReaderAccessService {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(@Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig) {}
+
+  /** Whether the reader's card is in use by this worker right now. */
+  busy(reader: string): boolean {
+    return this.queues.has(reader);
+  }
+
+  use<T>(reader: string, fn: (card: CardAccess) => Promise<T>): Promise<T> {
+    const prev = this.queues.get(reader) ?? Promise.resolve();
+    const run = prev.then(async () => {
+      const channel = await PcscCardChannel.open(reader, { share: 'exclusive', timeoutMs: this.cfg.SCM_CARD_TIMEOUT_MS });
+      let n = 0;
+      const counted = {
+        transmit: (apdu: Uint8Array) => {
+          n++;
+          return channel.transmit(apdu);
+        },
+      };
+      try {
+        const atr = channel.atr;
+        const session = await PivSession.open(counted, { atr: new Uint8Array(Buffer.from(atr, 'hex')) });
+        return await fn({ session, channel, atr, apdus: () => n });
+      } finally {
+        await channel.close('reset');
+      }
+    });
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(reader, tail);
+    void tail.then(() => {
+      if (this.queues.get(reader) === tail) this.queues.delete(reader);
+    });
+    return run;
+  }
+}

@@ -1,0 +1,151 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ActivationView } from '../../../issuer-api/src/personalisation/activation/activation.service';
+import type { ClaimView } from '../../../issuer-api/src/personalisation/claim-card/claim-card.command';
+import type { CryptogramsView } from '../../../issuer-api/src/personalisation/management-key/management-key.service';
+import type { VerificationChallenge, ProofsInput } from '../../../issuer-api/src/personalisation/verify-card/verification.service';
+import type { OnCardCertificate } from '../../../issuer-api/src/issuance/certify-on-card-key/certify-on-card-key.command';
+import type { PersonalisationPackage } from '../../../issuer-api/src/issuance/release-key-material/release-key-material.command';
+import type { WrappedKeyMaterial } from '../../../issuer-api/src/issuance/release-key-material/key-transfer.codec';
+import { EnrolmentService } from '../enrolment/enrolment.service';
+import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
+
+export type {
+  ActivationView,
+  ClaimView,
+  CryptogramsView,
+  OnCardCertificate,
+  PersonalisationPackage,
+  ProofsInput,
+  VerificationChallenge,
+  WrappedKeyMaterial,
+};
+
+/** A problem the API answered (application/problem+json), or a network failure (status 0). */
+export class WorkerApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+
+  /** Worth trying again later: the API or the network failed, not the request. */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 401 || this.status === 429;
+  }
+}
+
+/** The worker's calls to the issuer API, with its approved session (waits for approval first). */
+@Injectable()
+export class WorkerApiClient {
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig,
+    private readonly enrolment: EnrolmentService,
+  ) {}
+
+  get workerId(): string {
+    const id = this.enrolment.workerId;
+    if (!id) throw new Error('this worker is not registered');
+    return id;
+  }
+
+  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const s = this.enrolment.current() ?? (await this.enrolment.whenApproved());
+    let res: Response;
+    try {
+      res = await fetch(`${this.cfg.SCM_API_URL}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${s.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (e) {
+      throw new WorkerApiError(0, 'network', `the API does not answer: ${(e as Error).message}`);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let data: Record<string, unknown> = {};
+    try {
+      data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) {
+      if (res.status === 401) this.enrolment.invalidate();
+      throw new WorkerApiError(res.status, String(data.code ?? `http.${res.status}`), String(data.detail ?? res.statusText), data);
+    }
+    return data as T;
+  }
+
+  claim(c: { requestId: string; serial: string; atr: string; guid?: string }): Promise<ClaimView> {
+    return this.call('POST', '/api/v1/worker/personalisation/claims', c);
+  }
+
+  boundRequest(serial: string): Promise<{ requestId: string; state: string } | undefined> {
+    return this.call<{ requestId: string; state: string }>(
+      'GET',
+      `/api/v1/worker/personalisation/cards/${encodeURIComponent(serial)}`,
+    ).catch((e: unknown) => {
+      if (e instanceof WorkerApiError && e.status === 404) return undefined;
+      throw e;
+    });
+  }
+
+  package(requestId: string): Promise<PersonalisationPackage> {
+    return this.call('GET', `/api/v1/worker/issuance-requests/${requestId}/personalisation`);
+  }
+
+  certify(requestId: string, slot: string, spki: Uint8Array): Promise<OnCardCertificate> {
+    return this.call('POST', `/api/v1/worker/issuance-requests/${requestId}/slots/${slot}/certificate`, {
+      publicKey: Buffer.from(spki).toString('base64'),
+    });
+  }
+
+  cryptograms(requestId: string, encryptedWitness: Uint8Array): Promise<CryptogramsView> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/management-key/cryptograms`, {
+      encryptedWitness: Buffer.from(encryptedWitness).toString('base64'),
+    });
+  }
+
+  releaseManagementKey(requestId: string): Promise<WrappedKeyMaterial> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/management-key/release`);
+  }
+
+  async confirmManagementKey(requestId: string): Promise<void> {
+    await this.call('POST', `/api/v1/worker/personalisation/${requestId}/management-key/confirm`);
+  }
+
+  async step(requestId: string, report: Record<string, unknown>): Promise<void> {
+    await this.call('POST', `/api/v1/worker/personalisation/${requestId}/steps`, report);
+  }
+
+  beginVerification(requestId: string): Promise<VerificationChallenge> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/verification`);
+  }
+
+  prove(requestId: string, proofs: ProofsInput): Promise<{ state: string; cardId: string; serial: string }> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/verification/proofs`, proofs);
+  }
+
+  async interrupted(requestId: string, reason: string): Promise<void> {
+    await this.call('POST', `/api/v1/worker/personalisation/${requestId}/interrupted`, { reason: reason.slice(0, 300) });
+  }
+
+  async failed(requestId: string, reason: string): Promise<void> {
+    await this.call('POST', `/api/v1/worker/personalisation/${requestId}/failed`, { reason: reason.slice(0, 300) });
+  }
+
+  activation(serial: string): Promise<ActivationView> {
+    return this.call('GET', `/api/v1/worker/activations?serial=${encodeURIComponent(serial)}`);
+  }
+
+  activationPuk(sessionId: string): Promise<WrappedKeyMaterial> {
+    return this.call('POST', `/api/v1/worker/activations/${sessionId}/puk`);
+  }
+
+  completeActivation(sessionId: string, outcome: { ok: boolean; reason?: string }): Promise<ActivationView> {
+    return this.call('POST', `/api/v1/worker/activations/${sessionId}/complete`, outcome);
+  }
+}

@@ -1,0 +1,42 @@
+import { CodedError } from '@scm/common';
+
+export enum PersonalisationErrorCode {
+  /** No such request, card or session. */
+  NotFound = 'personalisation.not-found',
+  /** The request already ended (issued, failed, cancelled): its job has nothing left to do. */
+  RequestClosed = 'personalisation.request-closed',
+  /** The request is not ready for a card yet (its escrow is not committed). */
+  NotReady = 'personalisation.not-ready',
+  /** The request waits for the card it is bound to (meta.serial); another card may not take it. */
+  WaitsForAnotherCard = 'personalisation.waits-for-another-card',
+  /** The card is bound to another request, or issued: it is never overwritten. */
+  CardTaken = 'personalisation.card-taken',
+  /** The card carries an identity (CHUID) SCM did not give it for this request. */
+  CardNotBlank = 'personalisation.card-not-blank',
+  /** The card was declared spoiled; it is never used again. */
+  CardSpoiled = 'personalisation.card-spoiled',
+  /** The caller is not the worker that claimed the card, or the request is not being personalised. */
+  NotClaimant = 'personalisation.not-claimant',
+  /** The card's signature or decryption did not match its certificate. */
+  ProofFailed = 'personalisation.proof-failed',
+  /** The card is being personalised right now: pull it first (or wait for the watchdog). */
+  CardInUse = 'personalisation.card-in-use',
+  /** The card is not in a state that allows this (e.g. activating a card that is not issued). */
+  WrongCardState = 'personalisation.wrong-card-state',
+  /** There is no open activation session for this card at this workstation. */
+  NoActivationSession = 'personalisation.no-activation-session',
+  /** An activation session for this card is already open. */
+  ActivationOpen = 'personalisation.activation-open',
+  Invalid = 'personalisation.invalid',
+}
+
+export class PersonalisationError extends CodedError<PersonalisationErrorCode> {
+  constructor(
+    readonly code: PersonalisationErrorCode,
+    message: string,
+    meta: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, meta, options);
+  }
+}

@@ -1,0 +1,83 @@
+import { activationSocketPath, pinProblem } from './activation-protocol';
+import { diversificationInput, MANAGEMENT_KEY_ALGORITHMS } from './management-key-diversifier';
+import { isStepName, planSteps } from './steps';
+
+describe('management-key diversification input', () => {
+  const id = { serial: '12345678', guid: '3f1c0d7e-1b2a-4c5d-8e9f-0a1b2c3d4e5f' };
+
+  it('is 32 bytes, deterministic, and differs with serial, GUID and algorithm', () => {
+    const a = diversificationInput(id, 'aes192');
+    expect(a).toHaveLength(32);
+    expect(diversificationInput(id, 'aes192').equals(a)).toBe(true);
+    expect(diversificationInput({ ...id, serial: '12345679' }, 'aes192').equals(a)).toBe(false);
+    expect(diversificationInput({ ...id, guid: '3f1c0d7e-1b2a-4c5d-8e9f-0a1b2c3d4e50' }, 'aes192').equals(a)).toBe(false);
+    expect(diversificationInput(id, 'aes256').equals(a)).toBe(false);
+  });
+
+  it('cannot be made equal by moving bytes between serial and GUID', () => {
+    // Length prefixes: "1" + GUID vs "12" + another GUID never collide by concatenation.
+    const x = diversificationInput({ serial: '1', guid: '00000000-0000-0000-0000-000000000000' }, '3des');
+    const y = diversificationInput({ serial: '10', guid: '00000000-0000-0000-0000-000000000000' }, '3des');
+    expect(x.equals(y)).toBe(false);
+  });
+
+  it('refuses malformed identities', () => {
+    expect(() => diversificationInput({ serial: '', guid: id.guid }, 'aes128')).toThrow(/serial/);
+    expect(() => diversificationInput({ serial: '12 34', guid: id.guid }, 'aes128')).toThrow(/serial/);
+    expect(() => diversificationInput({ serial: '1', guid: 'abcd' }, 'aes128')).toThrow(/GUID/);
+  });
+
+  it('knows the PIV algorithm ids and sizes', () => {
+    expect(MANAGEMENT_KEY_ALGORITHMS['3des']).toEqual({ piv: 0x03, bytes: 24, block: 8 });
+    expect(MANAGEMENT_KEY_ALGORITHMS.aes192).toEqual({ piv: 0x0a, bytes: 24, block: 16 });
+  });
+});
+
+describe('steps of an attempt', () => {
+  it('plans imports, generations and one proof per slot, in order', () => {
+    const p = planSteps(['9d'], ['9a', '9c', '9e']);
+    expect(p).toEqual([
+      'claim',
+      'authenticate',
+      'key-material',
+      'retries',
+      'puk',
+      'pin',
+      'import:9d',
+      'generate:9a',
+      'generate:9c',
+      'generate:9e',
+      'certificates',
+      'objects',
+      'management-key',
+      'prove:9a',
+      'prove:9c',
+      'prove:9d',
+      'prove:9e',
+      'issued',
+    ]);
+    expect(p.every(isStepName)).toBe(true);
+  });
+
+  it('accepts no other step names (they reach the audit chain)', () => {
+    for (const bad of ['import:9b', 'prove:', 'claim ', 'drop table', 'generate:9A', 'x'.repeat(50)]) expect(isStepName(bad)).toBe(false);
+  });
+});
+
+describe('activation PIN rules', () => {
+  const policy = { minLength: 6, maxLength: 8 };
+  it('takes 6 to 8 digits that are not a trivial run', () => {
+    expect(pinProblem('418273', policy)).toBeUndefined();
+    expect(pinProblem('41827395', policy)).toBeUndefined();
+    expect(pinProblem('12345', policy)).toMatch(/6 to 8/);
+    expect(pinProblem('123456789', policy)).toMatch(/6 to 8/);
+    expect(pinProblem('12a456', policy)).toMatch(/digits/);
+    expect(pinProblem('111111', policy)).toMatch(/repeated/);
+    expect(pinProblem('345678', policy)).toMatch(/consecutive/);
+    expect(pinProblem('876543', policy)).toMatch(/consecutive/);
+  });
+
+  it('puts the socket in the worker state directory', () => {
+    expect(activationSocketPath('/var/lib/scm', 2)).toBe('/var/lib/scm/worker/ws2.activation.sock');
+  });
+});
