@@ -141,6 +141,9 @@ describe('a crash between the escrow commit and the card job', () => {
       expect(verify.body.events).toBeGreaterThan(5);
     } finally {
       await db.end();
+      // Its key generation must not race the next test's.
+      await successor?.close();
+      successor = undefined;
     }
   });
 

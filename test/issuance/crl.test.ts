@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { appDb, call, runCli, startApi, type RunningApi } from '@scm/test-kit';
 import { PublishCrlService } from '../../apps/issuer-api/src/ca/publish-crl/publish-crl.service';
-import { caChain, cardholders, crlText, officer, openssl, people, Scratch, waitFor, type Officer } from './support';
+import { caChain, cardholders, crlText, officer, openEvents, openssl, people, Scratch, waitFor, type Officer } from './support';
 
 const PUBLIC = 'http://pki.scm.test:7400';
 
@@ -181,6 +181,12 @@ describe('revocation and the published CRL', () => {
       return listed(d).has(certs[5].serial) ? d : undefined;
     });
     expect(crlText(der)).toMatch(new RegExp(`${certs[5].serial.toUpperCase()}[\\s\\S]*?Cessation Of Operation`));
+    // A request's event stream starts with its state and ends at a final one.
+    const stream = await openEvents(`${api.url}/api/v1/issuance-requests/${id}/events`, off.token);
+    await stream.ended;
+    expect(stream.events).toEqual([{ event: 'snapshot', data: expect.objectContaining({ requestId: id, state: 'cancelled' }) }]);
+    const watch = await runCli(['request', 'watch', id], { env: off.cliEnv });
+    expect([watch.code, watch.stdout.trim()]).toEqual([0, expect.stringMatching(new RegExp(`${id}\\s+cancelled$`))]);
   });
 
   it('signs a CRL again on the schedule once the latest is older than SCM_CRL_REPUBLISH_MINUTES', async () => {

@@ -12,7 +12,10 @@ describe('issuance request state machine', () => {
     for (let i = 0; i < order.length; i++) {
       for (let j = i + 2; j < order.length; j++)
         expect([order[i], order[j], canTransition(order[i], order[j])]).toEqual([order[i], order[j], false]);
-      for (let j = 0; j < i; j++) expect([order[i], order[j], canTransition(order[i], order[j])]).toEqual([order[i], order[j], false]);
+      for (let j = 0; j < i; j++) {
+        const back = order[j] === 'awaiting-card' && (order[i] === 'personalising' || order[i] === 'verifying');
+        expect([order[i], order[j], canTransition(order[i], order[j])]).toEqual([order[i], order[j], back]);
+      }
     }
   });
 
@@ -38,6 +41,10 @@ describe('issuance request state machine', () => {
       'personalising',
       'verifying',
     ]);
+  });
+
+  it('sends a request whose card left the reader mid-way back to wait for that card, and nowhere else back', () => {
+    expect(REQUEST_STATES.filter((s) => canTransition(s, 'awaiting-card'))).toEqual(['escrowed', 'personalising', 'verifying']);
   });
 
   it('names only known states', () => {

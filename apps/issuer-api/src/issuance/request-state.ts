@@ -5,6 +5,7 @@
  *
  *   requested → keys-generated → escrowed → awaiting-card → personalising → verifying → issued
  *   any state before issued → failed | cancelled (cancelled only before a card is claimed)
+ *   personalising | verifying → awaiting-card (the card left the reader; the request waits for it)
  */
 export const REQUEST_STATES = [
   'requested',
@@ -28,9 +29,10 @@ export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly Request
   escrowed: ['awaiting-card', 'failed', 'cancelled'],
   // a worker claims a blank card for the request (issue 7)
   'awaiting-card': ['personalising', 'failed', 'cancelled'],
-  // keys imported or generated, objects written; then each key is proved by an on-card signature
-  personalising: ['verifying', 'failed'],
-  verifying: ['issued', 'failed'],
+  // keys imported or generated, objects written; then each key is proved by an on-card signature.
+  // A card pulled out mid-way (or a worker lost) sends the request back to wait for that same card.
+  personalising: ['verifying', 'awaiting-card', 'failed'],
+  verifying: ['issued', 'awaiting-card', 'failed'],
   issued: [],
   failed: [],
   cancelled: [],

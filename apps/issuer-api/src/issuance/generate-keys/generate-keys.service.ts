@@ -98,20 +98,25 @@ export class GenerateKeysService {
         const locked = await this.states.lock(tx, row.id);
         if (locked?.state !== 'requested') return false;
         const serials: Record<string, string> = {};
-        await this.cas.inTx(tx, async () => {
-          for (const [i, [slot, s]] of slots.entries()) {
-            const cert = await ca.issue({
-              template: s.template,
-              publicKey: keys[i].spki,
-              subject: slot === '9e' ? undefined : this.subject(holder),
-              identity: { cardUuid: vsc.id, upn: holder.upn ?? undefined, email: holder.email ?? undefined },
-              validity: { notAfter: expires },
-              reference: { requestId: row.id, vscId: vsc.id, slot },
-            });
-            vsc.putCertificate(cert.der, { slot: slotByte(slot) });
-            serials[slot] = cert.serial;
-          }
-        });
+        // The CA signs in the HSM's session lanes in parallel; the rows share the transaction.
+        const certs = await this.cas.inTx(tx, () =>
+          Promise.all(
+            slots.map(([slot, s], i) =>
+              ca.issue({
+                template: s.template,
+                publicKey: keys[i].spki,
+                subject: slot === '9e' ? undefined : this.subject(holder),
+                identity: { cardUuid: vsc.id, upn: holder.upn ?? undefined, email: holder.email ?? undefined },
+                validity: { notAfter: expires },
+                reference: { requestId: row.id, vscId: vsc.id, slot },
+              }),
+            ),
+          ),
+        );
+        for (const [i, [slot]] of slots.entries()) {
+          vsc.putCertificate(certs[i].der, { slot: slotByte(slot) });
+          serials[slot] = certs[i].serial;
+        }
         await vsc.seal();
         const v = await this.vscs.storeNew(tx, vsc, { kind: 'escrow', requestId: row.id, cardholderId: holder.id, reason: 'issued' });
         const r = await this.states.transition(tx, locked, 'keys-generated', {

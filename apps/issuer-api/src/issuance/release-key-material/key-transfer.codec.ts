@@ -121,7 +121,9 @@ export function unwrapAsWorker(
       return {
         keys: j.keys.map((k) => ({ slot: k.slot, algorithm: k.algorithm, pkcs8: Buffer.from(k.pkcs8, 'base64') })),
         ...(j.puk ? { puk: Buffer.from(j.puk, 'base64') } : {}),
-        ...(j.managementKey ? { managementKey: { algorithm: j.managementKey.algorithm, key: Buffer.from(j.managementKey.key, 'base64') } } : {}),
+        ...(j.managementKey
+          ? { managementKey: { algorithm: j.managementKey.algorithm, key: Buffer.from(j.managementKey.key, 'base64') } }
+          : {}),
       };
     } finally {
       plain.fill(0);

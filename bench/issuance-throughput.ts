@@ -1,0 +1,314 @@
+/**
+ * Issuance throughput on the real stack, in a database of the benchmark's own (scm_bench_issuance,
+ * recreated), with the configured HSM token. `npm run bench issuance`.
+ *
+ *  1. Accepted by the API: POST /api/v1/issuance-requests (request row, history, audit event and
+ *     outbox row in one commit) at 1, 4 and 16 concurrent clients — requests/s, p50/p99 latency —
+ *     and POST /api/v1/issuance-batches with 1000 requests per call.
+ *  2. Generated: bare node:crypto key generation (P-256, RSA-2048) beside the whole keygen step of
+ *     a request (keys on a new VSC, certificates from the HSM CA, signed CHUID and Security
+ *     Object, seal, escrow commit with its read-back check, card job queued) for one-slot profiles
+ *     of each algorithm and for the default and seed profiles; with the event loop's worst delay.
+ *
+ * The CA keys are throw-away labels in the token (removed at the end); the VSC keys
+ * (scm-vsc-kek/1, scm-recovery/1) must exist: `scm vsc init-keys`, or point SCM_PKCS11_TOKEN_LABEL
+ * and SCM_STATE_DIR at a test token. BENCH_SECONDS sets the time per accept cell (default 4).
+ */
+import 'reflect-metadata';
+import { generateKeyPair, randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { setupCaHierarchy } from '@scm/ca';
+import { createLogger, hashPassword } from '@scm/common';
+import { createDataSource, provisionDatabase } from '@scm/db';
+import { finalizePkcs11Modules, HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
+import { DEFAULT_VSC_KEYS } from '@scm/vsc';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { createApiApp } from '../apps/issuer-api/src/bootstrap';
+import { PgCaStore } from '../apps/issuer-api/src/ca/pg-ca-store';
+import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
+
+const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const OWNER = 'postgres://scm_owner@127.0.0.1:5432/scm_bench_issuance';
+const APP = 'postgres://scm_app@127.0.0.1:5432/scm_bench_issuance';
+const PREFIX = 'scm-bench-issuance';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const PASSWORD = 'bench password that is long enough';
+
+const genKeyPair = promisify(generateKeyPair);
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
+  return [line(head), `|${w.map((x, i) => (i === 0 ? '-'.repeat(x + 2) : `${'-'.repeat(x + 1)}:`)).join('|')}|`, ...rows.map(line)].join(
+    '\n',
+  );
+}
+
+async function post(url: string, token: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** Inserts n cardholders straight into the database (fixtures, not what is measured). */
+async function makeCardholders(ds: DataSource, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => randomUUID());
+  for (let i = 0; i < n; i += 10_000) {
+    const chunk = ids.slice(i, i + 10_000);
+    await ds.query(
+      `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at)
+       SELECT id, 'Bench ' || id, id || '@example.org', id || '@corp.example', now(), now() FROM unnest($1::uuid[]) AS t(id)`,
+      [chunk],
+    );
+  }
+  return ids;
+}
+
+async function main(): Promise<void> {
+  await provisionDatabase({ adminUrl: ADMIN, ownerUrl: OWNER, recreate: true });
+  const ds = createDataSource(APP, 4);
+  await ds.initialize();
+  const base = {
+    ...process.env,
+    SCM_DATABASE_URL: APP,
+    SCM_DATABASE_OWNER_URL: OWNER,
+    SCM_REDIS_PREFIX: PREFIX,
+    SCM_LOG_LEVEL: 'error',
+    SCM_HTTP_PORT: '1',
+  };
+  const cfg0 = loadApiConfig({ ...base });
+  const hsm = HsmContext.open(hsmSettingsFrom(cfg0));
+  const tag = `bench-${process.pid}`;
+  const caKeys: KeyRef[] = ['root', 'issuing', 'signer'].map((k) => ({ label: `${tag}-${k}`, version: 1 }));
+  const redis = new Redis(cfg0.SCM_REDIS_URL, { maxRetriesPerRequest: null });
+  try {
+    for (const ref of [DEFAULT_VSC_KEYS.kek, DEFAULT_VSC_KEYS.recovery]) {
+      await hsm.getSecretKey(ref).catch(() => {
+        throw new Error(
+          `HSM key ${ref.label}/${ref.version} is missing in token ${cfg0.SCM_PKCS11_TOKEN_LABEL}: run "scm vsc init-keys" or use a test token`,
+        );
+      });
+    }
+    await setupCaHierarchy(hsm, new PgCaStore(() => (sql, p) => ds.query(sql, p) as Promise<unknown[]>), {
+      organization: 'SCM Bench',
+      publicBaseUrl: 'http://pki.bench.invalid',
+      rootKey: caKeys[0],
+      issuingKey: caKeys[1],
+      contentSignerKey: caKeys[2],
+    });
+    // One-slot profiles isolate the cost of one key and one certificate per algorithm.
+    for (const alg of ['p256', 'rsa2048']) {
+      const def = {
+        slots: { '9a': { algorithm: alg, template: 'piv-authentication', escrow: 'escrow' } },
+        pin: { minLength: 6, maxLength: 8, tries: 3 },
+        puk: { length: 8, tries: 3 },
+        managementKey: { algorithm: 'aes192' },
+        validityDays: 365,
+      };
+      await createDataSource(OWNER, 1)
+        .initialize()
+        .then(async (o) => {
+          await o.query(`INSERT INTO card_profile (id, description, definition, created_at) VALUES ($1, 'bench', $2, now())`, [
+            `bench-${alg}`,
+            JSON.stringify(def),
+          ]);
+          await o.destroy();
+        });
+    }
+    const userId = randomUUID();
+    await ds.query(
+      `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,'bench','Bench',$2,false,now(),now())`,
+      [userId, await hashPassword(PASSWORD)],
+    );
+    await ds.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,'security-officer','active',now())`, [
+      randomUUID(),
+      userId,
+    ]);
+    const holders = await makeCardholders(ds, 60_000);
+    let next = 0;
+    const holder = () => holders[next++];
+
+    // ---------------------------------------------------------------- 1. accepted by the API
+    const limits = { SCM_RATE_LIMIT_PER_MINUTE: '1000000', SCM_DATABASE_POOL: '20' };
+    const accept = await createApiApp(
+      loadApiConfig({ ...base, ...limits, SCM_KEYGEN_CONCURRENCY: '0' }),
+      createLogger({ name: 'bench', level: 'error' }),
+    );
+    await accept.app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(accept.app.getHttpServer().address() as AddressInfo).port}`;
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+    });
+    const token = ((await login.json()) as { token: string }).token;
+    const acceptRows: string[][] = [];
+    for (const clients of [1, 4, 16]) {
+      const lat: number[] = [];
+      const end = Date.now() + SECONDS * 1000;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (Date.now() < end) {
+            const s = performance.now();
+            const r = await post(`${url}/api/v1/issuance-requests`, token, { cardholder: holder() });
+            if (r.status !== 201) throw new Error(`issue: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+            lat.push(performance.now() - s);
+          }
+        }),
+      );
+      const secs = (performance.now() - t0) / 1000;
+      lat.sort((a, b) => a - b);
+      acceptRows.push([
+        `single request`,
+        String(clients),
+        (lat.length / secs).toFixed(0),
+        pct(lat, 0.5).toFixed(1),
+        pct(lat, 0.99).toFixed(1),
+        String(lat.length),
+      ]);
+    }
+    {
+      const lat: number[] = [];
+      const t0 = performance.now();
+      for (let b = 0; b < 5; b++) {
+        const s = performance.now();
+        const r = await post(`${url}/api/v1/issuance-batches`, token, {
+          requests: Array.from({ length: 1000 }, () => ({ cardholder: holder() })),
+        });
+        if (r.status !== 201) throw new Error(`batch: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+        lat.push(performance.now() - s);
+      }
+      const secs = (performance.now() - t0) / 1000;
+      lat.sort((a, b) => a - b);
+      acceptRows.push([
+        'batch of 1000 per call',
+        '1',
+        ((lat.length * 1000) / secs).toFixed(0),
+        pct(lat, 0.5).toFixed(1),
+        pct(lat, 0.99).toFixed(1),
+        String(lat.length * 1000),
+      ]);
+    }
+    await accept.app.close();
+    // Nobody generates keys for these: settle them so the keygen run below sees only its own work.
+    await ds.query(`UPDATE issuance_request SET state = 'cancelled' WHERE state = 'requested'`);
+    await ds.query(`UPDATE outbox SET done_at = now() WHERE done_at IS NULL`);
+    await new Queue('keygen', { connection: redis, prefix: PREFIX }).obliterate({ force: true });
+
+    // ---------------------------------------------------------------- 2. generated
+    const genRows: string[][] = [];
+    for (const [alg, n] of [
+      ['P-256', 400],
+      ['RSA-2048', 40],
+    ] as const) {
+      for (const concurrency of [1, 4]) {
+        const t0 = performance.now();
+        let done = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (done < n) {
+              done++;
+              await (alg === 'P-256' ? genKeyPair('ec', { namedCurve: 'P-256' }) : genKeyPair('rsa', { modulusLength: 2048 }));
+            }
+          }),
+        );
+        genRows.push([
+          `bare key generation ${alg}`,
+          String(concurrency),
+          '1',
+          (n / ((performance.now() - t0) / 1000)).toFixed(1),
+          '-',
+          '-',
+        ]);
+      }
+    }
+    const keygenConcurrency = Number(process.env.BENCH_KEYGEN_CONCURRENCY ?? 4);
+    const gen = await createApiApp(
+      loadApiConfig({ ...base, ...limits, SCM_KEYGEN_CONCURRENCY: String(keygenConcurrency), SCM_OUTBOX_POLL_MS: '50' }),
+      createLogger({ name: 'bench', level: 'error' }),
+    );
+    await gen.app.listen(0, '127.0.0.1');
+    const gurl = `http://127.0.0.1:${(gen.app.getHttpServer().address() as AddressInfo).port}`;
+    const gtoken = (
+      (await (
+        await fetch(`${gurl}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+        })
+      ).json()) as {
+        token: string;
+      }
+    ).token;
+    for (const [profile, n, keys, label] of [
+      ['bench-p256', 200, 1, 'request, 1 key P-256 + cert'],
+      ['bench-rsa2048', 40, 1, 'request, 1 key RSA-2048 + cert'],
+      ['default', 40, 1, 'request, default profile (9D RSA-2048; 9A/9C/9E on card)'],
+      ['seed', 20, 4, 'request, seed profile (2 RSA-2048 + 2 P-256, 4 certs)'],
+    ] as const) {
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
+      const t0 = performance.now();
+      const r = await post(`${gurl}/api/v1/issuance-batches`, gtoken, {
+        profile,
+        requests: Array.from({ length: n }, () => ({ cardholder: holder() })),
+      });
+      if (r.status !== 201) throw new Error(`batch: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+      const batchId = r.json.batchId as string;
+      for (;;) {
+        const c = (await ds.query(
+          `SELECT count(*) FILTER (WHERE state = 'awaiting-card')::int AS ok, count(*) FILTER (WHERE state = 'failed')::int AS failed FROM issuance_request WHERE batch_id = $1`,
+          [batchId],
+        )) as Array<{
+          ok: number;
+          failed: number;
+        }>;
+        if (c[0].failed) throw new Error(`${c[0].failed} requests of ${profile} failed`);
+        if (c[0].ok === n) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const secs = (performance.now() - t0) / 1000;
+      loop.disable();
+      genRows.push([
+        label,
+        String(keygenConcurrency),
+        String(keys),
+        ((n * keys) / secs).toFixed(1),
+        (n / secs).toFixed(1),
+        (loop.max / 1e6).toFixed(0),
+      ]);
+    }
+    await gen.app.close();
+
+    console.log(
+      `PostgreSQL scm_bench_issuance; HSM token ${cfg0.SCM_PKCS11_TOKEN_LABEL} (CA P-384, content signer P-256); ${SECONDS} s per accept cell\n`,
+    );
+    console.log('Accepted by the API (request + history + audit + outbox in one commit; no key generation running)');
+    console.log(table(['call', 'clients', 'requests/s', 'p50 ms', 'p99 ms', 'requests'], acceptRows));
+    console.log('\nKeys and certificates generated (concurrent jobs; event-loop max = worst event-loop delay during the run)');
+    console.log(table(['work', 'concurrency', 'keys/request', 'keys/s', 'requests/s', 'event-loop max ms'], genRows));
+  } finally {
+    await new Queue('keygen', { connection: redis, prefix: PREFIX }).obliterate({ force: true }).catch(() => undefined);
+    await new Queue('cards', { connection: redis, prefix: PREFIX }).obliterate({ force: true }).catch(() => undefined);
+    redis.disconnect();
+    for (const k of caKeys) await hsm.destroyKey(k).catch(() => undefined);
+    hsm.close();
+    await ds.destroy();
+    finalizePkcs11Modules();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench issuance: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
