@@ -16,6 +16,7 @@
  */
 import 'reflect-metadata';
 import { generateKeyPair, randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
@@ -295,8 +296,15 @@ async function main(): Promise<void> {
     );
     console.log('Accepted by the API (request + history + audit + outbox in one commit; no key generation running)');
     console.log(table(['call', 'clients', 'requests/s', 'p50 ms', 'p99 ms', 'requests'], acceptRows));
-    console.log('\nKeys and certificates generated (concurrent jobs; event-loop max = worst event-loop delay during the run)');
-    console.log(table(['work', 'concurrency', 'keys/request', 'keys/s', 'requests/s', 'event-loop max ms'], genRows));
+    console.log(
+      "\nKeys and certificates generated (concurrent jobs; loop delay = the event loop's delay during the run, machine load included)",
+    );
+    console.log(
+      `load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} on ${cpus().length} cores`,
+    );
+    console.log(table(['work', 'concurrency', 'keys/request', 'keys/s', 'requests/s', 'loop delay p99 ms', 'loop delay max ms'], genRows));
   } finally {
     await new Queue('keygen', { connection: redis, prefix: PREFIX }).obliterate({ force: true }).catch(() => undefined);
     await new Queue('cards', { connection: redis, prefix: PREFIX }).obliterate({ force: true }).catch(() => undefined);
