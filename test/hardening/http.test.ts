@@ -62,19 +62,59 @@ describe('HTTP hardening', () => {
   });
 
   it('locks an address after many failed logins across accounts', async () => {
-    const db = await appDb();
-    await db.query(`DELETE FROM login_throttle WHERE key LIKE 'addr:%'`);
-    await db.end();
-    api = await startApi({ SCM_LOGIN_MAX_FAILURES_PER_ADDRESS: '4', SCM_LOGIN_MAX_FAILURES: '100' });
-    const codes: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const r = await call<{ code: string }>(api.url, 'POST', '/api/v1/auth/login', undefined, {
-        username: `someone-${i}-${Date.now()}`,
-        password: 'wrong password',
+    // Behind a trusted proxy the client address comes from X-Forwarded-For: an address of this test's own.
+    api = await startApi({ SCM_LOGIN_MAX_FAILURES_PER_ADDRESS: '4', SCM_LOGIN_MAX_FAILURES: '100', SCM_TRUST_PROXY: 'loopback' });
+    const address = `203.0.113.${(process.pid % 250) + 1}`;
+    const attempt = async (from: string, i: number) => {
+      const res = await fetch(`${api.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ username: `someone-${i}-${Date.now()}`, password: 'wrong password' }),
       });
-      codes.push(r.body.code);
-    }
+      return ((await res.json()) as { code: string }).code;
+    };
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i++) codes.push(await attempt(address, i));
     expect(codes.slice(0, 4)).toEqual(Array(4).fill('auth.invalid-credentials'));
     expect(codes[5]).toBe('auth.locked');
+    // another address is not affected
+    expect(await attempt('198.51.100.9', 99)).toBe('auth.invalid-credentials');
+    const c = await appDb();
+    const rows = await c.query(`SELECT key FROM login_throttle WHERE key LIKE 'addr:%' AND locked_until > now()`);
+    await c.end();
+    expect(rows.rows.map((r) => r.key)).toEqual([`addr:${address}`]);
+  });
+});
+
+describe('re-authentication before sensitive actions', () => {
+  it('refuses a revocation on an old session until the password is confirmed, and audits the confirmation', async () => {
+    const { createTestUser, loginAs, uniqueName, appDb: db } = await import('@scm/test-kit');
+    const api = await startApi({ SCM_REAUTH_MINUTES: '5' });
+    try {
+      const u = uniqueName('hd');
+      await createTestUser(u, ['help-desk']);
+      const token = await loginAs(api.url, u);
+      const c = await db();
+      await c.query(
+        `UPDATE session SET created_at = now() - interval '10 minutes' WHERE principal_id = (SELECT id FROM app_user WHERE username = $1)`,
+        [u],
+      );
+      const path = '/api/v1/certificates/00/revoke';
+      const before = await call<{ code: string }>(api.url, 'POST', path, token, { reason: 'keyCompromise' });
+      expect([before.status, before.body.code]).toEqual([403, 'auth.reauth-required']);
+      const wrong = await call<{ code: string }>(api.url, 'POST', '/api/v1/auth/reauth', token, { password: 'not my password' });
+      expect([wrong.status, wrong.body.code]).toEqual([401, 'auth.invalid-credentials']);
+      const ok = await call(api.url, 'POST', '/api/v1/auth/reauth', token, { password: (await import('@scm/test-kit')).TEST_PASSWORD });
+      expect(ok.status).toBe(200);
+      const after = await call<{ code: string }>(api.url, 'POST', path, token, { reason: 'keyCompromise' });
+      // past the guard now: the serial does not exist
+      expect(after.body.code).not.toBe('auth.reauth-required');
+      expect(after.status).toBe(404);
+      const audit = await c.query(`SELECT outcome FROM audit_event WHERE action = 'auth.reauth' AND actor_name = $1 ORDER BY seq`, [u]);
+      expect(audit.rows.map((r) => r.outcome)).toEqual(['failure', 'success']);
+      await c.end();
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from './output';
+import { readSecret } from './prompt';
 
 /** The CLI user's session, kept in ~/.config/scm/session.json (mode 0600). */
 export interface CliSession {
@@ -45,7 +46,12 @@ export interface Problem {
 }
 
 /** Calls the issuer API with the saved session (or anonymously); problems become CliErrors. */
-export async function api<T>(method: string, path: string, body?: unknown, opts: { anonymous?: boolean; token?: string } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { anonymous?: boolean; token?: string; reauthDone?: boolean } = {},
+): Promise<T> {
   const s = opts.anonymous ? undefined : loadSession();
   const token = opts.token ?? s?.token;
   if (!opts.anonymous && !token) throw new CliError('not logged in (or the session expired): run "bin/scm login"');
@@ -65,6 +71,12 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
     const p = (data ?? {}) as Partial<Problem>;
+    if (p.code === 'auth.reauth-required' && !opts.reauthDone) {
+      // Sensitive action: confirm the password, then try once more.
+      const password = await readSecret({ envVar: 'SCM_PASSWORD', question: 'This action needs your password again: ' });
+      await api('POST', '/api/v1/auth/reauth', { password }, { token });
+      return api<T>(method, path, body, { ...opts, token, reauthDone: true });
+    }
     if (res.status === 401 && !opts.anonymous) throw new CliError(`${p.detail ?? 'not authenticated'}: run "bin/scm login"`);
     throw new CliError(`${p.detail ?? p.title ?? `HTTP ${res.status}`}${p.code ? ` [${p.code}]` : ''}`);
   }

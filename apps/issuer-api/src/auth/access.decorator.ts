@@ -14,3 +14,10 @@ export const Authenticated = () => SetMetadata(ACCESS, { kind: 'user' } satisfie
 export const Roles = (...roles: [Role, ...Role[]]) => SetMetadata(ACCESS, { kind: 'roles', roles } satisfies AccessRule);
 /** An enrolled, approved card worker. */
 export const WorkerOnly = () => SetMetadata(ACCESS, { kind: 'worker' } satisfies AccessRule);
+
+export const FRESH = 'scm:fresh';
+/**
+ * The action needs the password confirmed recently (SCM_REAUTH_MINUTES): escrow recovery, PIN
+ * unblock, revocation. A stolen session alone is not enough for them. POST /api/v1/auth/reauth.
+ */
+export const Fresh = () => SetMetadata(FRESH, true);

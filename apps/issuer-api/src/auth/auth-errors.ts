@@ -7,6 +7,7 @@ export enum AuthErrorCode {
   AccountDisabled = 'auth.account-disabled',
   Forbidden = 'auth.forbidden',
   NoAccessRule = 'auth.no-access-rule',
+  ReauthRequired = 'auth.reauth-required',
 }
 
 export class AuthError extends CodedError<AuthErrorCode> {

@@ -4,8 +4,18 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, Public } from './access.decorator';
 import { LoginCommand, type LoginResult } from './login/login.command';
 import { LoginDto } from './login/login.dto';
+import { ReauthCommand } from './reauth/reauth.command';
+import { IsString, Length } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { LogoutCommand } from './logout/logout.command';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from './principal';
+
+export class ReauthDto {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @Length(1, 256)
+  password!: string;
+}
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -27,6 +37,16 @@ export class AuthController {
   @ApiOperation({ summary: 'End this session' })
   async logout(@CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<void> {
     await this.commands.execute(new LogoutCommand(p, actor));
+  }
+
+  @Post('reauth')
+  @Authenticated()
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Confirm your password: sensitive actions (recovery, PIN unblock, revocation) need this within a few minutes' })
+  reauth(@Body() dto: ReauthDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<{ reauthenticatedAt: string }> {
+    if (p.kind !== 'user') throw new Error('unreachable: guarded by Authenticated');
+    return this.commands.execute(new ReauthCommand(p, dto.password, actor));
   }
 
   @Get('me')

@@ -1,6 +1,9 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ACCESS, type AccessRule } from './access.decorator';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import type { Clock } from '../infra/clock.port';
+import { CLOCK } from '../infra/tokens';
+import { ACCESS, type AccessRule, FRESH } from './access.decorator';
 import { AuthError, AuthErrorCode } from './auth-errors';
 import type { AuthedRequest } from './principal';
 import { SessionService } from './session.service';
@@ -11,6 +14,8 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionService,
+    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -48,6 +53,15 @@ export class AuthGuard implements CanActivate {
         if (!role)
           throw new AuthError(AuthErrorCode.Forbidden, `needs one of the roles: ${rule.roles.join(', ')}`, { required: rule.roles });
         req.actingRole = role;
+        if (this.reflector.getAllAndOverride<boolean | undefined>(FRESH, [ctx.getHandler(), ctx.getClass()])) {
+          const age = this.clock.now().getTime() - p.authenticatedAt.getTime();
+          if (age > this.cfg.SCM_REAUTH_MINUTES * 60_000) {
+            throw new AuthError(
+              AuthErrorCode.ReauthRequired,
+              `confirm your password first (POST /api/v1/auth/reauth): this action needs a log-in or confirmation within ${this.cfg.SCM_REAUTH_MINUTES} minutes`,
+            );
+          }
+        }
         return true;
       }
     }

@@ -4,12 +4,13 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { LoginHandler } from './login/login.handler';
 import { LogoutHandler } from './logout/logout.handler';
+import { ReauthHandler } from './reauth/reauth.handler';
 import { SessionService } from './session.service';
 
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [SessionService, LoginHandler, LogoutHandler, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [SessionService, LoginHandler, LogoutHandler, ReauthHandler, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [SessionService],
 })
 export class AuthModule {}

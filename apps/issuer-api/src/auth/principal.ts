@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Role } from '@scm/db';
 
 export type Principal =
-  | { kind: 'user'; id: string; username: string; roles: Role[]; sessionId: string }
+  | { kind: 'user'; id: string; username: string; roles: Role[]; sessionId: string; authenticatedAt: Date }
   | { kind: 'worker'; id: string; name: string; workstation: number; sessionId: string };
 
 /** Who performed an action, as the audit chain records it. */

@@ -69,6 +69,7 @@ export class SessionService {
     const now = this.clock.now();
     const rows = (await this.ds.query(
       `SELECT s.id, s.principal_kind, s.principal_id, s.last_seen_at, s.idle_expires_at, s.expires_at,
+              GREATEST(s.created_at, s.reauthenticated_at) AS authenticated_at,
               u.username, u.disabled,
               w.name AS worker_name, w.workstation, w.status AS worker_status,
               (SELECT array_agg(r.role) FROM user_role r WHERE r.user_id = s.principal_id AND r.status = 'active') AS roles
@@ -82,6 +83,7 @@ export class SessionService {
       principal_kind: 'user' | 'worker';
       principal_id: string;
       last_seen_at: Date;
+      authenticated_at: Date;
       username: string | null;
       disabled: boolean | null;
       worker_name: string | null;
@@ -102,8 +104,20 @@ export class SessionService {
       ]);
     }
     return r.principal_kind === 'user'
-      ? { kind: 'user', id: r.principal_id, username: r.username!, roles: r.roles ?? [], sessionId: r.id }
+      ? {
+          kind: 'user',
+          id: r.principal_id,
+          username: r.username!,
+          roles: r.roles ?? [],
+          sessionId: r.id,
+          authenticatedAt: r.authenticated_at,
+        }
       : { kind: 'worker', id: r.principal_id, name: r.worker_name!, workstation: r.workstation!, sessionId: r.id };
+  }
+
+  /** Records a fresh password confirmation on the session (see @Fresh). */
+  async markReauthenticated(em: EntityManager, sessionId: string): Promise<void> {
+    await em.query(`UPDATE session SET reauthenticated_at = $2 WHERE id = $1`, [sessionId, this.clock.now()]);
   }
 
   async revoke(em: EntityManager, sessionId: string): Promise<void> {

@@ -60,6 +60,7 @@ export function statusOf(code: ErrorCode): number {
     case AuthErrorCode.Forbidden:
     case AuthErrorCode.AccountDisabled:
     case AuthErrorCode.NoAccessRule:
+    case AuthErrorCode.ReauthRequired:
     case ApprovalErrorCode.SelfApproval:
     case ApprovalErrorCode.NotAllowed:
     case UserErrorCode.WrongPassword:

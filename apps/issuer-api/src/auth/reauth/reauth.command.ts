@@ -1,0 +1,10 @@
+import type { Actor, Principal } from '../principal';
+
+/** Confirms the password of the session's user, refreshing the session for sensitive actions. */
+export class ReauthCommand {
+  constructor(
+    readonly principal: Extract<Principal, { kind: 'user' }>,
+    readonly password: string,
+    readonly actor: Actor,
+  ) {}
+}
