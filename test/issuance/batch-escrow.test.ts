@@ -388,4 +388,12 @@ describe('batch issuance: keys on VSCs, certificates, escrow, card jobs', () => 
     expect(again.body.batchId).toBe(first.body.batchId);
     expect(again.body.requests.map((r) => r.id).sort()).toEqual(first.body.requests.map((r) => r.id).sort());
   });
+
+  it('counts accepted requests and key-generation runs in the metrics', async () => {
+    const text = await (await fetch(`${front.url}/metrics`)).text();
+    const accepted = Number(/^scm_issuance_requests_total\{event="accepted"\} (\d+)$/m.exec(text)?.[1]);
+    expect(accepted).toBeGreaterThanOrEqual(8);
+    const runs = Number(/^scm_issuance_keygen_seconds_count\{outcome="generated"\} (\d+)$/m.exec(text)?.[1]);
+    expect(runs).toBeGreaterThanOrEqual(6);
+  });
 });

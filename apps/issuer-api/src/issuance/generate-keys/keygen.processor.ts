@@ -6,6 +6,7 @@ import { CaService } from '../../ca/ca.service';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { LOGGER } from '../../infra/tokens';
 import { bullConnection } from '../../outbox/bullmq-connection';
+import { issuanceRequests, keygenSeconds } from '../issuance.metrics';
 import { GenerateKeysService, isPermanent } from './generate-keys.service';
 
 /**
@@ -46,14 +47,18 @@ export class KeygenProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   private async process(job: Job): Promise<void> {
     if (job.name !== 'generate-keys') throw new Error(`the keygen queue has no job "${job.name}"`);
     const { requestId } = job.data as { requestId: string };
+    const stop = keygenSeconds.startTimer();
     try {
       const outcome = await this.keygen.run(requestId, job.id!);
+      stop({ outcome });
       this.log.debug({ requestId, outcome }, 'key generation step done');
     } catch (e) {
+      stop({ outcome: 'error' });
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (isPermanent(e) || last) {
         this.log.error({ requestId, err: (e as Error).message }, 'key generation failed for good');
         await this.keygen.fail(requestId, job.id!, `key generation failed: ${(e as Error).message}`);
+        issuanceRequests.inc({ event: 'failed' });
         return;
       }
       if ((e as { code?: string }).code?.startsWith('hsm.')) this.cas.reset();

@@ -7,6 +7,7 @@ import type { CardProfile } from '../../profiles/card-profile';
 import { ProfileError } from '../../profiles/profile-errors';
 import { ProfilesService } from '../../profiles/profiles.service';
 import { auditMany } from '../bulk-audit';
+import { issuanceRequests } from '../issuance.metrics';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
 import { notify } from '../request-state-machine';
 import { type BatchLineError, type IssuanceAccepted, type IssuanceItem, RequestIssuanceCommand } from './request-issuance.command';
@@ -44,7 +45,9 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
       );
     }
     try {
-      return await this.uow.run(c.actor, (tx) => this.create(tx, c));
+      const r = await this.uow.run(c.actor, (tx) => this.create(tx, c));
+      if (!r.existing) issuanceRequests.inc({ event: 'accepted' }, r.size);
+      return r;
     } catch (e) {
       // Two calls for the same cardholder at once: the second loses on the open-request index.
       if ((e as { code?: string; constraint?: string }).constraint === 'issuance_request_open') {
