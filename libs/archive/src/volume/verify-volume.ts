@@ -78,6 +78,10 @@ function formatProblem(bytes: Buffer, e: { vscId: string; version: number; kek: 
   }
 }
 
+/** The key of VerifyOptions.formatCache for a manifest entry: the format check depends on the bytes (by hash) and the entry. */
+export const formatCacheKey = (e: { sha256: string; vscId: string; version: number; kek: string; recoveryKey: string }): string =>
+  `${e.sha256}/${e.vscId}/${e.version}/${e.kek}/${e.recoveryKey}`;
+
 /** The bytes of a file in the image. */
 export function fileBytes(image: Uint8Array, f: IsoFile): Buffer {
   return Buffer.from(image.buffer, image.byteOffset + f.lba * SECTOR, f.size);
@@ -394,7 +398,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
         offset: f.lba * SECTOR + f.size,
         length: tail.length,
       });
-    const key = `${e.sha256}/${e.vscId}/${e.version}/${e.kek}/${e.recoveryKey}`;
+    const key = formatCacheKey(e);
     let problem = opts.formatCache?.get(key);
     if (problem === undefined) {
       problem = formatProblem(bytes, e);
