@@ -230,6 +230,7 @@ async function main(): Promise<void> {
           (n / ((performance.now() - t0) / 1000)).toFixed(1),
           '-',
           '-',
+          '-',
         ]);
       }
     }
@@ -286,6 +287,7 @@ async function main(): Promise<void> {
         String(keys),
         ((n * keys) / secs).toFixed(1),
         (n / secs).toFixed(1),
+        (loop.percentile(99) / 1e6).toFixed(0),
         (loop.max / 1e6).toFixed(0),
       ]);
     }

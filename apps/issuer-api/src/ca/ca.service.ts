@@ -20,7 +20,7 @@ import { PgCaStore, type SqlRunner } from './pg-ca-store';
 @Injectable()
 export class CaService {
   readonly store: PgCaStore;
-  private readonly txEm = new AsyncLocalStorage<EntityManager>();
+  private readonly txEm = new AsyncLocalStorage<{ em: EntityManager; last: Promise<unknown> }>();
   private cache: { ctx: HsmContext; cas: Map<string, Promise<HsmCertificateAuthority>>; signer?: Promise<PivContentSigner> } | undefined;
 
   constructor(
@@ -45,8 +45,15 @@ export class CaService {
   }
 
   private runner(): SqlRunner {
-    const em = this.txEm.getStore();
-    return (sql, params) => (em ?? this.ds).query(sql, params) as Promise<unknown[]>;
+    const ctx = this.txEm.getStore();
+    if (!ctx) return (sql, params) => this.ds.query(sql, params) as Promise<unknown[]>;
+    // One connection carries the transaction: statements from CA operations running in parallel
+    // (certificates signed in several HSM lanes) take their turn on it.
+    return (sql, params) => {
+      const r = ctx.last.then(() => ctx.em.query(sql, params) as Promise<unknown[]>);
+      ctx.last = r.catch(() => undefined);
+      return r;
+    };
   }
 
   /** One SQL statement on the CA's tables (bound to the unit of work inside `inTx`). */
@@ -56,7 +63,7 @@ export class CaService {
 
   /** Runs fn with the CA store bound to the unit of work's transaction. */
   inTx<T>(tx: Pick<Tx, 'em'>, fn: () => Promise<T>): Promise<T> {
-    return this.txEm.run(tx.em, fn);
+    return this.txEm.run({ em: tx.em, last: Promise.resolve() }, fn);
   }
 
   private current(): NonNullable<CaService['cache']> {
