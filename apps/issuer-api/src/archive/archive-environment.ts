@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { certifyArchiveKey, PgArchiveSource, type SealEnvironment } from '@scm/archive';
-import { isAbsolute, join } from 'node:path';
+import { resolve } from 'node:path';
 import { AuditService } from '../audit/audit.service';
 import { CaService } from '../ca/ca.service';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -18,10 +18,9 @@ export class ArchiveEnvironment {
     private readonly audit: AuditService,
   ) {}
 
-  /** Where the API writes volumes: SCM_ARCHIVE_DIR, or `<state dir>/archive`. */
+  /** Where the API writes volumes: SCM_ARCHIVE_DIR (relative to the state directory unless absolute), or `<state dir>/archive`. */
   get directory(): string {
-    const d = this.cfg.SCM_ARCHIVE_DIR;
-    return d && isAbsolute(d) ? d : join(this.cfg.SCM_STATE_DIR, 'archive');
+    return resolve(this.cfg.SCM_STATE_DIR, this.cfg.SCM_ARCHIVE_DIR || 'archive');
   }
 
   forTx(tx: Tx): SealEnvironment {
