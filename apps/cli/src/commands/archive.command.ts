@@ -162,6 +162,16 @@ export function registerArchive(program: Command): void {
       try {
         const k = await provisionArchiveKey(ctx.hsm());
         const label = `${k.ref.label}/${k.ref.version}`;
+        if (k.created)
+          await ctx.tx(async (_em, audit) =>
+            audit({
+              ...ServerContext.cliActor('archive'),
+              action: 'archive.key-created',
+              targetType: 'archive-key',
+              targetId: label,
+              outcome: 'success',
+            }),
+          );
         if (k.created || !o.quiet)
           process.stdout.write(`${label}: ${k.created ? 'created (P-256, signs archive manifests and sidecars)' : 'present'}\n`);
         const issuing = (await ctx.db.query('SELECT 1 FROM ca_authority WHERE ca_id = $1', [cfg.SCM_CA_ISSUING_ID])) as unknown[];
@@ -171,14 +181,6 @@ export function registerArchive(program: Command): void {
         }
         const certified = await ctx.tx(async (em, audit) => {
           const env = cliEnvironment(ctx, cfg, em, audit);
-          if (k.created)
-            audit({
-              ...ServerContext.cliActor('archive'),
-              action: 'archive.key-created',
-              targetType: 'archive-key',
-              targetId: label,
-              outcome: 'success',
-            });
           const before = await env.store.signerCertificates(label);
           const signer = await archiveSigner(env);
           return { fresh: !before || !before.certificates[0].equals(signer.certificates[0]), signer };
