@@ -13,7 +13,7 @@ import {
   verifyVolume,
   type VerifyOptions,
 } from '@scm/archive';
-import { signCheckpoint, type Queryable } from '@scm/audit';
+import { appendAudit, signCheckpoint, type Queryable } from '@scm/audit';
 import { HsmCertificateAuthority } from '@scm/ca';
 import { HsmContext } from '@scm/hsm';
 import { HsmKeyProtector } from '@scm/vsc';
@@ -77,11 +77,10 @@ describe('archive tamper sweep: any changed byte is detected and located', () =>
     root = cert.certificates[cert.certificates.length - 1];
     const signer = await HsmArchiveSigner.open(hsm, cert.certificates);
     const checkpointKey = await hsm.getSigningKey({ label: 'scm-audit-checkpoint', version: 1 }, 'P-256');
-    await db.query(
-      `INSERT INTO audit_event (seq, id, at, actor, action, outcome, details, prev_hash, hash)
-       SELECT 1, gen_random_uuid(), now(), 'test', 'test.genesis', 'success', '{}', decode(repeat('00', 32), 'hex'), sha256('tamper')
-       WHERE NOT EXISTS (SELECT 1 FROM audit_event)`,
-    );
+    // A chain head to anchor the volume to: one properly chained event (the chain may be empty in a fresh database).
+    await db.query('BEGIN');
+    await appendAudit(q, [{ actor: 'test:archive-tamper', action: 'test.archive-tamper', outcome: 'success' }], new Date());
+    await db.query('COMMIT');
     const source = new MemoryArchiveSource();
     const material = await sampleMaterial();
     const protector = new HsmKeyProtector(hsm);

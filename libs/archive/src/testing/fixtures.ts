@@ -182,7 +182,8 @@ export class MemoryArchiveSource implements ArchiveSource {
   }
 
   async contents(versions: readonly PendingVersion[]): Promise<Buffer[]> {
-    return versions.map((p) => this.escrow.find((v) => v.vscId === p.vscId && v.version === p.version)!.content);
+    const by = new Map(this.escrow.map((v) => [`${v.vscId}/${v.version}`, v.content]));
+    return versions.map((p) => by.get(`${p.vscId}/${p.version}`)!);
   }
 
   async recordVolume(v: VolumeRecord): Promise<void> {
