@@ -14,6 +14,7 @@ import { InfraModule } from './infra/infra.module';
 import { IssuanceModule } from './issuance/issuance.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { ReportsModule } from './reports/reports.module';
 import { PersonalisationModule } from './personalisation/personalisation.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { UsersModule } from './users/users.module';
@@ -44,6 +45,7 @@ export class AppModule {
         CardsModule,
         PersonalisationModule,
         ArchiveModule,
+        ReportsModule,
         HealthModule,
         MetricsModule,
       ],
