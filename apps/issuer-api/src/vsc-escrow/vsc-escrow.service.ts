@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { HsmContext } from '@scm/hsm';
-import { HsmKeyProtector, VirtualSmartCard, type VscCheckReport, type VscDeps, type VscKind, type VscState } from '@scm/vsc';
+import {
+  HsmKeyProtector,
+  VirtualSmartCard,
+  type KeyRef,
+  type VscCheckReport,
+  type VscDeps,
+  type VscKeyProtector,
+  type VscKind,
+  type VscState,
+} from '@scm/vsc';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { HsmHandle } from '../infra/infra.module';
 import { HSM } from '../infra/tokens';
@@ -49,6 +58,39 @@ export function stateFromJson(j: VscView['state']): VscState {
 const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 
 /**
+ * The HSM protector with its "current keys exist" check made once per HSM context: every VSC
+ * created asks for it, and each check is two PKCS#11 searches that run on the event loop. A key
+ * removed later still fails the operation that uses it.
+ */
+class CheckedOnceProtector implements VscKeyProtector {
+  private current: Promise<{ kek: KeyRef; recovery: KeyRef }> | undefined;
+  constructor(private readonly inner: HsmKeyProtector) {}
+
+  currentKeys(): Promise<{ kek: KeyRef; recovery: KeyRef }> {
+    if (!this.current) {
+      const p = this.inner.currentKeys();
+      p.catch(() => {
+        if (this.current === p) this.current = undefined;
+      });
+      this.current = p;
+    }
+    return this.current;
+  }
+  deriveCardholderKey(kek: KeyRef, kdfOutput: Uint8Array, context: Uint8Array): Promise<Buffer> {
+    return this.inner.deriveCardholderKey(kek, kdfOutput, context);
+  }
+  mac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array): Promise<Buffer> {
+    return this.inner.mac(kek, purpose, data);
+  }
+  wrapForRecovery(recovery: KeyRef, cek: Uint8Array, aad: Uint8Array): Promise<{ nonce: Buffer; wrapped: Buffer }> {
+    return this.inner.wrapForRecovery(recovery, cek, aad);
+  }
+  unwrapForRecovery(recovery: KeyRef, wrapped: Uint8Array, nonce: Uint8Array, aad: Uint8Array): Promise<Buffer | undefined> {
+    return this.inner.unwrapForRecovery(recovery, wrapped, nonce, aad);
+  }
+}
+
+/**
  * Managed VSCs: every sealed version is the escrow copy, kept in PostgreSQL (`vsc_version`,
  * immutable, with its SHA-256), and the VSC's state lives in the `vsc` row. Private areas open
  * only through the recovery path (the HSM's recovery key), for the API alone.
@@ -65,7 +107,7 @@ export class VscEscrowService {
   /** The control program's dependencies over the API's HSM context. */
   deps(): VscDeps {
     const ctx = this.hsm.get();
-    if (this.cache?.ctx !== ctx) this.cache = { ctx, deps: { protector: new HsmKeyProtector(ctx) } };
+    if (this.cache?.ctx !== ctx) this.cache = { ctx, deps: { protector: new CheckedOnceProtector(new HsmKeyProtector(ctx)) } };
     return this.cache.deps;
   }
 
