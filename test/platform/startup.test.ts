@@ -31,7 +31,7 @@ describe('the API surface', () => {
   it('serves the OpenAPI document and its UI', async () => {
     const doc = (await (await fetch(`${api.url}/api/docs-json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/workstations']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/workstations', '/api/v1/auth/login']));
     const ui = await fetch(`${api.url}/api/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
@@ -45,18 +45,29 @@ describe('the API surface', () => {
   });
 
   it('answers a malformed request with application/problem+json and echoes the request id', async () => {
-    const res = await fetch(`${api.url}/api/v1/workstations/0/heartbeat`, {
-      method: 'PUT',
+    const res = await fetch(`${api.url}/api/v1/auth/login`, {
+      method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'req-abc-123' },
-      body: JSON.stringify({ host: 'h', readers: [{ name: 'r', cardPresent: 'yes', atr: 'zz' }] }),
+      body: JSON.stringify({ username: 42, password: '', extra: true }),
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.headers.get('x-request-id')).toBe('req-abc-123');
     const body = (await res.json()) as { status: number; code: string; detail: string; instance: string };
     expect(body).toMatchObject({ status: 400, code: 'api.invalid-request', instance: 'req-abc-123' });
-    expect(body.detail).toMatch(/cardPresent must be a boolean/);
-    expect(body.detail).toMatch(/atr must match/);
+    expect(body.detail).toMatch(/property extra should not exist/);
+    expect(body.detail).toMatch(/username must be a string/);
+    expect(body.detail).toMatch(/password must be longer than or equal to 1 characters/);
+  });
+
+  it('answers malformed JSON with a 400 problem, not a 500', async () => {
+    const res = await fetch(`${api.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username": ',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: string }).code).toBe('api.invalid-request');
   });
 
   it('answers an unknown route with a problem body', async () => {

@@ -1,7 +1,39 @@
 import type { Role } from '@scm/db';
 import { ROLES } from '@scm/db';
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '../../apps/issuer-api/src/auth/auth.guard';
+import { SessionService } from '../../apps/issuer-api/src/auth/session.service';
+import { API_CONFIG } from '../../apps/issuer-api/src/config/api-config';
 import { routeTable, type RouteInfo } from '../../apps/issuer-api/src/http/route-table';
-import { call, createTestUser, loginAs, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
+import { CLOCK } from '../../apps/issuer-api/src/infra/tokens';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { workerAuthMessage } from '@scm/common';
+import { call, createTestUser, enrollmentToken, loginAs, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
+
+/** An approved worker session, by the protocol (register, approve, sign a challenge). */
+async function workerToken(api: RunningApi, officer: string): Promise<string> {
+  const s = generateKeyPairSync('ed25519');
+  const k = generateKeyPairSync('x25519');
+  const reg = await call<{ id: string; fingerprint: string }>(api.url, 'POST', '/api/v1/workers/register', undefined, {
+    enrollmentToken: await enrollmentToken(api, officer, 0),
+    name: 'matrix',
+    host: 'h',
+    workstation: 0,
+    signPublicKey: s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    kexPublicKey: k.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+  });
+  await call(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, officer, { fingerprint: reg.body.fingerprint });
+  const { body } = await call<{ nonce: string }>(api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
+  const signature = sign(null, workerAuthMessage(reg.body.id, body.nonce), s.privateKey).toString('base64');
+  return (
+    await call<{ token: string }>(api.url, 'POST', '/api/v1/workers/session', undefined, {
+      workerId: reg.body.id,
+      nonce: body.nonce,
+      signature,
+    })
+  ).body.token;
+}
 
 /** A concrete URL for a route pattern (the guard answers before parameters are parsed). */
 const concrete = (path: string): string => path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
@@ -9,7 +41,20 @@ const concrete = (path: string): string => path.replace(/:[A-Za-z]+/g, '00000000
 describe('every route declares who may call it, and it is enforced', () => {
   let api: RunningApi;
   let routes: RouteInfo[];
-  const tokens = new Map<Role, string>();
+  const tokens = new Map<Role | 'card-worker', string>();
+  const names = new Map<Role, string>();
+
+  /** The global guard's verdict for a route and a bearer token, without running the handler. */
+  const guardDecision = async (r: RouteInfo, token: string): Promise<string> => {
+    const guard = new AuthGuard(api.app.get(Reflector), api.app.get(SessionService), api.app.get(API_CONFIG), api.app.get(CLOCK));
+    const req = { headers: { authorization: `Bearer ${token}` } };
+    const ctx = { getHandler: () => r.target.fn, getClass: () => r.target.cls, switchToHttp: () => ({ getRequest: () => req }) };
+    try {
+      return (await guard.canActivate(ctx as unknown as ExecutionContext)) ? 'allowed' : 'refused';
+    } catch (e) {
+      return `refused: ${(e as Error).message}`;
+    }
+  };
 
   beforeAll(async () => {
     api = await startApi();
@@ -18,7 +63,9 @@ describe('every route declares who may call it, and it is enforced', () => {
       const u = uniqueName(role);
       await createTestUser(u, [role]);
       tokens.set(role, await loginAs(api.url, u));
+      names.set(role, u);
     }
+    tokens.set('card-worker', await workerToken(api, tokens.get('security-officer')!));
   });
   afterAll(() => api.close());
 
@@ -41,25 +88,40 @@ describe('every route declares who may call it, and it is enforced', () => {
     }
   });
 
-  it('answers 403 to every role a route does not allow, and never 401/403 to one it allows', async () => {
+  it('answers 403 to every principal a route does not allow, and never 401/403 to one it allows (route × role matrix)', async () => {
+    const principals = [...ROLES, 'card-worker'] as const;
+    const matrix: string[] = [];
     let checked = 0;
-    for (const r of routes.filter((x) => x.access?.kind === 'roles' || x.access?.kind === 'worker')) {
-      const allowed = r.access!.kind === 'roles' ? (r.access as { roles: readonly Role[] }).roles : [];
-      for (const role of ROLES) {
-        const res = await call<{ code: string }>(
-          api.url,
-          r.method,
-          concrete(r.path),
-          tokens.get(role),
-          r.method === 'GET' ? undefined : {},
-        );
-        const label = `${role} ${r.method} ${r.path}`;
-        if (allowed.includes(role))
-          expect([label, [401, 403].includes(res.status) && res.body?.code?.startsWith('auth.')]).toEqual([label, false]);
-        else expect([label, res.status, res.body?.code]).toEqual([label, 403, 'auth.forbidden']);
+    for (const r of routes.filter((x) => x.access?.kind !== 'public')) {
+      const a = r.access!;
+      for (const who of principals) {
+        const allowed =
+          a.kind === 'roles'
+            ? (a.roles as readonly string[]).includes(who)
+            : a.kind === 'worker'
+              ? who === 'card-worker'
+              : a.kind === 'user'
+                ? who !== 'card-worker'
+                : true;
+        matrix.push(`${who} ${r.method} ${r.path} -> ${allowed ? 'allowed' : 'refused'}`);
+        const label = `${who} ${r.method} ${r.path} ${JSON.stringify(a)} (${r.controller}.${r.handler})`;
+        if (allowed) {
+          // Allowed calls would run the command (seal a volume, publish a CRL...): ask the guard itself.
+          expect([label, await guardDecision(r, tokens.get(who)!)]).toEqual([label, 'allowed']);
+        } else {
+          const res = await call<{ code: string }>(
+            api.url,
+            r.method,
+            concrete(r.path),
+            tokens.get(who),
+            r.method === 'GET' ? undefined : {},
+          );
+          expect([label, res.status, res.body?.code]).toEqual([label, 403, 'auth.forbidden']);
+        }
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(40);
+    expect(checked).toBe(routes.filter((x) => x.access?.kind !== 'public').length * principals.length);
+    expect(matrix.filter((m) => m.startsWith('card-worker') && m.endsWith('allowed')).length).toBeGreaterThan(0);
   });
 });

@@ -10,6 +10,8 @@ export interface RouteInfo {
   controller: string;
   handler: string;
   access: AccessRule | undefined;
+  /** The controller class and handler function (for guard checks in tests). */
+  target: { cls: object; fn: object };
 }
 
 const join = (...parts: string[]): string =>
@@ -41,6 +43,7 @@ export function routeTable(app: INestApplication): RouteInfo[] {
             controller: ctrl.name,
             handler: name,
             access: (Reflect.getMetadata(ACCESS, fn) as AccessRule | undefined) ?? classRule,
+            target: { cls: ctrl, fn },
           });
         }
       }
