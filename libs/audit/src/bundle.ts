@@ -51,6 +51,8 @@ export interface BundleReport extends VerifyReport {
 export function verifyBundle(
   files: { manifest: string; events: string; checkpoints: string; key: Uint8Array },
   trustedKey?: Uint8Array,
+  /** Signed heads from elsewhere — the checkpoints archive volumes carry — checked like the bundle's own. */
+  extraCheckpoints: readonly Checkpoint[] = [],
 ): BundleReport {
   const fileProblems: string[] = [];
   let manifest: BundleManifest;
@@ -71,7 +73,8 @@ export function verifyBundle(
   if (trustedKey && Buffer.compare(Buffer.from(trustedKey), Buffer.from(files.key)) !== 0) {
     fileProblems.push('the bundle names a different checkpoint key than the one you trust');
   }
-  const checkpoints = (JSON.parse(files.checkpoints) as StoredCheckpoint[]).map(checkpointFromJson);
+  const own = (JSON.parse(files.checkpoints) as StoredCheckpoint[]).map(checkpointFromJson);
+  const checkpoints = [...own, ...extraCheckpoints.filter((x) => !own.some((c) => c.seq === x.seq && c.headHash === x.headHash))];
   const v = new ChainVerifier(checkpoints);
   let line = 0;
   for (const text of files.events.split('\n')) {

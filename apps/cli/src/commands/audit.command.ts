@@ -13,6 +13,8 @@ import {
   signCheckpoint,
   verifyBundle,
 } from '@scm/audit';
+import { manifestSignatureValid, readVolumeParts } from '@scm/archive';
+import type { Checkpoint } from '@scm/audit';
 import { CliError } from '../output';
 import { printJson } from '../output';
 import { ServerContext } from '../server-context';
@@ -28,9 +30,11 @@ export function registerAudit(program: Command): void {
     )
     .option('--bundle <dir>', 'verify an exported bundle without the database')
     .option('--trusted-key <file>', 'with --bundle: the checkpoint public key (SPKI DER) you obtained out of band')
+    .option('--volume <image...>', 'with --bundle: archive volumes whose recorded chain head must match the bundle')
     .option('--json', 'machine-readable output')
-    .action(async (o: { bundle?: string; trustedKey?: string; json?: boolean }) => {
-      if (o.bundle) return verifyBundleDir(o.bundle, o.trustedKey, o.json);
+    .action(async (o: { bundle?: string; trustedKey?: string; volume?: string[]; json?: boolean }) => {
+      if (o.volume && !o.bundle) throw new CliError('--volume goes with --bundle');
+      if (o.bundle) return verifyBundleDir(o.bundle, o.trustedKey, o.volume ?? [], o.json);
       const ctx = await ServerContext.open();
       try {
         const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
@@ -125,7 +129,34 @@ function describe(rep: VerifyOutcome & { fileProblems?: string[]; keyFingerprint
   ];
 }
 
-function verifyBundleDir(dir: string, trustedKeyFile: string | undefined, json?: boolean): void {
+/** The audit checkpoint an archive volume carries, if its manifest signature holds. */
+function volumeCheckpoint(file: string): { checkpoint?: Checkpoint; problem?: string; volume?: number } {
+  let image: Buffer;
+  try {
+    image = readFileSync(file);
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const parts = readVolumeParts(image);
+  const m = parts.manifest;
+  if (!m) return { problem: `${file}: ${parts.isoError?.message ?? parts.manifestError ?? 'no manifest'}` };
+  if (!manifestSignatureValid(parts))
+    return { volume: m.volume, problem: `${file}: the manifest signature does not verify (bin/scm archive verify says more)` };
+  return {
+    volume: m.volume,
+    checkpoint: {
+      seq: m.audit.seq,
+      headHash: m.audit.headHash,
+      signedAt: m.audit.signedAt,
+      keyLabel: m.audit.keyLabel,
+      algorithm: m.audit.algorithm,
+      publicKey: new Uint8Array(Buffer.from(m.audit.publicKey, 'base64')),
+      signature: new Uint8Array(Buffer.from(m.audit.signature, 'hex')),
+    },
+  };
+}
+
+function verifyBundleDir(dir: string, trustedKeyFile: string | undefined, volumes: string[], json?: boolean): void {
   const read = (name: string) => {
     try {
       return readFileSync(join(dir, name));
@@ -134,6 +165,7 @@ function verifyBundleDir(dir: string, trustedKeyFile: string | undefined, json?:
     }
   };
   const trusted = trustedKeyFile ? readFileSync(trustedKeyFile) : undefined;
+  const vols = volumes.map((v) => ({ file: v, ...volumeCheckpoint(v) }));
   let rep;
   try {
     rep = verifyBundle(
@@ -144,9 +176,30 @@ function verifyBundleDir(dir: string, trustedKeyFile: string | undefined, json?:
         key: read(BUNDLE_FILES.key),
       },
       trusted,
+      vols.flatMap((v) => (v.checkpoint ? [v.checkpoint] : [])),
     );
   } catch (e) {
     throw new CliError(`the bundle cannot be read: ${(e as Error).message}`);
+  }
+  for (const v of vols) {
+    if (v.problem) {
+      rep.fileProblems.push(v.problem);
+      rep.ok = false;
+    } else {
+      const c = v.checkpoint!;
+      const covered = c.seq <= rep.head.seq;
+      const matches = covered && rep.broken === null;
+      rep.fileProblems.push(
+        ...(covered
+          ? []
+          : [`volume ${v.volume} anchors event ${c.seq}, beyond the bundle's last event ${rep.head.seq}: export a newer bundle`]),
+      );
+      if (!covered) rep.ok = false;
+      if (!json)
+        process.stdout.write(
+          `volume ${v.volume}: anchors event ${c.seq} (${c.headHash.slice(0, 16)}…) — ${matches ? 'matches the bundle' : 'see below'}\n`,
+        );
+    }
   }
   if (json) printJson(rep);
   else {
