@@ -130,7 +130,8 @@ async function watch(path: string, batchId: string | undefined, until: string | 
   let batch: { size: number; counts: Record<string, number> } | undefined;
   const decoder = new TextDecoder();
   let buf = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  // Leaving the loop cancels the body; the abort afterwards closes the connection.
+  read: for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     buf += decoder.decode(chunk, { stream: true });
     let sep: number;
     while ((sep = buf.indexOf('\n\n')) >= 0) {
@@ -162,8 +163,7 @@ async function watch(path: string, batchId: string | undefined, until: string | 
         batch.counts[d.state] = (batch.counts[d.state] ?? 0) + 1;
       }
       if (!batch && d.state && done(d.state)) {
-        ac.abort();
-        return;
+        break read;
       }
       // The running counts are an estimate (a change can arrive twice); the batch view decides.
       if (batch && finished(batch.counts) >= batch.size && batchId) {
@@ -173,11 +173,11 @@ async function watch(path: string, batchId: string | undefined, until: string | 
         );
         batch.counts = { ...v.states };
         if (finished(v.states) >= v.size) {
-          ac.abort();
-          return;
+          break read;
         }
       }
       if (event === 'reset') throw new CliError('the API restarted its event listener; run the command again');
     }
   }
+  ac.abort();
 }
