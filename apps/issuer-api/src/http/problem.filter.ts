@@ -49,13 +49,14 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(err: unknown): Problem {
     if (err instanceof CodedError) {
       const status = statusOf(err.code as ErrorCode);
+      // Safe metadata first: it never overrides the problem's own members.
       return {
+        ...err.meta,
         type: `urn:scm:problem:${err.code}`,
         title: TITLES[status] ?? 'Error',
         status,
         detail: err.message,
         code: err.code,
-        ...err.meta,
       };
     }
     if (err instanceof HttpException) {
