@@ -27,6 +27,7 @@ import { randomUuid, systemRandom, type RandomSource } from '../crypto/random';
 import {
   buildStandaloneFile,
   makePinSlot,
+  makePinSlotFromKdfOutput,
   openAreas,
   openPinSlot,
   openRecoverySlot,
@@ -477,6 +478,31 @@ export class VirtualSmartCard {
     } finally {
       wipe(padded);
     }
+    if (this.currentState.pin.remaining !== this.currentState.pin.total) {
+      await this.changeState({ ...this.currentState, pin: { ...this.currentState.pin, remaining: this.currentState.pin.total } });
+    }
+  }
+
+  /**
+   * Adds the cardholder path from an Argon2id output of the padded PIN computed on the cardholder's
+   * host (salt and KDF parameters as given there): the PIN itself never reaches this process. No
+   * verifier is kept, so every VERIFY of this version runs the full path (KDF and KEK).
+   */
+  async setPinFromKdfOutput(salt: Uint8Array, kdfOutput: Uint8Array, kdf: KdfParams = DEFAULT_KDF): Promise<void> {
+    const o = this.requireOpen('setting the PIN');
+    if (!this.header.kdf) this.header = { ...this.header, kdf };
+    const h = this.header.kdf!;
+    if (h.memoryKiB !== kdf.memoryKiB || h.iterations !== kdf.iterations || h.parallelism !== kdf.parallelism)
+      throw new VscError(VscErrorCode.InvalidObject, 'the KDF output was computed with other parameters than this VSC uses');
+    const slot = await makePinSlotFromKdfOutput(this.header, o.cek, salt, kdfOutput, {
+      protector: this.deps.protector,
+      random: this.random,
+    });
+    this.pinSlots = [...this.pinSlots.filter((s) => s.type !== 'pin'), slot];
+    wipe(o.password.pinVerifier?.key, o.password.pinVerifier?.mac);
+    const { pinVerifier: _dropped, ...password } = o.password;
+    o.password = password;
+    this.dirty = true;
     if (this.currentState.pin.remaining !== this.currentState.pin.total) {
       await this.changeState({ ...this.currentState, pin: { ...this.currentState.pin, remaining: this.currentState.pin.total } });
     }

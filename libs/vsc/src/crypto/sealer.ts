@@ -156,6 +156,34 @@ export async function openPinSlot(
   }
 }
 
+/**
+ * Makes a PIN slot from an Argon2id output computed elsewhere (the cardholder's host, with `salt`
+ * and the header's KDF parameters): only the KEK HMAC runs here, so the PIN never reaches this process.
+ */
+export async function makePinSlotFromKdfOutput(
+  h: VscHeader,
+  cek: Uint8Array,
+  salt: Uint8Array,
+  kdfOutput: Uint8Array,
+  deps: SealDeps,
+): Promise<KeySlotRecord> {
+  if (salt.length !== SALT_LENGTH || kdfOutput.length !== 32)
+    throw new RangeError('a PIN slot takes a 16-byte salt and a 32-byte KDF output');
+  const nonce = deps.random.bytes(NONCE_LENGTH);
+  const kw = await deps.protector.deriveCardholderKey(h.keys.kek, kdfOutput, concat(Buffer.of(SLOT_TYPES.pin), uuidBytes(h.id)));
+  try {
+    return { type: 'pin', salt: Buffer.from(salt), nonce, wrapped: gcmEncrypt(kw, nonce, slotAad('pin', h, salt), cek) };
+  } finally {
+    wipe(kw);
+  }
+}
+
+/** The CEK a PIN or PUK slot holds under an already derived wrapping key, or `undefined` when the key is wrong. */
+export function unwrapPinSlot(slot: KeySlotRecord, h: VscHeader, wrappingKey: Uint8Array): Buffer | undefined {
+  if (slot.type === 'recovery' || !slot.salt) throw new RangeError('not a PIN or PUK slot');
+  return gcmDecrypt(wrappingKey, slot.nonce, slotAad(slot.type, h, slot.salt), slot.wrapped);
+}
+
 /** Wraps the CEK under the HSM's recovery key. */
 export async function makeRecoverySlot(h: VscHeader, cek: Uint8Array, deps: SealDeps): Promise<KeySlotRecord> {
   const { nonce, wrapped } = await deps.protector.wrapForRecovery(h.keys.recovery, cek, slotAad('recovery', h));
