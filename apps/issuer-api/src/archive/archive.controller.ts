@@ -2,8 +2,10 @@ import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/co
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ReconciliationReport, StoredVolume } from '@scm/archive';
-import { Roles } from '../auth/access.decorator';
-import { type Actor, CurrentActor } from '../auth/principal';
+import { Fresh, Roles } from '../auth/access.decorator';
+import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../auth/principal';
+import { UnitOfWork } from '../infra/unit-of-work';
+import { ArchiveKeyService } from './rotate-key/archive-key.service';
 import { ListVolumesQuery, ShowVolumeQuery } from './list-volumes/list-volumes.query';
 import type { VolumeEntryView } from './list-volumes/list-volumes.handler';
 import { ReconcileArchiveQuery } from './reconcile-archive/reconcile-archive.query';
@@ -16,6 +18,8 @@ export class ArchiveController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly uow: UnitOfWork,
+    private readonly keys: ArchiveKeyService,
   ) {}
 
   @Post('volumes')
@@ -50,5 +54,13 @@ export class ArchiveController {
   })
   reconcile(): Promise<ReconciliationReport> {
     return this.queries.execute(new ReconcileArchiveQuery());
+  }
+
+  @Post('key-rotations')
+  @Roles('security-officer')
+  @Fresh()
+  @ApiOperation({ summary: 'Ask for a new archive key version; two other officers approve it (dual control) before it is created' })
+  rotateKey(@CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<{ approvalId: string; from: string; to: string }> {
+    return this.uow.run(actor, (tx) => this.keys.requestRotation(tx, p.id));
   }
 }

@@ -7,6 +7,7 @@ import { ArchiveEnvironment } from './archive-environment';
 import { ArchiveRecoveryService } from './archive-recovery.service';
 import { ListVolumesHandler, ShowVolumeHandler } from './list-volumes/list-volumes.handler';
 import { ReconcileArchiveHandler } from './reconcile-archive/reconcile-archive.handler';
+import { ArchiveKeyService } from './rotate-key/archive-key.service';
 import { SealVolumeHandler } from './seal-volume/seal-volume.handler';
 
 /** Archive volumes: sealing (officers), listings and reconciliation (officers, auditors), and reading VSCs back for recovery. */
@@ -20,6 +21,7 @@ import { SealVolumeHandler } from './seal-volume/seal-volume.handler';
     ShowVolumeHandler,
     ReconcileArchiveHandler,
     ArchiveRecoveryService,
+    ArchiveKeyService,
   ],
   exports: [ArchiveRecoveryService],
 })
