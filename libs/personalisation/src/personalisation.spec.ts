@@ -59,6 +59,11 @@ describe('steps of an attempt', () => {
     expect(p.every(isStepName)).toBe(true);
   });
 
+  it('imports recovered keys into retired slots without planning a proof for them (a reissue)', () => {
+    const p = planSteps(['9d', '82', '83'], ['9a']);
+    expect(p.filter((x) => x.startsWith('import:'))).toEqual(['import:9d', 'import:82', 'import:83']);
+    expect(p.filter((x) => x.startsWith('prove:'))).toEqual(['prove:9a', 'prove:9d']);
+  });
   it('accepts no other step names (they reach the audit chain)', () => {
     for (const bad of ['import:9b', 'prove:', 'claim ', 'drop table', 'generate:9A', 'x'.repeat(50)]) expect(isStepName(bad)).toBe(false);
   });

@@ -32,9 +32,12 @@ export const STEP_EVENT = 'personalisation.step';
 /** The event name of the plan (every step of an attempt) sent before the first step. */
 export const PLAN_EVENT = 'personalisation.plan';
 
-/** The steps of an attempt for the slots a card gets imported (escrow, regenerate) and generated (on-card). */
+/**
+ * The steps of an attempt for the slots a card gets imported (escrow, regenerate) and generated (on-card).
+ * Recovered keys in retired slots (82–95, a reissue) are imported but not proved: they only decrypt old data.
+ */
 export function planSteps(importSlots: readonly string[], onCardSlots: readonly string[]): string[] {
-  const all = [...importSlots, ...onCardSlots].sort();
+  const all = [...importSlots, ...onCardSlots].filter((s) => !/^(8[2-9a-f]|9[0-5])$/.test(s)).sort();
   return [
     FIXED_STEPS.claim,
     FIXED_STEPS.authenticate,

@@ -262,6 +262,8 @@ export class CardPersonaliser {
     await session.putObject(OBJECT.CHUID, Buffer.from(pkg.objects.chuid, 'base64'));
     await session.putObject(OBJECT.CCC, Buffer.from(pkg.objects.ccc, 'base64'));
     await session.putObject(OBJECT.DISCOVERY, Buffer.from(pkg.objects.discovery, 'base64'));
+    // A reissued card (issue 8) also holds recovered keys in retired slots, which Key History announces.
+    if (pkg.objects.keyHistory) await session.putObject(OBJECT.KEY_HISTORY, Buffer.from(pkg.objects.keyHistory, 'base64'));
     await session.putObject(OBJECT.SECURITY, Buffer.from(pkg.objects.securityObject, 'base64'));
     step(FIXED_STEPS.objects, 'done', { guid: pkg.cardUuid });
 

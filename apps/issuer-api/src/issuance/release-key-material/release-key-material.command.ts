@@ -23,8 +23,12 @@ export interface PersonalisationPackage {
     managementKey: { algorithm: string };
   };
   /** Values to write with PUT DATA (inside tag 53; Discovery inside 7E), base64. Write the Security Object last. */
-  objects: { chuid: string; ccc: string; discovery: string; securityObject: string };
-  /** Slots whose private keys are in `keyMaterial`, with their certificates (DER, base64). */
+  objects: { chuid: string; ccc: string; discovery: string; securityObject: string; keyHistory?: string };
+  /**
+   * Slots whose private keys are in `keyMaterial`, with their certificates (DER, base64). A reissue
+   * (issue 8) adds retired slots 82–95 holding recovered key-management keys, with their old
+   * certificates, and a Key History object in `objects`.
+   */
   importSlots: Array<{ slot: string; algorithm: string; escrow: string; certificate: string; serial: string }>;
   /** Slots the card generates: send each public key to POST …/slots/:slot/certificate. */
   onCardSlots: Array<{ slot: string; algorithm: string; certificate: string | null }>;

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { X509Certificate } from 'node:crypto';
-import type { VirtualSmartCard } from '@scm/vsc';
+import { GENERATED_ALGORITHMS, KEY_HISTORY_TAG, type VirtualSmartCard } from '@scm/vsc';
 import { type Tx, UnitOfWork } from '../../infra/unit-of-work';
 import { onCardSlots, slotByte, vscGeneratedSlots } from '../../profiles/card-profile';
 import { VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
@@ -40,9 +40,9 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
       const vsc = await this.vscs.openForRecovery(v[0].id, { escrowedOnly: true, em: tx.em });
       const material: KeyMaterial = { keys: [] };
       try {
-        const imports = vscGeneratedSlots(r.profile);
+        const imports: Array<[string, { algorithm: string; escrow: string }]> = [...vscGeneratedSlots(r.profile), ...retiredSlotsOf(vsc)];
         for (const [slot, s] of imports) {
-          const key = vsc.exportPrivateKeyForIssuance(slotByte(slot), { requestId: r.id });
+          const key = vsc.exportPrivateKeyForIssuance(parseInt(slot, 16), { requestId: r.id });
           material.keys.push({ slot, algorithm: s.algorithm, pkcs8: key.export({ format: 'der', type: 'pkcs8' }) });
         }
         const creds = vsc.cardCredentials();
@@ -70,7 +70,7 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
           profile: { pin: r.profile.pin, puk: r.profile.puk, managementKey: r.profile.managementKey },
           objects: objectsOf(vsc),
           importSlots: imports.map(([slot, s]) => {
-            const der = vsc.certificate(slotByte(slot));
+            const der = vsc.certificate(parseInt(slot, 16));
             if (!der) throw new Error(`VSC ${vsc.id} has no certificate in slot ${slot}`);
             return {
               slot,
@@ -95,14 +95,36 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
   }
 }
 
-/** The card objects of an issued VSC, base64. */
+/** The card objects of an issued VSC, base64 (and the Key History of a reissued one). */
 export function objectsOf(vsc: VirtualSmartCard): PersonalisationPackage['objects'] {
   const get = (k: keyof typeof CARD_OBJECT): string => {
     const o = vsc.getObject(CARD_OBJECT[k].name);
     if (o?.kind !== 'data') throw new Error(`VSC ${vsc.id} has no ${CARD_OBJECT[k].name}`);
     return Buffer.from(o.value).toString('base64');
   };
-  return { chuid: get('chuid'), ccc: get('ccc'), discovery: get('discovery'), securityObject: get('securityObject') };
+  const kh = vsc.listObjects().find((o) => o.kind === 'data' && o.cardTag === KEY_HISTORY_TAG);
+  return {
+    chuid: get('chuid'),
+    ccc: get('ccc'),
+    discovery: get('discovery'),
+    securityObject: get('securityObject'),
+    ...(kh?.kind === 'data' ? { keyHistory: Buffer.from(kh.value).toString('base64') } : {}),
+  };
+}
+
+/**
+ * Recovered key-management keys in retired slots 82–95 (a reissue, issue 8): escrowed, with their
+ * private key and old certificate in the VSC; imported into the same slots of the card.
+ */
+export function retiredSlotsOf(vsc: VirtualSmartCard): Array<[string, { algorithm: string; escrow: string }]> {
+  const names = Object.fromEntries(Object.entries(GENERATED_ALGORITHMS).map(([n, id]) => [id, n])) as Record<number, string>;
+  const out: Array<[string, { algorithm: string; escrow: string }]> = [];
+  for (let slot = 0x82; slot <= 0x95; slot++) {
+    const k = vsc.publicKey(slot);
+    if (!k || k.escrow !== 'escrow' || !vsc.certificate(slot) || !vsc.hasPrivateKey(slot) || !names[k.algorithm]) continue;
+    out.push([slot.toString(16), { algorithm: names[k.algorithm], escrow: k.escrow }]);
+  }
+  return out;
 }
 
 /**
