@@ -21,6 +21,11 @@ import { UsersModule } from './users/users.module';
 import { VscEscrowModule } from './vsc-escrow/vsc-escrow.module';
 import { WorkersModule } from './workers/workers.module';
 import { WorkstationsModule } from './workstations/workstations.module';
+import { CardReportsModule } from './card-reports/card-reports.module';
+import { TemporaryCardsModule } from './temporary-cards/temporary-cards.module';
+import { ReissueModule } from './reissue/reissue.module';
+import { KeyRecoveryModule } from './key-recovery/key-recovery.module';
+import { PinUnblockModule } from './pin-unblock/pin-unblock.module';
 
 @Module({})
 export class AppModule {
@@ -45,6 +50,11 @@ export class AppModule {
         CardsModule,
         PersonalisationModule,
         ArchiveModule,
+        CardReportsModule,
+        TemporaryCardsModule,
+        ReissueModule,
+        KeyRecoveryModule,
+        PinUnblockModule,
         ReportsModule,
         HealthModule,
         MetricsModule,

@@ -81,6 +81,10 @@ export const apiSchema = {
   SCM_ARCHIVE_DIR: str('Directory the API writes sealed archive volumes to (default: <state dir>/archive)', ''),
   SCM_PERSONALISATION_STALL_SECONDS: int('A personalisation without a report from its worker for this long waits for its card again', '120', 5, 86400),
   SCM_ACTIVATION_TTL_MINUTES: int('An activation session opened after an identity check expires after this many minutes', '15', 1, 1440),
+  SCM_HELPDESK_APPROVALS: int('Officers (never the requester) who approve a temporary card, a reissue or a key recovery', '2', 1, 10),
+  SCM_TEMPORARY_CARD_DAYS: int('Default lifetime of a temporary card (and of its certificates), in days', '7', 1, 90),
+  SCM_TEMPORARY_CARD_MAX_DAYS: int('Longest lifetime a temporary card may be given, in days', '14', 1, 90),
+  SCM_HELPDESK_SWEEP_SECONDS: int('Interval of the check that expires temporary cards and completes reissues', '30', 1, 3600),
 };
 
 export const workerSchema = {

@@ -31,6 +31,7 @@ describe('jobs', () => {
         [
           { job: 'noop', owner: 'a' },
           { job: 'publish-crl', owner: 'b' },
+          { job: 'expire-temporary-card', owner: 'c' },
         ],
       ),
     ).not.toThrow();

@@ -21,6 +21,8 @@ export interface JobPayloads {
    * or `schedule-<CRL number>`), so each cause is one job and a burst of them makes one CRL.
    */
   'publish-crl': { caId: string; cause: string };
+  /** Marks a temporary card past its expiry as expired (its VSC refuses to serve from then on). */
+  'expire-temporary-card': { temporaryCardId: string };
   /** Used by tests and the outbox benchmark: carries an id only. */
   noop: { ref: string };
 }
@@ -31,6 +33,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'generate-keys': QUEUES.keygen,
   'personalise-card': QUEUES.cards,
   'publish-crl': QUEUES.maintenance,
+  'expire-temporary-card': QUEUES.maintenance,
   noop: QUEUES.maintenance,
 };
 

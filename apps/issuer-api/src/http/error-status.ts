@@ -11,6 +11,11 @@ import { ProfileErrorCode } from '../profiles/profile-errors';
 import { VscEscrowErrorCode } from '../vsc-escrow/vsc-escrow-errors';
 import { UserErrorCode } from '../users/user-errors';
 import { WorkerErrorCode } from '../workers/worker-errors';
+import { CardReportErrorCode } from '../card-reports/card-report-errors';
+import { KeyRecoveryErrorCode } from '../key-recovery/key-recovery-errors';
+import { PinUnblockErrorCode } from '../pin-unblock/pin-unblock-errors';
+import { ReissueErrorCode } from '../reissue/reissue-errors';
+import { TemporaryCardErrorCode } from '../temporary-cards/temporary-card-errors';
 import { ApiErrorCode } from './api-errors';
 
 /** Every error code any module can raise. Adding a code without a status fails to compile. */
@@ -28,7 +33,12 @@ export type ErrorCode =
   | VscEscrowErrorCode
   | CardErrorCode
   | ArchiveErrorCode
-  | PersonalisationErrorCode;
+  | PersonalisationErrorCode
+  | CardReportErrorCode
+  | TemporaryCardErrorCode
+  | ReissueErrorCode
+  | KeyRecoveryErrorCode
+  | PinUnblockErrorCode;
 
 export function statusOf(code: ErrorCode): number {
   switch (code) {
@@ -141,6 +151,38 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case PersonalisationErrorCode.ProofFailed:
       return 422;
+    case CardReportErrorCode.NotFound:
+    case TemporaryCardErrorCode.NotFound:
+    case ReissueErrorCode.NotFound:
+    case KeyRecoveryErrorCode.NotFound:
+    case PinUnblockErrorCode.NotFound:
+      return 404;
+    case CardReportErrorCode.Invalid:
+    case TemporaryCardErrorCode.Invalid:
+    case ReissueErrorCode.Invalid:
+    case KeyRecoveryErrorCode.Invalid:
+    case PinUnblockErrorCode.Invalid:
+      return 400;
+    case TemporaryCardErrorCode.NotHost:
+    case KeyRecoveryErrorCode.NotRequester:
+      return 403;
+    case TemporaryCardErrorCode.Expired:
+    case KeyRecoveryErrorCode.Delivered:
+      return 410;
+    case CardReportErrorCode.WrongCardState:
+    case CardReportErrorCode.AlreadyReported:
+    case CardReportErrorCode.NotReported:
+    case TemporaryCardErrorCode.WrongState:
+    case TemporaryCardErrorCode.PinBlocked:
+    case TemporaryCardErrorCode.Exists:
+    case TemporaryCardErrorCode.NoEscrow:
+    case ReissueErrorCode.WrongCardState:
+    case ReissueErrorCode.Pending:
+    case ReissueErrorCode.NoEscrow:
+    case KeyRecoveryErrorCode.NoKeys:
+    case PinUnblockErrorCode.WrongCardState:
+    case PinUnblockErrorCode.SessionOpen:
+      return 409;
     default:
       return unmapped(code);
   }

@@ -15,6 +15,8 @@ export type ActivationState = 'open' | 'completed' | 'failed' | 'cancelled' | 'e
 
 export interface ActivationView {
   id: string;
+  /** activation (issued → active) or unblock (an active card's new PIN, issue 8); the worker does the same for both. */
+  purpose: 'activation' | 'unblock';
   cardId: string;
   serial: string;
   requestId: string | null;
@@ -32,6 +34,7 @@ export interface ActivationView {
 
 type SessionRow = {
   id: string;
+  purpose: 'activation' | 'unblock';
   card_id: string;
   workstation: number;
   identity_check: string;
@@ -53,6 +56,7 @@ const SESSION_SQL = `SELECT s.*, c.serial, c.request_id, c.state AS card_state, 
 
 const view = (s: SessionRow): ActivationView => ({
   id: s.id,
+  purpose: s.purpose,
   cardId: s.card_id,
   serial: s.serial,
   requestId: s.request_id,
@@ -237,7 +241,8 @@ export class ActivationService {
       problem = new PersonalisationError(E.NoActivationSession, `activation ${id} is for workstation ${s.workstation}`);
     else if (s.worker_id && s.worker_id !== worker.id)
       problem = new PersonalisationError(E.NotClaimant, `activation ${id} is served by another worker`);
-    else if (s.card_state !== 'issued') problem = new PersonalisationError(E.WrongCardState, `card ${s.serial} is ${s.card_state}`);
+    else if (s.card_state !== (s.purpose === 'unblock' ? 'active' : 'issued'))
+      problem = new PersonalisationError(E.WrongCardState, `card ${s.serial} is ${s.card_state}`);
     if (problem) {
       tx.audit({
         action,
@@ -304,6 +309,7 @@ export class ActivationService {
       const s = await this.openFor(tx, id, worker, 'card.activated');
       if (s instanceof PersonalisationError) return tx.refuse(s);
       if (!s.worker_id) return tx.refuse(new PersonalisationError(E.NotReady, `activation ${id}: the worker never fetched the PUK`));
+      if (s.purpose === 'unblock') return this.completeUnblock(tx, s, worker, outcome);
       if (outcome.ok) {
         const r = await this.cards.transition(tx, s.card_id, 'active', {
           sessionId: id,
@@ -336,5 +342,29 @@ export class ActivationService {
       }
       return view((await this.session(tx, id))!);
     });
+  }
+
+  /** An unblock session (issue 8, opened by PinUnblockService): the card keeps its state; the new PIN is audited, never the PIN. */
+  private async completeUnblock(
+    tx: Tx,
+    s: SessionRow,
+    worker: { id: string; workstation: number },
+    outcome: { ok: boolean; reason?: string },
+  ): Promise<ActivationView> {
+    const reason = outcome.ok ? null : (outcome.reason ?? 'unknown').slice(0, 200);
+    await tx.em.query(`UPDATE activation_session SET state = $3, failure = $4, closed_at = $2 WHERE id = $1`, [
+      s.id,
+      tx.now,
+      outcome.ok ? 'completed' : 'failed',
+      reason,
+    ]);
+    tx.audit({
+      action: 'card.pin-unblocked',
+      targetType: 'card',
+      targetId: s.card_id,
+      outcome: outcome.ok ? 'success' : 'failure',
+      details: { sessionId: s.id, workerId: worker.id, identityCheck: s.identity_check, ...(reason ? { reason } : {}) },
+    });
+    return view((await this.session(tx, s.id))!);
   }
 }
