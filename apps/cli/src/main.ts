@@ -22,6 +22,11 @@ import { registerProfile } from './commands/profile.command';
 import { registerRequest } from './commands/request.command';
 import { registerCardShow } from './commands/card-show.command';
 import { registerArchive } from './commands/archive.command';
+import { registerCardReport } from './commands/card-report.command';
+import { registerTemporaryCard } from './commands/temporary-card.command';
+import { registerReissue } from './commands/reissue.command';
+import { registerRecover } from './commands/recover.command';
+import { registerUnblock } from './commands/unblock.command';
 import { CliError } from './output';
 
 const program = new Command('scm')
@@ -50,6 +55,11 @@ registerIssue(program);
 registerRequest(program);
 registerCardShow(program);
 registerArchive(program);
+registerCardReport(program);
+registerTemporaryCard(program);
+registerReissue(program);
+registerRecover(program);
+registerUnblock(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
