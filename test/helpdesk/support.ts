@@ -1,0 +1,257 @@
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
+import { PivSession } from '@scm/piv';
+import {
+  appDb,
+  call,
+  createTestUser,
+  loginAs,
+  runCli,
+  type RunningApi,
+  type RunningWorker,
+  startApi,
+  startApprovedWorker,
+  TEST_PASSWORD,
+  testWorkstations,
+  uniqueName,
+} from '@scm/test-kit';
+import type { Client } from 'pg';
+import { type TestReader, waitForCard } from '../card-engine/support';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An error that ends a wait at once (the awaited thing can no longer happen). */
+export class Hopeless extends Error {}
+
+/** Polls until `fn` returns a value (not undefined), or fails naming what it waited for. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 250): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      if (e instanceof Hopeless) throw e;
+      last = e;
+    }
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Someone logged in over HTTP and through bin/scm (their own CLI session file). */
+export interface Person {
+  name: string;
+  id: string;
+  token: string;
+  /** Environment for runCli as this person (SCM_PASSWORD answers the re-authentication prompt). */
+  env: Record<string, string>;
+}
+
+export interface HelpdeskStack {
+  api: RunningApi;
+  db: Client;
+  /** Registers cardholders and asks for issuance. */
+  officer: Person;
+  /** Help desk and security officer: reports cards and asks for recoveries (so approving their own request is a real refusal). */
+  helpdesk: Person;
+  approvers: [Person, Person];
+  /** An administrator who is also a security officer: still refused as an approver. */
+  admin: Person;
+  auditor: Person;
+  workers: Map<number, RunningWorker & { id: string }>;
+  tmp: string;
+  close(): Promise<void>;
+}
+
+async function person(api: RunningApi, dir: string, prefix: string, roles: Parameters<typeof createTestUser>[1]): Promise<Person> {
+  const name = uniqueName(prefix);
+  const id = await createTestUser(name, roles);
+  const token = await loginAs(api.url, name);
+  const env = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, `${name}.session.json`), SCM_PASSWORD: TEST_PASSWORD };
+  const login = await runCli(['login', '-u', name], { env });
+  if (login.code !== 0) throw new Error(`scm login ${name}: ${login.stderr}`);
+  return { name, id, token, env };
+}
+
+/** The API in this process (help-desk sweeps every second), the people of the flows, and approved card workers. */
+export async function startHelpdeskStack(workstations: number[]): Promise<HelpdeskStack> {
+  const api = await startApi({ SCM_OUTBOX_POLL_MS: '200', SCM_HELPDESK_SWEEP_SECONDS: '1', SCM_RECONCILE_SECONDS: '2' });
+  const tmp = mkdtempSync(join(tmpdir(), 'scm-helpdesk-'));
+  const db = await appDb();
+  const workers = new Map<number, RunningWorker & { id: string }>();
+  const stack: HelpdeskStack = {
+    api,
+    db,
+    officer: await person(api, tmp, 'officer', ['security-officer']),
+    helpdesk: await person(api, tmp, 'helpdesk', ['help-desk', 'security-officer']),
+    approvers: [await person(api, tmp, 'approver', ['security-officer']), await person(api, tmp, 'approver', ['security-officer'])],
+    admin: await person(api, tmp, 'admin', ['admin', 'security-officer']),
+    auditor: await person(api, tmp, 'auditor', ['auditor']),
+    workers,
+    tmp,
+    async close() {
+      await Promise.allSettled([...workers.values()].map((w) => w.stop()));
+      await db.end().catch(() => undefined);
+      await api.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const ws of workstations) {
+      const w = testWorkstations().find((x) => x.id === ws)!;
+      workers.set(
+        ws,
+        await startApprovedWorker(api, stack.officer.token, w, {
+          SCM_CARD_JOB_RETRY_MS: '1500',
+          SCM_CARD_JOB_LOCK_MS: '10000',
+          SCM_HEARTBEAT_MS: '1000',
+        }),
+      );
+    }
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
+  return stack;
+}
+
+/** A cardholder with a UPN and an e-mail address. */
+export async function cardholder(s: HelpdeskStack): Promise<{ id: string; name: string }> {
+  const tag = uniqueName('holder');
+  const name = `Holder ${tag}`;
+  const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/cardholders', s.officer.token, {
+    name,
+    upn: `${tag}@corp.example`,
+    email: `${tag}@example.org`,
+  });
+  if (r.status !== 201) throw new Error(`cardholder: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return { id: r.body.id, name };
+}
+
+let serialSeq = 30_000_000 + (process.pid % 1000) * 10_000 + randomInt(1000) * 10;
+
+/** A software PIV card kept by the test across insertions. */
+export interface TestCard {
+  serial: string;
+  backend: SoftPivBackend;
+  inserted?: { reader: TestReader; card: EmulatedCard };
+}
+
+export function blankCard(): TestCard {
+  const serial = ++serialSeq;
+  return { serial: String(serial), backend: new SoftPivBackend({ serial }) };
+}
+
+export async function insert(c: TestCard, reader: TestReader): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const card = await startEmulatedCard({ backend: c.backend, port: reader.port });
+    try {
+      await waitForCard(reader, true);
+      c.inserted = { reader, card };
+      return;
+    } catch (e) {
+      await card.remove();
+      if (attempt === 2) throw e;
+      await waitForCard(reader, false).catch(() => undefined);
+    }
+  }
+}
+
+export async function remove(c: TestCard): Promise<void> {
+  const i = c.inserted;
+  if (!i) return;
+  c.inserted = undefined;
+  await i.card.remove();
+  await waitForCard(i.reader, false);
+}
+
+/** A PIV session straight to the software card (no PC/SC): what the card holds. */
+export function directSession(c: TestCard): Promise<PivSession> {
+  if (!c.inserted) throw new Error(`card ${c.serial} is not inserted`);
+  const card = c.inserted.card.card;
+  return PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
+}
+
+/** Asks for a card and lets the workstation's worker personalise a blank software card for it; returns the card (out of the reader). */
+export async function issueCard(
+  s: HelpdeskStack,
+  holderId: string,
+  reader: TestReader,
+): Promise<{ card: TestCard; requestId: string; cardId: string }> {
+  const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/issuance-requests', s.officer.token, { cardholder: holderId });
+  if (r.status !== 201) throw new Error(`issuance request: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return personalise(s, r.body.id, reader);
+}
+
+/** Inserts a blank card into `reader` and waits until the request it is taken for is issued. */
+export async function personalise(
+  s: HelpdeskStack,
+  requestId: string,
+  reader: TestReader,
+): Promise<{ card: TestCard; requestId: string; cardId: string }> {
+  await waitFor('the request to wait for a card', async () => {
+    const q = await s.db.query<{ state: string }>(`SELECT state FROM issuance_request WHERE id = $1`, [requestId]);
+    if (q.rows[0]?.state === 'failed') throw new Hopeless(`request ${requestId} failed`);
+    return q.rows[0]?.state === 'awaiting-card' ? true : undefined;
+  });
+  const card = blankCard();
+  await insert(card, reader);
+  try {
+    const row = await waitFor(
+      `request ${requestId} to be issued on card ${card.serial}`,
+      async () => {
+        const q = await s.db.query<{ state: string; failure: string | null; card_id: string | null }>(
+          `SELECT state, failure, card_id FROM issuance_request WHERE id = $1`,
+          [requestId],
+        );
+        if (q.rows[0]?.state === 'failed') throw new Hopeless(`request failed: ${q.rows[0].failure}`);
+        return q.rows[0]?.state === 'issued' ? q.rows[0] : undefined;
+      },
+      120_000,
+      300,
+    );
+    return { card, requestId, cardId: row.card_id! };
+  } finally {
+    await remove(card);
+  }
+}
+
+/** Inserts a card and waits until the reader's worker has looked at it (so other tools find the card free). */
+export async function insertInspected(s: HelpdeskStack, c: TestCard, reader: TestReader): Promise<void> {
+  const w = s.workers.get(reader.ws.id);
+  const seen = new RegExp(`"serial":"${c.serial}","state":"[a-z]+","msg":"card inspected"`, 'g');
+  const before = w ? (w.log().match(seen) ?? []).length : 0;
+  await insert(c, reader);
+  if (w)
+    await waitFor(
+      `worker ${reader.ws.id} to inspect card ${c.serial}`,
+      async () => ((w.log().match(seen) ?? []).length > before ? true : undefined),
+      20_000,
+      100,
+    );
+}
+
+/** The worker's local socket where the keyboard side of activation and unblock talks to it. */
+export function workerSocket(s: HelpdeskStack, ws: number): string {
+  return join(s.workers.get(ws)!.stateDir, 'worker', `ws${ws}.activation.sock`);
+}
+
+/** Activation of an issued card at workstation `reader.ws` (the card must be in that reader): its PIN becomes `pin`. */
+export async function activate(s: HelpdeskStack, c: TestCard, reader: TestReader, pin: string): Promise<void> {
+  const r = await call(s.api.url, 'POST', '/api/v1/activations', s.officer.token, {
+    card: c.serial,
+    workstation: reader.ws.id,
+    identityCheck: 'badge photo compared',
+  });
+  if (r.status !== 201 && r.status !== 200) throw new Error(`activation: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  const typed = await runCli(['unblock', 'pin', '--card', c.serial, '--socket', workerSocket(s, reader.ws.id), '--pin-stdin'], {
+    input: `${pin}\n`,
+  });
+  if (typed.code !== 0) throw new Error(`scm unblock pin (activation): ${typed.stderr}`);
+}
