@@ -39,6 +39,10 @@ interface ReaderSlot {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often an idle blank card asks for a job. */
+const POLL_MS = 250;
+/** A fetch that takes longer means the queue client is stuck. */
+const FETCH_DEADLINE_MS = 10_000;
 
 /**
  * One slot per reader of this workstation. A card put into a reader is inspected (serial, CHUID);
@@ -294,22 +298,48 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     });
   }
 
-  /** Takes card jobs while some slot holds an idle blank card. */
-  private async dispatch(): Promise<void> {
-    await this.enrolment.whenApproved();
-    if (this.stopped) return;
+  private openQueue(): Worker {
     this.conn = new Redis(this.cfg.SCM_REDIS_URL, {
       maxRetriesPerRequest: null,
       connectionName: `scm-card-jobs-ws${this.cfg.SCM_WORKSTATION}`,
     }).on('error', () => undefined);
-    this.bull = new Worker(QUEUES.cards, null, {
+    const w = new Worker(QUEUES.cards, null, {
       connection: this.conn,
       prefix: this.cfg.SCM_REDIS_PREFIX,
       lockDuration: this.cfg.SCM_CARD_JOB_LOCK_MS,
-      drainDelay: 2,
     });
-    this.bull.on('error', (e) => this.log.warn({ err: e.message }, 'card job queue error'));
-    void this.bull.startStalledCheckTimer().catch(() => undefined);
+    w.on('error', (e) => this.log.warn({ err: e.message }, 'card job queue error'));
+    void w.startStalledCheckTimer().catch(() => undefined);
+    return w;
+  }
+
+  /**
+   * Asks BullMQ for a job without blocking, within a deadline. BullMQ's blocking fetch (and its
+   * blocking connection, which even the non-blocking fetch awaits) was seen to hang for good under
+   * load; past the deadline the queue client is rebuilt instead of leaving the cards unattended.
+   */
+  private async fetchJob(token: string): Promise<Job | undefined> {
+    const bull = this.bull!;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), FETCH_DEADLINE_MS)));
+    try {
+      const r = await Promise.race([bull.getNextJob(token, { block: false }), deadline]);
+      if (r !== 'late') return r;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.log.warn('the card job queue does not answer; reconnecting');
+    void bull.close(true).catch(() => undefined);
+    this.conn?.disconnect();
+    this.bull = this.openQueue();
+    return undefined;
+  }
+
+  /** Takes card jobs while some slot holds an idle blank card. */
+  private async dispatch(): Promise<void> {
+    await this.enrolment.whenApproved();
+    if (this.stopped) return;
+    this.bull = this.openQueue();
     this.log.info({ queue: QUEUES.cards }, 'taking card jobs for blank cards');
     while (!this.stopped) {
       if (!this.idleBlank()) {
@@ -319,13 +349,16 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       const token = randomUUID();
       let job: Job | undefined;
       try {
-        job = await this.bull.getNextJob(token, { block: true });
+        job = await this.fetchJob(token);
       } catch (e) {
         this.log.warn({ err: (e as Error).message }, 'cannot fetch card jobs; retrying');
         await sleep(1000);
         continue;
       }
-      if (!job) continue;
+      if (!job) {
+        await this.waitForChange(POLL_MS);
+        continue;
+      }
       const s = this.idleBlank();
       if (!s || this.stopped) {
         await job.moveToDelayed(Date.now() + 500, token).catch(() => undefined);

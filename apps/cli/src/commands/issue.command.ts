@@ -4,6 +4,7 @@ import { api } from '../api-client';
 import { CsvError, parseCsvTable } from '../csv';
 import { CliError, printJson, table } from '../output';
 import { postBulk, reportEntryErrors } from './bulk-call';
+import { watchProgress } from './issue-watch';
 
 type Accepted = {
   batchId: string | null;
@@ -24,16 +25,20 @@ export function registerIssue(program: Command): void {
     .option('--profile <id>', 'card profile (default: the default profile; in a batch, for lines without one)')
     .option('--reference <id>', 'batch id of your own: sending the same batch again returns the first one')
     .option('--json', 'machine-readable output')
-    .action(async (o: { cardholder?: string; batch?: string; profile?: string; reference?: string; json?: boolean }) => {
+    .option('--watch', 'then follow the cards: a progress bar per card and one for the batch, until every request has ended')
+    .action(async (o: { cardholder?: string; batch?: string; profile?: string; reference?: string; json?: boolean; watch?: boolean }) => {
       if (!!o.cardholder === !!o.batch) throw new CliError('give either --cardholder REF or --batch FILE.csv');
       if (o.cardholder) {
         const r = await api<Accepted['requests'][number]>('POST', '/api/v1/issuance-requests', {
           cardholder: o.cardholder,
           ...(o.profile ? { profile: o.profile } : {}),
         });
-        if (o.json) return printJson(r);
-        process.stdout.write(`request ${r.id} for cardholder ${r.cardholderId} (profile ${r.profileId}): ${r.state}\n`);
-        process.stdout.write(`follow it: bin/scm request show ${r.id}\n`);
+        if (o.json) printJson(r);
+        else {
+          process.stdout.write(`request ${r.id} for cardholder ${r.cardholderId} (profile ${r.profileId}): ${r.state}\n`);
+          if (!o.watch) process.stdout.write(`follow it: bin/scm request show ${r.id}\n`);
+        }
+        if (o.watch) await watchProgress({ requestId: r.id });
         return;
       }
       const file = o.batch!;
@@ -58,10 +63,15 @@ export function registerIssue(program: Command): void {
           rows.map((x) => x.line),
           r,
         );
-      if (o.json) return printJson(r.data);
+      if (o.json) {
+        printJson(r.data);
+        if (o.watch && r.data.batchId) await watchProgress({ batchId: r.data.batchId });
+        return;
+      }
       process.stdout.write(
         `${r.data.existing ? 'batch already submitted' : 'batch accepted'}: ${r.data.batchId} (${r.data.size} requests)\n`,
       );
+      if (o.watch && r.data.batchId) return void (await watchProgress({ batchId: r.data.batchId }));
       process.stdout.write(
         `follow it: bin/scm request list --batch ${r.data.batchId}   or   bin/scm request watch --batch ${r.data.batchId}\n`,
       );
