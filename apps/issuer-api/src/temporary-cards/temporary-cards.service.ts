@@ -519,9 +519,10 @@ export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstr
   private hostProblem(r: Row | undefined, id: string, worker: Worker, now: Date): TemporaryCardError | undefined {
     if (!r) return new TemporaryCardError(E.NotFound, `no temporary card ${id}`);
     if (r.host_worker_id !== worker.id) return new TemporaryCardError(E.NotHost, `temporary card ${id} is served by another host`);
-    if (r.state === 'issued') return new TemporaryCardError(E.WrongState, `temporary card ${id} is not activated yet`);
-    if (r.state !== 'active') return new TemporaryCardError(E.WrongState, `temporary card ${id} is ${r.state}`, { state: r.state });
-    if (r.expires_at <= now) return new TemporaryCardError(E.Expired, `temporary card ${id} expired at ${r.expires_at.toISOString()}`);
+    if (r.state === 'revoked') return new TemporaryCardError(E.WrongState, `temporary card ${id} is revoked`, { state: r.state });
+    if (r.state === 'expired' || r.expires_at <= now)
+      return new TemporaryCardError(E.Expired, `temporary card ${id} expired at ${r.expires_at.toISOString()}`);
+    if (r.state !== 'active') return new TemporaryCardError(E.WrongState, `temporary card ${id} is not activated yet`, { state: r.state });
     return undefined;
   }
 

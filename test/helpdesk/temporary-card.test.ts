@@ -1,0 +1,387 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, runCli, testEnv } from '@scm/test-kit';
+import { parseVscFile } from '@scm/vsc';
+import { expectOk, OPENSC_PKCS11, runTool, testReader, waitForCard } from '../card-engine/support';
+import {
+  activate,
+  cardholder,
+  type HelpdeskStack,
+  insertInspected,
+  issueCard,
+  remove,
+  startHelpdeskStack,
+  type TestCard,
+  waitFor,
+} from './support';
+
+/**
+ * Issue 8, the temporary card end to end: a card left at home goes on hold (certificateHold in the
+ * CRL); after two officers approve, a VSC is made from its escrow with fresh 9A/9C/9E keys and
+ * certificates ending with it, a new GUID and the recovered 9D key; the cardholder's PIN is added
+ * at activation; the enrolled host (workstation 1's card worker) serves it on its loopback vpcd
+ * reader with its HSM operations done by the API; OpenSC signs with it and openssl verifies the
+ * signature with the fresh certificate. Found again: the hold is lifted and the temporary card
+ * revoked (its host stops). A second one expires: its host stops and refuses to serve it again.
+ */
+const ORIGINAL_READER = testReader(0, 0);
+const HOST_READER = testReader(1, 0);
+const CARD_PIN = '48261937';
+const TEMP_PIN = '60371852';
+const ROOT = join(__dirname, '..', '..');
+
+/** `scm temporary-card serve` on the host, as a process the test watches. */
+interface Serving {
+  child: ChildProcess;
+  out(): string;
+  exit: Promise<number>;
+}
+
+describe('help desk: a temporary card from escrow, served by an enrolled host', () => {
+  let s: HelpdeskStack;
+  let holder: { id: string; name: string };
+  let original: { card: TestCard; requestId: string; cardId: string };
+  let originalCerts: Array<{ serial: string; slot: string; der: Buffer }>;
+  let tmpId: string;
+  let serving: Serving | undefined;
+  let caId: string;
+
+  beforeAll(async () => {
+    s = await startHelpdeskStack([0, 1]);
+    caId = (await s.db.query<{ ca_id: string }>(`SELECT ca_id FROM ca_authority WHERE role = 'issuing'`)).rows[0].ca_id;
+  }, 120_000);
+
+  afterAll(async () => {
+    serving?.child.kill('SIGTERM');
+    if (original?.card) await remove(original.card).catch(() => undefined);
+    await s?.close();
+  });
+
+  const hostEnv = (ws: number) => ({
+    SCM_API_URL: s.api.url,
+    SCM_STATE_DIR: s.workers.get(ws)!.stateDir,
+    SCM_WORKSTATION: String(ws),
+  });
+
+  function serve(id: string, ws = 1, extra: string[] = []): Serving {
+    let out = '';
+    const child = spawn(
+      join(ROOT, 'bin', 'scm'),
+      ['temporary-card', 'serve', id, '--port', String(HOST_READER.port), '--check-seconds', '1', ...extra],
+      {
+        env: { ...process.env, ...testEnv, ...hostEnv(ws) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exit = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
+    return { child, out: () => out, exit };
+  }
+
+  async function crlText(): Promise<string> {
+    const res = await fetch(`${s.api.url}/crl/${caId}.crl`);
+    writeFileSync(join(s.tmp, 'issuing.crl'), Buffer.from(await res.arrayBuffer()));
+    return expectOk(
+      await runTool('openssl', ['crl', '-inform', 'DER', '-in', 'issuing.crl', '-noout', '-text'], { cwd: s.tmp }),
+      'openssl crl',
+    ).stdout.toUpperCase();
+  }
+  const entry = (crl: string, serial: string) => crl.split('SERIAL NUMBER: ').find((e) => e.startsWith(serial.toUpperCase()));
+
+  async function approveBoth(approvalId: string): Promise<void> {
+    for (const a of s.approvers)
+      expect((await call(s.api.url, 'POST', `/api/v1/approvals/${approvalId}/approve`, a.token, {})).status).toBe(200);
+  }
+
+  async function requestTemporary(days: number): Promise<string> {
+    const host = s.workers.get(1)!.id;
+    const r = await runCli(
+      ['temporary-card', 'request', '--card', original.card.serial, '--host-worker', host, '--days', String(days), '--json'],
+      {
+        env: s.helpdesk.env,
+      },
+    );
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    return (JSON.parse(r.stdout) as { approvalId: string }).approvalId;
+  }
+
+  async function tmpOf(approvalId: string): Promise<string> {
+    return (await s.db.query<{ id: string }>(`SELECT id FROM temporary_card WHERE approval_id = $1`, [approvalId])).rows[0].id;
+  }
+
+  it('issues and activates a card; left at home, it is suspended and its certificates are on hold in the CRL', async () => {
+    holder = await cardholder(s);
+    original = await issueCard(s, holder.id, ORIGINAL_READER);
+    await insertInspected(s, original.card, ORIGINAL_READER);
+    try {
+      await activate(s, original.card, ORIGINAL_READER, CARD_PIN);
+    } finally {
+      await remove(original.card);
+    }
+    originalCerts = (
+      await s.db.query<{ serial: string; slot: string; der: Buffer }>(
+        `SELECT serial, reference->>'slot' AS slot, der FROM ca_certificate WHERE reference->>'requestId' = $1`,
+        [original.requestId],
+      )
+    ).rows;
+    const r = await runCli(['card-report', 'left-at-home', '--card', original.card.serial], { env: s.helpdesk.env });
+    expect([r.code, r.stdout]).toEqual([0, expect.stringMatching(/reported left-at-home: now suspended; 4 certificate\(s\) on hold/)]);
+    const crl = await waitFor('the CRL to list the held certificates', async () => {
+      const t = await crlText();
+      return originalCerts.every((c) => entry(t, c.serial)) ? t : undefined;
+    });
+    for (const c of originalCerts) expect([c.slot, entry(crl, c.serial)]).toEqual([c.slot, expect.stringContaining('CERTIFICATE HOLD')]);
+  });
+
+  it('is made after two other officers approve: fresh 9A/9C/9E keys and certificates ending with it, a new GUID, the recovered 9D key', async () => {
+    const approvalId = await requestTemporary(7);
+    const self = await call<{ code: string }>(s.api.url, 'POST', `/api/v1/approvals/${approvalId}/approve`, s.helpdesk.token, {});
+    expect(self.body.code).toBe('approval.self-approval');
+    const admin = await call<{ code: string }>(s.api.url, 'POST', `/api/v1/approvals/${approvalId}/approve`, s.admin.token, {});
+    expect([admin.status, admin.body.code]).toEqual([403, 'approval.not-allowed']);
+    expect((await call(s.api.url, 'POST', `/api/v1/approvals/${approvalId}/approve`, s.approvers[0].token, {})).status).toBe(200);
+    expect((await s.db.query(`SELECT 1 FROM temporary_card WHERE approval_id = $1`, [approvalId])).rowCount).toBe(0);
+    expect((await call(s.api.url, 'POST', `/api/v1/approvals/${approvalId}/approve`, s.approvers[1].token, {})).status).toBe(200);
+    tmpId = await tmpOf(approvalId);
+
+    const view = JSON.parse((await runCli(['temporary-card', 'show', tmpId, '--json'], { env: s.helpdesk.env })).stdout) as {
+      state: string;
+      expiresAt: string;
+      certificates: Array<{ slot: string; serial: string; notAfter: string }>;
+    };
+    expect(view.state).toBe('issued');
+    const expires = new Date(view.expiresAt).getTime();
+    expect(Math.abs(expires - (Date.now() + 7 * 86_400_000))).toBeLessThan(10 * 60_000);
+    expect(view.certificates.map((c) => c.slot)).toEqual(['9a', '9c', '9e']);
+    for (const c of view.certificates) {
+      expect(originalCerts.map((o) => o.serial)).not.toContain(c.serial);
+      expect(Math.abs(new Date(c.notAfter).getTime() - expires)).toBeLessThan(1000);
+    }
+    const vsc = await s.db.query<{ kind: string; parent_id: string; content: Buffer }>(
+      `SELECT v.kind, v.parent_id, x.content FROM vsc v JOIN vsc_version x ON x.vsc_id = v.id AND x.version = v.current_version WHERE v.id = $1`,
+      [tmpId],
+    );
+    const originalVsc = (await s.db.query<{ vsc_id: string }>(`SELECT vsc_id FROM card WHERE id = $1`, [original.cardId])).rows[0].vsc_id;
+    expect(vsc.rows[0]).toMatchObject({ kind: 'temporary', parent_id: originalVsc });
+    const content = parseVscFile(vsc.rows[0].content).content;
+    expect(content.header.id).toBe(tmpId);
+    const spki = (slot: number) => {
+      const k = content.objects.find((o) => o.kind === 'key' && o.slot === slot);
+      return k?.kind === 'key' ? Buffer.from(k.spki) : undefined;
+    };
+    const certKey = (slot: string) =>
+      new X509Certificate(originalCerts.find((c) => c.slot === slot)!.der).publicKey.export({ format: 'der', type: 'spki' });
+    expect(spki(0x9d)!.equals(certKey('9d'))).toBe(true);
+    for (const [slot, name] of [
+      [0x9a, '9a'],
+      [0x9c, '9c'],
+      [0x9e, '9e'],
+    ] as const)
+      expect(spki(slot)!.equals(certKey(name))).toBe(false);
+    expect(content.slots.map((x) => x.type)).toEqual(['recovery']);
+  });
+
+  it('is served by its host only once activated; OpenSC signs with its fresh 9C key and openssl verifies with the fresh certificate', async () => {
+    const early = await runCli(['temporary-card', 'serve', tmpId, '--port', String(HOST_READER.port), '--workstation', '1'], {
+      env: hostEnv(1),
+    });
+    expect(early.stderr).toMatch(/not activated yet/);
+    const elsewhere = await runCli(['temporary-card', 'serve', tmpId, '--port', String(HOST_READER.port), '--workstation', '0'], {
+      env: hostEnv(0),
+    });
+    expect(elsewhere.stderr).toMatch(/served by another host \[temporary-card.not-host\]/);
+    const remote = await runCli(['temporary-card', 'serve', tmpId, '--port', String(HOST_READER.port), '--vpcd-host', '192.0.2.7'], {
+      env: hostEnv(1),
+    });
+    expect(remote.stderr).toMatch(/this machine only/);
+
+    const act = await runCli(['temporary-card', 'activate', tmpId, '--identity-check', 'driving licence checked', '--pin-stdin'], {
+      env: s.helpdesk.env,
+      input: `${TEMP_PIN}\n`,
+    });
+    expect([act.code, act.stderr]).toEqual([0, '']);
+    expect(act.stdout).toMatch(/is active until/);
+    const audit = await s.db.query<{ details: Record<string, unknown> }>(
+      `SELECT details FROM audit_event WHERE action = 'temporary-card.activated' AND outcome = 'success' AND target_id = $1`,
+      [tmpId],
+    );
+    expect(audit.rows[0].details).toMatchObject({ cardholder: holder.name, expiresAt: expect.any(String) });
+    expect(JSON.stringify(audit.rows)).not.toContain(TEMP_PIN);
+
+    serving = serve(tmpId);
+    await waitFor(
+      'the host to serve the temporary card',
+      async () => (/served in the vpcd reader/.test(serving!.out()) ? true : undefined),
+      30_000,
+    );
+    await waitForCard(HOST_READER, true);
+    await waitFor(
+      'workstation 1 to look at the card',
+      async () => (/"state":"other","msg":"card inspected"/.test(s.workers.get(1)!.log()) ? true : undefined),
+      20_000,
+    );
+
+    const listed = expectOk(
+      await runTool('pkcs15-tool', ['--reader', HOST_READER.name, '--list-certificates'], { reader: HOST_READER }),
+      'pkcs15-tool',
+    ).stdout;
+    expect((listed.match(/X\.509 Certificate \[/g) ?? []).length).toBe(4);
+    const token = expectOk(
+      await runTool('pkcs11-tool', ['--module', OPENSC_PKCS11, '-L'], { reader: HOST_READER }),
+      'pkcs11-tool -L',
+    ).stdout;
+    // OpenSC takes the token serial from the CHUID GUID (its last 8 bytes): the temporary card's own id.
+    expect(token.toLowerCase()).toContain(`serial num         : ${tmpId.replace(/-/g, '').slice(16)}`);
+    const pem = expectOk(
+      await runTool('pkcs15-tool', ['--reader', HOST_READER.name, '--read-certificate', '02'], { reader: HOST_READER }),
+      'read 9C',
+    ).stdout;
+    const fresh = new X509Certificate(pem);
+    const recorded = await s.db.query<{ serial: string }>(
+      `SELECT serial FROM ca_certificate WHERE reference->>'temporaryCardId' = $1 AND reference->>'slot' = '9c'`,
+      [tmpId],
+    );
+    expect(fresh.serialNumber.toLowerCase()).toBe(recorded.rows[0].serial);
+    writeFileSync(join(s.tmp, 'fresh-9c.pem'), pem);
+    writeFileSync(join(s.tmp, 'note.txt'), 'signed with a temporary card\n');
+    expectOk(
+      await runTool(
+        'pkcs11-tool',
+        [
+          '--module',
+          OPENSC_PKCS11,
+          '--login',
+          '--pin',
+          TEMP_PIN,
+          '--sign',
+          '--id',
+          '02',
+          '-m',
+          'ECDSA-SHA256',
+          '--signature-format',
+          'openssl',
+          '-i',
+          'note.txt',
+          '-o',
+          'note.sig',
+        ],
+        { reader: HOST_READER, cwd: s.tmp },
+      ),
+      'pkcs11-tool --sign with 9C',
+    );
+    expectOk(
+      await runTool('openssl', ['x509', '-in', 'fresh-9c.pem', '-pubkey', '-noout', '-out', 'fresh-9c.pub'], { cwd: s.tmp }),
+      'pubkey',
+    );
+    const verified = await runTool('openssl', ['dgst', '-sha256', '-verify', 'fresh-9c.pub', '-signature', 'note.sig', 'note.txt'], {
+      cwd: s.tmp,
+    });
+    expect(verified.stdout).toContain('Verified OK');
+    // The original card's 9C certificate does not verify it: the key is new.
+    writeFileSync(join(s.tmp, 'orig-9c.pem'), new X509Certificate(originalCerts.find((c) => c.slot === '9c')!.der).toString());
+    expectOk(
+      await runTool('openssl', ['x509', '-in', 'orig-9c.pem', '-pubkey', '-noout', '-out', 'orig-9c.pub'], { cwd: s.tmp }),
+      'pubkey',
+    );
+    expect(
+      (await runTool('openssl', ['dgst', '-sha256', '-verify', 'orig-9c.pub', '-signature', 'note.sig', 'note.txt'], { cwd: s.tmp }))
+        .stdout,
+    ).not.toContain('Verified OK');
+
+    // A wrong PIN is counted by the API, where the host cannot roll it back.
+    const wrong = await runTool('pkcs11-tool', ['--module', OPENSC_PKCS11, '--login', '--pin', '93718264', '--test'], {
+      reader: HOST_READER,
+      cwd: s.tmp,
+    });
+    expect(wrong.code).not.toBe(0);
+    const tries = await s.db.query<{ pin_remaining: number; pin_tries: number }>(
+      `SELECT pin_remaining, pin_tries FROM temporary_card WHERE id = $1`,
+      [tmpId],
+    );
+    expect(tries.rows[0].pin_remaining).toBe(tries.rows[0].pin_tries - 1);
+    const failed = await s.db.query(
+      `SELECT 1 FROM audit_event WHERE action = 'temporary-card.pin-failed' AND outcome = 'failure' AND target_id = $1`,
+      [tmpId],
+    );
+    expect(failed.rowCount).toBe(1);
+  });
+
+  it('when the card is found, its hold is lifted (its serials leave the CRL) and the temporary card is revoked: the host stops serving it', async () => {
+    const found = await runCli(['card-report', 'found', '--card', original.card.serial], { env: s.helpdesk.env });
+    expect([found.code, found.stdout]).toEqual([
+      0,
+      expect.stringMatching(/4 certificate\(s\) released from hold; 1 temporary card\(s\) revoked/),
+    ]);
+    const code = await serving!.exit;
+    expect(code).not.toBe(0);
+    expect(serving!.out()).toMatch(/removed: .*temporary-card.wrong-state/);
+    serving = undefined;
+    await waitForCard(HOST_READER, false);
+    const tmpCerts = (
+      await s.db.query<{ serial: string }>(`SELECT serial FROM ca_certificate WHERE reference->>'temporaryCardId' = $1`, [tmpId])
+    ).rows;
+    const crl = await waitFor('a CRL without the held certificates and with the temporary card’s', async () => {
+      const t = await crlText();
+      return originalCerts.every((c) => !entry(t, c.serial)) && tmpCerts.every((c) => entry(t, c.serial)) ? t : undefined;
+    });
+    for (const c of tmpCerts) expect(entry(crl, c.serial)).toContain('CESSATION OF OPERATION');
+    expect((await s.db.query<{ state: string }>(`SELECT state FROM card WHERE id = $1`, [original.cardId])).rows[0].state).toBe('active');
+    expect((await s.db.query<{ state: string }>(`SELECT state FROM temporary_card WHERE id = $1`, [tmpId])).rows[0].state).toBe('revoked');
+    const again = await runCli(['temporary-card', 'serve', tmpId, '--port', String(HOST_READER.port), '--workstation', '1'], {
+      env: hostEnv(1),
+    });
+    expect(again.stderr).toMatch(/is revoked/);
+  });
+
+  it('a temporary card expires by itself: its certificates end then, its host stops and refuses it, a maintenance job marks it expired', async () => {
+    expect((await runCli(['card-report', 'left-at-home', '--card', original.card.serial], { env: s.helpdesk.env })).code).toBe(0);
+    const approvalId = await requestTemporary(1);
+    await approveBoth(approvalId);
+    const id = await tmpOf(approvalId);
+    const act = await runCli(['temporary-card', 'activate', id, '--identity-check', 'known colleague', '--pin-stdin'], {
+      env: s.helpdesk.env,
+      input: `${TEMP_PIN}\n`,
+    });
+    expect(act.code).toBe(0);
+    const row = (await s.db.query<{ expires_at: Date }>(`SELECT expires_at FROM temporary_card WHERE id = $1`, [id])).rows[0];
+    const notAfter = await s.db.query<{ not_after: Date }>(
+      `SELECT not_after FROM ca_certificate WHERE reference->>'temporaryCardId' = $1`,
+      [id],
+    );
+    for (const c of notAfter.rows) expect(Math.abs(c.not_after.getTime() - row.expires_at.getTime())).toBeLessThan(1000);
+
+    serving = serve(id);
+    await waitFor(
+      'the host to serve the second temporary card',
+      async () => (/served in the vpcd reader/.test(serving!.out()) ? true : undefined),
+      30_000,
+    );
+    await waitForCard(HOST_READER, true);
+    // Time passes: the stored expiry is the API's clock for this card (the certificates' notAfter was checked above).
+    await s.db.query(`UPDATE temporary_card SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect(await serving.exit).not.toBe(0);
+    expect(serving.out()).toMatch(/removed: .*temporary-card.expired/);
+    serving = undefined;
+    await waitForCard(HOST_READER, false);
+    const refused = await runCli(['temporary-card', 'serve', id, '--port', String(HOST_READER.port), '--workstation', '1'], {
+      env: hostEnv(1),
+    });
+    expect(refused.stderr).toMatch(/expired at .*\[temporary-card.expired\]/);
+    await waitFor('the maintenance job to mark it expired', async () => {
+      const r = await s.db.query<{ state: string }>(`SELECT state FROM temporary_card WHERE id = $1`, [id]);
+      return r.rows[0].state === 'expired' ? true : undefined;
+    });
+    const audited = await s.db.query(`SELECT 1 FROM audit_event WHERE action = 'temporary-card.expired' AND target_id = $1`, [id]);
+    expect(audited.rowCount).toBe(1);
+    const report = await call<{ rows: Array<{ vsc: string; cardholder: string }> }>(
+      s.api.url,
+      'GET',
+      '/api/v1/reports/temporary-cards',
+      s.auditor.token,
+    );
+    expect(report.body.rows.filter((r) => r.cardholder === holder.name).map((r) => r.vsc)).toEqual([tmpId, id]);
+  });
+});
