@@ -1,0 +1,432 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PivCard, SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
+import { PivSession } from '@scm/piv';
+import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
+import {
+  appDb,
+  call,
+  createTestUser,
+  loginAs,
+  runCli,
+  type RunningApi,
+  type RunningWorker,
+  startApi,
+  startApprovedWorker,
+  TEST_PASSWORD,
+  testEnv,
+  testWorkstations,
+  uniqueName,
+} from '@scm/test-kit';
+import type { Client } from 'pg';
+import { cardPresent, type TestReader, testReader, waitForCard } from '../card-engine/support';
+
+export { type TestReader, testReader };
+
+/** Environment of the card workers in these tests: quick retries so faults resolve within a test. */
+export const WORKER_ENV: Record<string, string> = {
+  SCM_CARD_JOB_RETRY_MS: '1500',
+  SCM_CARD_JOB_LOCK_MS: '10000',
+  SCM_HEARTBEAT_MS: '1000',
+};
+/** API settings: a lost worker is noticed after 8 s. */
+export const API_ENV: Record<string, string> = {
+  SCM_PERSONALISATION_STALL_SECONDS: '8',
+  SCM_OUTBOX_POLL_MS: '200',
+  SCM_RECONCILE_SECONDS: '2',
+};
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `fn` returns a value (not undefined), or fails naming what it waited for. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface Stack {
+  api: RunningApi;
+  token: string;
+  officer: string;
+  /** Environment for runCli: the officer logged in against this API. */
+  cliEnv: Record<string, string>;
+  db: Client;
+  workers: Map<number, RunningWorker & { id: string }>;
+  startWorker(ws: number, env?: Record<string, string>): Promise<RunningWorker & { id: string }>;
+  /** The API's log (only when it runs as its own process). */
+  apiLog(): string;
+  close(): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** The API as its own process (what `npm start` runs), logging to a file the test can read. */
+export async function spawnApi(env: Record<string, string>): Promise<RunningApi & { log(): string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scm-api-'));
+  const logFile = join(dir, 'api.log');
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/issuer-api/src/main.js')], {
+    env: { ...process.env, ...testEnv, SCM_HTTP_PORT: String(port), SCM_LOG_FILE: logFile, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'the API to answer',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the API exited ${child.exitCode}: ${err}`);
+      const r = await fetch(`${url}/health`).catch(() => undefined);
+      return r?.ok ? true : undefined;
+    },
+    30_000,
+    200,
+  );
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return {
+    app: undefined as unknown as RunningApi['app'],
+    url,
+    log,
+    async close() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The API (in this process, or as its own process with `ownProcess`), an officer logged in over
+ * HTTP and through bin/scm, a database client, and approved card workers for `workstations`.
+ */
+export async function startStack(
+  workstations: number[],
+  opts: { apiEnv?: Record<string, string>; workerEnv?: Record<string, string>; ownProcess?: boolean } = {},
+): Promise<Stack> {
+  const apiEnv = { ...API_ENV, ...opts.apiEnv };
+  const api = opts.ownProcess ? await spawnApi(apiEnv) : await startApi(apiEnv);
+  const officer = uniqueName('officer');
+  await createTestUser(officer, ['security-officer', 'help-desk']);
+  const token = await loginAs(api.url, officer);
+  const dir = mkdtempSync(join(tmpdir(), 'scm-officer-'));
+  const cliEnv = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, 'session.json') };
+  const login = await runCli(['login', '-u', officer], { env: { ...cliEnv, SCM_PASSWORD: TEST_PASSWORD } });
+  if (login.code !== 0) throw new Error(`scm login: ${login.stderr}`);
+  const db = await appDb();
+  const workers = new Map<number, RunningWorker & { id: string }>();
+  const startWorker = async (ws: number, env: Record<string, string> = {}) => {
+    const w = testWorkstations().find((x) => x.id === ws)!;
+    const worker = await startApprovedWorker(api, token, w, { ...WORKER_ENV, ...opts.workerEnv, ...env });
+    workers.set(ws, worker);
+    return worker;
+  };
+  const stack: Stack = {
+    api,
+    token,
+    officer,
+    cliEnv,
+    db,
+    workers,
+    startWorker,
+    apiLog: () => ('log' in api ? (api as { log(): string }).log() : ''),
+    async close() {
+      await Promise.allSettled([...workers.values()].map((w) => w.stop()));
+      await db.end().catch(() => undefined);
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const ws of workstations) await startWorker(ws);
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
+  return stack;
+}
+
+/** Registers `n` cardholders; returns their ids. */
+export async function cardholders(s: Stack, n: number, tag = uniqueName('ch')): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/cardholders', s.token, {
+      name: `Holder ${tag} ${i}`,
+      upn: `${tag}-${i}@corp.example`,
+      email: `${tag}-${i}@example.org`,
+    });
+    if (r.status !== 201) throw new Error(`cardholder: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    ids.push(r.body.id);
+  }
+  return ids;
+}
+
+/** One batch of requests (default profile unless named); returns the batch and its request ids. */
+export async function issueBatch(s: Stack, holders: string[], profile?: string): Promise<{ batchId: string; requestIds: string[] }> {
+  const r = await call<{ batchId: string; requests: Array<{ id: string }> }>(s.api.url, 'POST', '/api/v1/issuance-batches', s.token, {
+    ...(profile ? { profile } : {}),
+    requests: holders.map((h) => ({ cardholder: h })),
+  });
+  if (r.status !== 201 && r.status !== 200) throw new Error(`batch: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return { batchId: r.body.batchId, requestIds: r.body.requests.map((x) => x.id) };
+}
+
+export type RequestRow = {
+  id: string;
+  state: string;
+  failure: string | null;
+  card_id: string | null;
+  serial: string | null;
+  card_state: string | null;
+};
+
+export async function requests(db: Client, ids: string[]): Promise<RequestRow[]> {
+  const r = await db.query<RequestRow>(
+    `SELECT r.id, r.state, r.failure, r.card_id, c.serial, c.state AS card_state FROM issuance_request r LEFT JOIN card c ON c.id = r.card_id WHERE r.id = ANY($1::uuid[]) ORDER BY r.created_at, r.id`,
+    [ids],
+  );
+  return r.rows;
+}
+
+/** Waits until every request is in one of `states`. */
+export async function waitForRequests(db: Client, ids: string[], states: string[], timeoutMs = 120_000): Promise<RequestRow[]> {
+  return waitFor(
+    `requests in ${states.join('/')}`,
+    async () => {
+      const rows = await requests(db, ids);
+      return rows.length === ids.length && rows.every((r) => states.includes(r.state)) ? rows : undefined;
+    },
+    timeoutMs,
+    300,
+  );
+}
+
+let serialSeq = 20_000_000 + (process.pid % 1000) * 10_000 + randomInt(1000) * 10;
+
+/** A software card kept by the test across insertions (its backend holds what was written to it). */
+export interface TestCard {
+  serial: string;
+  backend: SoftPivBackend;
+  inserted?: { reader: TestReader; card: EmulatedCard };
+}
+
+export function blankCard(): TestCard {
+  const serial = ++serialSeq;
+  return { serial: String(serial), backend: new SoftPivBackend({ serial }) };
+}
+
+/** Puts a test card into a reader (the reader must be empty) and waits until pcscd sees it. */
+export async function insert(c: TestCard, reader: TestReader): Promise<void> {
+  if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
+  for (let attempt = 1; ; attempt++) {
+    const card = await startEmulatedCard({ backend: c.backend, port: reader.port });
+    try {
+      await waitForCard(reader, true);
+      c.inserted = { reader, card };
+      return;
+    } catch (e) {
+      await card.remove();
+      if (attempt === 2) throw e;
+      // vpcd had not let go of the reader's previous connection: wait for an empty reader and try again.
+      await waitForCard(reader, false).catch(() => undefined);
+    }
+  }
+}
+
+/** Inserts a card and waits until the reader's worker has looked at it (so other tools find the card free). */
+export async function insertInspected(s: Stack, c: TestCard, reader: TestReader): Promise<void> {
+  const w = s.workers.get(reader.ws.id);
+  const seen = new RegExp(`"serial":"${c.serial}","state":"[a-z]+","msg":"card inspected"`, 'g');
+  const before = w ? (w.log().match(seen) ?? []).length : 0;
+  await insert(c, reader);
+  if (w)
+    await waitFor(
+      `worker ${reader.ws.id} to inspect card ${c.serial}`,
+      async () => ((w.log().match(seen) ?? []).length > before ? true : undefined),
+      20_000,
+      100,
+    );
+}
+
+/** Takes a test card out and waits until pcscd noticed. */
+export async function remove(c: TestCard): Promise<void> {
+  const i = c.inserted;
+  if (!i) return;
+  c.inserted = undefined;
+  await i.card.remove();
+  await waitForCard(i.reader, false);
+}
+
+/** A PIV session straight to the software card (no PC/SC): the test reads what the card holds. */
+export function directSession(c: TestCard): Promise<PivSession> {
+  if (!c.inserted) throw new Error(`card ${c.serial} is not inserted`);
+  const card = c.inserted.card.card;
+  return PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
+}
+
+/**
+ * Keeps the readers fed: each empty reader gets a blank card, and a card whose request is issued
+ * (or that the worker left aside) is taken out and replaced, until `want` cards are issued.
+ */
+export async function feedCards(
+  db: Client,
+  readers: TestReader[],
+  want: number,
+  opts: { timeoutMs?: number; done?: () => Promise<boolean>; diagnose?: () => Promise<string> } = {},
+): Promise<TestCard[]> {
+  const issued: TestCard[] = [];
+  const inReader = new Map<TestReader, TestCard>();
+  const t0 = Date.now();
+  for (const r of readers) if (await cardPresent(r)) throw new Error(`${r.name} of workstation ${r.ws.id} is not empty`);
+  while (issued.length < want && !(await opts.done?.())) {
+    if (Date.now() - t0 > (opts.timeoutMs ?? 180_000)) {
+      const held = [...inReader].map(([r, c]) => `ws${r.ws.id}/${r.name}: ${c.serial}`).join('; ');
+      throw new Error(
+        `only ${issued.length} of ${want} cards issued in time; in readers: ${held}${opts.diagnose ? `\n${await opts.diagnose()}` : ''}`,
+      );
+    }
+    for (const r of readers) {
+      const c = inReader.get(r);
+      if (!c) {
+        if (issued.length + inReader.size >= want) continue;
+        const b = blankCard();
+        await insert(b, r);
+        inReader.set(r, b);
+        continue;
+      }
+      const row = (await db.query<{ state: string }>(`SELECT state FROM card WHERE serial = $1`, [c.serial])).rows[0];
+      if (row?.state === 'issued' || row?.state === 'active') {
+        await remove(c);
+        inReader.delete(r);
+        issued.push(c);
+      }
+    }
+    await sleep(250);
+  }
+  for (const c of inReader.values()) await remove(c);
+  return issued;
+}
+
+/**
+ * A software card that leaves the reader at its `pullAt`-th APDU (counted from insertion): that
+ * APDU is never answered and the vpcd connection closes, as when a card is pulled out mid-command.
+ */
+export async function insertPulling(c: TestCard, reader: TestReader, pullAt: number): Promise<{ pulled: Promise<number> }> {
+  if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
+  const inner = new PivCard(c.backend);
+  let n = 0;
+  const ref: { connector?: VpcdConnector } = {};
+  let pulledAt: (n: number) => void = () => undefined;
+  const pulled = new Promise<number>((r) => (pulledAt = r));
+  const card: VirtualCard = {
+    atr: () => inner.atr(),
+    powerOn: () => inner.powerOn(),
+    powerOff: () => inner.powerOff(),
+    reset: () => inner.reset(),
+    transmit: (apdu: Uint8Array) => {
+      if (++n === pullAt) {
+        setImmediate(() => void ref.connector?.remove().then(() => pulledAt(n)));
+        return new Promise<Uint8Array>(() => undefined);
+      }
+      return inner.transmit(apdu);
+    },
+  };
+  const connector = new VpcdConnector(card, { port: reader.port });
+  ref.connector = connector;
+  await connector.insert();
+  c.inserted = { reader, card: { card: inner, backend: c.backend, connector, remove: () => connector.remove() } };
+  await waitForCard(reader, true);
+  return {
+    pulled: pulled.then(async (at) => {
+      c.inserted = undefined;
+      await waitForCard(reader, false);
+      return at;
+    }),
+  };
+}
+
+/** Restarts a card worker with the state directory (identity, id) of one that was killed. */
+export function respawnWorker(stack: Stack, ws: number, stateDir: string, env: Record<string, string> = {}): RunningWorker {
+  const w = testWorkstations().find((x) => x.id === ws)!;
+  let out = '';
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
+    env: {
+      ...process.env,
+      ...testEnv,
+      ...WORKER_ENV,
+      SCM_STATE_DIR: stateDir,
+      SCM_API_URL: stack.api.url,
+      SCM_WORKSTATION: String(ws),
+      PCSCLITE_CSOCK_NAME: w.socket,
+      SCM_LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    process: child,
+    stateDir,
+    log: () => out,
+    async waitForLog(re, timeoutMs = 20000) {
+      await waitFor(
+        `worker log ${re}`,
+        async () => (re.test(out) ? true : child.exitCode !== null ? Promise.reject(new Error(out)) : undefined),
+        timeoutMs,
+        100,
+      );
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a failing test should print: requests, cards and attempts, and the tail of each worker log. */
+export async function diagnose(s: Stack, requestIds: string[]): Promise<string> {
+  const rows = await s.db.query(
+    `SELECT r.id, r.state, r.failure, c.serial, c.state AS card, p.attempt, p.last_step, p.steps_done, p.steps_total
+       FROM issuance_request r LEFT JOIN card c ON c.id = r.card_id LEFT JOIN personalisation p ON p.request_id = r.id WHERE r.id = ANY($1::uuid[])`,
+    [requestIds],
+  );
+  const logs = [...s.workers].map(([ws, w]) => `--- worker ${ws}\n${w.log().split('\n').slice(-40).join('\n')}`);
+  return [JSON.stringify(rows.rows, null, 1), ...logs, `--- api\n${s.apiLog().split('\n').slice(-30).join('\n')}`].join('\n');
+}
