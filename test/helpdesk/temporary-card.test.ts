@@ -360,6 +360,34 @@ describe('help desk: a temporary card from escrow, served by an enrolled host', 
       30_000,
     );
     await waitForCard(HOST_READER, true);
+    // A forgotten PIN: activated again, the host stops serving the version with the old PIN slot and serves the new one.
+    const again = await runCli(['temporary-card', 'activate', id, '--identity-check', 'known colleague', '--pin-stdin'], {
+      env: s.helpdesk.env,
+      input: `${CARD_PIN}\n`,
+    });
+    expect(again.code).toBe(0);
+    expect(await serving.exit).not.toBe(0);
+    expect(serving.out()).toMatch(/removed: it was activated again \(version 3\)/);
+    await waitForCard(HOST_READER, false);
+    const inspected = () =>
+      (
+        s.workers
+          .get(1)!
+          .log()
+          .match(/"state":"other","msg":"card inspected"/g) ?? []
+      ).length;
+    const seen = inspected();
+    serving = serve(id);
+    await waitFor('the host to serve it again', async () => (/served in the vpcd reader/.test(serving!.out()) ? true : undefined), 30_000);
+    await waitForCard(HOST_READER, true);
+    await waitFor('workstation 1 to look at the card', async () => (inspected() > seen ? true : undefined), 20_000);
+    expectOk(
+      await runTool('pkcs11-tool', ['--module', OPENSC_PKCS11, '--login', '--pin', CARD_PIN, '--test'], {
+        reader: HOST_READER,
+        cwd: s.tmp,
+      }),
+      'pkcs11-tool --login with the new PIN',
+    );
     // Time passes: the stored expiry is the API's clock for this card (the certificates' notAfter was checked above).
     await s.db.query(`UPDATE temporary_card SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
     expect(await serving.exit).not.toBe(0);

@@ -179,10 +179,16 @@ export function registerTemporaryCard(program: Command): void {
       const expiry = setTimeout(() => stop('it expired'), Math.max(0, Math.min(untilExpiry, 2 ** 31 - 1)));
       const check = setInterval(
         () => {
-          client.call('GET', `${base}/status`).catch((e: unknown) => {
-            // Revoked, expired or no longer this host's: the card leaves the reader. A network failure waits for the next check.
-            if (e instanceof HostApiError && e.status >= 400 && e.status < 500) stop(`${e.message} [${e.code}]`);
-          });
+          client
+            .call<{ version: number }>('GET', `${base}/status`)
+            .then((st) => {
+              // Activated again (a new PIN): the version served holds the old PIN slot.
+              if (st.version !== hosted.version) stop(`it was activated again (version ${st.version}); serve it again`);
+            })
+            .catch((e: unknown) => {
+              // Revoked, expired or no longer this host's: the card leaves the reader. A network failure waits for the next check.
+              if (e instanceof HostApiError && e.status >= 400 && e.status < 500) stop(`${e.message} [${e.code}]`);
+            });
         },
         Math.max(1, Number(o.checkSeconds)) * 1000,
       );

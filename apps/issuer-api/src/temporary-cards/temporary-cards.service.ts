@@ -403,8 +403,9 @@ export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstr
           [id, tx.now, tx.actor.actor],
         );
         await this.patchState(tx, id, { status: 'active', pin: { remaining: r.pin_tries, total: r.pin_tries } });
+        // Activating again replaces a forgotten or blocked PIN: a PIN reset, not a second temporary card.
         tx.audit({
-          action: 'temporary-card.activated',
+          action: r.state === 'active' ? 'temporary-card.pin-reset' : 'temporary-card.activated',
           targetType: 'vsc',
           targetId: id,
           outcome: 'success',
@@ -416,7 +417,6 @@ export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstr
             hostWorkerId: r.host_worker_id,
             identityCheck: input.identityCheck,
             version,
-            again: r.state === 'active',
           },
         });
         return this.view(tx, (await this.row(tx, id))!);
@@ -567,12 +567,16 @@ export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstr
   }
 
   /** The host's periodic check: still active and not expired (a read; refusals are the answer). */
-  status(id: string, worker: Worker, actor: Actor): Promise<{ state: TemporaryCardState; expiresAt: string; pinRemaining: number }> {
+  status(
+    id: string,
+    worker: Worker,
+    actor: Actor,
+  ): Promise<{ state: TemporaryCardState; expiresAt: string; pinRemaining: number; version: number }> {
     return this.uow.run(actor, async (tx) => {
       const r = await this.row(tx, id);
       const problem = this.hostProblem(r, id, worker, tx.now);
       if (problem) return tx.refuse(problem);
-      return { state: r!.state, expiresAt: r!.expires_at.toISOString(), pinRemaining: r!.pin_remaining };
+      return { state: r!.state, expiresAt: r!.expires_at.toISOString(), pinRemaining: r!.pin_remaining, version: r!.current_version };
     });
   }
 
