@@ -412,4 +412,26 @@ describe('help desk: a temporary card from escrow, served by an enrolled host', 
     );
     expect(report.body.rows.filter((r) => r.cardholder === holder.name).map((r) => r.vsc)).toEqual([tmpId, id]);
   });
+
+  it('keeps no PIN: not in the audit trail, the temporary cards, their VSC versions, approvals, sessions or the outbox', async () => {
+    const text = (
+      await s.db.query<{ t: string }>(
+        `SELECT concat_ws(' ',
+           (SELECT string_agg(a::text, ' ') FROM audit_event a),
+           (SELECT string_agg(t::text, ' ') FROM temporary_card t),
+           (SELECT string_agg(v.state::text, ' ') FROM vsc v),
+           (SELECT string_agg(encode(x.content, 'hex'), ' ') FROM vsc_version x JOIN temporary_card t ON t.id = x.vsc_id),
+           (SELECT string_agg(r::text, ' ') FROM approval_request r),
+           (SELECT string_agg(s::text, ' ') FROM activation_session s),
+           (SELECT string_agg(o::text, ' ') FROM outbox o)) AS t`,
+      )
+    ).rows[0].t;
+    // The scan sees what it looks for: the temporary card ids are there, in text and in the VSC bytes.
+    expect(text).toContain(tmpId);
+    expect(text).toContain(tmpId.replace(/-/g, ''));
+    for (const pin of [TEMP_PIN, CARD_PIN]) {
+      expect(text).not.toContain(pin);
+      expect(text).not.toContain(Buffer.from(pin, 'ascii').toString('hex'));
+    }
+  });
 });
