@@ -187,4 +187,58 @@ describe('VSCs derived from escrow: reissue and temporary card', () => {
     expect(vsc.cardCredentials().puk).toBeUndefined();
     vsc.close();
   });
+
+  it('reissue of a damaged card with an escrowed 9C (seed-like profile): the 9C key is restored with a new certificate; never for a lost card', async () => {
+    const profile: CardProfileDefinition = {
+      ...PROFILE,
+      slots: { ...PROFILE.slots, '9c': { algorithm: 'p256', template: 'piv-digital-signature', escrow: 'escrow' } },
+    };
+    const src = await VirtualSmartCard.create({ kind: 'escrow' }, deps);
+    const k9c = await src.generateKey(0x9c, 0x11, { escrow: 'escrow' });
+    src.putCertificate(
+      (
+        await ca.issuing.issue({
+          template: 'piv-digital-signature',
+          publicKey: k9c.spki,
+          subject: { commonName: HOLDER.name },
+          identity: { email: HOLDER.email },
+        })
+      ).der,
+      { slot: 0x9c },
+    );
+    await src.seal();
+    const expires = new Date(Date.now() + 86_400_000);
+    const run = async (restoreEscrowed: boolean) => {
+      const vsc = await VirtualSmartCard.create({ kind: 'escrow' }, deps);
+      const made = await fillDerivedVsc(
+        vsc,
+        src,
+        {
+          mode: 'reissue',
+          kind: 'escrow',
+          profile,
+          holder: HOLDER,
+          organization: 'SCM Test',
+          expires,
+          reference: { requestId: 'r3' },
+          authorisation: 'a3',
+          restoreEscrowed,
+        },
+        { ca: ca.issuing, signer: ca.contentSigner },
+      );
+      const same = Buffer.from(vsc.publicKey(0x9c)!.spki).equals(Buffer.from(k9c.spki));
+      const certSerial = new X509Certificate(Buffer.from(vsc.certificate(0x9c)!)).serialNumber.toLowerCase();
+      vsc.close();
+      return { made, same, certSerial };
+    };
+    const damaged = await run(true);
+    expect(damaged.made.restored).toEqual(['9c']);
+    expect(damaged.same).toBe(true);
+    expect(damaged.certSerial).toBe(damaged.made.issued['9c']);
+    expect(damaged.certSerial).not.toBe(new X509Certificate(Buffer.from(src.certificate(0x9c)!)).serialNumber.toLowerCase());
+    const lost = await run(false);
+    expect(lost.made.restored).toEqual([]);
+    expect(lost.same).toBe(false);
+    src.close();
+  });
 });

@@ -64,8 +64,9 @@ export interface DerivedVscPlan {
   /**
    * temporary: fresh keys for every slot but 9D, the current 9D key recovered into 9D and the
    * earlier ones into the same retired slots (a stand-in for the card, for a few days);
-   * reissue: new keys per profile (on-card slots left to the card), the current 9D key into 82
-   * and earlier ones one slot further, and a PUK for the new card.
+   * reissue: a new 9D key, the current 9D key into 82 and earlier ones one slot further, new keys
+   * for the other VSC-generated slots (escrowed ones restored instead for a damaged card, see
+   * `restoreEscrowed`), on-card slots left to the card, and a PUK for the new card.
    */
   mode: 'temporary' | 'reissue';
   kind: VscKind;
@@ -77,11 +78,19 @@ export interface DerivedVscPlan {
   reference: Record<string, string>;
   /** Who authorises taking keys out of the source (audited by the caller). */
   authorisation: string;
+  /**
+   * Reissue only: put the source's escrowed keys of slots other than 9D back on the new card (with
+   * new certificates for the new GUID) — for a damaged card. A lost or stolen card's keys were
+   * revoked for keyCompromise and are never restored: those slots get new keys.
+   */
+  restoreEscrowed?: boolean;
 }
 
 export interface DerivedVscResult {
-  /** Certificate serials issued for the new keys, by slot. */
+  /** Certificate serials issued for the new (and restored) keys, by slot. */
   issued: Record<string, string>;
+  /** Slots whose escrowed key was restored onto the new card (reissue of a damaged card). */
+  restored: string[];
   /** Recovered key-management keys: where they were and where they are now. */
   recovered: Array<{ from: string; to: string; serial: string }>;
   /** Slots left for the card to generate (reissue of on-card slots). */
@@ -117,13 +126,20 @@ export async function fillDerivedVsc(
     recovered.push({ from: hex(k.slot), to: hex(to), serial: k.serial });
   }
 
-  // 2. New keys for the profile's slots.
+  // 2. Restored escrowed keys (reissue of a damaged card), then new keys for the profile's other slots.
+  const restore: Array<[ProfileSlot, SlotPolicy]> =
+    plan.mode === 'reissue' && plan.restoreEscrowed
+      ? profileSlots(plan.profile).filter(
+          ([slot, s]) => slot !== '9d' && s.escrow === 'escrow' && !!src.publicKey(slotByte(slot)) && src.hasPrivateKey(slotByte(slot)),
+        )
+      : [];
   const toGenerate: Array<[ProfileSlot, SlotPolicy]> = profileSlots(plan.profile).filter(([slot, s]) => {
     if (plan.mode === 'temporary') return !(slot === '9d' && recovered.some((r) => r.to === '9d'));
-    return s.escrow !== 'on-card';
+    return s.escrow !== 'on-card' && !restore.some(([r]) => r === slot);
   });
   const onCard = plan.mode === 'reissue' ? profileSlots(plan.profile).filter(([, s]) => s.escrow === 'on-card') : [];
-  const keys = await Promise.all(
+  const restoredKeys = restore.map(([slot]) => vsc.importKey(slotByte(slot), take(slotByte(slot)), { escrow: 'escrow' }));
+  const generated = await Promise.all(
     toGenerate.map(([slot, s]) =>
       vsc.generateKey(slotByte(slot), GENERATED_ALGORITHMS[s.algorithm], {
         // A temporary card's fresh keys live and die with it; nothing of them is restored later.
@@ -131,9 +147,11 @@ export async function fillDerivedVsc(
       }),
     ),
   );
+  const certified = [...restore, ...toGenerate];
+  const keys = [...restoredKeys, ...generated];
   const subject: SubjectName = { commonName: plan.holder.name, organization: plan.organization };
   const certs = await Promise.all(
-    toGenerate.map(([slot, s], i) =>
+    certified.map(([slot, s], i) =>
       deps.ca.issue({
         template: s.template,
         publicKey: keys[i].spki,
@@ -145,7 +163,7 @@ export async function fillDerivedVsc(
     ),
   );
   const issued: Record<string, string> = {};
-  for (const [i, [slot]] of toGenerate.entries()) {
+  for (const [i, [slot]] of certified.entries()) {
     vsc.putCertificate(certs[i].der, { slot: slotByte(slot) });
     issued[slot] = certs[i].serial;
   }
@@ -160,7 +178,7 @@ export async function fillDerivedVsc(
   // 4. Identity objects for this VSC's GUID, the Security Object last.
   const retiredOnVsc = recovered.filter((r) => isRetiredSlot(parseInt(r.to, 16))).length;
   await writeIdentityObjects(vsc, deps.signer, plan.expires, retiredOnVsc);
-  return { issued, recovered, onCard: onCard.map(([s]) => s), expires: plan.expires };
+  return { issued, restored: restore.map(([s]) => s), recovered, onCard: onCard.map(([s]) => s), expires: plan.expires };
 }
 
 /**

@@ -277,6 +277,8 @@ export class ReissueService implements OnModuleInit, OnApplicationBootstrap, OnM
               expires,
               reference: { requestId },
               authorisation: req.id,
+              // A damaged card's escrowed keys are safe to put back; a lost or stolen card's are not.
+              restoreEscrowed: card.state === 'damaged',
             },
             { ca, signer },
           ),
@@ -291,6 +293,7 @@ export class ReissueService implements OnModuleInit, OnApplicationBootstrap, OnM
               vscVersion: v.version,
               sha256: v.sha256,
               certificates: made.issued,
+              restored: made.restored,
               recovered: made.recovered,
               onCard: made.onCard,
               reissueOf: card.id,
