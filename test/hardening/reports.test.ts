@@ -32,17 +32,15 @@ describe("the auditor's reports", () => {
     const approvals = api.app.get(ApprovalsService);
     approvals.register('test-key-recovery', async () => undefined);
     const requester = await createTestUser(uniqueName('req'), ['security-officer']);
-    const a = await api.app
-      .get(UnitOfWork)
-      .run(systemActor('test'), (tx) =>
-        approvals.request(tx, {
-          kind: 'test-key-recovery',
-          subject: { vsc: randomUUID() },
-          approverRole: 'security-officer',
-          requiredApprovals: 2,
-          requestedBy: requester,
-        }),
-      );
+    const a = await api.app.get(UnitOfWork).run(systemActor('test'), (tx) =>
+      approvals.request(tx, {
+        kind: 'test-key-recovery',
+        subject: { vsc: randomUUID() },
+        approverRole: 'security-officer',
+        requiredApprovals: 2,
+        requestedBy: requester,
+      }),
+    );
     for (const name of [uniqueName('ap1'), uniqueName('ap2')]) {
       await createTestUser(name, ['security-officer']);
       expect((await call(api.url, 'POST', `/api/v1/approvals/${a.id}/approve`, await loginAs(api.url, name))).status).toBe(200);

@@ -4,6 +4,15 @@ import { provisionDatabase } from '../../libs/db/src';
 import { join } from 'node:path';
 import { applyTestEnv, testEnv } from './test-env';
 
+/**
+ * Global set-up runs outside jest's module mapping (the @scm/* paths), so the libraries that use
+ * them are loaded from the build, which pretest makes.
+ */
+function built<T>(path: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(__dirname, '..', '..', 'dist', path)) as T;
+}
+
 /** Once per jest run: a fresh test database with every migration, and an empty test Redis db. */
 export default async function globalSetup(): Promise<void> {
   applyTestEnv();
@@ -12,11 +21,7 @@ export default async function globalSetup(): Promise<void> {
   await r.flushdb();
   r.disconnect();
   // The platform keys the API needs, in the test token (created once, like scripts/setup does).
-  // Global set-up runs outside jest's module mapping, so it loads the built library.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { HsmContext, hsmSettingsFrom } = require(
-    join(__dirname, '..', '..', 'dist', 'libs', 'hsm', 'src'),
-  ) as typeof import('../../libs/hsm/src');
+  const { HsmContext, hsmSettingsFrom } = built<typeof import('../../libs/hsm/src')>('libs/hsm/src');
   const hsm = HsmContext.open(
     hsmSettingsFrom({
       SCM_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
@@ -31,21 +36,25 @@ export default async function globalSetup(): Promise<void> {
     await hsm.getOrCreateSigningKey({ label: 'scm-audit-checkpoint', version: 1 }, 'P-256');
     // What scripts/setup section 7 creates: the VSC keys (scm vsc init-keys) and the CA hierarchy
     // (scm ca init) — keys kept in the token across runs, certificates new in each fresh database.
-    const dist = (p: string) => join(__dirname, '..', '..', 'dist', p);
-    const { HsmKeyProtector } = require(dist('libs/vsc/src')) as typeof import('../../libs/vsc/src');
+    const { HsmKeyProtector } = built<typeof import('../../libs/vsc/src')>('libs/vsc/src');
     await HsmKeyProtector.provision(hsm);
     // The personalisation keys (scm card init-keys): management-key master and PUK key.
-    const { provisionCardKeys } = require(dist('libs/personalisation/src')) as typeof import('../../libs/personalisation/src');
+    const { provisionCardKeys } = built<typeof import('../../libs/personalisation/src')>('libs/personalisation/src');
     await provisionCardKeys(hsm);
     // The archive key (scm archive init-keys); its certificate is issued at the first seal.
-    const { provisionArchiveKey } = require(dist('libs/archive/src')) as typeof import('../../libs/archive/src');
+    const { provisionArchiveKey } = built<typeof import('../../libs/archive/src')>('libs/archive/src');
     await provisionArchiveKey(hsm);
-    const { setupCaHierarchy } = require(dist('libs/ca/src')) as typeof import('../../libs/ca/src');
-    const { PgCaStore, pgClientRunner } = require(dist('apps/issuer-api/src/ca/pg-ca-store')) as typeof import('../../apps/issuer-api/src/ca/pg-ca-store');
+    const { setupCaHierarchy } = built<typeof import('../../libs/ca/src')>('libs/ca/src');
+    const { PgCaStore, pgClientRunner } = built<typeof import('../../apps/issuer-api/src/ca/pg-ca-store')>(
+      'apps/issuer-api/src/ca/pg-ca-store',
+    );
     const db = new Client({ connectionString: testEnv.SCM_DATABASE_URL });
     await db.connect();
     try {
-      await setupCaHierarchy(hsm, new PgCaStore(() => pgClientRunner(db)), { organization: 'SCM Test', publicBaseUrl: 'http://127.0.0.1:7400' });
+      await setupCaHierarchy(hsm, new PgCaStore(() => pgClientRunner(db)), {
+        organization: 'SCM Test',
+        publicBaseUrl: 'http://127.0.0.1:7400',
+      });
     } finally {
       await db.end();
     }

@@ -37,19 +37,15 @@ describe('dual control (real PostgreSQL)', () => {
   afterAll(() => api.close());
 
   const requestRecovery = (requestedBy: string, required = 2) =>
-    api.app
-      .get(UnitOfWork)
-      .run(systemActor('test'), (tx) =>
-        api.app
-          .get(ApprovalsService)
-          .request(tx, {
-            kind: 'test-recovery',
-            subject: { vsc: randomUUID() },
-            approverRole: 'security-officer',
-            requiredApprovals: required,
-            requestedBy,
-          }),
-      );
+    api.app.get(UnitOfWork).run(systemActor('test'), (tx) =>
+      api.app.get(ApprovalsService).request(tx, {
+        kind: 'test-recovery',
+        subject: { vsc: randomUUID() },
+        approverRole: 'security-officer',
+        requiredApprovals: required,
+        requestedBy,
+      }),
+    );
   const decide = (id: string, token: string, body: Record<string, unknown> = {}, verb = 'approve') =>
     call<Decision>(api.url, 'POST', `/api/v1/approvals/${id}/${verb}`, token, body);
 

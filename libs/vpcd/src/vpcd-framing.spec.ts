@@ -9,19 +9,23 @@ describe('vpcd framing', () => {
 
   it('reassembles frames however the stream is split', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 600 }), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }), (payloads, cuts) => {
-        const stream = Buffer.concat(payloads.map((p) => frame(p)));
-        const r = new FrameReader();
-        const out: Buffer[] = [];
-        let pos = 0;
-        let i = 0;
-        while (pos < stream.length) {
-          const n = cuts[i++ % cuts.length];
-          out.push(...r.push(stream.subarray(pos, pos + n)));
-          pos += n;
-        }
-        expect(out.map((b) => b.toString('hex'))).toEqual(payloads.map((p) => Buffer.from(p).toString('hex')));
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 600 }), { maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }),
+        (payloads, cuts) => {
+          const stream = Buffer.concat(payloads.map((p) => frame(p)));
+          const r = new FrameReader();
+          const out: Buffer[] = [];
+          let pos = 0;
+          let i = 0;
+          while (pos < stream.length) {
+            const n = cuts[i++ % cuts.length];
+            out.push(...r.push(stream.subarray(pos, pos + n)));
+            pos += n;
+          }
+          expect(out.map((b) => b.toString('hex'))).toEqual(payloads.map((p) => Buffer.from(p).toString('hex')));
+        },
+      ),
     );
   });
 

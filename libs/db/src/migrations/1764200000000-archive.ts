@@ -67,7 +67,9 @@ export class Archive1764200000000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER archive_entry_matches_escrow BEFORE INSERT ON archive_entry FOR EACH ROW EXECUTE FUNCTION archive_entry_matches_escrow()`);
+    await q.query(
+      `CREATE TRIGGER archive_entry_matches_escrow BEFORE INSERT ON archive_entry FOR EACH ROW EXECUTE FUNCTION archive_entry_matches_escrow()`,
+    );
     for (const t of ['archive_signer', 'archive_volume', 'archive_entry']) {
       await q.query(`REVOKE ALL ON ${t} FROM scm_app`);
       await q.query(`GRANT SELECT, INSERT ON ${t} TO scm_app`);

@@ -7,4 +7,12 @@ import { Personalisation1764400000000 } from './1764400000000-personalisation';
 import { Helpdesk1764550000000 } from './1764550000000-helpdesk';
 
 /** Every migration in order; new ones are appended here. */
-export const migrations = [Initial1764028800000, Trust1764032400000, Issuance1764100000000, Archive1764200000000, Reauth1764300000000, Personalisation1764400000000, Helpdesk1764550000000];
+export const migrations = [
+  Initial1764028800000,
+  Trust1764032400000,
+  Issuance1764100000000,
+  Archive1764200000000,
+  Reauth1764300000000,
+  Personalisation1764400000000,
+  Helpdesk1764550000000,
+];
