@@ -56,7 +56,7 @@ describe('outbox: PostgreSQL is the system of record, Redis holds queues only', 
 
   it('re-queues pending work from PostgreSQL after FLUSHALL, without duplicates', async () => {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    const jobIds = [];
+    const jobIds: string[] = [];
     for (const id of ids) jobIds.push(await enqueue(id));
     await until(async () => (await Promise.all(jobIds.map(jobIn))).every(Boolean), 'jobs relayed');
     const c = redis.client();
