@@ -42,6 +42,9 @@ export const API_ENV: Record<string, string> = {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Time vpcd needs after a card left a reader before it accepts the next one. */
+export const VPCD_SETTLE_MS = 800;
+
 /** Polls until `fn` returns a value (not undefined), or fails naming what it waited for. */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
   const t0 = Date.now();
@@ -288,6 +291,9 @@ export async function remove(c: TestCard): Promise<void> {
   c.inserted = undefined;
   await i.card.remove();
   await waitForCard(i.reader, false);
+  // vpcd closes its side of the old connection a little after pcscd reports the reader empty; a
+  // card connecting before that is dropped (seen in about one insertion in five).
+  await sleep(VPCD_SETTLE_MS);
 }
 
 /** A PIV session straight to the software card (no PC/SC): the test reads what the card holds. */
@@ -373,6 +379,7 @@ export async function insertPulling(c: TestCard, reader: TestReader, pullAt: num
     pulled: pulled.then(async (at) => {
       c.inserted = undefined;
       await waitForCard(reader, false);
+      await sleep(VPCD_SETTLE_MS);
       return at;
     }),
   };

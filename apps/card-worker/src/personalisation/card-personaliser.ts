@@ -134,6 +134,9 @@ export class CardPersonaliser {
       switch (e.code) {
         case 'personalisation.request-closed':
           return { kind: 'closed', state: String(e.body.state ?? 'closed') };
+        case 'personalisation.not-found':
+          // A job whose request does not exist (a queue that outlived its database): nothing to do.
+          return { kind: 'closed', state: 'unknown' };
         case 'personalisation.waits-for-another-card':
           return { kind: 'elsewhere', serial: (e.body.serial as string | null) ?? null };
         case 'personalisation.card-taken':
