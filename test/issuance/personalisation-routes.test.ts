@@ -5,7 +5,7 @@ import type { HsmContext } from '@scm/hsm';
 import type { VscDeps } from '@scm/vsc';
 import { appDb, call, startApi, type RunningApi } from '@scm/test-kit';
 import { type PersonalisationPackage } from '../../apps/issuer-api/src/issuance/release-key-material/release-key-material.command';
-import { unwrapAsWorker } from '../../apps/issuer-api/src/issuance/release-key-material/key-transfer.codec';
+import { unwrapAsWorker } from '@scm/personalisation';
 import {
   caChain,
   cardholders,

@@ -6,9 +6,11 @@
  *   PukVault(hsm)                              PUKs sealed under the HSM, bound to their card
  *   planSteps / StepReport                     the steps of an attempt, as reported live
  *   activation protocol                        the workstation's local PIN channel (UNIX socket)
+ *   wrapForWorker / unwrapAsWorker             key material wrapped for one enrolled worker (X25519, HKDF, AES-GCM)
  */
 export * from './card-keys';
 export * from './management-key-diversifier';
 export * from './puk-vault';
 export * from './steps';
 export * from './activation-protocol';
+export * from './key-transfer.codec';

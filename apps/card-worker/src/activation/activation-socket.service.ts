@@ -6,7 +6,7 @@ import { activationSocketPath, type ActivationClientMessage, type ActivationWork
 import { InvalidPukError, PinBlockedError, PukBlockedError } from '@scm/piv';
 import { PcscError } from '@scm/pcsc';
 import type { Logger } from 'pino';
-import { unwrapAsWorker } from '../../../issuer-api/src/issuance/release-key-material/key-transfer.codec';
+import { unwrapAsWorker } from '@scm/personalisation';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { unpadSecret } from '../personalisation/card-keys';
 import { CardSlotsService } from '../personalisation/card-slots.service';

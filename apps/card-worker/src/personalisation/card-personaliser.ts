@@ -13,7 +13,7 @@ import {
   type PivSession,
 } from '@scm/piv';
 import { FIXED_STEPS, planSteps, type StepOutcome, type StepReport } from '@scm/personalisation';
-import { unwrapAsWorker } from '../../../issuer-api/src/issuance/release-key-material/key-transfer.codec';
+import { unwrapAsWorker } from '@scm/personalisation';
 import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
 import { type ClaimView, type WorkerApiClient, WorkerApiError } from './worker-api.client';
 

@@ -5,7 +5,7 @@ import type { CryptogramsView } from '../../../issuer-api/src/personalisation/ma
 import type { VerificationChallenge, ProofsInput } from '../../../issuer-api/src/personalisation/verify-card/verification.service';
 import type { OnCardCertificate } from '../../../issuer-api/src/issuance/certify-on-card-key/certify-on-card-key.command';
 import type { PersonalisationPackage } from '../../../issuer-api/src/issuance/release-key-material/release-key-material.command';
-import type { WrappedKeyMaterial } from '../../../issuer-api/src/issuance/release-key-material/key-transfer.codec';
+import type { WrappedKeyMaterial } from '@scm/personalisation';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
 

@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { WorkerOnly } from '../auth/access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../auth/principal';
-import type { WrappedKeyMaterial } from '../issuance/release-key-material/key-transfer.codec';
+import type { WrappedKeyMaterial } from '@scm/personalisation';
 import { type ActivationView, ActivationService } from './activation/activation.service';
 import { ClaimCardCommand, type ClaimView } from './claim-card/claim-card.command';
 import { EndAttemptService } from './end-attempt/end-attempt.service';

@@ -1,5 +1,5 @@
 import type { Actor } from '../../auth/principal';
-import type { WrappedKeyMaterial } from './key-transfer.codec';
+import type { WrappedKeyMaterial } from '@scm/personalisation';
 
 /** The claiming worker asks for what it writes onto the card: objects, certificates, and the key material wrapped for it. */
 export class ReleaseKeyMaterialCommand {

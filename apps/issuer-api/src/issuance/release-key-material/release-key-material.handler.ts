@@ -7,7 +7,7 @@ import { VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
 import { CARD_OBJECT } from '../generate-keys/card-content';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
 import { RequestStateMachine, type RequestRow } from '../request-state-machine';
-import { KEY_TRANSFER_ALG, type KeyMaterial, wrapForWorker } from './key-transfer.codec';
+import { KEY_TRANSFER_ALG, type KeyMaterial, wrapForWorker } from '@scm/personalisation';
 import { type PersonalisationPackage, ReleaseKeyMaterialCommand } from './release-key-material.command';
 
 /**

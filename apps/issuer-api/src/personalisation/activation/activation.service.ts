@@ -5,7 +5,7 @@ import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { CardError } from '../../cards/card-errors';
 import { CardLifecycleService } from '../../cards/card-lifecycle.service';
 import { type Tx, UnitOfWork } from '../../infra/unit-of-work';
-import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '../../issuance/release-key-material/key-transfer.codec';
+import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
 import type { CardProfileDefinition } from '../../profiles/card-profile';
 import { WorkerChannel } from '../../workers/worker-channel';
 import { CardSecretsService } from '../card-secrets.service';

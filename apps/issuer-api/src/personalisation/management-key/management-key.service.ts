@@ -6,7 +6,7 @@ import {
   type ManagementKeyAlgorithmName,
 } from '@scm/personalisation';
 import type { Actor } from '../../auth/principal';
-import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '../../issuance/release-key-material/key-transfer.codec';
+import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
 import type { RequestRow } from '../../issuance/request-state-machine';
 import type { CardRow } from '../../cards/card-lifecycle.service';
 import { type Tx, UnitOfWork } from '../../infra/unit-of-work';
