@@ -7,6 +7,7 @@ import { PivSession } from '@scm/piv';
 import {
   appDb,
   call,
+  closeOpenCardWork,
   createTestUser,
   loginAs,
   runCli,
@@ -81,6 +82,7 @@ async function person(api: RunningApi, dir: string, prefix: string, roles: Param
 
 /** The API in this process (help-desk sweeps every second), the people of the flows, and approved card workers. */
 export async function startHelpdeskStack(workstations: number[]): Promise<HelpdeskStack> {
+  await closeOpenCardWork();
   const api = await startApi({ SCM_OUTBOX_POLL_MS: '200', SCM_HELPDESK_SWEEP_SECONDS: '1', SCM_RECONCILE_SECONDS: '2' });
   const tmp = mkdtempSync(join(tmpdir(), 'scm-helpdesk-'));
   const db = await appDb();

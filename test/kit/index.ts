@@ -6,3 +6,4 @@ export * from './workstations';
 export * from './users';
 export * from './worker';
 export * from './private-redis';
+export * from './card-work';

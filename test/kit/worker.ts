@@ -22,20 +22,22 @@ export interface RunningWorker {
 export function spawnWorker(api: RunningApi, ws: Workstation, env: Record<string, string> = {}): RunningWorker {
   const stateDir = mkdtempSync(join(tmpdir(), 'scm-worker-'));
   let out = '';
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
-    env: {
-      ...process.env,
-      ...testEnv,
-      SCM_STATE_DIR: stateDir,
-      SCM_API_URL: api.url,
-      SCM_WORKSTATION: String(ws.id),
-      SCM_HEARTBEAT_MS: '1000',
-      PCSCLITE_CSOCK_NAME: ws.socket,
-      SCM_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = killOnExit(
+    spawn(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
+      env: {
+        ...process.env,
+        ...testEnv,
+        SCM_STATE_DIR: stateDir,
+        SCM_API_URL: api.url,
+        SCM_WORKSTATION: String(ws.id),
+        SCM_HEARTBEAT_MS: '1000',
+        PCSCLITE_CSOCK_NAME: ws.socket,
+        SCM_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return {
@@ -92,4 +94,17 @@ export async function startApprovedWorker(
   const view = await approveWorker(api, officerToken, fp);
   await w.waitForLog(/"msg":"channel to the API open"/);
   return Object.assign(w, { id: view.id });
+}
+
+const children = new Set<ChildProcess>();
+
+/**
+ * Kills a spawned service (API, card worker) when the test process ends, should a failed test
+ * leave it running: a worker outliving its test would go on taking the next tests' cards.
+ */
+export function killOnExit(child: ChildProcess): ChildProcess {
+  if (children.size === 0) process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
 }

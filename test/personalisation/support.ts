@@ -10,6 +10,8 @@ import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import {
   appDb,
   call,
+  closeOpenCardWork,
+  killOnExit,
   createTestUser,
   loginAs,
   runCli,
@@ -94,10 +96,12 @@ export async function spawnApi(env: Record<string, string>): Promise<RunningApi 
   const dir = mkdtempSync(join(tmpdir(), 'scm-api-'));
   const logFile = join(dir, 'api.log');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/issuer-api/src/main.js')], {
-    env: { ...process.env, ...testEnv, SCM_HTTP_PORT: String(port), SCM_LOG_FILE: logFile, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = killOnExit(
+    spawn(process.execPath, [join(ROOT, 'dist/apps/issuer-api/src/main.js')], {
+      env: { ...process.env, ...testEnv, SCM_HTTP_PORT: String(port), SCM_LOG_FILE: logFile, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -141,6 +145,7 @@ export async function startStack(
   opts: { apiEnv?: Record<string, string>; workerEnv?: Record<string, string>; ownProcess?: boolean } = {},
 ): Promise<Stack> {
   const apiEnv = { ...API_ENV, ...opts.apiEnv };
+  await closeOpenCardWork();
   const api = opts.ownProcess ? await spawnApi(apiEnv) : await startApi(apiEnv);
   const officer = uniqueName('officer');
   await createTestUser(officer, ['security-officer', 'help-desk']);
@@ -317,32 +322,36 @@ export async function feedCards(
   const inReader = new Map<TestReader, TestCard>();
   const t0 = Date.now();
   for (const r of readers) if (await cardPresent(r)) throw new Error(`${r.name} of workstation ${r.ws.id} is not empty`);
-  while (issued.length < want && !(await opts.done?.())) {
-    if (Date.now() - t0 > (opts.timeoutMs ?? 180_000)) {
-      const held = [...inReader].map(([r, c]) => `ws${r.ws.id}/${r.name}: ${c.serial}`).join('; ');
-      throw new Error(
-        `only ${issued.length} of ${want} cards issued in time; in readers: ${held}${opts.diagnose ? `\n${await opts.diagnose()}` : ''}`,
-      );
-    }
-    for (const r of readers) {
-      const c = inReader.get(r);
-      if (!c) {
-        if (issued.length + inReader.size >= want) continue;
-        const b = blankCard();
-        await insert(b, r);
-        inReader.set(r, b);
-        continue;
+  try {
+    while (issued.length < want && !(await opts.done?.())) {
+      if (Date.now() - t0 > (opts.timeoutMs ?? 180_000)) {
+        const held = [...inReader].map(([r, c]) => `ws${r.ws.id}/${r.name}: ${c.serial}`).join('; ');
+        throw new Error(
+          `only ${issued.length} of ${want} cards issued in time; in readers: ${held}${opts.diagnose ? `\n${await opts.diagnose()}` : ''}`,
+        );
       }
-      const row = (await db.query<{ state: string }>(`SELECT state FROM card WHERE serial = $1`, [c.serial])).rows[0];
-      if (row?.state === 'issued' || row?.state === 'active') {
-        await remove(c);
-        inReader.delete(r);
-        issued.push(c);
+      for (const r of readers) {
+        const c = inReader.get(r);
+        if (!c) {
+          if (issued.length + inReader.size >= want) continue;
+          const b = blankCard();
+          await insert(b, r);
+          inReader.set(r, b);
+          continue;
+        }
+        const row = (await db.query<{ state: string }>(`SELECT state FROM card WHERE serial = $1`, [c.serial])).rows[0];
+        if (row?.state === 'issued' || row?.state === 'active') {
+          await remove(c);
+          inReader.delete(r);
+          issued.push(c);
+        }
       }
+      await sleep(250);
     }
-    await sleep(250);
+  } finally {
+    // Also when it fails: a card left in a reader would stop the next test at its first insertion.
+    for (const c of inReader.values()) await remove(c).catch(() => undefined);
   }
-  for (const c of inReader.values()) await remove(c);
   return issued;
 }
 
@@ -389,20 +398,22 @@ export async function insertPulling(c: TestCard, reader: TestReader, pullAt: num
 export function respawnWorker(stack: Stack, ws: number, stateDir: string, env: Record<string, string> = {}): RunningWorker {
   const w = testWorkstations().find((x) => x.id === ws)!;
   let out = '';
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
-    env: {
-      ...process.env,
-      ...testEnv,
-      ...WORKER_ENV,
-      SCM_STATE_DIR: stateDir,
-      SCM_API_URL: stack.api.url,
-      SCM_WORKSTATION: String(ws),
-      PCSCLITE_CSOCK_NAME: w.socket,
-      SCM_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = killOnExit(
+    spawn(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
+      env: {
+        ...process.env,
+        ...testEnv,
+        ...WORKER_ENV,
+        SCM_STATE_DIR: stateDir,
+        SCM_API_URL: stack.api.url,
+        SCM_WORKSTATION: String(ws),
+        PCSCLITE_CSOCK_NAME: w.socket,
+        SCM_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return {
