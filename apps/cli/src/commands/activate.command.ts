@@ -59,6 +59,9 @@ function lineReader(sock: Socket): () => Promise<ActivationWorkerMessage> {
   };
 }
 
+/** How often a PIN is sent again after a passing fault before the command gives up. */
+const TRANSIENT_RETRIES = 3;
+
 export function registerActivate(program: Command): void {
   program
     .command('activate')
@@ -107,11 +110,18 @@ export function registerActivate(program: Command): void {
               continue;
             }
           }
-          send({ op: 'pin', pin });
-          let m = await next();
-          while (m.type === 'progress') {
-            process.stderr.write(`${m.message}\n`);
+          let m: Awaited<ReturnType<typeof next>>;
+          for (let attempt = 1; ; attempt++) {
+            send({ op: 'pin', pin });
             m = await next();
+            while (m.type === 'progress') {
+              process.stderr.write(`${m.message}\n`);
+              m = await next();
+            }
+            // A passing fault (the reader busy, the card reset, an API hiccup): the same PIN again.
+            if (m.type !== 'error' || !m.retry || m.code === 'weak-pin' || attempt >= TRANSIENT_RETRIES) break;
+            process.stderr.write(`${m.message}; trying again\n`);
+            await new Promise((r) => setTimeout(r, 1000));
           }
           if (m.type === 'done') {
             process.stdout.write(`card ${m.serial} is active: its PIN is set\n`);
