@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PcscError } from '@scm/pcsc';
 import { PLAN_EVENT, STEP_EVENT, type StepReport } from '@scm/personalisation';
 import { PivError } from '@scm/piv';
 import { type JobPayloads, QUEUES } from '@scm/queue';
@@ -39,6 +38,10 @@ interface ReaderSlot {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** After an attempt stopped by an error, when the slot looks at its card again. */
+const RELOOK_AFTER_FAILURE_MS = 3000;
+/** After a card could not be read (I/O, not a PIV answer), when the slot looks at it again. */
+const INSPECT_RETRY_MS = 2000;
 /** How often an idle blank card asks for a job. */
 const POLL_MS = 250;
 /** A fetch that takes longer means the queue client is stuck. */
@@ -169,8 +172,10 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
   /** Reads the card's serial and CHUID, asks the API whether a request waits for it, and acts. */
   private async inspect(s: ReaderSlot, generation: number): Promise<void> {
     let facts: CardFacts | undefined;
+    let ioError: Error | undefined;
     for (let attempt = 0; attempt < 3 && !facts; attempt++) {
       try {
+        ioError = undefined;
         facts = await this.access.use(s.reader, async ({ session, atr }) => {
           const id = await session.identity();
           return id.serial === undefined ? undefined : { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
@@ -179,10 +184,19 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       } catch (e) {
         if (s.generation !== generation) return;
         if (e instanceof PivError) break;
+        ioError = e as Error;
         await sleep(300);
       }
     }
     if (s.generation !== generation) return;
+    if (!facts && ioError) {
+      // The reader or the card did not answer (a card still settling, pcscd busy): not a verdict on
+      // the card. Look again rather than leave a blank card unattended in the reader.
+      s.state = 'inspecting';
+      this.log.warn({ reader: s.reader, err: ioError.message }, 'cannot read the card yet; looking again soon');
+      setTimeout(() => this.relook(s, generation), INSPECT_RETRY_MS).unref();
+      return;
+    }
     if (!facts) {
       s.state = 'other';
       this.log.info({ reader: s.reader }, 'card in reader is not a PIV card SCM can personalise (no serial)');
@@ -229,9 +243,11 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       });
     } catch (e) {
       if (s.generation === generation) {
-        s.state = e instanceof PcscError ? 'empty' : 'other';
-        // A failure of the API or the network: this card's request is resumed when the slot looks again.
-        if (!(e instanceof PcscError)) setTimeout(() => this.relook(s, generation), 3000).unref();
+        // The card may still be in the reader: an APDU not answered in time, the API or the network
+        // down. Look at it again (a request bound to it is resumed, a blank card takes a job); a
+        // card really pulled out ends this generation first, which makes the second look a no-op.
+        s.state = 'inspecting';
+        setTimeout(() => this.relook(s, generation), RELOOK_AFTER_FAILURE_MS).unref();
       }
       this.log.warn(
         { reader: s.reader, requestId, err: (e as Error).message, apdus },

@@ -1,0 +1,383 @@
+/**
+ * Shared by the personalisation benchmarks: an API in this process over a database of the bench's
+ * own (recreated), card workers as their own processes (one per workstation, enrolled and approved),
+ * software cards fed into vpcd readers, and what the workers logged per card.
+ * Environment: SCM_BENCH_STATE_DIR (workstations; default SCM_STATE_DIR or /var/lib/scm),
+ * SCM_PKCS11_TOKEN_LABEL/SCM_STATE_DIR (the HSM token, which must hold the VSC keys: scm vsc init-keys).
+ */
+import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setupCaHierarchy } from '@scm/ca';
+import { PivCard, SoftPivBackend } from '@scm/card-engine';
+import { createLogger, hashPassword } from '@scm/common';
+import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
+import { createDataSource, provisionDatabase } from '@scm/db';
+import { HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
+import { provisionCardKeys } from '@scm/personalisation';
+import { DEFAULT_VSC_KEYS } from '@scm/vsc';
+import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
+import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { createApiApp, type ApiApp } from '../apps/issuer-api/src/bootstrap';
+import { PgCaStore } from '../apps/issuer-api/src/ca/pg-ca-store';
+import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
+
+const ROOT = join(__dirname, '..', '..');
+const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB = 'scm_bench_personalise';
+const OWNER = `postgres://scm_owner@127.0.0.1:5432/${DB}`;
+const APP = `postgres://scm_app@127.0.0.1:5432/${DB}`;
+const PREFIX = 'scm-bench-personalise';
+const PASSWORD = 'bench password that is long enough';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
+  return [line(head), `|${w.map((x, i) => (i === 0 ? '-'.repeat(x + 2) : `${'-'.repeat(x + 1)}:`)).join('|')}|`, ...rows.map(line)].join(
+    '\n',
+  );
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+
+export interface Reader {
+  ws: Workstation;
+  index: number;
+  name: string;
+  port: number;
+}
+
+/** A software card in a reader, counting the APDUs it answers. */
+export interface BenchCard {
+  serial: string;
+  backend: SoftPivBackend;
+  apdus: number;
+  connector?: VpcdConnector;
+}
+
+let serialSeq = 40_000_000 + (process.pid % 1000) * 1000;
+
+export function newCard(): BenchCard {
+  const serial = ++serialSeq;
+  return { serial: String(serial), backend: new SoftPivBackend({ serial }), apdus: 0 };
+}
+
+/**
+ * Puts a card into a reader and resolves once pcscd has powered it (vpcd asks the card for its ATR
+ * when it sees it). No OpenSC polling: an OpenSC tool probing the readers would touch the cards the
+ * workers are writing and skew what is measured.
+ */
+export async function insertCard(c: BenchCard, r: Reader): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    let seen: () => void = () => undefined;
+    const powered = new Promise<void>((res) => (seen = res));
+    const inner = new PivCard(c.backend);
+    const card: VirtualCard = {
+      atr: () => {
+        seen();
+        return inner.atr();
+      },
+      powerOn: () => inner.powerOn(),
+      powerOff: () => inner.powerOff(),
+      reset: () => inner.reset(),
+      transmit: (a) => {
+        c.apdus++;
+        return inner.transmit(a);
+      },
+    };
+    c.connector = new VpcdConnector(card, { port: r.port });
+    await c.connector.insert();
+    const ok = await Promise.race([powered.then(() => true), sleep(5000).then(() => false)]);
+    if (ok) return;
+    // vpcd dropped the connection (it was still closing the previous card's): try again.
+    await c.connector.remove();
+    if (attempt === 3) throw new Error(`${r.name} of workstation ${r.ws.id} never saw card ${c.serial}`);
+    await sleep(1000);
+  }
+}
+
+/** Takes a card out; vpcd notices within its 400 ms poll and needs a moment more before the next card. */
+export async function removeCard(c: BenchCard, _r: Reader): Promise<void> {
+  await c.connector?.remove();
+  c.connector = undefined;
+  await sleep(1200);
+}
+
+export interface BenchWorker {
+  ws: Workstation;
+  process: ChildProcess;
+  log: string;
+  stop(): Promise<void>;
+}
+
+export interface BenchStack {
+  url: string;
+  token: string;
+  ds: DataSource;
+  readers: Reader[];
+  workers: Map<number, BenchWorker>;
+  startWorkers(ids: number[]): Promise<void>;
+  stopWorkers(): Promise<void>;
+  cardholders(n: number): Promise<string[]>;
+  /** Creates a profile whose four slots use one algorithm (9D escrowed, the others generated on the card). */
+  profile(id: string, alg: 'p256' | 'rsa2048'): Promise<void>;
+  issue(holders: string[], profile: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+async function post<T>(url: string, token: string | undefined, body: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const j = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(j)}`);
+  return j;
+}
+
+export async function startBenchStack(): Promise<BenchStack> {
+  await provisionDatabase({ adminUrl: ADMIN, ownerUrl: OWNER, recreate: true });
+  const ds = createDataSource(APP, 4);
+  await ds.initialize();
+  const base = {
+    ...process.env,
+    SCM_DATABASE_URL: APP,
+    SCM_DATABASE_OWNER_URL: OWNER,
+    SCM_REDIS_PREFIX: PREFIX,
+    SCM_LOG_LEVEL: 'error',
+    SCM_HTTP_PORT: '1',
+    SCM_RATE_LIMIT_PER_MINUTE: '1000000',
+    SCM_OUTBOX_POLL_MS: '100',
+  };
+  const cfg = loadApiConfig(base);
+  // The database is new: jobs a previous run left in the bench's queues name requests that are gone.
+  const redis = new Redis(cfg.SCM_REDIS_URL);
+  for (let cursor = '0'; ;) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  redis.disconnect();
+  const hsm = HsmContext.open(hsmSettingsFrom(cfg));
+  const tag = `bench-${process.pid}`;
+  const caKeys: KeyRef[] = ['root', 'issuing', 'signer'].map((k) => ({ label: `${tag}-${k}`, version: 1 }));
+  for (const ref of [DEFAULT_VSC_KEYS.kek, DEFAULT_VSC_KEYS.recovery]) {
+    await hsm.getSecretKey(ref).catch(() => {
+      throw new Error(
+        `HSM key ${ref.label}/${ref.version} is missing in token ${cfg.SCM_PKCS11_TOKEN_LABEL}: run "scm vsc init-keys" or use a test token`,
+      );
+    });
+  }
+  await provisionCardKeys(hsm);
+  await setupCaHierarchy(hsm, new PgCaStore(() => (sql, p) => ds.query(sql, p) as Promise<unknown[]>), {
+    organization: 'SCM Bench',
+    publicBaseUrl: 'http://pki.bench.invalid',
+    rootKey: caKeys[0],
+    issuingKey: caKeys[1],
+    contentSignerKey: caKeys[2],
+  });
+  const userId = randomUUID();
+  await ds.query(
+    `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,'bench','Bench',$2,false,now(),now())`,
+    [userId, await hashPassword(PASSWORD)],
+  );
+  await ds.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,'security-officer','active',now())`, [
+    randomUUID(),
+    userId,
+  ]);
+  const api: ApiApp = await createApiApp(
+    loadApiConfig({ ...base, SCM_CA_ROOT_ID: 'scm-root', SCM_CA_ISSUING_ID: 'scm-issuing' }),
+    createLogger({ name: 'bench', level: 'error' }),
+  );
+  await api.app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+  const { token } = await post<{ token: string }>(`${url}/api/v1/auth/login`, undefined, { username: 'bench', password: PASSWORD });
+  const stateDir = process.env.SCM_BENCH_STATE_DIR ?? process.env.SCM_STATE_DIR ?? '/var/lib/scm';
+  const readers = readWorkstations(stateDir).flatMap((ws) =>
+    ws.vpcdPorts.map((port, index) => ({ ws, index, name: vpcdReaderName(index), port })),
+  );
+  const workers = new Map<number, BenchWorker>();
+
+  const startWorker = async (ws: Workstation): Promise<void> => {
+    const dir = mkdtempSync(join(tmpdir(), 'scm-bench-worker-'));
+    const { token: enrol } = await post<{ token: string }>(`${url}/api/v1/workers/enrollment-tokens`, token, { workstation: ws.id });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
+      env: {
+        ...process.env,
+        SCM_STATE_DIR: dir,
+        SCM_API_URL: url,
+        SCM_WORKSTATION: String(ws.id),
+        SCM_REDIS_PREFIX: PREFIX,
+        SCM_ENROLLMENT_TOKEN: enrol,
+        SCM_LOG_LEVEL: 'info',
+        SCM_HEARTBEAT_MS: '2000',
+        PCSCLITE_CSOCK_NAME: ws.socket,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const w: BenchWorker = {
+      ws,
+      process: child,
+      log: '',
+      async stop() {
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+        }
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    // BENCH_LOG_DIR: each worker's log also goes to a file as it is written (kept when a run hangs).
+    const logFile = process.env.BENCH_LOG_DIR ? join(process.env.BENCH_LOG_DIR, `ws${ws.id}-${child.pid}.log`) : undefined;
+    const onLog = (d: Buffer) => {
+      w.log += d.toString();
+      if (logFile) appendFileSync(logFile, d);
+    };
+    child.stdout!.on('data', onLog);
+    child.stderr!.on('data', onLog);
+    workers.set(ws.id, w);
+    for (let i = 0; !/"fingerprint":"([0-9A-F-]+)"[^\n]*waiting for an officer/.test(w.log); i++) {
+      if (i > 300 || child.exitCode !== null) throw new Error(`worker ${ws.id} did not register:\n${w.log}`);
+      await sleep(100);
+    }
+    const fp = /"fingerprint":"([0-9A-F-]+)"[^\n]*waiting for an officer/.exec(w.log)![1];
+    const list = (await (await fetch(`${url}/api/v1/workers`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{
+      id: string;
+      fingerprint: string;
+    }>;
+    const id = list.find((x) => x.fingerprint === fp)!.id;
+    await post(`${url}/api/v1/workers/${id}/approve`, token, { fingerprint: fp });
+    for (let i = 0; !/taking card jobs/.test(w.log); i++) {
+      if (i > 300) throw new Error(`worker ${ws.id} did not start taking jobs:\n${w.log}`);
+      await sleep(100);
+    }
+  };
+
+  return {
+    url,
+    token,
+    ds,
+    readers,
+    workers,
+    async startWorkers(ids) {
+      for (const id of ids) if (!workers.has(id)) await startWorker(readers.find((r) => r.ws.id === id)!.ws);
+    },
+    async stopWorkers() {
+      await Promise.all([...workers.values()].map((w) => w.stop()));
+      workers.clear();
+    },
+    async cardholders(n) {
+      const ids = Array.from({ length: n }, () => randomUUID());
+      await ds.query(
+        `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at) SELECT id, 'Bench ' || left(id::text, 8), id || '@example.org', id || '@corp.example', now(), now() FROM unnest($1::uuid[]) AS t(id)`,
+        [ids],
+      );
+      return ids;
+    },
+    async profile(id, alg) {
+      const slot = (template: string, escrow: string) => ({ algorithm: alg, template, escrow });
+      const def = {
+        slots: {
+          '9a': slot('piv-authentication', 'on-card'),
+          '9c': slot('piv-digital-signature', 'on-card'),
+          '9d': slot('piv-key-management', 'escrow'),
+          '9e': slot('piv-card-authentication', 'on-card'),
+        },
+        pin: { minLength: 6, maxLength: 8, tries: 3 },
+        puk: { length: 8, tries: 3 },
+        managementKey: { algorithm: 'aes192' },
+        validityDays: 365,
+      };
+      const o = createDataSource(OWNER, 1);
+      await o.initialize();
+      await o.query(
+        `INSERT INTO card_profile (id, description, definition, created_at) VALUES ($1, 'bench', $2, now()) ON CONFLICT (id) DO NOTHING`,
+        [id, JSON.stringify(def)],
+      );
+      await o.destroy();
+    },
+    async issue(holders, profile) {
+      const r = await post<{ requests: Array<{ id: string }> }>(`${url}/api/v1/issuance-batches`, token, {
+        profile,
+        requests: holders.map((h) => ({ cardholder: h })),
+      });
+      return r.requests.map((x) => x.id);
+    },
+    async close() {
+      await Promise.all([...workers.values()].map((w) => w.stop()));
+      await api.app.close();
+      await ds.destroy();
+      for (const ref of caKeys) await hsm.destroyKey(ref).catch(() => undefined);
+      hsm.close();
+    },
+  };
+}
+
+/** Waits until every request is in one of `states` (polling PostgreSQL). */
+export async function waitStates(ds: DataSource, ids: string[], states: string[], timeoutMs = 600_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = (await ds.query(`SELECT count(*)::int AS n FROM issuance_request WHERE id = ANY($1::uuid[]) AND state = ANY($2::text[])`, [
+      ids,
+      states,
+    ])) as Array<{ n: number }>;
+    if (r[0].n === ids.length) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`requests did not reach ${states.join('/')} in time`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Keeps `readers` fed with blank cards until `count` cards are issued (each reader its own loop, as
+ * an operator per reader would: insert, wait for the card to be issued, take it out, next); returns
+ * the cards and the wall time from the first insertion to the last issued card.
+ */
+export async function feed(s: BenchStack, readers: Reader[], count: number): Promise<{ cards: BenchCard[]; ms: number }> {
+  const done: BenchCard[] = [];
+  let started = 0;
+  const t0 = Date.now();
+  let last = t0;
+  const loop = async (r: Reader): Promise<void> => {
+    while (started < count) {
+      started++;
+      const c = newCard();
+      await insertCard(c, r);
+      for (;;) {
+        const st = (await s.ds.query(`SELECT state FROM card WHERE serial = $1`, [c.serial])) as Array<{ state: string }>;
+        if (st[0]?.state === 'issued') break;
+        if (Date.now() - t0 > 900_000) throw new Error(`card ${c.serial} not issued in 15 minutes`);
+        await sleep(50);
+      }
+      last = Date.now();
+      done.push(c);
+      await removeCard(c, r);
+    }
+  };
+  await Promise.all(readers.map(loop));
+  return { cards: done, ms: last - t0 };
+}
+
+/** What the workers logged for each finished attempt: its time and the APDUs of its card session. */
+export function attempts(s: BenchStack): Array<{ ms: number; apdus: number; outcome: string }> {
+  const out: Array<{ ms: number; apdus: number; outcome: string }> = [];
+  for (const w of s.workers.values()) {
+    for (const line of w.log.split('\n')) {
+      if (!line.includes('"msg":"personalisation attempt ended"')) continue;
+      const j = JSON.parse(line) as { ms: number; apdus: number; outcome: string };
+      out.push({ ms: j.ms, apdus: j.apdus, outcome: j.outcome });
+    }
+  }
+  return out;
+}
