@@ -177,6 +177,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       try {
         ioError = undefined;
         facts = await this.access.use(s.reader, async ({ session, atr }) => {
+          if (!atr) throw new Error('the reader reported no ATR');
           const id = await session.identity();
           return id.serial === undefined ? undefined : { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
         });
@@ -233,7 +234,9 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     try {
       outcome = await this.access.use(s.reader, async (card) => {
         const id = await card.session.identity();
-        const facts: CardFacts = { serial: String(id.serial), atr: card.atr, ...(id.guid ? { guid: id.guid } : {}) };
+        // pcscd now and then reports an empty ATR right after the card was reset: the inspection's stands.
+        const atr = card.atr || s.facts?.atr || '';
+        const facts: CardFacts = { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
         if (s.facts && facts.serial !== s.facts.serial) return { kind: 'superseded', reason: 'another card is in the reader' } as const;
         try {
           return await this.personaliser.run(card.session, facts, requestId, opts);
