@@ -169,6 +169,41 @@ describe('HsmContext on SoftHSM2', () => {
     expect(plain.every((p) => p.equals(data))).toBe(true);
   });
 
+  it('runs key lookups in the session queues: no CKR_OPERATION_ACTIVE and no wrong HMAC while lookups meet operations', async () => {
+    // What the API does under load (4 sessions): VSC seal HMACs in flight while other requests
+    // look their keys up again (the PUK vault does, per operation). A lookup searches a session
+    // (C_FindObjects*); beside an operation on that session it failed with CKR_OPERATION_ACTIVE.
+    const busy = HsmContext.open(testHsmSettings(), { sessions: 4 });
+    try {
+      const macRef = ref('lookup-race-hmac');
+      const aesRef = ref('lookup-race-aes');
+      const mac = await busy.getOrCreateSecretKey(macRef, 'HMAC-SHA-256');
+      await busy.getOrCreateSecretKey(aesRef, 'AES-256');
+      const messages = Array.from({ length: 600 }, (_, i) => Buffer.from(`VSC seal input ${i} `.repeat(2000)));
+      const expected: Buffer[] = [];
+      for (const m of messages) expected.push(await mac.hmac(m));
+      const failures: string[] = [];
+      let wrong = 0;
+      for (let round = 0; round < 3; round++) {
+        const macs = await Promise.all(
+          messages.map(async (m, i) => {
+            try {
+              if (i % 2 === 0) await (await busy.getSecretKey(aesRef, 'AES-256')).encrypt(Buffer.from('a PUK'));
+              return await mac.hmac(m);
+            } catch (e) {
+              failures.push((e as Error).message);
+              return undefined;
+            }
+          }),
+        );
+        wrong += macs.filter((m, i) => m !== undefined && !m.equals(expected[i])).length;
+      }
+      expect({ failures, wrong }).toEqual({ failures: [], wrong: 0 });
+    } finally {
+      busy.close();
+    }
+  });
+
   it('serves as the @peculiar/x509 crypto provider: a self-signed certificate signed in the HSM verifies', async () => {
     const key = await ctx.getOrCreateSigningKey(ref('x509'), 'P-384');
     const cert = await x509.X509CertificateGenerator.createSelfSigned(

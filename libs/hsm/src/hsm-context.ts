@@ -263,17 +263,16 @@ export class HsmContext {
     }
     assertProtected(label, priv);
     if (!priv.sign) throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${label} may not sign`, { key: label });
-    const p11 = this.lanes[0].p11;
     const alg =
       algorithm === 'P-256' || algorithm === 'P-384'
         ? { name: 'ECDSA', namedCurve: CURVES[algorithm].name }
         : { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } };
-    const privateKey = (await p11.keyStorage.getItem(P11CryptoKey.getID(priv), alg as never, false, [
-      'sign',
-    ])) as unknown as webcrypto.CryptoKey;
-    const publicKey = (await p11.keyStorage.getItem(P11CryptoKey.getID(pub), alg as never, true, [
-      'verify',
-    ])) as unknown as webcrypto.CryptoKey;
+    // keyStorage.getItem searches the lane's session (C_FindObjects*): in the lane's queue, never
+    // beside an operation running on that session (CKR_OPERATION_ACTIVE, seen under load).
+    const { privateKey, publicKey } = await this.lanes[0].run(async (_s, p11) => ({
+      privateKey: (await p11.keyStorage.getItem(P11CryptoKey.getID(priv), alg as never, false, ['sign'])) as unknown as webcrypto.CryptoKey,
+      publicKey: (await p11.keyStorage.getItem(P11CryptoKey.getID(pub), alg as never, true, ['verify'])) as unknown as webcrypto.CryptoKey,
+    }));
     const spki = await runOp(
       () => this.lane(),
       label,
@@ -295,14 +294,15 @@ export class HsmContext {
       });
     }
     assertProtected(label, key);
-    const p11 = this.lanes[0].p11;
-    const cryptoKey =
+    // In the lane's queue, like every use of a session (see toSigningKey).
+    const cryptoKey = await this.lanes[0].run((_s, p11) =>
       algorithm === 'AES-256'
-        ? await p11.keyStorage.getItem(P11CryptoKey.getID(key), { name: 'AES-GCM', length: 256 } as never, false, ['encrypt', 'decrypt'])
-        : await p11.keyStorage.getItem(P11CryptoKey.getID(key), { name: 'HMAC', hash: { name: 'SHA-256' }, length: 256 } as never, false, [
+        ? p11.keyStorage.getItem(P11CryptoKey.getID(key), { name: 'AES-GCM', length: 256 } as never, false, ['encrypt', 'decrypt'])
+        : p11.keyStorage.getItem(P11CryptoKey.getID(key), { name: 'HMAC', hash: { name: 'SHA-256' }, length: 256 } as never, false, [
             'sign',
             'verify',
-          ]);
+          ]),
+    );
     return new HsmSecretKey(() => this.lane(), ref, algorithm, cryptoKey as unknown as webcrypto.CryptoKey, key as Key);
   }
 }
