@@ -84,6 +84,15 @@ async function main() {
   });
   await scm(['login', '-u', officer], { env: { SCM_PASSWORD: password }, capture: true });
 
+  // Card workers give blank cards to the oldest waiting request: the demo's cards would go to others.
+  const waiting = JSON.parse(await scm(['request', 'list', '--state', 'awaiting-card', '--json'], { capture: true }));
+  if (waiting.length) {
+    throw new Error(
+      `${waiting.length} request(s) already wait for a card, and blank cards go to the oldest first: ` +
+        `the demo's cards would be theirs. Give them cards, or cancel them (bin/scm request cancel ID), then run the demo again.`,
+    );
+  }
+
   say('Card workers: the local ones are approved (in production the officer compares the fingerprint first)');
   const table = JSON.parse(readFileSync(join(stateDir, 'workstations.json'), 'utf8')).workstations;
   let workers = [];
