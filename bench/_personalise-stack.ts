@@ -19,13 +19,13 @@ import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config'
 import { createDataSource, provisionDatabase } from '@scm/db';
 import { HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
 import { provisionCardKeys } from '@scm/personalisation';
-import { DEFAULT_VSC_KEYS } from '@scm/vsc';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp } from '../apps/issuer-api/src/bootstrap';
 import { PgCaStore } from '../apps/issuer-api/src/ca/pg-ca-store';
 import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
+import { requireVscKeys } from './_support';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -36,19 +36,6 @@ const PREFIX = 'scm-bench-personalise';
 const PASSWORD = 'bench password that is long enough';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
-  return [line(head), `|${w.map((x, i) => (i === 0 ? '-'.repeat(x + 2) : `${'-'.repeat(x + 1)}:`)).join('|')}|`, ...rows.map(line)].join(
-    '\n',
-  );
-}
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : NaN;
-};
 
 export interface Reader {
   ws: Workstation;
@@ -173,13 +160,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const hsm = HsmContext.open(hsmSettingsFrom(cfg));
   const tag = `bench-${process.pid}`;
   const caKeys: KeyRef[] = ['root', 'issuing', 'signer'].map((k) => ({ label: `${tag}-${k}`, version: 1 }));
-  for (const ref of [DEFAULT_VSC_KEYS.kek, DEFAULT_VSC_KEYS.recovery]) {
-    await hsm.getSecretKey(ref).catch(() => {
-      throw new Error(
-        `HSM key ${ref.label}/${ref.version} is missing in token ${cfg.SCM_PKCS11_TOKEN_LABEL}: run "scm vsc init-keys" or use a test token`,
-      );
-    });
-  }
+  await requireVscKeys(hsm, cfg.SCM_PKCS11_TOKEN_LABEL);
   await provisionCardKeys(hsm);
   await setupCaHierarchy(hsm, new PgCaStore(() => (sql, p) => ds.query(sql, p) as Promise<unknown[]>), {
     organization: 'SCM Bench',

@@ -24,7 +24,7 @@ import { setupCaHierarchy } from '@scm/ca';
 import { createLogger, hashPassword } from '@scm/common';
 import { createDataSource, provisionDatabase } from '@scm/db';
 import { finalizePkcs11Modules, HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
-import { DEFAULT_VSC_KEYS } from '@scm/vsc';
+import { requireVscKeys, table } from './_support';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -42,14 +42,6 @@ const PASSWORD = 'bench password that is long enough';
 const genKeyPair = promisify(generateKeyPair);
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-
-function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
-  return [line(head), `|${w.map((x, i) => (i === 0 ? '-'.repeat(x + 2) : `${'-'.repeat(x + 1)}:`)).join('|')}|`, ...rows.map(line)].join(
-    '\n',
-  );
-}
 
 async function post(url: string, token: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
@@ -92,13 +84,7 @@ async function main(): Promise<void> {
   const caKeys: KeyRef[] = ['root', 'issuing', 'signer'].map((k) => ({ label: `${tag}-${k}`, version: 1 }));
   const redis = new Redis(cfg0.SCM_REDIS_URL, { maxRetriesPerRequest: null });
   try {
-    for (const ref of [DEFAULT_VSC_KEYS.kek, DEFAULT_VSC_KEYS.recovery]) {
-      await hsm.getSecretKey(ref).catch(() => {
-        throw new Error(
-          `HSM key ${ref.label}/${ref.version} is missing in token ${cfg0.SCM_PKCS11_TOKEN_LABEL}: run "scm vsc init-keys" or use a test token`,
-        );
-      });
-    }
+    await requireVscKeys(hsm, cfg0.SCM_PKCS11_TOKEN_LABEL);
     await setupCaHierarchy(hsm, new PgCaStore(() => (sql, p) => ds.query(sql, p) as Promise<unknown[]>), {
       organization: 'SCM Bench',
       publicBaseUrl: 'http://pki.bench.invalid',

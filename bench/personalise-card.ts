@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { insertCard, median, newCard, removeCard, type Reader, startBenchStack, table, waitStates, attempts } from './_personalise-stack';
+import { attempts, insertCard, newCard, removeCard, type Reader, startBenchStack, waitStates } from './_personalise-stack';
+import { median, runBench, table } from './_support';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -155,10 +156,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

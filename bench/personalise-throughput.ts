@@ -8,7 +8,8 @@
  * BENCH_CARDS_PER_READER (default 2), BENCH_READERS (default 1,2,4,8), BENCH_ALGS (default p256,rsa2048);
  * BENCH_LOG_DIR keeps the workers' logs (one file per worker process, written as it runs).
  */
-import { attempts, feed, median, startBenchStack, table, waitStates } from './_personalise-stack';
+import { attempts, feed, startBenchStack, waitStates } from './_personalise-stack';
+import { median, runBench, table } from './_support';
 
 async function main(): Promise<void> {
   const perReader = Number(process.env.BENCH_CARDS_PER_READER ?? 2);
@@ -56,10 +57,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -97,13 +97,17 @@ export async function startApprovedWorker(
 }
 
 const children = new Set<ChildProcess>();
+let killerInstalled = false;
 
 /**
  * Kills a spawned service (API, card worker) when the test process ends, should a failed test
  * leave it running: a worker outliving its test would go on taking the next tests' cards.
  */
 export function killOnExit(child: ChildProcess): ChildProcess {
-  if (children.size === 0) process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+  if (!killerInstalled) {
+    killerInstalled = true;
+    process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+  }
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;

@@ -1,0 +1,40 @@
+/**
+ * What the benchmarks share: the Markdown table they print, a median, the HSM keys a VSC needs,
+ * and the way a benchmark ends (exit code, the error on standard error).
+ */
+import type { HsmContext } from '@scm/hsm';
+import { DEFAULT_VSC_KEYS } from '@scm/vsc';
+
+/** A Markdown table: first column left-aligned, the others right-aligned. */
+export function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
+  return [line(head), `|${w.map((x, i) => (i === 0 ? '-'.repeat(x + 2) : `${'-'.repeat(x + 1)}:`)).join('|')}|`, ...rows.map(line)].join(
+    '\n',
+  );
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+
+/** Fails with what to do when the token lacks the VSC keys (they are never created by a benchmark). */
+export async function requireVscKeys(hsm: HsmContext, tokenLabel: string): Promise<void> {
+  for (const ref of [DEFAULT_VSC_KEYS.kek, DEFAULT_VSC_KEYS.recovery]) {
+    await hsm.getSecretKey(ref).catch(() => {
+      throw new Error(`HSM key ${ref.label}/${ref.version} is missing in token ${tokenLabel}: run "scm vsc init-keys" or use a test token`);
+    });
+  }
+}
+
+/** Runs a benchmark's main: exit 0 when it is done (its services may keep handles open), else 1 with the error. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
