@@ -80,7 +80,12 @@ describe('outbox: PostgreSQL is the system of record, Redis holds queues only', 
       expect((await db.query('SELECT relayed_at FROM outbox WHERE job_id = $1', [jobId])).rows[0].relayed_at).toBeNull();
       await redis.start();
       await until(async () => (await jobIn(jobId)) !== null, 'job relayed after Redis came back', 30000);
-      expect((await db.query('SELECT relayed_at FROM outbox WHERE job_id = $1', [jobId])).rows[0].relayed_at).not.toBeNull();
+      // The relay adds the job to Redis first, then marks the row relayed: the mark follows shortly.
+      await until(
+        async () => (await db.query('SELECT relayed_at FROM outbox WHERE job_id = $1', [jobId])).rows[0].relayed_at !== null,
+        'outbox row marked relayed',
+        10000,
+      );
     } finally {
       await db.end();
     }
