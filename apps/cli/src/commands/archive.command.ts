@@ -105,6 +105,7 @@ function cliEnvironment(
     checkpointSigner: checkpointSigner(hsm),
     now: () => new Date(),
     audit: (facts) => audit({ ...ServerContext.cliActor('archive'), requestId: null, ...facts }),
+    warn: (message) => process.stderr.write(`warning: ${message}\n`),
   };
 }
 

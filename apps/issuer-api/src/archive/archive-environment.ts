@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { certifyArchiveKey, PgArchiveSource, type SealEnvironment } from '@scm/archive';
 import { resolve } from 'node:path';
 import { AuditService } from '../audit/audit.service';
@@ -12,6 +12,8 @@ import { currentArchiveKey } from './rotate-key/archive-key.service';
 /** Builds what sealing needs inside one unit of work: the archive tables, the CA, the checkpoint key, the HSM. */
 @Injectable()
 export class ArchiveEnvironment {
+  private readonly log = new Logger('Archive');
+
   constructor(
     @Inject(HSM) private readonly hsm: HsmHandle,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
@@ -36,6 +38,7 @@ export class ArchiveEnvironment {
       checkpointSigner: this.audit.signer,
       now: () => tx.now,
       audit: (facts) => tx.audit(facts),
+      warn: (message) => this.log.warn(message),
     };
   }
 }

@@ -20,6 +20,8 @@ export interface SealEnvironment {
   now: () => Date;
   /** Records an audit event in the sealing transaction. */
   audit: (facts: AuditFacts) => void;
+  /** Where warnings go (the service log, or the CLI's standard error). */
+  warn?: (message: string) => void;
   key?: KeyRef;
 }
 
@@ -74,6 +76,7 @@ export async function sealArchive(env: SealEnvironment, outDir: string): Promise
       source: env.store,
       signer,
       now: env.now,
+      warn: env.warn,
       checkpoint: async () => {
         const c = await signCheckpoint(env.store.db, env.checkpointSigner, env.now(), true);
         if (!c) throw new ArchiveError(ArchiveErrorCode.Invalid, 'the audit chain is empty: there is no head to anchor a volume to');

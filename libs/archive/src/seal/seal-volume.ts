@@ -28,6 +28,8 @@ export interface SealDeps {
   checkpoint: CheckpointProvider;
   now: () => Date;
   writer?: IsoWriter;
+  /** Told of what went wrong but was overcome (an image write interrupted and done again). */
+  warn?: (message: string) => void;
 }
 
 export interface SealedVolume extends VolumeRecord {
@@ -117,7 +119,11 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
 
     const imageName = imageNameOf(volume);
     const stagedImage = join(staging, imageName);
-    await (deps.writer ?? xorrisoWriter())(root, stagedImage, volumeId);
+    await (deps.writer ?? xorrisoWriter('xorriso', { onRetry: (why) => deps.warn?.(`writing ${imageName} again: xorriso ${why}`) }))(
+      root,
+      stagedImage,
+      volumeId,
+    );
     const image = await readFile(stagedImage);
     let regions;
     try {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
 import type { IsoWriter } from './archive-ports';
 
@@ -11,28 +12,59 @@ export function xorrisoArgs(rootDir: string, outFile: string, volumeId: string):
   return ['-no_rc', '-as', 'mkisofs', '-o', outFile, '-r', '-J', '-V', volumeId, '-no-pad', '-quiet', rootDir];
 }
 
-/** An IsoWriter running xorriso (Debian `xorriso`). */
-export function xorrisoWriter(binary = 'xorriso'): IsoWriter {
-  return (rootDir, outFile, volumeId) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(binary, xorrisoArgs(rootDir, outFile, volumeId), { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-      child.on('error', (e) =>
-        reject(new ArchiveError(ArchiveErrorCode.WriterFailed, `xorriso could not be started: ${e.message}`, {}, { cause: e })),
-      );
-      child.on('close', (code) => {
-        if (code === 0) resolve();
-        else {
-          const why =
-            err
-              .split('\n')
-              .filter((l) => /FAILURE|SORRY|FATAL/.test(l))
-              .join('; ') ||
-            err.trim().split('\n').pop() ||
-            '';
-          reject(new ArchiveError(ArchiveErrorCode.WriterFailed, `xorriso failed (exit ${code}): ${why}`, { exitCode: code }));
-        }
-      });
+/** What one xorriso run ended with. */
+interface XorrisoRun {
+  code: number | null;
+  /** The signal that stopped it: the one it died of, or the one it caught and reported ("UNIX-SIGNAL: SIGTERM"). */
+  signal?: string;
+  stderr: string;
+}
+
+function runXorriso(binary: string, args: string[]): Promise<XorrisoRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+    child.on('error', (e) =>
+      reject(new ArchiveError(ArchiveErrorCode.WriterFailed, `xorriso could not be started: ${e.message}`, {}, { cause: e })),
+    );
+    child.on('close', (code, killedBy) => {
+      // xorriso (libburn) catches most signals, shuts its drive down, prints "UNIX-SIGNAL: SIGxxx"
+      // and exits 1; SIGKILL and the like it cannot catch.
+      const caught = /UNIX-SIGNAL:\s+(SIG[A-Z0-9]+)/.exec(stderr)?.[1];
+      resolve({ code, signal: killedBy ?? caught, stderr });
     });
+  });
+}
+
+/** The lines of xorriso's report that say why it failed. */
+function why(run: XorrisoRun): string {
+  if (run.signal) return `stopped by ${run.signal}, which SCM did not send`;
+  const lines = run.stderr.split('\n').map((l) => l.trim());
+  return lines.filter((l) => /FAILURE|SORRY|FATAL/.test(l)).join('; ') || lines.filter(Boolean).pop() || 'no message';
+}
+
+/**
+ * An IsoWriter running xorriso (Debian `xorriso`). A run stopped by a signal from outside (SCM
+ * never signals xorriso) is written once more from the start, since the staged image is
+ * discarded anyway; a second interruption, or any other failure, is reported with its cause.
+ */
+export function xorrisoWriter(binary = 'xorriso', opts: { onRetry?: (reason: string) => void } = {}): IsoWriter {
+  return async (rootDir, outFile, volumeId) => {
+    const args = xorrisoArgs(rootDir, outFile, volumeId);
+    for (let attempt = 1; ; attempt++) {
+      const run = await runXorriso(binary, args);
+      if (run.code === 0 && !run.signal) return;
+      if (run.signal && attempt === 1) {
+        opts.onRetry?.(why(run));
+        await rm(outFile, { force: true });
+        continue;
+      }
+      throw new ArchiveError(
+        ArchiveErrorCode.WriterFailed,
+        `xorriso failed (${run.signal ? `after ${attempt} attempts, ` : ''}exit ${run.code ?? run.signal}): ${why(run)}`,
+        { exitCode: run.code, signal: run.signal ?? null, attempts: attempt },
+      );
+    }
+  };
 }
