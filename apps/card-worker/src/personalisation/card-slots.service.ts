@@ -35,6 +35,9 @@ interface ReaderSlot {
   generation: number;
   facts?: CardFacts;
   reserved: boolean;
+  /** Reads of this card that failed in a row (I/O), and attempts on it that stopped in a row. */
+  ioFailures: number;
+  attemptFailures: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,10 +45,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RELOOK_AFTER_FAILURE_MS = 3000;
 /** After a card could not be read (I/O, not a PIV answer), when the slot looks at it again. */
 const INSPECT_RETRY_MS = 2000;
+/** The longest wait before looking again at a card that keeps failing. */
+const RETRY_CAP_MS = 60_000;
 /** How often an idle blank card asks for a job. */
 const POLL_MS = 250;
 /** A fetch that takes longer means the queue client is stuck. */
 const FETCH_DEADLINE_MS = 10_000;
+
+/** The wait before the n-th look again (n ≥ 1) at a card that keeps failing: doubling from `base`, at most a minute. */
+export function retryDelay(base: number, failures: number, cap = RETRY_CAP_MS): number {
+  return Math.min(cap, base * 2 ** Math.min(20, Math.max(0, failures - 1)));
+}
 
 /**
  * One slot per reader of this workstation. A card put into a reader is inspected (serial, CHUID);
@@ -94,6 +104,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.generation++;
       s.state = 'inspecting';
       s.facts = undefined;
+      s.ioFailures = s.attemptFailures = 0;
       void this.inspectWhenApproved(s, s.generation);
     });
     m.on('card-removed', (r) => {
@@ -131,7 +142,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
   private slot(reader: string): ReaderSlot {
     let s = this.slots.get(reader);
     if (!s) {
-      s = { reader, state: 'empty', generation: 0, reserved: false };
+      s = { reader, state: 'empty', generation: 0, reserved: false, ioFailures: 0, attemptFailures: 0 };
       this.slots.set(reader, s);
     }
     return s;
@@ -193,11 +204,17 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     if (!facts && ioError) {
       // The reader or the card did not answer (a card still settling, pcscd busy): not a verdict on
       // the card. Look again rather than leave a blank card unattended in the reader.
+      // A card that stays unreadable is looked at less and less often (up to once a minute).
       s.state = 'inspecting';
-      this.log.warn({ reader: s.reader, err: ioError.message }, 'cannot read the card yet; looking again soon');
-      setTimeout(() => this.relook(s, generation), INSPECT_RETRY_MS).unref();
+      const retryInMs = retryDelay(INSPECT_RETRY_MS, ++s.ioFailures);
+      this.log.warn(
+        { reader: s.reader, err: ioError.message, failures: s.ioFailures, retryInMs },
+        'cannot read the card yet; looking again soon',
+      );
+      setTimeout(() => this.relook(s, generation), retryInMs).unref();
       return;
     }
+    s.ioFailures = 0;
     if (!facts) {
       s.state = 'other';
       this.log.info({ reader: s.reader }, 'card in reader is not a PIV card SCM can personalise (no serial)');
@@ -250,15 +267,16 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
         // down. Look at it again (a request bound to it is resumed, a blank card takes a job); a
         // card really pulled out ends this generation first, which makes the second look a no-op.
         s.state = 'inspecting';
-        setTimeout(() => this.relook(s, generation), RELOOK_AFTER_FAILURE_MS).unref();
+        setTimeout(() => this.relook(s, generation), retryDelay(RELOOK_AFTER_FAILURE_MS, ++s.attemptFailures)).unref();
       }
       this.log.warn(
-        { reader: s.reader, requestId, err: (e as Error).message, apdus },
+        { reader: s.reader, requestId, err: (e as Error).message, apdus, failures: s.attemptFailures },
         'personalisation attempt stopped; it will be retried',
       );
       throw e;
     }
     this.outcomes.set(requestId, outcome.kind);
+    s.attemptFailures = 0;
     this.log.info(
       {
         reader: s.reader,
