@@ -7,6 +7,7 @@
  *   planSteps / StepReport                     the steps of an attempt, as reported live
  *   activation protocol                        the workstation's local PIN channel (UNIX socket)
  *   wrapForWorker / unwrapAsWorker             key material wrapped for one enrolled worker (X25519, HKDF, AES-GCM)
+ *   ClaimView, PersonalisationPackage, …       the API ↔ worker wire contract (worker-contract.ts)
  */
 export * from './card-keys';
 export * from './management-key-diversifier';
@@ -14,3 +15,4 @@ export * from './puk-vault';
 export * from './steps';
 export * from './activation-protocol';
 export * from './key-transfer.codec';
+export * from './worker-contract';

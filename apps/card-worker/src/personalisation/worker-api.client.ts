@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ActivationView } from '../../../issuer-api/src/personalisation/activation/activation.service';
-import type { ClaimView } from '../../../issuer-api/src/personalisation/claim-card/claim-card.command';
-import type { CryptogramsView } from '../../../issuer-api/src/personalisation/management-key/management-key.service';
-import type { VerificationChallenge, ProofsInput } from '../../../issuer-api/src/personalisation/verify-card/verification.service';
-import type { OnCardCertificate } from '../../../issuer-api/src/issuance/certify-on-card-key/certify-on-card-key.command';
-import type { PersonalisationPackage } from '../../../issuer-api/src/issuance/release-key-material/release-key-material.command';
-import type { WrappedKeyMaterial } from '@scm/personalisation';
+import type {
+  ActivationView,
+  ClaimView,
+  CryptogramsView,
+  OnCardCertificate,
+  PersonalisationPackage,
+  ProofsInput,
+  VerificationChallenge,
+  WrappedKeyMaterial,
+} from '@scm/personalisation';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../../auth/principal';
+export type { OnCardCertificate } from '@scm/personalisation';
 
 /** The claiming worker sends the public key a card generated in an on-card slot, to be certified. */
 export class CertifyOnCardKeyCommand {
@@ -10,13 +11,4 @@ export class CertifyOnCardKeyCommand {
     readonly workerId: string,
     readonly actor: Actor,
   ) {}
-}
-
-export interface OnCardCertificate {
-  slot: string;
-  serial: string;
-  /** DER, base64: write it into the slot's certificate container. */
-  certificate: string;
-  pem: string;
-  vscVersion: number;
 }

@@ -10,27 +10,8 @@ import type { CardProfileDefinition } from '../../profiles/card-profile';
 import { WorkerChannel } from '../../workers/worker-channel';
 import { CardSecretsService } from '../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
-
-export type ActivationState = 'open' | 'completed' | 'failed' | 'cancelled' | 'expired';
-
-export interface ActivationView {
-  id: string;
-  /** activation (issued → active) or unblock (an active card's new PIN, issue 8); the worker does the same for both. */
-  purpose: 'activation' | 'unblock';
-  cardId: string;
-  serial: string;
-  requestId: string | null;
-  workstation: number;
-  state: ActivationState;
-  startedBy: string;
-  identityCheck: string;
-  createdAt: string;
-  expiresAt: string;
-  closedAt: string | null;
-  failure: string | null;
-  /** The PIN rules of the card's profile (what the cardholder may type). */
-  pin: { minLength: number; maxLength: number };
-}
+import type { ActivationState, ActivationView } from '@scm/personalisation';
+export type { ActivationState, ActivationView } from '@scm/personalisation';
 
 type SessionRow = {
   id: string;

@@ -13,12 +13,8 @@ import { type Tx, UnitOfWork } from '../../infra/unit-of-work';
 import { AttemptsService } from '../attempts.service';
 import { CardSecretsService } from '../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
-
-export interface CryptogramsView {
-  witness: string;
-  challenge: string;
-  expected: string;
-}
+import type { CryptogramsView } from '@scm/personalisation';
+export type { CryptogramsView } from '@scm/personalisation';
 
 /**
  * The card's diversified management key, for the worker that claimed the card: mutual-

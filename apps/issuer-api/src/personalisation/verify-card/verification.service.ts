@@ -11,19 +11,8 @@ import { profileSlots } from '../../profiles/card-profile';
 import { AttemptsService } from '../attempts.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import { keyManagementAnswerMatches, keyManagementChallenge, proofMessage, verifyProof } from './proof';
-
-export interface VerificationChallenge {
-  nonce: string;
-  /** Every slot of the profile, with the certificate its key must match. */
-  slots: Array<{ slot: string; algorithm: string; certificateSerial: string; message: string }>;
-  /** The key-management test: decrypt `input` (RSA) or do ECDH with it (EC public key, SPKI). */
-  keyManagement: { slot: string; kind: 'rsa-decrypt' | 'ecdh'; input: string } | null;
-}
-
-export interface ProofsInput {
-  signatures: Array<{ slot: string; signature: string }>;
-  keyManagement?: { slot: string; answer: string };
-}
+import type { VerificationChallenge, ProofsInput } from '@scm/personalisation';
+export type { VerificationChallenge, ProofsInput } from '@scm/personalisation';
 
 type CertRow = { serial: string; der: Buffer; slot: string };
 
