@@ -23,7 +23,7 @@ import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp } from '../apps/issuer-api/src/bootstrap';
-import { PgCaStore } from '../apps/issuer-api/src/ca/pg-ca-store';
+import { PgCaStore } from '@scm/ca';
 import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
 import { requireVscKeys } from './_support';
 

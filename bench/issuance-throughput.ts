@@ -29,7 +29,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/issuer-api/src/bootstrap';
-import { PgCaStore } from '../apps/issuer-api/src/ca/pg-ca-store';
+import { PgCaStore } from '@scm/ca';
 import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
 
 const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

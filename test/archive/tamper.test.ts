@@ -19,7 +19,7 @@ import { HsmContext } from '@scm/hsm';
 import { HsmKeyProtector } from '@scm/vsc';
 import { appDb } from '@scm/test-kit';
 import type { Client } from 'pg';
-import { PgCaStore, pgClientRunner } from '../../apps/issuer-api/src/ca/pg-ca-store';
+import { PgCaStore, pgClientRunner } from '@scm/ca';
 import { MemoryArchiveSource, sampleMaterial, sampleVsc } from '../../libs/archive/src/testing/fixtures';
 import { testHsmSettings } from '../hsm/support/settings';
 

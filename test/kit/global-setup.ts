@@ -44,10 +44,7 @@ export default async function globalSetup(): Promise<void> {
     // The archive key (scm archive init-keys); its certificate is issued at the first seal.
     const { provisionArchiveKey } = built<typeof import('../../libs/archive/src')>('libs/archive/src');
     await provisionArchiveKey(hsm);
-    const { setupCaHierarchy } = built<typeof import('../../libs/ca/src')>('libs/ca/src');
-    const { PgCaStore, pgClientRunner } = built<typeof import('../../apps/issuer-api/src/ca/pg-ca-store')>(
-      'apps/issuer-api/src/ca/pg-ca-store',
-    );
+    const { setupCaHierarchy, PgCaStore, pgClientRunner } = built<typeof import('../../libs/ca/src')>('libs/ca/src');
     const db = new Client({ connectionString: testEnv.SCM_DATABASE_URL });
     await db.connect();
     try {

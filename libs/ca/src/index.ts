@@ -5,6 +5,7 @@ export * from './oids';
 export * from './ca.port';
 export * from './ca-store.port';
 export * from './in-memory-ca-store';
+export * from './pg-ca-store';
 export * from './serial-number';
 export * from './piv-templates';
 export * from './hsm-certificate-authority';

@@ -29,7 +29,7 @@ import { caSchema, databaseSchema, hsmSchema, loadConfig, stateSchema } from '@s
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import { HsmKeyProtector } from '@scm/vsc';
 import type { EntityManager } from 'typeorm';
-import { PgCaStore } from '../../../issuer-api/src/ca/pg-ca-store';
+import { PgCaStore } from '@scm/ca';
 import { CliError, printJson, table } from '../output';
 import { ServerContext } from '../server-context';
 

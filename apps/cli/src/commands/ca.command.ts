@@ -7,7 +7,7 @@ import { appendAudit } from '@scm/audit';
 import { createDataSource } from '@scm/db';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import { setupCaHierarchy } from '@scm/ca';
-import { PgCaStore } from '../../../issuer-api/src/ca/pg-ca-store';
+import { PgCaStore } from '@scm/ca';
 import { api, apiUrl } from '../api-client';
 import { CliError, printJson, table } from '../output';
 import { ServerContext } from '../server-context';

@@ -9,7 +9,7 @@ import type { Clock } from '../infra/clock.port';
 import type { HsmHandle } from '../infra/infra.module';
 import { CLOCK, HSM } from '../infra/tokens';
 import type { Tx } from '../infra/unit-of-work';
-import { PgCaStore, type SqlRunner } from './pg-ca-store';
+import { PgCaStore, type SqlRunner } from '@scm/ca';
 
 /**
  * The issuing CA, the root (when its key is on this HSM) and the PIV content signer as the API uses

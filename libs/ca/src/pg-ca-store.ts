@@ -1,5 +1,6 @@
-import type { AuthorityRecord, CaStore, CertificateRecord, CertificateStatus, CrlRecord, RevocationReason, StatusChange } from '@scm/ca';
-import { CaError, CaErrorCode } from '@scm/ca';
+import type { CertificateStatus, RevocationReason } from './ca.port';
+import type { AuthorityRecord, CaStore, CertificateRecord, CrlRecord, StatusChange } from './ca-store.port';
+import { CaError, CaErrorCode } from './ca-errors';
 
 /**
  * Runs one SQL statement and returns its rows. TypeORM's `query` (DataSource, EntityManager) fits
