@@ -1,15 +1,13 @@
-import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
-import { PivSession } from '@scm/piv';
 import {
   appDb,
   call,
   closeOpenCardWork,
   createTestUser,
   loginAs,
+  Hopeless,
   runCli,
   type RunningApi,
   type RunningWorker,
@@ -18,32 +16,14 @@ import {
   TEST_PASSWORD,
   testWorkstations,
   uniqueName,
+  waitFor,
 } from '@scm/test-kit';
 import type { Client } from 'pg';
-import { type TestReader, waitForCard } from '../card-engine/support';
+import type { TestReader } from '../card-engine/support';
+import { blankCard, insert, remove, type TestCard } from '../card-engine/test-cards';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** An error that ends a wait at once (the awaited thing can no longer happen). */
-export class Hopeless extends Error {}
-
-/** Polls until `fn` returns a value (not undefined), or fails naming what it waited for. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 250): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      if (e instanceof Hopeless) throw e;
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
-}
+export { Hopeless, sleep, waitFor } from '@scm/test-kit';
+export { blankCard, directSession, insert, insertInspected, remove, type TestCard } from '../card-engine/test-cards';
 
 /** Someone logged in over HTTP and through bin/scm (their own CLI session file). */
 export interface Person {
@@ -136,50 +116,6 @@ export async function cardholder(s: HelpdeskStack): Promise<{ id: string; name: 
   return { id: r.body.id, name };
 }
 
-let serialSeq = 30_000_000 + (process.pid % 1000) * 10_000 + randomInt(1000) * 10;
-
-/** A software PIV card kept by the test across insertions. */
-export interface TestCard {
-  serial: string;
-  backend: SoftPivBackend;
-  inserted?: { reader: TestReader; card: EmulatedCard };
-}
-
-export function blankCard(): TestCard {
-  const serial = ++serialSeq;
-  return { serial: String(serial), backend: new SoftPivBackend({ serial }) };
-}
-
-export async function insert(c: TestCard, reader: TestReader): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const card = await startEmulatedCard({ backend: c.backend, port: reader.port });
-    try {
-      await waitForCard(reader, true);
-      c.inserted = { reader, card };
-      return;
-    } catch (e) {
-      await card.remove();
-      if (attempt === 2) throw e;
-      await waitForCard(reader, false).catch(() => undefined);
-    }
-  }
-}
-
-export async function remove(c: TestCard): Promise<void> {
-  const i = c.inserted;
-  if (!i) return;
-  c.inserted = undefined;
-  await i.card.remove();
-  await waitForCard(i.reader, false);
-}
-
-/** A PIV session straight to the software card (no PC/SC): what the card holds. */
-export function directSession(c: TestCard): Promise<PivSession> {
-  if (!c.inserted) throw new Error(`card ${c.serial} is not inserted`);
-  const card = c.inserted.card.card;
-  return PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
-}
-
 /** Asks for a card and lets the workstation's worker personalise a blank software card for it; returns the card (out of the reader). */
 export async function issueCard(
   s: HelpdeskStack,
@@ -222,21 +158,6 @@ export async function personalise(
   } finally {
     await remove(card);
   }
-}
-
-/** Inserts a card and waits until the reader's worker has looked at it (so other tools find the card free). */
-export async function insertInspected(s: HelpdeskStack, c: TestCard, reader: TestReader): Promise<void> {
-  const w = s.workers.get(reader.ws.id);
-  const seen = new RegExp(`"serial":"${c.serial}","state":"[a-z]+","msg":"card inspected"`, 'g');
-  const before = w ? (w.log().match(seen) ?? []).length : 0;
-  await insert(c, reader);
-  if (w)
-    await waitFor(
-      `worker ${reader.ws.id} to inspect card ${c.serial}`,
-      async () => ((w.log().match(seen) ?? []).length > before ? true : undefined),
-      20_000,
-      100,
-    );
 }
 
 /** The worker's local socket where the keyboard side of activation and unblock talks to it. */

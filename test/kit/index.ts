@@ -7,3 +7,4 @@ export * from './users';
 export * from './worker';
 export * from './private-redis';
 export * from './card-work';
+export * from './wait';

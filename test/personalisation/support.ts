@@ -1,11 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PivCard, SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
-import { PivSession } from '@scm/piv';
+import { PivCard } from '@scm/card-engine';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import {
   appDb,
@@ -16,6 +14,8 @@ import {
   loginAs,
   runCli,
   type RunningApi,
+  sleep,
+  waitFor,
   type RunningWorker,
   startApi,
   startApprovedWorker,
@@ -26,8 +26,11 @@ import {
 } from '@scm/test-kit';
 import type { Client } from 'pg';
 import { cardPresent, type TestReader, testReader, waitForCard } from '../card-engine/support';
+import { blankCard, insert, remove, type TestCard, VPCD_SETTLE_MS } from '../card-engine/test-cards';
 
 export { type TestReader, testReader };
+export { sleep, waitFor } from '@scm/test-kit';
+export { blankCard, directSession, insert, insertInspected, remove, type TestCard, VPCD_SETTLE_MS } from '../card-engine/test-cards';
 
 /** Environment of the card workers in these tests: quick retries so faults resolve within a test. */
 export const WORKER_ENV: Record<string, string> = {
@@ -41,28 +44,6 @@ export const API_ENV: Record<string, string> = {
   SCM_OUTBOX_POLL_MS: '200',
   SCM_RECONCILE_SECONDS: '2',
 };
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Time vpcd needs after a card left a reader before it accepts the next one. */
-export const VPCD_SETTLE_MS = 800;
-
-/** Polls until `fn` returns a value (not undefined), or fails naming what it waited for. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
-}
 
 export interface Stack {
   api: RunningApi;
@@ -240,72 +221,6 @@ export async function waitForRequests(db: Client, ids: string[], states: string[
     timeoutMs,
     300,
   );
-}
-
-let serialSeq = 20_000_000 + (process.pid % 1000) * 10_000 + randomInt(1000) * 10;
-
-/** A software card kept by the test across insertions (its backend holds what was written to it). */
-export interface TestCard {
-  serial: string;
-  backend: SoftPivBackend;
-  inserted?: { reader: TestReader; card: EmulatedCard };
-}
-
-export function blankCard(): TestCard {
-  const serial = ++serialSeq;
-  return { serial: String(serial), backend: new SoftPivBackend({ serial }) };
-}
-
-/** Puts a test card into a reader (the reader must be empty) and waits until pcscd sees it. */
-export async function insert(c: TestCard, reader: TestReader): Promise<void> {
-  if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
-  for (let attempt = 1; ; attempt++) {
-    const card = await startEmulatedCard({ backend: c.backend, port: reader.port });
-    try {
-      await waitForCard(reader, true);
-      c.inserted = { reader, card };
-      return;
-    } catch (e) {
-      await card.remove();
-      if (attempt === 2) throw e;
-      // vpcd had not let go of the reader's previous connection: wait for an empty reader and try again.
-      await waitForCard(reader, false).catch(() => undefined);
-    }
-  }
-}
-
-/** Inserts a card and waits until the reader's worker has looked at it (so other tools find the card free). */
-export async function insertInspected(s: Stack, c: TestCard, reader: TestReader): Promise<void> {
-  const w = s.workers.get(reader.ws.id);
-  const seen = new RegExp(`"serial":"${c.serial}","state":"[a-z]+","msg":"card inspected"`, 'g');
-  const before = w ? (w.log().match(seen) ?? []).length : 0;
-  await insert(c, reader);
-  if (w)
-    await waitFor(
-      `worker ${reader.ws.id} to inspect card ${c.serial}`,
-      async () => ((w.log().match(seen) ?? []).length > before ? true : undefined),
-      20_000,
-      100,
-    );
-}
-
-/** Takes a test card out and waits until pcscd noticed. */
-export async function remove(c: TestCard): Promise<void> {
-  const i = c.inserted;
-  if (!i) return;
-  c.inserted = undefined;
-  await i.card.remove();
-  await waitForCard(i.reader, false);
-  // vpcd closes its side of the old connection a little after pcscd reports the reader empty; a
-  // card connecting before that is dropped (seen in about one insertion in five).
-  await sleep(VPCD_SETTLE_MS);
-}
-
-/** A PIV session straight to the software card (no PC/SC): the test reads what the card holds. */
-export function directSession(c: TestCard): Promise<PivSession> {
-  if (!c.inserted) throw new Error(`card ${c.serial} is not inserted`);
-  const card = c.inserted.card.card;
-  return PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
 }
 
 /**

@@ -1,0 +1,79 @@
+import { SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
+import { PivSession } from '@scm/piv';
+import { type RunningWorker, sleep, waitFor } from '@scm/test-kit';
+import { type TestReader, waitForCard } from './support';
+
+/** Time vpcd needs after a card left a reader before it accepts the next one. */
+export const VPCD_SETTLE_MS = 800;
+
+// Serials of blank test cards: from hundredths of a second since the epoch (mod 2·10⁹), above
+// 10⁸ where no fixed test serial lies. A test file starting later starts higher than an earlier
+// one could have counted to (it would need 100 cards a second), so the files of one run, in one
+// process or several, never hand out the same serial; the card table would refuse a second card
+// with a serial it already has.
+let serialSeq = 100_000_000 + (Math.floor(Date.now() / 10) % 2_000_000_000);
+
+/** A software card kept by the test across insertions (its backend holds what was written to it). */
+export interface TestCard {
+  serial: string;
+  backend: SoftPivBackend;
+  inserted?: { reader: TestReader; card: EmulatedCard };
+}
+
+/** A blank software card with a serial no other test card of this run has. */
+export function blankCard(): TestCard {
+  const serial = ++serialSeq;
+  return { serial: String(serial), backend: new SoftPivBackend({ serial }) };
+}
+
+/** Puts a test card into a reader (the reader must be empty) and waits until pcscd sees it. */
+export async function insert(c: TestCard, reader: TestReader): Promise<void> {
+  if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
+  for (let attempt = 1; ; attempt++) {
+    const card = await startEmulatedCard({ backend: c.backend, port: reader.port });
+    try {
+      await waitForCard(reader, true);
+      c.inserted = { reader, card };
+      return;
+    } catch (e) {
+      await card.remove();
+      if (attempt === 2) throw e;
+      // vpcd had not let go of the reader's previous connection: wait for an empty reader and try again.
+      await waitForCard(reader, false).catch(() => undefined);
+    }
+  }
+}
+
+/** Takes a test card out and waits until pcscd noticed. */
+export async function remove(c: TestCard): Promise<void> {
+  const i = c.inserted;
+  if (!i) return;
+  c.inserted = undefined;
+  await i.card.remove();
+  await waitForCard(i.reader, false);
+  // vpcd closes its side of the old connection a little after pcscd reports the reader empty; a
+  // card connecting before that is dropped (seen in about one insertion in five).
+  await sleep(VPCD_SETTLE_MS);
+}
+
+/** A PIV session straight to the software card (no PC/SC): the test reads what the card holds. */
+export function directSession(c: TestCard): Promise<PivSession> {
+  if (!c.inserted) throw new Error(`card ${c.serial} is not inserted`);
+  const card = c.inserted.card.card;
+  return PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
+}
+
+/** Inserts a card and waits until the reader's worker has looked at it (so other tools find the card free). */
+export async function insertInspected(s: { workers: Map<number, RunningWorker> }, c: TestCard, reader: TestReader): Promise<void> {
+  const w = s.workers.get(reader.ws.id);
+  const seen = new RegExp(`"serial":"${c.serial}","state":"[a-z]+","msg":"card inspected"`, 'g');
+  const before = w ? (w.log().match(seen) ?? []).length : 0;
+  await insert(c, reader);
+  if (w)
+    await waitFor(
+      `worker ${reader.ws.id} to inspect card ${c.serial}`,
+      async () => ((w.log().match(seen) ?? []).length > before ? true : undefined),
+      20_000,
+      100,
+    );
+}
