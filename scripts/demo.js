@@ -125,9 +125,11 @@ async function main() {
   process.stdout.write(people.map((p) => `  ${p.name} <${p.upn}>`).join('\n') + '\n');
 
   say("Blank software cards in the virtual readers of the workers' workstations");
+  // Serials from the clock (hundredths of a second), so cards of earlier demo runs never share one.
+  const firstSerial = 100_000_000 + (Math.floor(Date.now() / 10) % 2_000_000_000);
   for (let i = 0; i < people.length; i++) {
     const r = readers[i];
-    const serial = 30000000 + Math.floor(Math.random() * 9000000);
+    const serial = firstSerial + i;
     const card = await startEmulatedCard({ backend: new SoftPivBackend({ serial }), port: r.port, retryMs: 200 });
     cards.push({ serial: String(serial), card, reader: r });
     process.stdout.write(`  card ${serial} in "Virtual PCD 00 0${r.index}" of workstation ${r.ws.id}\n`);
