@@ -14,7 +14,8 @@ export const pgClientRunner =
   async (sql, params) =>
     (await c.query(sql, params)).rows;
 
-type CertRow = {
+/** A row of ca_certificate as node-postgres returns it. */
+export type CertificateRow = {
   ca_id: string;
   serial: string;
   template: string;
@@ -29,7 +30,7 @@ type CertRow = {
   reference: Record<string, string> | null;
 };
 
-const toCert = (r: CertRow): CertificateRecord => ({
+const toCert = (r: CertificateRow): CertificateRecord => ({
   caId: r.ca_id,
   serial: r.serial,
   template: r.template,
@@ -109,7 +110,7 @@ export class PgCaStore implements CaStore {
   }
 
   async getCertificate(caId: string, serial: string): Promise<CertificateRecord | undefined> {
-    const rows = await this.q<CertRow>(`SELECT * FROM ca_certificate WHERE ca_id = $1 AND serial = $2`, [caId, serial]);
+    const rows = await this.q<CertificateRow>(`SELECT * FROM ca_certificate WHERE ca_id = $1 AND serial = $2`, [caId, serial]);
     return rows[0] && toCert(rows[0]);
   }
 
@@ -119,7 +120,7 @@ export class PgCaStore implements CaStore {
     from: readonly CertificateStatus[],
     change: StatusChange,
   ): Promise<CertificateRecord | undefined> {
-    const rows = await this.q<CertRow>(
+    const rows = await this.q<CertificateRow>(
       `WITH u AS (
          UPDATE ca_certificate SET status = $4, reason = $5, revoked_at = $6, invalidity_date = $7
           WHERE ca_id = $1 AND serial = $2 AND status = ANY($3::text[]) RETURNING *)
@@ -130,7 +131,7 @@ export class PgCaStore implements CaStore {
   }
 
   async listRevocations(caId: string, notExpiredAt: Date): Promise<CertificateRecord[]> {
-    const rows = await this.q<CertRow>(
+    const rows = await this.q<CertificateRow>(
       `SELECT * FROM ca_certificate WHERE ca_id = $1 AND status <> 'valid' AND not_after >= $2 ORDER BY serial`,
       [caId, notExpiredAt],
     );

@@ -2,16 +2,22 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { activationSocketPath, type ActivationClientMessage, type ActivationWorkerMessage, pinProblem } from '@scm/personalisation';
 import { InvalidPukError, PinBlockedError, PukBlockedError } from '@scm/piv';
 import { PcscError } from '@scm/pcsc';
 import type { Logger } from 'pino';
-import { unwrapAsWorker } from '@scm/personalisation';
+import {
+  activationSocketPath,
+  type ActivationClientMessage,
+  type ActivationView,
+  type ActivationWorkerMessage,
+  pinProblem,
+  unwrapAsWorker,
+} from '@scm/personalisation';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { unpadSecret } from '../personalisation/card-keys';
 import { CardSlotsService } from '../personalisation/card-slots.service';
 import { ReaderAccessService } from '../personalisation/reader-access.service';
-import { type ActivationView, WorkerApiClient, WorkerApiError } from '../personalisation/worker-api.client';
+import { WorkerApiClient, WorkerApiError } from '../personalisation/worker-api.client';
 import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from '../worker-config';
 
 const MAX_LINE = 1024;

@@ -12,10 +12,9 @@ import {
   PivErrorCode,
   type PivSession,
 } from '@scm/piv';
-import { FIXED_STEPS, planSteps, type StepOutcome, type StepReport } from '@scm/personalisation';
-import { unwrapAsWorker } from '@scm/personalisation';
+import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
 import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
-import { type ClaimView, type WorkerApiClient, WorkerApiError } from './worker-api.client';
+import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
 /** What the worker learnt of a card before deciding what to do with it. */
 export interface CardFacts {

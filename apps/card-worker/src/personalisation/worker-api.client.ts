@@ -12,17 +12,6 @@ import type {
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
 
-export type {
-  ActivationView,
-  ClaimView,
-  CryptogramsView,
-  OnCardCertificate,
-  PersonalisationPackage,
-  ProofsInput,
-  VerificationChallenge,
-  WrappedKeyMaterial,
-};
-
 /** A problem the API answered (application/problem+json), or a network failure (status 0). */
 export class WorkerApiError extends Error {
   constructor(

@@ -1,23 +1,9 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { CaError, CaErrorCode, normaliseSerial } from '@scm/ca';
+import { CaError, CaErrorCode, type CertificateRow, normaliseSerial } from '@scm/ca';
 import * as x509 from '@peculiar/x509';
 import { CaService } from '../ca.service';
 import type { CertificateView } from '../certificate-view';
 import { ListCertificatesQuery } from './list-certificates.query';
-
-type Row = {
-  ca_id: string;
-  serial: string;
-  template: string;
-  subject: string;
-  not_before: Date;
-  not_after: Date;
-  der: Buffer;
-  status: string;
-  reason: string | null;
-  revoked_at: Date | null;
-  reference: Record<string, string> | null;
-};
 
 @QueryHandler(ListCertificatesQuery)
 export class ListCertificatesHandler implements IQueryHandler<ListCertificatesQuery, CertificateView[]> {
@@ -41,7 +27,7 @@ export class ListCertificatesHandler implements IQueryHandler<ListCertificatesQu
       where.push(`status = $${params.length}`);
     }
     params.push(Math.min(q.filter.limit ?? 500, 5000));
-    const rows = await this.cas.query<Row>(
+    const rows = await this.cas.query<CertificateRow>(
       `SELECT * FROM ca_certificate ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, serial LIMIT $${params.length}`,
       params,
     );
