@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pemBlocks } from '@scm/common';
 import { KEY_REF } from '@scm/piv';
 import { call, runCli } from '@scm/test-kit';
 import { expectOk, OPENSC_PKCS11, runTool, testReader } from '../card-engine/support';
@@ -266,13 +267,10 @@ describe('help desk: a lost card, reissued from escrow', () => {
     );
     expect(out.code).toBe(0);
     const pem = readFileSync(join(s.tmp, 'keys.pem'), 'utf8');
-    expect((pem.match(/BEGIN PRIVATE KEY/g) ?? []).length).toBe(2);
+    const keys = pemBlocks(pem, 'PRIVATE KEY');
+    expect(keys).toHaveLength(2);
     expect(pem).toContain(old9d.toString().trim().split('\n')[1]);
     // One of the keys decrypts what was encrypted to the old card's 9D certificate.
-    const keys = pem
-      .split('-----BEGIN PRIVATE KEY-----')
-      .slice(1)
-      .map((k) => `-----BEGIN PRIVATE KEY-----${k.split('-----END PRIVATE KEY-----')[0]}-----END PRIVATE KEY-----\n`);
     let decrypted = 0;
     for (const [i, k] of keys.entries()) {
       writeFileSync(join(s.tmp, `k${i}.pem`), k);

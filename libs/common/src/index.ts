@@ -3,3 +3,4 @@ export * from './logger';
 export * from './nest-logger';
 export * from './worker-identity';
 export * from './password';
+export * from './pem';

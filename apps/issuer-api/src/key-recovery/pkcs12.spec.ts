@@ -3,6 +3,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pemBlocks } from '@scm/common';
 import { passwordProblem } from './key-recovery.service';
 import { buildPkcs12 } from './pkcs12';
 
@@ -39,15 +40,12 @@ describe('buildPkcs12', () => {
     const out = execFileSync('openssl', ['pkcs12', '-in', 'keys.p12', '-passin', 'pass:a long recovery passphrase', '-nodes'], {
       cwd: dir,
     }).toString();
-    expect((out.match(/-----BEGIN PRIVATE KEY-----/g) ?? []).length).toBe(2);
-    expect((out.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length).toBe(2);
+    const keys = pemBlocks(out, 'PRIVATE KEY');
+    expect(keys).toHaveLength(2);
+    expect(pemBlocks(out, 'CERTIFICATE')).toHaveLength(2);
     expect(out).toContain('friendlyName: 9D current');
     expect(out).toContain('friendlyName: 9D retired');
     // The keys inside are the keys that went in (compared through their public halves).
-    const keys = out
-      .split('-----BEGIN PRIVATE KEY-----')
-      .slice(1)
-      .map((k) => `-----BEGIN PRIVATE KEY-----${k.split('-----END PRIVATE KEY-----')[0]}-----END PRIVATE KEY-----\n`);
     const pubs = keys.map((k) => execFileSync('openssl', ['pkey', '-pubout'], { input: k }).toString());
     expect(pubs).toEqual(
       expect.arrayContaining(
