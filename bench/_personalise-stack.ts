@@ -12,28 +12,21 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setupCaHierarchy } from '@scm/ca';
 import { PivCard, SoftPivBackend } from '@scm/card-engine';
-import { createLogger, hashPassword } from '@scm/common';
+import { createLogger } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
-import { createDataSource, provisionDatabase } from '@scm/db';
-import { HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
+import { createDataSource } from '@scm/db';
 import { provisionCardKeys } from '@scm/personalisation';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp } from '../apps/issuer-api/src/bootstrap';
-import { PgCaStore } from '@scm/ca';
 import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
-import { requireVscKeys } from './_support';
+import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');
-const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'scm_bench_personalise';
-const OWNER = `postgres://scm_owner@127.0.0.1:5432/${DB}`;
-const APP = `postgres://scm_app@127.0.0.1:5432/${DB}`;
 const PREFIX = 'scm-bench-personalise';
-const PASSWORD = 'bench password that is long enough';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,20 +127,10 @@ async function post<T>(url: string, token: string | undefined, body: unknown): P
 }
 
 export async function startBenchStack(): Promise<BenchStack> {
-  await provisionDatabase({ adminUrl: ADMIN, ownerUrl: OWNER, recreate: true });
-  const ds = createDataSource(APP, 4);
-  await ds.initialize();
-  const base = {
-    ...process.env,
-    SCM_DATABASE_URL: APP,
-    SCM_DATABASE_OWNER_URL: OWNER,
-    SCM_REDIS_PREFIX: PREFIX,
-    SCM_LOG_LEVEL: 'error',
-    SCM_HTTP_PORT: '1',
+  const { ownerUrl, base, cfg, ds, hsm, caKeys } = await benchIssuer(DB, PREFIX, {
     SCM_RATE_LIMIT_PER_MINUTE: '1000000',
     SCM_OUTBOX_POLL_MS: '100',
-  };
-  const cfg = loadApiConfig(base);
+  });
   // The database is new: jobs a previous run left in the bench's queues name requests that are gone.
   const redis = new Redis(cfg.SCM_REDIS_URL);
   for (let cursor = '0'; ;) {
@@ -157,34 +140,17 @@ export async function startBenchStack(): Promise<BenchStack> {
     if (cursor === '0') break;
   }
   redis.disconnect();
-  const hsm = HsmContext.open(hsmSettingsFrom(cfg));
-  const tag = `bench-${process.pid}`;
-  const caKeys: KeyRef[] = ['root', 'issuing', 'signer'].map((k) => ({ label: `${tag}-${k}`, version: 1 }));
-  await requireVscKeys(hsm, cfg.SCM_PKCS11_TOKEN_LABEL);
   await provisionCardKeys(hsm);
-  await setupCaHierarchy(hsm, new PgCaStore(() => (sql, p) => ds.query(sql, p) as Promise<unknown[]>), {
-    organization: 'SCM Bench',
-    publicBaseUrl: 'http://pki.bench.invalid',
-    rootKey: caKeys[0],
-    issuingKey: caKeys[1],
-    contentSignerKey: caKeys[2],
-  });
-  const userId = randomUUID();
-  await ds.query(
-    `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,'bench','Bench',$2,false,now(),now())`,
-    [userId, await hashPassword(PASSWORD)],
-  );
-  await ds.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,'security-officer','active',now())`, [
-    randomUUID(),
-    userId,
-  ]);
   const api: ApiApp = await createApiApp(
     loadApiConfig({ ...base, SCM_CA_ROOT_ID: 'scm-root', SCM_CA_ISSUING_ID: 'scm-issuing' }),
     createLogger({ name: 'bench', level: 'error' }),
   );
   await api.app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
-  const { token } = await post<{ token: string }>(`${url}/api/v1/auth/login`, undefined, { username: 'bench', password: PASSWORD });
+  const { token } = await post<{ token: string }>(`${url}/api/v1/auth/login`, undefined, {
+    username: BENCH_USER,
+    password: BENCH_PASSWORD,
+  });
   const stateDir = process.env.SCM_BENCH_STATE_DIR ?? process.env.SCM_STATE_DIR ?? '/var/lib/scm';
   const readers = readWorkstations(stateDir).flatMap((ws) =>
     ws.vpcdPorts.map((port, index) => ({ ws, index, name: vpcdReaderName(index), port })),
@@ -281,7 +247,7 @@ export async function startBenchStack(): Promise<BenchStack> {
         managementKey: { algorithm: 'aes192' },
         validityDays: 365,
       };
-      const o = createDataSource(OWNER, 1);
+      const o = createDataSource(ownerUrl, 1);
       await o.initialize();
       await o.query(
         `INSERT INTO card_profile (id, description, definition, created_at) VALUES ($1, 'bench', $2, now()) ON CONFLICT (id) DO NOTHING`,

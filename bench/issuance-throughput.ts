@@ -20,24 +20,19 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { setupCaHierarchy } from '@scm/ca';
-import { createLogger, hashPassword } from '@scm/common';
-import { createDataSource, provisionDatabase } from '@scm/db';
-import { finalizePkcs11Modules, HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
-import { requireVscKeys, table } from './_support';
+import { createLogger } from '@scm/common';
+import { createDataSource } from '@scm/db';
+import { finalizePkcs11Modules } from '@scm/hsm';
+import { table } from './_support';
+import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/issuer-api/src/bootstrap';
-import { PgCaStore } from '@scm/ca';
 import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
 
-const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const OWNER = 'postgres://scm_owner@127.0.0.1:5432/scm_bench_issuance';
-const APP = 'postgres://scm_app@127.0.0.1:5432/scm_bench_issuance';
 const PREFIX = 'scm-bench-issuance';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const PASSWORD = 'bench password that is long enough';
 
 const genKeyPair = promisify(generateKeyPair);
 
@@ -67,31 +62,9 @@ async function makeCardholders(ds: DataSource, n: number): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  await provisionDatabase({ adminUrl: ADMIN, ownerUrl: OWNER, recreate: true });
-  const ds = createDataSource(APP, 4);
-  await ds.initialize();
-  const base = {
-    ...process.env,
-    SCM_DATABASE_URL: APP,
-    SCM_DATABASE_OWNER_URL: OWNER,
-    SCM_REDIS_PREFIX: PREFIX,
-    SCM_LOG_LEVEL: 'error',
-    SCM_HTTP_PORT: '1',
-  };
-  const cfg0 = loadApiConfig({ ...base });
-  const hsm = HsmContext.open(hsmSettingsFrom(cfg0));
-  const tag = `bench-${process.pid}`;
-  const caKeys: KeyRef[] = ['root', 'issuing', 'signer'].map((k) => ({ label: `${tag}-${k}`, version: 1 }));
+  const { ownerUrl, base, cfg: cfg0, ds, hsm, caKeys } = await benchIssuer('scm_bench_issuance', PREFIX);
   const redis = new Redis(cfg0.SCM_REDIS_URL, { maxRetriesPerRequest: null });
   try {
-    await requireVscKeys(hsm, cfg0.SCM_PKCS11_TOKEN_LABEL);
-    await setupCaHierarchy(hsm, new PgCaStore(() => (sql, p) => ds.query(sql, p) as Promise<unknown[]>), {
-      organization: 'SCM Bench',
-      publicBaseUrl: 'http://pki.bench.invalid',
-      rootKey: caKeys[0],
-      issuingKey: caKeys[1],
-      contentSignerKey: caKeys[2],
-    });
     // One-slot profiles isolate the cost of one key and one certificate per algorithm.
     for (const alg of ['p256', 'rsa2048']) {
       const def = {
@@ -101,7 +74,7 @@ async function main(): Promise<void> {
         managementKey: { algorithm: 'aes192' },
         validityDays: 365,
       };
-      await createDataSource(OWNER, 1)
+      await createDataSource(ownerUrl, 1)
         .initialize()
         .then(async (o) => {
           await o.query(`INSERT INTO card_profile (id, description, definition, created_at) VALUES ($1, 'bench', $2, now())`, [
@@ -111,15 +84,6 @@ async function main(): Promise<void> {
           await o.destroy();
         });
     }
-    const userId = randomUUID();
-    await ds.query(
-      `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,'bench','Bench',$2,false,now(),now())`,
-      [userId, await hashPassword(PASSWORD)],
-    );
-    await ds.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,'security-officer','active',now())`, [
-      randomUUID(),
-      userId,
-    ]);
     const holders = await makeCardholders(ds, 60_000);
     let next = 0;
     const holder = () => holders[next++];
@@ -135,7 +99,7 @@ async function main(): Promise<void> {
     const login = await fetch(`${url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+      body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }),
     });
     const token = ((await login.json()) as { token: string }).token;
     const acceptRows: string[][] = [];
@@ -236,7 +200,7 @@ async function main(): Promise<void> {
         await fetch(`${gurl}/api/v1/auth/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+          body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }),
         })
       ).json()) as {
         token: string;
