@@ -6,3 +6,4 @@ export * from './key-ref';
 export * from './hsm-keys';
 export * from './hsm-webcrypto';
 export * from './hsm-context';
+export { pkcs11CallsInFlight } from './pkcs11-retain';

@@ -1,6 +1,7 @@
 import { Module } from 'graphene-pk11';
 import * as pkcs11 from 'pkcs11js';
 import { HsmError, HsmErrorCode } from './hsm-errors';
+import { retainArgumentsOfAsyncCalls } from './pkcs11-retain';
 
 /*
  * PKCS#11 allows one C_Initialize per library per process, and C_Finalize tears the library down
@@ -20,6 +21,7 @@ export function pkcs11Module(path: string): Module {
   let mod: Module;
   try {
     mod = Module.load(path);
+    retainArgumentsOfAsyncCalls(mod.lib);
   } catch (e) {
     throw new HsmError(HsmErrorCode.Unavailable, `cannot load the PKCS#11 module ${path}: ${firstLine(e)}`, { module: path }, { cause: e });
   }
