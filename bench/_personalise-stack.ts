@@ -21,7 +21,7 @@ import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp } from '../apps/issuer-api/src/bootstrap';
-import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
+import { loadApiConfig } from '../apps/issuer-api/src/platform/config/api-config';
 import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');

@@ -29,7 +29,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/issuer-api/src/bootstrap';
-import { loadApiConfig } from '../apps/issuer-api/src/config/api-config';
+import { loadApiConfig } from '../apps/issuer-api/src/platform/config/api-config';
 
 const PREFIX = 'scm-bench-issuance';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);

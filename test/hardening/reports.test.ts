@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApprovalsService } from '../../apps/issuer-api/src/approvals/approvals.service';
-import { systemActor } from '../../apps/issuer-api/src/auth/principal';
-import { UnitOfWork } from '../../apps/issuer-api/src/infra/unit-of-work';
+import { ApprovalsService } from '../../apps/issuer-api/src/trust/approvals/approvals.service';
+import { systemActor } from '../../apps/issuer-api/src/trust/auth/principal';
+import { UnitOfWork } from '../../apps/issuer-api/src/platform/infra/unit-of-work';
 import { call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 import { cardholders, officer, type Officer } from '../issuance/support';
 
@@ -109,7 +109,7 @@ describe("the auditor's reports", () => {
   });
 
   it('neutralises spreadsheet formulas in CSV cells', async () => {
-    const { toCsv } = await import('../../apps/issuer-api/src/reports/report-render');
+    const { toCsv } = await import('../../apps/issuer-api/src/reporting/report-render');
     const csv = toCsv({
       name: 'x',
       title: 'x',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { appDb, call, runCli, startApi, type RunningApi } from '@scm/test-kit';
-import { PublishCrlService } from '../../apps/issuer-api/src/ca/publish-crl/publish-crl.service';
+import { PublishCrlService } from '../../apps/issuer-api/src/pki/publish-crl/publish-crl.service';
 import { caChain, cardholders, crlText, officer, openEvents, openssl, people, Scratch, waitFor, type Officer } from './support';
 
 const PUBLIC = 'http://pki.scm.test:7400';

@@ -5,12 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger, PinoNestLogger } from '@scm/common';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import type { ApiConfig } from './config/api-config';
+import type { ApiConfig } from './platform/config/api-config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { httpLogging } from './http/http-logging';
-import { RateLimiter } from './http/rate-limit';
-import { securityHeaders } from './http/security-headers';
-import { ProblemFilter } from './http/problem.filter';
+import { httpLogging } from './platform/http/http-logging';
+import { RateLimiter } from './platform/http/rate-limit';
+import { securityHeaders } from './platform/http/security-headers';
+import { ProblemFilter } from './platform/http/problem.filter';
 
 export interface ApiApp {
   app: INestApplication;

@@ -1,6 +1,6 @@
 import { ConfigError } from '@scm/config';
 import { createApiApp } from './bootstrap';
-import { loadApiConfig } from './config/api-config';
+import { loadApiConfig } from './platform/config/api-config';
 
 async function main(): Promise<void> {
   let cfg;

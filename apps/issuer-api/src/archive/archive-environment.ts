@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { certifyArchiveKey, PgArchiveSource, type SealEnvironment } from '@scm/archive';
 import { resolve } from 'node:path';
-import { AuditService } from '../audit/audit.service';
-import { CaService } from '../ca/ca.service';
-import { API_CONFIG, type ApiConfig } from '../config/api-config';
-import type { HsmHandle } from '../infra/infra.module';
-import { HSM } from '../infra/tokens';
-import type { Tx } from '../infra/unit-of-work';
+import { AuditService } from '../trust/audit/audit.service';
+import { CaService } from '../pki/ca.service';
+import { API_CONFIG, type ApiConfig } from '../platform/config/api-config';
+import type { HsmHandle } from '../platform/infra/infra.module';
+import { HSM } from '../platform/infra/tokens';
+import type { Tx } from '../platform/infra/unit-of-work';
 import { currentArchiveKey } from './rotate-key/archive-key.service';
 
 /** Builds what sealing needs inside one unit of work: the archive tables, the CA, the checkpoint key, the HSM. */

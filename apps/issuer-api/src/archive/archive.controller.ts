@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/co
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ReconciliationReport, StoredVolume } from '@scm/archive';
-import { Fresh, Roles } from '../auth/access.decorator';
-import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../auth/principal';
-import { UnitOfWork } from '../infra/unit-of-work';
+import { Fresh, Roles } from '../trust/auth/access.decorator';
+import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../trust/auth/principal';
+import { UnitOfWork } from '../platform/infra/unit-of-work';
 import { ArchiveKeyService } from './rotate-key/archive-key.service';
 import { ListVolumesQuery, ShowVolumeQuery } from './list-volumes/list-volumes.query';
 import type { VolumeEntryView } from './list-volumes/list-volumes.handler';

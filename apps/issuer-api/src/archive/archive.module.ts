@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditModule } from '../audit/audit.module';
-import { CaModule } from '../ca/ca.module';
+import { AuditModule } from '../trust/audit/audit.module';
+import { CaModule } from '../pki/ca.module';
 import { ArchiveController } from './archive.controller';
 import { ArchiveEnvironment } from './archive-environment';
 import { ArchiveRecoveryService } from './archive-recovery.service';

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { jobId } from '@scm/queue';
 import type { StepOutcome } from '@scm/personalisation';
-import { ChangeCertificateStatusHandler } from '../ca/change-certificate-status/change-certificate-status.handler';
-import { CardError } from '../cards/card-errors';
-import { CardLifecycleService, type CardRow } from '../cards/card-lifecycle.service';
-import type { Tx } from '../infra/unit-of-work';
-import { IssuanceError } from '../issuance/issuance-errors';
-import { RequestStateMachine, type RequestRow } from '../issuance/request-state-machine';
+import { ChangeCertificateStatusHandler } from '../pki/change-certificate-status/change-certificate-status.handler';
+import { CardError } from '../issuance/cards/card-errors';
+import { CardLifecycleService, type CardRow } from '../issuance/cards/card-lifecycle.service';
+import type { Tx } from '../platform/infra/unit-of-work';
+import { IssuanceError } from '../issuance/requests/issuance-errors';
+import { RequestStateMachine, type RequestRow } from '../issuance/requests/request-state-machine';
 import { PersonalisationError, PersonalisationErrorCode } from './personalisation-errors';
 
 /** PostgreSQL channel on which step reports are announced after commit (progress streams). */

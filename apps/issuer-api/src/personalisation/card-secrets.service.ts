@@ -7,8 +7,8 @@ import {
   ManagementKeyDiversifier,
   PukVault,
 } from '@scm/personalisation';
-import type { HsmHandle } from '../infra/infra.module';
-import { HSM } from '../infra/tokens';
+import type { HsmHandle } from '../platform/infra/infra.module';
+import { HSM } from '../platform/infra/tokens';
 
 /**
  * The HSM side of personalisation in the API: diversified management keys (cryptograms computed in

@@ -4,9 +4,9 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { Roles } from '../auth/access.decorator';
-import { type Actor, CurrentActor } from '../auth/principal';
-import { isRequestState, isTerminal } from '../issuance/request-state';
+import { Roles } from '../trust/auth/access.decorator';
+import { type Actor, CurrentActor } from '../trust/auth/principal';
+import { isRequestState, isTerminal } from '../issuance/requests/request-state';
 import { type ActivationView, ActivationService } from './activation/activation.service';
 import { PersonalisationError, PersonalisationErrorCode } from './personalisation-errors';
 import { type ProgressEvent, ProgressHub } from './progress/progress.hub';

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CaModule } from '../ca/ca.module';
-import { CardsModule } from '../cards/cards.module';
-import { IssuanceModule } from '../issuance/issuance.module';
-import { VscEscrowModule } from '../vsc-escrow/vsc-escrow.module';
-import { WorkersModule } from '../workers/workers.module';
+import { CaModule } from '../pki/ca.module';
+import { CardsModule } from '../issuance/cards/cards.module';
+import { IssuanceModule } from '../issuance/requests/issuance.module';
+import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
+import { WorkersModule } from '../trust/workers/workers.module';
 import { ActivationService } from './activation/activation.service';
 import { AttemptsService } from './attempts.service';
 import { CardSecretsService } from './card-secrets.service';

@@ -18,8 +18,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { WorkerOnly } from '../auth/access.decorator';
-import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../auth/principal';
+import { WorkerOnly } from '../trust/auth/access.decorator';
+import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../trust/auth/principal';
 import type { WrappedKeyMaterial } from '@scm/personalisation';
 import { type ActivationView, ActivationService } from './activation/activation.service';
 import { ClaimCardCommand, type ClaimView } from './claim-card/claim-card.command';

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ARCHIVE_KEY, certifyArchiveKey, PgArchiveSource } from '@scm/archive';
 import type { HsmContext, KeyRef } from '@scm/hsm';
-import { ApprovalsService } from '../../approvals/approvals.service';
-import { CaService } from '../../ca/ca.service';
-import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import type { HsmHandle } from '../../infra/infra.module';
-import { HSM } from '../../infra/tokens';
-import type { Tx } from '../../infra/unit-of-work';
+import { ApprovalsService } from '../../trust/approvals/approvals.service';
+import { CaService } from '../../pki/ca.service';
+import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
+import type { HsmHandle } from '../../platform/infra/infra.module';
+import { HSM } from '../../platform/infra/tokens';
+import type { Tx } from '../../platform/infra/unit-of-work';
 
 /** The newest version of the archive key in the HSM: what seals new volumes. */
 export async function currentArchiveKey(hsm: HsmContext): Promise<KeyRef> {

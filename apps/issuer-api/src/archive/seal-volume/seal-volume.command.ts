@@ -1,4 +1,4 @@
-import type { Actor } from '../../auth/principal';
+import type { Actor } from '../../trust/auth/principal';
 
 /** An officer seals the next archive volume from every escrowed VSC version not yet archived. */
 export class SealVolumeCommand {

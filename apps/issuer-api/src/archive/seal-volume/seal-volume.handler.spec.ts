@@ -1,6 +1,6 @@
 import { ArchiveError, ArchiveErrorCode, sealArchive, type SealEnvironment } from '@scm/archive';
-import type { Actor } from '../../auth/principal';
-import type { Tx, UnitOfWork } from '../../infra/unit-of-work';
+import type { Actor } from '../../trust/auth/principal';
+import type { Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import type { ArchiveEnvironment } from '../archive-environment';
 import { SealVolumeCommand } from './seal-volume.command';
 import { SealVolumeHandler } from './seal-volume.handler';

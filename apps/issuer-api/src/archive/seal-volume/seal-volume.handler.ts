@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { sealArchive } from '@scm/archive';
-import { UnitOfWork } from '../../infra/unit-of-work';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { ArchiveEnvironment } from '../archive-environment';
 import { SealVolumeCommand, type SealVolumeResult } from './seal-volume.command';
 

@@ -1,4 +1,4 @@
-import type { Actor } from '../../auth/principal';
+import type { Actor } from '../../trust/auth/principal';
 export type { ClaimView } from '@scm/personalisation';
 
 /** A worker holding a card in one of its readers asks to personalise it for a request. */

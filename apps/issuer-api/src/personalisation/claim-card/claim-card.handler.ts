@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Tx, UnitOfWork } from '../../infra/unit-of-work';
-import { IssuanceError } from '../../issuance/issuance-errors';
-import { isTerminal } from '../../issuance/request-state';
-import { RequestStateMachine, type RequestRow } from '../../issuance/request-state-machine';
-import { CardLifecycleService, type CardRow } from '../../cards/card-lifecycle.service';
-import { VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
+import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
+import { IssuanceError } from '../../issuance/requests/issuance-errors';
+import { isTerminal } from '../../issuance/requests/request-state';
+import { RequestStateMachine, type RequestRow } from '../../issuance/requests/request-state-machine';
+import { CardLifecycleService, type CardRow } from '../../issuance/cards/card-lifecycle.service';
+import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { AttemptsService, type PersonalisationRow } from '../attempts.service';
 import { CardSecretsService } from '../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';

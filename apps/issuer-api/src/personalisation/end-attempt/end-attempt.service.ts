@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../../auth/principal';
-import { UnitOfWork } from '../../infra/unit-of-work';
+import type { Actor } from '../../trust/auth/principal';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { AttemptsService } from '../attempts.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 

@@ -5,11 +5,11 @@ import {
   MANAGEMENT_KEY_ALGORITHMS,
   type ManagementKeyAlgorithmName,
 } from '@scm/personalisation';
-import type { Actor } from '../../auth/principal';
+import type { Actor } from '../../trust/auth/principal';
 import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
-import type { RequestRow } from '../../issuance/request-state-machine';
-import type { CardRow } from '../../cards/card-lifecycle.service';
-import { type Tx, UnitOfWork } from '../../infra/unit-of-work';
+import type { RequestRow } from '../../issuance/requests/request-state-machine';
+import type { CardRow } from '../../issuance/cards/card-lifecycle.service';
+import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { AttemptsService } from '../attempts.service';
 import { CardSecretsService } from '../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';

@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import { LOGGER } from '../../infra/tokens';
-import { ISSUANCE_CHANNEL, parseNotification, type RequestEvent } from '../../issuance/request-state-machine';
+import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
+import { LOGGER } from '../../platform/infra/tokens';
+import { ISSUANCE_CHANNEL, parseNotification, type RequestEvent } from '../../issuance/requests/request-state-machine';
 import { PERSONALISATION_CHANNEL, type StepEvent } from '../attempts.service';
 
 export type ProgressEvent = StepEvent | RequestEvent;

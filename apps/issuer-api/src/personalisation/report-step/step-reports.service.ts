@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { isStepName, PLAN_EVENT, STEP_EVENT, type StepOutcome } from '@scm/personalisation';
 import type { Logger } from 'pino';
-import type { Actor } from '../../auth/principal';
-import { LOGGER } from '../../infra/tokens';
-import { UnitOfWork } from '../../infra/unit-of-work';
-import { WorkerChannel } from '../../workers/worker-channel';
+import type { Actor } from '../../trust/auth/principal';
+import { LOGGER } from '../../platform/infra/tokens';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { WorkerChannel } from '../../trust/workers/worker-channel';
 import { AttemptsService } from '../attempts.service';
 
 const OUTCOMES: readonly StepOutcome[] = ['started', 'done', 'skipped', 'failed'];

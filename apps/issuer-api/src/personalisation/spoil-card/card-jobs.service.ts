@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { jobId, QUEUES } from '@scm/queue';
 import type { DataSource } from 'typeorm';
-import { OutboxRelay } from '../../outbox/outbox.relay';
+import { OutboxRelay } from '../../platform/outbox/outbox.relay';
 
 /**
  * Puts a request's card job back in the queue when the request can take a card again (after a

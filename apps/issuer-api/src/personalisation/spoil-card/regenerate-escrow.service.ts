@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GENERATED_ALGORITHMS } from '@scm/vsc';
-import { CaService } from '../../ca/ca.service';
-import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import type { Tx } from '../../infra/unit-of-work';
-import { randomPuk } from '../../issuance/generate-keys/card-content';
-import type { RequestRow } from '../../issuance/request-state-machine';
-import { onCardSlots, slotByte, vscGeneratedSlots } from '../../profiles/card-profile';
-import { type VscVersionView, VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
+import { CaService } from '../../pki/ca.service';
+import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
+import type { Tx } from '../../platform/infra/unit-of-work';
+import { randomPuk } from '../../issuance/requests/generate-keys/card-content';
+import type { RequestRow } from '../../issuance/requests/request-state-machine';
+import { onCardSlots, slotByte, vscGeneratedSlots } from '../../issuance/profiles/card-profile';
+import { type VscVersionView, VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { AttemptsService } from '../attempts.service';
 
 const DAY_MS = 86_400_000;

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Actor } from '../../auth/principal';
-import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import { CardError } from '../../cards/card-errors';
-import { CardLifecycleService, type CardRow } from '../../cards/card-lifecycle.service';
-import { UnitOfWork } from '../../infra/unit-of-work';
-import { RequestStateMachine } from '../../issuance/request-state-machine';
+import type { Actor } from '../../trust/auth/principal';
+import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
+import { CardError } from '../../issuance/cards/card-errors';
+import { CardLifecycleService, type CardRow } from '../../issuance/cards/card-lifecycle.service';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { AttemptsService, type PersonalisationRow } from '../attempts.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import { CardJobsService } from './card-jobs.service';

@@ -2,11 +2,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { systemActor } from '../../auth/principal';
-import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import { LOGGER } from '../../infra/tokens';
-import { UnitOfWork } from '../../infra/unit-of-work';
-import { RequestStateMachine } from '../../issuance/request-state-machine';
+import { systemActor } from '../../trust/auth/principal';
+import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
+import { LOGGER } from '../../platform/infra/tokens';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { AttemptsService } from '../attempts.service';
 
 const ACTOR = systemActor('personalisation-watchdog');

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CaModule } from '../../pki/ca.module';
+import { ProfilesModule } from '../profiles/profiles.module';
+import { VscEscrowModule } from '../vsc-escrow/vsc-escrow.module';
+import { CancelRequestHandler } from './cancel-request/cancel-request.handler';
+import { CertifyOnCardKeyHandler } from './certify-on-card-key/certify-on-card-key.handler';
+import { GenerateKeysService } from './generate-keys/generate-keys.service';
+import { KeygenProcessor } from './generate-keys/keygen.processor';
+import { IssuanceController } from './issuance.controller';
+import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-material.handler';
+import { RequestEventsController } from './request-events/request-events.controller';
+import { RequestEventsHub } from './request-events/request-events.hub';
+import { RequestIssuanceHandler } from './request-issuance/request-issuance.handler';
+import { RequestStateMachine } from './request-state-machine';
+import { ListRequestsHandler, ShowBatchHandler, ShowRequestHandler } from './show-request/show-request.handler';
+import { WorkerIssuanceController } from './worker-issuance.controller';
+
+/** Issuance, the issuer side: requests (one or a batch), key generation and escrow on VSCs, the card job, and what the claiming worker fetches. */
+@Module({
+  imports: [CqrsModule, CaModule, ProfilesModule, VscEscrowModule],
+  controllers: [IssuanceController, RequestEventsController, WorkerIssuanceController],
+  providers: [
+    RequestStateMachine,
+    RequestIssuanceHandler,
+    GenerateKeysService,
+    KeygenProcessor,
+    ShowRequestHandler,
+    ListRequestsHandler,
+    ShowBatchHandler,
+    CancelRequestHandler,
+    RequestEventsHub,
+    ReleaseKeyMaterialHandler,
+    CertifyOnCardKeyHandler,
+  ],
+  exports: [RequestStateMachine],
+})
+export class IssuanceModule {}

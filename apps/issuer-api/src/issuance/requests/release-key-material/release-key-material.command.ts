@@ -1,0 +1,11 @@
+import type { Actor } from '../../../trust/auth/principal';
+export type { PersonalisationPackage } from '@scm/personalisation';
+
+/** The claiming worker asks for what it writes onto the card: objects, certificates, and the key material wrapped for it. */
+export class ReleaseKeyMaterialCommand {
+  constructor(
+    readonly requestId: string,
+    readonly workerId: string,
+    readonly actor: Actor,
+  ) {}
+}

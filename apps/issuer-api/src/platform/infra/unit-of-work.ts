@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type AuditEventInput, appendAudit } from '@scm/audit';
+import { assertIdsOnly, JOB_QUEUE, jobId, type JobName, type JobPayloads } from '@scm/queue';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../../trust/auth/principal';
+import type { Clock } from './clock.port';
+import { CLOCK } from './tokens';
+
+type AuditFacts = Omit<AuditEventInput, 'actor' | 'actorName' | 'role' | 'requestId'>;
+
+/** One transaction: the change, the audit events that record it and the jobs it queues commit together. */
+export class Tx {
+  readonly events: AuditEventInput[] = [];
+  readonly jobs: Array<{ queue: string; name: string; id: string; payload: Record<string, unknown> }> = [];
+
+  constructor(
+    readonly em: EntityManager,
+    readonly actor: Actor,
+    readonly now: Date,
+  ) {}
+
+  /** Records what was done, by the transaction's actor (or on behalf of another actor). */
+  audit(facts: AuditFacts, as: Actor = this.actor): void {
+    this.events.push({ ...facts, actor: as.actor, actorName: as.actorName, role: as.role, requestId: as.requestId });
+  }
+
+  /** Queues a job through the outbox: relayed to BullMQ only after this transaction commits. */
+  enqueue<J extends JobName>(name: J, payload: JobPayloads[J]): string {
+    assertIdsOnly(payload as Record<string, unknown>);
+    const id = jobId(name, payload);
+    this.jobs.push({ queue: JOB_QUEUE[name], name, id, payload: payload as Record<string, unknown> });
+    return id;
+  }
+
+  /** Return this to commit (keeping the audit of the refusal) and then throw `error` to the caller. */
+  refuse(error: Error): Refusal {
+    return new Refusal(error);
+  }
+}
+
+/** A refused command whose audit record must still be committed. */
+export class Refusal {
+  constructor(readonly error: Error) {}
+}
+
+/** Wakes the outbox relay right after a commit that queued jobs (it also polls). */
+@Injectable()
+export class OutboxSignal {
+  private listener: (() => void) | undefined;
+  onKick(fn: () => void): void {
+    this.listener = fn;
+  }
+  kick(): void {
+    this.listener?.();
+  }
+}
+
+@Injectable()
+export class UnitOfWork {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly signal: OutboxSignal,
+  ) {}
+
+  async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
+    let tx: Tx | undefined;
+    const result = await this.ds.transaction(async (em) => {
+      tx = new Tx(em, actor, this.clock.now());
+      const r = await fn(tx);
+      if (tx.jobs.length) {
+        await em.query(
+          `INSERT INTO outbox (queue, job_name, job_id, payload, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) ON CONFLICT (job_id) DO NOTHING`,
+          [
+            tx.jobs.map((j) => j.queue),
+            tx.jobs.map((j) => j.name),
+            tx.jobs.map((j) => j.id),
+            tx.jobs.map((j) => JSON.stringify(j.payload)),
+            tx.jobs.map(() => tx!.now),
+          ],
+        );
+      }
+      await appendAudit(em, tx.events, tx.now);
+      return r;
+    });
+    if (tx?.jobs.length) this.signal.kick();
+    if (result instanceof Refusal) throw result.error;
+    return result;
+  }
+}

@@ -1,0 +1,141 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { Principal } from '../auth/principal';
+import { SessionService } from '../auth/session.service';
+import { LOGGER } from '../../platform/infra/tokens';
+import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
+
+export const CHANNEL_PATH = '/api/v1/workers/channel';
+
+/** Messages a worker sends on its channel. */
+export type WorkerMessage =
+  | { type: 'readers'; host: string; readers: Array<{ name: string; cardPresent: boolean; atr: string | null }> }
+  | { type: 'ping' }
+  | { type: 'event'; event: string; data?: Record<string, unknown> };
+
+type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; token: string };
+
+/**
+ * The live, authenticated channel from each approved card worker (WebSocket, bearer worker session):
+ * reader state now, job progress and interactive card sessions later. Sessions are re-checked
+ * every 15 s, so a revoked worker is cut off.
+ */
+@Injectable()
+export class WorkerChannel implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  private readonly conns = new Map<string, Conn>();
+  private readonly listeners = new Set<(workerId: string, m: WorkerMessage) => void>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    private readonly sessions: SessionService,
+    private readonly commands: CommandBus,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const server = this.adapter.httpAdapter.getHttpServer() as import('node:http').Server;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!req.url || new URL(req.url, 'http://x').pathname !== CHANNEL_PATH) return;
+      void this.upgrade(req, socket, head);
+    });
+    this.timer = setInterval(() => void this.recheck(), 15_000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+    for (const c of this.conns.values()) c.ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+    const p = token ? await this.sessions.resolve(token).catch(() => null) : null;
+    if (!p || p.kind !== 'worker') {
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n{"code":"auth.unauthenticated","status":401}',
+      );
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, p, token));
+  }
+
+  private accept(ws: WebSocket, principal: Extract<Principal, { kind: 'worker' }>, token: string): void {
+    this.conns.get(principal.id)?.ws.close(4409, 'replaced by a newer connection');
+    this.conns.set(principal.id, { ws, principal, token });
+    this.log.info({ worker: principal.id, workstation: principal.workstation }, 'worker channel open');
+    ws.send(JSON.stringify({ type: 'welcome', workerId: principal.id, workstation: principal.workstation }));
+    ws.on('message', (data: RawData) => void this.onMessage(principal, data));
+    ws.on('close', () => {
+      if (this.conns.get(principal.id)?.ws === ws) this.conns.delete(principal.id);
+      this.log.info({ worker: principal.id }, 'worker channel closed');
+    });
+    ws.on('error', () => undefined);
+  }
+
+  private async onMessage(p: Extract<Principal, { kind: 'worker' }>, data: RawData): Promise<void> {
+    let m: WorkerMessage;
+    try {
+      m = JSON.parse(data.toString()) as WorkerMessage;
+    } catch {
+      return this.disconnect(p.id, 'malformed message');
+    }
+    try {
+      if (m.type === 'readers' && Array.isArray(m.readers)) {
+        const readers = m.readers.slice(0, 64).map((r) => ({
+          name: String(r.name).slice(0, 200),
+          cardPresent: r.cardPresent === true,
+          atr: typeof r.atr === 'string' && /^([0-9A-F]{2}){1,33}$/.test(r.atr) ? r.atr : null,
+        }));
+        await this.commands.execute(new ReportHeartbeatCommand(p.workstation, String(m.host ?? '').slice(0, 200), readers, p.id));
+      }
+      for (const l of this.listeners) l(p.id, m);
+    } catch (e) {
+      this.log.warn({ worker: p.id, err: (e as Error).message }, 'worker message not handled');
+    }
+  }
+
+  private async recheck(): Promise<void> {
+    for (const [id, c] of this.conns) {
+      const p = await this.sessions.resolve(c.token).catch(() => null);
+      if (!p) this.disconnect(id, 'session ended');
+    }
+  }
+
+  /** Subscribes to messages from workers (job progress, card sessions). */
+  onMessageFrom(fn: (workerId: string, m: WorkerMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  send(workerId: string, message: Record<string, unknown>): boolean {
+    const c = this.conns.get(workerId);
+    if (!c) return false;
+    c.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  connected(): Set<string> {
+    return new Set(this.conns.keys());
+  }
+
+  disconnect(workerId: string, reason: string): void {
+    const c = this.conns.get(workerId);
+    if (!c) return;
+    this.conns.delete(workerId);
+    try {
+      c.ws.send(JSON.stringify({ type: 'closing', reason }));
+    } catch {
+      /* already gone */
+    }
+    c.ws.close(4403, reason.slice(0, 100));
+  }
+}
