@@ -1,2 +1,2 @@
-export * from './job-registry';
+export * from './job-router';
 export * from './jobs';

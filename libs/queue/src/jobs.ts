@@ -25,6 +25,17 @@ export interface JobPayloads {
   'expire-temporary-card': { temporaryCardId: string };
   /** Used by tests and the outbox benchmark: carries an id only. */
   noop: { ref: string };
+  // ---- periodic work: BullMQ job schedulers run each once per period across every API replica
+  /** Queues a CRL for every CA whose latest CRL is due for republication. */
+  'publish-due-crls': Record<string, never>;
+  /** Signs the audit chain head unless the latest checkpoint covers it. */
+  'write-audit-checkpoint': Record<string, never>;
+  /** Queues the expiry of temporary cards past their end. */
+  'sweep-temporary-cards': Record<string, never>;
+  /** Completes reissues whose new card is active. */
+  'sweep-reissues': Record<string, never>;
+  /** Sends personalisation attempts that stopped reporting back to wait for their card. */
+  'sweep-stalled-attempts': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -35,7 +46,29 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'publish-crl': QUEUES.maintenance,
   'expire-temporary-card': QUEUES.maintenance,
   noop: QUEUES.maintenance,
+  'publish-due-crls': QUEUES.maintenance,
+  'write-audit-checkpoint': QUEUES.maintenance,
+  'sweep-temporary-cards': QUEUES.maintenance,
+  'sweep-reissues': QUEUES.maintenance,
+  'sweep-stalled-attempts': QUEUES.maintenance,
 };
+
+/** The fields of each job's payload, for checking what comes back out of Redis (every field is an id). */
+export const JOB_FIELDS: { readonly [J in JobName]: ReadonlyArray<keyof JobPayloads[J] & string> } = {
+  'generate-keys': ['requestId'],
+  'personalise-card': ['requestId'],
+  'publish-crl': ['caId', 'cause'],
+  'expire-temporary-card': ['temporaryCardId'],
+  noop: ['ref'],
+  'publish-due-crls': [],
+  'write-audit-checkpoint': [],
+  'sweep-temporary-cards': [],
+  'sweep-reissues': [],
+  'sweep-stalled-attempts': [],
+};
+
+/** Jobs of one queue. */
+export type JobsOf<Q extends QueueName> = { [J in JobName]: (typeof JOB_QUEUE)[J] extends Q ? J : never }[JobName];
 
 /** Deterministic job id: the same work always has the same id (BullMQ forbids ":" in ids). */
 export function jobId<J extends JobName>(name: J, payload: JobPayloads[J]): string {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ApprovalRequestEntity } from '@scm/db';
 import { VirtualSmartCard } from '@scm/vsc';
 import type { Logger } from 'pino';
@@ -14,6 +14,7 @@ import { type ApprovalTicket, ticketOf } from '../shared/approval-ticket';
 import { fillDerivedVsc } from '../shared/derived-vsc';
 import { type EscrowFrom, EscrowSource, findCard } from '../shared/escrow-source';
 import { LOGGER } from '../../platform/infra/tokens';
+import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { IssuanceError } from '../../issuance/requests/issuance-errors';
 import { notify, RequestStateMachine, type RequestRow } from '../../issuance/requests/request-state-machine';
@@ -105,9 +106,7 @@ const view = (r: Row): ReissueView => ({
  * standing in for it are revoked.
  */
 @Injectable()
-export class ReissueService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-
+export class ReissueService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly approvals: ApprovalsService,
@@ -118,23 +117,15 @@ export class ReissueService implements OnModuleInit, OnApplicationBootstrap, OnM
     private readonly cards: CardLifecycleService,
     private readonly temporary: TemporaryCardsService,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly periodic: PeriodicWork,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onModuleInit(): void {
     this.approvals.register(REISSUE_KIND, (tx, req) => this.create(tx, req));
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.completeFinished().catch((e: Error) => this.log.warn({ err: e.message }, 'reissue sweep failed')),
-      this.cfg.SCM_HELPDESK_SWEEP_SECONDS * 1000,
-    );
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.periodic.every('sweep-reissues', this.cfg.SCM_HELPDESK_SWEEP_SECONDS * 1000, ReissueService.name, async () => {
+      await this.completeFinished();
+    });
   }
 
   request(input: { card: string; from?: EscrowFrom }, requester: { id: string }, actor: Actor): Promise<ApprovalTicket> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ApprovalRequestEntity } from '@scm/db';
 import { DEFAULT_KDF, parseVscFile, unwrapPinSlot, uuidBytes, VirtualSmartCard, type KdfParams } from '@scm/vsc';
 import type { Logger } from 'pino';
@@ -14,7 +14,8 @@ import { type EscrowFrom, EscrowSource, findCard } from '../shared/escrow-source
 import type { Clock } from '../../platform/infra/clock.port';
 import { CLOCK, LOGGER } from '../../platform/infra/tokens';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
-import { MaintenanceProcessor } from '../../platform/outbox/maintenance.processor';
+import { JobConsumers } from '../../platform/jobs/job-consumers';
+import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { TemporaryCardError, TemporaryCardErrorCode } from './temporary-card-errors';
 
@@ -114,9 +115,7 @@ type Worker = { id: string; workstation: number };
  * tries are counted here, where the host cannot roll them back.
  */
 @Injectable()
-export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-
+export class TemporaryCardsService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly approvals: ApprovalsService,
@@ -124,7 +123,8 @@ export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstr
     private readonly vscs: VscEscrowService,
     private readonly escrow: EscrowSource,
     private readonly certificates: ChangeCertificateStatusHandler,
-    private readonly maintenance: MaintenanceProcessor,
+    private readonly jobs: JobConsumers,
+    private readonly periodic: PeriodicWork,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
@@ -132,21 +132,12 @@ export class TemporaryCardsService implements OnModuleInit, OnApplicationBootstr
 
   onModuleInit(): void {
     this.approvals.register(TEMPORARY_CARD_KIND, (tx, req) => this.create(tx, req));
-    this.maintenance.handle('expire-temporary-card', 'TemporaryCardsService', async (job) => {
-      await this.expire(String((job.data as { temporaryCardId: string }).temporaryCardId));
+    this.jobs.on('expire-temporary-card', TemporaryCardsService.name, async ({ temporaryCardId }) => {
+      await this.expire(temporaryCardId);
     });
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.queueExpiries().catch((e: Error) => this.log.warn({ err: e.message }, 'temporary-card sweep failed')),
-      this.cfg.SCM_HELPDESK_SWEEP_SECONDS * 1000,
-    );
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.periodic.every('sweep-temporary-cards', this.cfg.SCM_HELPDESK_SWEEP_SECONDS * 1000, TemporaryCardsService.name, async () => {
+      await this.queueExpiries();
+    });
   }
 
   // ---------------------------------------------------------------- request and approval

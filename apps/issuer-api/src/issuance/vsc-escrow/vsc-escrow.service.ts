@@ -195,7 +195,7 @@ export class VscEscrowService {
     const r = rows[0];
     if (!r) throw new VscEscrowError(VscEscrowErrorCode.NotFound, `no version ${version} of VSC ${vscId}`, { vscId, version });
     if (!sha256(r.content).equals(r.sha256)) {
-      throw new VscEscrowError(VscEscrowErrorCode.Corrupt, `the stored VSC ${vscId} v${version} does not match its SHA-256`, {
+      throw new VscEscrowError(VscEscrowErrorCode.IntegrityAlarm, `the stored VSC ${vscId} v${version} does not match its SHA-256`, {
         vscId,
         version,
       });
@@ -206,7 +206,7 @@ export class VscEscrowService {
     } catch (e) {
       if ((e as { code?: string }).code?.startsWith('hsm.')) throw e;
       throw new VscEscrowError(
-        VscEscrowErrorCode.Corrupt,
+        VscEscrowErrorCode.IntegrityAlarm,
         `the stored VSC ${vscId} v${version} fails its consistency check: ${(e as Error).message}`,
         { vscId, version },
         { cause: e },
@@ -214,7 +214,7 @@ export class VscEscrowService {
     }
     if (report.id !== vscId || report.version !== version) {
       throw new VscEscrowError(
-        VscEscrowErrorCode.Corrupt,
+        VscEscrowErrorCode.IntegrityAlarm,
         `the stored VSC ${vscId} v${version} names itself ${report.id} v${report.version}`,
         { vscId, version },
       );

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -6,6 +6,7 @@ import { systemActor } from '../../trust/auth/principal';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import { LOGGER } from '../../platform/infra/tokens';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { AttemptsService } from '../attempts.service';
 
@@ -18,8 +19,7 @@ const ACTOR = systemActor('personalisation-watchdog');
  * request is re-checked under its row lock.
  */
 @Injectable()
-export class StalledAttemptsWatchdog implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
+export class StalledAttemptsWatchdog implements OnModuleInit {
   private running = false;
 
   constructor(
@@ -29,19 +29,14 @@ export class StalledAttemptsWatchdog implements OnApplicationBootstrap, OnModule
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly periodic: PeriodicWork,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     const every = Math.max(1000, Math.min(30_000, (this.cfg.SCM_PERSONALISATION_STALL_SECONDS * 1000) / 4));
-    this.timer = setInterval(
-      () => void this.sweep().catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'watchdog sweep failed')),
-      every,
-    );
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.periodic.every('sweep-stalled-attempts', every, StalledAttemptsWatchdog.name, async () => {
+      await this.sweep();
+    });
   }
 
   /** Moves stalled attempts back to awaiting-card; returns how many. */

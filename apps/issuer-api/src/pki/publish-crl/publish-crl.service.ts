@@ -1,12 +1,12 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { systemActor } from '../../trust/auth/principal';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import type { Clock } from '../../platform/infra/clock.port';
 import { CLOCK, LOGGER } from '../../platform/infra/tokens';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
-import { MaintenanceProcessor } from '../../platform/outbox/maintenance.processor';
+import { JobConsumers } from '../../platform/jobs/job-consumers';
+import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { CaService } from '../ca.service';
 
 export interface PublishedCrl {
@@ -23,42 +23,30 @@ export interface PublishedCrl {
  * past half its validity). The API then serves the newest CRL at /crl/<ca>.crl.
  */
 @Injectable()
-export class PublishCrlService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private first: NodeJS.Timeout | undefined;
-
+export class PublishCrlService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly cas: CaService,
-    private readonly maintenance: MaintenanceProcessor,
+    private readonly jobs: JobConsumers,
+    private readonly periodic: PeriodicWork,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onModuleInit(): void {
-    this.maintenance.handle('publish-crl', PublishCrlService.name, (job: Job) => this.onJob(job));
-  }
-
-  onApplicationBootstrap(): void {
+    this.jobs.on('publish-crl', PublishCrlService.name, async ({ caId }, job) => {
+      try {
+        await this.publish(caId, job.id);
+      } catch (e) {
+        if ((e as { code?: string }).code?.startsWith('hsm.')) this.cas.reset();
+        throw e;
+      }
+    });
     const every = Math.min(60_000, this.cfg.SCM_CRL_REPUBLISH_MINUTES * 60_000);
-    this.first = setTimeout(() => void this.scheduleDue().catch(() => undefined), 5_000).unref();
-    this.timer = setInterval(() => void this.scheduleDue().catch(() => undefined), every).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearTimeout(this.first);
-    clearInterval(this.timer);
-  }
-
-  private async onJob(job: Job): Promise<void> {
-    const { caId } = job.data as { caId: string; cause: string };
-    try {
-      await this.publish(caId, job.id);
-    } catch (e) {
-      if ((e as { code?: string }).code?.startsWith('hsm.')) this.cas.reset();
-      throw e;
-    }
+    this.periodic.every('publish-due-crls', every, PublishCrlService.name, async () => {
+      await this.scheduleDue();
+    });
   }
 
   /** True when this API signs the CRLs of `caId` (a root or issuing CA with its key in the HSM). */

@@ -1,38 +1,47 @@
 import { ArchiveErrorCode } from '@scm/archive';
 import { CaErrorCode } from '@scm/ca';
+import { BackendErrorCode } from '@scm/card-engine';
 import { HsmErrorCode } from '@scm/hsm';
-import { ApprovalErrorCode } from '../../trust/approvals/approval-errors';
-import { AuthErrorCode } from '../../trust/auth/auth-errors';
-import { CardErrorCode } from '../../issuance/cards/card-errors';
-import { CardholderErrorCode } from '../../issuance/cardholders/cardholder-errors';
-import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
-import { PersonalisationErrorCode } from '../../personalisation/personalisation-errors';
-import { ProfileErrorCode } from '../../issuance/profiles/profile-errors';
-import { VscEscrowErrorCode } from '../../issuance/vsc-escrow/vsc-escrow-errors';
-import { UserErrorCode } from '../../trust/users/user-errors';
-import { WorkerErrorCode } from '../../trust/workers/worker-errors';
+// Type only: @scm/pcsc loads the pcsclite binding, which has no business in the API process.
+import type { PcscErrorCode } from '@scm/pcsc';
+import { PivErrorCode } from '@scm/piv';
+import { VscErrorCode } from '@scm/vsc';
 import { CardReportErrorCode } from '../../help-desk/card-reports/card-report-errors';
 import { KeyRecoveryErrorCode } from '../../help-desk/key-recovery/key-recovery-errors';
 import { PinUnblockErrorCode } from '../../help-desk/pin-unblock/pin-unblock-errors';
 import { ReissueErrorCode } from '../../help-desk/reissue/reissue-errors';
 import { TemporaryCardErrorCode } from '../../help-desk/temporary-cards/temporary-card-errors';
+import { CardholderErrorCode } from '../../issuance/cardholders/cardholder-errors';
+import { CardErrorCode } from '../../issuance/cards/card-errors';
+import { ProfileErrorCode } from '../../issuance/profiles/profile-errors';
+import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
+import { VscEscrowErrorCode } from '../../issuance/vsc-escrow/vsc-escrow-errors';
+import { PersonalisationErrorCode } from '../../personalisation/personalisation-errors';
+import { ApprovalErrorCode } from '../../trust/approvals/approval-errors';
+import { AuthErrorCode } from '../../trust/auth/auth-errors';
+import { UserErrorCode } from '../../trust/users/user-errors';
+import { WorkerErrorCode } from '../../trust/workers/worker-errors';
 import { ApiErrorCode } from './api-errors';
 
-/** Every error code any module can raise. Adding a code without a status fails to compile. */
+/** Every error code a library or a module of the API can raise. */
 export type ErrorCode =
   | ApiErrorCode
   | HsmErrorCode
+  | VscErrorCode
+  | PivErrorCode
+  | PcscErrorCode
+  | BackendErrorCode
+  | CaErrorCode
+  | ArchiveErrorCode
   | AuthErrorCode
   | ApprovalErrorCode
   | UserErrorCode
   | WorkerErrorCode
-  | CaErrorCode
   | CardholderErrorCode
   | ProfileErrorCode
   | IssuanceErrorCode
   | VscEscrowErrorCode
   | CardErrorCode
-  | ArchiveErrorCode
   | PersonalisationErrorCode
   | CardReportErrorCode
   | TemporaryCardErrorCode
@@ -40,154 +49,212 @@ export type ErrorCode =
   | KeyRecoveryErrorCode
   | PinUnblockErrorCode;
 
-export function statusOf(code: ErrorCode): number {
-  switch (code) {
-    case ApiErrorCode.NotFound:
-    case ApprovalErrorCode.NotFound:
-    case UserErrorCode.NotFound:
-    case WorkerErrorCode.NotFound:
-      return 404;
-    case ApiErrorCode.Invalid:
-    case UserErrorCode.WeakPassword:
-    case WorkerErrorCode.BadKey:
-      return 400;
-    case ApiErrorCode.Conflict:
-    case UserErrorCode.UsernameTaken:
-    case UserErrorCode.RoleAlreadyHeld:
-    case UserErrorCode.RoleNotHeld:
-    case ApprovalErrorCode.AlreadyDecided:
-    case ApprovalErrorCode.Closed:
-    case ApprovalErrorCode.SubjectMismatch:
-    case WorkerErrorCode.FingerprintMismatch:
-      return 409;
-    case ApprovalErrorCode.Expired:
-      return 410;
-    case AuthErrorCode.Unauthenticated:
-    case AuthErrorCode.InvalidCredentials:
-    case WorkerErrorCode.BadEnrollmentToken:
-    case WorkerErrorCode.BadSignature:
-      return 401;
-    case AuthErrorCode.Forbidden:
-    case AuthErrorCode.AccountDisabled:
-    case AuthErrorCode.NoAccessRule:
-    case AuthErrorCode.ReauthRequired:
-    case ApprovalErrorCode.SelfApproval:
-    case ApprovalErrorCode.NotAllowed:
-    case UserErrorCode.WrongPassword:
-    case WorkerErrorCode.NotApproved:
-    case WorkerErrorCode.Revoked:
-    case WorkerErrorCode.WrongWorkstation:
-      return 403;
-    case AuthErrorCode.Locked:
-      return 423;
-    case HsmErrorCode.Unavailable:
-    case HsmErrorCode.TokenNotFound:
-    case HsmErrorCode.TokenAmbiguous:
-    case HsmErrorCode.LoginFailed:
-      return 503;
-    case HsmErrorCode.KeyExists:
-      return 409;
-    case HsmErrorCode.KeyNotFound:
-    case HsmErrorCode.KeyMismatch:
-    case HsmErrorCode.OperationFailed:
-      return 500;
-    case CaErrorCode.NotFound:
-    case CardholderErrorCode.NotFound:
-    case ProfileErrorCode.NotFound:
-    case IssuanceErrorCode.NotFound:
-    case VscEscrowErrorCode.NotFound:
-    case CardErrorCode.NotFound:
-    case ArchiveErrorCode.NotFound:
-      return 404;
-    case CaErrorCode.InvalidRequest:
-    case CardholderErrorCode.Invalid:
-    case IssuanceErrorCode.Invalid:
-    case IssuanceErrorCode.WrongSlot:
-    case ArchiveErrorCode.Invalid:
-      return 400;
-    case CardholderErrorCode.InvalidBatch:
-    case IssuanceErrorCode.InvalidBatch:
-      return 422;
-    case CardholderErrorCode.TooMany:
-    case IssuanceErrorCode.TooMany:
-      return 413;
-    case CaErrorCode.InvalidState:
-    case CaErrorCode.StoreConflict:
-    case CaErrorCode.GuidMismatch:
-    case CardholderErrorCode.UpnTaken:
-    case IssuanceErrorCode.IllegalTransition:
-    case IssuanceErrorCode.OpenRequestExists:
-    case VscEscrowErrorCode.VersionConflict:
-    case CardErrorCode.IllegalTransition:
-      return 409;
-    case IssuanceErrorCode.NotClaimant:
-      return 403;
-    case CaErrorCode.NotConfigured:
-    case ArchiveErrorCode.SignerNotReady:
-      return 503;
-    case CaErrorCode.SignatureInvalid:
-    case ProfileErrorCode.Invalid:
-    case VscEscrowErrorCode.Corrupt:
-    case ArchiveErrorCode.EscrowMismatch:
-    case ArchiveErrorCode.WriterFailed:
-    case ArchiveErrorCode.ImageInvalid:
-      return 500;
-    case PersonalisationErrorCode.NotFound:
-    case PersonalisationErrorCode.NoActivationSession:
-      return 404;
-    case PersonalisationErrorCode.Invalid:
-      return 400;
-    case PersonalisationErrorCode.NotClaimant:
-      return 403;
-    case PersonalisationErrorCode.RequestClosed:
-    case PersonalisationErrorCode.NotReady:
-    case PersonalisationErrorCode.WaitsForAnotherCard:
-    case PersonalisationErrorCode.CardTaken:
-    case PersonalisationErrorCode.CardNotBlank:
-    case PersonalisationErrorCode.CardSpoiled:
-    case PersonalisationErrorCode.CardInUse:
-    case PersonalisationErrorCode.WrongCardState:
-    case PersonalisationErrorCode.ActivationOpen:
-      return 409;
-    case PersonalisationErrorCode.ProofFailed:
-      return 422;
-    case CardReportErrorCode.NotFound:
-    case TemporaryCardErrorCode.NotFound:
-    case ReissueErrorCode.NotFound:
-    case KeyRecoveryErrorCode.NotFound:
-    case PinUnblockErrorCode.NotFound:
-      return 404;
-    case CardReportErrorCode.Invalid:
-    case TemporaryCardErrorCode.Invalid:
-    case ReissueErrorCode.Invalid:
-    case KeyRecoveryErrorCode.Invalid:
-    case PinUnblockErrorCode.Invalid:
-      return 400;
-    case TemporaryCardErrorCode.NotHost:
-    case KeyRecoveryErrorCode.NotRequester:
-      return 403;
-    case TemporaryCardErrorCode.Expired:
-    case KeyRecoveryErrorCode.Delivered:
-      return 410;
-    case CardReportErrorCode.WrongCardState:
-    case CardReportErrorCode.AlreadyReported:
-    case CardReportErrorCode.NotReported:
-    case TemporaryCardErrorCode.WrongState:
-    case TemporaryCardErrorCode.PinBlocked:
-    case TemporaryCardErrorCode.Exists:
-    case TemporaryCardErrorCode.NoEscrow:
-    case ReissueErrorCode.WrongCardState:
-    case ReissueErrorCode.Pending:
-    case ReissueErrorCode.NoEscrow:
-    case KeyRecoveryErrorCode.NoKeys:
-    case PinUnblockErrorCode.WrongCardState:
-    case PinUnblockErrorCode.SessionOpen:
-      return 409;
-    default:
-      return unmapped(code);
-  }
-}
+/** The HTTP statuses SCM answers with; each has a title in the problem filter. */
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 500 | 502 | 503 | 504;
 
-function unmapped(code: never): number {
-  throw new Error(`error code ${String(code)} has no HTTP status`);
+/**
+ * The one table from error code to HTTP status. Its type names every code of every union member
+ * above: a code added to any enum without a status here, or a status for a code that does not
+ * exist, fails to compile.
+ */
+const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
+  // ---- the API's edges
+  [ApiErrorCode.NotFound]: 404,
+  [ApiErrorCode.Invalid]: 400,
+  [ApiErrorCode.Conflict]: 409,
+
+  // ---- libs/hsm: an unreachable HSM is a service problem; a key that does not fit is ours
+  [HsmErrorCode.Unavailable]: 503,
+  [HsmErrorCode.TokenNotFound]: 503,
+  [HsmErrorCode.TokenAmbiguous]: 503,
+  [HsmErrorCode.LoginFailed]: 503,
+  [HsmErrorCode.KeyExists]: 409,
+  [HsmErrorCode.KeyNotFound]: 500,
+  [HsmErrorCode.KeyMismatch]: 500,
+  [HsmErrorCode.OperationFailed]: 500,
+
+  // ---- libs/vsc: a VSC given to the API that fails its checks is unprocessable; stored copies
+  // that fail are reported as VscEscrowErrorCode.IntegrityAlarm by the escrow, never as these.
+  [VscErrorCode.Magic]: 422,
+  [VscErrorCode.Version]: 422,
+  [VscErrorCode.FileType]: 422,
+  [VscErrorCode.Length]: 422,
+  [VscErrorCode.Structure]: 422,
+  [VscErrorCode.Value]: 422,
+  [VscErrorCode.SealTag]: 422,
+  [VscErrorCode.StateTag]: 422,
+  [VscErrorCode.StateMismatch]: 422,
+  [VscErrorCode.UnknownKey]: 422,
+  [VscErrorCode.AreaTag]: 422,
+  [VscErrorCode.RecoverySlot]: 422,
+  [VscErrorCode.Inconsistent]: 422,
+  [VscErrorCode.WrongPin]: 403,
+  [VscErrorCode.PinBlocked]: 423,
+  [VscErrorCode.NoCardholderPath]: 409,
+  [VscErrorCode.NotOpen]: 409,
+  [VscErrorCode.BadPin]: 400,
+  [VscErrorCode.Disabled]: 409,
+  [VscErrorCode.Expired]: 410,
+  [VscErrorCode.ObjectNotFound]: 404,
+  [VscErrorCode.ObjectExists]: 409,
+  [VscErrorCode.InvalidObject]: 400,
+  [VscErrorCode.SlotEmpty]: 409,
+  [VscErrorCode.UnsupportedAlgorithm]: 400,
+  [VscErrorCode.KeyMismatch]: 400,
+  [VscErrorCode.CannotHold]: 422,
+  [VscErrorCode.IdentityCopyRefused]: 403,
+
+  // ---- libs/piv and libs/pcsc: the card and its reader are upstream of the API
+  [PivErrorCode.NotPiv]: 422,
+  [PivErrorCode.InvalidPin]: 403,
+  [PivErrorCode.PinBlocked]: 423,
+  [PivErrorCode.InvalidPuk]: 403,
+  [PivErrorCode.PukBlocked]: 423,
+  [PivErrorCode.BadPinFormat]: 400,
+  [PivErrorCode.ManagementKeyRejected]: 403,
+  [PivErrorCode.CardNotAuthenticated]: 403,
+  [PivErrorCode.NotAuthorized]: 403,
+  [PivErrorCode.NoKey]: 409,
+  [PivErrorCode.NotSupported]: 422,
+  [PivErrorCode.BadObject]: 422,
+  [PivErrorCode.InvalidArgument]: 400,
+  [PivErrorCode.CardError]: 502,
+  'pcsc.card-removed': 409,
+  'pcsc.no-card': 409,
+  'pcsc.reader-gone': 503,
+  'pcsc.sharing-violation': 409,
+  'pcsc.timeout': 504,
+  'pcsc.protocol-mismatch': 502,
+  'pcsc.card-reset': 409,
+  'pcsc.service-unavailable': 503,
+  'pcsc.reader-busy': 409,
+  'pcsc.not-connected': 409,
+  'pcsc.unresponsive-card': 504,
+  'pcsc.other': 502,
+
+  // ---- libs/card-engine (a software card's backend)
+  [BackendErrorCode.InvalidInput]: 400,
+  [BackendErrorCode.NoKey]: 409,
+  [BackendErrorCode.NoSpace]: 409,
+  [BackendErrorCode.Refused]: 409,
+
+  // ---- libs/ca
+  [CaErrorCode.InvalidRequest]: 400,
+  [CaErrorCode.NotFound]: 404,
+  [CaErrorCode.InvalidState]: 409,
+  [CaErrorCode.NotConfigured]: 503,
+  [CaErrorCode.GuidMismatch]: 409,
+  [CaErrorCode.SignatureInvalid]: 500,
+  [CaErrorCode.StoreConflict]: 409,
+
+  // ---- libs/archive
+  [ArchiveErrorCode.EscrowMismatch]: 500,
+  [ArchiveErrorCode.WriterFailed]: 500,
+  [ArchiveErrorCode.SignerNotReady]: 503,
+  [ArchiveErrorCode.NotFound]: 404,
+  [ArchiveErrorCode.ImageInvalid]: 500,
+  [ArchiveErrorCode.Invalid]: 400,
+
+  // ---- trust
+  [AuthErrorCode.Unauthenticated]: 401,
+  [AuthErrorCode.InvalidCredentials]: 401,
+  [AuthErrorCode.Forbidden]: 403,
+  [AuthErrorCode.AccountDisabled]: 403,
+  [AuthErrorCode.NoAccessRule]: 403,
+  [AuthErrorCode.ReauthRequired]: 403,
+  [AuthErrorCode.Locked]: 423,
+  [ApprovalErrorCode.NotFound]: 404,
+  [ApprovalErrorCode.AlreadyDecided]: 409,
+  [ApprovalErrorCode.Closed]: 409,
+  [ApprovalErrorCode.SubjectMismatch]: 409,
+  [ApprovalErrorCode.Expired]: 410,
+  [ApprovalErrorCode.SelfApproval]: 403,
+  [ApprovalErrorCode.NotAllowed]: 403,
+  [UserErrorCode.NotFound]: 404,
+  [UserErrorCode.WeakPassword]: 400,
+  [UserErrorCode.UsernameTaken]: 409,
+  [UserErrorCode.RoleAlreadyHeld]: 409,
+  [UserErrorCode.RoleNotHeld]: 409,
+  [UserErrorCode.WrongPassword]: 403,
+  [WorkerErrorCode.NotFound]: 404,
+  [WorkerErrorCode.BadKey]: 400,
+  [WorkerErrorCode.FingerprintMismatch]: 409,
+  [WorkerErrorCode.BadEnrollmentToken]: 401,
+  [WorkerErrorCode.BadSignature]: 401,
+  [WorkerErrorCode.NotApproved]: 403,
+  [WorkerErrorCode.Revoked]: 403,
+  [WorkerErrorCode.WrongWorkstation]: 403,
+
+  // ---- issuance
+  [CardholderErrorCode.NotFound]: 404,
+  [CardholderErrorCode.Invalid]: 400,
+  [CardholderErrorCode.InvalidBatch]: 422,
+  [CardholderErrorCode.TooMany]: 413,
+  [CardholderErrorCode.UpnTaken]: 409,
+  [ProfileErrorCode.NotFound]: 404,
+  [ProfileErrorCode.Invalid]: 500,
+  [IssuanceErrorCode.NotFound]: 404,
+  [IssuanceErrorCode.Invalid]: 400,
+  [IssuanceErrorCode.WrongSlot]: 400,
+  [IssuanceErrorCode.InvalidBatch]: 422,
+  [IssuanceErrorCode.TooMany]: 413,
+  [IssuanceErrorCode.IllegalTransition]: 409,
+  [IssuanceErrorCode.OpenRequestExists]: 409,
+  [IssuanceErrorCode.NotClaimant]: 403,
+  [VscEscrowErrorCode.NotFound]: 404,
+  [VscEscrowErrorCode.VersionConflict]: 409,
+  // A stored copy that fails its checks: not the caller's fault, and no retry mends it.
+  [VscEscrowErrorCode.IntegrityAlarm]: 500,
+  [CardErrorCode.NotFound]: 404,
+  [CardErrorCode.IllegalTransition]: 409,
+
+  // ---- personalisation
+  [PersonalisationErrorCode.NotFound]: 404,
+  [PersonalisationErrorCode.NoActivationSession]: 404,
+  [PersonalisationErrorCode.Invalid]: 400,
+  [PersonalisationErrorCode.NotClaimant]: 403,
+  [PersonalisationErrorCode.RequestClosed]: 409,
+  [PersonalisationErrorCode.NotReady]: 409,
+  [PersonalisationErrorCode.WaitsForAnotherCard]: 409,
+  [PersonalisationErrorCode.CardTaken]: 409,
+  [PersonalisationErrorCode.CardNotBlank]: 409,
+  [PersonalisationErrorCode.CardSpoiled]: 409,
+  [PersonalisationErrorCode.CardInUse]: 409,
+  [PersonalisationErrorCode.WrongCardState]: 409,
+  [PersonalisationErrorCode.ActivationOpen]: 409,
+  [PersonalisationErrorCode.ProofFailed]: 422,
+
+  // ---- help desk
+  [CardReportErrorCode.NotFound]: 404,
+  [CardReportErrorCode.Invalid]: 400,
+  [CardReportErrorCode.WrongCardState]: 409,
+  [CardReportErrorCode.AlreadyReported]: 409,
+  [CardReportErrorCode.NotReported]: 409,
+  [TemporaryCardErrorCode.NotFound]: 404,
+  [TemporaryCardErrorCode.Invalid]: 400,
+  [TemporaryCardErrorCode.NotHost]: 403,
+  [TemporaryCardErrorCode.Expired]: 410,
+  [TemporaryCardErrorCode.WrongState]: 409,
+  [TemporaryCardErrorCode.PinBlocked]: 409,
+  [TemporaryCardErrorCode.Exists]: 409,
+  [TemporaryCardErrorCode.NoEscrow]: 409,
+  [ReissueErrorCode.NotFound]: 404,
+  [ReissueErrorCode.Invalid]: 400,
+  [ReissueErrorCode.WrongCardState]: 409,
+  [ReissueErrorCode.Pending]: 409,
+  [ReissueErrorCode.NoEscrow]: 409,
+  [KeyRecoveryErrorCode.NotFound]: 404,
+  [KeyRecoveryErrorCode.Invalid]: 400,
+  [KeyRecoveryErrorCode.NotRequester]: 403,
+  [KeyRecoveryErrorCode.Delivered]: 410,
+  [KeyRecoveryErrorCode.NoKeys]: 409,
+  [PinUnblockErrorCode.NotFound]: 404,
+  [PinUnblockErrorCode.Invalid]: 400,
+  [PinUnblockErrorCode.WrongCardState]: 409,
+  [PinUnblockErrorCode.SessionOpen]: 409,
+};
+
+/** The HTTP status of a coded error, or undefined for a code no table knows (a bug: the filter answers 500). */
+export function statusOf(code: string): HttpStatus | undefined {
+  return Object.prototype.hasOwnProperty.call(STATUS, code) ? STATUS[code as ErrorCode] : undefined;
 }

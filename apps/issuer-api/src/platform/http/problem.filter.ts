@@ -3,7 +3,7 @@ import { CodedError } from '@scm/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infra/tokens';
-import { type ErrorCode, statusOf } from './error-status';
+import { statusOf } from './error-status';
 
 export interface Problem {
   type: string;
@@ -21,12 +21,23 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   422: 'Unprocessable Entity',
   423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+const INTERNAL: Problem = {
+  type: 'urn:scm:problem:internal',
+  title: TITLES[500],
+  status: 500,
+  detail: 'internal error; see the server log with this request id',
+  code: 'internal',
 };
 
 /** Maps every error to an application/problem+json body (RFC 9457); nothing internal leaks out. */
@@ -38,17 +49,29 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
-    const problem = this.toProblem(err);
+    let problem: Problem;
+    try {
+      problem = this.toProblem(err);
+    } catch (e) {
+      // A filter that throws sends nothing: answer as an internal error whatever went wrong here.
+      this.log.error({ err: e, cause: err, reqId: req.id }, 'problem filter failed');
+      problem = { ...INTERNAL };
+    }
     problem.instance = req.id;
-    if (problem.status >= 500) this.log.error({ err, reqId: req.id, code: problem.code }, 'request failed');
-    else this.log.debug({ reqId: req.id, code: problem.code }, problem.detail ?? problem.title);
+    const route = `${req.method} ${req.originalUrl?.split('?')[0] ?? req.url}`;
+    if (problem.status >= 500) {
+      const unmapped = err instanceof CodedError && problem.code === INTERNAL.code ? { unmappedCode: err.code } : {};
+      this.log.error({ err, reqId: req.id, route, code: problem.code, ...unmapped }, 'request failed');
+    } else this.log.debug({ reqId: req.id, route, code: problem.code }, problem.detail ?? problem.title);
     if (res.headersSent) return;
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   private toProblem(err: unknown): Problem {
     if (err instanceof CodedError) {
-      const status = statusOf(err.code as ErrorCode);
+      const status = statusOf(err.code);
+      // A code no table knows is a bug: an internal error (logged with the code), never a guess.
+      if (status === undefined) return { ...INTERNAL };
       // Safe metadata first: it never overrides the problem's own members.
       return {
         ...err.meta,
@@ -77,12 +100,6 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = he.type === 'entity.too.large' ? 'the request body is larger than this server accepts' : String(he.message);
       return { type: `urn:scm:problem:${code}`, title: TITLES[he.status] ?? 'Error', status: he.status, detail, code };
     }
-    return {
-      type: 'urn:scm:problem:internal',
-      title: TITLES[500],
-      status: 500,
-      detail: 'internal error; see the server log with this request id',
-      code: 'internal',
-    };
+    return { ...INTERNAL };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AuditEventInput, appendAudit } from '@scm/audit';
+import type { CodedError } from '@scm/common';
 import { assertIdsOnly, JOB_QUEUE, jobId, type JobName, type JobPayloads } from '@scm/queue';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../trust/auth/principal';
@@ -9,8 +10,17 @@ import { CLOCK } from './tokens';
 
 type AuditFacts = Omit<AuditEventInput, 'actor' | 'actorName' | 'role' | 'requestId'>;
 
+/** What a refusal's audit record names: the action refused and its target (outcome and refusal code are added). */
+export type DenialFacts = Pick<AuditEventInput, 'action' | 'targetType' | 'targetId'> & { details?: Record<string, unknown> };
+
+/** The part of a unit of work a repository uses: its transaction. Handlers and domain services never touch it. */
+export interface TxScope {
+  readonly em: EntityManager;
+  readonly now: Date;
+}
+
 /** One transaction: the change, the audit events that record it and the jobs it queues commit together. */
-export class Tx {
+export class Tx implements TxScope {
   readonly events: AuditEventInput[] = [];
   readonly jobs: Array<{ queue: string; name: string; id: string; payload: Record<string, unknown> }> = [];
 
@@ -35,6 +45,15 @@ export class Tx {
 
   /** Return this to commit (keeping the audit of the refusal) and then throw `error` to the caller. */
   refuse(error: Error): Refusal {
+    return new Refusal(error);
+  }
+
+  /**
+   * Audits a refused action (outcome `denied`, its code as `refusal`) and returns the refusal:
+   * `return tx.deny(new XError(...), { action, targetType, targetId })`.
+   */
+  deny(error: CodedError, facts: DenialFacts): Refusal {
+    this.audit({ ...facts, outcome: 'denied', details: { ...(facts.details ?? {}), refusal: error.code } });
     return new Refusal(error);
   }
 }

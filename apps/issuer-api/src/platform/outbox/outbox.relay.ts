@@ -35,6 +35,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private again = false;
   private stopped = false;
   private lastError: string | undefined;
+  private readonly resetListeners: Array<() => Promise<void>> = [];
   readonly stats = { relayed: 0, requeued: 0 };
 
   constructor(
@@ -56,10 +57,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.queues.get(name)!;
   }
 
+  /** Runs `fn` whenever Redis (re)connects or was found flushed: what lives only in Redis must be written again. */
+  onRedisReset(fn: () => Promise<void>): void {
+    this.resetListeners.push(fn);
+  }
+
+  private redisReset(): void {
+    for (const fn of this.resetListeners) void fn().catch(() => undefined);
+  }
+
   onApplicationBootstrap(): void {
     this.pollTimer = setInterval(() => this.kick(), this.cfg.SCM_OUTBOX_POLL_MS);
     this.reconcileTimer = setInterval(() => void this.reconcile().catch(() => undefined), this.cfg.SCM_RECONCILE_SECONDS * 1000);
-    this.conn.on('ready', () => void this.reconcile().catch(() => undefined));
+    this.conn.on('ready', () => {
+      this.redisReset();
+      void this.reconcile().catch(() => undefined);
+    });
     this.kick();
   }
 
@@ -140,7 +153,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (missing.length) await this.add(missing);
       requeued += missing.length;
     }
-    if (!epoch) await this.conn.set(this.sentinel, new Date().toISOString());
+    if (!epoch) {
+      await this.conn.set(this.sentinel, new Date().toISOString());
+      this.redisReset();
+    }
     if (requeued) {
       this.stats.requeued += requeued;
       this.log.warn({ requeued, flushed: !epoch }, 'pending work re-queued from PostgreSQL');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ChainVerifier, type Checkpoint, readChain, readCheckpoints, signCheckpoint, type VerifyReport } from '@scm/audit';
 import type { Logger } from 'pino';
@@ -7,13 +7,13 @@ import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import type { Clock } from '../../platform/infra/clock.port';
 import type { HsmHandle } from '../../platform/infra/infra.module';
 import { CLOCK, HSM, LOGGER } from '../../platform/infra/tokens';
+import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { HsmCheckpointSigner } from './hsm-checkpoint-signer';
 
 /** Signs the chain head on a schedule and verifies the chain on demand. */
 @Injectable()
-export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
+export class AuditService implements OnModuleInit, OnModuleDestroy {
   readonly signer: HsmCheckpointSigner;
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -22,17 +22,18 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly periodic: PeriodicWork,
   ) {
     this.signer = new HsmCheckpointSigner(hsm);
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.checkpoint().catch(() => undefined), this.cfg.SCM_CHECKPOINT_SECONDS * 1000);
-    this.timer.unref();
+  onModuleInit(): void {
+    this.periodic.every('write-audit-checkpoint', this.cfg.SCM_CHECKPOINT_SECONDS * 1000, AuditService.name, async () => {
+      await this.checkpoint();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
     await this.running.catch(() => undefined);
   }
 

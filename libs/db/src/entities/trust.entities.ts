@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 export const ROLES = ['security-officer', 'help-desk', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** An operator account (officer, help desk, auditor, admin) that logs in with a password. */
 @Entity('app_user')
 export class UserEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -14,6 +15,7 @@ export class UserEntity {
   @Column('timestamptz', { name: 'password_changed_at' }) passwordChangedAt!: Date;
 }
 
+/** A role granted to a user, or asked for and awaiting a dual-control decision. */
 @Entity('user_role')
 export class UserRoleEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -27,6 +29,7 @@ export class UserRoleEntity {
   @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;
 }
 
+/** Failed logins counted per key (username or address) and the lock they lead to. */
 @Entity('login_throttle')
 export class LoginThrottleEntity {
   @PrimaryColumn('text') key!: string;
@@ -35,6 +38,7 @@ export class LoginThrottleEntity {
   @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
 }
 
+/** A login session of a user or an enrolled card worker, found by the hash of its token. */
 @Entity('session')
 export class SessionEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -48,8 +52,10 @@ export class SessionEntity {
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
   @Column('text', { nullable: true }) address!: string | null;
   @Column('text', { name: 'user_agent', nullable: true }) userAgent!: string | null;
+  @Column('timestamptz', { name: 'reauthenticated_at', nullable: true }) reauthenticatedAt!: Date | null;
 }
 
+/** A sensitive action waiting for dual-control approval, with the hash of what it will do. */
 @Entity('approval_request')
 export class ApprovalRequestEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -64,6 +70,7 @@ export class ApprovalRequestEntity {
   @Column('text') status!: 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'cancelled';
 }
 
+/** One approver's decision on an approval request. */
 @Entity('approval')
 export class ApprovalEntity {
   @PrimaryColumn('uuid', { name: 'request_id' }) requestId!: string;
@@ -73,6 +80,7 @@ export class ApprovalEntity {
   @Column('timestamptz', { name: 'decided_at' }) decidedAt!: Date;
 }
 
+/** A card worker host enrolled with its signing and key-exchange keys. */
 @Entity('card_worker')
 export class CardWorkerEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -89,6 +97,7 @@ export class CardWorkerEntity {
   @Column('timestamptz', { name: 'last_seen_at', nullable: true }) lastSeenAt!: Date | null;
 }
 
+/** A nonce a card worker must sign to log in, valid until it expires. */
 @Entity('worker_challenge')
 export class WorkerChallengeEntity {
   @PrimaryColumn('bytea') nonce!: Buffer;
@@ -96,6 +105,7 @@ export class WorkerChallengeEntity {
   @Column('timestamptz', { name: 'expires_at' }) expiresAt!: Date;
 }
 
+/** A one-time token an operator hands to a card worker host so it can enrol. */
 @Entity('enrollment_token')
 export class EnrollmentTokenEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -108,6 +118,7 @@ export class EnrollmentTokenEntity {
   @Column('uuid', { name: 'worker_id', nullable: true }) workerId!: string | null;
 }
 
+/** A job written in the transaction that caused it, relayed to its queue afterwards. */
 @Entity('outbox')
 export class OutboxEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;

@@ -1,0 +1,69 @@
+import type { AuditEventInput } from '@scm/audit';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../trust/auth/principal';
+import type { Clock } from '../infra/clock.port';
+import { OutboxSignal, Refusal, Tx, UnitOfWork } from '../infra/unit-of-work';
+
+/** A settable clock for handler specs. */
+export class TestClock implements Clock {
+  constructor(private t = new Date('2026-12-01T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t = new Date(this.t.getTime() + ms);
+  }
+}
+
+/** The transaction of a spec: no database; a repository that reaches for it is a bug the spec shows. */
+const NO_DATABASE = new Proxy({} as EntityManager, {
+  get(_t, prop) {
+    throw new Error(`a handler spec's transaction has no database (${String(prop)} was used): use an in-memory repository`);
+  },
+});
+
+/** What one unit of work committed (or, for a refusal, committed before the error was thrown). */
+export interface Committed {
+  events: AuditEventInput[];
+  jobs: Tx['jobs'];
+  refused?: Error;
+}
+
+/**
+ * The unit of work of handler specs: runs the function with a Tx over no database, keeps the
+ * audit events and jobs of every run that committed (a thrown error commits nothing; a refusal
+ * commits its audit and then throws), so a spec can check both.
+ */
+export class TestUnitOfWork extends UnitOfWork {
+  readonly committed: Committed[] = [];
+
+  constructor(readonly testClock: TestClock = new TestClock()) {
+    super(undefined as never, testClock, new OutboxSignal());
+  }
+
+  override async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
+    const tx = new Tx(NO_DATABASE, actor, this.testClock.now());
+    const r = await fn(tx);
+    this.committed.push({ events: tx.events, jobs: tx.jobs, ...(r instanceof Refusal ? { refused: r.error } : {}) });
+    if (r instanceof Refusal) throw r.error;
+    return r;
+  }
+
+  /** Every audit event committed so far. */
+  get events(): AuditEventInput[] {
+    return this.committed.flatMap((c) => c.events);
+  }
+
+  /** Every job queued (through the outbox) so far. */
+  get jobs(): Tx['jobs'] {
+    return this.committed.flatMap((c) => c.jobs);
+  }
+}
+
+/** An officer, as handler specs act. */
+export const testActor = (id = '00000000-0000-4000-8000-0000000000a1', role = 'security-officer'): Actor => ({
+  actor: `user:${id}`,
+  actorName: 'olga',
+  role,
+  requestId: 'req-spec',
+});
