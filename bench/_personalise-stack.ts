@@ -16,7 +16,7 @@ import { PivCard, SoftPivBackend } from '@scm/card-engine';
 import { createLogger } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
 import { createDataSource } from '@scm/db';
-import { provisionCardKeys } from '@scm/personalisation';
+import { provisionCardKeys } from '@scm/card-secrets';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';

@@ -2,7 +2,7 @@ import { readFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
-import { ManagementKeyDiversifier, PukVault } from '@scm/personalisation';
+import { ManagementKeyDiversifier, PukVault } from '@scm/card-secrets';
 import { call, createTestUser, loginAs, runCli, TEST_PASSWORD, testEnv, uniqueName } from '@scm/test-kit';
 import { HsmKeyProtector, VirtualSmartCard } from '@scm/vsc';
 import {

@@ -20,8 +20,11 @@ import { scratchLabel, testHsmSettings } from './support/settings';
  * must check. Without the fix, 6 to 20 of about 110 cycles failed their seal in 12 s here.
  */
 const generateKeyPairAsync = promisify(generateKeyPair);
-const SECONDS = process.env.SCM_LONG_TESTS ? 120 : 12;
-jest.setTimeout((SECONDS + 90) * 1000);
+// Enough work to fail reliably without the fix (6 to 20 seal failures per 110 cycles were seen),
+// however slow the machine is today: the run stops at the cycle count, or at the time cap.
+const CYCLES = process.env.SCM_LONG_TESTS ? 2000 : 100;
+const MAX_SECONDS = process.env.SCM_LONG_TESTS ? 900 : 150;
+jest.setTimeout((MAX_SECONDS + 90) * 1000);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -57,9 +60,9 @@ describe('HSM operations under load (SoftHSM2, 4 sessions)', () => {
     hsm?.close();
   });
 
-  it(`seals and opens VSCs while the CA signs and keys are looked up, for ${SECONDS} s: no false alarm`, async () => {
-    const until = Date.now() + SECONDS * 1000;
-    const running = () => Date.now() < until;
+  it(`seals and opens ${CYCLES} VSCs while the CA signs and keys are looked up: no false alarm`, async () => {
+    const until = Date.now() + MAX_SECONDS * 1000;
+    const running = () => counts.cycles < CYCLES && Date.now() < until;
     const counts = {
       cycles: 0,
       sealFailures: 0,
@@ -147,12 +150,12 @@ describe('HSM operations under load (SoftHSM2, 4 sessions)', () => {
       churn(),
     ]);
 
-    console.log(`HSM under load, ${SECONDS} s: ${JSON.stringify(counts)}`);
+    console.log(`HSM under load: ${JSON.stringify(counts)}`);
     expect(failures.slice(0, 3)).toEqual([]);
     expect(counts).toMatchObject({ sealFailures: 0, otherVscFailures: 0, badCertificates: 0, badCrls: 0 });
     // Enough work ran for the result to mean something.
-    expect(counts.cycles).toBeGreaterThan(50);
-    expect(counts.certificates).toBeGreaterThan(10);
+    expect(counts.cycles).toBeGreaterThanOrEqual(CYCLES);
+    expect(counts.certificates).toBeGreaterThan(0);
     expect(pkcs11CallsInFlight()).toBe(0);
   });
 });

@@ -39,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
     const { HsmKeyProtector } = built<typeof import('../../libs/vsc/src')>('libs/vsc/src');
     await HsmKeyProtector.provision(hsm);
     // The personalisation keys (scm card init-keys): management-key master and PUK key.
-    const { provisionCardKeys } = built<typeof import('../../libs/personalisation/src')>('libs/personalisation/src');
+    const { provisionCardKeys } = built<typeof import('../../libs/card-secrets/src')>('libs/card-secrets/src');
     await provisionCardKeys(hsm);
     // The archive key (scm archive init-keys); its certificate is issued at the first seal.
     const { provisionArchiveKey } = built<typeof import('../../libs/archive/src')>('libs/archive/src');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
-import { ManagementKeyDiversifier, PukVault } from '@scm/personalisation';
+import { ManagementKeyDiversifier, PukVault } from '@scm/card-secrets';
 import { KEY_REF, ManagementKeyRejectedError, SLOT, SoftwareManagementKey, DEFAULTS } from '@scm/piv';
 import { call, runCli, testEnv } from '@scm/test-kit';
 import { HsmKeyProtector, VirtualSmartCard } from '@scm/vsc';

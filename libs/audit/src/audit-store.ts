@@ -59,6 +59,14 @@ export async function appendAudit(em: EntityManager | Queryable, events: readonl
   const from = head.length ? { seq: Number(head[0].seq), hash: head[0].hash.toString('hex') } : { seq: 0, hash: GENESIS_HASH };
   // Stored timestamps have millisecond precision so the hash recomputes from the row.
   const records = chainEvents(from, events, new Date(Math.floor(at.getTime())), randomUUID);
+  // 14 parameters per event; PostgreSQL takes at most 65535 per statement.
+  for (let i = 0; i < records.length; i += INSERT_CHUNK) await insertRecords(em, records.slice(i, i + INSERT_CHUNK));
+  return records;
+}
+
+const INSERT_CHUNK = 2000;
+
+async function insertRecords(em: EntityManager | Queryable, records: readonly AuditRecord[]): Promise<void> {
   const cols = 14;
   const params: unknown[] = [];
   const tuples = records.map((r, i) => {
@@ -84,7 +92,6 @@ export async function appendAudit(em: EntityManager | Queryable, events: readonl
     `INSERT INTO audit_event (seq, id, at, actor, actor_name, role, action, target_type, target_id, outcome, request_id, details, prev_hash, hash) VALUES ${tuples.join(',')}`,
     params,
   );
-  return records;
 }
 
 /** The chain in seq order, fetched in batches. */

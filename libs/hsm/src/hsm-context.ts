@@ -68,7 +68,7 @@ export class HsmContext {
     const n = Math.max(1, Math.min(opts.sessions ?? 2, 16));
     const lanes: SessionLane[] = [];
     try {
-      for (let i = 0; i < n; i++) lanes.push(new SessionLane(openUserSession(slot, settings)));
+      for (let i = 0; i < n; i++) lanes.push(new SessionLane(openUserSession(slot, settings), i));
     } catch (e) {
       for (const l of lanes) safeClose(l.session);
       throw e;
@@ -87,6 +87,11 @@ export class HsmContext {
   /** Runs fn with exclusive use of a logged-in session and a node-webcrypto-p11 provider over it. */
   withSession<T>(fn: (session: Session, p11: P11Crypto) => Promise<T> | T): Promise<T> {
     return this.lane().run(fn);
+  }
+
+  /** How many sessions (lanes) this context runs operations on. */
+  get sessionCount(): number {
+    return this.lanes.length;
   }
 
   /** Cheap liveness check: the token answers on a logged-in session. */

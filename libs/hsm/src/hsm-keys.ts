@@ -176,8 +176,22 @@ export class HsmSecretKey {
 
   /** Constant-time check of an HMAC computed by {@link hmac}. */
   async verifyHmac(data: Uint8Array, mac: Uint8Array): Promise<boolean> {
-    const expected = await this.hmac(data);
-    return expected.length === mac.length && timingSafeEqual(expected, Buffer.from(mac));
+    return (await this.checkHmac(data, mac)).ok;
+  }
+
+  /** Like {@link verifyHmac}, and says which session of the context computed the HMAC (for integrity alarms). */
+  async checkHmac(data: Uint8Array, mac: Uint8Array): Promise<{ ok: boolean; session: number }> {
+    this.expect('HMAC-SHA-256', 'hmac');
+    const lane = this.lanes();
+    const expected = Buffer.from(
+      await runOp(
+        () => lane,
+        this.label,
+        'hmac',
+        (_s, p11) => p11.subtle.sign({ name: 'HMAC' }, this.cryptoKey as never, Buffer.from(data)),
+      ),
+    );
+    return { ok: expected.length === mac.length && timingSafeEqual(expected, Buffer.from(mac)), session: lane.index };
   }
 
   private expect(alg: SecretKeyAlgorithm, op: string): void {

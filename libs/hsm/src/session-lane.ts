@@ -12,7 +12,11 @@ export class SessionLane {
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
 
-  constructor(readonly session: Session) {
+  constructor(
+    readonly session: Session,
+    /** Which of its context's sessions this is (0-based), for logs that must say which session computed what. */
+    readonly index = 0,
+  ) {
     this.p11 = new P11Crypto({ session });
   }
 

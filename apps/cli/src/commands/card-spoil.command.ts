@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { provisionCardKeys } from '@scm/personalisation';
+import { provisionCardKeys } from '@scm/card-secrets';
 import { api } from '../api-client';
 import { CliError, printJson } from '../output';
 import { ServerContext } from '../server-context';

@@ -4,7 +4,7 @@ import { BackendError, BackendErrorCode, type PinCheck, PivCard } from '@scm/car
 import { workerAuthMessage } from '@scm/common';
 import { workerFiles } from '@scm/config';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
-import { type KeyRef, VirtualSmartCard, VscCardBackend, type VscKeyProtector, type VscState } from '@scm/vsc';
+import { compareMac, type KeyRef, type MacCheck, VirtualSmartCard, VscCardBackend, type VscKeyProtector, type VscState } from '@scm/vsc';
 import { CliError } from '../output';
 
 /** A problem the API answered (code and status kept, so the host can tell "stop serving" from "try again"). */
@@ -113,6 +113,10 @@ export class RemoteKeyProtector implements VscKeyProtector {
     if (purpose !== 'seal') throw new Error('a temporary card has no state section on its host: the API keeps its state');
     const r = await this.client.call<{ mac: string }>('POST', `${this.base()}/seal-mac`, { data: Buffer.from(data).toString('base64') });
     return Buffer.from(r.mac, 'base64');
+  }
+
+  async checkMac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array, mac: Uint8Array): Promise<MacCheck> {
+    return compareMac(await this.mac(kek, purpose, data), mac, { protector: 'issuer-api' });
   }
 
   wrapForRecovery(): Promise<{ nonce: Buffer; wrapped: Buffer }> {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ArchiveError, ArchiveErrorCode, PgArchiveSource, recoverVscFromImage } from '@scm/archive';
 import type { DataSource, EntityManager } from 'typeorm';
+import { VSC_REPOSITORY, type VscRepository } from '../issuance/vsc-escrow/vsc.repository';
+import type { TxScope } from '../platform/infra/unit-of-work';
 
 export type VscCopySource = 'escrow' | 'archive';
 
@@ -31,44 +33,37 @@ const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).dige
  */
 @Injectable()
 export class ArchiveRecoveryService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
+  ) {}
 
   /**
    * `from`: 'escrow', 'archive', or 'any' (the escrow, then the archive when the escrow copy is
    * missing or no longer matches its hash). Throws ArchiveError NotFound, EscrowMismatch or ImageInvalid.
    */
-  async readVsc(
-    ref: { vscId: string; version: number },
-    from: VscCopySource | 'any' = 'any',
-    em?: EntityManager,
-  ): Promise<RecoveredVscCopy> {
-    const db = em ?? this.ds.manager;
+  async readVsc(ref: { vscId: string; version: number }, from: VscCopySource | 'any' = 'any', tx?: TxScope): Promise<RecoveredVscCopy> {
+    const db = tx?.em ?? this.ds.manager;
     if (from === 'archive') return this.fromArchive(db, ref);
     try {
-      return await this.fromEscrow(db, ref);
+      return await this.fromEscrow(ref, tx);
     } catch (e) {
       if (from === 'escrow' || !(e instanceof ArchiveError)) throw e;
       return this.fromArchive(db, ref);
     }
   }
 
-  private async fromEscrow(db: EntityManager, ref: { vscId: string; version: number }): Promise<RecoveredVscCopy> {
-    const rows = (await db.query('SELECT content, sha256 FROM vsc_version WHERE vsc_id = $1 AND version = $2', [
-      ref.vscId,
-      ref.version,
-    ])) as Array<{
-      content: Buffer;
-      sha256: Buffer;
-    }>;
-    if (!rows[0]) throw new ArchiveError(ArchiveErrorCode.NotFound, `no escrowed VSC ${ref.vscId} v${ref.version}`, ref);
-    const sha = sha256Hex(rows[0].content);
-    if (sha !== rows[0].sha256.toString('hex'))
+  private async fromEscrow(ref: { vscId: string; version: number }, tx?: TxScope): Promise<RecoveredVscCopy> {
+    const stored = await this.vscs.version(ref.vscId, ref.version, tx);
+    if (!stored) throw new ArchiveError(ArchiveErrorCode.NotFound, `no escrowed VSC ${ref.vscId} v${ref.version}`, ref);
+    const sha = sha256Hex(stored.content);
+    if (sha !== stored.sha256.toString('hex'))
       throw new ArchiveError(
         ArchiveErrorCode.EscrowMismatch,
         `the escrow copy of VSC ${ref.vscId} v${ref.version} does not match its SHA-256`,
         ref,
       );
-    return { ...ref, content: rows[0].content, sha256: sha, source: 'escrow' };
+    return { ...ref, content: stored.content, sha256: sha, source: 'escrow' };
   }
 
   private async fromArchive(db: EntityManager, ref: { vscId: string; version: number }): Promise<RecoveredVscCopy> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '../trust/audit/audit.module';
 import { CaModule } from '../pki/ca.module';
+import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
 import { ArchiveController } from './archive.controller';
 import { ArchiveEnvironment } from './archive-environment';
 import { ArchiveRecoveryService } from './archive-recovery.service';
@@ -12,7 +13,7 @@ import { SealVolumeHandler } from './seal-volume/seal-volume.handler';
 
 /** Archive volumes: sealing (officers), listings and reconciliation (officers, auditors), and reading VSCs back for recovery. */
 @Module({
-  imports: [CqrsModule, CaModule, AuditModule],
+  imports: [CqrsModule, CaModule, AuditModule, VscEscrowModule],
   controllers: [ArchiveController],
   providers: [
     ArchiveEnvironment,

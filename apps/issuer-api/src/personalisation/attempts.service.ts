@@ -6,7 +6,7 @@ import { CardError } from '../issuance/cards/card-errors';
 import { CardLifecycleService, type CardRow } from '../issuance/cards/card-lifecycle.service';
 import type { Tx } from '../platform/infra/unit-of-work';
 import { IssuanceError } from '../issuance/requests/issuance-errors';
-import { RequestStateMachine, type RequestRow } from '../issuance/requests/request-state-machine';
+import { RequestStateMachine, type IssuanceRequest } from '../issuance/requests/request-state-machine';
 import { PersonalisationError, PersonalisationErrorCode } from './personalisation-errors';
 
 /** PostgreSQL channel on which step reports are announced after commit (progress streams). */
@@ -71,7 +71,7 @@ export class AttemptsService {
     workerId: string,
     action: string,
     states: readonly string[] = ACTIVE_STATES,
-  ): Promise<{ row: RequestRow; attempt: PersonalisationRow; card: CardRow } | PersonalisationError> {
+  ): Promise<{ row: IssuanceRequest; attempt: PersonalisationRow; card: CardRow } | PersonalisationError> {
     const row = await this.states.lock(tx, requestId);
     let problem: PersonalisationError | undefined;
     let attempt: PersonalisationRow | undefined;
@@ -82,7 +82,7 @@ export class AttemptsService {
         requestId,
         state: row.state,
       });
-    } else if (row.worker_id !== workerId || !row.card_id) {
+    } else if (row.workerId !== workerId || !row.cardId) {
       problem = new PersonalisationError(PersonalisationErrorCode.NotClaimant, `request ${requestId} is claimed by another worker`, {
         requestId,
       });
@@ -90,7 +90,7 @@ export class AttemptsService {
       attempt = (
         (await tx.em.query(`SELECT * FROM personalisation WHERE request_id = $1 FOR UPDATE`, [requestId])) as PersonalisationRow[]
       )[0];
-      card = ((await tx.em.query(`SELECT * FROM card WHERE id = $1`, [row.card_id])) as CardRow[])[0];
+      card = ((await tx.em.query(`SELECT * FROM card WHERE id = $1`, [row.cardId])) as CardRow[])[0];
       if (!attempt || !card || attempt.card_id !== card.id) {
         problem = new PersonalisationError(PersonalisationErrorCode.NotClaimant, `request ${requestId} has no attempt on its card`, {
           requestId,
@@ -161,12 +161,12 @@ export class AttemptsService {
    * Ends a request that cannot be finished: failed with a reason that is safe to show; its card (if
    * one was claimed) spoiled; the certificates issued for it revoked; its job done.
    */
-  async fail(tx: Tx, row: RequestRow, reason: string, details: Record<string, unknown> = {}): Promise<RequestRow> {
+  async fail(tx: Tx, row: IssuanceRequest, reason: string, details: Record<string, unknown> = {}): Promise<IssuanceRequest> {
     const failed = throwIf(await this.states.transition(tx, row, 'failed', { failure: reason.slice(0, 500), details }));
-    if (row.card_id) {
-      const card = ((await tx.em.query(`SELECT state FROM card WHERE id = $1`, [row.card_id])) as Array<{ state: string }>)[0];
+    if (row.cardId) {
+      const card = ((await tx.em.query(`SELECT state FROM card WHERE id = $1`, [row.cardId])) as Array<{ state: string }>)[0];
       if (card && (card.state === 'personalising' || card.state === 'blank')) {
-        throwIf(await this.cards.transition(tx, row.card_id, 'spoiled', { requestId: row.id, reason: 'personalisation failed' }));
+        throwIf(await this.cards.transition(tx, row.cardId, 'spoiled', { requestId: row.id, reason: 'personalisation failed' }));
       }
     }
     await this.revokeCertificates(tx, row.id, 'cessationOfOperation', `request ${row.id} failed`);
@@ -196,7 +196,7 @@ export class AttemptsService {
   }
 
   /** A card pulled out (or a worker lost) mid-way: the request waits for that card again. */
-  async interrupt(tx: Tx, row: RequestRow, reason: string, serial: string | null): Promise<RequestRow> {
+  async interrupt(tx: Tx, row: IssuanceRequest, reason: string, serial: string | null): Promise<IssuanceRequest> {
     return throwIf(await this.states.transition(tx, row, 'awaiting-card', { details: { reason: reason.slice(0, 200), waitsFor: serial } }));
   }
 }

@@ -6,7 +6,7 @@ import {
   type ManagementKeyAlgorithmName,
   ManagementKeyDiversifier,
   PukVault,
-} from '@scm/personalisation';
+} from '@scm/card-secrets';
 import type { HsmHandle } from '../platform/infra/infra.module';
 import { HSM } from '../platform/infra/tokens';
 

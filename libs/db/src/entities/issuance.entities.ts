@@ -1,3 +1,5 @@
+import type { CertificateTemplateName } from '@scm/ca';
+import type { EscrowPolicy, GeneratedAlgorithmName } from '@scm/vsc';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export const CARDHOLDER_STATUSES = ['active', 'offboarded'] as const;
@@ -38,12 +40,27 @@ export type CardState = (typeof CARD_STATES)[number];
 /** The key slots a card profile may define. */
 export type CardProfileSlot = '9a' | '9c' | '9d' | '9e';
 
-/** A card profile as stored in card_profile.definition and copied into issuance_request.profile (the issuer API validates it). */
+export const MANAGEMENT_KEY_ALGORITHMS = ['3des', 'aes128', 'aes192', 'aes256'] as const;
+export type ManagementKeyAlgorithmName = (typeof MANAGEMENT_KEY_ALGORITHMS)[number];
+
+/** What a profile says of one key slot. */
+export interface SlotPolicy {
+  algorithm: GeneratedAlgorithmName;
+  template: CertificateTemplateName;
+  /** escrow: made on the VSC, escrowed, imported into the card; on-card: the card makes it, SCM keeps the certificate; regenerate: made on the VSC for the card and a temporary card, never restored on reissue. */
+  escrow: EscrowPolicy;
+}
+
+/**
+ * A card profile as stored in card_profile.definition and copied into issuance_request.profile
+ * (the issuer API validates it before it is stored).
+ */
 export interface CardProfileJson {
-  slots: Partial<Record<CardProfileSlot, { algorithm: string; template: string; escrow: string }>>;
+  slots: Partial<Record<CardProfileSlot, SlotPolicy>>;
   pin: { minLength: number; maxLength: number; tries: number };
   puk: { length: number; tries: number };
-  managementKey: { algorithm: string };
+  managementKey: { algorithm: ManagementKeyAlgorithmName };
+  /** Certificates and the CHUID expire this many days after issuance (capped by the CA). */
   validityDays: number;
 }
 

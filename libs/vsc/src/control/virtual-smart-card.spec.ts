@@ -181,6 +181,7 @@ describe('VirtualSmartCard', () => {
     const flaky: VscKeyProtector = {
       currentKeys: () => real.currentKeys(),
       mac: (...args) => real.mac(...args),
+      checkMac: (...args) => real.checkMac(...args),
       wrapForRecovery: (...args) => real.wrapForRecovery(...args),
       unwrapForRecovery: (...args) => real.unwrapForRecovery(...args),
       deriveCardholderKey: async (...args) => {

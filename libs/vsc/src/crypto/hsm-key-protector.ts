@@ -1,7 +1,7 @@
 import type { HsmContext, HsmSecretKey } from '@scm/hsm';
 import type { KeyRef } from '../format/vsc-model';
 import { unknownKeyError } from '../vsc-errors';
-import { DEFAULT_VSC_KEYS, kekMessage, type VscKeyProtector } from './vsc-key-protector.port';
+import { DEFAULT_VSC_KEYS, kekMessage, type MacCheck, type VscKeyProtector } from './vsc-key-protector.port';
 
 const NONCE = 12;
 
@@ -74,6 +74,11 @@ export class HsmKeyProtector implements VscKeyProtector {
 
   async mac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array): Promise<Buffer> {
     return (await this.key(kek, 'HMAC-SHA-256')).hmac(kekMessage(purpose, data));
+  }
+
+  async checkMac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array, mac: Uint8Array): Promise<MacCheck> {
+    const r = await (await this.key(kek, 'HMAC-SHA-256')).checkHmac(kekMessage(purpose, data), mac);
+    return { ok: r.ok, context: { hsmSession: r.session, hsmSessions: this.hsm.sessionCount } };
   }
 
   async wrapForRecovery(recovery: KeyRef, cek: Uint8Array, aad: Uint8Array): Promise<{ nonce: Buffer; wrapped: Buffer }> {

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { KeyRef } from '../format/vsc-model';
 import { unknownKeyError } from '../vsc-errors';
 import { systemRandom, type RandomSource } from './random';
-import { DEFAULT_VSC_KEYS, kekMessage, type VscKeyProtector } from './vsc-key-protector.port';
+import { compareMac, DEFAULT_VSC_KEYS, kekMessage, type MacCheck, type VscKeyProtector } from './vsc-key-protector.port';
 
 /**
  * A key protector with its keys in memory: for unit tests and the test vectors of
@@ -41,6 +41,10 @@ export class MemoryKeyProtector implements VscKeyProtector {
   async mac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array): Promise<Buffer> {
     this.checkKek(kek);
     return createHmac('sha256', this.kekKey).update(kekMessage(purpose, data)).digest();
+  }
+
+  async checkMac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array, mac: Uint8Array): Promise<MacCheck> {
+    return compareMac(await this.mac(kek, purpose, data), mac, { protector: 'memory' });
   }
 
   async wrapForRecovery(recovery: KeyRef, cek: Uint8Array, aad: Uint8Array): Promise<{ nonce: Buffer; wrapped: Buffer }> {

@@ -259,11 +259,13 @@ export async function sealContent(input: SealInput, deps: SealDeps): Promise<Buf
 
 /** Verifies the seal MAC (needs the HSM). */
 export async function verifySeal(content: ParsedContent, protector: VscKeyProtector): Promise<void> {
-  const mac = await protector.mac(content.header.keys.kek, 'seal', content.seal.input);
-  if (!ctEqual(mac, content.seal.mac)) {
+  const h = content.header;
+  const check = await protector.checkMac(h.keys.kek, 'seal', content.seal.input, content.seal.mac);
+  if (!check.ok) {
     throw new VscError(
       VscErrorCode.SealTag,
-      `the seal does not verify under KEK ${content.header.keys.kek.label} v${content.header.keys.kek.version}: the file was altered, or sealed by another HSM`,
+      `the seal does not verify under KEK ${h.keys.kek.label} v${h.keys.kek.version}: the file was altered, or sealed by another HSM`,
+      { vscId: h.id, version: h.hierarchy.version, kek: `${h.keys.kek.label}/${h.keys.kek.version}`, ...check.context },
     );
   }
 }
@@ -338,9 +340,15 @@ export async function buildStandaloneFile(content: ParsedContent, state: VscStat
 /** Verifies a standalone file's state section: its MAC, and that it belongs to this content. */
 export async function verifyState(file: ParsedVscFile, protector: VscKeyProtector): Promise<void> {
   if (!file.state) return;
-  const mac = await protector.mac(file.content.header.keys.kek, 'state', file.state.input);
-  if (!ctEqual(mac, file.state.mac))
-    throw new VscError(VscErrorCode.StateTag, 'the state section does not verify: the file was altered, or sealed by another HSM');
+  const h = file.content.header;
+  const check = await protector.checkMac(h.keys.kek, 'state', file.state.input, file.state.mac);
+  if (!check.ok)
+    throw new VscError(VscErrorCode.StateTag, 'the state section does not verify: the file was altered, or sealed by another HSM', {
+      vscId: h.id,
+      version: h.hierarchy.version,
+      kek: `${h.keys.kek.label}/${h.keys.kek.version}`,
+      ...check.context,
+    });
   if (!ctEqual(file.state.contentHash, file.content.hash))
     throw new VscError(VscErrorCode.StateMismatch, 'the state section belongs to another version of the content');
 }

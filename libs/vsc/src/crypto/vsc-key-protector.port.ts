@@ -1,4 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { KeyRef } from '../format/vsc-model';
+
+/** The outcome of checking a MAC, with what a log of a failed check should say about how it was computed. */
+export interface MacCheck {
+  ok: boolean;
+  /** Safe facts for logs (e.g. the HSM session that computed the MAC); never key material. */
+  context: Record<string, string | number>;
+}
 
 /** What an HMAC under the KEK is computed for; each purpose has its own message prefix. */
 export type KekPurpose = 'cardholder' | 'seal' | 'state';
@@ -21,6 +29,8 @@ export interface VscKeyProtector {
   deriveCardholderKey(kek: KeyRef, kdfOutput: Uint8Array, context: Uint8Array): Promise<Buffer>;
   /** HMAC(KEK, kekMessage(purpose, data)) for the seal and the state section. */
   mac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array): Promise<Buffer>;
+  /** Checks `mac` against HMAC(KEK, kekMessage(purpose, data)) in constant time. */
+  checkMac(kek: KeyRef, purpose: 'seal' | 'state', data: Uint8Array, mac: Uint8Array): Promise<MacCheck>;
   /** AES-256-GCM under the recovery key, with a nonce the HSM picks: the nonce, and the ciphertext followed by the 16-byte tag. */
   wrapForRecovery(recovery: KeyRef, cek: Uint8Array, aad: Uint8Array): Promise<{ nonce: Buffer; wrapped: Buffer }>;
   /** The CEK, or `undefined` when the GCM tag does not verify under this recovery key. */
@@ -36,6 +46,13 @@ const PREFIX: Record<KekPurpose, Buffer> = {
 /** The message an HMAC under the KEK covers: a purpose prefix, then the parts. Every implementation uses this. */
 export function kekMessage(purpose: KekPurpose, ...parts: Uint8Array[]): Buffer {
   return Buffer.concat([PREFIX[purpose], ...parts]);
+}
+
+/** A MacCheck from a MAC computed again: constant-time comparison, and the context to report. */
+export function compareMac(expected: Uint8Array, mac: Uint8Array, context: MacCheck['context']): MacCheck {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(mac);
+  return { ok: a.length === b.length && timingSafeEqual(a, b), context };
 }
 
 /** The HSM keys VSCs are sealed with unless configured otherwise (docs/vsc-format.md, "HSM keys"). */

@@ -17,7 +17,7 @@ import { LOGGER } from '../../platform/infra/tokens';
 import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { IssuanceError } from '../../issuance/requests/issuance-errors';
-import { notify, RequestStateMachine, type RequestRow } from '../../issuance/requests/request-state-machine';
+import { RequestStateMachine, type IssuanceRequest } from '../../issuance/requests/request-state-machine';
 import { TemporaryCardsService } from '../temporary-cards/temporary-cards.service';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { ReissueError, ReissueErrorCode } from './reissue-errors';
@@ -236,10 +236,10 @@ export class ReissueService implements OnModuleInit {
       [requestId, tx.now, tx.actor.actor, JSON.stringify(details)],
     );
     tx.audit({ action: 'issuance-request.requested', targetType: 'issuance-request', targetId: requestId, outcome: 'success', details });
-    await notify(tx, { type: 'state', requestId, batchId: null, from: null, state: 'requested', at: tx.now.toISOString() });
+    await this.states.announce(tx, { type: 'state', requestId, batchId: null, from: null, state: 'requested', at: tx.now.toISOString() });
 
     const src = await this.escrow.open(tx, { vscId: s.sourceVscId, version: s.sourceVersion }, s.from);
-    let row = (await this.states.lock(tx, requestId)) as RequestRow;
+    let row = (await this.states.lock(tx, requestId)) as IssuanceRequest;
     try {
       const [ca, signer] = await Promise.all([this.cas.ca(), this.cas.contentSigner()]);
       const profile = card.profile;
@@ -329,7 +329,7 @@ export class ReissueService implements OnModuleInit {
     }
   }
 
-  private ok(r: RequestRow | IssuanceError): RequestRow {
+  private ok(r: IssuanceRequest | IssuanceError): IssuanceRequest {
     if (r instanceof IssuanceError) throw r;
     return r;
   }

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { VirtualSmartCard } from '@scm/vsc';
+import { Inject, Injectable } from '@nestjs/common';
+import type { VirtualSmartCard } from '@scm/vsc';
 import type { EntityManager } from 'typeorm';
 import { ArchiveRecoveryService, type VscCopySource } from '../../archive/archive-recovery.service';
 import type { Tx } from '../../platform/infra/unit-of-work';
 import type { CardProfileDefinition } from '../../issuance/profiles/card-profile';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
+import { VSC_REPOSITORY, type VscRepository } from '../../issuance/vsc-escrow/vsc.repository';
 
 /** Where the help desk reads a card's escrow from: the online escrow, an archive volume, or either (escrow first). */
 export type EscrowFrom = VscCopySource | 'any';
@@ -62,27 +63,17 @@ export class EscrowSource {
   constructor(
     private readonly archive: ArchiveRecoveryService,
     private readonly vscs: VscEscrowService,
+    @Inject(VSC_REPOSITORY) private readonly vscRepo: VscRepository,
   ) {}
 
   /** The newest escrowed version of a VSC. */
-  async latestEscrowed(tx: Pick<Tx, 'em'>, vscId: string): Promise<number | undefined> {
-    const rows = (await tx.em.query(`SELECT max(version) AS v FROM vsc_version WHERE vsc_id = $1 AND escrowed_at IS NOT NULL`, [
-      vscId,
-    ])) as Array<{
-      v: number | null;
-    }>;
-    return rows[0]?.v ?? undefined;
+  latestEscrowed(tx: Tx, vscId: string): Promise<number | undefined> {
+    return this.vscRepo.latestEscrowed(vscId, tx);
   }
 
-  async open(tx: Pick<Tx, 'em'>, ref: { vscId: string; version: number }, from: EscrowFrom = 'any'): Promise<OpenedEscrow> {
-    const copy = await this.archive.readVsc(ref, from, tx.em);
-    const vsc = await VirtualSmartCard.load(copy.content, this.vscs.deps());
-    try {
-      await vsc.openWithRecovery();
-    } catch (e) {
-      vsc.close();
-      throw e;
-    }
+  async open(tx: Tx, ref: { vscId: string; version: number }, from: EscrowFrom = 'any'): Promise<OpenedEscrow> {
+    const copy = await this.archive.readVsc(ref, from, tx);
+    const vsc = await this.vscs.openCopy(copy, tx);
     return { vsc, vscId: copy.vscId, version: copy.version, sha256: copy.sha256, source: copy.source, volume: copy.volume };
   }
 }

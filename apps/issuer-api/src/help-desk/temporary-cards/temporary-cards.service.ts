@@ -379,7 +379,7 @@ export class TemporaryCardsService implements OnModuleInit {
           return deny(new TemporaryCardError(E.Expired, `temporary card ${id} expired at ${r.expires_at.toISOString()}`));
         if (input.salt.length !== 16 || input.kdfOutput.length !== 32)
           return deny(new TemporaryCardError(E.Invalid, 'activation takes a 16-byte salt and a 32-byte Argon2id output'));
-        const vsc = await this.vscs.openForRecovery(id, { escrowedOnly: true, em: tx.em });
+        const vsc = await this.vscs.openForRecovery(id, { escrowedOnly: true, tx });
         let version: number;
         try {
           await vsc.setPinFromKdfOutput(input.salt, input.kdfOutput, vsc.currentHeader.kdf ?? DEFAULT_KDF);

@@ -1,13 +1,13 @@
 import { TEMPLATES, type CertificateTemplateName } from '@scm/ca';
-import { GENERATED_ALGORITHMS, type EscrowPolicy, type GeneratedAlgorithmName } from '@scm/vsc';
+import { MANAGEMENT_KEY_ALGORITHMS, type CardProfileJson, type ManagementKeyAlgorithmName, type SlotPolicy } from '@scm/db';
+import { GENERATED_ALGORITHMS, type EscrowPolicy } from '@scm/vsc';
 
 /** The key slots a profile may define (retired slots 82–95 are filled on reissue, not by a profile). */
 export const PROFILE_SLOTS = ['9a', '9c', '9d', '9e'] as const;
 export type ProfileSlot = (typeof PROFILE_SLOTS)[number];
 
 export const ESCROW_POLICY_NAMES: readonly EscrowPolicy[] = ['escrow', 'on-card', 'regenerate'];
-export const MANAGEMENT_KEY_ALGORITHMS = ['3des', 'aes128', 'aes192', 'aes256'] as const;
-export type ManagementKeyAlgorithmName = (typeof MANAGEMENT_KEY_ALGORITHMS)[number];
+export { MANAGEMENT_KEY_ALGORITHMS, type ManagementKeyAlgorithmName, type SlotPolicy };
 
 /** The template each slot must use (SP 800-73-4 slot meaning; docs/card-profile.md section 2). */
 const SLOT_TEMPLATE: Record<ProfileSlot, CertificateTemplateName> = {
@@ -17,22 +17,8 @@ const SLOT_TEMPLATE: Record<ProfileSlot, CertificateTemplateName> = {
   '9e': 'piv-card-authentication',
 };
 
-export interface SlotPolicy {
-  algorithm: GeneratedAlgorithmName;
-  template: CertificateTemplateName;
-  /** escrow: made on the VSC, escrowed, imported into the card; on-card: the card makes it, SCM keeps the certificate; regenerate: made on the VSC for the card and a temporary card, never restored on reissue. */
-  escrow: EscrowPolicy;
-}
-
 /** A card profile: what goes on a card issued with it. Stored as JSON in card_profile.definition. */
-export interface CardProfileDefinition {
-  slots: Partial<Record<ProfileSlot, SlotPolicy>>;
-  pin: { minLength: number; maxLength: number; tries: number };
-  puk: { length: number; tries: number };
-  managementKey: { algorithm: ManagementKeyAlgorithmName };
-  /** Certificates and the CHUID expire this many days after issuance (capped by the CA). */
-  validityDays: number;
-}
+export type CardProfileDefinition = CardProfileJson;
 
 export interface CardProfile {
   id: string;

@@ -12,6 +12,8 @@ import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-ma
 import { RequestEventsController } from './request-events/request-events.controller';
 import { RequestEventsHub } from './request-events/request-events.hub';
 import { RequestIssuanceHandler } from './request-issuance/request-issuance.handler';
+import { PgRequestRepository } from './pg-request.repository';
+import { REQUEST_REPOSITORY } from './request.repository';
 import { RequestStateMachine } from './request-state-machine';
 import { ListRequestsHandler, ShowBatchHandler, ShowRequestHandler } from './show-request/show-request.handler';
 import { WorkerIssuanceController } from './worker-issuance.controller';
@@ -21,6 +23,7 @@ import { WorkerIssuanceController } from './worker-issuance.controller';
   imports: [CqrsModule, CaModule, ProfilesModule, VscEscrowModule],
   controllers: [IssuanceController, RequestEventsController, WorkerIssuanceController],
   providers: [
+    { provide: REQUEST_REPOSITORY, useClass: PgRequestRepository },
     RequestStateMachine,
     RequestIssuanceHandler,
     GenerateKeysService,
@@ -33,6 +36,6 @@ import { WorkerIssuanceController } from './worker-issuance.controller';
     ReleaseKeyMaterialHandler,
     CertifyOnCardKeyHandler,
   ],
-  exports: [RequestStateMachine],
+  exports: [REQUEST_REPOSITORY, RequestStateMachine],
 })
 export class IssuanceModule {}

@@ -1,60 +1,52 @@
-import type { Tx } from '../../platform/infra/unit-of-work';
+import { TestUnitOfWork, testActor } from '../../platform/testing/test-unit-of-work';
+import { InMemoryRequestRepository } from './in-memory-request.repository';
 import { IssuanceError, IssuanceErrorCode } from './issuance-errors';
-import { parseNotification, RequestStateMachine, type RequestRow } from './request-state-machine';
-
-/** A unit of work that records what the state machine asks of it (no database). */
-function fakeTx(updated: boolean) {
-  const queries: Array<{ sql: string; params: unknown[] }> = [];
-  const audits: Array<Record<string, unknown>> = [];
-  const tx = {
-    now: new Date('2026-01-02T03:04:05Z'),
-    actor: { actor: 'system:keygen', actorName: null, role: null, requestId: null },
-    em: {
-      query: async (sql: string, params: unknown[]) => {
-        queries.push({ sql, params });
-        if (sql.includes('UPDATE issuance_request')) return updated ? [{ ...row, state: params[1] }] : [];
-        return [];
-      },
-    },
-    audit: (e: Record<string, unknown>) => audits.push(e),
-  } as unknown as Tx;
-  return { tx, queries, audits };
-}
-
-const row = { id: 'r1', batch_id: 'b1', state: 'escrowed' } as RequestRow;
+import { RequestStateMachine } from './request-state-machine';
 
 describe('RequestStateMachine.transition', () => {
-  it('moves a request one allowed step: update, history, audit and a notification', async () => {
-    const { tx, queries, audits } = fakeTx(true);
-    const r = await new RequestStateMachine().transition(tx, row, 'awaiting-card', { details: { job: 'personalise-card' } });
+  const setup = () => {
+    const requests = new InMemoryRequestRepository();
+    const row = requests.seed({ id: 'r1', batchId: 'b1', state: 'escrowed' });
+    return { requests, row, states: new RequestStateMachine(requests), uow: new TestUnitOfWork() };
+  };
+
+  it('moves a request one allowed step: state, history, audit and an announcement', async () => {
+    const { requests, row, states, uow } = setup();
+    const r = await uow.run(testActor(), (tx) => states.transition(tx, row, 'awaiting-card', { details: { job: 'personalise-card' } }));
     expect(r).toMatchObject({ id: 'r1', state: 'awaiting-card' });
-    expect(queries.map((q) => q.sql.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual([
-      'WITH u AS',
-      'INSERT INTO issuance_request_event',
-      'SELECT pg_notify($1, $2)',
+    expect(requests.rows.get('r1')?.state).toBe('awaiting-card');
+    expect(requests.history).toEqual([
+      { requestId: 'r1', from: 'escrowed', to: 'awaiting-card', actor: testActor().actor, details: { job: 'personalise-card' } },
     ]);
-    expect(audits).toEqual([
-      {
+    expect(uow.events).toEqual([
+      expect.objectContaining({
         action: 'issuance-request.awaiting-card',
         targetType: 'issuance-request',
         targetId: 'r1',
         outcome: 'success',
         details: { from: 'escrowed', to: 'awaiting-card', job: 'personalise-card' },
-      },
+      }),
     ]);
-    const note = queries[2].params[1] as string;
-    expect(parseNotification(note)).toEqual([
-      { type: 'state', requestId: 'r1', batchId: 'b1', from: 'escrowed', state: 'awaiting-card', at: '2026-01-02T03:04:05.000Z' },
+    expect(requests.announced).toEqual([
+      { type: 'state', requestId: 'r1', batchId: 'b1', from: 'escrowed', state: 'awaiting-card', at: uow.testClock.now().toISOString() },
     ]);
   });
 
+  it('records a failure with the request and in its history', async () => {
+    const { requests, row, states, uow } = setup();
+    await uow.run(testActor(), (tx) => states.transition(tx, row, 'failed', { failure: 'card refused PUT DATA' }));
+    expect(requests.rows.get('r1')).toMatchObject({ state: 'failed', failure: 'card refused PUT DATA' });
+    expect(requests.history[0].details).toEqual({ failure: 'card refused PUT DATA' });
+  });
+
   it('refuses a step the table does not allow, audits the refusal and writes nothing', async () => {
-    const { tx, queries, audits } = fakeTx(true);
-    const r = await new RequestStateMachine().transition(tx, { ...row, state: 'requested' }, 'awaiting-card');
+    const { requests, row, states, uow } = setup();
+    const r = await uow.run(testActor(), (tx) => states.transition(tx, { ...row, state: 'requested' }, 'awaiting-card'));
     expect(r).toBeInstanceOf(IssuanceError);
     expect((r as IssuanceError).code).toBe(IssuanceErrorCode.IllegalTransition);
-    expect(queries).toEqual([]);
-    expect(audits).toEqual([
+    expect(requests.history).toEqual([]);
+    expect(requests.rows.get('r1')?.state).toBe('escrowed');
+    expect(uow.events).toEqual([
       expect.objectContaining({
         action: 'issuance-request.awaiting-card',
         outcome: 'denied',
@@ -64,11 +56,13 @@ describe('RequestStateMachine.transition', () => {
   });
 
   it('refuses when the caller expects another state, and when the row moved under an unlocked caller', async () => {
-    const a = fakeTx(true);
-    expect(await new RequestStateMachine().transition(a.tx, row, 'failed', { expect: ['requested'] })).toBeInstanceOf(IssuanceError);
-    const b = fakeTx(false);
-    const r = await new RequestStateMachine().transition(b.tx, row, 'awaiting-card');
-    expect((r as IssuanceError).message).toMatch(/changed concurrently/);
-    expect(b.audits).toEqual([]);
+    const { requests, row, states, uow } = setup();
+    const a = await uow.run(testActor(), (tx) => states.transition(tx, row, 'failed', { expect: ['requested'] }));
+    expect(a).toBeInstanceOf(IssuanceError);
+    requests.rows.set('r1', { ...row, state: 'awaiting-card' });
+    const before = uow.events.length;
+    const b = await uow.run(testActor(), (tx) => states.transition(tx, row, 'awaiting-card'));
+    expect((b as IssuanceError).message).toMatch(/changed concurrently/);
+    expect(uow.events.length).toBe(before);
   });
 });

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { IssuanceError } from '../../issuance/requests/issuance-errors';
 import { isTerminal } from '../../issuance/requests/request-state';
-import { RequestStateMachine, type RequestRow } from '../../issuance/requests/request-state-machine';
+import { RequestStateMachine, type IssuanceRequest } from '../../issuance/requests/request-state-machine';
 import { CardLifecycleService, type CardRow } from '../../issuance/cards/card-lifecycle.service';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { AttemptsService, type PersonalisationRow } from '../attempts.service';
@@ -85,8 +85,8 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
           );
         }
       }
-      if (row.card_id) {
-        const bound = ((await tx.em.query(`SELECT serial FROM card WHERE id = $1`, [row.card_id])) as Array<{ serial: string | null }>)[0];
+      if (row.cardId) {
+        const bound = ((await tx.em.query(`SELECT serial FROM card WHERE id = $1`, [row.cardId])) as Array<{ serial: string | null }>)[0];
         if (bound?.serial !== c.card.serial) {
           return refuse(
             new PersonalisationError(E.WaitsForAnotherCard, `request ${row.id} waits for card ${bound?.serial}`, {
@@ -104,10 +104,10 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
 
       const vsc = (await tx.em.query(`SELECT id FROM vsc WHERE request_id = $1`, [row.id])) as Array<{ id: string }>;
       if (!vsc[0]) throw new PersonalisationError(E.NotReady, `request ${row.id} has no VSC`);
-      const resumed = !!row.card_id;
+      const resumed = !!row.cardId;
       const bound = resumed ? card! : await this.bindNewCard(tx, row, vsc[0].id, c);
       let current = row;
-      if (row.worker_id !== c.workerId) {
+      if (row.workerId !== c.workerId) {
         await tx.em.query(`UPDATE issuance_request SET worker_id = $2 WHERE id = $1`, [row.id, c.workerId]);
         if (resumed) {
           tx.audit({
@@ -115,10 +115,10 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
             targetType: 'issuance-request',
             targetId: row.id,
             outcome: 'success',
-            details: { from: row.worker_id, to: c.workerId, serial: c.card.serial },
+            details: { from: row.workerId, to: c.workerId, serial: c.card.serial },
           });
         }
-        current = { ...row, worker_id: c.workerId };
+        current = { ...row, workerId: c.workerId };
       }
       if (current.state === 'awaiting-card') {
         const r = await this.states.transition(tx, current, 'personalising', {
@@ -136,7 +136,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
         tx,
         {
           requestId: row.id,
-          batchId: row.batch_id,
+          batchId: row.batchId,
           cardId: bound.id,
           workerId: c.workerId,
           attempt: attempt.attempt,
@@ -169,7 +169,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
   }
 
   /** Registers the card, binds request and VSC to it, and seals its PUK under the HSM. */
-  private async bindNewCard(tx: Tx, row: RequestRow, vscId: string, c: ClaimCardCommand): Promise<StockCard> {
+  private async bindNewCard(tx: Tx, row: IssuanceRequest, vscId: string, c: ClaimCardCommand): Promise<StockCard> {
     const registered = await this.cards.register(tx, {
       id: randomUUID(),
       serial: c.card.serial,
@@ -177,7 +177,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
       state: 'personalising',
       stockBatch: DEFAULT_STOCK_BATCH,
       requestId: row.id,
-      cardholderId: row.cardholder_id,
+      cardholderId: row.cardholderId,
       vscId,
     });
     await tx.em.query(`UPDATE issuance_request SET card_id = $2, worker_id = $3 WHERE id = $1`, [row.id, registered.id, c.workerId]);
@@ -194,7 +194,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
       details: { serial: c.card.serial, cardId: registered.id },
     });
     // Invariant 1: the PUK (like every key) comes from an escrowed version only.
-    const vsc = await this.vscs.openForRecovery(vscId, { escrowedOnly: true, em: tx.em });
+    const vsc = await this.vscs.openForRecovery(vscId, { escrowedOnly: true, tx });
     let puk: Buffer | undefined;
     try {
       puk = vsc.cardCredentials().puk;

@@ -26,7 +26,7 @@ export class EndAttemptService {
       const r = await this.attempts.interrupt(tx, c.row, reason, c.card.serial);
       await this.attempts.recordStep(
         tx,
-        { requestId, batchId: c.row.batch_id, cardId: c.card.id, workerId, attempt: c.attempt.attempt, serial: c.card.serial },
+        { requestId, batchId: c.row.batchId, cardId: c.card.id, workerId, attempt: c.attempt.attempt, serial: c.card.serial },
         c.attempt.last_step && /^[a-z:0-9-]+$/.test(c.attempt.last_step) ? c.attempt.last_step : 'claim',
         'failed',
         { reason: reason.slice(0, 200), interrupted: true },

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type CardIdentity,
-  isManagementKeyAlgorithm,
-  MANAGEMENT_KEY_ALGORITHMS,
-  type ManagementKeyAlgorithmName,
-} from '@scm/personalisation';
+import { type CardIdentity, isManagementKeyAlgorithm, MANAGEMENT_KEY_ALGORITHMS, type ManagementKeyAlgorithmName } from '@scm/card-secrets';
 import type { Actor } from '../../trust/auth/principal';
 import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
-import type { RequestRow } from '../../issuance/requests/request-state-machine';
+import type { IssuanceRequest } from '../../issuance/requests/request-state-machine';
 import type { CardRow } from '../../issuance/cards/card-lifecycle.service';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { AttemptsService } from '../attempts.service';
@@ -29,14 +24,14 @@ export class ManagementKeyService {
     private readonly secrets: CardSecretsService,
   ) {}
 
-  private static algorithmOf(row: RequestRow): ManagementKeyAlgorithmName {
+  private static algorithmOf(row: IssuanceRequest): ManagementKeyAlgorithmName {
     const a = row.profile.managementKey.algorithm;
     if (!isManagementKeyAlgorithm(a))
       throw new PersonalisationError(PersonalisationErrorCode.Invalid, `profile management-key algorithm ${a} is unknown`);
     return a;
   }
 
-  private async identity(tx: Tx, row: RequestRow, card: CardRow): Promise<CardIdentity> {
+  private async identity(tx: Tx, row: IssuanceRequest, card: CardRow): Promise<CardIdentity> {
     const v = (await tx.em.query(`SELECT id FROM vsc WHERE request_id = $1`, [row.id])) as Array<{ id: string }>;
     if (!card.serial || !v[0])
       throw new PersonalisationError(PersonalisationErrorCode.NotReady, `request ${row.id} has no card identity yet`);

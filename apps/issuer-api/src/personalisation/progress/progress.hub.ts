@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import { LOGGER } from '../../platform/infra/tokens';
-import { ISSUANCE_CHANNEL, parseNotification, type RequestEvent } from '../../issuance/requests/request-state-machine';
+import { ISSUANCE_CHANNEL, parseNotification } from '../../issuance/requests/pg-request.repository';
+import type { RequestEvent } from '../../issuance/requests/request.repository';
 import { PERSONALISATION_CHANNEL, type StepEvent } from '../attempts.service';
 
 export type ProgressEvent = StepEvent | RequestEvent;

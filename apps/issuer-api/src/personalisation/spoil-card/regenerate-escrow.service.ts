@@ -4,7 +4,7 @@ import { CaService } from '../../pki/ca.service';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import type { Tx } from '../../platform/infra/unit-of-work';
 import { randomPuk } from '../../issuance/requests/generate-keys/card-content';
-import type { RequestRow } from '../../issuance/requests/request-state-machine';
+import type { IssuanceRequest } from '../../issuance/requests/request-state-machine';
 import { onCardSlots, slotByte, vscGeneratedSlots } from '../../issuance/profiles/card-profile';
 import { type VscVersionView, VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { AttemptsService } from '../attempts.service';
@@ -28,11 +28,11 @@ export class RegenerateEscrowService {
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
-  async regenerate(tx: Tx, row: RequestRow, reason: string): Promise<VscVersionView & { revoked: string[] }> {
+  async regenerate(tx: Tx, row: IssuanceRequest, reason: string): Promise<VscVersionView & { revoked: string[] }> {
     const v = (await tx.em.query(`SELECT id FROM vsc WHERE request_id = $1 FOR UPDATE`, [row.id])) as Array<{ id: string }>;
     if (!v[0]) throw new Error(`request ${row.id} has no VSC`);
     const holder = (
-      (await tx.em.query(`SELECT name, upn, email FROM cardholder WHERE id = $1`, [row.cardholder_id])) as Array<{
+      (await tx.em.query(`SELECT name, upn, email FROM cardholder WHERE id = $1`, [row.cardholderId])) as Array<{
         name: string;
         upn: string | null;
         email: string | null;
@@ -51,7 +51,7 @@ export class RegenerateEscrowService {
       `the card of request ${row.id} was spoiled: ${reason}`,
       [...slots.map(([s]) => s), ...onCardSlots(row.profile).map(([s]) => s)],
     );
-    const vsc = await this.vscs.openForRecovery(v[0].id, { escrowedOnly: true, em: tx.em });
+    const vsc = await this.vscs.openForRecovery(v[0].id, { escrowedOnly: true, tx });
     try {
       const keys = await Promise.all(
         slots.map(([slot, s]) => vsc.generateKey(slotByte(slot), GENERATED_ALGORITHMS[s.algorithm], { escrow: s.escrow })),

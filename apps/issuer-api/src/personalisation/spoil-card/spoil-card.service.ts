@@ -65,7 +65,7 @@ export class SpoilCardService {
         );
       }
       let row = card.request_id ? await this.states.lock(tx, card.request_id) : undefined;
-      if (row && row.card_id === card.id && (row.state === 'personalising' || row.state === 'verifying')) {
+      if (row && row.cardId === card.id && (row.state === 'personalising' || row.state === 'verifying')) {
         const p = ((await tx.em.query(`SELECT * FROM personalisation WHERE request_id = $1`, [row.id])) as PersonalisationRow[])[0];
         const idle = !p || tx.now.getTime() - p.updated_at.getTime() > this.cfg.SCM_PERSONALISATION_STALL_SECONDS * 1000;
         if (!idle) {
@@ -82,7 +82,7 @@ export class SpoilCardService {
       const changed = await this.cards.transition(tx, card.id, 'spoiled', { reason: reason.slice(0, 200), requestId: card.request_id });
       if (changed instanceof CardError) return tx.refuse(changed);
       let regenerated: Awaited<ReturnType<RegenerateEscrowService['regenerate']>> | undefined;
-      if (row && row.card_id === card.id) {
+      if (row && row.cardId === card.id) {
         await tx.em.query(`UPDATE issuance_request SET card_id = NULL, worker_id = NULL WHERE id = $1`, [row.id]);
         await tx.em.query(`DELETE FROM personalisation WHERE request_id = $1`, [row.id]);
         const vsc = (await tx.em.query(

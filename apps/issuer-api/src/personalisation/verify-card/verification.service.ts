@@ -119,7 +119,7 @@ export class VerificationService {
         const reason = `verification failed: ${problems.join('; ')}`;
         await this.attempts.recordStep(
           tx,
-          { requestId, batchId: c.row.batch_id, cardId: c.card.id, workerId, attempt: c.attempt.attempt, serial: c.card.serial },
+          { requestId, batchId: c.row.batchId, cardId: c.card.id, workerId, attempt: c.attempt.attempt, serial: c.card.serial },
           'issued',
           'failed',
           { reason: reason.slice(0, 200) },
@@ -139,7 +139,7 @@ export class VerificationService {
       ]);
       await this.attempts.recordStep(
         tx,
-        { requestId, batchId: c.row.batch_id, cardId: c.card.id, workerId, attempt: c.attempt.attempt, serial: c.card.serial },
+        { requestId, batchId: c.row.batchId, cardId: c.card.id, workerId, attempt: c.attempt.attempt, serial: c.card.serial },
         'issued',
         'done',
       );

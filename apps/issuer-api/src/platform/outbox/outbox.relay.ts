@@ -45,7 +45,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     signal: OutboxSignal,
   ) {
     this.conn = bullConnection(cfg.SCM_REDIS_URL, 'scm-outbox-relay');
-    for (const q of Object.values(QUEUES)) this.queues.set(q, new Queue(q, { connection: this.conn, prefix: cfg.SCM_REDIS_PREFIX }));
+    for (const q of Object.values(QUEUES)) {
+      // Redis going away is handled by the relay's own retries; a queue must not report it as unhandled.
+      const queue = new Queue(q, { connection: this.conn, prefix: cfg.SCM_REDIS_PREFIX }).on('error', () => undefined);
+      this.queues.set(q, queue);
+    }
     signal.onKick(() => this.kick());
   }
 

@@ -3,7 +3,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
-import { auditMany } from '../../requests/bulk-audit';
 import { checkCardholder, type CardholderInput, type CardholderRow, type CardholderView, toCardholderView } from '../cardholder';
 import { CardholderError, CardholderErrorCode } from '../cardholder-errors';
 import { ImportCardholdersCommand, type ImportLineError } from './import-cardholders.command';
@@ -56,16 +55,15 @@ export async function insertCardholders(
      RETURNING id, name, email, upn, org_ids, status, created_at`,
     [ids, clean.map((c) => c.name), clean.map((c) => c.email), clean.map((c) => c.upn), clean.map((c) => JSON.stringify(c.orgIds)), tx.now],
   )) as CardholderRow[];
-  await auditMany(
-    tx,
-    rows.map((r) => ({
+  for (const r of rows) {
+    tx.audit({
       action: 'cardholder.created',
       targetType: 'cardholder',
       targetId: r.id,
-      outcome: 'success' as const,
+      outcome: 'success',
       details: { name: r.name, upn: r.upn, email: r.email },
-    })),
-  );
+    });
+  }
   const byId = new Map(rows.map((r) => [r.id, r]));
   return { created: ids.map((id) => toCardholderView(byId.get(id)!)) };
 }

@@ -64,7 +64,7 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
         });
         return tx.refuse(new IssuanceError(IssuanceErrorCode.WrongSlot, msg, { requestId: r.id, slot }));
       };
-      if (!policy) return wrong(`slot ${c.slot} is not generated on the card in profile ${r.profile_id}`);
+      if (!policy) return wrong(`slot ${c.slot} is not generated on the card in profile ${r.profileId}`);
       const alg = algorithmOf(c.publicKey);
       if (alg !== policy.algorithm) return wrong(`slot ${slot} takes a ${policy.algorithm} key, got ${alg ?? 'an unsupported key'}`);
 
@@ -98,14 +98,14 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
         );
 
       const holder = (
-        (await tx.em.query(`SELECT name, upn, email FROM cardholder WHERE id = $1`, [r.cardholder_id])) as Array<{
+        (await tx.em.query(`SELECT name, upn, email FROM cardholder WHERE id = $1`, [r.cardholderId])) as Array<{
           name: string;
           upn: string | null;
           email: string | null;
         }>
       )[0];
       const notAfter = await this.cardExpiry(tx.em, r.id, r.profile.validityDays, tx.now);
-      const vsc = await this.vscs.openForRecovery(vscRow[0].id, { escrowedOnly: true, em: tx.em });
+      const vsc = await this.vscs.openForRecovery(vscRow[0].id, { escrowedOnly: true, tx });
       try {
         const ca = await this.cas.ca();
         const cert = await this.cas.inTx(tx, () =>

@@ -10,7 +10,8 @@ import { type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { onCardSlots, slotByte, vscGeneratedSlots } from '../../profiles/card-profile';
 import { VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
 import { IssuanceError } from '../issuance-errors';
-import { RequestStateMachine, type RequestRow } from '../request-state-machine';
+import { REQUEST_REPOSITORY, type RequestRepository } from '../request.repository';
+import { RequestStateMachine, type IssuanceRequest } from '../request-state-machine';
 import { randomPuk, writeCardObjects } from './card-content';
 
 const DAY_MS = 86_400_000;
@@ -38,6 +39,7 @@ export class GenerateKeysService {
     private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly states: RequestStateMachine,
+    @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     private readonly cas: CaService,
     private readonly vscs: VscEscrowService,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
@@ -69,15 +71,14 @@ export class GenerateKeysService {
     });
   }
 
-  private async read(requestId: string): Promise<RequestRow | undefined> {
-    const rows = (await this.ds.query(`SELECT * FROM issuance_request WHERE id = $1`, [requestId])) as RequestRow[];
-    return rows[0];
+  private read(requestId: string): Promise<IssuanceRequest | undefined> {
+    return this.requests.get(requestId);
   }
 
   /** Step 1. Returns false when another run got there first (its VSC is kept, this one dropped). */
-  private async generate(row: RequestRow): Promise<boolean> {
+  private async generate(row: IssuanceRequest): Promise<boolean> {
     const profile = row.profile;
-    const holder = await this.holder(row.cardholder_id);
+    const holder = await this.holder(row.cardholderId);
     const deps = this.vscs.deps();
     const vsc = await VirtualSmartCard.create({ kind: 'escrow', pinTries: profile.pin.tries, pukTries: profile.puk.tries }, deps);
     try {

@@ -6,7 +6,7 @@ import { onCardSlots, slotByte, vscGeneratedSlots } from '../../profiles/card-pr
 import { VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
 import { CARD_OBJECT } from '../generate-keys/card-content';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
-import { RequestStateMachine, type RequestRow } from '../request-state-machine';
+import { RequestStateMachine, type IssuanceRequest } from '../request-state-machine';
 import { KEY_TRANSFER_ALG, type KeyMaterial, wrapForWorker } from '@scm/personalisation';
 import { type PersonalisationPackage, ReleaseKeyMaterialCommand } from './release-key-material.command';
 
@@ -37,7 +37,7 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
       const v = (await tx.em.query(`SELECT id FROM vsc WHERE request_id = $1`, [r.id])) as Array<{ id: string }>;
       if (!v[0]) throw new IssuanceError(IssuanceErrorCode.NotFound, `request ${r.id} has no VSC`);
       // Invariant 1: only an escrowed version is ever opened for a card.
-      const vsc = await this.vscs.openForRecovery(v[0].id, { escrowedOnly: true, em: tx.em });
+      const vsc = await this.vscs.openForRecovery(v[0].id, { escrowedOnly: true, tx });
       const material: KeyMaterial = { keys: [] };
       try {
         const imports: Array<[string, { algorithm: string; escrow: string }]> = [...vscGeneratedSlots(r.profile), ...retiredSlotsOf(vsc)];
@@ -133,7 +133,7 @@ export function retiredSlotsOf(vsc: VirtualSmartCard): Array<[string, { algorith
  */
 export async function claimantProblem(
   tx: Tx,
-  row: RequestRow | undefined,
+  row: IssuanceRequest | undefined,
   requestId: string,
   workerId: string,
   action: string,
@@ -145,7 +145,7 @@ export async function claimantProblem(
       requestId,
       state: row.state,
     });
-  } else if (row.worker_id !== workerId) {
+  } else if (row.workerId !== workerId) {
     problem = new IssuanceError(IssuanceErrorCode.NotClaimant, `request ${requestId} is claimed by another worker`, { requestId });
   }
   if (problem)

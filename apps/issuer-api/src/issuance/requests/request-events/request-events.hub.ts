@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { LOGGER } from '../../../platform/infra/tokens';
-import { ISSUANCE_CHANNEL, parseNotification, type RequestEvent } from '../request-state-machine';
+import { ISSUANCE_CHANNEL, parseNotification } from '../pg-request.repository';
+import type { RequestEvent } from '../request.repository';
 
 /**
  * Committed request changes, as PostgreSQL announces them (LISTEN on one connection per API

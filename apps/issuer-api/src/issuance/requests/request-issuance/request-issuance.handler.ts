@@ -6,10 +6,9 @@ import { type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
 import type { CardProfile } from '../../profiles/card-profile';
 import { ProfileError } from '../../profiles/profile-errors';
 import { ProfilesService } from '../../profiles/profiles.service';
-import { auditMany } from '../bulk-audit';
 import { issuanceRequests } from '../issuance.metrics';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
-import { notify } from '../request-state-machine';
+import { RequestStateMachine } from '../request-state-machine';
 import { type BatchLineError, type IssuanceAccepted, type IssuanceItem, RequestIssuanceCommand } from './request-issuance.command';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +32,7 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
   constructor(
     private readonly uow: UnitOfWork,
     private readonly profiles: ProfilesService,
+    private readonly states: RequestStateMachine,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
@@ -155,15 +155,14 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
       [ids, tx.now, tx.actor.actor, batchId],
     );
     for (const id of ids) tx.enqueue('generate-keys', { requestId: id });
-    await auditMany(
-      tx,
-      accepted.map((a, i) => ({
+    accepted.forEach((a, i) =>
+      tx.audit({
         action: 'issuance-request.requested',
         targetType: 'issuance-request',
         targetId: ids[i],
-        outcome: 'success' as const,
+        outcome: 'success',
         details: { cardholderId: a.holder.id, profile: a.profile.id, ...(batchId ? { batchId } : {}) },
-      })),
+      }),
     );
     if (batchId) {
       tx.audit({
@@ -174,7 +173,7 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
         details: { size: ids.length, reference: c.opts.reference ?? null },
       });
     }
-    await notify(
+    await this.states.announce(
       tx,
       ...ids.map((id) => ({
         type: 'state' as const,

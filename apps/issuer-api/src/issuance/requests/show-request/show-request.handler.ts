@@ -2,8 +2,9 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { profileSlots } from '../../profiles/card-profile';
+import type { CardProfileDefinition } from '../../profiles/card-profile';
+import type { RequestState } from '../request-state';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
-import type { RequestRow } from '../request-state-machine';
 import {
   type BatchView,
   ListRequestsQuery,
@@ -21,7 +22,23 @@ export class ShowRequestHandler implements IQueryHandler<ShowRequestQuery, Reque
     const rows = (await this.ds.query(
       `SELECT r.*, c.name AS c_name, c.upn AS c_upn, c.email AS c_email FROM issuance_request r JOIN cardholder c ON c.id = r.cardholder_id WHERE r.id = $1`,
       [q.requestId],
-    )) as Array<RequestRow & { c_name: string; c_upn: string | null; c_email: string | null }>;
+    )) as Array<{
+      id: string;
+      batch_id: string | null;
+      cardholder_id: string;
+      profile_id: string;
+      profile: CardProfileDefinition;
+      state: RequestState;
+      state_changed_at: Date;
+      failure: string | null;
+      worker_id: string | null;
+      card_id: string | null;
+      created_by: string;
+      created_at: Date;
+      c_name: string;
+      c_upn: string | null;
+      c_email: string | null;
+    }>;
     const r = rows[0];
     if (!r) throw new IssuanceError(IssuanceErrorCode.NotFound, `no issuance request ${q.requestId}`, { requestId: q.requestId });
     const [history, vsc, certs] = await Promise.all([

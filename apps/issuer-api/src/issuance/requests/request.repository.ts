@@ -1,0 +1,44 @@
+import type { IssuanceRequestEntity } from '@scm/db';
+import type { TxScope } from '../../platform/infra/unit-of-work';
+import type { RequestState } from './request-state';
+
+/** An issuance request as the domain sees it (one row of issuance_request). */
+export type IssuanceRequest = IssuanceRequestEntity;
+
+/** What a listener hears about a request (ids and states only). */
+export interface RequestEvent {
+  type: 'state';
+  requestId: string;
+  batchId: string | null;
+  from: RequestState | null;
+  state: RequestState;
+  at: string;
+}
+
+/** One line of a request's history (issuance_request_event). */
+export interface RequestHistoryEntry {
+  requestId: string;
+  from: RequestState | null;
+  to: RequestState;
+  actor: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The issuance request aggregate's storage: requests, their history and the announcements of
+ * their changes. Writes take the unit of work's transaction; reads without one use the pool.
+ */
+export interface RequestRepository {
+  /** The request, locked for the rest of the transaction. */
+  lock(tx: TxScope, id: string): Promise<IssuanceRequest | undefined>;
+  /** The request as committed (or as this transaction sees it). */
+  get(id: string, tx?: TxScope): Promise<IssuanceRequest | undefined>;
+  /** Sets the state (and the failure when given) if the request is still in `from`; false when it had moved. */
+  setState(tx: TxScope, id: string, from: RequestState, to: RequestState, failure?: string): Promise<boolean>;
+  /** Appends lines to the requests' history. */
+  addHistory(tx: TxScope, entries: readonly RequestHistoryEntry[]): Promise<void>;
+  /** Announces changes to listeners once the transaction commits. */
+  announce(tx: TxScope, events: readonly RequestEvent[]): Promise<void>;
+}
+
+export const REQUEST_REPOSITORY = Symbol('RequestRepository');
