@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { jobId } from '@scm/queue';
 import type { StepOutcome } from '@scm/personalisation';
-import { ChangeCertificateStatusHandler } from '../pki/change-certificate-status/change-certificate-status.handler';
+import { CertificateStatusService } from '../pki/certificate-status.service';
 import { CardError } from '../issuance/cards/card-errors';
-import { CardLifecycleService, type CardRow } from '../issuance/cards/card-lifecycle.service';
+import { CARD_REPOSITORY, type Card, type CardRepository } from '../issuance/cards/card.repository';
+import { CardLifecycleService } from '../issuance/cards/card-lifecycle.service';
 import type { Tx } from '../platform/infra/unit-of-work';
 import { IssuanceError } from '../issuance/requests/issuance-errors';
 import { RequestStateMachine, type IssuanceRequest } from '../issuance/requests/request-state-machine';
@@ -58,7 +59,8 @@ export class AttemptsService {
   constructor(
     private readonly states: RequestStateMachine,
     private readonly cards: CardLifecycleService,
-    private readonly certificates: ChangeCertificateStatusHandler,
+    @Inject(CARD_REPOSITORY) private readonly cardRepo: CardRepository,
+    private readonly certificates: CertificateStatusService,
   ) {}
 
   /**
@@ -71,11 +73,11 @@ export class AttemptsService {
     workerId: string,
     action: string,
     states: readonly string[] = ACTIVE_STATES,
-  ): Promise<{ row: IssuanceRequest; attempt: PersonalisationRow; card: CardRow } | PersonalisationError> {
+  ): Promise<{ row: IssuanceRequest; attempt: PersonalisationRow; card: Card } | PersonalisationError> {
     const row = await this.states.lock(tx, requestId);
     let problem: PersonalisationError | undefined;
     let attempt: PersonalisationRow | undefined;
-    let card: CardRow | undefined;
+    let card: Card | undefined;
     if (!row) problem = new PersonalisationError(PersonalisationErrorCode.NotFound, `no issuance request ${requestId}`, { requestId });
     else if (!states.includes(row.state)) {
       problem = new PersonalisationError(PersonalisationErrorCode.NotClaimant, `request ${requestId} is ${row.state}`, {
@@ -90,7 +92,7 @@ export class AttemptsService {
       attempt = (
         (await tx.em.query(`SELECT * FROM personalisation WHERE request_id = $1 FOR UPDATE`, [requestId])) as PersonalisationRow[]
       )[0];
-      card = ((await tx.em.query(`SELECT * FROM card WHERE id = $1`, [row.cardId])) as CardRow[])[0];
+      card = await this.cardRepo.get(row.cardId, tx);
       if (!attempt || !card || attempt.card_id !== card.id) {
         problem = new PersonalisationError(PersonalisationErrorCode.NotClaimant, `request ${requestId} has no attempt on its card`, {
           requestId,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ApprovalsService } from '../../trust/approvals/approvals.service';
 import { type Actor, systemActor } from '../../trust/auth/principal';
 import { CaService } from '../../pki/ca.service';
-import { ChangeCertificateStatusHandler } from '../../pki/change-certificate-status/change-certificate-status.handler';
+import { CertificateStatusService } from '../../pki/certificate-status.service';
 import { STAND_IN_STATES } from '../card-reports/card-report';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import { type ApprovalTicket, ticketOf } from '../shared/approval-ticket';
@@ -122,7 +122,7 @@ export class TemporaryCardsService implements OnModuleInit {
     private readonly cas: CaService,
     private readonly vscs: VscEscrowService,
     private readonly escrow: EscrowSource,
-    private readonly certificates: ChangeCertificateStatusHandler,
+    private readonly certificates: CertificateStatusService,
     private readonly jobs: JobConsumers,
     private readonly periodic: PeriodicWork,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,

@@ -1,73 +1,56 @@
-import { Injectable } from '@nestjs/common';
-import { ChangeCertificateStatusHandler } from '../../pki/change-certificate-status/change-certificate-status.handler';
+import { Inject, Injectable } from '@nestjs/common';
+import { CERTIFICATE_REPOSITORY, type CertificateRepository } from '../../pki/certificate.repository';
+import { CertificateStatusService } from '../../pki/certificate-status.service';
 import type { Tx } from '../../platform/infra/unit-of-work';
+import { CARD_REPOSITORY, type Card, type CardRepository } from './card.repository';
 import { CardError, CardErrorCode } from './card-errors';
 import { CARD_LIFECYCLE, canCardTransition, type CardState } from './card-lifecycle';
 
-export type CardRow = {
+/** What a new card starts as: a blank from stock, or one a worker claims straight into personalising. */
+export interface NewCard {
   id: string;
-  serial: string | null;
-  state: CardState;
-  cardholder_id: string | null;
-  request_id: string | null;
-  vsc_id: string | null;
-  state_changed_at: Date;
-  created_at: Date;
-};
+  serial?: string;
+  atr?: Buffer;
+  state: 'blank' | 'personalising';
+  stockBatch?: string;
+  requestId?: string;
+  cardholderId?: string;
+  vscId?: string;
+}
 
 /**
- * The one place where a card changes state (issues 7 and 8 drive it): the transition is checked
- * against CARD_LIFECYCLE, the certificates of the card's request follow (hold, release, revoke with
- * the state's reason, then a CRL), and the change is recorded in card_event and audited, all in
- * the caller's transaction.
+ * The one place where a card changes state: the transition is checked against CARD_LIFECYCLE, the
+ * certificates of the card's request follow (hold, release, revoke with the state's reason, then
+ * a CRL), and the change is recorded in the card's history and audited, all in the caller's
+ * transaction.
  */
 @Injectable()
 export class CardLifecycleService {
-  constructor(private readonly certificates: ChangeCertificateStatusHandler) {}
+  constructor(
+    @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
+    @Inject(CERTIFICATE_REPOSITORY) private readonly issued: CertificateRepository,
+    private readonly certificates: CertificateStatusService,
+  ) {}
 
-  /** Registers a card (a blank from stock, or one a worker claims straight into personalising). */
-  async register(
-    tx: Tx,
-    card: {
-      id: string;
-      serial?: string;
-      atr?: Buffer;
-      state: 'blank' | 'personalising';
-      stockBatch?: string;
-      requestId?: string;
-      cardholderId?: string;
-      vscId?: string;
-    },
-  ): Promise<CardRow> {
-    const rows = (await tx.em.query(
-      `INSERT INTO card (id, serial, atr, state, cardholder_id, request_id, vsc_id, stock_batch, state_changed_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9) RETURNING *`,
-      [
-        card.id,
-        card.serial ?? null,
-        card.atr ?? null,
-        card.state,
-        card.cardholderId ?? null,
-        card.requestId ?? null,
-        card.vscId ?? null,
-        card.stockBatch ?? null,
-        tx.now,
-      ],
-    )) as CardRow[];
-    await tx.em.query(`INSERT INTO card_event (card_id, from_state, to_state, at, actor, details) VALUES ($1, NULL, $2, $3, $4, $5)`, [
-      card.id,
-      card.state,
-      tx.now,
-      tx.actor.actor,
-      JSON.stringify({ serial: card.serial ?? null, requestId: card.requestId ?? null }),
-    ]);
-    tx.audit({
-      action: `card.${card.state}`,
-      targetType: 'card',
-      targetId: card.id,
-      outcome: 'success',
-      details: { from: null, serial: card.serial ?? null, requestId: card.requestId ?? null },
-    });
-    return rows[0];
+  /** Registers a card. */
+  async register(tx: Tx, card: NewCard): Promise<Card> {
+    const row: Card = {
+      id: card.id,
+      serial: card.serial ?? null,
+      atr: card.atr ?? null,
+      state: card.state,
+      cardholderId: card.cardholderId ?? null,
+      requestId: card.requestId ?? null,
+      vscId: card.vscId ?? null,
+      stockBatch: card.stockBatch ?? null,
+      stateChangedAt: tx.now,
+      createdAt: tx.now,
+    };
+    await this.cards.insert(tx, row);
+    const facts = { serial: row.serial, requestId: row.requestId };
+    await this.cards.addHistory(tx, { cardId: row.id, from: null, to: row.state, actor: tx.actor.actor, details: facts });
+    tx.audit({ action: `card.${row.state}`, targetType: 'card', targetId: row.id, outcome: 'success', details: { from: null, ...facts } });
+    return row;
   }
 
   async transition(
@@ -75,9 +58,8 @@ export class CardLifecycleService {
     cardId: string,
     to: CardState,
     details: Record<string, unknown> = {},
-  ): Promise<{ card: CardRow; certificates: string[] } | CardError> {
-    const rows = (await tx.em.query(`SELECT * FROM card WHERE id = $1 FOR UPDATE`, [cardId])) as CardRow[];
-    const card = rows[0];
+  ): Promise<{ card: Card; certificates: string[] } | CardError> {
+    const card = await this.cards.lock(tx, cardId);
     if (!card) return new CardError(CardErrorCode.NotFound, `no card ${cardId}`, { cardId });
     if (!canCardTransition(card.state, to)) {
       tx.audit({ action: `card.${to}`, targetType: 'card', targetId: cardId, outcome: 'denied', details: { from: card.state, to } });
@@ -87,19 +69,15 @@ export class CardLifecycleService {
         to,
       });
     }
-    const updated = (await tx.em.query(
-      `WITH u AS (UPDATE card SET state = $2, state_changed_at = $3 WHERE id = $1 RETURNING *) SELECT * FROM u`,
-      [cardId, to, tx.now],
-    )) as CardRow[];
+    await this.cards.setState(tx, cardId, to);
     const changed = await this.applyEffect(tx, card, to);
-    await tx.em.query(`INSERT INTO card_event (card_id, from_state, to_state, at, actor, details) VALUES ($1,$2,$3,$4,$5,$6)`, [
+    await this.cards.addHistory(tx, {
       cardId,
-      card.state,
+      from: card.state,
       to,
-      tx.now,
-      tx.actor.actor,
-      JSON.stringify({ ...details, certificates: changed }),
-    ]);
+      actor: tx.actor.actor,
+      details: { ...details, certificates: changed },
+    });
     tx.audit({
       action: `card.${to}`,
       targetType: 'card',
@@ -107,19 +85,15 @@ export class CardLifecycleService {
       outcome: 'success',
       details: { from: card.state, to, ...details, certificates: changed },
     });
-    return { card: updated[0], certificates: changed };
+    return { card: { ...card, state: to, stateChangedAt: tx.now }, certificates: changed };
   }
 
-  private async applyEffect(tx: Tx, card: CardRow, to: CardState): Promise<string[]> {
+  private async applyEffect(tx: Tx, card: Card, to: CardState): Promise<string[]> {
     const effect = CARD_LIFECYCLE[to].effect;
-    if (effect.kind === 'none' || !card.request_id) return [];
-    const from = effect.kind === 'hold' ? ['valid'] : effect.kind === 'release' ? ['on-hold'] : ['valid', 'on-hold'];
-    const certs = (await tx.em.query(`SELECT serial FROM ca_certificate WHERE reference->>'requestId' = $1 AND status = ANY($2::text[])`, [
-      card.request_id,
-      from,
-    ])) as Array<{
-      serial: string;
-    }>;
+    if (effect.kind === 'none' || !card.requestId) return [];
+    const statuses =
+      effect.kind === 'hold' ? (['valid'] as const) : effect.kind === 'release' ? (['on-hold'] as const) : (['valid', 'on-hold'] as const);
+    const certs = await this.issued.find({ requestId: card.requestId, statuses }, tx);
     for (const c of certs) {
       const change = effect.kind === 'revoke' ? { action: 'revoke' as const, reason: effect.reason } : { action: effect.kind };
       await this.certificates.apply(tx, c.serial, change, `card ${card.id} is ${to}`);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { IssuanceError } from '../../issuance/requests/issuance-errors';
 import { isTerminal } from '../../issuance/requests/request-state';
 import { RequestStateMachine, type IssuanceRequest } from '../../issuance/requests/request-state-machine';
-import { CardLifecycleService, type CardRow } from '../../issuance/cards/card-lifecycle.service';
+import { CARD_REPOSITORY, type Card, type CardRepository } from '../../issuance/cards/card.repository';
+import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { AttemptsService, type PersonalisationRow } from '../attempts.service';
 import { CardSecretsService } from '../card-secrets.service';
@@ -15,8 +17,6 @@ import { ClaimCardCommand, type ClaimView } from './claim-card.command';
 export const DEFAULT_STOCK_BATCH = 'factory-default';
 
 const E = PersonalisationErrorCode;
-
-type StockCard = CardRow & { stock_batch: string | null };
 
 /**
  * Binds a card to a request, or lets the worker resume on the card already bound to it. Refuses,
@@ -31,6 +31,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
     private readonly uow: UnitOfWork,
     private readonly states: RequestStateMachine,
     private readonly cards: CardLifecycleService,
+    @Inject(CARD_REPOSITORY) private readonly cardRepo: CardRepository,
     private readonly attempts: AttemptsService,
     private readonly vscs: VscEscrowService,
     private readonly secrets: CardSecretsService,
@@ -64,8 +65,8 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
         );
       }
 
-      const card = ((await tx.em.query(`SELECT * FROM card WHERE serial = $1 FOR UPDATE`, [c.card.serial])) as StockCard[])[0];
-      if (card && card.request_id !== row.id) {
+      const card = await this.cardRepo.lockBySerial(tx, c.card.serial);
+      if (card && card.requestId !== row.id) {
         return refuse(
           new PersonalisationError(E.CardTaken, `card ${c.card.serial} belongs to another request (${card.state})`, {
             serial: c.card.serial,
@@ -161,7 +162,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
         resumed,
         state: current.state,
         managementKey: attempt.management_key,
-        transportBatch: bound.stock_batch ?? DEFAULT_STOCK_BATCH,
+        transportBatch: bound.stockBatch ?? DEFAULT_STOCK_BATCH,
         stepsDone: stepsDone.map((s) => s.step).sort(),
         vscId: vsc[0].id,
       } satisfies ClaimView;
@@ -169,7 +170,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
   }
 
   /** Registers the card, binds request and VSC to it, and seals its PUK under the HSM. */
-  private async bindNewCard(tx: Tx, row: IssuanceRequest, vscId: string, c: ClaimCardCommand): Promise<StockCard> {
+  private async bindNewCard(tx: Tx, row: IssuanceRequest, vscId: string, c: ClaimCardCommand): Promise<Card> {
     const registered = await this.cards.register(tx, {
       id: randomUUID(),
       serial: c.card.serial,
@@ -210,7 +211,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
       puk?.fill(0);
       vsc.close();
     }
-    return { ...registered, stock_batch: DEFAULT_STOCK_BATCH };
+    return { ...registered, stockBatch: DEFAULT_STOCK_BATCH };
   }
 
   /** The next attempt on the request; a new card starts again from the transport key. */

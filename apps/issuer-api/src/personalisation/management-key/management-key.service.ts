@@ -3,7 +3,7 @@ import { type CardIdentity, isManagementKeyAlgorithm, MANAGEMENT_KEY_ALGORITHMS,
 import type { Actor } from '../../trust/auth/principal';
 import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
 import type { IssuanceRequest } from '../../issuance/requests/request-state-machine';
-import type { CardRow } from '../../issuance/cards/card-lifecycle.service';
+import type { Card } from '../../issuance/cards/card.repository';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { AttemptsService } from '../attempts.service';
 import { CardSecretsService } from '../card-secrets.service';
@@ -31,7 +31,7 @@ export class ManagementKeyService {
     return a;
   }
 
-  private async identity(tx: Tx, row: IssuanceRequest, card: CardRow): Promise<CardIdentity> {
+  private async identity(tx: Tx, row: IssuanceRequest, card: Card): Promise<CardIdentity> {
     const v = (await tx.em.query(`SELECT id FROM vsc WHERE request_id = $1`, [row.id])) as Array<{ id: string }>;
     if (!card.serial || !v[0])
       throw new PersonalisationError(PersonalisationErrorCode.NotReady, `request ${row.id} has no card identity yet`);

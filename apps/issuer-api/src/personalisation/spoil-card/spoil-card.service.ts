@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../../trust/auth/principal';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import { CardError } from '../../issuance/cards/card-errors';
-import { CardLifecycleService, type CardRow } from '../../issuance/cards/card-lifecycle.service';
+import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
+import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { AttemptsService, type PersonalisationRow } from '../attempts.service';
@@ -32,6 +33,7 @@ export class SpoilCardService {
     private readonly uow: UnitOfWork,
     private readonly states: RequestStateMachine,
     private readonly cards: CardLifecycleService,
+    @Inject(CARD_REPOSITORY) private readonly cardRepo: CardRepository,
     private readonly attempts: AttemptsService,
     private readonly regenerate: RegenerateEscrowService,
     private readonly jobs: CardJobsService,
@@ -50,7 +52,7 @@ export class SpoilCardService {
         });
         return tx.refuse(e);
       };
-      const card = ((await tx.em.query(`SELECT * FROM card WHERE serial = $1 FOR UPDATE`, [serial])) as CardRow[])[0];
+      const card = await this.cardRepo.lockBySerial(tx, serial);
       if (!card) return deny(new PersonalisationError(PersonalisationErrorCode.NotFound, `no card with serial ${serial}`, { serial }));
       if (card.state !== 'personalising' && card.state !== 'blank') {
         return deny(
@@ -64,7 +66,7 @@ export class SpoilCardService {
           ),
         );
       }
-      let row = card.request_id ? await this.states.lock(tx, card.request_id) : undefined;
+      let row = card.requestId ? await this.states.lock(tx, card.requestId) : undefined;
       if (row && row.cardId === card.id && (row.state === 'personalising' || row.state === 'verifying')) {
         const p = ((await tx.em.query(`SELECT * FROM personalisation WHERE request_id = $1`, [row.id])) as PersonalisationRow[])[0];
         const idle = !p || tx.now.getTime() - p.updated_at.getTime() > this.cfg.SCM_PERSONALISATION_STALL_SECONDS * 1000;
@@ -79,7 +81,7 @@ export class SpoilCardService {
         }
         row = await this.attempts.interrupt(tx, row, 'card spoiled by an officer', serial);
       }
-      const changed = await this.cards.transition(tx, card.id, 'spoiled', { reason: reason.slice(0, 200), requestId: card.request_id });
+      const changed = await this.cards.transition(tx, card.id, 'spoiled', { reason: reason.slice(0, 200), requestId: card.requestId });
       if (changed instanceof CardError) return tx.refuse(changed);
       let regenerated: Awaited<ReturnType<RegenerateEscrowService['regenerate']>> | undefined;
       if (row && row.cardId === card.id) {

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { jobId } from '@scm/queue';
-import { ChangeCertificateStatusHandler } from '../../../pki/change-certificate-status/change-certificate-status.handler';
+import { CertificateStatusService } from '../../../pki/certificate-status.service';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
 import { RequestStateMachine } from '../request-state-machine';
@@ -16,7 +16,7 @@ export class CancelRequestHandler implements ICommandHandler<CancelRequestComman
   constructor(
     private readonly uow: UnitOfWork,
     private readonly states: RequestStateMachine,
-    private readonly certificates: ChangeCertificateStatusHandler,
+    private readonly certificates: CertificateStatusService,
   ) {}
 
   execute(c: CancelRequestCommand): Promise<{ id: string; state: string; revoked: string[] }> {

@@ -3,7 +3,7 @@ import * as x509 from '@peculiar/x509';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CaError, CaErrorCode } from '@scm/ca';
 import { CaService } from '../../../pki/ca.service';
-import { ChangeCertificateStatusHandler } from '../../../pki/change-certificate-status/change-certificate-status.handler';
+import { CertificateStatusService } from '../../../pki/certificate-status.service';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { Inject } from '@nestjs/common';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
@@ -42,7 +42,7 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
     private readonly states: RequestStateMachine,
     private readonly cas: CaService,
     private readonly vscs: VscEscrowService,
-    private readonly certificates: ChangeCertificateStatusHandler,
+    private readonly certificates: CertificateStatusService,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
