@@ -3,7 +3,7 @@ import { CaError, CaErrorCode, normaliseSerial } from '@scm/ca';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { toCertificateView, type CertificateView } from '../certificate-view';
 import { CertificateStatusService } from '../certificate-status.service';
-import { ChangeCertificateStatusCommand, type CertificateStatusAction } from './change-certificate-status.command';
+import { ChangeCertificateStatusCommand } from './change-certificate-status.command';
 
 /** An officer's status change of a certificate of the issuing CA (revoke, hold, release), audited; refusals audited too. */
 @CommandHandler(ChangeCertificateStatusCommand)
