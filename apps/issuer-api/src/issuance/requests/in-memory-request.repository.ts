@@ -56,6 +56,16 @@ export class InMemoryRequestRepository implements RequestRepository {
     this.announced.push(...events);
   }
 
+  async insert(_tx: TxScope, request: IssuanceRequest): Promise<void> {
+    const ended = ['issued', 'failed', 'cancelled'];
+    if ([...this.rows.values()].some((r) => r.cardholderId === request.cardholderId && !ended.includes(r.state)))
+      throw Object.assign(new Error('duplicate key value violates unique constraint "issuance_request_open"'), {
+        code: '23505',
+        constraint: 'issuance_request_open',
+      });
+    this.rows.set(request.id, { ...request });
+  }
+
   private copy(id: string): IssuanceRequest | undefined {
     const r = this.rows.get(id);
     return r && { ...r };

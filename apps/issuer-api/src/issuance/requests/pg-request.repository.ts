@@ -60,6 +60,10 @@ export class PgRequestRepository implements RequestRepository {
       await tx.em.query(`SELECT pg_notify($1, $2)`, [ISSUANCE_CHANNEL, payload]);
     }
   }
+
+  async insert(tx: TxScope, request: IssuanceRequest): Promise<void> {
+    await tx.em.insert(IssuanceRequestEntity, request);
+  }
 }
 
 /** Decodes a notification payload of ISSUANCE_CHANNEL. */

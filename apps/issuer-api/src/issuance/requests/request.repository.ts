@@ -39,6 +39,8 @@ export interface RequestRepository {
   addHistory(tx: TxScope, entries: readonly RequestHistoryEntry[]): Promise<void>;
   /** Announces changes to listeners once the transaction commits. */
   announce(tx: TxScope, events: readonly RequestEvent[]): Promise<void>;
+  /** Stores a new request; a second open request of the same cardholder fails on `issuance_request_open` (code 23505). */
+  insert(tx: TxScope, request: IssuanceRequest): Promise<void>;
 }
 
 export const REQUEST_REPOSITORY = Symbol('RequestRepository');
