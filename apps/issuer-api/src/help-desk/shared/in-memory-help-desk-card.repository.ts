@@ -12,12 +12,12 @@ import type { HelpdeskCard, HelpdeskCardRepository } from './help-desk-card.repo
  * what a spec changes through them (a card's state, a new VSC version) shows here.
  */
 export class InMemoryHelpdeskCardRepository implements HelpdeskCardRepository {
-  readonly holders = new Map<string, CardholderEntity>();
-
   constructor(
     readonly cards = new InMemoryCardRepository(),
     readonly requests = new InMemoryRequestRepository(),
     readonly vscs = new InMemoryVscRepository(),
+    /** Cardholders, shared with the spec's other read models. */
+    readonly holders = new Map<string, CardholderEntity>(),
   ) {}
 
   /** A cardholder; fields not given get plausible values. */

@@ -8,13 +8,14 @@ import type { TemporaryCardFilter, TemporaryCardRecord, TemporaryCardViewReposit
 
 /** The read model over a spec's in-memory repositories: what a handler wrote shows in the next view. */
 export class InMemoryTemporaryCardViewRepository implements TemporaryCardViewRepository {
-  readonly holders = new Map<string, CardholderEntity>();
   readonly workers = new Map<string, CardWorkerEntity>();
 
   constructor(
     readonly temporary = new InMemoryTemporaryCardRepository(),
     readonly vscs = new InMemoryVscRepository(),
     readonly cards = new InMemoryCardRepository(),
+    /** Cardholders, shared with the spec's other read models. */
+    readonly holders = new Map<string, CardholderEntity>(),
   ) {}
 
   /** A card worker that may host temporary cards (approved unless told otherwise). */
@@ -34,21 +35,6 @@ export class InMemoryTemporaryCardViewRepository implements TemporaryCardViewRep
       ...w,
     };
     this.workers.set(row.id, row);
-    return row;
-  }
-
-  seedHolder(h: Partial<CardholderEntity> & Pick<CardholderEntity, 'id'>): CardholderEntity {
-    const row: CardholderEntity = {
-      name: 'Ada Example',
-      email: null,
-      upn: null,
-      orgIds: [],
-      status: 'active',
-      createdAt: new Date('2026-11-01T08:00:00Z'),
-      updatedAt: new Date('2026-11-01T08:00:00Z'),
-      ...h,
-    };
-    this.holders.set(row.id, row);
     return row;
   }
 

@@ -43,12 +43,11 @@ export class PgTemporaryCardViewRepository implements TemporaryCardViewRepositor
   /** The records of these temporary cards, in their order; one whose cardholder, host or VSC is gone is left out. */
   private async compose(em: EntityManager, found: TemporaryCard[]): Promise<TemporaryCardRecord[]> {
     if (!found.length) return [];
-    const [holders, cards, hosts, vscs] = await Promise.all([
-      em.findBy(CardholderEntity, { id: In(ids(found.map((t) => t.cardholderId))) }).then(byId),
-      em.findBy(CardEntity, { id: In(ids(found.map((t) => t.cardId))) }).then(byId),
-      em.findBy(CardWorkerEntity, { id: In(ids(found.map((t) => t.hostWorkerId))) }).then(byId),
-      em.findBy(VscEntity, { id: In(ids(found.map((t) => t.id))) }).then(byId),
-    ]);
+    // One after another: inside a transaction the queries share one connection.
+    const holders = byId(await em.findBy(CardholderEntity, { id: In(ids(found.map((t) => t.cardholderId))) }));
+    const cards = byId(await em.findBy(CardEntity, { id: In(ids(found.map((t) => t.cardId))) }));
+    const hosts = byId(await em.findBy(CardWorkerEntity, { id: In(ids(found.map((t) => t.hostWorkerId))) }));
+    const vscs = byId(await em.findBy(VscEntity, { id: In(ids(found.map((t) => t.id))) }));
     return found.flatMap((t) => {
       const holder = holders.get(t.cardholderId);
       const host = hosts.get(t.hostWorkerId);
