@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { CertificateInfo } from '@scm/ca';
-import type { ApprovalRequestEntity, CardholderEntity } from '@scm/db';
+import type { CardholderEntity } from '@scm/db';
 import type { Logger } from 'pino';
 import {
   KeyAlgorithm,
@@ -19,20 +18,15 @@ import { InMemoryRequestRepository } from '../../issuance/requests/in-memory-req
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { InMemoryVscRepository } from '../../issuance/vsc-escrow/in-memory-vsc.repository';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
-import type { CertificateStatusAction, CertificateStatusService } from '../../pki/certificate-status.service';
 import { InMemoryCertificateRepository } from '../../pki/in-memory-certificate.repository';
 import type { ApiConfig } from '../../platform/config/api-config';
-import type { Tx } from '../../platform/infra/unit-of-work';
 import { TestUnitOfWork, testActor } from '../../platform/testing/test-unit-of-work';
-import { type ApprovalSpec, type ApprovalsService, subjectHash } from '../../trust/approvals/approvals.service';
 import { InMemoryCardReportRepository } from '../card-reports/in-memory-card-report.repository';
 import { InMemoryCardReportViewRepository } from '../card-reports/in-memory-card-report-views.repository';
 import { InMemoryKeyRecoveryRepository } from '../key-recovery/in-memory-key-recovery.repository';
 import { InMemoryPinUnblockRepository } from '../pin-unblock/in-memory-pin-unblock.repository';
 import { InMemoryReissueRepository } from '../reissue/in-memory-reissue.repository';
 import { InMemoryReissueViewRepository } from '../reissue/in-memory-reissue-views.repository';
-import type { DerivedVscPlan, DerivedVscResult } from '../shared/derived-vsc';
-import type { DerivedVscIssuer } from '../shared/derived-vsc-issuer';
 import { EscrowSource } from '../shared/escrow-source';
 import { InMemoryHelpdeskCardRepository } from '../shared/in-memory-help-desk-card.repository';
 import { InMemoryTemporaryCardRepository } from '../temporary-cards/in-memory-temporary-card.repository';
@@ -40,6 +34,9 @@ import { InMemoryTemporaryCardViewRepository } from '../temporary-cards/in-memor
 import type { TemporaryCard } from '../temporary-cards/temporary-card.repository';
 import { TemporaryCardRevocation } from '../temporary-cards/temporary-card-revocation.service';
 import { TemporaryCardViews } from '../temporary-cards/temporary-card-view';
+import { FakeDerivedVscIssuer, RecordingApprovals, RecordingStatuses } from './help-desk-fakes';
+
+export { approvalOf } from './help-desk-fakes';
 
 const DAY_MS = 86_400_000;
 
@@ -64,78 +61,6 @@ export const SPEC_PROFILE: CardProfileDefinition = {
   managementKey: { algorithm: 'aes256' },
   validityDays: 365,
 };
-
-/** Dual control as a spec sees it: what was asked for approval, and the approval an executor runs for. */
-export class RecordingApprovals {
-  readonly requested: ApprovalSpec[] = [];
-
-  async request(tx: Tx, spec: ApprovalSpec): Promise<ApprovalRequestEntity> {
-    this.requested.push(spec);
-    return approvalOf(spec, tx.now);
-  }
-
-  asService(): ApprovalsService {
-    return this as unknown as ApprovalsService;
-  }
-}
-
-/** The approval request of a spec (pending, a day to live). */
-export function approvalOf(spec: ApprovalSpec, now = new Date('2026-12-01T09:00:00Z')): ApprovalRequestEntity {
-  return {
-    id: randomUUID(),
-    kind: spec.kind,
-    subject: spec.subject,
-    subjectHash: subjectHash(spec.kind, spec.subject),
-    approverRole: spec.approverRole,
-    requiredApprovals: spec.requiredApprovals,
-    requestedBy: spec.requestedBy,
-    requestedAt: now,
-    expiresAt: new Date(now.getTime() + DAY_MS),
-    status: 'pending',
-  };
-}
-
-/** Certificate status changes as asked (the CA itself is tested on SoftHSM2). */
-export class RecordingStatuses {
-  readonly applied: Array<{ serial: string; change: CertificateStatusAction; comment?: string }> = [];
-
-  async apply(_tx: Tx, serial: string, change: CertificateStatusAction, comment?: string): Promise<CertificateInfo> {
-    this.applied.push({ serial, change, comment });
-    return {} as CertificateInfo;
-  }
-
-  asService(): CertificateStatusService {
-    return this as unknown as CertificateStatusService;
-  }
-}
-
-/**
- * The CA side of a derived VSC as a spec fakes it (the real one, with the CA on SoftHSM2, is
- * test/helpdesk/derived-vsc.test.ts): a fresh 9C key and a made-up certificate serial.
- */
-export class FakeDerivedVscIssuer {
-  readonly plans: DerivedVscPlan[] = [];
-
-  async latestExpiry(now: Date, days: number): Promise<Date> {
-    return new Date(now.getTime() + days * DAY_MS);
-  }
-
-  async fill(_tx: Tx, vsc: VirtualSmartCard, _src: VirtualSmartCard, plan: DerivedVscPlan): Promise<DerivedVscResult> {
-    this.plans.push(plan);
-    await vsc.generateKey(0x9c, KeyAlgorithm.P256, { escrow: plan.mode === 'temporary' ? 'regenerate' : 'on-card' });
-    return {
-      issued: { '9c': 'c0ffee01' },
-      restored: [],
-      recovered: [{ from: '9d', to: plan.mode === 'temporary' ? '9d' : '82', serial: '9d0001' }],
-      onCard: plan.mode === 'reissue' ? ['9a'] : [],
-      expires: plan.expires,
-    };
-  }
-
-  asService(): DerivedVscIssuer {
-    return this as unknown as DerivedVscIssuer;
-  }
-}
 
 /**
  * The help desk over in-memory repositories, the real domain services (card lifecycle, request
