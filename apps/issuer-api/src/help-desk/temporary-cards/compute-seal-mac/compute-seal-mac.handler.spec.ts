@@ -52,4 +52,13 @@ describe('ComputeSealMacHandler', () => {
     await w.temporary.update(undefined as never, t.id, { state: 'revoked' });
     await expect(mac(t.id, t.hostWorkerId, input)).rejects.toMatchObject({ code: E.WrongState });
   });
+
+  it('refuses the sealed content of another temporary card, even to that card’s own host', async () => {
+    const { w, mac } = setup();
+    const t = await w.temporaryCard({ kdfOutput: randomBytes(32) });
+    const other = await w.temporaryCard({ kdfOutput: randomBytes(32) });
+    const theirs = Buffer.from(parseVscFile((await w.vscs.version(other.id, 2))!.content).content.seal.input);
+    await expect(mac(t.id, t.hostWorkerId, theirs)).rejects.toMatchObject({ code: E.Invalid });
+    await expect(mac(other.id, t.hostWorkerId, theirs)).rejects.toMatchObject({ code: E.NotHost });
+  });
 });
