@@ -26,10 +26,12 @@ export class PgSessionRepository implements SessionRepository {
       const worker = await em.findOneBy(CardWorkerEntity, { id: session.principalId });
       return { session, holder: worker ? { kind: 'worker', worker } : undefined };
     }
-    const user = await em.findOneBy(UserEntity, { id: session.principalId });
-    if (!user) return { session, holder: undefined };
-    const roles = await em.find(UserRoleEntity, { select: { role: true }, where: { userId: user.id, status: 'active' } });
-    return { session, holder: { kind: 'user', user, roles: roles.map((r) => r.role) } };
+    // Every authenticated request comes here: the account and its roles are read side by side.
+    const [user, roles] = await Promise.all([
+      em.findOneBy(UserEntity, { id: session.principalId }),
+      em.find(UserRoleEntity, { select: { role: true }, where: { userId: session.principalId, status: 'active' } }),
+    ]);
+    return { session, holder: user ? { kind: 'user', user, roles: roles.map((r) => r.role) } : undefined };
   }
 
   async touch(id: string, lastSeenAt: Date, idleExpiresAt: Date): Promise<void> {
