@@ -120,6 +120,11 @@ export function takenUpnErrors(upns: ReadonlyMap<string, number>, taken: readonl
     .filter((t) => t.upn !== null && upns.has(t.upn.toLowerCase()))
     .map((t) => {
       const upn = t.upn!.toLowerCase();
-      return { index: upns.get(upn)!, field: 'upn', code: 'upn-taken' as const, message: `UPN ${upn} belongs to cardholder ${t.id} already` };
+      return {
+        index: upns.get(upn)!,
+        field: 'upn',
+        code: 'upn-taken' as const,
+        message: `UPN ${upn} belongs to cardholder ${t.id} already`,
+      };
     });
 }

@@ -55,19 +55,19 @@ export class PgCardholderRepository implements CardholderRepository {
 
   withUpns(upns: readonly string[], tx?: TxScope): Promise<Cardholder[]> {
     if (upns.length === 0) return Promise.resolve([]);
-    return this.em(tx)
-      .createQueryBuilder(CardholderEntity, 'c')
-      .where('lower(c.upn) = ANY(CAST(:upns AS text[]))', { upns })
-      .getMany();
+    return this.em(tx).createQueryBuilder(CardholderEntity, 'c').where('lower(c.upn) = ANY(CAST(:upns AS text[]))', { upns }).getMany();
   }
 
   byReferences(ids: readonly string[], names: readonly string[], tx?: TxScope): Promise<Cardholder[]> {
     return this.em(tx)
       .createQueryBuilder(CardholderEntity, 'c')
-      .where('c.id = ANY(CAST(:ids AS uuid[])) OR lower(c.upn) = ANY(CAST(:names AS text[])) OR lower(c.email) = ANY(CAST(:names AS text[]))', {
-        ids,
-        names,
-      })
+      .where(
+        'c.id = ANY(CAST(:ids AS uuid[])) OR lower(c.upn) = ANY(CAST(:names AS text[])) OR lower(c.email) = ANY(CAST(:names AS text[]))',
+        {
+          ids,
+          names,
+        },
+      )
       .getMany();
   }
 }

@@ -76,7 +76,12 @@ export function profileProblems(def: unknown): string[] {
  * A stored profile as the API serves and uses it. It is checked on every read: a hand-edited row
  * must not issue odd cards.
  */
-export function checkedProfile(row: { id: string; description: string; isDefault: boolean; definition: CardProfileDefinition }): CardProfile {
+export function checkedProfile(row: {
+  id: string;
+  description: string;
+  isDefault: boolean;
+  definition: CardProfileDefinition;
+}): CardProfile {
   const problems = profileProblems(row.definition);
   if (problems.length)
     throw new ProfileError(ProfileErrorCode.Invalid, `profile ${row.id} is invalid: ${problems.join('; ')}`, { profile: row.id });

@@ -85,7 +85,10 @@ export class InMemoryRequestRepository implements RequestRepository {
       if (this.rows.has(r.id)) throw new Error(`duplicate request ${r.id}`);
       const open = [...this.rows.values()].some((x) => x.cardholderId === r.cardholderId && !isTerminal(x.state));
       if (open && !isTerminal(r.state))
-        throw new IssuanceError(IssuanceErrorCode.OpenRequestExists, 'a cardholder of this call got an open request concurrently; nothing was created');
+        throw new IssuanceError(
+          IssuanceErrorCode.OpenRequestExists,
+          'a cardholder of this call got an open request concurrently; nothing was created',
+        );
     }
     for (const r of rows) this.rows.set(r.id, { ...r });
   }
@@ -94,7 +97,7 @@ export class InMemoryRequestRepository implements RequestRepository {
     return [...this.rows.values()].filter((r) => cardholderIds.includes(r.cardholderId) && !isTerminal(r.state)).map((r) => ({ ...r }));
   }
 
-  async history(requestId: string): Promise<RequestHistoryLine[]> {
+  async historyOf(requestId: string): Promise<RequestHistoryLine[]> {
     return this.lines.filter((l) => l.requestId === requestId).map((l) => ({ ...l }));
   }
 

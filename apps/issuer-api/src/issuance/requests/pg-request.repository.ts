@@ -118,7 +118,7 @@ export class PgRequestRepository implements RequestRepository {
       .getMany();
   }
 
-  history(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]> {
+  historyOf(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]> {
     return this.em(tx).find(IssuanceRequestEventEntity, { where: { requestId }, order: { id: 'ASC' } });
   }
 

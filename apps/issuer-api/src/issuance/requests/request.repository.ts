@@ -53,7 +53,7 @@ export interface RequestRepository {
   /** The requests of these cardholders that are not issued, failed or cancelled (at most one each). */
   openOf(cardholderIds: readonly string[], tx?: TxScope): Promise<IssuanceRequest[]>;
   /** A request's history, oldest first. */
-  history(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]>;
+  historyOf(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]>;
   insertBatch(tx: TxScope, batch: IssuanceBatch): Promise<void>;
   getBatch(id: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
   /** The batch submitted under the caller's reference. */

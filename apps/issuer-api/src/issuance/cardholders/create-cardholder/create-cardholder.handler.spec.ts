@@ -15,7 +15,10 @@ describe('CreateCardholderHandler', () => {
   it('registers a cardholder, normalised, and audits it', async () => {
     const { repo, uow, handler } = setup();
     const v = await handler.execute(
-      new CreateCardholderCommand({ name: ' Alice  Martin', upn: 'amartin@corp', email: 'alice@example.org', orgIds: ['EMP-1'] }, testActor()),
+      new CreateCardholderCommand(
+        { name: ' Alice  Martin', upn: 'amartin@corp', email: 'alice@example.org', orgIds: ['EMP-1'] },
+        testActor(),
+      ),
     );
     expect(v).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),

@@ -66,7 +66,9 @@ describe('ImportCardholdersHandler', () => {
 
   it('refuses an empty list and one longer than the limit before opening a transaction', async () => {
     const { uow, handler } = setup(2);
-    await expect(handler.execute(new ImportCardholdersCommand([], testActor()))).rejects.toMatchObject({ code: CardholderErrorCode.Invalid });
+    await expect(handler.execute(new ImportCardholdersCommand([], testActor()))).rejects.toMatchObject({
+      code: CardholderErrorCode.Invalid,
+    });
     const three = ['a', 'b', 'c'].map((n) => ({ name: n, upn: `${n}@corp` }));
     await expect(handler.execute(new ImportCardholdersCommand(three, testActor()))).rejects.toMatchObject({
       code: CardholderErrorCode.TooMany,

@@ -15,7 +15,12 @@ describe('ListProfilesHandler', () => {
       ['contractor', false],
       ['seed', false],
     ]);
-    expect(list[0]).toEqual({ id: 'default', description: 'what most cards get', isDefault: true, definition: repo.rows.get('default')!.definition });
+    expect(list[0]).toEqual({
+      id: 'default',
+      description: 'what most cards get',
+      isDefault: true,
+      definition: repo.rows.get('default')!.definition,
+    });
   });
 
   it('refuses to serve a stored profile that fails its checks', async () => {

@@ -12,9 +12,13 @@ export class ShowProfileHandler implements IQueryHandler<ShowProfileQuery, CardP
   async execute(q: ShowProfileQuery): Promise<CardProfile> {
     const row = q.profileId === undefined ? await this.profiles.getDefault() : await this.profiles.get(q.profileId);
     if (!row) {
-      throw new ProfileError(ProfileErrorCode.NotFound, q.profileId === undefined ? 'no default card profile' : `no card profile "${q.profileId}"`, {
-        profile: q.profileId,
-      });
+      throw new ProfileError(
+        ProfileErrorCode.NotFound,
+        q.profileId === undefined ? 'no default card profile' : `no card profile "${q.profileId}"`,
+        {
+          profile: q.profileId,
+        },
+      );
     }
     return checkedProfile(row);
   }

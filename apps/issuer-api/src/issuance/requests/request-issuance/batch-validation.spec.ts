@@ -25,7 +25,9 @@ const profile = (id: string, withPivAuth = true): CardProfile => ({
 
 describe('batch validation', () => {
   it('splits references into ids and names, lower-cased and distinct', () => {
-    expect(splitReferences([{ cardholder: ` ${ID_A.toUpperCase()} ` }, { cardholder: 'Alice@Corp' }, { cardholder: 'alice@corp' }])).toEqual({
+    expect(
+      splitReferences([{ cardholder: ` ${ID_A.toUpperCase()} ` }, { cardholder: 'Alice@Corp' }, { cardholder: 'alice@corp' }]),
+    ).toEqual({
       ids: [ID_A],
       names: ['alice@corp'],
     });

@@ -79,7 +79,8 @@ export function checkBatch(
       errors.push({ index, code, message, ...extra });
     if (!profile) err('profile-not-found', `no card profile "${profileId}"`);
     if (found.length === 0) err('cardholder-not-found', `no cardholder "${item.cardholder}"`);
-    else if (found.length > 1) err('cardholder-ambiguous', `"${item.cardholder}" matches ${found.length} cardholders; give the id or the UPN`);
+    else if (found.length > 1)
+      err('cardholder-ambiguous', `"${item.cardholder}" matches ${found.length} cardholders; give the id or the UPN`);
     if (!profile || found.length !== 1) continue;
     const h = found[0];
     const first = seen.get(h.id);

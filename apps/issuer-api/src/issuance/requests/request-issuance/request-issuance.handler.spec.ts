@@ -41,7 +41,9 @@ describe('RequestIssuanceHandler', () => {
       createdBy: testActor().actor,
       profile: { validityDays: 1095 },
     });
-    expect(requests.history).toEqual([{ requestId: id, from: null, to: 'requested', actor: testActor().actor, details: { batchId: null } }]);
+    expect(requests.history).toEqual([
+      { requestId: id, from: null, to: 'requested', actor: testActor().actor, details: { batchId: null } },
+    ]);
     expect(uow.jobs).toEqual([expect.objectContaining({ name: 'generate-keys', payload: { requestId: id } })]);
     expect(uow.events).toEqual([
       expect.objectContaining({
@@ -93,7 +95,11 @@ describe('RequestIssuanceHandler', () => {
     const { requests, uow, handler } = setup();
     requests.seed({ id: 'r-open', state: 'awaiting-card', cardholderId: BOB });
     const err = await handler
-      .execute(new RequestIssuanceCommand([{ cardholder: ALICE }, { cardholder: 'bob@corp' }, { cardholder: 'x@corp' }], testActor(), { batch: true }))
+      .execute(
+        new RequestIssuanceCommand([{ cardholder: ALICE }, { cardholder: 'bob@corp' }, { cardholder: 'x@corp' }], testActor(), {
+          batch: true,
+        }),
+      )
       .catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: IssuanceErrorCode.InvalidBatch,
