@@ -1,6 +1,6 @@
 import type { QueryBus } from '@nestjs/cqrs';
 import { InMemoryRequestEventsRepository } from '../request-events/in-memory-request-events.repository';
-import { SseClient } from '../request-events/testing-sse';
+import { SseClient } from '../request-events/test-sse-client';
 import type { RequestEvent } from '../request.repository';
 import { ShowRequestQuery } from '../show-request/show-request.query';
 import { FollowRequestController } from './follow-request.controller';

@@ -1,7 +1,7 @@
 import type { RequestEvent } from '../request.repository';
 import { followRequests } from './event-stream';
 import { InMemoryRequestEventsRepository } from './in-memory-request-events.repository';
-import { SseClient } from './testing-sse';
+import { SseClient } from './test-sse-client';
 
 const ev = (requestId: string, state: RequestEvent['state'], batchId: string | null = 'b1'): RequestEvent => ({
   type: 'state',
