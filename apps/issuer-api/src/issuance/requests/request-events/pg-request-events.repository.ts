@@ -6,24 +6,23 @@ import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config'
 import { LOGGER } from '../../../platform/infra/tokens';
 import { ISSUANCE_CHANNEL, parseNotification } from '../pg-request.repository';
 import type { RequestEvent } from '../request.repository';
+import type { RequestEventsRepository } from './request-events.repository';
 
 /**
- * Committed request changes, as PostgreSQL announces them (LISTEN on one connection per API
- * process, opened when the first client subscribes). Every API replica hears every change, so a
+ * Committed request changes, as PostgreSQL announces them: LISTEN on one connection per API
+ * process, opened when the first follower subscribes. Every API replica hears every change, so a
  * client may follow a request on any replica.
  */
 @Injectable()
-export class RequestEventsHub implements OnModuleDestroy {
+export class PgRequestEventsRepository implements RequestEventsRepository, OnModuleDestroy {
   private readonly bus = new EventEmitter().setMaxListeners(0);
   private client: Promise<Client> | undefined;
-  private closed = false;
 
   constructor(
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** Calls fn for every change until the returned function is called; resolves once listening. */
   async subscribe(fn: (e: RequestEvent) => void): Promise<() => void> {
     this.bus.on('event', fn);
     try {
@@ -33,6 +32,11 @@ export class RequestEventsHub implements OnModuleDestroy {
       throw e;
     }
     return () => this.bus.off('event', fn);
+  }
+
+  onReset(fn: () => void): () => void {
+    this.bus.on('reset', fn);
+    return () => this.bus.off('reset', fn);
   }
 
   private listen(): Promise<Client> {
@@ -62,14 +66,7 @@ export class RequestEventsHub implements OnModuleDestroy {
     return this.client;
   }
 
-  /** Calls fn when the listener lost its connection (subscribers should re-read the state). */
-  onReset(fn: () => void): () => void {
-    this.bus.on('reset', fn);
-    return () => this.bus.off('reset', fn);
-  }
-
   async onModuleDestroy(): Promise<void> {
-    this.closed = true;
     const c = await this.client?.catch(() => undefined);
     this.client = undefined;
     await c?.end().catch(() => undefined);
