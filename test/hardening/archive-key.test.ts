@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { currentArchiveKey } from '@scm/archive';
 import { HsmContext } from '@scm/hsm';
 import { appDb, call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
-import { currentArchiveKey } from '../../apps/issuer-api/src/archive/rotate-key/archive-key.service';
 import { escrowedCards } from '../archive/support';
 import { testHsmSettings } from '../hsm/support/settings';
 

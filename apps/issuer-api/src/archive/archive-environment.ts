@@ -7,7 +7,6 @@ import { API_CONFIG, type ApiConfig } from '../platform/config/api-config';
 import type { HsmHandle } from '../platform/infra/infra.module';
 import { HSM } from '../platform/infra/tokens';
 import type { Tx } from '../platform/infra/unit-of-work';
-import { currentArchiveKey } from './rotate-key/archive-key.service';
 
 /** Builds what sealing needs inside one unit of work: the archive tables, the CA, the checkpoint key, the HSM. */
 @Injectable()
@@ -26,15 +25,13 @@ export class ArchiveEnvironment {
     return resolve(this.cfg.SCM_STATE_DIR, this.cfg.SCM_ARCHIVE_DIR || 'archive');
   }
 
-  /** What sealing needs in this unit of work, signing with the newest archive key version. */
-  async forTx(tx: Tx): Promise<SealEnvironment> {
+  /** What sealing needs in this unit of work (sealing signs with the newest archive key version). */
+  forTx(tx: Tx): SealEnvironment {
     const hsm = this.hsm.get();
-    const key = await currentArchiveKey(hsm);
     return {
-      key,
       hsm,
       store: new PgArchiveSource(tx.em),
-      certify: () => this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(), this.cfg.SCM_ORGANIZATION, key)),
+      certify: (key) => this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(), this.cfg.SCM_ORGANIZATION, key)),
       checkpointSigner: this.audit.signer,
       now: () => tx.now,
       audit: (facts) => tx.audit(facts),

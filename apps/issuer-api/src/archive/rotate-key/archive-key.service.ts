@@ -1,20 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ARCHIVE_KEY, certifyArchiveKey, PgArchiveSource } from '@scm/archive';
-import type { HsmContext, KeyRef } from '@scm/hsm';
+import { ARCHIVE_KEY, certifyArchiveKey, currentArchiveKey, PgArchiveSource } from '@scm/archive';
+import type { KeyRef } from '@scm/hsm';
 import { ApprovalsService } from '../../trust/approvals/approvals.service';
 import { CaService } from '../../pki/ca.service';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import type { HsmHandle } from '../../platform/infra/infra.module';
 import { HSM } from '../../platform/infra/tokens';
 import type { Tx } from '../../platform/infra/unit-of-work';
-
-/** The newest version of the archive key in the HSM: what seals new volumes. */
-export async function currentArchiveKey(hsm: HsmContext): Promise<KeyRef> {
-  const versions = (await hsm.listKeys())
-    .filter((k) => k.ref.label === ARCHIVE_KEY.label && k.kind === 'key-pair')
-    .map((k) => k.ref.version);
-  return versions.length ? { label: ARCHIVE_KEY.label, version: Math.max(...versions) } : ARCHIVE_KEY;
-}
 
 /**
  * Archive-key operations are dual-controlled: a rotation is requested by one officer and runs
