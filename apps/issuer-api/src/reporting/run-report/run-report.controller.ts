@@ -1,31 +1,18 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { Roles } from '../trust/auth/access.decorator';
-import { type Actor, CurrentActor } from '../trust/auth/principal';
-import { type RenderedReport, toCsv, toPdf } from './report-render';
-import { ReportsService } from './reports.service';
-
-export class ReportQueryDto {
-  @IsOptional() @IsDateString() from?: string;
-  @IsOptional() @IsDateString() to?: string;
-  @IsOptional() @IsString() @MaxLength(200) actor?: string;
-  @IsOptional() @IsIn(['json', 'csv', 'pdf']) format?: 'json' | 'csv' | 'pdf';
-}
+import { Roles } from '../../trust/auth/access.decorator';
+import { type Actor, CurrentActor } from '../../trust/auth/principal';
+import { type RenderedReport, toCsv, toPdf } from '../report-render';
+import { ReportQueryDto, reportFilterOf } from './run-report.dto';
+import { RunReportQuery } from './run-report.query';
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('api/v1/reports')
-export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
-
-  @Get()
-  @Roles('auditor')
-  @ApiOperation({ summary: 'The reports an auditor can run' })
-  list() {
-    return this.reports.list();
-  }
+export class RunReportController {
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':name')
   @Roles('auditor')
@@ -38,11 +25,7 @@ export class ReportsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RenderedReport | StreamableFile> {
-    const r = await this.reports.run(
-      name,
-      { from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, actor: q.actor },
-      actor.actorName ?? actor.actor,
-    );
+    const r = await this.queries.execute(new RunReportQuery(name, reportFilterOf(q), actor.actorName ?? actor.actor));
     const stamp = r.generatedAt.slice(0, 10);
     if (q.format === 'csv') {
       res.setHeader('Content-Disposition', `attachment; filename="scm-${r.name}-${stamp}.csv"`);
