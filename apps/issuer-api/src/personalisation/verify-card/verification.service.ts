@@ -149,7 +149,7 @@ export class VerificationService {
   }
 
   private async issuingCaCertificate(): Promise<X509Certificate | undefined> {
-    const rows = await this.cas.query<{ der: Buffer }>(`SELECT der FROM ca_authority WHERE ca_id = $1`, [this.cas.issuingId]);
-    return rows[0] ? new X509Certificate(rows[0].der) : undefined;
+    const der = await this.cas.issuingCertificate();
+    return der ? new X509Certificate(der) : undefined;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApprovalRequestEntity } from '@scm/db';
 import { VirtualSmartCard } from '@scm/vsc';
-import { IssuanceError } from '../../../issuance/requests/issuance-errors';
+import { IssuanceError, IssuanceErrorCode } from '../../../issuance/requests/issuance-errors';
 import { REQUEST_REPOSITORY, type IssuanceRequest, type RequestRepository } from '../../../issuance/requests/request.repository';
 import { RequestStateMachine } from '../../../issuance/requests/request-state-machine';
 import { VscEscrowService } from '../../../issuance/vsc-escrow/vsc-escrow.service';
@@ -171,9 +171,9 @@ export class StartReissue {
       createdAt: tx.now,
     };
     try {
-      await this.requests.insert(tx, request);
+      await this.requests.insertMany(tx, [request]);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505')
+      if (e instanceof IssuanceError && e.code === IssuanceErrorCode.OpenRequestExists)
         throw new ReissueError(E.Pending, 'the cardholder has an open issuance request; the reissue waits until it ends');
       throw e;
     }
