@@ -1,17 +1,20 @@
-import type { ApprovalRequestEntity, ReissueState } from '@scm/db';
+import type { ReissueState } from '@scm/db';
 import { InMemoryRequestRepository } from '../../issuance/requests/in-memory-request.repository';
 import type { TxScope } from '../../platform/infra/unit-of-work';
+import { InMemoryApprovalRepository } from '../../trust/approvals/in-memory-approval.repository';
 import { REISSUE_KIND } from './reissue-approval';
 import type { Reissue, ReissueObstacles, ReissueRepository } from './reissue.repository';
 
 const ENDED = ['issued', 'failed', 'cancelled'];
 
-/** Reissues in memory, for handler specs; obstacles are read from the seeded approvals and the spec's requests. */
+/** Reissues in memory, for handler specs; a pending approval is read from the spec's approvals, an ended request from its requests. */
 export class InMemoryReissueRepository implements ReissueRepository {
   readonly rows = new Map<string, Reissue>();
-  readonly approvals: ApprovalRequestEntity[] = [];
 
-  constructor(readonly requests = new InMemoryRequestRepository()) {}
+  constructor(
+    readonly requests = new InMemoryRequestRepository(),
+    readonly approvals = new InMemoryApprovalRepository(),
+  ) {}
 
   seed(r: Partial<Reissue> & Pick<Reissue, 'id' | 'oldCardId' | 'requestId'>): Reissue {
     const row: Reissue = {
@@ -44,16 +47,14 @@ export class InMemoryReissueRepository implements ReissueRepository {
     if (r) this.rows.set(id, { ...r, state, closedAt: tx.now });
   }
 
-  async underWay(cardId: string, cardholderId: string, at: Date): Promise<ReissueObstacles> {
-    const approval = this.approvals.find(
+  async underWay(cardId: string, at: Date): Promise<ReissueObstacles> {
+    const approval = [...this.approvals.requests.values()].find(
       (a) => a.kind === REISSUE_KIND && a.status === 'pending' && a.expiresAt > at && a.subject.cardId === cardId,
     );
     const running = [...this.rows.values()].find((r) => r.oldCardId === cardId && r.state === 'awaiting-card');
-    const open = [...this.requests.rows.values()].find((q) => q.cardholderId === cardholderId && !ENDED.includes(q.state));
     return {
       ...(approval ? { approvalId: approval.id } : {}),
       ...(running ? { reissueId: running.id } : {}),
-      ...(open ? { requestId: open.id } : {}),
     };
   }
 

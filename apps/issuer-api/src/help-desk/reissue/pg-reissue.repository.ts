@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApprovalRequestEntity, IssuanceRequestEntity, ReissueEntity, type ReissueState } from '@scm/db';
-import { type DataSource, In, Not } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import { REISSUE_KIND } from './reissue-approval';
 import type { Reissue, ReissueObstacles, ReissueRepository } from './reissue.repository';
@@ -26,7 +26,7 @@ export class PgReissueRepository implements ReissueRepository {
     await tx.em.update(ReissueEntity, { id }, { state, closedAt: tx.now });
   }
 
-  async underWay(cardId: string, cardholderId: string, at: Date, tx?: TxScope): Promise<ReissueObstacles> {
+  async underWay(cardId: string, at: Date, tx?: TxScope): Promise<ReissueObstacles> {
     const em = tx?.em ?? this.ds.manager;
     const approval = await em
       .createQueryBuilder(ApprovalRequestEntity, 'a')
@@ -38,11 +38,9 @@ export class PgReissueRepository implements ReissueRepository {
       })
       .getOne();
     const running = await em.findOne(ReissueEntity, { select: ['id'], where: { oldCardId: cardId, state: 'awaiting-card' } });
-    const open = await em.findOne(IssuanceRequestEntity, { select: ['id'], where: { cardholderId, state: Not(In([...ENDED])) } });
     return {
       ...(approval ? { approvalId: approval.id } : {}),
       ...(running ? { reissueId: running.id } : {}),
-      ...(open ? { requestId: open.id } : {}),
     };
   }
 

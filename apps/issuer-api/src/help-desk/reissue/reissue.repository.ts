@@ -4,14 +4,12 @@ import type { TxScope } from '../../platform/infra/unit-of-work';
 /** The reissue of a reported card onto a new one (one row of reissue). */
 export type Reissue = ReissueEntity;
 
-/** What is under way for a card or its cardholder that a new reissue would collide with. */
+/** What is under way for a card that a new reissue would collide with. */
 export interface ReissueObstacles {
   /** A pending, unexpired approval of a reissue of the card. */
   approvalId?: string;
   /** A reissue of the card still waiting for its new card. */
   reissueId?: string;
-  /** An open issuance request of the cardholder (one at a time). */
-  requestId?: string;
 }
 
 /** The reissue aggregate's storage. */
@@ -21,7 +19,7 @@ export interface ReissueRepository {
   lock(tx: TxScope, id: string): Promise<Reissue | undefined>;
   /** Ends a reissue, now. */
   close(tx: TxScope, id: string, state: Exclude<ReissueState, 'awaiting-card'>): Promise<void>;
-  underWay(cardId: string, cardholderId: string, at: Date, tx?: TxScope): Promise<ReissueObstacles>;
+  underWay(cardId: string, at: Date, tx?: TxScope): Promise<ReissueObstacles>;
   /** Ids of the reissues awaiting a card whose request has ended (issued, failed or cancelled). */
   finished(tx?: TxScope): Promise<string[]>;
 }

@@ -1,6 +1,7 @@
-import type { CardholderEntity, CardWorkerEntity } from '@scm/db';
+import type { CardholderEntity } from '@scm/db';
 import { InMemoryCardRepository } from '../../issuance/cards/in-memory-card.repository';
 import { InMemoryVscRepository } from '../../issuance/vsc-escrow/in-memory-vsc.repository';
+import { InMemoryWorkerRepository } from '../../trust/workers/in-memory-worker.repository';
 import { isUuid } from '../shared/card-ref';
 import { InMemoryTemporaryCardRepository } from './in-memory-temporary-card.repository';
 import type { TemporaryCard } from './temporary-card.repository';
@@ -8,35 +9,14 @@ import type { TemporaryCardFilter, TemporaryCardRecord, TemporaryCardViewReposit
 
 /** The read model over a spec's in-memory repositories: what a handler wrote shows in the next view. */
 export class InMemoryTemporaryCardViewRepository implements TemporaryCardViewRepository {
-  readonly workers = new Map<string, CardWorkerEntity>();
-
   constructor(
     readonly temporary = new InMemoryTemporaryCardRepository(),
     readonly vscs = new InMemoryVscRepository(),
     readonly cards = new InMemoryCardRepository(),
     /** Cardholders, shared with the spec's other read models. */
     readonly holders = new Map<string, CardholderEntity>(),
+    readonly workers = new InMemoryWorkerRepository(),
   ) {}
-
-  /** A card worker that may host temporary cards (approved unless told otherwise). */
-  seedWorker(w: Partial<CardWorkerEntity> & Pick<CardWorkerEntity, 'id'>): CardWorkerEntity {
-    const row: CardWorkerEntity = {
-      name: 'helpdesk-1',
-      host: 'helpdesk-1.corp.example',
-      workstation: 1,
-      signKey: Buffer.alloc(0),
-      kexKey: Buffer.alloc(0),
-      fingerprint: 'SHA256:spec',
-      status: 'approved',
-      registeredAt: new Date('2026-11-01T08:00:00Z'),
-      decidedBy: null,
-      decidedAt: null,
-      lastSeenAt: null,
-      ...w,
-    };
-    this.workers.set(row.id, row);
-    return row;
-  }
 
   async get(id: string): Promise<TemporaryCardRecord | undefined> {
     const t = await this.temporary.get(id);
@@ -61,13 +41,9 @@ export class InMemoryTemporaryCardViewRepository implements TemporaryCardViewRep
     return out;
   }
 
-  async hostStatus(workerId: string): Promise<string | undefined> {
-    return this.workers.get(workerId)?.status;
-  }
-
   private async record(t: TemporaryCard): Promise<TemporaryCardRecord | undefined> {
     const holder = this.holders.get(t.cardholderId);
-    const host = this.workers.get(t.hostWorkerId);
+    const host = await this.workers.get(t.hostWorkerId);
     const vsc = await this.vscs.get(t.id);
     if (!holder || !host || !vsc) return undefined;
     const card = t.cardId ? ((await this.cards.get(t.cardId)) ?? null) : null;

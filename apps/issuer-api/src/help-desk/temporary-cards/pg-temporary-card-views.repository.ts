@@ -35,11 +35,6 @@ export class PgTemporaryCardViewRepository implements TemporaryCardViewRepositor
     return this.compose(em, found);
   }
 
-  async hostStatus(workerId: string, tx?: TxScope): Promise<string | undefined> {
-    const w = await (tx?.em ?? this.ds.manager).findOne(CardWorkerEntity, { select: ['id', 'status'], where: { id: workerId } });
-    return w?.status;
-  }
-
   /** The records of these temporary cards, in their order; one whose cardholder, host or VSC is gone is left out. */
   private async compose(em: EntityManager, found: TemporaryCard[]): Promise<TemporaryCardRecord[]> {
     if (!found.length) return [];

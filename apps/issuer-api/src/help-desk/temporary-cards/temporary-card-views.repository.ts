@@ -21,13 +21,11 @@ export interface TemporaryCardFilter {
   state?: TemporaryCardState;
 }
 
-/** The read model of temporary cards, and the enrolment status of the workers that may host them. */
+/** The read model of temporary cards. */
 export interface TemporaryCardViewRepository {
   get(id: string, tx?: TxScope): Promise<TemporaryCardRecord | undefined>;
   /** Newest first, at most `limit`. */
   list(filter: TemporaryCardFilter, limit: number, tx?: TxScope): Promise<TemporaryCardRecord[]>;
-  /** A card worker's enrolment status (pending, approved, revoked), if it exists. */
-  hostStatus(workerId: string, tx?: TxScope): Promise<string | undefined>;
 }
 
 export const TEMPORARY_CARD_VIEW_REPOSITORY = Symbol('TemporaryCardViewRepository');

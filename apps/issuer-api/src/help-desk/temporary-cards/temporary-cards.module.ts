@@ -6,6 +6,7 @@ import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import { JobConsumers } from '../../platform/jobs/job-consumers';
 import { PeriodicWork } from '../../platform/jobs/periodic-work';
 import { ApprovalsService } from '../../trust/approvals/approvals.service';
+import { WorkersModule } from '../../trust/workers/workers.module';
 import { HelpdeskSharedModule } from '../shared/help-desk-shared.module';
 import { ActivateTemporaryCardController } from './activate-temporary-card/activate-temporary-card.controller';
 import { ActivateTemporaryCardHandler } from './activate-temporary-card/activate-temporary-card.handler';
@@ -49,7 +50,7 @@ import { TEMPORARY_CARD_VIEW_REPOSITORY } from './temporary-card-views.repositor
  * revocation, and its PIN tries are counted here, where the host cannot roll them back.
  */
 @Module({
-  imports: [CqrsModule, CaModule, VscEscrowModule, HelpdeskSharedModule],
+  imports: [CqrsModule, CaModule, VscEscrowModule, WorkersModule, HelpdeskSharedModule],
   controllers: [
     RequestTemporaryCardController,
     ListTemporaryCardsController,

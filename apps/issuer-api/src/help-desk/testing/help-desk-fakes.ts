@@ -4,25 +4,11 @@ import type { ApprovalRequestEntity } from '@scm/db';
 import { KeyAlgorithm, type VirtualSmartCard } from '@scm/vsc';
 import type { CertificateStatusAction, CertificateStatusService } from '../../pki/certificate-status.service';
 import type { Tx } from '../../platform/infra/unit-of-work';
-import { type ApprovalSpec, type ApprovalsService, subjectHash } from '../../trust/approvals/approvals.service';
+import { type ApprovalSpec, subjectHash } from '../../trust/approvals/approvals.service';
 import type { DerivedVscPlan, DerivedVscResult } from '../shared/derived-vsc';
 import type { DerivedVscIssuer } from '../shared/derived-vsc-issuer';
 
 const DAY_MS = 86_400_000;
-
-/** Dual control as a spec sees it: what was asked for approval, and the approval an executor runs for. */
-export class RecordingApprovals {
-  readonly requested: ApprovalSpec[] = [];
-
-  async request(tx: Tx, spec: ApprovalSpec): Promise<ApprovalRequestEntity> {
-    this.requested.push(spec);
-    return approvalOf(spec, tx.now);
-  }
-
-  asService(): ApprovalsService {
-    return this as unknown as ApprovalsService;
-  }
-}
 
 /** The approval request of a spec (pending, a day to live). */
 export function approvalOf(spec: ApprovalSpec, now = new Date('2026-12-01T09:00:00Z')): ApprovalRequestEntity {

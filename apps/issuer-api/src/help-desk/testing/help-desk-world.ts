@@ -21,20 +21,26 @@ import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { InMemoryCertificateRepository } from '../../pki/in-memory-certificate.repository';
 import type { ApiConfig } from '../../platform/config/api-config';
 import { TestUnitOfWork, testActor } from '../../platform/testing/test-unit-of-work';
+import { type ApprovalSpec, ApprovalsService } from '../../trust/approvals/approvals.service';
+import { InMemoryApprovalRepository } from '../../trust/approvals/in-memory-approval.repository';
+import { InMemoryWorkerRepository } from '../../trust/workers/in-memory-worker.repository';
 import { InMemoryCardReportRepository } from '../card-reports/in-memory-card-report.repository';
 import { InMemoryCardReportViewRepository } from '../card-reports/in-memory-card-report-views.repository';
+import { KEY_RECOVERY_KIND } from '../key-recovery/key-recovery-approval';
 import { InMemoryKeyRecoveryRepository } from '../key-recovery/in-memory-key-recovery.repository';
 import { InMemoryPinUnblockRepository } from '../pin-unblock/in-memory-pin-unblock.repository';
+import { REISSUE_KIND } from '../reissue/reissue-approval';
 import { InMemoryReissueRepository } from '../reissue/in-memory-reissue.repository';
 import { InMemoryReissueViewRepository } from '../reissue/in-memory-reissue-views.repository';
 import { EscrowSource } from '../shared/escrow-source';
 import { InMemoryHelpdeskCardRepository } from '../shared/in-memory-help-desk-card.repository';
+import { TEMPORARY_CARD_KIND } from '../temporary-cards/temporary-card-approval';
 import { InMemoryTemporaryCardRepository } from '../temporary-cards/in-memory-temporary-card.repository';
 import { InMemoryTemporaryCardViewRepository } from '../temporary-cards/in-memory-temporary-card-views.repository';
 import type { TemporaryCard } from '../temporary-cards/temporary-card.repository';
 import { TemporaryCardRevocation } from '../temporary-cards/temporary-card-revocation.service';
 import { TemporaryCardViews } from '../temporary-cards/temporary-card-view';
-import { FakeDerivedVscIssuer, RecordingApprovals, RecordingStatuses } from './help-desk-fakes';
+import { FakeDerivedVscIssuer, RecordingStatuses } from './help-desk-fakes';
 
 export { approvalOf } from './help-desk-fakes';
 
@@ -73,20 +79,22 @@ export class HelpdeskWorld {
   readonly fixtures = new TestUnitOfWork(this.uow.testClock);
   readonly cfg = SPEC_CONFIG;
   readonly holders = new Map<string, CardholderEntity>();
+  readonly approvalRepo = new InMemoryApprovalRepository();
+  readonly approvals = new ApprovalsService(this.approvalRepo, { SCM_APPROVAL_TTL_HOURS: 24 });
+  readonly workers = new InMemoryWorkerRepository();
   readonly cards = new InMemoryCardRepository();
   readonly requests = new InMemoryRequestRepository();
   readonly vscs = new InMemoryVscRepository();
   readonly certificates = new InMemoryCertificateRepository();
   readonly helpdeskCards = new InMemoryHelpdeskCardRepository(this.cards, this.requests, this.vscs, this.holders);
   readonly temporary = new InMemoryTemporaryCardRepository();
-  readonly temporaryRecords = new InMemoryTemporaryCardViewRepository(this.temporary, this.vscs, this.cards, this.holders);
+  readonly temporaryRecords = new InMemoryTemporaryCardViewRepository(this.temporary, this.vscs, this.cards, this.holders, this.workers);
   readonly reports = new InMemoryCardReportRepository();
   readonly reportRecords = new InMemoryCardReportViewRepository(this.reports, this.cards);
-  readonly reissues = new InMemoryReissueRepository(this.requests);
+  readonly reissues = new InMemoryReissueRepository(this.requests, this.approvalRepo);
   readonly reissueRecords = new InMemoryReissueViewRepository(this.reissues, this.cards, this.requests, this.vscs);
   readonly recoveries = new InMemoryKeyRecoveryRepository(this.vscs);
   readonly sessions = new InMemoryPinUnblockRepository();
-  readonly approvals = new RecordingApprovals();
   readonly statuses = new RecordingStatuses();
   readonly issuer = new FakeDerivedVscIssuer();
   readonly protector = new MemoryKeyProtector(Buffer.alloc(32, 0x4b), Buffer.alloc(32, 0x52));
@@ -112,6 +120,19 @@ export class HelpdeskWorld {
     this.lifecycle = new CardLifecycleService(this.cards, this.certificates, this.statuses.asService());
     this.revocation = new TemporaryCardRevocation(this.temporary, this.certificates, this.statuses.asService(), this.vscs);
     this.temporaryViews = new TemporaryCardViews(this.temporaryRecords, this.certificates);
+    // Each use case's spec runs its executor itself; requests only need the kind to be known.
+    for (const kind of [TEMPORARY_CARD_KIND, REISSUE_KIND, KEY_RECOVERY_KIND]) this.approvals.register(kind, async () => undefined);
+  }
+
+  /** What was asked for approval so far, as it was asked. */
+  get requestedApprovals(): ApprovalSpec[] {
+    return [...this.approvalRepo.requests.values()].map(({ kind, subject, approverRole, requiredApprovals, requestedBy }) => ({
+      kind,
+      subject,
+      approverRole,
+      requiredApprovals,
+      requestedBy,
+    }));
   }
 
   get now(): Date {
@@ -177,7 +198,7 @@ export class HelpdeskWorld {
 
   /** A card worker that may host temporary cards. */
   host(status: 'approved' | 'pending' | 'revoked' = 'approved'): string {
-    return this.temporaryRecords.seedWorker({ id: randomUUID(), status }).id;
+    return this.workers.seed({ id: randomUUID(), name: 'helpdesk-1 ws1', workstation: 1, status }).id;
   }
 
   /**

@@ -9,7 +9,7 @@ const OFFICER = { id: '00000000-0000-4000-8000-0000000000b1', username: 'olga' }
 
 function setup() {
   const w = new HelpdeskWorld();
-  const handler = new RequestKeyRecoveryHandler(w.uow, w.approvals.asService(), w.helpdeskCards, w.recoveries, w.vscs, w.cfg);
+  const handler = new RequestKeyRecoveryHandler(w.uow, w.approvals, w.helpdeskCards, w.recoveries, w.vscs, w.cfg);
   const ask = (target: { card?: string; cardholder?: string }) =>
     handler.execute(new RequestKeyRecoveryCommand(target.card, target.cardholder, 'old mail', OFFICER, testActor(OFFICER.id)));
   return { w, ask };
@@ -21,7 +21,7 @@ describe('RequestKeyRecoveryHandler', () => {
     const { cardId, holderId } = await w.card('active');
     w.recoveries.cardholders.add(holderId);
     const ticket = await ask({ card: cardId });
-    expect(w.approvals.requested).toEqual([
+    expect(w.requestedApprovals).toEqual([
       {
         kind: KEY_RECOVERY_KIND,
         subject: { cardholderId: holderId, cardId, reason: 'old mail', requestedBy: 'olga' },
@@ -31,6 +31,7 @@ describe('RequestKeyRecoveryHandler', () => {
       },
     ]);
     expect(w.uow.events).toEqual([
+      expect.objectContaining({ action: 'approval.requested', targetId: ticket.approvalId }),
       expect.objectContaining({
         action: 'key-recovery.requested',
         targetType: 'cardholder',
@@ -46,7 +47,7 @@ describe('RequestKeyRecoveryHandler', () => {
     const { holderId } = await w.card('replaced');
     w.recoveries.cardholders.add(holderId);
     await ask({ cardholder: holderId });
-    expect(w.approvals.requested[0].subject).toMatchObject({ cardholderId: holderId, cardId: null });
+    expect(w.requestedApprovals[0].subject).toMatchObject({ cardholderId: holderId, cardId: null });
   });
 
   it('refuses no target, an unknown card or cardholder, and a cardholder without escrowed keys (audited)', async () => {
@@ -69,6 +70,6 @@ describe('RequestKeyRecoveryHandler', () => {
       [bare.holderId, 'denied', E.NoKeys],
       [uncommitted.cardId, 'denied', E.NoKeys],
     ]);
-    expect(w.approvals.requested).toEqual([]);
+    expect(w.requestedApprovals).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { testActor } from '../../../platform/testing/test-unit-of-work';
-import { approvalOf, HelpdeskWorld } from '../../testing/help-desk-world';
+import { HelpdeskWorld } from '../../testing/help-desk-world';
 import { REISSUE_KIND } from '../reissue-approval';
 import { ReissueErrorCode as E } from '../reissue-errors';
 import { RequestReissueCommand } from './request-reissue.command';
@@ -9,7 +9,7 @@ const OFFICER = { id: '00000000-0000-4000-8000-0000000000b1' };
 
 function setup() {
   const w = new HelpdeskWorld();
-  const handler = new RequestReissueHandler(w.uow, w.approvals.asService(), w.escrowSource, w.helpdeskCards, w.reports, w.reissues, w.cfg);
+  const handler = new RequestReissueHandler(w.uow, w.approvals, w.escrowSource, w.helpdeskCards, w.reports, w.reissues, w.requests, w.cfg);
   const ask = (card: string) => handler.execute(new RequestReissueCommand(card, 'escrow', OFFICER, testActor(OFFICER.id, 'help-desk')));
   return { w, ask };
 }
@@ -20,7 +20,7 @@ describe('RequestReissueHandler', () => {
     const { cardId, holderId, vscId } = await w.card('lost');
     w.reports.seed({ id: 'r1', cardId, reason: 'lost' });
     const ticket = await ask(cardId);
-    expect(w.approvals.requested).toEqual([
+    expect(w.requestedApprovals).toEqual([
       {
         kind: REISSUE_KIND,
         subject: {
@@ -38,6 +38,7 @@ describe('RequestReissueHandler', () => {
       },
     ]);
     expect(w.uow.events).toEqual([
+      expect.objectContaining({ action: 'approval.requested', targetId: ticket.approvalId }),
       expect.objectContaining({
         action: 'card.reissue-requested',
         targetId: cardId,
@@ -51,7 +52,7 @@ describe('RequestReissueHandler', () => {
     const { w, ask } = setup();
     const { cardId } = await w.card('damaged');
     await ask(cardId);
-    expect(w.approvals.requested[0].subject).toMatchObject({ reason: 'damaged' });
+    expect(w.requestedApprovals[0].subject).toMatchObject({ reason: 'damaged' });
   });
 
   it('refuses an unknown card, a card not gone for good, and one without escrow', async () => {
@@ -66,23 +67,23 @@ describe('RequestReissueHandler', () => {
       [suspended.cardId, 'denied', { refusal: E.WrongCardState }],
       [bare.cardId, 'denied', { refusal: E.NoEscrow }],
     ]);
-    expect(w.approvals.requested).toEqual([]);
+    expect(w.requestedApprovals).toEqual([]);
   });
 
   it('refuses while a reissue is pending approval or awaiting its card, or the cardholder has an open request', async () => {
     const { w, ask } = setup();
     const pending = await w.card('lost');
-    const approval = approvalOf({
+    const approval = w.approvalRepo.seed({
+      id: '00000000-0000-4000-8000-0000000000a7',
       kind: REISSUE_KIND,
       subject: { cardId: pending.cardId },
-      approverRole: 'security-officer',
-      requiredApprovals: 2,
-      requestedBy: 'x',
     });
-    w.reissues.approvals.push(approval);
     await expect(ask(pending.cardId)).rejects.toMatchObject({ code: E.Pending, meta: { approvalId: approval.id } });
-    // An approval that expired no longer blocks.
-    w.reissues.approvals[0] = { ...approval, expiresAt: w.now };
+    // An approval that expired, or was decided, no longer blocks.
+    w.approvalRepo.seed({ ...approval, expiresAt: w.now });
+    await expect(ask(pending.cardId)).resolves.toMatchObject({ kind: REISSUE_KIND });
+    w.approvalRepo.requests.clear();
+    w.approvalRepo.seed({ ...approval, status: 'rejected' });
     await expect(ask(pending.cardId)).resolves.toMatchObject({ kind: REISSUE_KIND });
 
     const running = await w.card('lost');

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { REQUEST_REPOSITORY, type RequestRepository } from '../../../issuance/requests/request.repository';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { ApprovalsService } from '../../../trust/approvals/approvals.service';
@@ -27,6 +28,7 @@ export class RequestReissueHandler implements ICommandHandler<RequestReissueComm
     @Inject(HELPDESK_CARD_REPOSITORY) private readonly cards: HelpdeskCardRepository,
     @Inject(CARD_REPORT_REPOSITORY) private readonly reports: CardReportRepository,
     @Inject(REISSUE_REPOSITORY) private readonly reissues: ReissueRepository,
+    @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
@@ -47,7 +49,7 @@ export class RequestReissueHandler implements ICommandHandler<RequestReissueComm
           onCard,
         );
       const reason = (await this.reports.openOf(card.id, tx))?.reason ?? card.state;
-      const underWay = await this.reissues.underWay(card.id, holder.id, tx.now, tx);
+      const underWay = await this.reissues.underWay(card.id, tx.now, tx);
       if (underWay.approvalId || underWay.reissueId)
         return tx.deny(
           new ReissueError(E.Pending, `card ${cardName(found)} already has a reissue under way`, {
@@ -56,11 +58,10 @@ export class RequestReissueHandler implements ICommandHandler<RequestReissueComm
           }),
           onCard,
         );
-      if (underWay.requestId)
+      const [open] = await this.requests.openOf([holder.id], tx);
+      if (open)
         return tx.deny(
-          new ReissueError(E.Pending, `the cardholder has an open issuance request ${underWay.requestId}`, {
-            requestId: underWay.requestId,
-          }),
+          new ReissueError(E.Pending, `the cardholder has an open issuance request ${open.id}`, { requestId: open.id }),
           onCard,
         );
       const version = vsc ? await this.escrow.latestEscrowed(tx, vsc.id) : undefined;

@@ -8,15 +8,7 @@ const REQUESTER = '00000000-0000-4000-8000-0000000000b1';
 
 async function setup(state = 'lost') {
   const w = new HelpdeskWorld();
-  const make = new MakeTemporaryCard(
-    w.escrowSource,
-    w.escrow,
-    w.issuer.asService(),
-    w.helpdeskCards,
-    w.temporary,
-    w.temporaryRecords,
-    w.cfg,
-  );
+  const make = new MakeTemporaryCard(w.escrowSource, w.escrow, w.issuer.asService(), w.helpdeskCards, w.temporary, w.workers, w.cfg);
   const { cardId, holderId, vscId } = await w.card(state);
   const subject: TemporaryCardSubject = {
     cardId,
@@ -93,10 +85,7 @@ describe('MakeTemporaryCard (the approval executor)', () => {
     await expect(second.approve()).rejects.toMatchObject({ code: E.Exists });
 
     const host = await setup();
-    host.w.temporaryRecords.workers.set(host.subject.hostWorkerId, {
-      ...host.w.temporaryRecords.workers.get(host.subject.hostWorkerId)!,
-      status: 'revoked',
-    });
+    host.w.workers.seed({ id: host.subject.hostWorkerId, status: 'revoked' });
     await expect(host.approve()).rejects.toMatchObject({ code: E.Invalid });
     for (const s of [found, second, host]) expect(s.w.uow.committed).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { VirtualSmartCard } from '@scm/vsc';
 import { VscEscrowService } from '../../../issuance/vsc-escrow/vsc-escrow.service';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import type { Tx } from '../../../platform/infra/unit-of-work';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../../trust/workers/worker.repository';
 import { STAND_IN_STATES } from '../../card-reports/card-report';
 import { DerivedVscIssuer } from '../../shared/derived-vsc-issuer';
 import { EscrowSource } from '../../shared/escrow-source';
@@ -12,7 +13,6 @@ import type { TemporaryCardSubject } from '../temporary-card-approval';
 import { TEMPORARY_CARD_REPOSITORY, type TemporaryCardRepository } from '../temporary-card.repository';
 import { TemporaryCardError, TemporaryCardErrorCode as E } from '../temporary-card-errors';
 import { hostWorkerRefusal } from '../temporary-card-rules';
-import { TEMPORARY_CARD_VIEW_REPOSITORY, type TemporaryCardViewRepository } from '../temporary-card-views.repository';
 
 /**
  * What the last approval of a temporary card does, in the approving transaction: the card's escrow
@@ -28,7 +28,7 @@ export class MakeTemporaryCard {
     private readonly issuer: DerivedVscIssuer,
     @Inject(HELPDESK_CARD_REPOSITORY) private readonly cards: HelpdeskCardRepository,
     @Inject(TEMPORARY_CARD_REPOSITORY) private readonly temporary: TemporaryCardRepository,
-    @Inject(TEMPORARY_CARD_VIEW_REPOSITORY) private readonly views: TemporaryCardViewRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
@@ -41,7 +41,7 @@ export class MakeTemporaryCard {
     const open = await this.temporary.openOf(s.cardholderId, tx);
     if (open)
       throw new TemporaryCardError(E.Exists, `the cardholder already holds temporary card ${open.id}`, { temporaryCardId: open.id });
-    const badHost = hostWorkerRefusal(await this.views.hostStatus(s.hostWorkerId, tx), s.hostWorkerId);
+    const badHost = hostWorkerRefusal((await this.workers.get(s.hostWorkerId, tx))?.status, s.hostWorkerId);
     if (badHost) throw badHost;
     const { card, holder } = found;
 

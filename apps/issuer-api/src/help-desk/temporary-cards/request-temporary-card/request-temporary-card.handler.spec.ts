@@ -8,15 +8,7 @@ const OFFICER = { id: '00000000-0000-4000-8000-0000000000b1' };
 
 function setup() {
   const w = new HelpdeskWorld();
-  const handler = new RequestTemporaryCardHandler(
-    w.uow,
-    w.approvals.asService(),
-    w.escrowSource,
-    w.helpdeskCards,
-    w.temporary,
-    w.temporaryRecords,
-    w.cfg,
-  );
+  const handler = new RequestTemporaryCardHandler(w.uow, w.approvals, w.escrowSource, w.helpdeskCards, w.temporary, w.workers, w.cfg);
   const ask = (card: string, host: string, days?: number) =>
     handler.execute(new RequestTemporaryCardCommand(card, host, days, undefined, OFFICER, testActor(OFFICER.id, 'help-desk')));
   return { w, ask };
@@ -28,7 +20,7 @@ describe('RequestTemporaryCardHandler', () => {
     const { cardId, holderId, vscId } = await w.card('suspended');
     const host = w.host();
     const ticket = await ask(w.cards.rows.get(cardId)!.serial!, host, 3);
-    expect(w.approvals.requested).toEqual([
+    expect(w.requestedApprovals).toEqual([
       {
         kind: 'temporary-card',
         subject: {
@@ -48,6 +40,7 @@ describe('RequestTemporaryCardHandler', () => {
     ]);
     expect(ticket).toMatchObject({ kind: 'temporary-card', requiredApprovals: 2, subject: { cardId, days: 3 } });
     expect(w.uow.events).toEqual([
+      expect.objectContaining({ action: 'approval.requested', targetId: ticket.approvalId, outcome: 'success' }),
       expect.objectContaining({
         action: 'temporary-card.requested',
         targetId: cardId,
@@ -63,7 +56,7 @@ describe('RequestTemporaryCardHandler', () => {
     const { w, ask } = setup();
     const { cardId } = await w.card('lost');
     await ask(cardId, w.host());
-    expect(w.approvals.requested[0].subject).toMatchObject({ days: 7 });
+    expect(w.requestedApprovals[0].subject).toMatchObject({ days: 7 });
   });
 
   it.each([
@@ -91,7 +84,7 @@ describe('RequestTemporaryCardHandler', () => {
     expect(w.uow.events).toEqual([
       expect.objectContaining({ action: 'temporary-card.requested', outcome: 'denied', details: { hostWorkerId: host, refusal: code } }),
     ]);
-    expect(w.approvals.requested).toEqual([]);
+    expect(w.requestedApprovals).toEqual([]);
   });
 
   it('refuses a lifetime over the maximum, and a second temporary card for the same cardholder', async () => {

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { ApprovalsService } from '../../../trust/approvals/approvals.service';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../../trust/workers/worker.repository';
 import { STAND_IN_STATES } from '../../card-reports/card-report';
 import { type ApprovalTicket, ticketOf } from '../../shared/approval-ticket';
 import { EscrowSource } from '../../shared/escrow-source';
@@ -11,7 +12,6 @@ import { TEMPORARY_CARD_KIND, type TemporaryCardSubject } from '../temporary-car
 import { TEMPORARY_CARD_REPOSITORY, type TemporaryCardRepository } from '../temporary-card.repository';
 import { TemporaryCardError, TemporaryCardErrorCode as E } from '../temporary-card-errors';
 import { hostWorkerRefusal, lifetimeRefusal } from '../temporary-card-rules';
-import { TEMPORARY_CARD_VIEW_REPOSITORY, type TemporaryCardViewRepository } from '../temporary-card-views.repository';
 import { RequestTemporaryCardCommand } from './request-temporary-card.command';
 
 /**
@@ -27,7 +27,7 @@ export class RequestTemporaryCardHandler implements ICommandHandler<RequestTempo
     private readonly escrow: EscrowSource,
     @Inject(HELPDESK_CARD_REPOSITORY) private readonly cards: HelpdeskCardRepository,
     @Inject(TEMPORARY_CARD_REPOSITORY) private readonly temporary: TemporaryCardRepository,
-    @Inject(TEMPORARY_CARD_VIEW_REPOSITORY) private readonly views: TemporaryCardViewRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
@@ -59,7 +59,7 @@ export class RequestTemporaryCardHandler implements ICommandHandler<RequestTempo
       const version = vsc ? await this.escrow.latestEscrowed(tx, vsc.id) : undefined;
       if (!vsc || !version || !request)
         return tx.deny(new TemporaryCardError(E.NoEscrow, `card ${cardName(found)} has no escrowed VSC`), onCard);
-      const badHost = hostWorkerRefusal(await this.views.hostStatus(c.hostWorkerId, tx), c.hostWorkerId);
+      const badHost = hostWorkerRefusal((await this.workers.get(c.hostWorkerId, tx))?.status, c.hostWorkerId);
       if (badHost) return tx.deny(badHost, onCard);
       const open = await this.temporary.openOf(found.holder.id, tx);
       if (open)

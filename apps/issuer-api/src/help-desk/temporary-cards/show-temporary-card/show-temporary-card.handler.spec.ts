@@ -10,7 +10,7 @@ describe('ShowTemporaryCardHandler', () => {
     w.certificates.seed({ serial: 'c2', reference: { temporaryCardId: t.id, slot: '9e' }, notAfter: t.expiresAt });
     w.certificates.seed({ serial: 'c1', reference: { temporaryCardId: t.id, slot: '9a' }, notAfter: t.expiresAt });
     w.certificates.seed({ serial: 'x', reference: { requestId: 'other', slot: '9a' } });
-    const host = w.temporaryRecords.workers.get(t.hostWorkerId)!;
+    const host = w.workers.workers.get(t.hostWorkerId)!;
     const view = await new ShowTemporaryCardHandler(w.temporaryViews, w.uow.testClock).execute(new ShowTemporaryCardQuery(t.id));
     expect(view).toEqual({
       id: t.id,
