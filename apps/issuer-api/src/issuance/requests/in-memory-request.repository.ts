@@ -17,7 +17,6 @@ export class InMemoryRequestRepository implements RequestRepository {
   readonly announced: RequestEvent[] = [];
   readonly batches = new Map<string, IssuanceBatch>();
   /** Outbox job ids marked done. */
-  readonly settled: string[] = [];
   /** History lines as stored, with their time. */
   private readonly lines: RequestHistoryLine[] = [];
 
@@ -122,10 +121,6 @@ export class InMemoryRequestRepository implements RequestRepository {
       .filter((r) => r.batchId === batchId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
       .map((r) => ({ ...r }));
-  }
-
-  async settleJobs(_tx: TxScope, jobIds: readonly string[]): Promise<void> {
-    for (const id of jobIds) if (!this.settled.includes(id)) this.settled.push(id);
   }
 
   private copy(id: string): IssuanceRequest | undefined {

@@ -137,11 +137,6 @@ export class PgRequestRepository implements RequestRepository {
   ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]> {
     return this.em(tx).find(IssuanceRequestEntity, { where: { batchId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
-
-  async settleJobs(tx: TxScope, jobIds: readonly string[]): Promise<void> {
-    if (jobIds.length === 0) return;
-    await tx.em.update(OutboxEntity, { jobId: In([...jobIds]), doneAt: IsNull() }, { doneAt: tx.now });
-  }
 }
 
 /** Decodes a notification payload of ISSUANCE_CHANNEL. */
