@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IssuanceBatchEntity, IssuanceRequestEntity, IssuanceRequestEventEntity, OutboxEntity } from '@scm/db';
-import { type DataSource, In, IsNull } from 'typeorm';
+import { IssuanceBatchEntity, IssuanceRequestEntity, IssuanceRequestEventEntity } from '@scm/db';
+import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import { IssuanceError, IssuanceErrorCode } from './issuance-errors';
 import type {
