@@ -29,12 +29,13 @@ import { PinUnblockModule } from './help-desk/pin-unblock/pin-unblock.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(cfg: ApiConfig, logger: Logger): DynamicModule {
+  /** The API; `background: false` for a one-shot server command (no job consumers, periodic work or relay polling). */
+  static forRoot(cfg: ApiConfig, logger: Logger, opts: { background?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
-        InfraModule.forRoot(cfg, logger),
+        InfraModule.forRoot(cfg, logger, opts),
         AuthModule,
         ApprovalsModule,
         AuditModule,

@@ -36,8 +36,10 @@ export const redactPaths = [
 export interface LoggerSettings {
   name: string;
   level?: string;
-  /** Append to this file as well as stdout (empty: stdout only). */
+  /** Append to this file as well as the console stream (empty: the console stream only). */
   file?: string;
+  /** The console stream: stdout (default), or stderr for a process whose stdout carries its answer. */
+  console?: 'stdout' | 'stderr';
 }
 
 /** A JSON logger with secrets redacted; one per process, children per module. */
@@ -49,12 +51,13 @@ export function createLogger(s: LoggerSettings): Logger {
     base: { pid: process.pid, svc: s.name },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  const out = s.console === 'stderr' ? process.stderr : process.stdout;
   if (s.file) {
     const streams = pino.multistream([
-      { stream: process.stdout },
+      { stream: out },
       { stream: pino.destination({ dest: s.file, append: true, mkdir: true, sync: false }) },
     ]);
     return pino(opts, streams);
   }
-  return pino(opts);
+  return s.console === 'stderr' ? pino(opts, pino.destination(2)) : pino(opts);
 }

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { hashPassword, passwordProblem } from '@scm/common';
-import { ROLES, type Role } from '@scm/db';
+import { passwordProblem } from '@scm/common';
+import { ROLES } from '@scm/db';
 import { CliError } from '../output';
 import { readSecret } from '../prompt';
-import { ServerContext } from '../server-context';
+import { serverOperation } from '../server-operation';
 
 export function registerAdmin(program: Command): void {
-  const admin = program.command('admin').description('Server-side administration, run on the SCM host (direct database access)');
+  const admin = program
+    .command('admin')
+    .description("Server-side administration, run on the SCM host (the issuer API's own use cases, in a process of their own)");
   admin
     .command('create-user')
     .description('Create an account with active roles without approval — the bootstrap of the first admins. Audited.')
@@ -28,38 +29,12 @@ export function registerAdmin(program: Command): void {
       });
       const problem = passwordProblem(password, username);
       if (problem) throw new CliError(`the password ${problem}`);
-      const ctx = await ServerContext.open();
-      try {
-        const id = await ctx.tx(async (em, audit) => {
-          const taken = (await em.query(`SELECT 1 FROM app_user WHERE username = $1`, [username])) as unknown[];
-          if (taken.length) throw new CliError(`the username "${username}" is taken`);
-          const id = randomUUID();
-          const now = new Date();
-          await em.query(
-            `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,$2,$3,$4,false,$5,$5)`,
-            [id, username, o.displayName ?? username, await hashPassword(password), now],
-          );
-          for (const role of o.role as Role[]) {
-            await em.query(`INSERT INTO user_role (id, user_id, role, status, requested_at, decided_at) VALUES ($1,$2,$3,'active',$4,$4)`, [
-              randomUUID(),
-              id,
-              role,
-              now,
-            ]);
-          }
-          audit({
-            ...ServerContext.cliActor('admin-create-user'),
-            action: 'user.created',
-            targetType: 'user',
-            targetId: id,
-            outcome: 'success',
-            details: { username, roles: o.role, bootstrap: true },
-          });
-          return id;
-        });
-        process.stdout.write(`created ${username} (${o.role.join(', ')}), id ${id}\n`);
-      } finally {
-        await ctx.close();
-      }
+      const user = await serverOperation<{ id: string }>('bootstrap-user', {
+        username,
+        displayName: o.displayName,
+        password,
+        roles: o.role,
+      });
+      process.stdout.write(`created ${username} (${o.role.join(', ')}), id ${user.id}\n`);
     });
 }

@@ -3,41 +3,48 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import {
   ArchiveError,
-  archiveSigner,
-  certifyArchiveKey,
   checkVolumeOnline,
   decodeSidecar,
   listVolume,
   manifestSignatureValid,
   PgArchiveSource,
-  provisionArchiveKey,
   readCertificates,
   readVolumeParts,
   reconcile,
   recoverVscFromImage,
-  sealArchive,
   sha256Hex,
   verifyVolume,
   type ArchivedCopy,
   type Finding,
-  type SealEnvironment,
   type VolumeReport,
 } from '@scm/archive';
-import type { AuditEventInput, CheckpointSigner } from '@scm/audit';
-import { HsmCertificateAuthority } from '@scm/ca';
-import { caSchema, databaseSchema, hsmSchema, loadConfig, stateSchema } from '@scm/config';
+import { hsmSchema, loadConfig, stateSchema } from '@scm/config';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import { HsmKeyProtector } from '@scm/vsc';
-import type { EntityManager } from 'typeorm';
-import { PgCaStore } from '@scm/ca';
 import { CliError, printJson, table } from '../output';
 import { ServerContext } from '../server-context';
+import { serverOperation } from '../server-operation';
 
-const CHECKPOINT_KEY = { label: 'scm-audit-checkpoint', version: 1 };
+/** What the issuer API's seal-volume use case answers (its SealVolumeResult). */
+type SealVolumeAnswer =
+  | {
+      sealed: true;
+      volume: number;
+      volumeId: string;
+      image: string;
+      sidecar: string;
+      imageSha256: string;
+      imageSize: number;
+      previous: { volume: number; imageSha256: string } | null;
+      auditSeq: number;
+      auditHeadHash: string;
+      entries: number;
+      movedAside: string[];
+    }
+  | { sealed: false; message: string; lastVolume: number | null };
+
 /** Exit codes of the offline commands: 0 verified, 1 verification failed, 2 usage. */
 const USAGE = 2;
-
-const serverConfig = () => loadConfig({ ...stateSchema, ...databaseSchema, ...hsmSchema, ...caSchema });
 
 /** Commander usage errors (missing argument, unknown option) exit 2 here, help still 0. */
 function usageExits(cmd: Command): Command {
@@ -72,41 +79,6 @@ function readInput(path: string, what: string, size?: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-function checkpointSigner(hsm: HsmContext): CheckpointSigner {
-  return {
-    keyLabel: `${CHECKPOINT_KEY.label}/${CHECKPOINT_KEY.version}`,
-    algorithm: 'ECDSA-SHA256',
-    publicKey: async () => new Uint8Array((await hsm.getSigningKey(CHECKPOINT_KEY, 'P-256')).spki),
-    sign: async (d) => new Uint8Array(await (await hsm.getSigningKey(CHECKPOINT_KEY, 'P-256')).sign(d, { dsaEncoding: 'ieee-p1363' })),
-  };
-}
-
-/** The sealing environment over a CLI transaction: the archive tables, the issuing CA, the checkpoint key. */
-function cliEnvironment(
-  ctx: ServerContext,
-  cfg: ReturnType<typeof serverConfig>,
-  em: EntityManager,
-  audit: (e: AuditEventInput) => void,
-): SealEnvironment {
-  const hsm = ctx.hsm();
-  const store = new PgCaStore(() => (sql, params) => em.query(sql, params) as Promise<unknown[]>);
-  return {
-    hsm,
-    store: new PgArchiveSource(em),
-    certify: async (key) => {
-      const ca = await HsmCertificateAuthority.open(hsm, store, cfg.SCM_CA_ISSUING_ID, {
-        publicBaseUrl: cfg.SCM_PUBLIC_URL,
-        crlValidityHours: cfg.SCM_CRL_VALIDITY_HOURS,
-      });
-      return certifyArchiveKey(hsm, ca, cfg.SCM_ORGANIZATION, key);
-    },
-    checkpointSigner: checkpointSigner(hsm),
-    now: () => new Date(),
-    audit: (facts) => audit({ ...ServerContext.cliActor('archive'), requestId: null, ...facts }),
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-  };
 }
 
 function printReport(rep: VolumeReport, online: Finding[] | undefined): void {
@@ -158,72 +130,63 @@ export function registerArchive(program: Command): void {
     )
     .option('-q, --quiet', 'print only what was created')
     .action(async (o: { quiet?: boolean }) => {
-      const cfg = serverConfig();
-      const ctx = await ServerContext.open();
-      try {
-        const k = await provisionArchiveKey(ctx.hsm());
-        const label = `${k.ref.label}/${k.ref.version}`;
-        if (k.created)
-          await ctx.tx(async (_em, audit) =>
-            audit({
-              ...ServerContext.cliActor('archive'),
-              action: 'archive.key-created',
-              targetType: 'archive-key',
-              targetId: label,
-              outcome: 'success',
-            }),
-          );
-        if (k.created || !o.quiet)
-          process.stdout.write(`${label}: ${k.created ? 'created (P-256, signs archive manifests and sidecars)' : 'present'}\n`);
-        const issuing = (await ctx.db.query('SELECT 1 FROM ca_authority WHERE ca_id = $1', [cfg.SCM_CA_ISSUING_ID])) as unknown[];
-        if (!issuing.length) {
-          process.stdout.write(`${label}: no certificate yet (the issuing CA is not set up: run "scm ca init", then this again)\n`);
-          return;
-        }
-        const certified = await ctx.tx(async (em, audit) => {
-          const env = cliEnvironment(ctx, cfg, em, audit);
-          const before = await env.store.signerCertificates(label);
-          const signer = await archiveSigner(env);
-          return { fresh: !before || !before.certificates[0].equals(signer.certificates[0]), signer };
-        });
-        if (certified.fresh || !o.quiet)
-          process.stdout.write(
-            `${label}: certificate ${certified.fresh ? 'issued' : 'present'} (SHA-256 ${sha256Hex(certified.signer.certificates[0])})\n`,
-          );
-      } finally {
-        await ctx.close();
+      const r = await serverOperation<{
+        key: string;
+        created: boolean;
+        certificate: { fresh: boolean; sha256: string } | { missing: string };
+      }>('init-archive-key', {});
+      if (r.created || !o.quiet)
+        process.stdout.write(`${r.key}: ${r.created ? 'created (P-256, signs archive manifests and sidecars)' : 'present'}\n`);
+      if ('missing' in r.certificate) {
+        process.stdout.write(`${r.key}: no certificate yet (${r.certificate.missing})\n`);
+        return;
       }
+      if (r.certificate.fresh || !o.quiet)
+        process.stdout.write(`${r.key}: certificate ${r.certificate.fresh ? 'issued' : 'present'} (SHA-256 ${r.certificate.sha256})\n`);
     });
 
   usageExits(archive.command('seal'))
-    .description('Seal a new volume from every escrowed VSC version not yet archived (server-side; audited)')
+    .description(
+      "Seal a new volume from every escrowed VSC version not yet archived into a directory of this host (the issuer API's seal use case; audited)",
+    )
     .requiredOption('--out <dir>', 'directory for the image and its sidecar')
     .option('--json', 'machine-readable output')
     .action(async (o: { out: string; json?: boolean }) => {
-      const cfg = serverConfig();
-      const ctx = await ServerContext.open();
-      try {
-        const r = await ctx.tx((em, audit) => sealArchive(cliEnvironment(ctx, cfg, em, audit), resolve(o.out)));
-        if (o.json) return printJson(r.sealed ? { sealed: true, ...r.volume, entries: r.volume.entries.length } : r);
-        if (!r.sealed) {
-          process.stdout.write(`${r.message}; nothing written\n`);
-          return;
-        }
-        const v = r.volume;
-        process.stdout.write(
-          [
-            `sealed volume ${v.volume} (${v.volumeId}): ${v.entries.length} VSC versions`,
-            `image:    ${v.imagePath} (read-only), ${v.imageSize} bytes`,
-            `SHA-256:  ${v.imageSha256}`,
-            `sidecar:  ${v.sidecarPath}`,
-            `previous: ${v.previous ? `volume ${v.previous.volume}, SHA-256 ${v.previous.imageSha256}` : 'none (first volume)'}`,
-            `audit:    chain head ${v.audit.seq} (${v.audit.headHash.slice(0, 16)}…), checkpoint signed at sealing`,
-            ...v.movedAside.map((p) => `moved aside (never committed): ${p}`),
-          ].join('\n') + '\n',
+      const r = await serverOperation<SealVolumeAnswer>('seal-archive', { directory: resolve(o.out) });
+      if (o.json) {
+        return printJson(
+          r.sealed
+            ? {
+                sealed: true,
+                volume: r.volume,
+                volumeId: r.volumeId,
+                imagePath: r.image,
+                sidecarPath: r.sidecar,
+                imageSha256: r.imageSha256,
+                imageSize: r.imageSize,
+                previous: r.previous,
+                audit: { seq: r.auditSeq, headHash: r.auditHeadHash },
+                entries: r.entries,
+                movedAside: r.movedAside,
+              }
+            : r,
         );
-      } finally {
-        await ctx.close();
       }
+      if (!r.sealed) {
+        process.stdout.write(`${r.message}; nothing written\n`);
+        return;
+      }
+      process.stdout.write(
+        [
+          `sealed volume ${r.volume} (${r.volumeId}): ${r.entries} VSC versions`,
+          `image:    ${r.image} (read-only), ${r.imageSize} bytes`,
+          `SHA-256:  ${r.imageSha256}`,
+          `sidecar:  ${r.sidecar}`,
+          `previous: ${r.previous ? `volume ${r.previous.volume}, SHA-256 ${r.previous.imageSha256}` : 'none (first volume)'}`,
+          `audit:    chain head ${r.auditSeq} (${r.auditHeadHash.slice(0, 16)}…), checkpoint signed at sealing`,
+          ...r.movedAside.map((p) => `moved aside (never committed): ${p}`),
+        ].join('\n') + '\n',
+      );
     });
 
   usageExits(archive.command('verify <image>'))

@@ -2,15 +2,9 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
 import type { Command } from 'commander';
-import { caSchema, databaseSchema, hsmSchema, loadConfig, stateSchema } from '@scm/config';
-import { appendAudit } from '@scm/audit';
-import { createDataSource } from '@scm/db';
-import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
-import { setupCaHierarchy } from '@scm/ca';
-import { PgCaStore } from '@scm/ca';
 import { api, apiUrl } from '../api-client';
 import { CliError, printJson, table } from '../output';
-import { ServerContext } from '../server-context';
+import { serverOperation } from '../server-operation';
 
 type Cert = {
   caId: string;
@@ -29,58 +23,15 @@ type Cert = {
 const REASONS = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn'];
 
 /**
- * Creates (or reopens) the CA hierarchy on this machine's HSM and database: root, issuing CA,
- * PIV content signer and a first CRL of each CA. Idempotent; for development and single-host
- * set-ups (docs/card-profile.md 3.3 keeps the root offline instead).
+ * Creates (or reopens) the CA hierarchy on this host's HSM and database through the issuer API's
+ * set-up use case: root, issuing CA, PIV content signer and a first CRL of each CA. Idempotent;
+ * for development and single-host set-ups (docs/card-profile.md 3.3 keeps the root offline instead).
  */
 async function caInit(quiet: boolean): Promise<void> {
-  const cfg = loadConfig({ ...stateSchema, ...databaseSchema, ...hsmSchema, ...caSchema });
-  const ds = createDataSource(cfg.SCM_DATABASE_URL, 2);
-  await ds.initialize();
-  const hsm = HsmContext.open(hsmSettingsFrom(cfg));
-  try {
-    const store = new PgCaStore(() => (sql, params) => ds.query(sql, params) as Promise<unknown[]>);
-    const ids = [cfg.SCM_CA_ROOT_ID, cfg.SCM_CA_ISSUING_ID, 'scm-content-signer'];
-    const before = await Promise.all(ids.map((id) => store.getAuthority(id)));
-    const h = await setupCaHierarchy(hsm, store, {
-      organization: cfg.SCM_ORGANIZATION,
-      publicBaseUrl: cfg.SCM_PUBLIC_URL,
-      crlValidityHours: cfg.SCM_CRL_VALIDITY_HOURS,
-      rootId: cfg.SCM_CA_ROOT_ID,
-      issuingId: cfg.SCM_CA_ISSUING_ID,
-    });
-    const created = ids.filter((_, i) => !before[i]);
-    if (created.length) {
-      await ds.transaction(async (em) => {
-        await appendAudit(
-          em,
-          created.map((id) => ({
-            ...ServerContext.cliActor('ca-init'),
-            requestId: null,
-            action: 'ca.created',
-            targetType: 'ca',
-            targetId: id,
-            outcome: 'success' as const,
-            details: { publicBaseUrl: cfg.SCM_PUBLIC_URL },
-          })),
-          new Date(),
-        );
-      });
-    }
-    const certs = {
-      [cfg.SCM_CA_ROOT_ID]: h.root.certificate,
-      [cfg.SCM_CA_ISSUING_ID]: h.issuing.certificate,
-      'scm-content-signer': h.contentSigner.certificate,
-    };
-    for (const id of ids) {
-      if (quiet && !created.includes(id)) continue;
-      process.stdout.write(
-        `${id}: ${created.includes(id) ? 'created' : 'present'} (${certs[id].subject}, until ${certs[id].notAfter.toISOString().slice(0, 10)})\n`,
-      );
-    }
-  } finally {
-    hsm.close();
-    await ds.destroy();
+  const cas = await serverOperation<Array<{ id: string; created: boolean; subject: string; notAfter: string }>>('init-ca', {});
+  for (const c of cas) {
+    if (quiet && !c.created) continue;
+    process.stdout.write(`${c.id}: ${c.created ? 'created' : 'present'} (${c.subject}, until ${c.notAfter.slice(0, 10)})\n`);
   }
 }
 
@@ -91,49 +42,27 @@ export function registerCa(program: Command): void {
     .option('-q, --quiet', 'print only what was created')
     .action((o: { quiet?: boolean }) => caInit(!!o.quiet));
   ca.command('show')
-    .description('The CAs in the store: certificates, keys, latest CRL (server-side)')
+    .description("The CAs in the store: certificates, keys, latest CRL (server-side, through the issuer API's use case)")
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const ctx = await ServerContext.open();
-      try {
-        const rows = (await ctx.db.query(
-          `SELECT a.ca_id, a.role, a.der, a.key_label, a.parent_id, c.crl_number, c.this_update, c.next_update
-             FROM ca_authority a LEFT JOIN LATERAL (SELECT crl_number, this_update, next_update FROM ca_crl WHERE ca_id = a.ca_id ORDER BY crl_number DESC LIMIT 1) c ON true
-            ORDER BY a.role, a.ca_id`,
-        )) as Array<{
-          ca_id: string;
+      const out = await serverOperation<
+        Array<{
+          id: string;
           role: string;
-          der: Buffer;
-          key_label: string | null;
-          parent_id: string | null;
-          crl_number: string | null;
-          this_update: Date | null;
-          next_update: Date | null;
-        }>;
-        const out = rows.map((r) => {
-          const c = new x509.X509Certificate(r.der);
-          return {
-            id: r.ca_id,
-            role: r.role,
-            subject: c.subject,
-            notAfter: c.notAfter.toISOString(),
-            key: r.key_label ?? '(offline)',
-            parent: r.parent_id,
-            crl: r.crl_number
-              ? { number: Number(r.crl_number), thisUpdate: r.this_update!.toISOString(), nextUpdate: r.next_update!.toISOString() }
-              : null,
-          };
-        });
-        if (o.json) return printJson(out);
-        process.stdout.write(
-          `${table(
-            ['ID', 'ROLE', 'SUBJECT', 'UNTIL', 'HSM KEY', 'CRL', 'NEXT UPDATE'],
-            out.map((x) => [x.id, x.role, x.subject, x.notAfter.slice(0, 10), x.key, x.crl?.number, x.crl?.nextUpdate]),
-          )}\n`,
-        );
-      } finally {
-        await ctx.close();
-      }
+          subject: string;
+          notAfter: string;
+          key: string;
+          parent: string | null;
+          crl: { number: number; nextUpdate: string } | null;
+        }>
+      >('list-cas', {});
+      if (o.json) return printJson(out);
+      process.stdout.write(
+        `${table(
+          ['ID', 'ROLE', 'SUBJECT', 'UNTIL', 'HSM KEY', 'CRL', 'NEXT UPDATE'],
+          out.map((x) => [x.id, x.role, x.subject, x.notAfter.slice(0, 10), x.key, x.crl?.number, x.crl?.nextUpdate]),
+        )}\n`,
+      );
     });
   ca.command('cert <serial>')
     .description('A certificate and its status (--pem for the certificate alone)')

@@ -1,10 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { api } from '../api-client';
 import { CliError, printJson, table } from '../output';
-import { ServerContext } from '../server-context';
+import { serverOperation } from '../server-operation';
 
 type WorkerView = {
   id: string;
@@ -70,35 +69,16 @@ export function registerWorker(program: Command): void {
     .description('A one-time enrolment token for a new worker (shown once)')
     .option('-w, --workstation <n>', 'bind it to one workstation', (v) => parseInt(v, 10))
     .option('--ttl-hours <h>', 'validity in hours (default 24)', (v) => parseInt(v, 10))
-    .option('--local', 'on the SCM host itself: write it to the database directly (used by scripts/setup)')
+    .option('--local', "on the SCM host itself, through the issuer API's use case without logging in (used by scripts/setup)")
     .option('--write-file <file>', 'write the token to this file (mode 0600) instead of printing it')
     .action(async (o: { workstation?: number; ttlHours?: number; local?: boolean; writeFile?: string }) => {
       let token: string;
       let expiresAt: string;
       if (o.local) {
-        const ctx = await ServerContext.open();
-        try {
-          ({ token, expiresAt } = await ctx.tx(async (em, audit) => {
-            const t = randomBytes(24).toString('base64url');
-            const id = randomUUID();
-            const exp = new Date(Date.now() + (o.ttlHours ?? 24 * 30) * 3600_000);
-            await em.query(
-              `INSERT INTO enrollment_token (id, token_hash, workstation, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,now(),$5)`,
-              [id, createHash('sha256').update(t).digest(), o.workstation ?? null, 'cli:setup', exp],
-            );
-            audit({
-              ...ServerContext.cliActor('worker-enroll-token'),
-              action: 'worker.enrollment-token-created',
-              targetType: 'enrollment-token',
-              targetId: id,
-              outcome: 'success',
-              details: { workstation: o.workstation ?? null, expiresAt: exp.toISOString() },
-            });
-            return { token: t, expiresAt: exp.toISOString() };
-          }));
-        } finally {
-          await ctx.close();
-        }
+        ({ token, expiresAt } = await serverOperation<{ token: string; expiresAt: string }>('create-enrollment-token', {
+          workstation: o.workstation ?? null,
+          ttlHours: o.ttlHours ?? 24 * 30,
+        }));
       } else {
         ({ token, expiresAt } = await api<{ token: string; expiresAt: string }>('POST', '/api/v1/workers/enrollment-tokens', {
           workstation: o.workstation,

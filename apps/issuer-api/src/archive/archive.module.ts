@@ -6,6 +6,7 @@ import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
 import { ArchiveEnvironment } from './archive-environment';
 import { ArchiveKeyService } from './archive-key.service';
 import { ArchiveRecoveryService } from './archive-recovery.service';
+import { InitArchiveKeyHandler } from './init-archive-key/init-archive-key.handler';
 import { ARCHIVE_REPOSITORY } from './archive.repository';
 import { PgArchiveRepository } from './pg-archive.repository';
 import { ListVolumesController } from './list-volumes/list-volumes.controller';
@@ -26,6 +27,7 @@ import { ShowVolumeHandler } from './show-volume/show-volume.handler';
   providers: [
     { provide: ARCHIVE_REPOSITORY, useClass: PgArchiveRepository },
     ArchiveEnvironment,
+    InitArchiveKeyHandler,
     ArchiveRecoveryService,
     ArchiveKeyService,
     SealVolumeHandler,

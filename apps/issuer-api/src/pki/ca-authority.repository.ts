@@ -14,6 +14,8 @@ export type StoredCrl = CaCrlEntity;
 export interface CaAuthorityRepository {
   /** The CAs whose CRLs this API signs: every root or issuing CA with a key label, by id. */
   signingCaIds(tx?: TxScope): Promise<string[]>;
+  /** Every CA of the store, by role and id. */
+  list(tx?: TxScope): Promise<CaAuthority[]>;
   /** One CA of the store. */
   get(caId: string, tx?: TxScope): Promise<CaAuthority | undefined>;
   /** The CA's CRL with the highest number. */

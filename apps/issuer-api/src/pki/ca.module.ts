@@ -10,6 +10,8 @@ import { PgCaStoreRepository } from './pg-ca-store.repository';
 import { PgCertificateRepository } from './pg-certificate.repository';
 import { ChangeCertificateStatusController } from './change-certificate-status/change-certificate-status.controller';
 import { ChangeCertificateStatusHandler } from './change-certificate-status/change-certificate-status.handler';
+import { InitCaHandler } from './init-ca/init-ca.handler';
+import { ListCasHandler } from './list-cas/list-cas.handler';
 import { ListCertificatesController } from './list-certificates/list-certificates.controller';
 import { ListCertificatesHandler } from './list-certificates/list-certificates.handler';
 import { PublishCrlController } from './publish-crl/publish-crl.controller';
@@ -47,6 +49,8 @@ import { ShowCertificateHandler } from './show-certificate/show-certificate.hand
     PublishCrlHandler,
     ServeCrlHandler,
     ServeCaCertificateHandler,
+    InitCaHandler,
+    ListCasHandler,
   ],
   exports: [CaService, CertificateStatusService, CERTIFICATE_REPOSITORY, CA_AUTHORITY_REPOSITORY],
 })

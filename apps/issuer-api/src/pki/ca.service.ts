@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HsmCertificateAuthority, PivContentSigner, type CaConfig } from '@scm/ca';
+import { CONTENT_SIGNER_ID, HsmCertificateAuthority, PivContentSigner, setupCaHierarchy, type CaConfig, type CaHierarchy } from '@scm/ca';
 import type { HsmContext } from '@scm/hsm';
 import { API_CONFIG, type ApiConfig } from '../platform/config/api-config';
 import type { Clock } from '../platform/infra/clock.port';
@@ -42,6 +42,26 @@ export class CaService {
   /** Runs fn with the CA store bound to the unit of work's transaction. */
   inTx<T>(tx: Pick<Tx, 'em'>, fn: () => Promise<T>): Promise<T> {
     return this.caStore.inTx(tx, fn);
+  }
+
+  /** The ids of the CAs this API runs: root, issuing CA, PIV content signer. */
+  get hierarchyIds(): string[] {
+    return [this.rootId, this.issuingId, CONTENT_SIGNER_ID];
+  }
+
+  /**
+   * Creates (or reopens) the root, the issuing CA and the PIV content signer in this HSM and the
+   * unit of work's store, with a first CRL of each CA: the host's set-up. Never replaces a key.
+   */
+  setUpHierarchy(tx: Pick<Tx, 'em'>): Promise<CaHierarchy> {
+    return this.caStore.inTx(tx, () =>
+      setupCaHierarchy(this.hsm.get(), this.caStore.store, {
+        ...this.config,
+        organization: this.cfg.SCM_ORGANIZATION,
+        rootId: this.rootId,
+        issuingId: this.issuingId,
+      }),
+    );
   }
 
   /** The issuing CA's certificate (DER) as stored, without opening its key; undefined before `scm ca init`. */

@@ -32,6 +32,10 @@ export class InMemoryCaAuthorityRepository implements CaAuthorityRepository {
       .sort();
   }
 
+  async list(): Promise<CaAuthority[]> {
+    return [...this.authorities].sort((a, b) => a.role.localeCompare(b.role) || a.caId.localeCompare(b.caId)).map((a) => ({ ...a }));
+  }
+
   async get(caId: string): Promise<CaAuthority | undefined> {
     const a = this.authorities.find((x) => x.caId === caId);
     return a && { ...a };

@@ -18,6 +18,10 @@ export class PgCaAuthorityRepository implements CaAuthorityRepository {
     return rows.map((r) => r.caId);
   }
 
+  list(tx?: TxScope): Promise<CaAuthority[]> {
+    return (tx?.em ?? this.ds.manager).find(CaAuthorityEntity, { order: { role: 'ASC', caId: 'ASC' } });
+  }
+
   async get(caId: string, tx?: TxScope): Promise<CaAuthority | undefined> {
     return (await (tx?.em ?? this.ds.manager).findOneBy(CaAuthorityEntity, { caId })) ?? undefined;
   }

@@ -13,13 +13,20 @@ export type SealVolumeResult =
       imageSize: number;
       previous: { volume: number; imageSha256: string } | null;
       auditSeq: number;
+      auditHeadHash: string;
       entries: number;
+      /** Image files of earlier attempts that never committed, moved aside (never deleted). */
+      movedAside: string[];
     }
   | { sealed: false; message: string; lastVolume: number | null };
 
 /** An officer seals the next archive volume from every escrowed VSC version not yet archived. */
 export class SealVolumeCommand extends Command<SealVolumeResult> {
-  constructor(readonly actor: Actor) {
+  constructor(
+    readonly actor: Actor,
+    /** Where to write the image and its sidecar (the operator's choice on the host); default: the API's archive directory. */
+    readonly directory?: string,
+  ) {
     super();
   }
 }

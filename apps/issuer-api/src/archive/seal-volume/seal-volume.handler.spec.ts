@@ -28,6 +28,7 @@ describe('SealVolumeHandler', () => {
         previous: { volume: 3, imageSha256: 'cd'.repeat(32) },
         audit: { seq: 9, headHash: 'ef'.repeat(32) },
         entries: [{}, {}],
+        movedAside: [],
       },
     } as never);
     const r = await new SealVolumeHandler(uow, env).execute(new SealVolumeCommand(actor));
@@ -42,9 +43,17 @@ describe('SealVolumeHandler', () => {
       imageSize: 4096,
       previous: { volume: 3, imageSha256: 'cd'.repeat(32) },
       auditSeq: 9,
+      auditHeadHash: 'ef'.repeat(32),
       entries: 2,
+      movedAside: [],
     });
     expect(uow.committed).toHaveLength(1);
+  });
+
+  it('seals into the directory the operator names on the host', async () => {
+    seal.mockResolvedValue({ sealed: false, reason: 'nothing-new', lastVolume: 2, message: 'nothing to seal' });
+    await new SealVolumeHandler(new TestUnitOfWork(), env).execute(new SealVolumeCommand(actor, '/media/worm'));
+    expect(seal).toHaveBeenCalledWith(sealing, '/media/worm');
   });
 
   it('says when there was nothing to seal', async () => {

@@ -171,6 +171,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [ApprovalErrorCode.SelfApproval]: 403,
   [ApprovalErrorCode.NotAllowed]: 403,
   [UserErrorCode.NotFound]: 404,
+  [UserErrorCode.Invalid]: 400,
   [UserErrorCode.WeakPassword]: 400,
   [UserErrorCode.UsernameTaken]: 409,
   [UserErrorCode.RoleAlreadyHeld]: 409,

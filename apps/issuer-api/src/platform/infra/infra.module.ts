@@ -8,7 +8,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
 import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
 import { systemClock } from './clock.port';
-import { CLOCK, HSM, LOGGER, REDIS } from './tokens';
+import { BACKGROUND_WORK, CLOCK, HSM, LOGGER, REDIS } from './tokens';
 import { OutboxSignal, UnitOfWork } from './unit-of-work';
 
 /** Opens the HSM context lazily so the API starts (and reports unhealthy) when the HSM is down. */
@@ -42,13 +42,14 @@ class InfraShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfraModule {
-  static forRoot(cfg: ApiConfig, logger: Logger) {
+  static forRoot(cfg: ApiConfig, logger: Logger, opts: { background?: boolean } = {}) {
     return {
       module: InfraModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(cfg.SCM_DATABASE_URL, cfg.SCM_DATABASE_POOL), retryAttempts: 0 })],
       providers: [
         { provide: API_CONFIG, useValue: cfg },
         { provide: LOGGER, useValue: logger },
+        { provide: BACKGROUND_WORK, useValue: opts.background ?? true },
         { provide: CLOCK, useValue: systemClock },
         {
           provide: REDIS,
@@ -67,7 +68,7 @@ export class InfraModule {
         { provide: OUTBOX_REPOSITORY, useClass: PgOutboxRepository },
         UnitOfWork,
       ],
-      exports: [API_CONFIG, LOGGER, CLOCK, REDIS, HSM, OutboxSignal, OUTBOX_REPOSITORY, UnitOfWork],
+      exports: [API_CONFIG, LOGGER, BACKGROUND_WORK, CLOCK, REDIS, HSM, OutboxSignal, OUTBOX_REPOSITORY, UnitOfWork],
     };
   }
 }

@@ -4,7 +4,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
-import { LOGGER } from '../infra/tokens';
+import { BACKGROUND_WORK, LOGGER } from '../infra/tokens';
 import { bullConnection } from '../outbox/bullmq-connection';
 import { OUTBOX_REPOSITORY, type OutboxRepository } from '../outbox/outbox.repository';
 
@@ -27,6 +27,7 @@ export class JobConsumers implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+    @Inject(BACKGROUND_WORK) private readonly background: boolean,
   ) {
     // A job with nothing to do but to be done: lets operators and tests probe the pipeline.
     this.on('noop', JobConsumers.name, async () => undefined);
@@ -39,6 +40,7 @@ export class JobConsumers implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.router.check();
+    if (!this.background) return;
     this.start(QUEUES.maintenance, 2, async (id) => this.outbox.markDone(id));
     if (this.cfg.SCM_KEYGEN_CONCURRENCY > 0) this.start(QUEUES.keygen, this.cfg.SCM_KEYGEN_CONCURRENCY);
   }

@@ -1,5 +1,6 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { JOB_QUEUE, type JobName, type JobPayloads } from '@scm/queue';
+import { BACKGROUND_WORK } from '../infra/tokens';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { JobConsumers } from './job-consumers';
 
@@ -18,8 +19,9 @@ export class PeriodicWork implements OnApplicationBootstrap {
   constructor(
     private readonly jobs: JobConsumers,
     private readonly relay: OutboxRelay,
+    @Inject(BACKGROUND_WORK) private readonly background: boolean,
   ) {
-    relay.onRedisReset(() => this.schedule());
+    if (background) relay.onRedisReset(() => this.schedule());
   }
 
   /** Runs `fn` every `ms` milliseconds (once per period across replicas); call while initialising. */
@@ -30,7 +32,7 @@ export class PeriodicWork implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    void this.schedule();
+    if (this.background) void this.schedule();
   }
 
   /** Writes (or updates) every job scheduler; a Redis that is down is retried at its reset. */

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
-import { LOGGER } from '../infra/tokens';
+import { BACKGROUND_WORK, LOGGER } from '../infra/tokens';
 import { OutboxSignal } from '../infra/unit-of-work';
 import { bullConnection } from './bullmq-connection';
 import { OUTBOX_REPOSITORY, type OutboxRecord, type OutboxRepository } from './outbox.repository';
@@ -40,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
     signal: OutboxSignal,
+    @Inject(BACKGROUND_WORK) private readonly background: boolean,
   ) {
     this.conn = bullConnection(cfg.SCM_REDIS_URL, 'scm-outbox-relay');
     for (const q of Object.values(QUEUES)) {
@@ -68,6 +69,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    // A one-shot server command relays what it commits (kick); the API's relay polls and reconciles.
+    if (!this.background) return;
     this.pollTimer = setInterval(() => this.kick(), this.cfg.SCM_OUTBOX_POLL_MS);
     this.reconcileTimer = setInterval(() => void this.reconcile().catch(() => undefined), this.cfg.SCM_RECONCILE_SECONDS * 1000);
     this.conn.on('ready', () => {

@@ -2,6 +2,8 @@ import { CodedError } from '@scm/common';
 
 export enum UserErrorCode {
   NotFound = 'user.not-found',
+  /** A malformed username or role list. */
+  Invalid = 'user.invalid',
   UsernameTaken = 'user.username-taken',
   WeakPassword = 'user.weak-password',
   RoleAlreadyHeld = 'user.role-already-held',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChangePasswordController } from './change-password/change-password.controller';
 import { ChangePasswordHandler } from './change-password/change-password.handler';
 import { CreateUserController } from './create-user/create-user.controller';
+import { BootstrapUserHandler } from './bootstrap-user/bootstrap-user.handler';
 import { CreateUserHandler } from './create-user/create-user.handler';
 import { DisableUserController } from './disable-user/disable-user.controller';
 import { DisableUserHandler } from './disable-user/disable-user.handler';
@@ -33,6 +34,7 @@ import { USER_REPOSITORY } from './user.repository';
     RoleGrantExecutor,
     ListUsersHandler,
     CreateUserHandler,
+    BootstrapUserHandler,
     RequestRoleHandler,
     RevokeRoleHandler,
     DisableUserHandler,

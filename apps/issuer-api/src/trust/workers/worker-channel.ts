@@ -44,6 +44,8 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
   ) {}
 
   onApplicationBootstrap(): void {
+    // A one-shot host command runs the application without an HTTP server: no channel there.
+    if (!this.adapter.httpAdapter) return;
     const server = this.adapter.httpAdapter.getHttpServer() as import('node:http').Server;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!req.url || new URL(req.url, 'http://x').pathname !== CHANNEL_PATH) return;
