@@ -1,5 +1,5 @@
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { IssuanceRequest, RequestEvent, RequestHistoryEntry, RequestRepository } from './request.repository';
+import type { IssuanceRequest, RequestAssignment, RequestEvent, RequestHistoryEntry, RequestRepository } from './request.repository';
 import type { RequestState } from './request-state';
 
 /** Requests in memory, for handler specs: what was written, announced and recorded is kept for checks. */
@@ -54,6 +54,11 @@ export class InMemoryRequestRepository implements RequestRepository {
 
   async announce(_tx: TxScope, events: readonly RequestEvent[]): Promise<void> {
     this.announced.push(...events);
+  }
+
+  async assign(_tx: TxScope, id: string, to: RequestAssignment): Promise<void> {
+    const r = this.rows.get(id);
+    if (r) this.rows.set(id, { ...r, ...to });
   }
 
   private copy(id: string): IssuanceRequest | undefined {

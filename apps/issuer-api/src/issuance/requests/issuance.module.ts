@@ -4,11 +4,9 @@ import { CaModule } from '../../pki/ca.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { VscEscrowModule } from '../vsc-escrow/vsc-escrow.module';
 import { CancelRequestHandler } from './cancel-request/cancel-request.handler';
-import { CertifyOnCardKeyHandler } from './certify-on-card-key/certify-on-card-key.handler';
 import { GenerateKeysService } from './generate-keys/generate-keys.service';
 import { KeygenProcessor } from './generate-keys/keygen.processor';
 import { IssuanceController } from './issuance.controller';
-import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-material.handler';
 import { RequestEventsController } from './request-events/request-events.controller';
 import { RequestEventsHub } from './request-events/request-events.hub';
 import { RequestIssuanceHandler } from './request-issuance/request-issuance.handler';
@@ -16,12 +14,11 @@ import { PgRequestRepository } from './pg-request.repository';
 import { REQUEST_REPOSITORY } from './request.repository';
 import { RequestStateMachine } from './request-state-machine';
 import { ListRequestsHandler, ShowBatchHandler, ShowRequestHandler } from './show-request/show-request.handler';
-import { WorkerIssuanceController } from './worker-issuance.controller';
 
-/** Issuance, the issuer side: requests (one or a batch), key generation and escrow on VSCs, the card job, and what the claiming worker fetches. */
+/** Issuance, the issuer side: requests (one or a batch), key generation and escrow on VSCs, and the card job (what the claiming worker fetches is personalisation's). */
 @Module({
   imports: [CqrsModule, CaModule, ProfilesModule, VscEscrowModule],
-  controllers: [IssuanceController, RequestEventsController, WorkerIssuanceController],
+  controllers: [IssuanceController, RequestEventsController],
   providers: [
     { provide: REQUEST_REPOSITORY, useClass: PgRequestRepository },
     RequestStateMachine,
@@ -33,8 +30,6 @@ import { WorkerIssuanceController } from './worker-issuance.controller';
     ShowBatchHandler,
     CancelRequestHandler,
     RequestEventsHub,
-    ReleaseKeyMaterialHandler,
-    CertifyOnCardKeyHandler,
   ],
   exports: [REQUEST_REPOSITORY, RequestStateMachine],
 })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IssuanceRequestEntity } from '@scm/db';
 import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { IssuanceRequest, RequestEvent, RequestHistoryEntry, RequestRepository } from './request.repository';
+import type { IssuanceRequest, RequestAssignment, RequestEvent, RequestHistoryEntry, RequestRepository } from './request.repository';
 import type { RequestState } from './request-state';
 
 /** PostgreSQL channel on which committed request changes are announced (server-sent events). */
@@ -59,6 +59,10 @@ export class PgRequestRepository implements RequestRepository {
       const payload = JSON.stringify(events.slice(i, i + PER_NOTIFICATION).map((e) => [e.requestId, e.batchId, e.from, e.state, e.at]));
       await tx.em.query(`SELECT pg_notify($1, $2)`, [ISSUANCE_CHANNEL, payload]);
     }
+  }
+
+  async assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void> {
+    await tx.em.update(IssuanceRequestEntity, { id }, to);
   }
 }
 

@@ -39,6 +39,11 @@ export interface RequestRepository {
   addHistory(tx: TxScope, entries: readonly RequestHistoryEntry[]): Promise<void>;
   /** Announces changes to listeners once the transaction commits. */
   announce(tx: TxScope, events: readonly RequestEvent[]): Promise<void>;
+  /** Binds the request to a card and to the worker personalising it (null: neither any more). */
+  assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void>;
 }
+
+/** Which card and worker a request is bound to; a field left out keeps its value. */
+export type RequestAssignment = Partial<Pick<IssuanceRequest, 'cardId' | 'workerId'>>;
 
 export const REQUEST_REPOSITORY = Symbol('RequestRepository');

@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { jobId, QUEUES } from '@scm/queue';
-import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '../../platform/outbox/outbox.relay';
+import { CARD_JOB_REPOSITORY, type CardJobRepository } from '../attempts/card-job.repository';
 
 /**
  * Puts a request's card job back in the queue when the request can take a card again (after a
@@ -14,7 +13,7 @@ import { OutboxRelay } from '../../platform/outbox/outbox.relay';
 export class CardJobsService {
   constructor(
     private readonly relay: OutboxRelay,
-    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(CARD_JOB_REPOSITORY) private readonly jobs: CardJobRepository,
   ) {}
 
   async rearm(requestId: string): Promise<'queued' | 'retried' | 'relayed' | 'unavailable'> {
@@ -29,14 +28,14 @@ export class CardJobsService {
       }
       if (state === 'completed') await job!.remove();
       if (state === 'completed' || state === 'missing' || state === 'unknown') {
-        await this.ds.query(`UPDATE outbox SET relayed_at = NULL, done_at = NULL WHERE job_id = $1`, [id]);
+        await this.jobs.reopen(requestId, { relayAgain: true });
         this.relay.kick();
         return 'relayed';
       }
       return 'queued';
     } catch {
       // Redis is down: the outbox row is still pending, the relay's reconciliation re-queues it.
-      await this.ds.query(`UPDATE outbox SET done_at = NULL WHERE job_id = $1`, [id]).catch(() => undefined);
+      await this.jobs.reopen(requestId, { relayAgain: false }).catch(() => undefined);
       return 'unavailable';
     }
   }
