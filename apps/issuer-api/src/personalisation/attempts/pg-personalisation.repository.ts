@@ -46,7 +46,7 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
       .update(PersonalisationEntity)
       .set({ stepsDone: () => `steps_done + ${counted ? 1 : 0}`, lastStep: step.step, updatedAt: step.at })
       .where('request_id = :requestId AND attempt = :attempt', { requestId: step.requestId, attempt: step.attempt })
-      .returning(['steps_done', 'steps_total'])
+      .returning(['stepsDone', 'stepsTotal'])
       .execute();
     const row = (r.raw as Array<{ steps_done: number; steps_total: number | null }>)[0];
     return row && { stepsDone: row.steps_done, stepsTotal: row.steps_total };
