@@ -35,7 +35,7 @@ export class SweepStalledAttemptsHandler implements ICommandHandler<SweepStalled
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(): Promise<number> {
+  async execute(_command: SweepStalledAttemptsCommand): Promise<number> {
     const stallSeconds = this.cfg.SCM_PERSONALISATION_STALL_SECONDS;
     const stalled = await this.attempts.stalled(new Date(this.clock.now().getTime() - stallSeconds * 1000), PER_SWEEP);
     let moved = 0;
