@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { currentArchiveKey } from '@scm/archive';
 import { HsmContext } from '@scm/hsm';
-import { appDb, call, createTestUser, loginAs, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
-import { currentArchiveKey } from '../../apps/issuer-api/src/archive/rotate-key/archive-key.service';
+import { appDb, call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 import { escrowedCards } from '../archive/support';
 import { testHsmSettings } from '../hsm/support/settings';
 
@@ -9,6 +12,7 @@ describe('archive key rotation (dual control, real HSM)', () => {
   let api: RunningApi;
   let hsm: HsmContext;
   const made: Array<{ label: string; version: number }> = [];
+  const cliDir = mkdtempSync(join(tmpdir(), 'scm-archive-key-cli-'));
 
   beforeAll(async () => {
     api = await startApi();
@@ -19,6 +23,7 @@ describe('archive key rotation (dual control, real HSM)', () => {
     for (const ref of made) await hsm?.destroyKey(ref).catch(() => undefined);
     hsm?.close();
     await api?.close();
+    rmSync(cliDir, { recursive: true, force: true });
   });
 
   const officer = async (roles: Parameters<typeof createTestUser>[1] = ['security-officer']) => {
@@ -66,6 +71,30 @@ describe('archive key rotation (dual control, real HSM)', () => {
       expect(v.rows[0].signer_key).toBe(r.body.to);
     } finally {
       await db2.end();
+    }
+  });
+
+  it('bin/scm archive seal signs with the newest key version too, as the API does', async () => {
+    const [requester, a, b] = [await officer(), await officer(), await officer()];
+    const before = await currentArchiveKey(hsm);
+    const r = await call<{ approvalId: string; to: string }>(api.url, 'POST', '/api/v1/archive/key-rotations', requester.token);
+    expect(r.status).toBe(201);
+    made.push({ label: 'scm-archive', version: before.version + 1 });
+    for (const t of [a.token, b.token]) await call(api.url, 'POST', `/api/v1/approvals/${r.body.approvalId}/approve`, t);
+    expect(await currentArchiveKey(hsm)).toEqual({ label: 'scm-archive', version: before.version + 1 });
+
+    await escrowedCards(hsm, 1);
+    const cli = await runCli(['archive', 'seal', '--out', cliDir, '--json']);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    const sealed = JSON.parse(cli.stdout) as { sealed: boolean; volume: number };
+    expect(sealed.sealed).toBe(true);
+    const db = await appDb();
+    try {
+      const v = await db.query(`SELECT signer_key FROM archive_volume WHERE volume = $1`, [sealed.volume]);
+      expect(v.rows[0].signer_key).toBe(`scm-archive/${before.version + 1}`);
+    } finally {
+      await db.end();
     }
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { appDb, call, runCli, startApi, type RunningApi } from '@scm/test-kit';
-import { PublishCrlService } from '../../apps/issuer-api/src/pki/publish-crl/publish-crl.service';
+import { CrlPublisher } from '../../apps/issuer-api/src/pki/crl-publisher.service';
 import { caChain, cardholders, crlText, officer, openEvents, openssl, people, Scratch, waitFor, type Officer } from './support';
 
 const PUBLIC = 'http://pki.scm.test:7400';
@@ -190,7 +190,7 @@ describe('revocation and the published CRL', () => {
   });
 
   it('signs a CRL again on the schedule once the latest is older than SCM_CRL_REPUBLISH_MINUTES', async () => {
-    const schedule = api.app.get(PublishCrlService);
+    const schedule = api.app.get(CrlPublisher);
     expect(await schedule.scheduleDue()).toEqual([]);
     const before = crlNumber(await crl());
     const db = await appDb();

@@ -14,5 +14,6 @@ export * from './seal/archive-ports';
 export * from './seal/xorriso-writer';
 export * from './seal/seal-volume';
 export * from './seal/hsm-archive-signer';
+export * from './seal/archive-key';
 export * from './store/pg-archive-source';
 export * from './seal/seal-archive';

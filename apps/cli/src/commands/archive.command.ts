@@ -95,12 +95,12 @@ function cliEnvironment(
   return {
     hsm,
     store: new PgArchiveSource(em),
-    certify: async () => {
+    certify: async (key) => {
       const ca = await HsmCertificateAuthority.open(hsm, store, cfg.SCM_CA_ISSUING_ID, {
         publicBaseUrl: cfg.SCM_PUBLIC_URL,
         crlValidityHours: cfg.SCM_CRL_VALIDITY_HOURS,
       });
-      return certifyArchiveKey(hsm, ca, cfg.SCM_ORGANIZATION);
+      return certifyArchiveKey(hsm, ca, cfg.SCM_ORGANIZATION, key);
     },
     checkpointSigner: checkpointSigner(hsm),
     now: () => new Date(),

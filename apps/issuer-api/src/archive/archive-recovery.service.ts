@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ArchiveError, ArchiveErrorCode, PgArchiveSource, recoverVscFromImage } from '@scm/archive';
-import type { DataSource, EntityManager } from 'typeorm';
+import { ArchiveError, ArchiveErrorCode, recoverVscFromImage } from '@scm/archive';
 import { VSC_REPOSITORY, type VscRepository } from '../issuance/vsc-escrow/vsc.repository';
 import type { TxScope } from '../platform/infra/unit-of-work';
+import { ARCHIVE_REPOSITORY, type ArchiveRepository } from './archive.repository';
 
 export type VscCopySource = 'escrow' | 'archive';
 
@@ -34,7 +33,7 @@ const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).dige
 @Injectable()
 export class ArchiveRecoveryService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(ARCHIVE_REPOSITORY) private readonly archives: ArchiveRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
   ) {}
 
@@ -43,13 +42,12 @@ export class ArchiveRecoveryService {
    * missing or no longer matches its hash). Throws ArchiveError NotFound, EscrowMismatch or ImageInvalid.
    */
   async readVsc(ref: { vscId: string; version: number }, from: VscCopySource | 'any' = 'any', tx?: TxScope): Promise<RecoveredVscCopy> {
-    const db = tx?.em ?? this.ds.manager;
-    if (from === 'archive') return this.fromArchive(db, ref);
+    if (from === 'archive') return this.fromArchive(ref, tx);
     try {
       return await this.fromEscrow(ref, tx);
     } catch (e) {
       if (from === 'escrow' || !(e instanceof ArchiveError)) throw e;
-      return this.fromArchive(db, ref);
+      return this.fromArchive(ref, tx);
     }
   }
 
@@ -66,30 +64,34 @@ export class ArchiveRecoveryService {
     return { ...ref, content: stored.content, sha256: sha, source: 'escrow' };
   }
 
-  private async fromArchive(db: EntityManager, ref: { vscId: string; version: number }): Promise<RecoveredVscCopy> {
-    const at = await new PgArchiveSource(db).locate(ref.vscId, ref.version);
+  private async fromArchive(ref: { vscId: string; version: number }, tx?: TxScope): Promise<RecoveredVscCopy> {
+    const at = await this.archives.locate(ref.vscId, ref.version, tx);
     if (!at) throw new ArchiveError(ArchiveErrorCode.NotFound, `VSC ${ref.vscId} v${ref.version} is in no archive volume`, ref);
-    const path = join(at.directory, at.imageName);
+    const { volume: v, entry } = at;
+    const path = join(v.directory, v.imageName);
     let image: Buffer;
     try {
       image = await readFile(path);
     } catch (e) {
       throw new ArchiveError(
         ArchiveErrorCode.NotFound,
-        `the image of volume ${at.volume} is not at ${path} (${(e as NodeJS.ErrnoException).code})`,
+        `the image of volume ${v.volume} is not at ${path} (${(e as NodeJS.ErrnoException).code})`,
         {
           ...ref,
-          volume: at.volume,
+          volume: v.volume,
         },
       );
     }
-    const got = recoverVscFromImage(image, ref, { expectedImageSha256: at.imageSha256, expectedSignerSha256: at.signer.certificateSha256 });
-    if (got.entry.sha256 !== at.sha256)
+    const got = recoverVscFromImage(image, ref, {
+      expectedImageSha256: v.imageSha256.toString('hex'),
+      expectedSignerSha256: v.signerCertSha256.toString('hex'),
+    });
+    if (got.entry.sha256 !== entry.sha256.toString('hex'))
       throw new ArchiveError(
         ArchiveErrorCode.ImageInvalid,
-        `volume ${at.volume} holds another copy of VSC ${ref.vscId} v${ref.version} than recorded`,
+        `volume ${v.volume} holds another copy of VSC ${ref.vscId} v${ref.version} than recorded`,
         ref,
       );
-    return { ...ref, content: got.content, sha256: got.entry.sha256, source: 'archive', volume: at.volume };
+    return { ...ref, content: got.content, sha256: got.entry.sha256, source: 'archive', volume: v.volume };
   }
 }

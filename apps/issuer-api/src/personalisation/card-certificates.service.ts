@@ -89,7 +89,7 @@ export class CardCertificatesService {
 
   /** The issuing CA's certificate, when the CA store has it. */
   async issuingCertificate(): Promise<X509Certificate | undefined> {
-    const a = await this.cas.store.getAuthority(this.cas.issuingId);
-    return a ? new X509Certificate(a.der) : undefined;
+    const der = await this.cas.issuingCertificate();
+    return der ? new X509Certificate(der) : undefined;
   }
 }

@@ -24,14 +24,11 @@ import { StartActivationController } from './activation/start-activation/start-a
 import { StartActivationHandler } from './activation/start-activation/start-activation.handler';
 import { AttemptOutcomesService } from './attempts/attempt-outcomes.service';
 import { AttemptsService } from './attempts/attempts.service';
-import { CARD_JOB_REPOSITORY } from './attempts/card-job.repository';
 import { PERSONALISATION_REPOSITORY } from './attempts/personalisation.repository';
-import { PgCardJobRepository } from './attempts/pg-card-job.repository';
 import { PgPersonalisationRepository } from './attempts/pg-personalisation.repository';
 import { CardCertificatesService } from './card-certificates.service';
 import { CARD_CREDENTIAL_REPOSITORY } from './card-credential.repository';
 import { CardSecretsService } from './card-secrets.service';
-import { CARD_WORKERS_REPOSITORY } from './card-workers.repository';
 import { CertifyOnCardKeyController } from './certify-on-card-key/certify-on-card-key.controller';
 import { CertifyOnCardKeyHandler } from './certify-on-card-key/certify-on-card-key.handler';
 import { CardBindingService } from './claim-card/card-binding.service';
@@ -48,7 +45,6 @@ import { ConfirmManagementKeyHandler } from './management-key/confirm-management
 import { ReleaseManagementKeyController } from './management-key/release-management-key/release-management-key.controller';
 import { ReleaseManagementKeyHandler } from './management-key/release-management-key/release-management-key.handler';
 import { PgCardCredentialRepository } from './pg-card-credential.repository';
-import { PgCardWorkersRepository } from './pg-card-workers.repository';
 import { FollowProgressController } from './progress/follow-progress/follow-progress.controller';
 import { ShowProgressHandler } from './progress/follow-progress/show-progress.handler';
 import { PgProgressEventsRepository } from './progress/pg-progress-events.repository';
@@ -111,9 +107,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
   ],
   providers: [
     { provide: PERSONALISATION_REPOSITORY, useClass: PgPersonalisationRepository },
-    { provide: CARD_JOB_REPOSITORY, useClass: PgCardJobRepository },
     { provide: CARD_CREDENTIAL_REPOSITORY, useClass: PgCardCredentialRepository },
-    { provide: CARD_WORKERS_REPOSITORY, useClass: PgCardWorkersRepository },
     { provide: ACTIVATION_SESSION_REPOSITORY, useClass: PgActivationSessionRepository },
     { provide: PROGRESS_EVENTS_REPOSITORY, useClass: PgProgressEventsRepository },
     { provide: PROGRESS_VIEWS_REPOSITORY, useClass: PgProgressViewsRepository },

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { CertificateInfo, RevocationReason } from '@scm/ca';
 import type { Tx } from '../platform/infra/unit-of-work';
 import { CaService } from './ca.service';
-import { PublishCrlService } from './publish-crl/publish-crl.service';
+import { requestCrl } from './crl-publisher.service';
 
 export type CertificateStatusAction = { action: 'revoke'; reason: RevocationReason } | { action: 'hold' } | { action: 'release' };
 
@@ -15,10 +15,7 @@ export type CertificateStatusAction = { action: 'revoke'; reason: RevocationReas
  */
 @Injectable()
 export class CertificateStatusService {
-  constructor(
-    private readonly cas: CaService,
-    private readonly crls: PublishCrlService,
-  ) {}
+  constructor(private readonly cas: CaService) {}
 
   async apply(tx: Tx, serial: string, change: CertificateStatusAction, comment?: string): Promise<CertificateInfo> {
     const ca = await this.cas.ca();
@@ -49,7 +46,7 @@ export class CertificateStatusService {
         ...(comment ? { comment: comment.slice(0, 500) } : {}),
       },
     });
-    if (changed) this.crls.request(tx, after.caId, `change-${randomUUID()}`);
+    if (changed) requestCrl(tx, after.caId, `change-${randomUUID()}`);
     return after;
   }
 }

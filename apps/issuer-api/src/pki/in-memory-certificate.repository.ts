@@ -34,6 +34,7 @@ export class InMemoryCertificateRepository implements CertificateRepository {
         (f.slot === undefined || ref(c, 'slot') === f.slot) &&
         (!f.statuses || f.statuses.includes(c.status)),
     );
+    hit.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.serial.localeCompare(b.serial));
     return hit.slice(0, f.limit ?? hit.length).map((c) => ({ ...c }));
   }
 

@@ -3,6 +3,7 @@ import { signCheckpoint, type AuditEventInput, type CheckpointSigner } from '@sc
 import type { HsmContext, KeyRef } from '@scm/hsm';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
 import type { PgArchiveSource } from '../store/pg-archive-source';
+import { currentArchiveKey } from './archive-key';
 import { ARCHIVE_KEY, HsmArchiveSigner } from './hsm-archive-signer';
 import { sealVolume, type SealResult } from './seal-volume';
 
@@ -13,8 +14,8 @@ export interface SealEnvironment {
   hsm: HsmContext;
   /** The archive tables, bound to the sealing transaction. */
   store: PgArchiveSource;
-  /** Has the issuing CA certify the archive key (in the same transaction); called when it has no valid certificate. */
-  certify: () => Promise<{ serial: string; certificates: Buffer[]; notAfter: Date }>;
+  /** Has the issuing CA certify archive key `key` (in the same transaction); called when it has no valid certificate. */
+  certify: (key: KeyRef) => Promise<{ serial: string; certificates: Buffer[]; notAfter: Date }>;
   /** The platform's audit checkpoint key, and the transaction to record the checkpoint in. */
   checkpointSigner: CheckpointSigner;
   now: () => Date;
@@ -22,6 +23,7 @@ export interface SealEnvironment {
   audit: (facts: AuditFacts) => void;
   /** Where warnings go (the service log, or the CLI's standard error). */
   warn?: (message: string) => void;
+  /** The archive key version to sign with; sealing defaults to the newest in the HSM, archiveSigner to version 1. */
   key?: KeyRef;
 }
 
@@ -43,7 +45,7 @@ export async function archiveSigner(env: SealEnvironment): Promise<HsmArchiveSig
   if (usable) return HsmArchiveSigner.open(env.hsm, stored.certificates, ref);
   let issued;
   try {
-    issued = await env.certify();
+    issued = await env.certify(ref);
   } catch (e) {
     if ((e as { code?: string }).code?.startsWith('hsm.')) throw e;
     throw new ArchiveError(
@@ -65,12 +67,13 @@ export async function archiveSigner(env: SealEnvironment): Promise<HsmArchiveSig
 }
 
 /**
- * Seals the next volume into `outDir` within the caller's transaction: lock, signer, a checkpoint
- * of the audit chain signed now, the image and sidecar, the volume recorded, and the audit event.
+ * Seals the next volume into `outDir` within the caller's transaction: lock, signer (the
+ * environment's key, else the newest archive key version in the HSM), a checkpoint of the audit
+ * chain signed now, the image and sidecar, the volume recorded, and the audit event.
  */
 export async function sealArchive(env: SealEnvironment, outDir: string): Promise<SealResult> {
   await env.store.lock();
-  const signer = await archiveSigner(env);
+  const signer = await archiveSigner({ ...env, key: env.key ?? (await currentArchiveKey(env.hsm)) });
   const r = await sealVolume(
     {
       source: env.store,

@@ -227,7 +227,7 @@ export class Issuance1764100000000 implements MigrationInterface {
   }
 }
 
-/** The profiles as seeded; apps/issuer-api/src/profiles/card-profile.ts validates the same shape. */
+/** The profiles as seeded; apps/issuer-api/src/issuance/profiles/card-profile.ts validates the same shape. */
 const DEFAULT_PROFILE = {
   slots: {
     '9a': { algorithm: 'p256', template: 'piv-authentication', escrow: 'on-card' },

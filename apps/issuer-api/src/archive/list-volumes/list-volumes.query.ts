@@ -1,8 +1,9 @@
-/** Sealed volumes, newest first; with a number, that volume and its entries. */
-export class ListVolumesQuery {
-  constructor(readonly limit = 200) {}
-}
+import { Query } from '@nestjs/cqrs';
+import type { StoredVolume } from '@scm/archive';
 
-export class ShowVolumeQuery {
-  constructor(readonly volume: number) {}
+/** Sealed volumes, newest first, with their image hashes and chain links. */
+export class ListVolumesQuery extends Query<{ volumes: StoredVolume[] }> {
+  constructor(readonly limit = 200) {
+    super();
+  }
 }

@@ -1,18 +1,15 @@
-import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { PgArchiveSource, reconcile, type ReconciliationReport } from '@scm/archive';
-import type { DataSource } from 'typeorm';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { reconcile, type ReconciliationReport } from '@scm/archive';
+import { ARCHIVE_REPOSITORY, type ArchiveRepository } from '../archive.repository';
 import { ReconcileArchiveQuery } from './reconcile-archive.query';
 
 @QueryHandler(ReconcileArchiveQuery)
 export class ReconcileArchiveHandler implements IQueryHandler<ReconcileArchiveQuery, ReconciliationReport> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(@Inject(ARCHIVE_REPOSITORY) private readonly archives: ArchiveRepository) {}
 
-  async execute(): Promise<ReconciliationReport> {
-    // One snapshot, so a volume sealed meanwhile is seen whole or not at all.
-    return this.ds.transaction('REPEATABLE READ', async (em) => {
-      const store = new PgArchiveSource(em);
-      return reconcile(await store.issuedCards(), await store.archivedCopies());
-    });
+  async execute(_q: ReconcileArchiveQuery): Promise<ReconciliationReport> {
+    const { cards, copies } = await this.archives.reconciliationSnapshot();
+    return reconcile(cards, copies);
   }
 }

@@ -1,9 +1,5 @@
+import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../trust/auth/principal';
-
-/** An officer seals the next archive volume from every escrowed VSC version not yet archived. */
-export class SealVolumeCommand {
-  constructor(readonly actor: Actor) {}
-}
 
 /** What the API answers: the new volume, or that there was nothing new. */
 export type SealVolumeResult =
@@ -20,3 +16,10 @@ export type SealVolumeResult =
       entries: number;
     }
   | { sealed: false; message: string; lastVolume: number | null };
+
+/** An officer seals the next archive volume from every escrowed VSC version not yet archived. */
+export class SealVolumeCommand extends Command<SealVolumeResult> {
+  constructor(readonly actor: Actor) {
+    super();
+  }
+}

@@ -18,7 +18,7 @@ export class SealVolumeHandler implements ICommandHandler<SealVolumeCommand, Sea
   async execute(c: SealVolumeCommand): Promise<SealVolumeResult> {
     try {
       return await this.uow.run(c.actor, async (tx) => {
-        const r = await sealArchive(await this.env.forTx(tx), this.env.directory);
+        const r = await sealArchive(this.env.forTx(tx), this.env.directory);
         if (!r.sealed) return { sealed: false, message: r.message, lastVolume: r.lastVolume };
         const v = r.volume;
         return {

@@ -4,9 +4,24 @@ import type { TxScope } from '../../platform/infra/unit-of-work';
 /** A person cards are issued to (one row of cardholder). */
 export type Cardholder = CardholderEntity;
 
+/** Cardholders matching a search (name, e-mail, UPN or organisation id contain it, any case), a page of them. */
+export interface CardholderSearch {
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
 /** The cardholder aggregate's storage. */
 export interface CardholderRepository {
+  /** Inserts every cardholder in one statement (imports of thousands). */
+  insertMany(tx: TxScope, cardholders: readonly Cardholder[]): Promise<void>;
   get(id: string, tx?: TxScope): Promise<Cardholder | undefined>;
+  /** By name (case-insensitive), then id. */
+  search(filter: CardholderSearch, tx?: TxScope): Promise<Cardholder[]>;
+  /** Cardholders whose UPN, lower-cased, is one of `upns` (given lower-cased). */
+  withUpns(upns: readonly string[], tx?: TxScope): Promise<Cardholder[]>;
+  /** Cardholders whose id is one of `ids`, or whose UPN or e-mail address, lower-cased, is one of `names`. */
+  byReferences(ids: readonly string[], names: readonly string[], tx?: TxScope): Promise<Cardholder[]>;
 }
 
 export const CARDHOLDER_REPOSITORY = Symbol('CardholderRepository');

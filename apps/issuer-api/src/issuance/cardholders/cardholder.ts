@@ -1,3 +1,5 @@
+import type { Cardholder } from './cardholder.repository';
+
 /** What an officer enters for a cardholder. */
 export interface CardholderInput {
   name: string;
@@ -16,24 +18,14 @@ export interface CardholderView {
   createdAt: string;
 }
 
-export type CardholderRow = {
-  id: string;
-  name: string;
-  email: string | null;
-  upn: string | null;
-  org_ids: string[];
-  status: CardholderView['status'];
-  created_at: Date;
-};
-
-export const toCardholderView = (r: CardholderRow): CardholderView => ({
-  id: r.id,
-  name: r.name,
-  email: r.email,
-  upn: r.upn,
-  orgIds: r.org_ids,
-  status: r.status,
-  createdAt: r.created_at.toISOString(),
+export const toCardholderView = (c: Cardholder): CardholderView => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  upn: c.upn,
+  orgIds: c.orgIds,
+  status: c.status,
+  createdAt: c.createdAt.toISOString(),
 });
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -49,10 +41,16 @@ export interface FieldProblem {
   message: string;
 }
 
+/** A cardholder's fields once normalised and checked. */
+export interface CleanCardholder {
+  name: string;
+  email: string | null;
+  upn: string | null;
+  orgIds: string[];
+}
+
 /** Normalises and checks one cardholder; returns the clean value or the problems. */
-export function checkCardholder(
-  input: CardholderInput,
-): { value: Required<CardholderInput> & { email: string | null; upn: string | null } } | { problems: FieldProblem[] } {
+export function checkCardholder(input: CardholderInput): { value: CleanCardholder } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const name = (input.name ?? '').trim().replace(/\s+/g, ' ');
   // The name becomes the certificates' common name, which RFC 5280 caps at 64 characters.
@@ -71,4 +69,62 @@ export function checkCardholder(
     problems.push({ field: 'orgIds', message: `"${badOrg}" is not an organisation id (letters, digits, . _ : / -; at most 64)` });
   if (orgIds.length > 10) problems.push({ field: 'orgIds', message: 'at most 10 organisation ids' });
   return problems.length ? { problems } : { value: { name, email, upn, orgIds } };
+}
+
+/** What is wrong with one entry of a list of cardholders. */
+export interface ImportLineError {
+  /** 0-based position in the list (the CLI maps it to its file line). */
+  index: number;
+  field: string;
+  code: 'invalid' | 'upn-taken' | 'duplicate';
+  message: string;
+  /** For a duplicate: where the first occurrence is. */
+  otherIndex?: number;
+}
+
+/**
+ * Checks a list of cardholders on its own: every field of every entry, and UPNs unique within the
+ * list (compared lower-case). `upns` maps each UPN, lower-cased, to its entry, for the check
+ * against cardholders already registered (`takenUpnErrors`).
+ */
+export function checkCardholders(inputs: readonly CardholderInput[]): {
+  values: Array<CleanCardholder | undefined>;
+  errors: ImportLineError[];
+  upns: Map<string, number>;
+} {
+  const errors: ImportLineError[] = [];
+  const values: Array<CleanCardholder | undefined> = [];
+  const upns = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const r = checkCardholder(input);
+    if ('problems' in r) {
+      for (const p of r.problems) errors.push({ index, field: p.field, code: 'invalid', message: p.message });
+      values[index] = undefined;
+      return;
+    }
+    const upn = r.value.upn?.toLowerCase();
+    if (upn) {
+      const first = upns.get(upn);
+      if (first !== undefined)
+        errors.push({ index, field: 'upn', code: 'duplicate', message: `UPN ${r.value.upn} appears twice`, otherIndex: first });
+      else upns.set(upn, index);
+    }
+    values[index] = r.value;
+  });
+  return { values, errors, upns };
+}
+
+/** One error per UPN of the list that a registered cardholder has already. */
+export function takenUpnErrors(upns: ReadonlyMap<string, number>, taken: readonly Pick<Cardholder, 'id' | 'upn'>[]): ImportLineError[] {
+  return taken
+    .filter((t) => t.upn !== null && upns.has(t.upn.toLowerCase()))
+    .map((t) => {
+      const upn = t.upn!.toLowerCase();
+      return {
+        index: upns.get(upn)!,
+        field: 'upn',
+        code: 'upn-taken' as const,
+        message: `UPN ${upn} belongs to cardholder ${t.id} already`,
+      };
+    });
 }

@@ -1,4 +1,5 @@
-import type { Cardholder, CardholderRepository } from './cardholder.repository';
+import type { TxScope } from '../../platform/infra/unit-of-work';
+import type { Cardholder, CardholderRepository, CardholderSearch } from './cardholder.repository';
 
 /** Cardholders in memory, for handler specs. */
 export class InMemoryCardholderRepository implements CardholderRepository {
@@ -18,8 +19,32 @@ export class InMemoryCardholderRepository implements CardholderRepository {
     return row;
   }
 
+  async insertMany(_tx: TxScope, rows: readonly Cardholder[]): Promise<void> {
+    for (const c of rows) if (this.rows.has(c.id)) throw new Error(`duplicate cardholder ${c.id}`);
+    for (const c of rows) this.rows.set(c.id, { ...c, orgIds: [...c.orgIds] });
+  }
+
   async get(id: string): Promise<Cardholder | undefined> {
     const c = this.rows.get(id);
     return c && { ...c };
+  }
+
+  async search(f: CardholderSearch): Promise<Cardholder[]> {
+    const p = f.search?.toLowerCase();
+    const hit = (s: string | null) => p === undefined || (s ?? '').toLowerCase().includes(p);
+    return [...this.rows.values()]
+      .filter((c) => hit(c.name) || (c.email !== null && hit(c.email)) || (c.upn !== null && hit(c.upn)) || c.orgIds.some(hit))
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.id.localeCompare(b.id))
+      .slice(f.offset, f.offset + f.limit)
+      .map((c) => ({ ...c }));
+  }
+
+  async withUpns(upns: readonly string[]): Promise<Cardholder[]> {
+    return [...this.rows.values()].filter((c) => c.upn !== null && upns.includes(c.upn.toLowerCase())).map((c) => ({ ...c }));
+  }
+
+  async byReferences(ids: readonly string[], names: readonly string[]): Promise<Cardholder[]> {
+    const named = (s: string | null) => s !== null && names.includes(s.toLowerCase());
+    return [...this.rows.values()].filter((c) => ids.includes(c.id) || named(c.upn) || named(c.email)).map((c) => ({ ...c }));
   }
 }

@@ -1,4 +1,4 @@
-import type { CardEntity } from '@scm/db';
+import type { CardEntity, CardEventEntity } from '@scm/db';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { CardState } from './card-lifecycle';
 
@@ -14,6 +14,9 @@ export interface CardHistoryEntry {
   details: Record<string, unknown>;
 }
 
+/** One line of a card's history as stored (card_event). */
+export type CardHistoryLine = CardEventEntity;
+
 /** The card aggregate's storage: cards and their lifecycle history. */
 export interface CardRepository {
   insert(tx: TxScope, card: Card): Promise<void>;
@@ -25,6 +28,8 @@ export interface CardRepository {
   bySerial(serial: string, tx?: TxScope): Promise<Card | undefined>;
   setState(tx: TxScope, id: string, to: CardState): Promise<void>;
   addHistory(tx: TxScope, entry: CardHistoryEntry): Promise<void>;
+  /** A card's history, oldest first. */
+  historyOf(cardId: string, tx?: TxScope): Promise<CardHistoryLine[]>;
 }
 
 export const CARD_REPOSITORY = Symbol('CardRepository');

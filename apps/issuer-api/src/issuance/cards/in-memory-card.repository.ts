@@ -1,11 +1,13 @@
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { Card, CardHistoryEntry, CardRepository } from './card.repository';
+import type { Card, CardHistoryEntry, CardHistoryLine, CardRepository } from './card.repository';
 import type { CardState } from './card-lifecycle';
 
 /** Cards in memory, for handler specs. */
 export class InMemoryCardRepository implements CardRepository {
   readonly rows = new Map<string, Card>();
   readonly history: CardHistoryEntry[] = [];
+  /** History lines as stored, with their time. */
+  private readonly lines: CardHistoryLine[] = [];
 
   seed(c: Partial<Card> & Pick<Card, 'id' | 'state'>): Card {
     const row: Card = {
@@ -52,7 +54,20 @@ export class InMemoryCardRepository implements CardRepository {
     if (c) this.rows.set(id, { ...c, state: to, stateChangedAt: tx.now });
   }
 
-  async addHistory(_tx: TxScope, e: CardHistoryEntry): Promise<void> {
+  async addHistory(tx: TxScope, e: CardHistoryEntry): Promise<void> {
     this.history.push(e);
+    this.lines.push({
+      id: String(this.lines.length + 1),
+      cardId: e.cardId,
+      fromState: e.from,
+      toState: e.to,
+      at: tx.now,
+      actor: e.actor,
+      details: e.details,
+    });
+  }
+
+  async historyOf(cardId: string): Promise<CardHistoryLine[]> {
+    return this.lines.filter((l) => l.cardId === cardId).map((l) => ({ ...l }));
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CardEntity } from '@scm/db';
+import { CardEntity, CardEventEntity } from '@scm/db';
 import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { Card, CardHistoryEntry, CardRepository } from './card.repository';
+import type { Card, CardHistoryEntry, CardHistoryLine, CardRepository } from './card.repository';
 import type { CardState } from './card-lifecycle';
 
 @Injectable()
@@ -46,5 +46,9 @@ export class PgCardRepository implements CardRepository {
       e.actor,
       JSON.stringify(e.details),
     ]);
+  }
+
+  historyOf(cardId: string, tx?: TxScope): Promise<CardHistoryLine[]> {
+    return (tx?.em ?? this.ds.manager).find(CardEventEntity, { where: { cardId }, order: { id: 'ASC' } });
   }
 }

@@ -1,6 +1,7 @@
 import { TEMPLATES, type CertificateTemplateName } from '@scm/ca';
 import { MANAGEMENT_KEY_ALGORITHMS, type CardProfileJson, type ManagementKeyAlgorithmName, type SlotPolicy } from '@scm/db';
 import { GENERATED_ALGORITHMS, type EscrowPolicy } from '@scm/vsc';
+import { ProfileError, ProfileErrorCode } from './profile-errors';
 
 /** The key slots a profile may define (retired slots 82–95 are filled on reissue, not by a profile). */
 export const PROFILE_SLOTS = ['9a', '9c', '9d', '9e'] as const;
@@ -69,6 +70,22 @@ export function profileProblems(def: unknown): string[] {
   }
   if (!int(d.validityDays, 1, 3650)) p.push('validityDays: 1..3650');
   return p;
+}
+
+/**
+ * A stored profile as the API serves and uses it. It is checked on every read: a hand-edited row
+ * must not issue odd cards.
+ */
+export function checkedProfile(row: {
+  id: string;
+  description: string;
+  isDefault: boolean;
+  definition: CardProfileDefinition;
+}): CardProfile {
+  const problems = profileProblems(row.definition);
+  if (problems.length)
+    throw new ProfileError(ProfileErrorCode.Invalid, `profile ${row.id} is invalid: ${problems.join('; ')}`, { profile: row.id });
+  return { id: row.id, description: row.description, isDefault: row.isDefault, definition: row.definition };
 }
 
 /** The slots of a profile in slot order, with their policies. */

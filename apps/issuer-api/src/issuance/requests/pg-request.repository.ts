@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IssuanceRequestEntity } from '@scm/db';
-import type { DataSource } from 'typeorm';
+import { IssuanceBatchEntity, IssuanceRequestEntity, IssuanceRequestEventEntity, OutboxEntity } from '@scm/db';
+import { type DataSource, In, IsNull } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { IssuanceRequest, RequestAssignment, RequestEvent, RequestHistoryEntry, RequestRepository } from './request.repository';
-import type { RequestState } from './request-state';
+import { IssuanceError, IssuanceErrorCode } from './issuance-errors';
+import type {
+  IssuanceBatch,
+  IssuanceRequest,
+  RequestAssignment,
+  RequestEvent,
+  RequestHistoryEntry,
+  RequestHistoryLine,
+  RequestRepository,
+} from './request.repository';
+import { type RequestState, TERMINAL_STATES } from './request-state';
 
 /** PostgreSQL channel on which committed request changes are announced (server-sent events). */
 export const ISSUANCE_CHANNEL = 'scm_issuance';
@@ -16,6 +25,10 @@ const PER_NOTIFICATION = 50;
 export class PgRequestRepository implements RequestRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  private em(tx?: TxScope) {
+    return tx?.em ?? this.ds.manager;
+  }
+
   lock(tx: TxScope, id: string): Promise<IssuanceRequest | undefined> {
     return tx.em
       .createQueryBuilder(IssuanceRequestEntity, 'r')
@@ -26,7 +39,7 @@ export class PgRequestRepository implements RequestRepository {
   }
 
   async get(id: string, tx?: TxScope): Promise<IssuanceRequest | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(IssuanceRequestEntity, { id })) ?? undefined;
+    return (await this.em(tx).findOneBy(IssuanceRequestEntity, { id })) ?? undefined;
   }
 
   async setState(tx: TxScope, id: string, from: RequestState, to: RequestState, failure?: string): Promise<boolean> {
@@ -59,6 +72,76 @@ export class PgRequestRepository implements RequestRepository {
       const payload = JSON.stringify(events.slice(i, i + PER_NOTIFICATION).map((e) => [e.requestId, e.batchId, e.from, e.state, e.at]));
       await tx.em.query(`SELECT pg_notify($1, $2)`, [ISSUANCE_CHANNEL, payload]);
     }
+  }
+
+  async insertMany(tx: TxScope, rows: readonly IssuanceRequest[]): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      // One statement whatever the size: a multi-row VALUES would pass PostgreSQL's 65535 parameters.
+      await tx.em.query(
+        `INSERT INTO issuance_request (id, batch_id, cardholder_id, profile_id, profile, state, state_changed_at, failure, worker_id, card_id, created_by, created_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[], $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::timestamptz[])`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.batchId),
+          rows.map((r) => r.cardholderId),
+          rows.map((r) => r.profileId),
+          rows.map((r) => JSON.stringify(r.profile)),
+          rows.map((r) => r.state),
+          rows.map((r) => r.stateChangedAt),
+          rows.map((r) => r.failure),
+          rows.map((r) => r.workerId),
+          rows.map((r) => r.cardId),
+          rows.map((r) => r.createdBy),
+          rows.map((r) => r.createdAt),
+        ],
+      );
+    } catch (e) {
+      // Two calls for the same cardholder at once: the second loses on the open-request index.
+      if ((e as { constraint?: string }).constraint === 'issuance_request_open') {
+        throw new IssuanceError(
+          IssuanceErrorCode.OpenRequestExists,
+          'a cardholder of this call got an open request concurrently; nothing was created',
+          {},
+          { cause: e },
+        );
+      }
+      throw e;
+    }
+  }
+
+  openOf(cardholderIds: readonly string[], tx?: TxScope): Promise<IssuanceRequest[]> {
+    if (cardholderIds.length === 0) return Promise.resolve([]);
+    return this.em(tx)
+      .createQueryBuilder(IssuanceRequestEntity, 'r')
+      .where('r.cardholderId = ANY(CAST(:ids AS uuid[]))', { ids: cardholderIds })
+      .andWhere('r.state NOT IN (:...terminal)', { terminal: TERMINAL_STATES })
+      .getMany();
+  }
+
+  historyOf(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]> {
+    return this.em(tx).find(IssuanceRequestEventEntity, { where: { requestId }, order: { id: 'ASC' } });
+  }
+
+  async insertBatch(tx: TxScope, batch: IssuanceBatch): Promise<void> {
+    await tx.em.insert(IssuanceBatchEntity, batch);
+  }
+
+  async getBatch(id: string, tx?: TxScope): Promise<IssuanceBatch | undefined> {
+    return (await this.em(tx).findOneBy(IssuanceBatchEntity, { id })) ?? undefined;
+  }
+
+  async batchByReference(reference: string, tx?: TxScope): Promise<IssuanceBatch | undefined> {
+    return (await this.em(tx).findOneBy(IssuanceBatchEntity, { reference })) ?? undefined;
+  }
+
+  ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]> {
+    return this.em(tx).find(IssuanceRequestEntity, { where: { batchId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async settleJobs(tx: TxScope, jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await tx.em.update(OutboxEntity, { jobId: In([...jobIds]), doneAt: IsNull() }, { doneAt: tx.now });
   }
 
   async assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void> {

@@ -1,9 +1,15 @@
-import type { IssuanceRequestEntity } from '@scm/db';
+import type { IssuanceBatchEntity, IssuanceRequestEntity, IssuanceRequestEventEntity } from '@scm/db';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { RequestState } from './request-state';
 
 /** An issuance request as the domain sees it (one row of issuance_request). */
 export type IssuanceRequest = IssuanceRequestEntity;
+
+/** A batch of requests submitted together (one row of issuance_batch). */
+export type IssuanceBatch = IssuanceBatchEntity;
+
+/** One line of a request's history as stored (issuance_request_event). */
+export type RequestHistoryLine = IssuanceRequestEventEntity;
 
 /** What a listener hears about a request (ids and states only). */
 export interface RequestEvent {
@@ -39,6 +45,23 @@ export interface RequestRepository {
   addHistory(tx: TxScope, entries: readonly RequestHistoryEntry[]): Promise<void>;
   /** Announces changes to listeners once the transaction commits. */
   announce(tx: TxScope, events: readonly RequestEvent[]): Promise<void>;
+  /**
+   * Inserts new requests in one statement (batches of thousands). A cardholder who got an open
+   * request concurrently makes it fail with IssuanceErrorCode.OpenRequestExists.
+   */
+  insertMany(tx: TxScope, requests: readonly IssuanceRequest[]): Promise<void>;
+  /** The requests of these cardholders that are not issued, failed or cancelled (at most one each). */
+  openOf(cardholderIds: readonly string[], tx?: TxScope): Promise<IssuanceRequest[]>;
+  /** A request's history, oldest first. */
+  historyOf(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]>;
+  insertBatch(tx: TxScope, batch: IssuanceBatch): Promise<void>;
+  getBatch(id: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
+  /** The batch submitted under the caller's reference. */
+  batchByReference(reference: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
+  /** A batch's requests in the order they were created. */
+  ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]>;
+  /** Marks the outbox rows of a request's jobs done: they have nothing left to do (a Redis flush must not bring them back). */
+  settleJobs(tx: TxScope, jobIds: readonly string[]): Promise<void>;
   /** Binds the request to a card and to the worker personalising it (null: neither any more). */
   assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void>;
 }

@@ -18,47 +18,9 @@ import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { systemActor } from '../../trust/auth/principal';
 import { VscEscrowError, VscEscrowErrorCode } from './vsc-escrow-errors';
 import { VSC_REPOSITORY, type StoredVscVersion, type VscRepository } from './vsc.repository';
+import { stateFromJson, stateToJson, versionView, type VscVersionView } from './vsc-view';
 
-export interface VscVersionView {
-  version: number;
-  sha256: string;
-  size: number;
-  kek: string;
-  recovery: string;
-  reason: string;
-  createdAt: string;
-  escrowedAt: string | null;
-}
-
-/** VscState as JSON (the ATR of a binding as hex), as the vsc row stores it. */
-export type VscStateView = Omit<VscState, 'binding'> & { binding?: { serial: string; atr?: string } };
-
-export function stateToJson(s: VscState): VscStateView {
-  const { binding, ...rest } = s;
-  return binding
-    ? { ...rest, binding: { serial: binding.serial, ...(binding.atr ? { atr: Buffer.from(binding.atr).toString('hex') } : {}) } }
-    : rest;
-}
-
-export function stateFromJson(j: VscStateView): VscState {
-  const { binding, ...rest } = j;
-  return binding
-    ? { ...rest, binding: { serial: binding.serial, ...(binding.atr ? { atr: Buffer.from(binding.atr, 'hex') } : {}) } }
-    : rest;
-}
-
-export function versionView(v: Omit<StoredVscVersion, 'content'>): VscVersionView {
-  return {
-    version: v.version,
-    sha256: v.sha256.toString('hex'),
-    size: v.size,
-    kek: v.kekLabel,
-    recovery: v.recoveryLabel,
-    reason: v.reason,
-    createdAt: v.createdAt.toISOString(),
-    escrowedAt: v.escrowedAt?.toISOString() ?? null,
-  };
-}
+export type { VscStateView, VscVersionView } from './vsc-view';
 
 /** Where a stored copy was read from: the escrow in PostgreSQL, or an archive volume. */
 export interface StoredCopy {

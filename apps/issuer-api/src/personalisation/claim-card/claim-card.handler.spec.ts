@@ -1,6 +1,15 @@
 import { PersonalisationErrorCode } from '../personalisation-errors';
 import { testActor } from '../../platform/testing/test-unit-of-work';
-import { ATR, escrowedRequest, OTHER_WORKER, personalisationWorld, REQUEST, SERIAL, WORKER } from '../testing/personalisation-world';
+import {
+  ATR,
+  cardJobDone,
+  escrowedRequest,
+  OTHER_WORKER,
+  personalisationWorld,
+  REQUEST,
+  SERIAL,
+  WORKER,
+} from '../testing/personalisation-world';
 import { CardBindingService } from './card-binding.service';
 import { ClaimCardCommand } from './claim-card.command';
 import { ClaimCardHandler } from './claim-card.handler';
@@ -9,9 +18,9 @@ function setup() {
   const w = personalisationWorld();
   const r = w.repos;
   const binding = new CardBindingService(w.lifecycle, r.requests, r.vscs, w.escrow, w.secrets, r.credentials);
-  const handler = new ClaimCardHandler(w.uow, w.states, r.requests, r.cards, r.vscs, r.workers, r.attempts, r.jobs, w.attempts, binding);
-  r.workers.seed({ id: WORKER });
-  r.workers.seed({ id: OTHER_WORKER, workstation: 1 });
+  const handler = new ClaimCardHandler(w.uow, w.states, r.requests, r.cards, r.vscs, r.workers, r.attempts, r.outbox, w.attempts, binding);
+  w.enrol(WORKER);
+  w.enrol(OTHER_WORKER, 1);
   const claim = (card: { serial?: string; guid?: string } = {}, workerId = WORKER) =>
     handler.execute(new ClaimCardCommand(REQUEST, workerId, { serial: SERIAL, atr: ATR, ...card }, testActor(workerId, 'card-worker')));
   return { w, r, claim };
@@ -123,7 +132,7 @@ describe('ClaimCardHandler', () => {
     const { w, r, claim } = setup();
     await escrowedRequest(w, { state: 'issued' });
     await expect(claim()).rejects.toMatchObject({ code: PersonalisationErrorCode.RequestClosed });
-    expect(r.jobs.settled).toEqual(new Set([REQUEST]));
+    expect(cardJobDone(w)).toBe(true);
     r.workers.seed({ id: 'pending-worker', status: 'pending' });
     await expect(claim({}, 'pending-worker')).rejects.toMatchObject({ code: PersonalisationErrorCode.NotClaimant });
     expect(w.uow.events.map((e) => e.outcome)).toEqual(['denied', 'denied']);

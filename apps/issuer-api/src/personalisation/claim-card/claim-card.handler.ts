@@ -6,14 +6,16 @@ import { type IssuanceRequest, REQUEST_REPOSITORY, type RequestRepository } from
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { VSC_REPOSITORY, type VscRepository } from '../../issuance/vsc-escrow/vsc.repository';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
+import { cardJobId } from '../attempts/attempt-rules';
 import { AttemptsService } from '../attempts/attempts.service';
-import { CARD_JOB_REPOSITORY, type CardJobRepository } from '../attempts/card-job.repository';
 import { PERSONALISATION_REPOSITORY, type PersonalisationRepository } from '../attempts/personalisation.repository';
-import { CARD_WORKERS_REPOSITORY, type CardWorkersRepository } from '../card-workers.repository';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../trust/workers/worker.repository';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import { CardBindingService } from './card-binding.service';
 import { ClaimCardCommand, type ClaimView } from './claim-card.command';
 import { cardRefusal, DEFAULT_STOCK_BATCH, requestRefusal } from './claim-rules';
+import { approved } from '../worker-principal';
 
 /**
  * Binds a card to a request, or lets the worker resume on the card already bound to it; refuses
@@ -28,9 +30,9 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
     @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
-    @Inject(CARD_WORKERS_REPOSITORY) private readonly workers: CardWorkersRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     @Inject(PERSONALISATION_REPOSITORY) private readonly log: PersonalisationRepository,
-    @Inject(CARD_JOB_REPOSITORY) private readonly jobs: CardJobRepository,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     private readonly attempts: AttemptsService,
     private readonly binding: CardBindingService,
   ) {}
@@ -44,12 +46,12 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
           targetId: c.requestId,
           details: { workerId: c.workerId, serial: c.card.serial, reason: e.code },
         });
-      const approved = !!(await this.workers.approved(c.workerId, tx));
+      const enrolled = approved(await this.workers.get(c.workerId, tx));
       const request = await this.states.lock(tx, c.requestId);
-      const closed = requestRefusal(request, c.requestId, { id: c.workerId, approved });
+      const closed = requestRefusal(request, c.requestId, { id: c.workerId, approved: !!enrolled });
       if (closed) {
         // A card job whose request ended has nothing left to do: it is not re-queued after a Redis flush.
-        if (closed.code === PersonalisationErrorCode.RequestClosed) await this.jobs.settle(tx, c.requestId);
+        if (closed.code === PersonalisationErrorCode.RequestClosed) await this.outbox.finishJobs(tx, [cardJobId(c.requestId)]);
         return deny(closed);
       }
       const row = request!;

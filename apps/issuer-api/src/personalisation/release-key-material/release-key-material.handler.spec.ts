@@ -71,7 +71,7 @@ describe('ReleaseKeyMaterialHandler', () => {
     await expect(release()).rejects.toMatchObject({ code: IssuanceErrorCode.IllegalTransition });
     const setup2 = setup();
     await claimedRequest(setup2.w);
-    setup2.w.repos.workers.rows.set(WORKER, { ...setup2.w.repos.workers.rows.get(WORKER)!, status: 'revoked' });
+    setup2.w.repos.workers.workers.set(WORKER, { ...setup2.w.repos.workers.workers.get(WORKER)!, status: 'revoked' });
     await expect(setup2.release()).rejects.toMatchObject({ code: IssuanceErrorCode.NotClaimant });
     expect(setup2.w.uow.events).toEqual([]);
   });

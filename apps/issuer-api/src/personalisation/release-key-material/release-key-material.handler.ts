@@ -8,9 +8,10 @@ import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
 import { VSC_REPOSITORY, type VscRepository } from '../../issuance/vsc-escrow/vsc.repository';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { claimantDenial, issuanceClaimantProblem } from '../attempts/attempt-rules';
-import { CARD_WORKERS_REPOSITORY, type CardWorkersRepository } from '../card-workers.repository';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../trust/workers/worker.repository';
 import { type ImportSlot, importSlotsOf, objectsOf, onCardSlotsOf, retiredSlotsOf } from './personalisation-package';
 import { type PersonalisationPackage, ReleaseKeyMaterialCommand } from './release-key-material.command';
+import { approved } from '../worker-principal';
 
 const ACTION = 'issuance-request.key-material-released';
 
@@ -27,7 +28,7 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
     private readonly states: RequestStateMachine,
     @Inject(VSC_REPOSITORY) private readonly vscRows: VscRepository,
     private readonly vscs: VscEscrowService,
-    @Inject(CARD_WORKERS_REPOSITORY) private readonly workers: CardWorkersRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
   ) {}
 
   execute(c: ReleaseKeyMaterialCommand): Promise<PersonalisationPackage> {
@@ -36,7 +37,7 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
       const refused = issuanceClaimantProblem(row, c.requestId, c.workerId);
       if (refused) return tx.deny(refused, claimantDenial(ACTION, c.requestId, c.workerId, refused));
       const r = row!;
-      const worker = await this.workers.approved(c.workerId, tx);
+      const worker = approved(await this.workers.get(c.workerId, tx));
       if (!worker) return tx.refuse(new IssuanceError(IssuanceErrorCode.NotClaimant, `worker ${c.workerId} is not approved`));
       const stored = await this.vscRows.ofRequest(r.id, tx);
       if (!stored) throw new IssuanceError(IssuanceErrorCode.NotFound, `request ${r.id} has no VSC`);

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { jobId, QUEUES } from '@scm/queue';
+import { QUEUES } from '@scm/queue';
 import { OutboxRelay } from '../../platform/outbox/outbox.relay';
-import { CARD_JOB_REPOSITORY, type CardJobRepository } from '../attempts/card-job.repository';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
+import { cardJobId } from '../attempts/attempt-rules';
 
 /**
  * Puts a request's card job back in the queue when the request can take a card again (after a
@@ -13,11 +14,11 @@ import { CARD_JOB_REPOSITORY, type CardJobRepository } from '../attempts/card-jo
 export class CardJobsService {
   constructor(
     private readonly relay: OutboxRelay,
-    @Inject(CARD_JOB_REPOSITORY) private readonly jobs: CardJobRepository,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   async rearm(requestId: string): Promise<'queued' | 'retried' | 'relayed' | 'unavailable'> {
-    const id = jobId('personalise-card', { requestId });
+    const id = cardJobId(requestId);
     try {
       const q = this.relay.queue(QUEUES.cards);
       const job = await q.getJob(id);
@@ -28,14 +29,14 @@ export class CardJobsService {
       }
       if (state === 'completed') await job!.remove();
       if (state === 'completed' || state === 'missing' || state === 'unknown') {
-        await this.jobs.reopen(requestId, { relayAgain: true });
+        await this.outbox.reopen(id, { relayAgain: true });
         this.relay.kick();
         return 'relayed';
       }
       return 'queued';
     } catch {
       // Redis is down: the outbox row is still pending, the relay's reconciliation re-queues it.
-      await this.jobs.reopen(requestId, { relayAgain: false }).catch(() => undefined);
+      await this.outbox.reopen(id, { relayAgain: false }).catch(() => undefined);
       return 'unavailable';
     }
   }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import { GENERATED_ALGORITHMS, MemoryKeyProtector, VirtualSmartCard, type VscDeps } from '@scm/vsc';
+import { JOB_QUEUE } from '@scm/queue';
 import type { Logger } from 'pino';
 import { InMemoryCardRepository } from '../../issuance/cards/in-memory-card.repository';
 import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
@@ -16,18 +17,19 @@ import type { CertificateStatusService } from '../../pki/certificate-status.serv
 import { InMemoryCertificateRepository } from '../../pki/in-memory-certificate.repository';
 import type { ApiConfig } from '../../platform/config/api-config';
 import type { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { InMemoryOutboxRepository } from '../../platform/outbox/in-memory-outbox.repository';
+import { InMemoryWorkerRepository } from '../../trust/workers/in-memory-worker.repository';
 import { TestUnitOfWork, testActor } from '../../platform/testing/test-unit-of-work';
 import type { WorkerChannel } from '../../trust/workers/worker-channel';
 import { InMemoryActivationSessionRepository } from '../activation/in-memory-activation-session.repository';
 import { ActivationService } from '../activation/activation.service';
 import { AttemptOutcomesService } from '../attempts/attempt-outcomes.service';
+import { cardJobId } from '../attempts/attempt-rules';
 import { AttemptsService } from '../attempts/attempts.service';
-import { InMemoryCardJobRepository } from '../attempts/in-memory-card-job.repository';
 import { InMemoryPersonalisationRepository } from '../attempts/in-memory-personalisation.repository';
 import { CardCertificatesService } from '../card-certificates.service';
 import type { CardSecretsService } from '../card-secrets.service';
 import { InMemoryCardCredentialRepository } from '../in-memory-card-credential.repository';
-import { InMemoryCardWorkersRepository } from '../in-memory-card-workers.repository';
 import { VerificationService } from '../verify-card/verification.service';
 import { RecordingChannel, RecordingStatuses, SpecCa, SpecCardSecrets } from './spec-doubles';
 
@@ -73,9 +75,9 @@ export function personalisationWorld() {
   const vscs = new InMemoryVscRepository();
   const cardholders = new InMemoryCardholderRepository();
   const attempts = new InMemoryPersonalisationRepository(requests);
-  const jobs = new InMemoryCardJobRepository();
+  const outbox = new InMemoryOutboxRepository(() => uow.testClock.now());
   const credentials = new InMemoryCardCredentialRepository();
-  const workers = new InMemoryCardWorkersRepository();
+  const workers = new InMemoryWorkerRepository();
   const sessions = new InMemoryActivationSessionRepository();
   const statuses = new RecordingStatuses(issued);
   const ca = new SpecCa(issued);
@@ -98,7 +100,7 @@ export function personalisationWorld() {
     SPEC_CONFIG,
   );
   const attemptsService = new AttemptsService(states, attempts, cards);
-  const outcomes = new AttemptOutcomesService(states, lifecycle, cards, certificates, jobs);
+  const outcomes = new AttemptOutcomesService(states, lifecycle, cards, certificates, outbox);
   // The key-exchange key pair of the enrolled workers of a spec (what wraps key material for them).
   const kex = generateKeyPairSync('x25519');
   const kexKey = kex.publicKey.export({ format: 'der', type: 'spki' });
@@ -106,10 +108,10 @@ export function personalisationWorld() {
     uow,
     kex,
     /** Enrols an approved worker (with the spec's key-exchange key). */
-    enrol: (id: string, workstation = 0) => workers.seed({ id, workstation, kexKey }),
+    enrol: (id: string, workstation = 0) => workers.seed({ id, workstation, kexKey, status: 'approved' }),
     clock: uow.testClock,
     cfg: SPEC_CONFIG,
-    repos: { requests, cards, issued, vscs, cardholders, attempts, jobs, credentials, workers, sessions },
+    repos: { requests, cards, issued, vscs, cardholders, attempts, outbox, credentials, workers, sessions },
     ca,
     deps,
     escrow,
@@ -160,6 +162,14 @@ export async function escrowedRequest(
       await vsc.seal();
       await w.escrow.storeNew(tx, vsc, { kind: 'escrow', requestId: request.id, cardholderId: HOLDER, reason: 'issued' });
       await w.escrow.commitEscrow(tx, vsc.id, 1);
+      // What committing the escrow queues: the request's card job.
+      const job = {
+        queue: JOB_QUEUE['personalise-card'],
+        name: 'personalise-card',
+        id: cardJobId(request.id),
+        payload: { requestId: request.id },
+      };
+      await w.repos.outbox.insert(tx, [job]);
     });
   } finally {
     vsc.close();
@@ -202,3 +212,9 @@ export async function claimedRequest(
   });
   return { request: w.repos.requests.rows.get(request.id)!, card, vscId, attempt };
 }
+
+/** Whether the request's card job is done in the outbox (undefined: the outbox has no such job). */
+export const cardJobDone = (w: PersonalisationWorld, requestId = REQUEST): boolean | undefined => {
+  const row = w.repos.outbox.rows.find((r) => r.jobId === cardJobId(requestId));
+  return row && row.doneAt !== null;
+};

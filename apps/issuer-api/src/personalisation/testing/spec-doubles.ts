@@ -73,7 +73,7 @@ export class SpecCa {
       issuingId: 'scm-issuing',
       ca: async () => this,
       inTx: (_tx: unknown, fn: () => Promise<unknown>) => fn(),
-      store: { getAuthority: async () => ({ caId: 'scm-issuing', role: 'issuing', der: await this.certificate() }) },
+      issuingCertificate: () => this.certificate(),
     } as unknown as CaService;
   }
 }

@@ -18,21 +18,21 @@ export class ChangeCertificateStatusHandler implements ICommandHandler<ChangeCer
       try {
         return toCertificateView(await this.certificates.apply(tx, c.serial, c.change, c.comment));
       } catch (e) {
-        if (e instanceof CaError && (e.code === CaErrorCode.InvalidState || e.code === CaErrorCode.NotFound)) {
-          tx.audit({
-            action: `certificate.${c.change.action}`,
-            targetType: 'certificate',
-            targetId: normaliseSerial(c.serial) || c.serial.slice(0, 80),
-            outcome: 'denied',
-            details: { reason: e.code },
-          });
-          // libs/ca names the certificate's status "status", which a problem body uses for the HTTP status.
-          const { status, ...meta } = e.meta;
-          return tx.refuse(
-            new CaError(e.code, e.message, { ...meta, ...(status !== undefined ? { certificateStatus: status } : {}) }, { cause: e }),
-          );
-        }
-        throw e;
+        if (!(e instanceof CaError && (e.code === CaErrorCode.InvalidState || e.code === CaErrorCode.NotFound))) throw e;
+        // libs/ca names the certificate's status "status", which a problem body uses for the HTTP status.
+        const { status, ...meta } = e.meta;
+        const refusal = new CaError(
+          e.code,
+          e.message,
+          { ...meta, ...(status !== undefined ? { certificateStatus: status } : {}) },
+          { cause: e },
+        );
+        return tx.deny(refusal, {
+          action: `certificate.${c.change.action}`,
+          targetType: 'certificate',
+          targetId: normaliseSerial(c.serial) || c.serial.slice(0, 80),
+          details: { reason: e.code },
+        });
       }
     });
   }

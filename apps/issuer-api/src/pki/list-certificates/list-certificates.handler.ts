@@ -1,48 +1,23 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { CaError, CaErrorCode, type CertificateRow, normaliseSerial } from '@scm/ca';
-import * as x509 from '@peculiar/x509';
-import { CaService } from '../ca.service';
-import type { CertificateView } from '../certificate-view';
+import { CERTIFICATE_REPOSITORY, type CertificateRepository } from '../certificate.repository';
+import { certificateViewOf, type CertificateView } from '../certificate-view';
 import { ListCertificatesQuery } from './list-certificates.query';
+
+/** At most this many certificates per answer unless asked for fewer (or more, up to MAX_LIMIT). */
+const DEFAULT_LIMIT = 500;
+const MAX_LIMIT = 5000;
 
 @QueryHandler(ListCertificatesQuery)
 export class ListCertificatesHandler implements IQueryHandler<ListCertificatesQuery, CertificateView[]> {
-  constructor(private readonly cas: CaService) {}
+  constructor(@Inject(CERTIFICATE_REPOSITORY) private readonly certificates: CertificateRepository) {}
 
-  async execute(q: ListCertificatesQuery): Promise<CertificateView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.filter.serial !== undefined) {
-      const s = normaliseSerial(q.filter.serial);
-      if (!s) throw new CaError(CaErrorCode.InvalidRequest, `"${q.filter.serial}" is not a serial number`);
-      params.push(s);
-      where.push(`serial = $${params.length}`);
-    }
-    if (q.filter.requestId) {
-      params.push(q.filter.requestId);
-      where.push(`reference->>'requestId' = $${params.length}`);
-    }
-    if (q.filter.status) {
-      params.push(q.filter.status);
-      where.push(`status = $${params.length}`);
-    }
-    params.push(Math.min(q.filter.limit ?? 500, 5000));
-    const rows = await this.cas.query<CertificateRow>(
-      `SELECT * FROM ca_certificate ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, serial LIMIT $${params.length}`,
-      params,
-    );
-    return rows.map((r) => ({
-      caId: r.ca_id,
-      serial: r.serial,
-      template: r.template,
-      subject: r.subject,
-      notBefore: r.not_before.toISOString(),
-      notAfter: r.not_after.toISOString(),
-      status: r.status,
-      reason: r.status === 'on-hold' ? 'certificateHold' : r.reason,
-      revokedAt: r.revoked_at?.toISOString() ?? null,
-      reference: r.reference,
-      pem: x509.PemConverter.encode(r.der, 'CERTIFICATE'),
-    }));
+  async execute({ filter: f }: ListCertificatesQuery): Promise<CertificateView[]> {
+    const rows = await this.certificates.find({
+      ...(f.requestId ? { requestId: f.requestId } : {}),
+      ...(f.status ? { statuses: [f.status] } : {}),
+      limit: Math.min(f.limit ?? DEFAULT_LIMIT, MAX_LIMIT),
+    });
+    return rows.map(certificateViewOf);
   }
 }

@@ -1,4 +1,10 @@
-/** Certificates of the issuing CA: one by serial, or those of an issuance request. */
-export class ListCertificatesQuery {
-  constructor(readonly filter: { serial?: string; requestId?: string; status?: 'valid' | 'on-hold' | 'revoked'; limit?: number }) {}
+import { Query } from '@nestjs/cqrs';
+import type { CaCertificateStatus } from '@scm/db';
+import type { CertificateView } from '../certificate-view';
+
+/** Certificates of the CA's store, oldest first: all, those of an issuance request, or those in one status. */
+export class ListCertificatesQuery extends Query<CertificateView[]> {
+  constructor(readonly filter: { requestId?: string; status?: CaCertificateStatus; limit?: number } = {}) {
+    super();
+  }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
-import type { DataSource } from 'typeorm';
 import type { HsmHandle } from '../infra/infra.module';
 import { HSM, REDIS } from '../infra/tokens';
+import { HEALTH_REPOSITORY, type HealthRepository } from './health.repository';
 
 export interface CheckResult {
   status: 'up' | 'down';
@@ -40,14 +39,14 @@ async function timed(fn: () => Promise<unknown> | unknown): Promise<CheckResult>
 @Injectable()
 export class HealthService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(HEALTH_REPOSITORY) private readonly db: HealthRepository,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(HSM) private readonly hsm: HsmHandle,
   ) {}
 
   async check(): Promise<HealthReport> {
     const [database, redis, hsm] = await Promise.all([
-      timed(() => this.db.query('SELECT 1')),
+      timed(() => this.db.ping()),
       timed(() => this.redis.ping()),
       timed(async () => {
         try {

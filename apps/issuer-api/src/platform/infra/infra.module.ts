@@ -5,6 +5,8 @@ import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
+import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
 import { systemClock } from './clock.port';
 import { CLOCK, HSM, LOGGER, REDIS } from './tokens';
 import { OutboxSignal, UnitOfWork } from './unit-of-work';
@@ -62,9 +64,10 @@ export class InfraModule {
         { provide: HSM, useFactory: () => new HsmHandle(cfg) },
         InfraShutdown,
         OutboxSignal,
+        { provide: OUTBOX_REPOSITORY, useClass: PgOutboxRepository },
         UnitOfWork,
       ],
-      exports: [API_CONFIG, LOGGER, CLOCK, REDIS, HSM, OutboxSignal, UnitOfWork],
+      exports: [API_CONFIG, LOGGER, CLOCK, REDIS, HSM, OutboxSignal, OUTBOX_REPOSITORY, UnitOfWork],
     };
   }
 }

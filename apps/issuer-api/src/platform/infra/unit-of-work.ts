@@ -5,6 +5,7 @@ import type { CodedError } from '@scm/common';
 import { assertIdsOnly, JOB_QUEUE, jobId, type JobName, type JobPayloads } from '@scm/queue';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../trust/auth/principal';
+import { OUTBOX_REPOSITORY, type OutboxJob, type OutboxRepository } from '../outbox/outbox.repository';
 import type { Clock } from './clock.port';
 import { CLOCK } from './tokens';
 
@@ -22,7 +23,7 @@ export interface TxScope {
 /** One transaction: the change, the audit events that record it and the jobs it queues commit together. */
 export class Tx implements TxScope {
   readonly events: AuditEventInput[] = [];
-  readonly jobs: Array<{ queue: string; name: string; id: string; payload: Record<string, unknown> }> = [];
+  readonly jobs: OutboxJob[] = [];
 
   constructor(
     readonly em: EntityManager,
@@ -81,6 +82,7 @@ export class UnitOfWork {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly signal: OutboxSignal,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
@@ -88,18 +90,7 @@ export class UnitOfWork {
     const result = await this.ds.transaction(async (em) => {
       tx = new Tx(em, actor, this.clock.now());
       const r = await fn(tx);
-      if (tx.jobs.length) {
-        await em.query(
-          `INSERT INTO outbox (queue, job_name, job_id, payload, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) ON CONFLICT (job_id) DO NOTHING`,
-          [
-            tx.jobs.map((j) => j.queue),
-            tx.jobs.map((j) => j.name),
-            tx.jobs.map((j) => j.id),
-            tx.jobs.map((j) => JSON.stringify(j.payload)),
-            tx.jobs.map(() => tx!.now),
-          ],
-        );
-      }
+      await this.outbox.insert(tx, tx.jobs);
       await appendAudit(em, tx.events, tx.now);
       return r;
     });

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { LOGGER } from '../infra/tokens';
 import { bullConnection } from '../outbox/bullmq-connection';
-import { OutboxService } from '../outbox/outbox.service';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../outbox/outbox.repository';
 
 /** The queues the API consumes itself (the card queue belongs to the card workers). */
 const API_QUEUES = [QUEUES.keygen, QUEUES.maintenance] as const satisfies readonly QueueName[];
@@ -26,7 +26,7 @@ export class JobConsumers implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
-    private readonly outbox: OutboxService,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {
     // A job with nothing to do but to be done: lets operators and tests probe the pipeline.
     this.on('noop', JobConsumers.name, async () => undefined);

@@ -2,12 +2,11 @@ import { Global, Module } from '@nestjs/common';
 import { JobConsumers } from '../jobs/job-consumers';
 import { PeriodicWork } from '../jobs/periodic-work';
 import { OutboxRelay } from './outbox.relay';
-import { OutboxService } from './outbox.service';
 
 /** The outbox relay and the API's job consumers: work committed in PostgreSQL, run through BullMQ. */
 @Global()
 @Module({
-  providers: [OutboxRelay, OutboxService, JobConsumers, PeriodicWork],
-  exports: [OutboxRelay, OutboxService, JobConsumers, PeriodicWork],
+  providers: [OutboxRelay, JobConsumers, PeriodicWork],
+  exports: [OutboxRelay, JobConsumers, PeriodicWork],
 })
 export class OutboxModule {}

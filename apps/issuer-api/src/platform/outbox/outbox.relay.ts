@@ -1,16 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { QUEUES, type QueueName } from '@scm/queue';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { LOGGER } from '../infra/tokens';
 import { OutboxSignal } from '../infra/unit-of-work';
 import { bullConnection } from './bullmq-connection';
-
-type OutboxRow = { id: string; queue: QueueName; job_name: string; job_id: string; payload: Record<string, unknown> };
+import { OUTBOX_REPOSITORY, type OutboxRecord, type OutboxRepository } from './outbox.repository';
 
 export const JOB_OPTIONS = {
   attempts: 5,
@@ -39,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   readonly stats = { relayed: 0, requeued: 0 };
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
     signal: OutboxSignal,
@@ -114,23 +111,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async relayBatch(): Promise<number> {
     if (this.conn.status !== 'ready') return 0;
-    return this.ds.transaction(async (em) => {
-      const rows = (await em.query(
-        `SELECT id, queue, job_name, job_id, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`,
-      )) as OutboxRow[];
-      if (rows.length === 0) return 0;
-      await this.add(rows);
-      await em.query(`UPDATE outbox SET relayed_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      this.stats.relayed += rows.length;
-      return rows.length;
-    });
+    const n = await this.outbox.relay(500, (rows) => this.add(rows));
+    this.stats.relayed += n;
+    return n;
   }
 
-  private async add(rows: OutboxRow[]): Promise<void> {
-    const byQueue = new Map<QueueName, OutboxRow[]>();
-    for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
+  private async add(rows: OutboxRecord[]): Promise<void> {
+    const byQueue = new Map<QueueName, OutboxRecord[]>();
+    for (const r of rows) byQueue.set(r.queue as QueueName, [...(byQueue.get(r.queue as QueueName) ?? []), r]);
     for (const [q, list] of byQueue) {
-      await this.queue(q).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: { ...JOB_OPTIONS, jobId: r.job_id } })));
+      await this.queue(q).addBulk(list.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...JOB_OPTIONS, jobId: r.jobId } })));
     }
   }
 
@@ -144,16 +134,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     let requeued = 0;
     let lastId = '0';
     for (;;) {
-      const rows = (await this.ds.query(
-        `SELECT id, queue, job_name, job_id, payload FROM outbox
-          WHERE done_at IS NULL AND relayed_at IS NOT NULL AND id > $1 ${epoch ? `AND relayed_at < now() - interval '60 seconds'` : ''}
-          ORDER BY id LIMIT 1000`,
-        [lastId],
-      )) as OutboxRow[];
+      const rows = await this.outbox.relayedPending(lastId, 1000, epoch ? 60 : undefined);
       if (rows.length === 0) break;
       lastId = rows[rows.length - 1].id;
-      const missing: OutboxRow[] = [];
-      for (const r of rows) if (!epoch || !(await this.queue(r.queue).getJob(r.job_id))) missing.push(r);
+      const missing: OutboxRecord[] = [];
+      for (const r of rows) if (!epoch || !(await this.queue(r.queue as QueueName).getJob(r.jobId))) missing.push(r);
       if (missing.length) await this.add(missing);
       requeued += missing.length;
     }

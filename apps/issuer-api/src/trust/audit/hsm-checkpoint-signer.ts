@@ -5,6 +5,9 @@ import type { HsmHandle } from '../../platform/infra/infra.module';
 /** The HSM key that signs audit checkpoints. Created by setup (`bin/scm hsm init-keys`), never here. */
 export const CHECKPOINT_KEY: KeyRef = { label: 'scm-audit-checkpoint', version: 1 };
 
+/** Injection token of the key that signs checkpoints (a CheckpointSigner). */
+export const CHECKPOINT_SIGNER = Symbol('CheckpointSigner');
+
 export class HsmCheckpointSigner implements CheckpointSigner {
   readonly keyLabel = `${CHECKPOINT_KEY.label}/${CHECKPOINT_KEY.version}`;
   readonly algorithm = 'ECDSA-SHA256' as const;

@@ -6,6 +6,7 @@ import { CLOCK } from '../../platform/infra/tokens';
 import { ACCESS, type AccessRule, FRESH } from './access.decorator';
 import { AuthError, AuthErrorCode } from './auth-errors';
 import type { AuthedRequest } from './principal';
+import { needsReauth } from './session-policy';
 import { SessionService } from './session.service';
 
 /** Global guard: resolves the bearer token and enforces the route's declared access rule. */
@@ -54,8 +55,7 @@ export class AuthGuard implements CanActivate {
           throw new AuthError(AuthErrorCode.Forbidden, `needs one of the roles: ${rule.roles.join(', ')}`, { required: rule.roles });
         req.actingRole = role;
         if (this.reflector.getAllAndOverride<boolean | undefined>(FRESH, [ctx.getHandler(), ctx.getClass()])) {
-          const age = this.clock.now().getTime() - p.authenticatedAt.getTime();
-          if (age > this.cfg.SCM_REAUTH_MINUTES * 60_000) {
+          if (needsReauth(p.authenticatedAt, this.clock.now(), this.cfg.SCM_REAUTH_MINUTES)) {
             throw new AuthError(
               AuthErrorCode.ReauthRequired,
               `confirm your password first (POST /api/v1/auth/reauth): this action needs a log-in or confirmation within ${this.cfg.SCM_REAUTH_MINUTES} minutes`,

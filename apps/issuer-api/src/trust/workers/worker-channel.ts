@@ -9,24 +9,28 @@ import type { Principal } from '../auth/principal';
 import { SessionService } from '../auth/session.service';
 import { LOGGER } from '../../platform/infra/tokens';
 import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
+import { parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
+
+export type { WorkerMessage } from './worker-message';
 
 export const CHANNEL_PATH = '/api/v1/workers/channel';
 
-/** Messages a worker sends on its channel. */
-export type WorkerMessage =
-  | { type: 'readers'; host: string; readers: Array<{ name: string; cardPresent: boolean; atr: string | null }> }
-  | { type: 'ping' }
-  | { type: 'event'; event: string; data?: Record<string, unknown> };
+/** Which workers are connected, and cutting one off: what use cases need of the channel. */
+export interface WorkerConnections {
+  connected(): Set<string>;
+  disconnect(workerId: string, reason: string): void;
+}
 
 type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; token: string };
 
 /**
  * The live, authenticated channel from each approved card worker (WebSocket, bearer worker session):
  * reader state now, job progress and interactive card sessions later. Sessions are re-checked
- * every 15 s, so a revoked worker is cut off.
+ * every 15 s, so a revoked worker is cut off. The re-check is a timer, not periodic work: each API
+ * replica checks the connections it holds itself.
  */
 @Injectable()
-export class WorkerChannel implements OnApplicationBootstrap, OnModuleDestroy {
+export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap, OnModuleDestroy {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   private readonly conns = new Map<string, Conn>();
   private readonly listeners = new Set<(workerId: string, m: WorkerMessage) => void>();
@@ -82,21 +86,11 @@ export class WorkerChannel implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async onMessage(p: Extract<Principal, { kind: 'worker' }>, data: RawData): Promise<void> {
-    let m: WorkerMessage;
+    const m = parseWorkerMessage(data.toString());
+    if (m === undefined) return this.disconnect(p.id, 'malformed message');
     try {
-      m = JSON.parse(data.toString()) as WorkerMessage;
-    } catch {
-      return this.disconnect(p.id, 'malformed message');
-    }
-    try {
-      if (m.type === 'readers' && Array.isArray(m.readers)) {
-        const readers = m.readers.slice(0, 64).map((r) => ({
-          name: String(r.name).slice(0, 200),
-          cardPresent: r.cardPresent === true,
-          atr: typeof r.atr === 'string' && /^([0-9A-F]{2}){1,33}$/.test(r.atr) ? r.atr : null,
-        }));
-        await this.commands.execute(new ReportHeartbeatCommand(p.workstation, String(m.host ?? '').slice(0, 200), readers, p.id));
-      }
+      const hb = readerHeartbeat(m);
+      if (hb) await this.commands.execute(new ReportHeartbeatCommand(p.workstation, hb.host, hb.readers, p.id));
       for (const l of this.listeners) l(p.id, m);
     } catch (e) {
       this.log.warn({ worker: p.id, err: (e as Error).message }, 'worker message not handled');

@@ -1,17 +1,20 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
-import type { CardholderView } from '../cardholder';
+import { type CardholderView, toCardholderView } from '../cardholder';
 import { CardholderError, CardholderErrorCode } from '../cardholder-errors';
-import { insertCardholders } from '../import-cardholders/import-cardholders.handler';
+import { CardholderRegistry } from '../cardholder-registry.service';
 import { CreateCardholderCommand } from './create-cardholder.command';
 
 @CommandHandler(CreateCardholderCommand)
 export class CreateCardholderHandler implements ICommandHandler<CreateCardholderCommand, CardholderView> {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly registry: CardholderRegistry,
+  ) {}
 
   execute(c: CreateCardholderCommand): Promise<CardholderView> {
     return this.uow.run(c.actor, async (tx) => {
-      const r = await insertCardholders(tx, [c.input]);
+      const r = await this.registry.register(tx, [c.input]);
       if ('errors' in r) {
         const e = r.errors[0];
         return tx.refuse(
@@ -20,7 +23,7 @@ export class CreateCardholderHandler implements ICommandHandler<CreateCardholder
           }),
         );
       }
-      return r.created[0];
+      return toCardholderView(r.created[0]);
     });
   }
 }

@@ -1,4 +1,9 @@
-/** Cardholders matching a search (name, e-mail, UPN, organisation id), or one by id. */
-export class ListCardholdersQuery {
-  constructor(readonly filter: { id?: string; search?: string; limit?: number; offset?: number }) {}
+import { Query } from '@nestjs/cqrs';
+import type { CardholderView } from '../cardholder';
+
+/** Cardholders matching a search (name, e-mail, UPN, organisation id), a page of them. */
+export class ListCardholdersQuery extends Query<CardholderView[]> {
+  constructor(readonly filter: { search?: string; limit?: number; offset?: number }) {
+    super();
+  }
 }

@@ -1,39 +1,39 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { jobId } from '@scm/queue';
+import { CERTIFICATE_REPOSITORY, type CertificateRepository } from '../../../pki/certificate.repository';
 import { CertificateStatusService } from '../../../pki/certificate-status.service';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
+import { REQUEST_REPOSITORY, type RequestRepository } from '../request.repository';
 import { RequestStateMachine } from '../request-state-machine';
-import { CancelRequestCommand } from './cancel-request.command';
+import { CancelRequestCommand, type CancelledRequest } from './cancel-request.command';
 
 /**
  * Cancels a request (requested … awaiting-card). Certificates already issued for its VSC are
- * revoked (cessationOfOperation: they never reached a card) and its card job, if queued, is
+ * revoked (cessationOfOperation: they never reached a card) and its jobs, if queued, are
  * settled; the VSC stays in escrow as a record.
  */
 @CommandHandler(CancelRequestCommand)
-export class CancelRequestHandler implements ICommandHandler<CancelRequestCommand, { id: string; state: string; revoked: string[] }> {
+export class CancelRequestHandler implements ICommandHandler<CancelRequestCommand, CancelledRequest> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly states: RequestStateMachine,
+    @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
+    @Inject(CERTIFICATE_REPOSITORY) private readonly issued: CertificateRepository,
     private readonly certificates: CertificateStatusService,
   ) {}
 
-  execute(c: CancelRequestCommand): Promise<{ id: string; state: string; revoked: string[] }> {
+  execute(c: CancelRequestCommand): Promise<CancelledRequest> {
     return this.uow.run(c.actor, async (tx) => {
       const row = await this.states.lock(tx, c.requestId);
       if (!row) throw new IssuanceError(IssuanceErrorCode.NotFound, `no issuance request ${c.requestId}`, { requestId: c.requestId });
       const r = await this.states.transition(tx, row, 'cancelled', { details: c.reason ? { reason: c.reason.slice(0, 500) } : {} });
       if (r instanceof IssuanceError) return tx.refuse(r);
-      const certs = (await tx.em.query(`SELECT serial FROM ca_certificate WHERE reference->>'requestId' = $1 AND status <> 'revoked'`, [
-        row.id,
-      ])) as Array<{ serial: string }>;
+      const certs = await this.issued.find({ requestId: row.id, statuses: ['valid', 'on-hold'] }, tx);
       for (const cert of certs)
         await this.certificates.apply(tx, cert.serial, { action: 'revoke', reason: 'cessationOfOperation' }, `request ${row.id} cancelled`);
-      await tx.em.query(`UPDATE outbox SET done_at = COALESCE(done_at, $2) WHERE job_id = ANY($1::text[])`, [
-        [jobId('generate-keys', { requestId: row.id }), jobId('personalise-card', { requestId: row.id })],
-        tx.now,
-      ]);
+      await this.requests.settleJobs(tx, [jobId('generate-keys', { requestId: row.id }), jobId('personalise-card', { requestId: row.id })]);
       return { id: row.id, state: r.state, revoked: certs.map((x) => x.serial) };
     });
   }

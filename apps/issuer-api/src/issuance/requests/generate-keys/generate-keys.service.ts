@@ -1,23 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { CaError, CaErrorCode, type SubjectName } from '@scm/ca';
-import { GENERATED_ALGORITHMS, VirtualSmartCard, VscError, VscErrorCode } from '@scm/vsc';
-import type { DataSource } from 'typeorm';
-import { type Actor, systemActor } from '../../../trust/auth/principal';
-import { CaService } from '../../../pki/ca.service';
+import { CaError, CaErrorCode, type IssueCertificateRequest } from '@scm/ca';
+import { GENERATED_ALGORITHMS, VirtualSmartCard } from '@scm/vsc';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
+import type { Clock } from '../../../platform/infra/clock.port';
+import { CLOCK } from '../../../platform/infra/tokens';
 import { type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
-import { onCardSlots, slotByte, vscGeneratedSlots } from '../../profiles/card-profile';
+import { type Actor, systemActor } from '../../../trust/auth/principal';
+import { type Cardholder, CARDHOLDER_REPOSITORY, type CardholderRepository } from '../../cardholders/cardholder.repository';
+import { onCardSlots, type ProfileSlot, type SlotPolicy, slotByte, vscGeneratedSlots } from '../../profiles/card-profile';
 import { VscEscrowService } from '../../vsc-escrow/vsc-escrow.service';
+import { VSC_REPOSITORY, type VscRepository } from '../../vsc-escrow/vsc.repository';
 import { IssuanceError } from '../issuance-errors';
-import { REQUEST_REPOSITORY, type RequestRepository } from '../request.repository';
-import { RequestStateMachine, type IssuanceRequest } from '../request-state-machine';
-import { randomPuk, writeCardObjects } from './card-content';
+import { type IssuanceRequest, REQUEST_REPOSITORY, type RequestRepository } from '../request.repository';
+import { RequestStateMachine } from '../request-state-machine';
+import type { RequestState } from '../request-state';
+import { randomPuk } from './card-content';
+import { KEYGEN_AUTHORITY, type KeygenAuthority } from './keygen-authority.port';
 
-const DAY_MS = 86_400_000;
 const ACTOR: Actor = systemActor('keygen');
 
-type Holder = { id: string; name: string; upn: string | null; email: string | null };
+/** The states key generation still has work in. */
+const PENDING: readonly RequestState[] = ['requested', 'keys-generated', 'escrowed'];
 
 /** What the keygen step did, for tests and logs. */
 export type KeygenOutcome = 'generated' | 'resumed' | 'nothing-to-do' | 'superseded';
@@ -37,50 +40,47 @@ export type KeygenOutcome = 'generated' | 'resumed' | 'nothing-to-do' | 'superse
 export class GenerateKeysService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly states: RequestStateMachine,
     @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
-    private readonly cas: CaService,
-    private readonly vscs: VscEscrowService,
-    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    @Inject(CARDHOLDER_REPOSITORY) private readonly cardholders: CardholderRepository,
+    @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
+    private readonly escrows: VscEscrowService,
+    @Inject(KEYGEN_AUTHORITY) private readonly authority: KeygenAuthority,
+    @Inject(API_CONFIG) private readonly cfg: Pick<ApiConfig, 'SCM_ORGANIZATION'>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async run(requestId: string, jobId: string): Promise<KeygenOutcome> {
-    const row = await this.read(requestId);
-    let outcome: KeygenOutcome = 'resumed';
-    if (row?.state === 'requested') outcome = (await this.generate(row)) ? 'generated' : 'superseded';
-    // Each step checks the state again under its own lock and does nothing when it is done.
-    if (row && ['requested', 'keys-generated', 'escrowed'].includes(row.state)) {
-      await this.escrow(requestId);
-      await this.queueCard(requestId, jobId);
-      return outcome;
+    const row = await this.requests.get(requestId);
+    if (!row || !PENDING.includes(row.state)) {
+      await this.uow.run(ACTOR, (tx) => this.requests.settleJobs(tx, [jobId]));
+      return 'nothing-to-do';
     }
-    await this.markDone(jobId);
-    return 'nothing-to-do';
+    const outcome: KeygenOutcome = row.state !== 'requested' ? 'resumed' : (await this.generate(row)) ? 'generated' : 'superseded';
+    // Each step checks the state again under its own lock and does nothing when it is done.
+    await this.escrow(requestId);
+    await this.queueCard(requestId, jobId);
+    return outcome;
   }
 
   /** Ends a request whose key generation cannot succeed; the failure text is safe to show. */
   async fail(requestId: string, jobId: string, reason: string): Promise<void> {
     await this.uow.run(ACTOR, async (tx) => {
       const row = await this.states.lock(tx, requestId);
-      if (row && ['requested', 'keys-generated', 'escrowed'].includes(row.state)) {
-        const r = await this.states.transition(tx, row, 'failed', { failure: reason.slice(0, 500) });
-        if (r instanceof IssuanceError) throw r;
-      }
-      await this.markDoneIn(tx, jobId);
+      if (row && PENDING.includes(row.state)) await this.step(tx, row, 'failed', { failure: reason.slice(0, 500) });
+      await this.requests.settleJobs(tx, [jobId]);
     });
-  }
-
-  private read(requestId: string): Promise<IssuanceRequest | undefined> {
-    return this.requests.get(requestId);
   }
 
   /** Step 1. Returns false when another run got there first (its VSC is kept, this one dropped). */
   private async generate(row: IssuanceRequest): Promise<boolean> {
     const profile = row.profile;
-    const holder = await this.holder(row.cardholderId);
-    const deps = this.vscs.deps();
-    const vsc = await VirtualSmartCard.create({ kind: 'escrow', pinTries: profile.pin.tries, pukTries: profile.puk.tries }, deps);
+    const holder = await this.cardholders.get(row.cardholderId);
+    if (!holder) throw new CaError(CaErrorCode.InvalidRequest, `cardholder ${row.cardholderId} is gone`);
+    const vsc = await VirtualSmartCard.create(
+      { kind: 'escrow', pinTries: profile.pin.tries, pukTries: profile.puk.tries },
+      this.escrows.deps(),
+    );
     try {
       const slots = vscGeneratedSlots(profile);
       // Every key at once: RSA runs in libuv's thread pool, never on the event loop.
@@ -88,49 +88,27 @@ export class GenerateKeysService {
         slots.map(([slot, s]) => vsc.generateKey(slotByte(slot), GENERATED_ALGORITHMS[s.algorithm], { escrow: s.escrow })),
       );
       vsc.setCardPuk(randomPuk(profile.puk.length));
-      const signer = await this.cas.contentSigner();
-      const ca = await this.cas.ca();
-      const now = new Date();
-      const expires = new Date(
-        Math.min(now.getTime() + profile.validityDays * DAY_MS, ca.certificate.notAfter.getTime(), signer.certificate.notAfter.getTime()),
-      );
-      await writeCardObjects(vsc, signer, expires);
+      const expires = await this.authority.writeCardObjects(vsc, profile.validityDays, this.clock.now());
       return await this.uow.run(ACTOR, async (tx) => {
         const locked = await this.states.lock(tx, row.id);
         if (locked?.state !== 'requested') return false;
-        const serials: Record<string, string> = {};
-        // The CA signs in the HSM's session lanes in parallel; the rows share the transaction.
-        const certs = await this.cas.inTx(tx, () =>
-          Promise.all(
-            slots.map(([slot, s], i) =>
-              ca.issue({
-                template: s.template,
-                publicKey: keys[i].spki,
-                subject: slot === '9e' ? undefined : this.subject(holder),
-                identity: { cardUuid: vsc.id, upn: holder.upn ?? undefined, email: holder.email ?? undefined },
-                validity: { notAfter: expires },
-                reference: { requestId: row.id, vscId: vsc.id, slot },
-              }),
-            ),
-          ),
+        const certs = await this.authority.issue(
+          tx,
+          slots.map(([slot, s], i) => this.certificateRequest(holder, vsc.id, row.id, slot, s, keys[i].spki, expires)),
         );
-        for (const [i, [slot]] of slots.entries()) {
-          vsc.putCertificate(certs[i].der, { slot: slotByte(slot) });
-          serials[slot] = certs[i].serial;
-        }
+        for (const [i, [slot]] of slots.entries()) vsc.putCertificate(certs[i].der, { slot: slotByte(slot) });
         await vsc.seal();
-        const v = await this.vscs.storeNew(tx, vsc, { kind: 'escrow', requestId: row.id, cardholderId: holder.id, reason: 'issued' });
-        const r = await this.states.transition(tx, locked, 'keys-generated', {
+        const v = await this.escrows.storeNew(tx, vsc, { kind: 'escrow', requestId: row.id, cardholderId: holder.id, reason: 'issued' });
+        await this.step(tx, locked, 'keys-generated', {
           details: {
             vscId: vsc.id,
             vscVersion: v.version,
             sha256: v.sha256,
-            certificates: serials,
+            certificates: Object.fromEntries(slots.map(([slot], i) => [slot, certs[i].serial])),
             slots: Object.fromEntries(slots.map(([slot, s]) => [slot, { algorithm: s.algorithm, escrow: s.escrow }])),
             onCard: onCardSlots(profile).map(([slot]) => slot),
           },
         });
-        if (r instanceof IssuanceError) throw r;
         return true;
       });
     } finally {
@@ -138,21 +116,35 @@ export class GenerateKeysService {
     }
   }
 
+  private certificateRequest(
+    holder: Cardholder,
+    vscId: string,
+    requestId: string,
+    slot: ProfileSlot,
+    s: SlotPolicy,
+    spki: Uint8Array,
+    expires: Date,
+  ): IssueCertificateRequest {
+    return {
+      template: s.template,
+      publicKey: spki,
+      // The card authentication certificate names the card only (its UUID), never the person.
+      subject: slot === '9e' ? undefined : { commonName: holder.name, organization: this.cfg.SCM_ORGANIZATION },
+      identity: { cardUuid: vscId, upn: holder.upn ?? undefined, email: holder.email ?? undefined },
+      validity: { notAfter: expires },
+      reference: { requestId, vscId, slot },
+    };
+  }
+
   /** Step 2: the escrow commit. */
   private async escrow(requestId: string): Promise<void> {
     await this.uow.run(ACTOR, async (tx) => {
       const row = await this.states.lock(tx, requestId);
       if (row?.state !== 'keys-generated') return;
-      const v = (await tx.em.query(`SELECT id, current_version FROM vsc WHERE request_id = $1`, [requestId])) as Array<{
-        id: string;
-        current_version: number;
-      }>;
-      if (!v[0]) throw new Error(`request ${requestId} is keys-generated but has no VSC`);
-      const report = await this.vscs.commitEscrow(tx, v[0].id, v[0].current_version);
-      const r = await this.states.transition(tx, row, 'escrowed', {
-        details: { vscId: v[0].id, vscVersion: report.version, sha256: report.contentHash },
-      });
-      if (r instanceof IssuanceError) throw r;
+      const v = await this.vscs.ofRequest(requestId, tx);
+      if (!v) throw new Error(`request ${requestId} is keys-generated but has no VSC`);
+      const report = await this.escrows.commitEscrow(tx, v.id, v.currentVersion);
+      await this.step(tx, row, 'escrowed', { details: { vscId: v.id, vscVersion: report.version, sha256: report.contentHash } });
     });
   }
 
@@ -161,37 +153,21 @@ export class GenerateKeysService {
     await this.uow.run(ACTOR, async (tx) => {
       const row = await this.states.lock(tx, requestId);
       if (row?.state === 'escrowed') {
-        const r = await this.states.transition(tx, row, 'awaiting-card', { details: { job: 'personalise-card' } });
-        if (r instanceof IssuanceError) throw r;
+        await this.step(tx, row, 'awaiting-card', { details: { job: 'personalise-card' } });
         tx.enqueue('personalise-card', { requestId });
       }
-      await this.markDoneIn(tx, jobId);
+      await this.requests.settleJobs(tx, [jobId]);
     });
   }
 
-  private async markDone(jobId: string): Promise<void> {
-    await this.uow.run(ACTOR, (tx) => this.markDoneIn(tx, jobId));
+  /** A transition of a locked request the step expects to be allowed (a refusal here is a bug, not a user error). */
+  private async step(
+    tx: Tx,
+    row: IssuanceRequest,
+    to: RequestState,
+    opts: Parameters<RequestStateMachine['transition']>[3],
+  ): Promise<void> {
+    const r = await this.states.transition(tx, row, to, opts);
+    if (r instanceof IssuanceError) throw r;
   }
-
-  private async markDoneIn(tx: Tx, jobId: string): Promise<void> {
-    await tx.em.query(`UPDATE outbox SET done_at = COALESCE(done_at, $2) WHERE job_id = $1`, [jobId, tx.now]);
-  }
-
-  private subject(h: Holder): SubjectName {
-    return { commonName: h.name, organization: this.cfg.SCM_ORGANIZATION };
-  }
-
-  private async holder(id: string): Promise<Holder> {
-    const rows = (await this.ds.query(`SELECT id, name, upn, email FROM cardholder WHERE id = $1`, [id])) as Holder[];
-    if (!rows[0]) throw new CaError(CaErrorCode.InvalidRequest, `cardholder ${id} is gone`);
-    return rows[0];
-  }
-}
-
-/** Errors a retry cannot fix: the request fails at once instead of after every attempt. */
-export function isPermanent(e: unknown): boolean {
-  // A missing HSM key is set-up work (scm vsc init-keys), not a bad request: keep retrying.
-  if (e instanceof VscError) return e.code !== VscErrorCode.UnknownKey;
-  if (e instanceof CaError) return e.code === CaErrorCode.InvalidRequest || e.code === CaErrorCode.GuidMismatch;
-  return false;
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { JobContext } from '@scm/queue';
 import type { Logger } from 'pino';
-import { CaService } from '../../../pki/ca.service';
 import { LOGGER } from '../../../platform/infra/tokens';
 import { JobConsumers } from '../../../platform/jobs/job-consumers';
 import { issuanceRequests, keygenSeconds } from '../issuance.metrics';
-import { GenerateKeysService, isPermanent } from './generate-keys.service';
+import { GenerateKeysService } from './generate-keys.service';
+import { KEYGEN_AUTHORITY, type KeygenAuthority } from './keygen-authority.port';
+import { isHsmError, isPermanent } from './keygen-retry';
 
 /**
  * The keygen queue's job (SCM_KEYGEN_CONCURRENCY at once; 0 leaves the queue to another process).
@@ -16,9 +17,9 @@ import { GenerateKeysService, isPermanent } from './generate-keys.service';
 export class KeygenProcessor implements OnModuleInit {
   constructor(
     private readonly keygen: GenerateKeysService,
-    private readonly cas: CaService,
+    @Inject(KEYGEN_AUTHORITY) private readonly authority: Pick<KeygenAuthority, 'reset'>,
     private readonly jobs: JobConsumers,
-    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(LOGGER) private readonly log: Pick<Logger, 'debug' | 'warn' | 'error'>,
   ) {}
 
   onModuleInit(): void {
@@ -40,7 +41,7 @@ export class KeygenProcessor implements OnModuleInit {
         issuanceRequests.inc({ event: 'failed' });
         return;
       }
-      if ((e as { code?: string }).code?.startsWith('hsm.')) this.cas.reset();
+      if (isHsmError(e)) this.authority.reset();
       this.log.warn({ requestId, err: (e as Error).message }, 'key generation failed; retrying');
       throw e;
     }

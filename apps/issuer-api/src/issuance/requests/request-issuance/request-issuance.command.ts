@@ -1,3 +1,4 @@
+import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../trust/auth/principal';
 
 export interface IssuanceItem {
@@ -8,12 +9,14 @@ export interface IssuanceItem {
 }
 
 /** Issuance for one cardholder or a batch of thousands: all requests are created, or none. */
-export class RequestIssuanceCommand {
+export class RequestIssuanceCommand extends Command<IssuanceAccepted> {
   constructor(
     readonly items: IssuanceItem[],
     readonly actor: Actor,
     readonly opts: { profile?: string; reference?: string; batch: boolean },
-  ) {}
+  ) {
+    super();
+  }
 }
 
 export interface BatchLineError {

@@ -2,25 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
-import { type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
-import type { CardProfile } from '../../profiles/card-profile';
+import { type Refusal, type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { CARDHOLDER_REPOSITORY, type CardholderRepository } from '../../cardholders/cardholder.repository';
+import { type CardProfile, checkedProfile } from '../../profiles/card-profile';
 import { ProfileError } from '../../profiles/profile-errors';
-import { ProfilesService } from '../../profiles/profiles.service';
+import { PROFILE_REPOSITORY, type ProfileRepository } from '../../profiles/profile.repository';
 import { issuanceRequests } from '../issuance.metrics';
 import { IssuanceError, IssuanceErrorCode } from '../issuance-errors';
-import { RequestStateMachine } from '../request-state-machine';
-import { type BatchLineError, type IssuanceAccepted, type IssuanceItem, RequestIssuanceCommand } from './request-issuance.command';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Holder = {
-  id: string;
-  upn: string | null;
-  email: string | null;
-  status: string;
-  open_request: string | null;
-  open_state: string | null;
-};
+import { type IssuanceRequest, REQUEST_REPOSITORY, type RequestRepository } from '../request.repository';
+import { type AcceptedEntry, checkBatch, entryProfile, indexCardholders, splitReferences } from './batch-validation';
+import { type IssuanceAccepted, RequestIssuanceCommand } from './request-issuance.command';
 
 /**
  * Creates issuance requests in one transaction: each request, its history row, its audit event
@@ -31,9 +22,10 @@ type Holder = {
 export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCommand, IssuanceAccepted> {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly profiles: ProfilesService,
-    private readonly states: RequestStateMachine,
-    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
+    @Inject(CARDHOLDER_REPOSITORY) private readonly cardholders: CardholderRepository,
+    @Inject(PROFILE_REPOSITORY) private readonly profiles: ProfileRepository,
+    @Inject(API_CONFIG) private readonly cfg: Pick<ApiConfig, 'SCM_ISSUANCE_BATCH_MAX'>,
   ) {}
 
   async execute(c: RequestIssuanceCommand): Promise<IssuanceAccepted> {
@@ -44,203 +36,125 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
         `at most ${this.cfg.SCM_ISSUANCE_BATCH_MAX} requests per call, got ${c.items.length}`,
       );
     }
-    try {
-      const r = await this.uow.run(c.actor, (tx) => this.create(tx, c));
-      if (!r.existing) issuanceRequests.inc({ event: 'accepted' }, r.size);
-      return r;
-    } catch (e) {
-      // Two calls for the same cardholder at once: the second loses on the open-request index.
-      if ((e as { code?: string; constraint?: string }).constraint === 'issuance_request_open') {
-        throw new IssuanceError(
-          IssuanceErrorCode.OpenRequestExists,
-          'a cardholder of this call got an open request concurrently; nothing was created',
-          {},
-          { cause: e },
-        );
-      }
-      throw e;
-    }
+    const r = await this.uow.run(c.actor, (tx) => this.create(tx, c));
+    if (!r.existing) issuanceRequests.inc({ event: 'accepted' }, r.size);
+    return r;
   }
 
-  private async create(tx: Tx, c: RequestIssuanceCommand): Promise<IssuanceAccepted | ReturnType<Tx['refuse']>> {
-    if (c.opts.reference) {
-      const prior = await this.existingBatch(tx, c.opts.reference);
-      if (prior) return prior;
-    }
-    const errors: BatchLineError[] = [];
-    const profiles = new Map<string, CardProfile | null>();
-    const profileOf = async (id: string | undefined): Promise<CardProfile | null> => {
-      const key = id ?? '';
-      if (!profiles.has(key)) {
-        try {
-          profiles.set(key, await this.profiles.get(id, tx.em));
-        } catch (e) {
-          if (!(e instanceof ProfileError)) throw e;
-          profiles.set(key, null);
-        }
-      }
-      return profiles.get(key)!;
-    };
-    const holders = await this.resolve(tx, c.items);
-    const seen = new Map<string, number>();
-    const accepted: Array<{ index: number; holder: Holder; profile: CardProfile }> = [];
-    for (const [index, item] of c.items.entries()) {
-      const profileId = item.profile ?? c.opts.profile;
-      const profile = await profileOf(profileId);
-      const found = holders.get(item.cardholder.trim().toLowerCase()) ?? [];
-      const err = (code: BatchLineError['code'], message: string, extra: Partial<BatchLineError> = {}) =>
-        errors.push({ index, code, message, ...extra });
-      if (!profile) err('profile-not-found', `no card profile "${profileId}"`);
-      if (found.length === 0) err('cardholder-not-found', `no cardholder "${item.cardholder}"`);
-      else if (found.length > 1)
-        err('cardholder-ambiguous', `"${item.cardholder}" matches ${found.length} cardholders; give the id or the UPN`);
-      if (!profile || found.length !== 1) continue;
-      const h = found[0];
-      const first = seen.get(h.id);
-      if (first !== undefined) {
-        err('duplicate', `cardholder ${h.id} is requested twice`, { otherIndex: first });
-        continue;
-      }
-      seen.set(h.id, index);
-      if (h.status !== 'active') err('cardholder-offboarded', `cardholder ${h.id} is ${h.status}`);
-      else if (h.open_request) err('open-request', `cardholder ${h.id} already has request ${h.open_request} (${h.open_state})`);
-      else if (profile.definition.slots['9a'] && !h.upn) {
-        err('missing-upn', `cardholder ${h.id} has no UPN; profile "${profile.id}" puts one in the PIV authentication certificate`);
-      } else accepted.push({ index, holder: h, profile });
-    }
-    if (errors.length) {
+  private async create(tx: Tx, c: RequestIssuanceCommand): Promise<IssuanceAccepted | Refusal> {
+    const prior = c.opts.reference ? await this.requests.batchByReference(c.opts.reference, tx) : undefined;
+    if (prior) return this.existing(tx, prior.id);
+    const checked = checkBatch(c.items, c.opts.profile, await this.lookup(tx, c));
+    if ('errors' in checked) {
       tx.audit({
         action: 'issuance-batch.refused',
         targetType: 'issuance-batch',
         targetId: null,
         outcome: 'failure',
-        details: { size: c.items.length, errors: errors.length },
+        details: { size: c.items.length, errors: checked.errors.length },
       });
       return tx.refuse(
         new IssuanceError(
           IssuanceErrorCode.InvalidBatch,
-          `${errors.length} of ${c.items.length} entries are wrong; no request was created`,
-          { errors },
+          `${checked.errors.length} of ${c.items.length} entries are wrong; no request was created`,
+          { errors: checked.errors },
         ),
       );
     }
+    return this.accept(tx, c, checked.accepted);
+  }
 
+  /** Everything the entries are checked against, in three queries whatever the size of the call. */
+  private async lookup(tx: Tx, c: RequestIssuanceCommand): Promise<Parameters<typeof checkBatch>[2]> {
+    const profiles = new Map<string, CardProfile | null>();
+    for (const id of new Set(c.items.map((i) => entryProfile(i, c.opts.profile)))) profiles.set(id ?? '', await this.profile(tx, id));
+    const { ids, names } = splitReferences(c.items);
+    const found = await this.cardholders.byReferences(ids, names, tx);
+    const open = await this.requests.openOf(
+      found.map((h) => h.id),
+      tx,
+    );
+    return { holders: indexCardholders(found), profiles, open: new Map(open.map((r) => [r.cardholderId, r])) };
+  }
+
+  /** A profile by id (the default one for undefined), or null when there is none or it is invalid. */
+  private async profile(tx: Tx, id: string | undefined): Promise<CardProfile | null> {
+    const row = id === undefined ? await this.profiles.getDefault(tx) : await this.profiles.get(id, tx);
+    try {
+      return row ? checkedProfile(row) : null;
+    } catch (e) {
+      if (e instanceof ProfileError) return null;
+      throw e;
+    }
+  }
+
+  private async accept(tx: Tx, c: RequestIssuanceCommand, accepted: readonly AcceptedEntry[]): Promise<IssuanceAccepted> {
     const batchId = c.opts.batch ? randomUUID() : null;
     if (batchId) {
-      await tx.em.query(`INSERT INTO issuance_batch (id, reference, size, created_by, created_at) VALUES ($1,$2,$3,$4,$5)`, [
-        batchId,
-        c.opts.reference ?? null,
-        accepted.length,
-        tx.actor.actor,
-        tx.now,
-      ]);
+      await this.requests.insertBatch(tx, {
+        id: batchId,
+        reference: c.opts.reference ?? null,
+        size: accepted.length,
+        createdBy: tx.actor.actor,
+        createdAt: tx.now,
+      });
     }
-    const ids = accepted.map(() => randomUUID());
-    await tx.em.query(
-      `INSERT INTO issuance_request (id, batch_id, cardholder_id, profile_id, profile, state, state_changed_at, created_by, created_at)
-       SELECT id, $2, ch, pid, prof, 'requested', $6, $7, $6 FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::jsonb[]) AS t(id, ch, pid, prof)`,
-      [
-        ids,
-        batchId,
-        accepted.map((a) => a.holder.id),
-        accepted.map((a) => a.profile.id),
-        accepted.map((a) => JSON.stringify(a.profile.definition)),
-        tx.now,
-        tx.actor.actor,
-      ],
+    const rows: IssuanceRequest[] = accepted.map((a) => ({
+      id: randomUUID(),
+      batchId,
+      cardholderId: a.holder.id,
+      profileId: a.profile.id,
+      profile: a.profile.definition,
+      state: 'requested',
+      stateChangedAt: tx.now,
+      failure: null,
+      workerId: null,
+      cardId: null,
+      createdBy: tx.actor.actor,
+      createdAt: tx.now,
+    }));
+    await this.requests.insertMany(tx, rows);
+    await this.requests.addHistory(
+      tx,
+      rows.map((r) => ({ requestId: r.id, from: null, to: 'requested', actor: tx.actor.actor, details: { batchId } })),
     );
-    await tx.em.query(
-      `INSERT INTO issuance_request_event (request_id, from_state, to_state, at, actor, details)
-       SELECT id, NULL, 'requested', $2, $3, jsonb_build_object('batchId', $4::uuid) FROM unnest($1::uuid[]) AS t(id)`,
-      [ids, tx.now, tx.actor.actor, batchId],
-    );
-    for (const id of ids) tx.enqueue('generate-keys', { requestId: id });
-    accepted.forEach((a, i) =>
+    for (const r of rows) tx.enqueue('generate-keys', { requestId: r.id });
+    for (const r of rows) {
       tx.audit({
         action: 'issuance-request.requested',
         targetType: 'issuance-request',
-        targetId: ids[i],
+        targetId: r.id,
         outcome: 'success',
-        details: { cardholderId: a.holder.id, profile: a.profile.id, ...(batchId ? { batchId } : {}) },
-      }),
-    );
+        details: { cardholderId: r.cardholderId, profile: r.profileId, ...(batchId ? { batchId } : {}) },
+      });
+    }
     if (batchId) {
       tx.audit({
         action: 'issuance-batch.created',
         targetType: 'issuance-batch',
         targetId: batchId,
         outcome: 'success',
-        details: { size: ids.length, reference: c.opts.reference ?? null },
+        details: { size: rows.length, reference: c.opts.reference ?? null },
       });
     }
-    await this.states.announce(
+    const at = tx.now.toISOString();
+    await this.requests.announce(
       tx,
-      ...ids.map((id) => ({
-        type: 'state' as const,
-        requestId: id,
-        batchId,
-        from: null,
-        state: 'requested' as const,
-        at: tx.now.toISOString(),
-      })),
+      rows.map((r) => ({ type: 'state', requestId: r.id, batchId, from: null, state: 'requested', at })),
     );
-    return {
-      batchId,
-      size: ids.length,
-      existing: false,
-      requests: accepted.map((a, i) => ({ id: ids[i], cardholderId: a.holder.id, profileId: a.profile.id, state: 'requested' })),
-    };
+    return { batchId, size: rows.length, existing: false, requests: rows.map(summary) };
   }
 
-  /** Cardholders by id, UPN or e-mail, in one query; keyed by the lower-cased reference. */
-  private async resolve(tx: Tx, items: readonly IssuanceItem[]): Promise<Map<string, Holder[]>> {
-    const refs = [...new Set(items.map((i) => i.cardholder.trim().toLowerCase()))];
-    const ids = refs.filter((r) => UUID.test(r));
-    const names = refs.filter((r) => !UUID.test(r));
-    const rows = (await tx.em.query(
-      `SELECT c.id, c.upn, c.email, c.status, r.id AS open_request, r.state AS open_state
-         FROM cardholder c
-         LEFT JOIN issuance_request r ON r.cardholder_id = c.id AND r.state NOT IN ('issued', 'failed', 'cancelled')
-        WHERE c.id = ANY($1::uuid[]) OR lower(c.upn) = ANY($2::text[]) OR lower(c.email) = ANY($2::text[])`,
-      [ids, names],
-    )) as Holder[];
-    const out = new Map<string, Holder[]>();
-    const add = (k: string | null, h: Holder) => {
-      if (!k) return;
-      const list = out.get(k) ?? [];
-      if (!list.some((x) => x.id === h.id)) list.push(h);
-      out.set(k, list);
-    };
-    for (const h of rows) {
-      add(h.id.toLowerCase(), h);
-      add(h.upn?.toLowerCase() ?? null, h);
-      // A UPN match wins over e-mail matches of other people.
-      if (!h.upn || h.upn.toLowerCase() !== h.email?.toLowerCase()) add(h.email?.toLowerCase() ?? null, h);
-    }
-    for (const [k, list] of out) {
-      const byUpn = list.filter((h) => h.upn?.toLowerCase() === k);
-      if (byUpn.length === 1 && list.length > 1) out.set(k, byUpn);
-    }
-    return out;
-  }
-
-  private async existingBatch(tx: Tx, reference: string): Promise<IssuanceAccepted | undefined> {
-    const b = (await tx.em.query(`SELECT id FROM issuance_batch WHERE reference = $1`, [reference])) as Array<{ id: string }>;
-    if (!b[0]) return undefined;
-    const rows = (await tx.em.query(
-      `SELECT id, cardholder_id, profile_id, state FROM issuance_request WHERE batch_id = $1 ORDER BY created_at, id`,
-      [b[0].id],
-    )) as Array<{
-      id: string;
-      cardholder_id: string;
-      profile_id: string;
-      state: string;
-    }>;
-    return {
-      batchId: b[0].id,
-      size: rows.length,
-      existing: true,
-      requests: rows.map((r) => ({ id: r.id, cardholderId: r.cardholder_id, profileId: r.profile_id, state: r.state })),
-    };
+  /** The batch sent before under the same reference, as it was accepted then. */
+  private async existing(tx: Tx, batchId: string): Promise<IssuanceAccepted> {
+    const rows = await this.requests.ofBatch(batchId, tx);
+    return { batchId, size: rows.length, existing: true, requests: rows.map(summary) };
   }
 }
+
+const summary = (r: IssuanceRequest): IssuanceAccepted['requests'][number] => ({
+  id: r.id,
+  cardholderId: r.cardholderId,
+  profileId: r.profileId,
+  state: r.state,
+});

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { VscEscrowError, VscEscrowErrorCode } from '../vsc-escrow-errors';
-import { versionView } from '../vsc-escrow.service';
+import { versionView } from '../vsc-view';
 import { VSC_REPOSITORY, type VscRepository } from '../vsc.repository';
 import { ShowVscQuery, type VscView } from './show-vsc.query';
 

@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { VscKind } from '@scm/vsc';
-import type { VscStateView, VscVersionView } from '../vsc-escrow.service';
+import type { VscStateView, VscVersionView } from '../vsc-view';
 
 export interface VscView {
   id: string;

@@ -4,12 +4,13 @@ import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/p
 import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
 import { Refusal, UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { CARD_CREDENTIAL_REPOSITORY, type CardCredentialRepository } from '../../card-credential.repository';
-import { CARD_WORKERS_REPOSITORY, type CardWorkersRepository } from '../../card-workers.repository';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../../trust/workers/worker.repository';
 import { CardSecretsService } from '../../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
 import { ACTIVATION_SESSION_REPOSITORY, type ActivationSessionRepository } from '../activation-session.repository';
 import { ActivationService } from '../activation.service';
 import { ReleasePukCommand } from './release-puk.command';
+import { approved } from '../../worker-principal';
 
 const ACTION = 'card.puk-released';
 
@@ -23,7 +24,7 @@ export class ReleasePukHandler implements ICommandHandler<ReleasePukCommand, Wra
     private readonly uow: UnitOfWork,
     private readonly activation: ActivationService,
     @Inject(ACTIVATION_SESSION_REPOSITORY) private readonly sessions: ActivationSessionRepository,
-    @Inject(CARD_WORKERS_REPOSITORY) private readonly workers: CardWorkersRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     @Inject(CARD_CREDENTIAL_REPOSITORY) private readonly credentials: CardCredentialRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
     private readonly secrets: CardSecretsService,
@@ -34,7 +35,7 @@ export class ReleasePukHandler implements ICommandHandler<ReleasePukCommand, Wra
       const served = await this.activation.served(tx, c.sessionId, c.worker, ACTION);
       if (served instanceof Refusal) return served;
       const { session, card } = served;
-      const worker = await this.workers.approved(c.worker.id, tx);
+      const worker = approved(await this.workers.get(c.worker.id, tx));
       const cred = await this.credentials.get(card.id, tx);
       const vsc = card.requestId ? await this.vscs.ofRequest(card.requestId, tx) : undefined;
       if (!worker || !cred || !vsc || !card.requestId)

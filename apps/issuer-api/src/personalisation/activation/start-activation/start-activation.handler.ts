@@ -7,7 +7,7 @@ import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config'
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { WorkerChannel } from '../../../trust/workers/worker-channel';
 import { CARD_CREDENTIAL_REPOSITORY, type CardCredentialRepository } from '../../card-credential.repository';
-import { CARD_WORKERS_REPOSITORY, type CardWorkersRepository } from '../../card-workers.repository';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../../trust/workers/worker.repository';
 import { ACTIVATION_SESSION_REPOSITORY, type ActivationSessionRepository } from '../activation-session.repository';
 import { startRefusal } from '../activation-rules';
 import { ActivationService } from '../activation.service';
@@ -29,7 +29,7 @@ export class StartActivationHandler implements ICommandHandler<StartActivationCo
     @Inject(ACTIVATION_SESSION_REPOSITORY) private readonly sessions: ActivationSessionRepository,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
     @Inject(CARD_CREDENTIAL_REPOSITORY) private readonly credentials: CardCredentialRepository,
-    @Inject(CARD_WORKERS_REPOSITORY) private readonly workers: CardWorkersRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     private readonly channel: WorkerChannel,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}

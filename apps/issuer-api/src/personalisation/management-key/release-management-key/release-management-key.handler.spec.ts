@@ -34,7 +34,7 @@ describe('ReleaseManagementKeyHandler', () => {
   it('refuses a worker that is no longer approved, and releases nothing', async () => {
     const { w, run } = setup();
     await claimedRequest(w);
-    w.repos.workers.rows.set(WORKER, { ...w.repos.workers.rows.get(WORKER)!, status: 'revoked' });
+    w.repos.workers.workers.set(WORKER, { ...w.repos.workers.workers.get(WORKER)!, status: 'revoked' });
     await expect(run()).rejects.toMatchObject({ code: PersonalisationErrorCode.NotClaimant });
     expect(w.secrets.exported).toEqual([]);
   });

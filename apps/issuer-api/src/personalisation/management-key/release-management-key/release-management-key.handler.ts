@@ -6,11 +6,12 @@ import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { claimantDenial } from '../../attempts/attempt-rules';
 import { AttemptsService } from '../../attempts/attempts.service';
-import { CARD_WORKERS_REPOSITORY, type CardWorkersRepository } from '../../card-workers.repository';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../../trust/workers/worker.repository';
 import { CardSecretsService } from '../../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
 import { cardIdentity, managementKeyAlgorithm } from '../management-key-rules';
 import { ReleaseManagementKeyCommand } from './release-management-key.command';
+import { approved } from '../../worker-principal';
 
 const ACTION = 'card.management-key-released';
 
@@ -24,7 +25,7 @@ export class ReleaseManagementKeyHandler implements ICommandHandler<ReleaseManag
     private readonly uow: UnitOfWork,
     private readonly attempts: AttemptsService,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
-    @Inject(CARD_WORKERS_REPOSITORY) private readonly workers: CardWorkersRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     private readonly secrets: CardSecretsService,
   ) {}
 
@@ -32,7 +33,7 @@ export class ReleaseManagementKeyHandler implements ICommandHandler<ReleaseManag
     return this.uow.run(c.actor, async (tx) => {
       const claimed = await this.attempts.claimed(tx, c.requestId, c.workerId);
       if (claimed instanceof PersonalisationError) return tx.deny(claimed, claimantDenial(ACTION, c.requestId, c.workerId, claimed));
-      const worker = await this.workers.approved(c.workerId, tx);
+      const worker = approved(await this.workers.get(c.workerId, tx));
       if (!worker) return tx.refuse(new PersonalisationError(PersonalisationErrorCode.NotClaimant, `worker ${c.workerId} is not approved`));
       const alg = managementKeyAlgorithm(claimed.request);
       const vsc = await this.vscs.ofRequest(claimed.request.id, tx);

@@ -5,10 +5,10 @@ import { CardLifecycleService } from '../../../issuance/cards/card-lifecycle.ser
 import { IssuanceError } from '../../../issuance/requests/issuance-errors';
 import { RequestStateMachine } from '../../../issuance/requests/request-state-machine';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../../platform/outbox/outbox.repository';
 import { AttemptOutcomesService } from '../../attempts/attempt-outcomes.service';
-import { claimantDenial } from '../../attempts/attempt-rules';
+import { cardJobId, claimantDenial } from '../../attempts/attempt-rules';
 import { AttemptsService, stepRef } from '../../attempts/attempts.service';
-import { CARD_JOB_REPOSITORY, type CardJobRepository } from '../../attempts/card-job.repository';
 import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
 import { VerificationService } from '../verification.service';
 import { type ProvedCard, SubmitProofsCommand } from './submit-proofs.command';
@@ -27,7 +27,7 @@ export class SubmitProofsHandler implements ICommandHandler<SubmitProofsCommand,
     private readonly attempts: AttemptsService,
     private readonly outcomes: AttemptOutcomesService,
     private readonly verification: VerificationService,
-    @Inject(CARD_JOB_REPOSITORY) private readonly jobs: CardJobRepository,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   execute(c: SubmitProofsCommand): Promise<ProvedCard> {
@@ -54,7 +54,7 @@ export class SubmitProofsHandler implements ICommandHandler<SubmitProofsCommand,
       if (issued instanceof CardError) throw issued;
       await this.verification.close(tx, request.id);
       await this.attempts.recordStep(tx, ref, 'issued', 'done');
-      await this.jobs.settle(tx, request.id);
+      await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
       return { state: 'issued' as const, cardId: card.id, serial: card.serial ?? '' };
     });
   }

@@ -1,8 +1,12 @@
+import { Command } from '@nestjs/cqrs';
 import type { Actor, Principal } from '../principal';
 
-export class LogoutCommand {
+/** Ends the caller's session. */
+export class LogoutCommand extends Command<void> {
   constructor(
     readonly principal: Principal,
     readonly actor: Actor,
-  ) {}
+  ) {
+    super();
+  }
 }

@@ -4,7 +4,7 @@ import { SessionService } from '../session.service';
 import { LogoutCommand } from './logout.command';
 
 @CommandHandler(LogoutCommand)
-export class LogoutHandler implements ICommandHandler<LogoutCommand, void> {
+export class LogoutHandler implements ICommandHandler<LogoutCommand> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly sessions: SessionService,
@@ -12,7 +12,7 @@ export class LogoutHandler implements ICommandHandler<LogoutCommand, void> {
 
   execute(c: LogoutCommand): Promise<void> {
     return this.uow.run(c.actor, async (tx) => {
-      await this.sessions.revoke(tx.em, c.principal.sessionId);
+      await this.sessions.revoke(tx, c.principal.sessionId);
       tx.audit({
         action: 'auth.logout',
         targetType: c.principal.kind,

@@ -1,23 +1,24 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { verifyPassword } from '@scm/common';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { USER_REPOSITORY, type UserRepository } from '../../users/user.repository';
 import { AuthError, AuthErrorCode } from '../auth-errors';
 import { SessionService } from '../session.service';
 import { ReauthCommand } from './reauth.command';
 
 @CommandHandler(ReauthCommand)
-export class ReauthHandler implements ICommandHandler<ReauthCommand, { reauthenticatedAt: string }> {
+export class ReauthHandler implements ICommandHandler<ReauthCommand> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly sessions: SessionService,
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
   ) {}
 
   execute(c: ReauthCommand): Promise<{ reauthenticatedAt: string }> {
     return this.uow.run(c.actor, async (tx) => {
-      const rows = (await tx.em.query(`SELECT password_hash FROM app_user WHERE id = $1 AND NOT disabled`, [c.principal.id])) as Array<{
-        password_hash: string;
-      }>;
-      if (!(await verifyPassword(rows[0]?.password_hash, c.password))) {
+      const user = await this.users.withPassword({ id: c.principal.id }, tx);
+      if (!(await verifyPassword(user && !user.disabled ? user.passwordHash : undefined, c.password))) {
         tx.audit({
           action: 'auth.reauth',
           targetType: 'user',
@@ -27,7 +28,7 @@ export class ReauthHandler implements ICommandHandler<ReauthCommand, { reauthent
         });
         return tx.refuse(new AuthError(AuthErrorCode.InvalidCredentials, 'wrong password'));
       }
-      await this.sessions.markReauthenticated(tx.em, c.principal.sessionId);
+      await this.sessions.markReauthenticated(tx, c.principal.sessionId);
       tx.audit({
         action: 'auth.reauth',
         targetType: 'user',

@@ -1,14 +1,13 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InjectRepository } from '@nestjs/typeorm';
-import { WorkstationEntity } from '@scm/db';
-import type { Repository } from 'typeorm';
+import { type Workstation, WORKSTATION_REPOSITORY, type WorkstationRepository } from '../workstation.repository';
 import { ListWorkstationsQuery } from './list-workstations.query';
 
 @QueryHandler(ListWorkstationsQuery)
-export class ListWorkstationsHandler implements IQueryHandler<ListWorkstationsQuery, WorkstationEntity[]> {
-  constructor(@InjectRepository(WorkstationEntity) private readonly repo: Repository<WorkstationEntity>) {}
+export class ListWorkstationsHandler implements IQueryHandler<ListWorkstationsQuery> {
+  constructor(@Inject(WORKSTATION_REPOSITORY) private readonly workstations: WorkstationRepository) {}
 
-  execute(): Promise<WorkstationEntity[]> {
-    return this.repo.find({ order: { id: 'ASC' } });
+  execute(): Promise<Workstation[]> {
+    return this.workstations.list();
   }
 }

@@ -1,1 +1,5 @@
-export class ListWorkstationsQuery {}
+import { Query } from '@nestjs/cqrs';
+import type { Workstation } from '../workstation.repository';
+
+/** Workstations with their readers, as their card workers last reported them. */
+export class ListWorkstationsQuery extends Query<Workstation[]> {}

@@ -1,22 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { InjectRepository } from '@nestjs/typeorm';
-import { WorkstationEntity } from '@scm/db';
-import type { Repository } from 'typeorm';
-import type { Clock } from '../../../platform/infra/clock.port';
-import { CLOCK } from '../../../platform/infra/tokens';
+import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { WORKER_REPOSITORY, type WorkerRepository } from '../../workers/worker.repository';
+import { WORKSTATION_REPOSITORY, type WorkstationRepository } from '../workstation.repository';
 import { ReportHeartbeatCommand } from './report-heartbeat.command';
 
+/** Keeps the workstation's reader state and the worker's last-seen time; heartbeats are not audited. */
 @CommandHandler(ReportHeartbeatCommand)
-export class ReportHeartbeatHandler implements ICommandHandler<ReportHeartbeatCommand, void> {
+export class ReportHeartbeatHandler implements ICommandHandler<ReportHeartbeatCommand> {
   constructor(
-    @InjectRepository(WorkstationEntity) private readonly repo: Repository<WorkstationEntity>,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
+    @Inject(WORKSTATION_REPOSITORY) private readonly workstations: WorkstationRepository,
+    @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
   ) {}
 
-  async execute(c: ReportHeartbeatCommand): Promise<void> {
-    const now = this.clock.now();
-    await this.repo.upsert({ id: c.workstation, host: c.host, readers: c.readers, lastSeen: now }, ['id']);
-    await this.repo.manager.query(`UPDATE card_worker SET last_seen_at = $2 WHERE id = $1`, [c.workerId, now]);
+  execute(c: ReportHeartbeatCommand): Promise<void> {
+    const actor = { actor: `worker:${c.workerId}`, actorName: null, role: 'card-worker', requestId: null };
+    return this.uow.run(actor, async (tx) => {
+      await this.workstations.save(tx, { id: c.workstation, host: c.host, readers: c.readers, lastSeen: tx.now });
+      await this.workers.touch(tx, c.workerId);
+    });
   }
 }

@@ -1,0 +1,56 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ApiError, ApiErrorCode } from '../http/api-errors';
+import { InMemoryOutboxRepository } from '../outbox/in-memory-outbox.repository';
+import { TestClock, testActor } from '../testing/test-unit-of-work';
+import { OutboxSignal, UnitOfWork } from './unit-of-work';
+
+/** A data source whose transaction runs on an entity manager that must not be used (no audit events in these runs). */
+const noDatabase = { transaction: async <T>(fn: (em: EntityManager) => Promise<T>) => fn({} as EntityManager) } as unknown as DataSource;
+
+describe('UnitOfWork and the outbox', () => {
+  const setup = () => {
+    const clock = new TestClock();
+    const outbox = new InMemoryOutboxRepository(() => clock.now());
+    const signal = new OutboxSignal();
+    const kicks = jest.fn();
+    signal.onKick(kicks);
+    return { clock, outbox, kicks, uow: new UnitOfWork(noDatabase, clock, signal, outbox) };
+  };
+
+  it('writes the queued jobs in the transaction, with its time, and wakes the relay after the commit', async () => {
+    const { clock, outbox, kicks, uow } = setup();
+    const id = await uow.run(testActor(), async (tx) => tx.enqueue('publish-crl', { caId: 'scm-issuing', cause: 'c1' }));
+    expect(id).toBe('publish-crl|caId=scm-issuing&cause=c1');
+    expect(outbox.rows).toEqual([
+      expect.objectContaining({ queue: 'maintenance', jobName: 'publish-crl', jobId: id, payload: { caId: 'scm-issuing', cause: 'c1' } }),
+    ]);
+    expect(outbox.rows[0].createdAt).toEqual(clock.now());
+    expect(kicks).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps one row per job id', async () => {
+    const { outbox, uow } = setup();
+    for (let i = 0; i < 2; i++)
+      await uow.run(testActor(), async (tx) => void tx.enqueue('publish-crl', { caId: 'scm-issuing', cause: 'same' }));
+    expect(outbox.rows).toHaveLength(1);
+  });
+
+  it('does not wake the relay when nothing was queued', async () => {
+    const { outbox, kicks, uow } = setup();
+    await uow.run(testActor(), async () => 'nothing');
+    expect(outbox.rows).toEqual([]);
+    expect(kicks).not.toHaveBeenCalled();
+  });
+
+  it('commits the jobs of a refusal, then throws its error', async () => {
+    const { outbox, uow } = setup();
+    const refusal = new ApiError(ApiErrorCode.Conflict, 'no');
+    await expect(
+      uow.run(testActor(), async (tx) => {
+        tx.enqueue('publish-crl', { caId: 'scm-issuing', cause: 'refused' });
+        return tx.refuse(refusal);
+      }),
+    ).rejects.toBe(refusal);
+    expect(outbox.rows.map((r) => r.jobId)).toEqual(['publish-crl|caId=scm-issuing&cause=refused']);
+  });
+});

@@ -1,0 +1,8 @@
+import { IsOptional, Matches } from 'class-validator';
+
+export class DecisionDto {
+  /** The subject hash the approver was shown; when given it must still match. */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/)
+  subjectHash?: string;
+}

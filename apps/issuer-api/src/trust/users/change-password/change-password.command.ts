@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { Actor } from '../../auth/principal';
+
+/** A user changes their own password, proving the current one. */
+export class ChangePasswordCommand extends Command<void> {
+  constructor(
+    readonly userId: string,
+    readonly currentPassword: string,
+    readonly newPassword: string,
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}
