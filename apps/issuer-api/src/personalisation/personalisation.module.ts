@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CardsModule } from '../issuance/cards/cards.module';
-import { CARDHOLDER_REPOSITORY } from '../issuance/cardholders/cardholder.repository';
-import { PgCardholderRepository } from '../issuance/cardholders/pg-cardholder.repository';
+import { CardholdersModule } from '../issuance/cardholders/cardholders.module';
 import { IssuanceModule } from '../issuance/requests/issuance.module';
 import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
 import { CaModule } from '../pki/ca.module';
@@ -79,7 +78,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
  * abandoned cards and follow progress, and cardholders activate issued cards at a workstation.
  */
 @Module({
-  imports: [CqrsModule, CaModule, CardsModule, IssuanceModule, VscEscrowModule, WorkersModule],
+  imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule],
   controllers: [
     // the card worker's routes (the API ↔ worker wire contract, @scm/personalisation)
     ClaimCardController,
@@ -111,7 +110,6 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     { provide: ACTIVATION_SESSION_REPOSITORY, useClass: PgActivationSessionRepository },
     { provide: PROGRESS_EVENTS_REPOSITORY, useClass: PgProgressEventsRepository },
     { provide: PROGRESS_VIEWS_REPOSITORY, useClass: PgProgressViewsRepository },
-    { provide: CARDHOLDER_REPOSITORY, useClass: PgCardholderRepository },
     // domain services
     AttemptsService,
     AttemptOutcomesService,
