@@ -17,6 +17,7 @@ import {
   AREA_TITLES,
   CEK_LENGTH,
   GCM_TAG_LENGTH,
+  MAC_LENGTH,
   NONCE_LENGTH,
   SALT_LENGTH,
   SLOT_TYPES,
@@ -103,6 +104,19 @@ function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed:
 
 // ---------------------------------------------------------------- key slots
 
+/**
+ * What the KEK derives a PIN or PUK slot's wrapping key under, besides the Argon2id output: the
+ * slot type and the VSC id (`type ‖ id`), so a derivation serves one slot of one VSC only.
+ */
+export function cardholderKeyContext(type: 'pin' | 'puk', vscId: string): Buffer {
+  return concat(Buffer.of(SLOT_TYPES[type]), uuidBytes(vscId));
+}
+
+/** The derivation context of a VSC's PIN slot: what a remote cardholder path may ask the KEK for, and nothing else. */
+export function pinSlotContext(vscId: string): Buffer {
+  return cardholderKeyContext('pin', vscId);
+}
+
 /** The wrapping key of a PIN or PUK slot: Argon2id of the padded secret, then HMAC under the KEK in the HSM. */
 async function pinWrappingKey(
   type: 'pin' | 'puk',
@@ -115,7 +129,7 @@ async function pinWrappingKey(
   const params = h.kdf as KdfParams;
   const stretched = await kdf(secret, salt, params);
   try {
-    return await protector.deriveCardholderKey(h.keys.kek, stretched, concat(Buffer.of(SLOT_TYPES[type]), uuidBytes(h.id)));
+    return await protector.deriveCardholderKey(h.keys.kek, stretched, cardholderKeyContext(type, h.id));
   } finally {
     wipe(stretched);
   }
@@ -170,7 +184,7 @@ export async function makePinSlotFromKdfOutput(
   if (salt.length !== SALT_LENGTH || kdfOutput.length !== 32)
     throw new RangeError('a PIN slot takes a 16-byte salt and a 32-byte KDF output');
   const nonce = deps.random.bytes(NONCE_LENGTH);
-  const kw = await deps.protector.deriveCardholderKey(h.keys.kek, kdfOutput, concat(Buffer.of(SLOT_TYPES.pin), uuidBytes(h.id)));
+  const kw = await deps.protector.deriveCardholderKey(h.keys.kek, kdfOutput, pinSlotContext(h.id));
   try {
     return { type: 'pin', salt: Buffer.from(salt), nonce, wrapped: gcmEncrypt(kw, nonce, slotAad('pin', h, salt), cek) };
   } finally {
@@ -212,6 +226,25 @@ export async function openRecoverySlot(content: ParsedContent, protector: VscKey
 
 // ---------------------------------------------------------------- seal
 
+/** The seal TLV that ends sealed content: tag, one length byte, the MAC. */
+const SEAL_TLV_LENGTH = 2 + MAC_LENGTH;
+
+/** The length of sealed content whose seal covers `coveredLength` bytes (the seal TLV ends the content). */
+export function sealedLength(coveredLength: number): number {
+  return coveredLength + SEAL_TLV_LENGTH;
+}
+
+/**
+ * Whether `data` is exactly what the seal of `content` (a sealed content version) covers: every
+ * byte before the seal TLV. A remote seal check may be answered only for such data.
+ */
+export function isSealInputOf(content: Uint8Array, data: Uint8Array): boolean {
+  if (content.length !== sealedLength(data.length)) return false;
+  const at = data.length;
+  const covered = Buffer.from(content.buffer, content.byteOffset, at);
+  return content[at] === Tag.SEAL && content[at + 1] === MAC_LENGTH && covered.equals(data);
+}
+
 export interface SealInput {
   readonly content: VscPlainContent;
   readonly cek: Uint8Array;
@@ -251,7 +284,7 @@ export async function sealContent(input: SealInput, deps: SealDeps): Promise<Buf
   for (const s of input.pinSlots) if (s.type === 'recovery') throw new RangeError('the recovery slot is made by the sealer');
   const recovery = await makeRecoverySlot(h, cek, deps);
   const body = concat(headerBytes, tlv(Tag.PUBLIC, encodeObjects(publicObjects)), ...areas, encodeSlots([recovery, ...input.pinSlots]));
-  const total = PREAMBLE_LENGTH + body.length + 2 + 32;
+  const total = sealedLength(PREAMBLE_LENGTH + body.length);
   const unsealed = concat(preamble(VscFileType.Content, total), body);
   const mac = await deps.protector.mac(h.keys.kek, 'seal', unsealed);
   return concat(unsealed, tlv(Tag.SEAL, mac));

@@ -1,5 +1,5 @@
 import { CARD_LIFECYCLE, canCardTransition } from '../../issuance/cards/card-lifecycle';
-import { REPLACEABLE_STATES, REPORT_EFFECT, REPORT_REASONS, STAND_IN_STATES } from './card-report';
+import { REPLACEABLE_STATES, REPORT_EFFECT, REPORT_REASONS, replacesOpenReport, STAND_IN_STATES } from './card-report';
 
 describe('card reports against the card lifecycle', () => {
   it('gives each reason the CRL reason the lifecycle applies to the state it leads to', () => {
@@ -25,5 +25,13 @@ describe('card reports against the card lifecycle', () => {
     for (const s of REPLACEABLE_STATES) expect([s, canCardTransition(s as 'lost', 'replaced')]).toEqual([s, true]);
     expect(REPLACEABLE_STATES).not.toContain('suspended');
     expect([...STAND_IN_STATES].sort()).toEqual(REPORT_REASONS.map((r) => REPORT_EFFECT[r].to).sort());
+  });
+
+  it('lets a report replace an open one only when a card left at home turns out lost, stolen or damaged', () => {
+    for (const next of ['lost', 'stolen', 'damaged'] as const)
+      expect([next, replacesOpenReport('left-at-home', next)]).toEqual([next, true]);
+    expect(replacesOpenReport('left-at-home', 'left-at-home')).toBe(false);
+    for (const open of ['lost', 'stolen', 'damaged'] as const)
+      for (const next of REPORT_REASONS) expect([open, next, replacesOpenReport(open, next)]).toEqual([open, next, false]);
   });
 });

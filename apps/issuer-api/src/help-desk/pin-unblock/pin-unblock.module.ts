@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
-import { PinUnblockController } from './pin-unblock.controller';
-import { PinUnblockService } from './pin-unblock.service';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CardsModule } from '../../issuance/cards/cards.module';
+import { PgPinUnblockRepository } from './pg-pin-unblock.repository';
+import { PIN_UNBLOCK_REPOSITORY } from './pin-unblock.repository';
+import { StartPinUnblockController } from './start-pin-unblock/start-pin-unblock.controller';
+import { StartPinUnblockHandler } from './start-pin-unblock/start-pin-unblock.handler';
 
 /** PIN unblock sessions (carried out by the card workers' activation machinery). */
-@Module({ controllers: [PinUnblockController], providers: [PinUnblockService] })
+@Module({
+  imports: [CqrsModule, CardsModule],
+  controllers: [StartPinUnblockController],
+  providers: [{ provide: PIN_UNBLOCK_REPOSITORY, useClass: PgPinUnblockRepository }, StartPinUnblockHandler],
+})
 export class PinUnblockModule {}

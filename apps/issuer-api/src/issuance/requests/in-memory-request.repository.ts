@@ -18,7 +18,6 @@ export class InMemoryRequestRepository implements RequestRepository {
   readonly announced: RequestEvent[] = [];
   readonly batches = new Map<string, IssuanceBatch>();
   /** Outbox job ids marked done. */
-  readonly settled: string[] = [];
   /** History lines as stored, with their time. */
   private readonly lines: RequestHistoryLine[] = [];
 
@@ -123,10 +122,6 @@ export class InMemoryRequestRepository implements RequestRepository {
       .filter((r) => r.batchId === batchId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
       .map((r) => ({ ...r }));
-  }
-
-  async settleJobs(_tx: TxScope, jobIds: readonly string[]): Promise<void> {
-    for (const id of jobIds) if (!this.settled.includes(id)) this.settled.push(id);
   }
 
   async assign(_tx: TxScope, id: string, to: RequestAssignment): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IssuanceBatchEntity, IssuanceRequestEntity, IssuanceRequestEventEntity, OutboxEntity } from '@scm/db';
-import { type DataSource, In, IsNull } from 'typeorm';
+import { IssuanceBatchEntity, IssuanceRequestEntity, IssuanceRequestEventEntity } from '@scm/db';
+import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import { IssuanceError, IssuanceErrorCode } from './issuance-errors';
 import type {
@@ -137,11 +137,6 @@ export class PgRequestRepository implements RequestRepository {
 
   ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]> {
     return this.em(tx).find(IssuanceRequestEntity, { where: { batchId }, order: { createdAt: 'ASC', id: 'ASC' } });
-  }
-
-  async settleJobs(tx: TxScope, jobIds: readonly string[]): Promise<void> {
-    if (jobIds.length === 0) return;
-    await tx.em.update(OutboxEntity, { jobId: In([...jobIds]), doneAt: IsNull() }, { doneAt: tx.now });
   }
 
   async assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void> {

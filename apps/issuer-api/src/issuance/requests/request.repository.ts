@@ -60,8 +60,6 @@ export interface RequestRepository {
   batchByReference(reference: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
   /** A batch's requests in the order they were created. */
   ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]>;
-  /** Marks the outbox rows of a request's jobs done: they have nothing left to do (a Redis flush must not bring them back). */
-  settleJobs(tx: TxScope, jobIds: readonly string[]): Promise<void>;
   /** Binds the request to a card and to the worker personalising it (null: neither any more). */
   assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void>;
 }

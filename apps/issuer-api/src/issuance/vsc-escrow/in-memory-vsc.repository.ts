@@ -1,3 +1,4 @@
+import type { VscStateJson } from '@scm/db';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { StoredVsc, StoredVscVersion, VscBinding, VscRepository, VscVersionFacts } from './vsc.repository';
 
@@ -56,6 +57,11 @@ export class InMemoryVscRepository implements VscRepository {
 
   async ofRequest(requestId: string): Promise<StoredVsc | undefined> {
     return [...this.vscs.values()].find((v) => v.requestId === requestId && v.kind === 'escrow');
+  }
+
+  async patchState(tx: TxScope, id: string, patch: Partial<VscStateJson>): Promise<void> {
+    const v = this.vscs.get(id);
+    if (v) this.vscs.set(id, { ...v, state: { ...v.state, ...patch }, updatedAt: tx.now });
   }
 
   async lockOfRequest(_tx: TxScope, requestId: string): Promise<StoredVsc | undefined> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { VscEntity, VscVersionEntity } from '@scm/db';
+import { VscEntity, type VscStateJson, VscVersionEntity } from '@scm/db';
 import { type DataSource, IsNull, Not } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { StoredVsc, StoredVscVersion, VscBinding, VscRepository, VscVersionFacts } from './vsc.repository';
@@ -61,6 +61,11 @@ export class PgVscRepository implements VscRepository {
 
   async ofRequest(requestId: string, tx?: TxScope): Promise<StoredVsc | undefined> {
     return (await this.em(tx).findOneBy(VscEntity, { requestId, kind: 'escrow' })) ?? undefined;
+  }
+
+  async patchState(tx: TxScope, id: string, patch: Partial<VscStateJson>): Promise<void> {
+    // jsonb merge in place: concurrent patches of different fields do not undo each other.
+    await tx.em.query(`UPDATE vsc SET state = state || $2::jsonb, updated_at = $3 WHERE id = $1`, [id, JSON.stringify(patch), tx.now]);
   }
 
   async lockOfRequest(tx: TxScope, requestId: string): Promise<StoredVsc | undefined> {

@@ -78,11 +78,11 @@ export class VscEscrowService {
     return this.cache.deps;
   }
 
-  /** Stores version 1 of a new VSC and its state (the VSC must be sealed). */
+  /** Stores version 1 of a new VSC and its state (the VSC must be sealed); `parentId` names the VSC it was derived from. */
   async storeNew(
     tx: Tx,
     vsc: VirtualSmartCard,
-    meta: { kind: VscKind; requestId?: string; cardholderId?: string; reason: string },
+    meta: { kind: VscKind; requestId?: string; cardholderId?: string; parentId?: string; reason: string },
   ): Promise<VscVersionView> {
     if (!vsc.contentBytes || vsc.isDirty || vsc.version !== 1) throw new Error('storeNew takes a VSC sealed once (version 1)');
     await this.vscs.insert(tx, {
@@ -91,7 +91,7 @@ export class VscEscrowService {
       label: vsc.label,
       requestId: meta.requestId ?? null,
       cardholderId: meta.cardholderId ?? null,
-      parentId: null,
+      parentId: meta.parentId ?? null,
       currentVersion: 1,
       state: stateToJson(vsc.state),
       createdAt: tx.now,

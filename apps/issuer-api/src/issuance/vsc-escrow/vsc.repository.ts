@@ -1,4 +1,4 @@
-import type { VscEntity, VscVersionEntity } from '@scm/db';
+import type { VscEntity, VscStateJson, VscVersionEntity } from '@scm/db';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 
 /** A managed VSC's row (its state lives here, its content in its versions). */
@@ -25,6 +25,8 @@ export interface VscRepository {
   latestEscrowed(vscId: string, tx?: TxScope): Promise<number | undefined>;
   /** The escrow VSC of an issuance request (one per request). */
   ofRequest(requestId: string, tx?: TxScope): Promise<StoredVsc | undefined>;
+  /** Merges `patch` into the VSC's state (top-level fields replaced). */
+  patchState(tx: TxScope, id: string, patch: Partial<VscStateJson>): Promise<void>;
   /** The escrow VSC of an issuance request, locked for the rest of the transaction. */
   lockOfRequest(tx: TxScope, requestId: string): Promise<StoredVsc | undefined>;
   /** Records the real card a VSC is bound to in its state (null: no card any more). */

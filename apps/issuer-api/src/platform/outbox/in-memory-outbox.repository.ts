@@ -5,6 +5,8 @@ import type { OutboxJob, OutboxRecord, OutboxRepository } from './outbox.reposit
 /** The outbox in memory, for specs. Its clock is the caller's (`now`), where PostgreSQL uses its own. */
 export class InMemoryOutboxRepository implements OutboxRepository {
   readonly rows: OutboxRecord[] = [];
+  /** Every job id a unit of work marked finished (whether or not its row is here). */
+  readonly finished: string[] = [];
   private nextId = 1;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -41,6 +43,7 @@ export class InMemoryOutboxRepository implements OutboxRepository {
   }
 
   async finishJobs(tx: TxScope, jobIds: readonly string[]): Promise<void> {
+    for (const id of jobIds) if (!this.finished.includes(id)) this.finished.push(id);
     for (const r of this.rows) if (jobIds.includes(r.jobId)) r.doneAt ??= tx.now;
   }
 

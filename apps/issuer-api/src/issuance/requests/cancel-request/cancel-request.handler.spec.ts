@@ -2,6 +2,7 @@ import type { CertificateInfo } from '@scm/ca';
 import type { CertificateStatusAction, CertificateStatusService } from '../../../pki/certificate-status.service';
 import { InMemoryCertificateRepository } from '../../../pki/in-memory-certificate.repository';
 import type { Tx } from '../../../platform/infra/unit-of-work';
+import { InMemoryOutboxRepository } from '../../../platform/outbox/in-memory-outbox.repository';
 import { TestUnitOfWork, testActor } from '../../../platform/testing/test-unit-of-work';
 import { InMemoryRequestRepository } from '../in-memory-request.repository';
 import { IssuanceErrorCode } from '../issuance-errors';
@@ -27,20 +28,22 @@ function setup(state: 'escrowed' | 'personalising' = 'escrowed') {
   certs.seed({ serial: '03', status: 'revoked', reference: { requestId: 'r1', slot: '9c' } });
   certs.seed({ serial: '04', status: 'valid', reference: { requestId: 'r2', slot: '9d' } });
   const statuses = new RecordingStatuses();
+  const outbox = new InMemoryOutboxRepository();
   const uow = new TestUnitOfWork();
   const handler = new CancelRequestHandler(
     uow,
     new RequestStateMachine(requests),
     requests,
     certs,
+    outbox,
     statuses as unknown as CertificateStatusService,
   );
-  return { requests, statuses, uow, handler };
+  return { requests, statuses, outbox, uow, handler };
 }
 
 describe('CancelRequestHandler', () => {
   it('cancels the request, revokes its unrevoked certificates and settles its jobs', async () => {
-    const { requests, statuses, uow, handler } = setup();
+    const { requests, statuses, outbox, uow, handler } = setup();
     const r = await handler.execute(new CancelRequestCommand('r1', testActor(), 'duplicate request'));
     expect(r).toEqual({ id: 'r1', state: 'cancelled', revoked: ['01', '02'] });
     expect(requests.rows.get('r1')?.state).toBe('cancelled');
@@ -54,7 +57,7 @@ describe('CancelRequestHandler', () => {
         comment: 'request r1 cancelled',
       })),
     );
-    expect(requests.settled).toEqual(['generate-keys|requestId=r1', 'personalise-card|requestId=r1']);
+    expect(outbox.finished).toEqual(['generate-keys|requestId=r1', 'personalise-card|requestId=r1']);
     expect(uow.events).toEqual([
       expect.objectContaining({
         action: 'issuance-request.cancelled',
@@ -66,13 +69,13 @@ describe('CancelRequestHandler', () => {
   });
 
   it('refuses once a card is claimed: the refusal is audited and nothing is revoked', async () => {
-    const { requests, statuses, uow, handler } = setup('personalising');
+    const { requests, statuses, outbox, uow, handler } = setup('personalising');
     await expect(handler.execute(new CancelRequestCommand('r1', testActor()))).rejects.toMatchObject({
       code: IssuanceErrorCode.IllegalTransition,
     });
     expect(requests.rows.get('r1')?.state).toBe('personalising');
     expect(statuses.applied).toEqual([]);
-    expect(requests.settled).toEqual([]);
+    expect(outbox.finished).toEqual([]);
     expect(uow.committed).toEqual([
       {
         events: [expect.objectContaining({ action: 'issuance-request.cancelled', outcome: 'denied' })],

@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../../platform/outbox/outbox.repository';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { jobId } from '@scm/queue';
 import { CERTIFICATE_REPOSITORY, type CertificateRepository } from '../../../pki/certificate.repository';
@@ -21,6 +22,7 @@ export class CancelRequestHandler implements ICommandHandler<CancelRequestComman
     private readonly states: RequestStateMachine,
     @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     @Inject(CERTIFICATE_REPOSITORY) private readonly issued: CertificateRepository,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     private readonly certificates: CertificateStatusService,
   ) {}
 
@@ -33,7 +35,7 @@ export class CancelRequestHandler implements ICommandHandler<CancelRequestComman
       const certs = await this.issued.find({ requestId: row.id, statuses: ['valid', 'on-hold'] }, tx);
       for (const cert of certs)
         await this.certificates.apply(tx, cert.serial, { action: 'revoke', reason: 'cessationOfOperation' }, `request ${row.id} cancelled`);
-      await this.requests.settleJobs(tx, [jobId('generate-keys', { requestId: row.id }), jobId('personalise-card', { requestId: row.id })]);
+      await this.outbox.finishJobs(tx, [jobId('generate-keys', { requestId: row.id }), jobId('personalise-card', { requestId: row.id })]);
       return { id: row.id, state: r.state, revoked: certs.map((x) => x.serial) };
     });
   }

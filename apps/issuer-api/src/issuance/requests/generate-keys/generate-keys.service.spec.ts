@@ -3,6 +3,7 @@ import { CaErrorCode } from '@scm/ca';
 import type { CardProfileJson } from '@scm/db';
 import { MemoryKeyProtector, type VscDeps } from '@scm/vsc';
 import type { Logger } from 'pino';
+import { InMemoryOutboxRepository } from '../../../platform/outbox/in-memory-outbox.repository';
 import { TestUnitOfWork } from '../../../platform/testing/test-unit-of-work';
 import { InMemoryCardholderRepository } from '../../cardholders/in-memory-cardholder.repository';
 import { InMemoryVscRepository } from '../../vsc-escrow/in-memory-vsc.repository';
@@ -34,6 +35,7 @@ function setup(state: 'requested' | 'keys-generated' | 'escrowed' | 'awaiting-ca
   const cardholders = new InMemoryCardholderRepository();
   cardholders.seed({ id: 'c1', name: 'Alice Martin', upn: 'amartin@corp', email: 'alice@example.org' });
   const vscs = new InMemoryVscRepository();
+  const outbox = new InMemoryOutboxRepository();
   const uow = new TestUnitOfWork();
   const deps: VscDeps = { protector: new MemoryKeyProtector(Buffer.alloc(32, 0x4b), Buffer.alloc(32, 0x52)) };
   const log = { error: () => undefined } as unknown as Logger;
@@ -49,12 +51,13 @@ function setup(state: 'requested' | 'keys-generated' | 'escrowed' | 'awaiting-ca
     requests,
     cardholders,
     vscs,
+    outbox,
     escrows,
     authority,
     { SCM_ORGANIZATION: 'Example Org' },
     uow.testClock,
   );
-  return { requests, cardholders, vscs, uow, escrows, authority, service };
+  return { requests, cardholders, vscs, outbox, uow, escrows, authority, service };
 }
 
 describe('GenerateKeysService', () => {
@@ -87,7 +90,7 @@ describe('GenerateKeysService', () => {
     ]);
     expect(s.uow.committed.map((c) => c.jobs.map((j) => j.name))).toEqual([[], [], ['personalise-card']]);
     expect(s.uow.jobs[0].payload).toEqual({ requestId: 'r1' });
-    expect(s.requests.settled).toEqual([JOB]);
+    expect(s.outbox.finished).toEqual([JOB]);
     expect(s.requests.announced.map((e) => e.state)).toEqual(['keys-generated', 'escrowed', 'awaiting-card']);
 
     // Certificates for the VSC's slots only; 9E names the card, not the person.
@@ -137,7 +140,7 @@ describe('GenerateKeysService', () => {
     expect(s.vscs.vscs.size).toBe(0);
     expect(s.authority.requests).toEqual([]);
     expect(s.uow.jobs).toEqual([]);
-    expect(s.requests.settled).toEqual([JOB]);
+    expect(s.outbox.finished).toEqual([JOB]);
   });
 
   it('does nothing but settle the job for a request past key generation', async () => {
@@ -145,7 +148,7 @@ describe('GenerateKeysService', () => {
     expect(await s.service.run('r1', JOB)).toBe('nothing-to-do');
     expect(await s.service.run('nope', 'generate-keys|requestId=nope')).toBe('nothing-to-do');
     expect(s.uow.events).toEqual([]);
-    expect(s.requests.settled).toEqual([JOB, 'generate-keys|requestId=nope']);
+    expect(s.outbox.finished).toEqual([JOB, 'generate-keys|requestId=nope']);
   });
 
   it('refuses a request whose cardholder is gone as a bad request (no retry helps)', async () => {
@@ -167,12 +170,12 @@ describe('GenerateKeysService', () => {
         details: { from: 'keys-generated', to: 'failed', failure: 'key generation failed: the CA refused' },
       }),
     ]);
-    expect(s.requests.settled).toEqual([JOB]);
+    expect(s.outbox.finished).toEqual([JOB]);
 
     const t = setup('awaiting-card');
     await t.service.fail('r1', JOB, 'too late');
     expect(t.requests.rows.get('r1')?.state).toBe('awaiting-card');
     expect(t.uow.events).toEqual([]);
-    expect(t.requests.settled).toEqual([JOB]);
+    expect(t.outbox.finished).toEqual([JOB]);
   });
 });

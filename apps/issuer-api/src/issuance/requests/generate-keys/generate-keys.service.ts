@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../../platform/outbox/outbox.repository';
 import { CaError, CaErrorCode, type IssueCertificateRequest } from '@scm/ca';
 import { GENERATED_ALGORITHMS, VirtualSmartCard } from '@scm/vsc';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
@@ -44,6 +45,7 @@ export class GenerateKeysService {
     @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     @Inject(CARDHOLDER_REPOSITORY) private readonly cardholders: CardholderRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     private readonly escrows: VscEscrowService,
     @Inject(KEYGEN_AUTHORITY) private readonly authority: KeygenAuthority,
     @Inject(API_CONFIG) private readonly cfg: Pick<ApiConfig, 'SCM_ORGANIZATION'>,
@@ -53,7 +55,7 @@ export class GenerateKeysService {
   async run(requestId: string, jobId: string): Promise<KeygenOutcome> {
     const row = await this.requests.get(requestId);
     if (!row || !PENDING.includes(row.state)) {
-      await this.uow.run(ACTOR, (tx) => this.requests.settleJobs(tx, [jobId]));
+      await this.uow.run(ACTOR, (tx) => this.outbox.finishJobs(tx, [jobId]));
       return 'nothing-to-do';
     }
     const outcome: KeygenOutcome = row.state !== 'requested' ? 'resumed' : (await this.generate(row)) ? 'generated' : 'superseded';
@@ -68,7 +70,7 @@ export class GenerateKeysService {
     await this.uow.run(ACTOR, async (tx) => {
       const row = await this.states.lock(tx, requestId);
       if (row && PENDING.includes(row.state)) await this.step(tx, row, 'failed', { failure: reason.slice(0, 500) });
-      await this.requests.settleJobs(tx, [jobId]);
+      await this.outbox.finishJobs(tx, [jobId]);
     });
   }
 
@@ -156,7 +158,7 @@ export class GenerateKeysService {
         await this.step(tx, row, 'awaiting-card', { details: { job: 'personalise-card' } });
         tx.enqueue('personalise-card', { requestId });
       }
-      await this.requests.settleJobs(tx, [jobId]);
+      await this.outbox.finishJobs(tx, [jobId]);
     });
   }
 

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ActivationSessionEntity, CardCredentialEntity } from '@scm/db';
+import type { DataSource } from 'typeorm';
+import type { TxScope } from '../../platform/infra/unit-of-work';
+import type { CardSession, PinUnblockRepository } from './pin-unblock.repository';
+
+@Injectable()
+export class PgPinUnblockRepository implements PinUnblockRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  hasPuk(cardId: string, tx?: TxScope): Promise<boolean> {
+    return (tx?.em ?? this.ds.manager).existsBy(CardCredentialEntity, { cardId });
+  }
+
+  async expireStale(tx: TxScope, cardId: string): Promise<string[]> {
+    const r = await tx.em
+      .createQueryBuilder()
+      .update(ActivationSessionEntity)
+      .set({ state: 'expired', closedAt: tx.now })
+      .where(`card_id = :cardId AND state = 'open' AND expires_at <= :now`, { cardId, now: tx.now })
+      .returning(['id'])
+      .execute();
+    return (r.raw as Array<{ id: string }>).map((s) => s.id);
+  }
+
+  async openSession(cardId: string, tx?: TxScope): Promise<CardSession | undefined> {
+    return (await (tx?.em ?? this.ds.manager).findOneBy(ActivationSessionEntity, { cardId, state: 'open' })) ?? undefined;
+  }
+
+  async insert(tx: TxScope, session: CardSession): Promise<void> {
+    await tx.em.insert(ActivationSessionEntity, session);
+  }
+}

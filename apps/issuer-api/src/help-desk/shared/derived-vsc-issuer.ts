@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { VirtualSmartCard } from '@scm/vsc';
+import { CaService } from '../../pki/ca.service';
+import type { Tx } from '../../platform/infra/unit-of-work';
+import { type DerivedVscPlan, type DerivedVscResult, fillDerivedVsc } from './derived-vsc';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The issuing side of a VSC derived from escrow: certificates from the issuing CA, recorded in the
+ * caller's transaction, and identity objects signed by the PIV content signer (both in the HSM).
+ */
+@Injectable()
+export class DerivedVscIssuer {
+  constructor(private readonly cas: CaService) {}
+
+  /** `days` after `now`, or earlier when the issuing CA's or the content signer's certificate ends first. */
+  async latestExpiry(now: Date, days: number): Promise<Date> {
+    const [ca, signer] = await Promise.all([this.cas.ca(), this.cas.contentSigner()]);
+    return new Date(Math.min(now.getTime() + days * DAY_MS, ca.certificate.notAfter.getTime(), signer.certificate.notAfter.getTime()));
+  }
+
+  /** Fills `vsc` from the opened source as the plan says (see fillDerivedVsc); the caller seals and stores it. */
+  async fill(tx: Tx, vsc: VirtualSmartCard, src: VirtualSmartCard, plan: DerivedVscPlan): Promise<DerivedVscResult> {
+    const [ca, signer] = await Promise.all([this.cas.ca(), this.cas.contentSigner()]);
+    return this.cas.inTx(tx, () => fillDerivedVsc(vsc, src, plan, { ca, signer }));
+  }
+}
