@@ -4,7 +4,7 @@ import * as x509 from '@peculiar/x509';
 import type { HsmContext } from '@scm/hsm';
 import type { VscDeps } from '@scm/vsc';
 import { appDb, call, startApi, type RunningApi } from '@scm/test-kit';
-import { type PersonalisationPackage } from '../../apps/issuer-api/src/issuance/requests/release-key-material/release-key-material.command';
+import { type PersonalisationPackage } from '@scm/personalisation';
 import { unwrapAsWorker } from '@scm/personalisation';
 import {
   caChain,

@@ -3,6 +3,7 @@ import { IssuanceError, IssuanceErrorCode } from './issuance-errors';
 import type {
   IssuanceBatch,
   IssuanceRequest,
+  RequestAssignment,
   RequestEvent,
   RequestHistoryEntry,
   RequestHistoryLine,
@@ -121,6 +122,11 @@ export class InMemoryRequestRepository implements RequestRepository {
       .filter((r) => r.batchId === batchId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
       .map((r) => ({ ...r }));
+  }
+
+  async assign(_tx: TxScope, id: string, to: RequestAssignment): Promise<void> {
+    const r = this.rows.get(id);
+    if (r) this.rows.set(id, { ...r, ...to });
   }
 
   private copy(id: string): IssuanceRequest | undefined {

@@ -6,7 +6,6 @@ import { ProfilesModule } from '../profiles/profiles.module';
 import { VscEscrowModule } from '../vsc-escrow/vsc-escrow.module';
 import { CancelRequestController } from './cancel-request/cancel-request.controller';
 import { CancelRequestHandler } from './cancel-request/cancel-request.handler';
-import { CertifyOnCardKeyHandler } from './certify-on-card-key/certify-on-card-key.handler';
 import { FollowBatchController } from './follow-batch/follow-batch.controller';
 import { FollowRequestController } from './follow-request/follow-request.controller';
 import { GenerateKeysService } from './generate-keys/generate-keys.service';
@@ -17,7 +16,6 @@ import { ListRequestsController } from './list-requests/list-requests.controller
 import { ListRequestsHandler } from './list-requests/list-requests.handler';
 import { PgRequestRepository } from './pg-request.repository';
 import { PgRequestViewsRepository } from './pg-request-views.repository';
-import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-material.handler';
 import { PgRequestEventsRepository } from './request-events/pg-request-events.repository';
 import { REQUEST_EVENTS_REPOSITORY } from './request-events/request-events.repository';
 import { RequestIssuanceController } from './request-issuance/request-issuance.controller';
@@ -29,9 +27,8 @@ import { ShowBatchController } from './show-batch/show-batch.controller';
 import { ShowBatchHandler } from './show-batch/show-batch.handler';
 import { ShowRequestController } from './show-request/show-request.controller';
 import { ShowRequestHandler } from './show-request/show-request.handler';
-import { WorkerIssuanceController } from './worker-issuance.controller';
 
-/** Issuance, the issuer side: requests (one or a batch), key generation and escrow on VSCs, the card job, and what the claiming worker fetches. */
+/** Issuance, the issuer side: requests (one or a batch), key generation and escrow on VSCs, and the card job (what the claiming worker fetches and submits is personalisation's). */
 @Module({
   imports: [CqrsModule, CaModule, CardholdersModule, ProfilesModule, VscEscrowModule],
   controllers: [
@@ -42,7 +39,6 @@ import { WorkerIssuanceController } from './worker-issuance.controller';
     ShowBatchController,
     FollowRequestController,
     FollowBatchController,
-    WorkerIssuanceController,
   ],
   providers: [
     { provide: REQUEST_REPOSITORY, useClass: PgRequestRepository },
@@ -57,8 +53,6 @@ import { WorkerIssuanceController } from './worker-issuance.controller';
     CancelRequestHandler,
     GenerateKeysService,
     KeygenProcessor,
-    ReleaseKeyMaterialHandler,
-    CertifyOnCardKeyHandler,
   ],
   exports: [REQUEST_REPOSITORY, RequestStateMachine],
 })

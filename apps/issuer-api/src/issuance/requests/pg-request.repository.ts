@@ -7,6 +7,7 @@ import { IssuanceError, IssuanceErrorCode } from './issuance-errors';
 import type {
   IssuanceBatch,
   IssuanceRequest,
+  RequestAssignment,
   RequestEvent,
   RequestHistoryEntry,
   RequestHistoryLine,
@@ -136,6 +137,10 @@ export class PgRequestRepository implements RequestRepository {
 
   ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]> {
     return this.em(tx).find(IssuanceRequestEntity, { where: { batchId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void> {
+    await tx.em.update(IssuanceRequestEntity, { id }, to);
   }
 }
 

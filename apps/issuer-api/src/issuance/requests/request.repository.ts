@@ -60,6 +60,11 @@ export interface RequestRepository {
   batchByReference(reference: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
   /** A batch's requests in the order they were created. */
   ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]>;
+  /** Binds the request to a card and to the worker personalising it (null: neither any more). */
+  assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void>;
 }
+
+/** Which card and worker a request is bound to; a field left out keeps its value. */
+export type RequestAssignment = Partial<Pick<IssuanceRequest, 'cardId' | 'workerId'>>;
 
 export const REQUEST_REPOSITORY = Symbol('RequestRepository');

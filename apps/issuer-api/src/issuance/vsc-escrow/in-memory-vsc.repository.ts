@@ -1,6 +1,6 @@
 import type { VscStateJson } from '@scm/db';
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { StoredVsc, StoredVscVersion, VscRepository, VscVersionFacts } from './vsc.repository';
+import type { StoredVsc, StoredVscVersion, VscBinding, VscRepository, VscVersionFacts } from './vsc.repository';
 
 /** VSCs and their versions in memory, for handler specs. */
 export class InMemoryVscRepository implements VscRepository {
@@ -62,5 +62,17 @@ export class InMemoryVscRepository implements VscRepository {
   async patchState(tx: TxScope, id: string, patch: Partial<VscStateJson>): Promise<void> {
     const v = this.vscs.get(id);
     if (v) this.vscs.set(id, { ...v, state: { ...v.state, ...patch }, updatedAt: tx.now });
+  }
+
+  async lockOfRequest(_tx: TxScope, requestId: string): Promise<StoredVsc | undefined> {
+    const v = await this.ofRequest(requestId);
+    return v && { ...v };
+  }
+
+  async setBinding(tx: TxScope, vscId: string, binding: VscBinding | null): Promise<void> {
+    const v = this.vscs.get(vscId);
+    if (!v) return;
+    const { binding: _old, ...rest } = v.state;
+    this.vscs.set(vscId, { ...v, state: binding ? { ...rest, binding } : rest, updatedAt: tx.now });
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { VscEntity, type VscStateJson, VscVersionEntity } from '@scm/db';
 import { type DataSource, IsNull, Not } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { StoredVsc, StoredVscVersion, VscRepository, VscVersionFacts } from './vsc.repository';
+import type { StoredVsc, StoredVscVersion, VscBinding, VscRepository, VscVersionFacts } from './vsc.repository';
 
 @Injectable()
 export class PgVscRepository implements VscRepository {
@@ -66,5 +66,28 @@ export class PgVscRepository implements VscRepository {
   async patchState(tx: TxScope, id: string, patch: Partial<VscStateJson>): Promise<void> {
     // jsonb merge in place: concurrent patches of different fields do not undo each other.
     await tx.em.query(`UPDATE vsc SET state = state || $2::jsonb, updated_at = $3 WHERE id = $1`, [id, JSON.stringify(patch), tx.now]);
+  }
+
+  async lockOfRequest(tx: TxScope, requestId: string): Promise<StoredVsc | undefined> {
+    return (
+      (await tx.em
+        .createQueryBuilder(VscEntity, 'v')
+        .where('v.requestId = :requestId AND v.kind = :kind', { requestId, kind: 'escrow' })
+        .setLock('pessimistic_write')
+        .getOne()) ?? undefined
+    );
+  }
+
+  async setBinding(tx: TxScope, vscId: string, binding: VscBinding | null): Promise<void> {
+    // One jsonb operation: the rest of the state (counters, status) may change in other transactions.
+    if (binding) {
+      await tx.em.query(`UPDATE vsc SET state = jsonb_set(state, '{binding}', $2::jsonb), updated_at = $3 WHERE id = $1`, [
+        vscId,
+        JSON.stringify(binding),
+        tx.now,
+      ]);
+    } else {
+      await tx.em.query(`UPDATE vsc SET state = state - 'binding', updated_at = $2 WHERE id = $1`, [vscId, tx.now]);
+    }
   }
 }

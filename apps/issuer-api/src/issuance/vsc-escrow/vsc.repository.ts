@@ -27,6 +27,13 @@ export interface VscRepository {
   ofRequest(requestId: string, tx?: TxScope): Promise<StoredVsc | undefined>;
   /** Merges `patch` into the VSC's state (top-level fields replaced). */
   patchState(tx: TxScope, id: string, patch: Partial<VscStateJson>): Promise<void>;
+  /** The escrow VSC of an issuance request, locked for the rest of the transaction. */
+  lockOfRequest(tx: TxScope, requestId: string): Promise<StoredVsc | undefined>;
+  /** Records the real card a VSC is bound to in its state (null: no card any more). */
+  setBinding(tx: TxScope, vscId: string, binding: VscBinding | null): Promise<void>;
 }
+
+/** The real card a VSC is bound to, as its state records it (the ATR in hex). */
+export type VscBinding = NonNullable<StoredVsc['state']['binding']>;
 
 export const VSC_REPOSITORY = Symbol('VscRepository');

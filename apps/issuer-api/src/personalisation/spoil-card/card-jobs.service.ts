@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { jobId, QUEUES } from '@scm/queue';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { QUEUES } from '@scm/queue';
 import { OutboxRelay } from '../../platform/outbox/outbox.relay';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
+import { cardJobId } from '../attempts/attempt-rules';
 
 /**
  * Puts a request's card job back in the queue when the request can take a card again (after a
@@ -14,11 +14,11 @@ import { OutboxRelay } from '../../platform/outbox/outbox.relay';
 export class CardJobsService {
   constructor(
     private readonly relay: OutboxRelay,
-    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   async rearm(requestId: string): Promise<'queued' | 'retried' | 'relayed' | 'unavailable'> {
-    const id = jobId('personalise-card', { requestId });
+    const id = cardJobId(requestId);
     try {
       const q = this.relay.queue(QUEUES.cards);
       const job = await q.getJob(id);
@@ -29,14 +29,14 @@ export class CardJobsService {
       }
       if (state === 'completed') await job!.remove();
       if (state === 'completed' || state === 'missing' || state === 'unknown') {
-        await this.ds.query(`UPDATE outbox SET relayed_at = NULL, done_at = NULL WHERE job_id = $1`, [id]);
+        await this.outbox.reopen(id, { relayAgain: true });
         this.relay.kick();
         return 'relayed';
       }
       return 'queued';
     } catch {
       // Redis is down: the outbox row is still pending, the relay's reconciliation re-queues it.
-      await this.ds.query(`UPDATE outbox SET done_at = NULL WHERE job_id = $1`, [id]).catch(() => undefined);
+      await this.outbox.reopen(id, { relayAgain: false }).catch(() => undefined);
       return 'unavailable';
     }
   }

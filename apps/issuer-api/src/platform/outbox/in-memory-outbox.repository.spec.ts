@@ -58,4 +58,17 @@ describe('InMemoryOutboxRepository', () => {
     await repo.finishJobs(tx, [job('a').id, job('b').id]);
     expect(repo.rows.map((r) => r.doneAt)).toEqual([earlier, tx.now, null]);
   });
+
+  it('reopens a job: pending again, and relayed again when asked', async () => {
+    const repo = new InMemoryOutboxRepository(() => clock.now());
+    await repo.insert(tx, [job('a'), job('b')]);
+    await repo.relay(10, async () => undefined);
+    await repo.finishJobs(tx, [job('a').id, job('b').id]);
+    await repo.reopen(job('a').id, { relayAgain: true });
+    await repo.reopen(job('b').id, { relayAgain: false });
+    expect(repo.rows.map((r) => [r.doneAt, r.relayedAt === null])).toEqual([
+      [null, true],
+      [null, false],
+    ]);
+  });
 });

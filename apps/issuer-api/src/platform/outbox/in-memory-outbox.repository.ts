@@ -67,4 +67,9 @@ export class InMemoryOutboxRepository implements OutboxRepository {
   async pendingCount(): Promise<number> {
     return this.rows.filter((r) => r.doneAt === null).length;
   }
+
+  async reopen(jobId: string, opts: { relayAgain: boolean }): Promise<void> {
+    for (const r of this.rows.filter((x) => x.jobId === jobId))
+      Object.assign(r, { doneAt: null, ...(opts.relayAgain ? { relayedAt: null } : {}) });
+  }
 }

@@ -40,6 +40,8 @@ export interface OutboxRepository {
   relayedPending(after: string, limit: number, minAgeSeconds?: number): Promise<OutboxRecord[]>;
   /** How many jobs are pending (not done). */
   pendingCount(): Promise<number>;
+  /** The job is pending again (its work must be done once more); `relayAgain` also has the relay send it to BullMQ anew. */
+  reopen(jobId: string, opts: { relayAgain: boolean }): Promise<void>;
 }
 
 export const OUTBOX_REPOSITORY = Symbol('OutboxRepository');

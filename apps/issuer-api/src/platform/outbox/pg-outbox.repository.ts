@@ -81,4 +81,8 @@ export class PgOutboxRepository implements OutboxRepository {
   pendingCount(): Promise<number> {
     return this.ds.manager.countBy(OutboxEntity, { doneAt: IsNull() });
   }
+
+  async reopen(jobId: string, opts: { relayAgain: boolean }): Promise<void> {
+    await this.ds.manager.update(OutboxEntity, { jobId }, opts.relayAgain ? { relayedAt: null, doneAt: null } : { doneAt: null });
+  }
 }

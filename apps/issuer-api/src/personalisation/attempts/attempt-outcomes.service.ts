@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CardError } from '../../issuance/cards/card-errors';
+import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
+import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
+import { IssuanceError } from '../../issuance/requests/issuance-errors';
+import { RequestStateMachine, type IssuanceRequest } from '../../issuance/requests/request-state-machine';
+import type { Tx } from '../../platform/infra/unit-of-work';
+import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
+import { CardCertificatesService } from '../card-certificates.service';
+import { cardJobId } from './attempt-rules';
+
+const throwIf = <T>(r: T | IssuanceError | CardError): T => {
+  if (r instanceof IssuanceError || r instanceof CardError) throw r;
+  return r;
+};
+
+/**
+ * How an attempt ends short of an issued card, inside the caller's transaction: interrupted (the
+ * request waits for the same card again) or failed (the request ends, its card and certificates
+ * with it). State changes go through the request state machine and the card lifecycle.
+ */
+@Injectable()
+export class AttemptOutcomesService {
+  constructor(
+    private readonly states: RequestStateMachine,
+    private readonly lifecycle: CardLifecycleService,
+    @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
+    private readonly certificates: CardCertificatesService,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+  ) {}
+
+  /**
+   * Ends a request that cannot be finished: failed with a reason that is safe to show; its card (if
+   * one was claimed and not issued) spoiled; the certificates issued for it revoked; its job done.
+   */
+  async fail(tx: Tx, request: IssuanceRequest, reason: string, details: Record<string, unknown> = {}): Promise<IssuanceRequest> {
+    const failed = throwIf(await this.states.transition(tx, request, 'failed', { failure: reason.slice(0, 500), details }));
+    if (request.cardId) {
+      const card = await this.cards.get(request.cardId, tx);
+      if (card && (card.state === 'personalising' || card.state === 'blank')) {
+        throwIf(await this.lifecycle.transition(tx, card.id, 'spoiled', { requestId: request.id, reason: 'personalisation failed' }));
+      }
+    }
+    await this.certificates.revoke(tx, request.id, 'cessationOfOperation', `request ${request.id} failed`);
+    await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
+    return failed;
+  }
+
+  /** A card pulled out (or a worker lost) mid-way: the request waits for that card again. */
+  async interrupt(tx: Tx, request: IssuanceRequest, reason: string, serial: string | null): Promise<IssuanceRequest> {
+    return throwIf(
+      await this.states.transition(tx, request, 'awaiting-card', { details: { reason: reason.slice(0, 200), waitsFor: serial } }),
+    );
+  }
+}

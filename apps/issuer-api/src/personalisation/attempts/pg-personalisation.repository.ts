@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IssuanceRequestEntity, PersonalisationEntity, PersonalisationStepEntity } from '@scm/db';
+import type { DataSource } from 'typeorm';
+import type { TxScope } from '../../platform/infra/unit-of-work';
+import { ACTIVE_STATES } from './attempt-rules';
+import type { Attempt, PersonalisationRepository, StepEvent, StepRecord } from './personalisation.repository';
+
+/** PostgreSQL channel on which step reports are announced after commit (progress streams). */
+export const PERSONALISATION_CHANNEL = 'scm_personalisation';
+
+@Injectable()
+export class PgPersonalisationRepository implements PersonalisationRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async lock(tx: TxScope, requestId: string): Promise<Attempt | undefined> {
+    return (
+      (await tx.em
+        .createQueryBuilder(PersonalisationEntity, 'p')
+        .where('p.requestId = :requestId', { requestId })
+        .setLock('pessimistic_write')
+        .getOne()) ?? undefined
+    );
+  }
+
+  async get(requestId: string, tx?: TxScope): Promise<Attempt | undefined> {
+    return (await (tx?.em ?? this.ds.manager).findOneBy(PersonalisationEntity, { requestId })) ?? undefined;
+  }
+
+  async put(tx: TxScope, attempt: Attempt): Promise<void> {
+    await tx.em.upsert(PersonalisationEntity, attempt, ['requestId']);
+  }
+
+  async update(tx: TxScope, requestId: string, patch: Partial<Omit<Attempt, 'requestId'>>, attempt?: number): Promise<void> {
+    await tx.em.update(PersonalisationEntity, attempt === undefined ? { requestId } : { requestId, attempt }, patch);
+  }
+
+  async remove(tx: TxScope, requestId: string): Promise<void> {
+    await tx.em.delete(PersonalisationEntity, { requestId });
+  }
+
+  async addStep(tx: TxScope, step: StepRecord, counted: boolean): Promise<{ stepsDone: number; stepsTotal: number | null } | undefined> {
+    await tx.em.save(tx.em.create(PersonalisationStepEntity, step));
+    const r = await tx.em
+      .createQueryBuilder()
+      .update(PersonalisationEntity)
+      .set({ stepsDone: () => `steps_done + ${counted ? 1 : 0}`, lastStep: step.step, updatedAt: step.at })
+      .where('request_id = :requestId AND attempt = :attempt', { requestId: step.requestId, attempt: step.attempt })
+      .returning(['stepsDone', 'stepsTotal'])
+      .execute();
+    const row = (r.raw as Array<{ steps_done: number; steps_total: number | null }>)[0];
+    return row && { stepsDone: row.steps_done, stepsTotal: row.steps_total };
+  }
+
+  async doneSteps(requestId: string, cardId: string, tx?: TxScope): Promise<string[]> {
+    const rows = await (tx?.em ?? this.ds.manager)
+      .createQueryBuilder(PersonalisationStepEntity, 's')
+      .select('DISTINCT s.step', 'step')
+      .where('s.requestId = :requestId AND s.cardId = :cardId AND s.outcome = :done', { requestId, cardId, done: 'done' })
+      .getRawMany<{ step: string }>();
+    return rows.map((s) => s.step).sort();
+  }
+
+  async announce(tx: TxScope, event: StepEvent): Promise<void> {
+    await tx.em.query(`SELECT pg_notify($1, $2)`, [PERSONALISATION_CHANNEL, JSON.stringify(event)]);
+  }
+
+  stalled(before: Date, limit: number): Promise<Attempt[]> {
+    return this.ds.manager
+      .createQueryBuilder(PersonalisationEntity, 'p')
+      .innerJoin(IssuanceRequestEntity, 'r', 'r.id = p.requestId')
+      .where('r.state IN (:...states)', { states: [...ACTIVE_STATES] })
+      .andWhere('p.updatedAt < :before', { before })
+      .limit(limit)
+      .getMany();
+  }
+}
+
+/** Decodes a notification payload of PERSONALISATION_CHANNEL. */
+export const parseStepNotification = (payload: string): StepEvent => JSON.parse(payload) as StepEvent;

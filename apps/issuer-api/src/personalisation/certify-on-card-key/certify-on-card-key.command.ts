@@ -1,0 +1,18 @@
+import { Command } from '@nestjs/cqrs';
+import type { OnCardCertificate } from '@scm/personalisation';
+import type { Actor } from '../../trust/auth/principal';
+export type { OnCardCertificate } from '@scm/personalisation';
+
+/** The claiming worker sends the public key a card generated in an on-card slot, to be certified. */
+export class CertifyOnCardKeyCommand extends Command<OnCardCertificate> {
+  constructor(
+    readonly requestId: string,
+    readonly slot: string,
+    /** SubjectPublicKeyInfo, DER. */
+    readonly publicKey: Buffer,
+    readonly workerId: string,
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,80 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
+import { testActor } from '../../platform/testing/test-unit-of-work';
+import { claimedRequest, OTHER_WORKER, personalisationWorld, REQUEST, WORKER } from '../testing/personalisation-world';
+import { CertifyOnCardKeyCommand } from './certify-on-card-key.command';
+import { CertifyOnCardKeyHandler } from './certify-on-card-key.handler';
+
+const spkiOf = (k: ReturnType<typeof generateKeyPairSync>['publicKey']) => k.export({ format: 'der', type: 'spki' });
+
+function setup() {
+  const w = personalisationWorld();
+  const handler = new CertifyOnCardKeyHandler(w.uow, w.states, w.repos.vscs, w.escrow, w.certificates);
+  const certify = (slot: string, publicKey: Buffer, workerId = WORKER) =>
+    handler.execute(new CertifyOnCardKeyCommand(REQUEST, slot, publicKey, workerId, testActor(workerId, 'card-worker')));
+  return { w, certify };
+}
+
+describe('CertifyOnCardKeyHandler', () => {
+  it('certifies the key the card made, keeps its public part in a new escrowed VSC version, and answers the same key the same', async () => {
+    const { w, certify } = setup();
+    const { vscId } = await claimedRequest(w);
+    const key = spkiOf(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
+    const first = await certify('9A', key);
+    expect(first).toMatchObject({ slot: '9a', vscVersion: 2 });
+    expect(new X509Certificate(Buffer.from(first.certificate, 'base64')).publicKey.export({ format: 'der', type: 'spki' })).toEqual(key);
+    expect(w.ca.issued).toEqual([
+      expect.objectContaining({
+        template: 'piv-authentication',
+        reference: { requestId: REQUEST, vscId, slot: '9a' },
+        subject: expect.objectContaining({ commonName: 'Olga Holder' }),
+      }),
+    ]);
+    expect(w.repos.vscs.vscs.get(vscId)!.currentVersion).toBe(2);
+    expect(w.repos.vscs.stored.find((v) => v.version === 2)?.escrowedAt).not.toBeNull();
+    expect(w.uow.events.map((e) => e.action)).toEqual(['vsc.version-sealed', 'vsc.escrowed', 'issuance-request.slot-certified']);
+    expect(w.uow.events.at(-1)?.details).toEqual({
+      slot: '9a',
+      serial: first.serial,
+      algorithm: 'p256',
+      workerId: WORKER,
+      vscVersion: 2,
+      superseded: [],
+    });
+
+    const again = await certify('9a', key);
+    expect(again).toMatchObject({ serial: first.serial, vscVersion: 2 });
+    expect(w.ca.issued).toHaveLength(1);
+  });
+
+  it('a new key for the slot supersedes the earlier certificate', async () => {
+    const { w, certify } = setup();
+    await claimedRequest(w);
+    const first = await certify('9a', spkiOf(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey));
+    const second = await certify('9a', spkiOf(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey));
+    expect(second).toMatchObject({ vscVersion: 3 });
+    expect(w.statuses.applied).toEqual([
+      expect.objectContaining({ serial: first.serial, change: { action: 'revoke', reason: 'superseded' } }),
+    ]);
+    expect(w.uow.events.at(-1)?.details).toMatchObject({ superseded: [first.serial] });
+  });
+
+  it('refuses an escrowed slot, a key of the wrong algorithm and a worker that did not claim the card', async () => {
+    const { w, certify } = setup();
+    await claimedRequest(w);
+    w.enrol(OTHER_WORKER);
+    const p256 = spkiOf(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
+    await expect(certify('9d', p256)).rejects.toMatchObject({ code: IssuanceErrorCode.WrongSlot });
+    await expect(certify('9a', spkiOf(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey))).rejects.toMatchObject({
+      code: IssuanceErrorCode.WrongSlot,
+      message: 'slot 9a takes a p256 key, got p384',
+    });
+    await expect(certify('9a', p256, OTHER_WORKER)).rejects.toMatchObject({ code: IssuanceErrorCode.NotClaimant });
+    expect(w.uow.events.map((e) => [e.action, e.outcome, e.details?.refusal])).toEqual([
+      ['issuance-request.slot-certified', 'denied', IssuanceErrorCode.WrongSlot],
+      ['issuance-request.slot-certified', 'denied', IssuanceErrorCode.WrongSlot],
+      ['issuance-request.slot-certified', 'denied', IssuanceErrorCode.NotClaimant],
+    ]);
+    expect(w.ca.issued).toEqual([]);
+  });
+});

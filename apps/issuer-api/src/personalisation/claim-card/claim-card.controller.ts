@@ -1,0 +1,25 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { WorkerOnly } from '../../trust/auth/access.decorator';
+import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../../trust/auth/principal';
+import { callingWorker } from '../worker-principal';
+import { ClaimCardCommand, type ClaimView } from './claim-card.command';
+import { ClaimDto } from './claim-card.dto';
+
+@ApiTags('worker')
+@ApiBearerAuth()
+@Controller('api/v1/worker')
+export class ClaimCardController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('personalisation/claims')
+  @WorkerOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claim the card in a reader for a request (or resume on the card bound to it)' })
+  claim(@Body() dto: ClaimDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<ClaimView> {
+    return this.commands.execute(
+      new ClaimCardCommand(dto.requestId, callingWorker(p).id, { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid }, actor),
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { MANAGEMENT_KEY_ALGORITHMS } from '@scm/card-secrets';
+import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
+import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { claimantDenial } from '../../attempts/attempt-rules';
+import { AttemptsService } from '../../attempts/attempts.service';
+import { CardSecretsService } from '../../card-secrets.service';
+import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
+import { cardIdentity, managementKeyAlgorithm } from '../management-key-rules';
+import { ComputeCryptogramsCommand, type CryptogramsView } from './compute-cryptograms.command';
+
+/** The HSM computes the mutual-authentication cryptograms of the card's diversified key (the key stays inside). */
+@CommandHandler(ComputeCryptogramsCommand)
+export class ComputeCryptogramsHandler implements ICommandHandler<ComputeCryptogramsCommand, CryptogramsView> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly attempts: AttemptsService,
+    @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
+    private readonly secrets: CardSecretsService,
+  ) {}
+
+  execute(c: ComputeCryptogramsCommand): Promise<CryptogramsView> {
+    return this.uow.run(c.actor, async (tx) => {
+      const claimed = await this.attempts.claimed(tx, c.requestId, c.workerId);
+      if (claimed instanceof PersonalisationError)
+        return tx.deny(claimed, claimantDenial('card.management-key-authentication', c.requestId, c.workerId, claimed));
+      const alg = managementKeyAlgorithm(claimed.request);
+      const block = MANAGEMENT_KEY_ALGORITHMS[alg].block;
+      if (c.encryptedWitness.length !== block) {
+        return tx.refuse(new PersonalisationError(PersonalisationErrorCode.Invalid, `a ${alg} witness has ${block} bytes`));
+      }
+      const identity = cardIdentity(claimed.request, claimed.card, await this.vscs.ofRequest(claimed.request.id, tx));
+      const r = await this.secrets.cryptograms(identity, alg, c.encryptedWitness);
+      return { witness: r.witness.toString('base64'), challenge: r.challenge.toString('base64'), expected: r.expected.toString('base64') };
+    });
+  }
+}
