@@ -114,6 +114,27 @@ export default tseslint.config(
   })),
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': restrict(LIBS_BY_NAME) } },
   {
+    // The issuer API's repositories own SQL (docs/api-structure.md): outside *.repository.ts nothing
+    // reaches for the transaction's EntityManager, runs a query or injects the DataSource. The unit
+    // of work itself opens the transactions.
+    files: ['apps/issuer-api/src/**/*.ts'],
+    ignores: ['apps/issuer-api/src/**/*.repository.ts', 'apps/issuer-api/src/platform/infra/unit-of-work.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='em']",
+          message: 'only repositories use the transaction (tx.em): add a repository method',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(query|createQueryBuilder|getRepository|transaction)$/]',
+          message: 'SQL and TypeORM calls belong in a *.repository.ts file',
+        },
+        { selector: "Decorator CallExpression[callee.name='InjectDataSource']", message: 'only repositories inject the DataSource' },
+      ],
+    },
+  },
+  {
     // Jest's global set-up runs before its module mapping exists, so @scm/<name> does not resolve
     // there: it loads libs/db from source and the rest from dist/ (see the file's comment).
     files: ['test/kit/global-setup.ts'],

@@ -19,6 +19,7 @@ const NO_APPS = '2 libs do not import apps';
 const APPS = '3 apps do not import each other';
 const WORKER = '4 the card worker holds no server-side secret';
 const TESTS = '5 tests and benchmarks import libs as @scm/<name>';
+const SQL = '6 the issuer API runs SQL in repositories only';
 
 /* The fixtures: virtual files (nothing is written to disk) inside the folders each rule covers. */
 const CASES: Case[] = [
@@ -114,12 +115,47 @@ const CASES: Case[] = [
     "import { parseTlvs } from '@scm/apdu';\nimport { startApi } from '@scm/test-kit';\nimport { x } from '../kit/users';",
   ),
   ok(TESTS, 'bench/__fixture__.ts', "import { sampleVsc } from '../libs/archive/src/testing/fixtures';"),
+  // 6. The issuer API: SQL, the transaction's EntityManager and the DataSource only in repositories.
+  bad(
+    SQL,
+    'apps/issuer-api/src/issuance/requests/__fixture__.handler.ts',
+    'export const f = (tx: { em: unknown }) => tx.em;',
+    /only repositories use the transaction/,
+  ),
+  bad(
+    SQL,
+    'apps/issuer-api/src/help-desk/__fixture__.service.ts',
+    "export const f = (ds: { query(s: string): unknown }) => ds.query('SELECT 1');",
+    /belong in a \*\.repository\.ts file/,
+  ),
+  bad(
+    SQL,
+    'apps/issuer-api/src/trust/__fixture__.handler.ts',
+    'export const f = (m: { createQueryBuilder(): unknown }) => m.createQueryBuilder();',
+    /belong in a \*\.repository\.ts file/,
+  ),
+  bad(
+    SQL,
+    'apps/issuer-api/src/pki/__fixture__.service.ts',
+    "import { InjectDataSource } from '@nestjs/typeorm';\nexport class S { constructor(@InjectDataSource() readonly ds: unknown) {} }",
+    /only repositories inject the DataSource/,
+  ),
+  ok(
+    SQL,
+    'apps/issuer-api/src/issuance/requests/__fixture__.repository.ts',
+    "import { InjectDataSource } from '@nestjs/typeorm';\nexport class R { constructor(@InjectDataSource() readonly ds: { query(s: string): unknown }) {}\n  q(tx: { em: { query(s: string): unknown } }) { return tx.em.query('SELECT 1'); } }",
+  ),
+  ok(
+    SQL,
+    'apps/issuer-api/src/issuance/requests/__fixture__.handler.ts',
+    'export const f = (queries: { execute(q: unknown): unknown }) => queries.execute({});',
+  ),
 ];
 
 /*
  * ESLint loads eslint.config.mjs with import(), which jest's module sandbox refuses: the cases are
  * linted by the ESLint Node API in a plain node process, which prints the no-restricted-imports
- * messages of each case.
+ * and no-restricted-syntax messages of each case.
  */
 const LINTER = String.raw`
 const { ESLint } = require('eslint');
@@ -129,13 +165,13 @@ const { ESLint } = require('eslint');
   const out = [];
   for (const c of cases) {
     const [r] = await eslint.lintText(c.code + '\n', { filePath: c.filePath, warnIgnored: true });
-    out.push(r.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.fatal || /ignored/.test(m.message)).map((m) => m.message));
+    out.push(r.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax' || m.fatal || /ignored/.test(m.message)).map((m) => m.message));
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-describe('import boundaries (eslint.config.mjs)', () => {
+describe('import and repository boundaries (eslint.config.mjs)', () => {
   let messages: string[][];
   beforeAll(() => {
     const r = spawnSync(process.execPath, ['-e', LINTER], {
