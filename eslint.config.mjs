@@ -83,6 +83,10 @@ const LIBS_BY_NAME = pattern(
   '^(\\.{1,2}/)*libs/(?![^/]+/src/testing/)',
   'Import a lib as @scm/<name> (its index), not by a relative path into libs/*/src.',
 );
+const APPS_BY_ENTRY = pattern(
+  '^(\\.{1,2}/)*apps/[^/]+/src/.',
+  'Import an app through its public entry point (apps/<app>/src, its index.ts), not by a path into its folders.',
+);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'scripts/*.js', 'jest.config.js'] },
@@ -112,7 +116,7 @@ export default tseslint.config(
     files: [`apps/${app}/**/*.ts`],
     rules: { 'no-restricted-imports': restrict(noOtherApps(app), app === 'card-worker' ? WORKER_SERVER_SIDE : []) },
   })),
-  { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': restrict(LIBS_BY_NAME) } },
+  { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': restrict(LIBS_BY_NAME, APPS_BY_ENTRY) } },
   {
     // The issuer API's repositories own SQL (docs/api-structure.md): outside *.repository.ts nothing
     // reaches for the transaction's EntityManager, runs a query or injects the DataSource. The unit

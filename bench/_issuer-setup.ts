@@ -9,7 +9,7 @@ import { hashPassword } from '@scm/common';
 import { createDataSource, provisionDatabase } from '@scm/db';
 import { HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
 import type { DataSource } from 'typeorm';
-import { type ApiConfig, loadApiConfig } from '../apps/issuer-api/src/platform/config/api-config';
+import { type ApiConfig, loadApiConfig } from '../apps/issuer-api/src';
 import { requireVscKeys } from './_support';
 
 export const BENCH_USER = 'bench';

@@ -20,8 +20,7 @@ import { provisionCardKeys } from '@scm/card-secrets';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { createApiApp, type ApiApp } from '../apps/issuer-api/src/bootstrap';
-import { loadApiConfig } from '../apps/issuer-api/src/platform/config/api-config';
+import { createApiApp, type ApiApp, loadApiConfig } from '../apps/issuer-api/src';
 import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');

@@ -28,8 +28,7 @@ import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { createApiApp } from '../apps/issuer-api/src/bootstrap';
-import { loadApiConfig } from '../apps/issuer-api/src/platform/config/api-config';
+import { createApiApp, loadApiConfig } from '../apps/issuer-api/src';
 
 const PREFIX = 'scm-bench-issuance';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);

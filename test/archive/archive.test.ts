@@ -5,7 +5,7 @@ import type { ReconciliationReport, StoredVolume } from '@scm/archive';
 import type { HsmContext } from '@scm/hsm';
 import { HsmKeyProtector, VirtualSmartCard } from '@scm/vsc';
 import { appDb, call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
-import { ArchiveRecoveryService } from '../../apps/issuer-api/src/archive/archive-recovery.service';
+import { ArchiveRecoveryService } from '../../apps/issuer-api/src';
 import { testHsmSettings } from '../hsm/support/settings';
 import { HsmContext as Hsm } from '@scm/hsm';
 import { escrowedCards, type EscrowedCard } from './support';

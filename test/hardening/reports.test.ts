@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApprovalsService } from '../../apps/issuer-api/src/trust/approvals/approvals.service';
-import { systemActor } from '../../apps/issuer-api/src/trust/auth/principal';
-import { UnitOfWork } from '../../apps/issuer-api/src/platform/infra/unit-of-work';
+import { ApprovalsService, systemActor, UnitOfWork } from '../../apps/issuer-api/src';
 import { call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 import { cardholders, officer, type Officer } from '../issuance/support';
 

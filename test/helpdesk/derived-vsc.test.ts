@@ -5,8 +5,7 @@ import { type CaHierarchy, InMemoryCaStore, PIV_CONTAINER, setupCaHierarchy, ver
 import { HsmContext, type KeyRef } from '@scm/hsm';
 import { decodeKeyHistory } from '@scm/piv';
 import { CHUID_TAG, KEY_HISTORY_TAG, MemoryKeyProtector, SECURITY_OBJECT_TAG, VirtualSmartCard, type VscDeps } from '@scm/vsc';
-import { fillDerivedVsc, recoverableKeys } from '../../apps/issuer-api/src/help-desk/shared/derived-vsc';
-import type { CardProfileDefinition } from '../../apps/issuer-api/src/issuance/profiles/card-profile';
+import { fillDerivedVsc, recoverableKeys, type CardProfileDefinition } from '../../apps/issuer-api/src';
 import { scratchLabel, testHsmSettings } from '../hsm/support/settings';
 
 /**

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Client } from 'pg';
 import { appDb, call, startApi, testEnv, type RunningApi } from '@scm/test-kit';
-import { GenerateKeysService } from '../../apps/issuer-api/src/issuance/requests/generate-keys/generate-keys.service';
+import { GenerateKeysService } from '../../apps/issuer-api/src';
 import { cardholders, officer, people, waitFor, type Officer } from './support';
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { appDb, call, runCli, startApi, type RunningApi } from '@scm/test-kit';
-import { CrlPublisher } from '../../apps/issuer-api/src/pki/crl-publisher.service';
+import { CrlPublisher } from '../../apps/issuer-api/src';
 import { caChain, cardholders, crlText, officer, openEvents, openssl, people, Scratch, waitFor, type Officer } from './support';
 
 const PUBLIC = 'http://pki.scm.test:7400';

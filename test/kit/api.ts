@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { createLogger } from '@scm/common';
 import type { AddressInfo } from 'node:net';
-import { createApiApp } from '../../apps/issuer-api/src/bootstrap';
-import { loadApiConfig } from '../../apps/issuer-api/src/platform/config/api-config';
+import { createApiApp, loadApiConfig } from '../../apps/issuer-api/src';
 import { testEnv } from './test-env';
 
 export interface RunningApi {

@@ -18,7 +18,7 @@ const PURE = '1 pure libs';
 const NO_APPS = '2 libs do not import apps';
 const APPS = '3 apps do not import each other';
 const WORKER = '4 the card worker holds no server-side secret';
-const TESTS = '5 tests and benchmarks import libs as @scm/<name>';
+const TESTS = '5 tests and benchmarks import libs as @scm/<name> and apps through their entry point';
 const SQL = '6 the issuer API runs SQL in repositories only';
 
 /* The fixtures: virtual files (nothing is written to disk) inside the folders each rule covers. */
@@ -115,6 +115,14 @@ const CASES: Case[] = [
     "import { parseTlvs } from '@scm/apdu';\nimport { startApi } from '@scm/test-kit';\nimport { x } from '../kit/users';",
   ),
   ok(TESTS, 'bench/__fixture__.ts', "import { sampleVsc } from '../libs/archive/src/testing/fixtures';"),
+  bad(
+    TESTS,
+    'test/trust/__fixture__.test.ts',
+    "import { UnitOfWork } from '../../apps/issuer-api/src/platform/infra/unit-of-work';",
+    /through its public entry point/,
+  ),
+  bad(TESTS, 'bench/__fixture__.ts', "import { createApiApp } from '../apps/issuer-api/src/bootstrap';", /through its public entry point/),
+  ok(TESTS, 'test/trust/__fixture__.test.ts', "import { UnitOfWork, createApiApp } from '../../apps/issuer-api/src';"),
   // 6. The issuer API: SQL, the transaction's EntityManager and the DataSource only in repositories.
   bad(
     SQL,

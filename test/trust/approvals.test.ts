@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApprovalsService } from '../../apps/issuer-api/src/trust/approvals/approvals.service';
-import { systemActor } from '../../apps/issuer-api/src/trust/auth/principal';
-import { UnitOfWork } from '../../apps/issuer-api/src/platform/infra/unit-of-work';
+import { ApprovalsService, systemActor, UnitOfWork } from '../../apps/issuer-api/src';
 import { appDb, call, createTestUser, loginAs, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 
 type Decision = { status: string; approvals: number; requiredApprovals: number; code?: string };

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemActor } from '../../apps/issuer-api/src/trust/auth/principal';
-import { UnitOfWork } from '../../apps/issuer-api/src/platform/infra/unit-of-work';
-import { OutboxRelay } from '../../apps/issuer-api/src/platform/outbox/outbox.relay';
+import { systemActor, UnitOfWork, OutboxRelay } from '../../apps/issuer-api/src';
 import { appDb, PrivateRedis, startApi, type RunningApi } from '@scm/test-kit';
 
 /** The transactional outbox against a real Redis of this test's own (so FLUSHALL harms nobody). */
