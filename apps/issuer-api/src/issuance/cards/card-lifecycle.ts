@@ -1,21 +1,11 @@
+import { CARD_STATES, type CardState } from '@scm/db';
 import type { RevocationReason } from '@scm/ca';
 
-/** The card lifecycle of design.md, in one place: states, allowed transitions and what each does to the card's certificates. */
-export const CARD_STATES = [
-  'blank',
-  'personalising',
-  'issued',
-  'active',
-  'suspended',
-  'lost',
-  'stolen',
-  'damaged',
-  'replaced',
-  'spoiled',
-  'terminated',
-  'expired',
-] as const;
-export type CardState = (typeof CARD_STATES)[number];
+/*
+ * The card lifecycle of design.md, in one place: allowed transitions and what each state does to
+ * the card's certificates. The states are the schema's (libs/db: the CHECK constraint of card.state).
+ */
+export { CARD_STATES, type CardState };
 
 /** What entering a state does to the certificates of the card's request. */
 export type CertificateEffect = { kind: 'none' } | { kind: 'hold' } | { kind: 'release' } | { kind: 'revoke'; reason: RevocationReason };

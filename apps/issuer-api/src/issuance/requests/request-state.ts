@@ -1,3 +1,4 @@
+import { REQUEST_STATES, type RequestState } from '@scm/db';
 /**
  * The issuance request's state machine, in one place. Every change goes through
  * RequestStateMachine.transition, which checks this table, records the history, audits and
@@ -7,18 +8,9 @@
  *   any state before issued → failed | cancelled (cancelled only before a card is claimed)
  *   personalising | verifying → awaiting-card (the card left the reader; the request waits for it)
  */
-export const REQUEST_STATES = [
-  'requested',
-  'keys-generated',
-  'escrowed',
-  'awaiting-card',
-  'personalising',
-  'verifying',
-  'issued',
-  'failed',
-  'cancelled',
-] as const;
-export type RequestState = (typeof REQUEST_STATES)[number];
+
+// The states are the schema's (libs/db: the CHECK constraint of issuance_request.state).
+export { REQUEST_STATES, type RequestState };
 
 export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
   // keys generated on a new VSC and certified, the VSC sealed and stored

@@ -8,6 +8,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
 import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
 import { systemClock } from './clock.port';
+import { PgNotifications } from './pg-notifications.repository';
 import { BACKGROUND_WORK, CLOCK, HSM, LOGGER, REDIS } from './tokens';
 import { OutboxSignal, UnitOfWork } from './unit-of-work';
 
@@ -67,8 +68,9 @@ export class InfraModule {
         OutboxSignal,
         { provide: OUTBOX_REPOSITORY, useClass: PgOutboxRepository },
         UnitOfWork,
+        PgNotifications,
       ],
-      exports: [API_CONFIG, LOGGER, BACKGROUND_WORK, CLOCK, REDIS, HSM, OutboxSignal, OUTBOX_REPOSITORY, UnitOfWork],
+      exports: [API_CONFIG, LOGGER, BACKGROUND_WORK, CLOCK, REDIS, HSM, OutboxSignal, OUTBOX_REPOSITORY, UnitOfWork, PgNotifications],
     };
   }
 }

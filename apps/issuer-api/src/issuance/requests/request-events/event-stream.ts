@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
+import { eventStream } from '../../../platform/http/event-stream';
 import type { RequestEvent } from '../request.repository';
 import type { RequestEventsRepository } from './request-events.repository';
-
-const HEARTBEAT_MS = 15_000;
 
 /** What a follower of requests is sent, and when its stream ends. */
 export interface FollowSpec {
@@ -23,52 +22,34 @@ export interface FollowSpec {
  * problems); the stream ends when the client goes away.
  */
 export async function followRequests(feed: RequestEventsRepository, req: Request, res: Response, spec: FollowSpec): Promise<void> {
-  let open = false;
-  let done = false;
+  const stream = eventStream(req, res, spec.heartbeatMs);
   const buffered: RequestEvent[] = [];
-  const send = (event: string, data: unknown) => {
-    if (!done) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
-  let heartbeat: NodeJS.Timeout | undefined;
-  let unsubscribe: () => void = () => undefined;
-  let unreset: () => void = () => undefined;
-  const end = () => {
-    if (done) return;
-    done = true;
-    clearInterval(heartbeat);
-    unsubscribe();
-    unreset();
-    if (open) res.end();
-  };
+  let live = false;
   const onEvent = (e: RequestEvent) => {
-    if (!spec.match(e) || done) return;
-    if (!open) return void buffered.push(e);
-    send('state', e);
-    spec.after?.(e, end);
+    if (!spec.match(e) || stream.done) return;
+    if (!live) return void buffered.push(e);
+    stream.send('state', e);
+    spec.after?.(e, () => stream.end());
   };
-  unsubscribe = await feed.subscribe(onEvent);
-  unreset = feed.onReset(() => {
-    send('reset', { reason: 'the event listener reconnects; read the state again' });
-    end();
-  });
-  req.on('close', end);
+  stream.onEnd(await feed.subscribe(onEvent));
+  stream.onEnd(
+    feed.onReset(() => {
+      stream.send('reset', { reason: 'the event listener reconnects; read the state again' });
+      stream.end();
+    }),
+  );
   try {
-    let started = false;
-    await spec.snapshot((event, data) => {
-      if (!started) {
-        started = true;
-        res
-          .status(200)
-          .set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-        res.flushHeaders();
-        open = true;
-      }
-      send(event, data);
-    }, end);
+    await spec.snapshot(
+      (event, data) => {
+        stream.start();
+        stream.send(event, data);
+      },
+      () => stream.end(),
+    );
   } catch (e) {
-    end();
+    stream.end();
     throw e;
   }
+  live = true;
   for (const e of buffered.splice(0)) onEvent(e);
-  if (!done) heartbeat = setInterval(() => res.write(': keep-alive\n\n'), spec.heartbeatMs ?? HEARTBEAT_MS);
 }

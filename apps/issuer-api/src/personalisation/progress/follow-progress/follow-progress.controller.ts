@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { eventStream } from '../../../platform/http/event-stream';
 import { Roles } from '../../../trust/auth/access.decorator';
 import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
 import { PROGRESS_EVENTS_REPOSITORY, type ProgressEventsRepository } from '../progress-events.repository';
@@ -10,7 +11,6 @@ import type { CardProgress } from '../progress-views.repository';
 import { ShowProgressQuery } from './show-progress.query';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEARTBEAT_MS = 15_000;
 
 @ApiTags('personalisation')
 @ApiBearerAuth()
@@ -37,44 +37,23 @@ export class FollowProgressController {
     if (!!batch === !!request || !UUID.test(batch ?? request ?? '')) {
       throw new PersonalisationError(PersonalisationErrorCode.Invalid, 'give either batch=<id> or request=<id>');
     }
-    let open = false;
-    let done = false;
-    let heartbeat: NodeJS.Timeout | undefined;
-    let unsubscribe: () => void = () => undefined;
-    let unreset: () => void = () => undefined;
-    const end = () => {
-      if (done) return;
-      done = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      unreset();
-      if (open) res.end();
-    };
-    const stream = new ProgressStream(batch, {
-      send: (event, data) => {
-        if (!done) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      },
-      end,
-    });
+    const out = eventStream(req, res);
+    const stream = new ProgressStream(batch, { send: (event, data) => out.send(event, data), end: () => out.end() });
     // Follow first, then read the snapshot: nothing committed in between is missed.
-    unsubscribe = await this.events.subscribe((e) => {
-      if (!done) stream.push(e);
-    });
-    unreset = this.events.onReset(() => stream.reset());
-    req.on('close', end);
+    out.onEnd(
+      await this.events.subscribe((e) => {
+        if (!out.done) stream.push(e);
+      }),
+    );
+    out.onEnd(this.events.onReset(() => stream.reset()));
     let snapshot: CardProgress[];
     try {
       snapshot = await this.queries.execute(new ShowProgressQuery(batch ? { batchId: batch } : { requestId: request! }));
     } catch (e) {
-      end();
+      out.end();
       throw e;
     }
-    res
-      .status(200)
-      .set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    res.flushHeaders();
-    open = true;
+    out.start();
     stream.start(snapshot);
-    if (!done) heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   }
 }
