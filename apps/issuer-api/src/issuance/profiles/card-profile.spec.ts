@@ -1,16 +1,7 @@
 import { onCardSlots, profileProblems, vscGeneratedSlots, type CardProfileDefinition } from './card-profile';
+import { DEFAULT_DEFINITION } from './in-memory-profile.repository';
 
-const base: CardProfileDefinition = {
-  slots: {
-    '9a': { algorithm: 'p256', template: 'piv-authentication', escrow: 'on-card' },
-    '9d': { algorithm: 'rsa2048', template: 'piv-key-management', escrow: 'escrow' },
-    '9e': { algorithm: 'p256', template: 'piv-card-authentication', escrow: 'regenerate' },
-  },
-  pin: { minLength: 6, maxLength: 8, tries: 3 },
-  puk: { length: 8, tries: 3 },
-  managementKey: { algorithm: 'aes192' },
-  validityDays: 1095,
-};
+const base: CardProfileDefinition = DEFAULT_DEFINITION;
 
 describe('card profiles', () => {
   it('accepts a well-formed profile and splits its slots by where keys are made', () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { hashPassword, passwordProblem } from '@scm/common';
 import { ROLES } from '@scm/db';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { newAccount } from '../new-account';
 import { UserError, UserErrorCode } from '../user-errors';
 import { type UserView, userView } from '../user-view';
 import { USER_REPOSITORY, type UserRepository, type UserRole } from '../user.repository';
@@ -28,20 +28,8 @@ export class BootstrapUserHandler implements ICommandHandler<BootstrapUserComman
       if (unknown.length || c.roles.length === 0) {
         return tx.refuse(new UserError(UserErrorCode.Invalid, `roles are one or more of ${ROLES.join(', ')}`));
       }
-      const problem = passwordProblem(c.password, username);
-      if (problem) return tx.refuse(new UserError(UserErrorCode.WeakPassword, `the password ${problem}`));
-      if (await this.users.usernameTaken(tx, username)) {
-        return tx.refuse(new UserError(UserErrorCode.UsernameTaken, `the username "${username}" is taken`));
-      }
-      const user = {
-        id: randomUUID(),
-        username,
-        displayName: c.displayName ?? username,
-        passwordHash: await hashPassword(c.password),
-        disabled: false,
-        createdAt: tx.now,
-        passwordChangedAt: tx.now,
-      };
+      const user = await newAccount(this.users, tx, { username, displayName: c.displayName, password: c.password });
+      if (user instanceof UserError) return tx.refuse(user);
       await this.users.insert(tx, user);
       const roles: UserRole[] = [...new Set(c.roles)].map((role) => ({
         id: randomUUID(),
