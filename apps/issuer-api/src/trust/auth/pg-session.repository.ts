@@ -14,24 +14,19 @@ export class PgSessionRepository implements SessionRepository {
   }
 
   async findLive(tokenHash: Buffer, now: Date): Promise<LiveSession | undefined> {
-    const em = this.ds.manager;
-    const session = await em.findOneBy(SessionEntity, {
-      tokenHash,
-      revokedAt: IsNull(),
-      expiresAt: MoreThan(now),
-      idleExpiresAt: MoreThan(now),
-    });
-    if (!session) return undefined;
-    if (session.principalKind === 'worker') {
-      const worker = await em.findOneBy(CardWorkerEntity, { id: session.principalId });
-      return { session, holder: worker ? { kind: 'worker', worker } : undefined };
-    }
-    // Every authenticated request comes here: the account and its roles are read side by side.
-    const [user, roles] = await Promise.all([
-      em.findOneBy(UserEntity, { id: session.principalId }),
-      em.find(UserRoleEntity, { select: { role: true }, where: { userId: session.principalId, status: 'active' } }),
-    ]);
-    return { session, holder: user ? { kind: 'user', user, roles: roles.map((r) => r.role) } : undefined };
+    // Every authenticated request comes here: the session, its account and roles (or its card
+    // worker) in one round trip.
+    const found = (await this.ds.manager
+      .createQueryBuilder(SessionEntity, 's')
+      .leftJoinAndMapOne('s.user', UserEntity, 'u', "s.principalKind = 'user' AND u.id = s.principalId")
+      .leftJoinAndMapMany('s.roles', UserRoleEntity, 'r', "r.userId = u.id AND r.status = 'active'")
+      .leftJoinAndMapOne('s.worker', CardWorkerEntity, 'w', "s.principalKind = 'worker' AND w.id = s.principalId")
+      .where('s.tokenHash = :tokenHash AND s.revokedAt IS NULL AND s.expiresAt > :now AND s.idleExpiresAt > :now', { tokenHash, now })
+      .getOne()) as (SessionEntity & { user?: UserEntity | null; roles?: UserRoleEntity[]; worker?: CardWorkerEntity | null }) | null;
+    if (!found) return undefined;
+    const { user, roles, worker, ...session } = found;
+    if (session.principalKind === 'worker') return { session, holder: worker ? { kind: 'worker', worker } : undefined };
+    return { session, holder: user ? { kind: 'user', user, roles: (roles ?? []).map((r) => r.role) } : undefined };
   }
 
   async touch(id: string, lastSeenAt: Date, idleExpiresAt: Date): Promise<void> {
