@@ -67,14 +67,22 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
   const tmp = mkdtempSync(join(tmpdir(), 'scm-helpdesk-'));
   const db = await appDb();
   const workers = new Map<number, RunningWorker & { id: string }>();
+  const [officer, helpdesk, approver0, approver1, admin, auditor] = await Promise.all([
+    person(api, tmp, 'officer', ['security-officer']),
+    person(api, tmp, 'helpdesk', ['help-desk', 'security-officer']),
+    person(api, tmp, 'approver', ['security-officer']),
+    person(api, tmp, 'approver', ['security-officer']),
+    person(api, tmp, 'admin', ['admin', 'security-officer']),
+    person(api, tmp, 'auditor', ['auditor']),
+  ]);
   const stack: HelpdeskStack = {
     api,
     db,
-    officer: await person(api, tmp, 'officer', ['security-officer']),
-    helpdesk: await person(api, tmp, 'helpdesk', ['help-desk', 'security-officer']),
-    approvers: [await person(api, tmp, 'approver', ['security-officer']), await person(api, tmp, 'approver', ['security-officer'])],
-    admin: await person(api, tmp, 'admin', ['admin', 'security-officer']),
-    auditor: await person(api, tmp, 'auditor', ['auditor']),
+    officer,
+    helpdesk,
+    approvers: [approver0, approver1],
+    admin,
+    auditor,
     workers,
     tmp,
     async close() {
@@ -84,8 +92,9 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
       rmSync(tmp, { recursive: true, force: true });
     },
   };
-  try {
-    for (const ws of workstations) {
+  // Started side by side; a worker that did start is stopped with the stack when another did not.
+  const started = await Promise.allSettled(
+    workstations.map(async (ws) => {
       const w = testWorkstations().find((x) => x.id === ws)!;
       workers.set(
         ws,
@@ -95,10 +104,12 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
           SCM_HEARTBEAT_MS: '1000',
         }),
       );
-    }
-  } catch (e) {
+    }),
+  );
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await stack.close();
-    throw e;
+    throw failed.reason;
   }
   return stack;
 }

@@ -14,6 +14,15 @@ export interface WorkerSession {
   expiresAt: Date;
 }
 
+/**
+ * While an officer has not approved the worker yet, it asks again every second for the first
+ * minutes (the officer is usually approving it right now, from the fingerprint it printed), then
+ * every few seconds.
+ */
+const PENDING_FAST_MS = 1000;
+const PENDING_SLOW_MS = 5000;
+const PENDING_FAST_FOR_MS = 10 * 60_000;
+
 class ApiProblem extends Error {
   constructor(
     readonly status: number,
@@ -40,6 +49,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
   private readonly waiters: Array<(s: WorkerSession) => void> = [];
   private lastLogged = '';
+  private pendingSince: number | undefined;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig,
@@ -125,6 +135,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
     } catch (e) {
       if (e instanceof ApiProblem && e.code === 'worker.not-approved') {
         this.state = 'pending';
+        this.pendingSince ??= Date.now();
         this.say(
           'pending',
           'warn',
@@ -150,11 +161,12 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
         const s = await this.logIn();
         if (s) {
           this.session = s;
+          this.pendingSince = undefined;
           this.say('approved', 'info', { workerId: s.workerId }, 'approved: session open');
           for (const w of this.waiters.splice(0)) w(s);
         }
       }
-      delay = this.session ? 60_000 : this.state === 'revoked' ? 60_000 : 5000;
+      delay = this.session || this.state === 'revoked' ? 60_000 : this.state === 'pending' ? this.pendingDelay() : 5000;
     } catch (e) {
       this.say(
         `err:${(e as Error).message}`,
@@ -164,6 +176,10 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
       );
     }
     this.timer = setTimeout(() => void this.loop(), delay);
+  }
+
+  private pendingDelay(): number {
+    return Date.now() - (this.pendingSince ?? Date.now()) < PENDING_FAST_FOR_MS ? PENDING_FAST_MS : PENDING_SLOW_MS;
   }
 
   /** The current session, if approved. */
