@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -6,7 +6,6 @@ import {
   call,
   closeOpenCardWork,
   createTestUser,
-  loginAs,
   Hopeless,
   runCli,
   type RunningApi,
@@ -25,7 +24,7 @@ import { blankCard, insert, remove, type TestCard } from '../card-engine/test-ca
 export { Hopeless, sleep, waitFor } from '@scm/test-kit';
 export { blankCard, directSession, insert, insertInspected, remove, type TestCard } from '../card-engine/test-cards';
 
-/** Someone logged in over HTTP and through bin/scm (their own CLI session file). */
+/** Someone logged in through bin/scm (their own CLI session file), whose session the HTTP calls use too. */
 export interface Person {
   name: string;
   id: string;
@@ -53,10 +52,12 @@ export interface HelpdeskStack {
 async function person(api: RunningApi, dir: string, prefix: string, roles: Parameters<typeof createTestUser>[1]): Promise<Person> {
   const name = uniqueName(prefix);
   const id = await createTestUser(name, roles);
-  const token = await loginAs(api.url, name);
-  const env = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, `${name}.session.json`), SCM_PASSWORD: TEST_PASSWORD };
+  const session = join(dir, `${name}.session.json`);
+  const env = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: session, SCM_PASSWORD: TEST_PASSWORD };
   const login = await runCli(['login', '-u', name], { env });
   if (login.code !== 0) throw new Error(`scm login ${name}: ${login.stderr}`);
+  // One log-in: the HTTP calls use the session bin/scm keeps.
+  const { token } = JSON.parse(readFileSync(session, 'utf8')) as { token: string };
   return { name, id, token, env };
 }
 
