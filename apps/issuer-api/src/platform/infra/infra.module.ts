@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@scm/db';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import Redis from 'ioredis';
@@ -8,7 +8,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
 import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
 import { systemClock } from './clock.port';
-import { BACKGROUND_WORK, CLOCK, HSM, LOGGER, REDIS } from './tokens';
+import { BACKGROUND_WORK, CLOCK, DATA_SOURCE, HSM, LOGGER, REDIS } from './tokens';
 import { OutboxSignal, UnitOfWork } from './unit-of-work';
 
 /** Opens the HSM context lazily so the API starts (and reports unhealthy) when the HSM is down. */
@@ -51,6 +51,7 @@ export class InfraModule {
         { provide: LOGGER, useValue: logger },
         { provide: BACKGROUND_WORK, useValue: opts.background ?? true },
         { provide: CLOCK, useValue: systemClock },
+        { provide: DATA_SOURCE, useExisting: getDataSourceToken() },
         {
           provide: REDIS,
           useFactory: () =>
