@@ -145,11 +145,16 @@ export async function personalise(
   requestId: string,
   reader: TestReader,
 ): Promise<{ card: TestCard; requestId: string; cardId: string }> {
-  await waitFor('the request to wait for a card', async () => {
-    const q = await s.db.query<{ state: string }>(`SELECT state FROM issuance_request WHERE id = $1`, [requestId]);
-    if (q.rows[0]?.state === 'failed') throw new Hopeless(`request ${requestId} failed`);
-    return q.rows[0]?.state === 'awaiting-card' ? true : undefined;
-  });
+  await waitFor(
+    'the request to wait for a card',
+    async () => {
+      const q = await s.db.query<{ state: string }>(`SELECT state FROM issuance_request WHERE id = $1`, [requestId]);
+      if (q.rows[0]?.state === 'failed') throw new Hopeless(`request ${requestId} failed`);
+      return q.rows[0]?.state === 'awaiting-card' ? true : undefined;
+    },
+    90_000,
+    100,
+  );
   const card = blankCard();
   await insert(card, reader);
   try {
@@ -164,7 +169,7 @@ export async function personalise(
         return q.rows[0]?.state === 'issued' ? q.rows[0] : undefined;
       },
       120_000,
-      300,
+      100,
     );
     return { card, requestId, cardId: row.card_id! };
   } finally {
