@@ -15,13 +15,20 @@ export interface WorkerSession {
 }
 
 /**
- * While an officer has not approved the worker yet, it asks again every second for the first
- * minutes (the officer is usually approving it right now, from the fingerprint it printed), then
- * every few seconds.
+ * While an officer has not approved the worker yet, it asks again soon: after 250 ms, 500 ms, then
+ * every second for the first minutes (the officer is usually approving it right now, from the
+ * fingerprint it printed), then every few seconds.
  */
+const PENDING_FIRST_MS = 250;
 const PENDING_FAST_MS = 1000;
 const PENDING_SLOW_MS = 5000;
 const PENDING_FAST_FOR_MS = 10 * 60_000;
+
+/** When a worker waiting for approval asks again, after its n-th refusal (n ≥ 1), pending for `pendingForMs`. */
+export function pendingRetryDelay(n: number, pendingForMs: number): number {
+  if (pendingForMs >= PENDING_FAST_FOR_MS) return PENDING_SLOW_MS;
+  return Math.min(PENDING_FAST_MS, PENDING_FIRST_MS * 2 ** Math.max(0, n - 1));
+}
 
 class ApiProblem extends Error {
   constructor(
@@ -50,6 +57,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly waiters: Array<(s: WorkerSession) => void> = [];
   private lastLogged = '';
   private pendingSince: number | undefined;
+  private pendingAsks = 0;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig,
@@ -136,6 +144,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
       if (e instanceof ApiProblem && e.code === 'worker.not-approved') {
         this.state = 'pending';
         this.pendingSince ??= Date.now();
+        this.pendingAsks++;
         this.say(
           'pending',
           'warn',
@@ -162,6 +171,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
         if (s) {
           this.session = s;
           this.pendingSince = undefined;
+          this.pendingAsks = 0;
           this.say('approved', 'info', { workerId: s.workerId }, 'approved: session open');
           for (const w of this.waiters.splice(0)) w(s);
         }
@@ -179,7 +189,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private pendingDelay(): number {
-    return Date.now() - (this.pendingSince ?? Date.now()) < PENDING_FAST_FOR_MS ? PENDING_FAST_MS : PENDING_SLOW_MS;
+    return pendingRetryDelay(this.pendingAsks, Date.now() - (this.pendingSince ?? Date.now()));
   }
 
   /** The current session, if approved. */
