@@ -135,6 +135,10 @@ export default tseslint.config(
           message: 'SQL and TypeORM calls belong in a *.repository.ts file',
         },
         { selector: "Decorator CallExpression[callee.name='InjectDataSource']", message: 'only repositories inject the DataSource' },
+        {
+          selector: "Decorator CallExpression[callee.name='Inject'][arguments.0.name='DATA_SOURCE']",
+          message: 'only repositories inject the DataSource',
+        },
       ],
     },
   },

@@ -1,7 +1,7 @@
 import { SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
 import { PivSession } from '@scm/piv';
-import { type RunningWorker, sleep, waitFor } from '@scm/test-kit';
-import { type TestReader, waitForCard } from './support';
+import { type RunningWorker, waitFor } from '@scm/test-kit';
+import { cardPresent, type TestReader, waitForCard } from './support';
 
 /** Time vpcd needs after a card left a reader before it accepts the next one. */
 export const VPCD_SETTLE_MS = 800;
@@ -30,17 +30,28 @@ export function blankCard(): TestCard {
 export async function insert(c: TestCard, reader: TestReader): Promise<void> {
   if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
   for (let attempt = 1; ; attempt++) {
-    const card = await startEmulatedCard({ backend: c.backend, port: reader.port });
-    try {
-      await waitForCard(reader, true);
+    // vpcd lets go of a reader's previous connection a little after pcscd reports the reader
+    // empty; a card connecting before that is dropped: then it is put in again at once.
+    let dropped = false;
+    const card = await startEmulatedCard({
+      backend: c.backend,
+      port: reader.port,
+      onClose: () => {
+        dropped = true;
+      },
+    });
+    const seen = await waitFor(
+      `${reader.name} of workstation ${reader.ws.id} to show card ${c.serial}`,
+      async () => (dropped ? false : (await cardPresent(reader)) ? true : undefined),
+      15_000,
+      100,
+    ).catch((e: unknown) => e as Error);
+    if (seen === true && !dropped) {
       c.inserted = { reader, card };
       return;
-    } catch (e) {
-      await card.remove();
-      if (attempt === 2) throw e;
-      // vpcd had not let go of the reader's previous connection: wait for an empty reader and try again.
-      await waitForCard(reader, false).catch(() => undefined);
     }
+    await card.remove();
+    if (attempt === 3) throw seen instanceof Error ? seen : new Error(`card ${c.serial} was dropped by vpcd ${attempt} times`);
   }
 }
 
@@ -51,9 +62,6 @@ export async function remove(c: TestCard): Promise<void> {
   c.inserted = undefined;
   await i.card.remove();
   await waitForCard(i.reader, false);
-  // vpcd closes its side of the old connection a little after pcscd reports the reader empty; a
-  // card connecting before that is dropped (seen in about one insertion in five).
-  await sleep(VPCD_SETTLE_MS);
 }
 
 /** A PIV session straight to the software card (no PC/SC): the test reads what the card holds. */

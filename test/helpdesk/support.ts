@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -6,7 +6,6 @@ import {
   call,
   closeOpenCardWork,
   createTestUser,
-  loginAs,
   Hopeless,
   runCli,
   type RunningApi,
@@ -25,7 +24,7 @@ import { blankCard, insert, remove, type TestCard } from '../card-engine/test-ca
 export { Hopeless, sleep, waitFor } from '@scm/test-kit';
 export { blankCard, directSession, insert, insertInspected, remove, type TestCard } from '../card-engine/test-cards';
 
-/** Someone logged in over HTTP and through bin/scm (their own CLI session file). */
+/** Someone logged in through bin/scm (their own CLI session file), whose session the HTTP calls use too. */
 export interface Person {
   name: string;
   id: string;
@@ -53,10 +52,12 @@ export interface HelpdeskStack {
 async function person(api: RunningApi, dir: string, prefix: string, roles: Parameters<typeof createTestUser>[1]): Promise<Person> {
   const name = uniqueName(prefix);
   const id = await createTestUser(name, roles);
-  const token = await loginAs(api.url, name);
-  const env = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, `${name}.session.json`), SCM_PASSWORD: TEST_PASSWORD };
+  const session = join(dir, `${name}.session.json`);
+  const env = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: session, SCM_PASSWORD: TEST_PASSWORD };
   const login = await runCli(['login', '-u', name], { env });
   if (login.code !== 0) throw new Error(`scm login ${name}: ${login.stderr}`);
+  // One log-in: the HTTP calls use the session bin/scm keeps.
+  const { token } = JSON.parse(readFileSync(session, 'utf8')) as { token: string };
   return { name, id, token, env };
 }
 
@@ -67,14 +68,22 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
   const tmp = mkdtempSync(join(tmpdir(), 'scm-helpdesk-'));
   const db = await appDb();
   const workers = new Map<number, RunningWorker & { id: string }>();
+  const [officer, helpdesk, approver0, approver1, admin, auditor] = await Promise.all([
+    person(api, tmp, 'officer', ['security-officer']),
+    person(api, tmp, 'helpdesk', ['help-desk', 'security-officer']),
+    person(api, tmp, 'approver', ['security-officer']),
+    person(api, tmp, 'approver', ['security-officer']),
+    person(api, tmp, 'admin', ['admin', 'security-officer']),
+    person(api, tmp, 'auditor', ['auditor']),
+  ]);
   const stack: HelpdeskStack = {
     api,
     db,
-    officer: await person(api, tmp, 'officer', ['security-officer']),
-    helpdesk: await person(api, tmp, 'helpdesk', ['help-desk', 'security-officer']),
-    approvers: [await person(api, tmp, 'approver', ['security-officer']), await person(api, tmp, 'approver', ['security-officer'])],
-    admin: await person(api, tmp, 'admin', ['admin', 'security-officer']),
-    auditor: await person(api, tmp, 'auditor', ['auditor']),
+    officer,
+    helpdesk,
+    approvers: [approver0, approver1],
+    admin,
+    auditor,
     workers,
     tmp,
     async close() {
@@ -84,8 +93,9 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
       rmSync(tmp, { recursive: true, force: true });
     },
   };
-  try {
-    for (const ws of workstations) {
+  // Started side by side; a worker that did start is stopped with the stack when another did not.
+  const started = await Promise.allSettled(
+    workstations.map(async (ws) => {
       const w = testWorkstations().find((x) => x.id === ws)!;
       workers.set(
         ws,
@@ -95,10 +105,12 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
           SCM_HEARTBEAT_MS: '1000',
         }),
       );
-    }
-  } catch (e) {
+    }),
+  );
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await stack.close();
-    throw e;
+    throw failed.reason;
   }
   return stack;
 }
@@ -133,11 +145,16 @@ export async function personalise(
   requestId: string,
   reader: TestReader,
 ): Promise<{ card: TestCard; requestId: string; cardId: string }> {
-  await waitFor('the request to wait for a card', async () => {
-    const q = await s.db.query<{ state: string }>(`SELECT state FROM issuance_request WHERE id = $1`, [requestId]);
-    if (q.rows[0]?.state === 'failed') throw new Hopeless(`request ${requestId} failed`);
-    return q.rows[0]?.state === 'awaiting-card' ? true : undefined;
-  });
+  await waitFor(
+    'the request to wait for a card',
+    async () => {
+      const q = await s.db.query<{ state: string }>(`SELECT state FROM issuance_request WHERE id = $1`, [requestId]);
+      if (q.rows[0]?.state === 'failed') throw new Hopeless(`request ${requestId} failed`);
+      return q.rows[0]?.state === 'awaiting-card' ? true : undefined;
+    },
+    90_000,
+    100,
+  );
   const card = blankCard();
   await insert(card, reader);
   try {
@@ -152,7 +169,7 @@ export async function personalise(
         return q.rows[0]?.state === 'issued' ? q.rows[0] : undefined;
       },
       120_000,
-      300,
+      100,
     );
     return { card, requestId, cardId: row.card_id! };
   } finally {

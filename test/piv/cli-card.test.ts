@@ -30,7 +30,7 @@ describe('scm card show / scm readers', () => {
 
   afterAll(async () => {
     await card.remove();
-    await settleRemoval();
+    await settleRemoval(ws, [0]);
   });
 
   it('card show --json: identity, tries left (none spent), slots with certificate and key type', async () => {

@@ -68,7 +68,7 @@ describe('hostile cards through pcscd + vpcd', () => {
     await good?.remove();
     hostile = undefined;
     good = undefined;
-    await settleRemoval(1200);
+    await settleRemoval(ws);
   });
 
   async function hostileSession(mode: Mode, timeoutMs = 4000): Promise<{ open: () => Promise<PivSession>; card: HostileCard }> {

@@ -1,6 +1,7 @@
 import { PcscCardChannel, PcscError, PcscErrorCode, type CardChannelOptions } from '@scm/pcsc';
 import { startEmulatedCard, SoftPivBackend, type EmulatedCard, type SoftPivBackendOptions } from '@scm/card-engine';
 import type { Workstation } from '@scm/config';
+import { waitForCard } from '../card-engine/support';
 
 /** vpcd's reader name for slot n of a workstation's pcscd. */
 export const readerName = (slot: 0 | 1): string => `Virtual PCD 00 0${slot}`;
@@ -38,7 +39,7 @@ export async function insertSoftCard(
   });
 }
 
-/** Waits until nothing is in the reader any more (after a removal pcscd needs a poll to notice). */
-export async function settleRemoval(ms = 900): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
+/** Waits until pcscd shows the workstation's readers (both, or the slots given) empty: after a removal it needs a poll to notice. */
+export async function settleRemoval(ws: Workstation, slots: ReadonlyArray<0 | 1> = [0, 1]): Promise<void> {
+  for (const slot of slots) await waitForCard({ ws, port: ws.vpcdPorts[slot], name: readerName(slot) }, false);
 }

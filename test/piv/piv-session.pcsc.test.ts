@@ -35,7 +35,7 @@ describe('PIV agent over pcscd + vpcd against the software card', () => {
     await Promise.all(cards.map((c) => c.remove()));
     channels = [];
     cards = [];
-    await settleRemoval();
+    await settleRemoval(ws);
   });
 
   async function session(slot: 0 | 1, timeoutMs?: number): Promise<{ s: PivSession; ch: PcscCardChannel; card: EmulatedCard }> {
@@ -118,7 +118,7 @@ describe('PIV agent over pcscd + vpcd against the software card', () => {
     await s.identity();
     await card.remove();
     cards = [];
-    await settleRemoval();
+    await settleRemoval(ws);
     const e = await s.identity().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PcscError);
     expect([

@@ -38,7 +38,7 @@ describe('the PIV agent reads back a card personalised by yubico-piv-tool', () =
     await ch?.close();
     await card.remove();
     rmSync(dir, { recursive: true, force: true });
-    await settleRemoval();
+    await settleRemoval(ws, [0]);
   });
 
   async function tool(...args: string[]): Promise<string> {

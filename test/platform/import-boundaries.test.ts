@@ -148,6 +148,12 @@ const CASES: Case[] = [
     "import { InjectDataSource } from '@nestjs/typeorm';\nexport class S { constructor(@InjectDataSource() readonly ds: unknown) {} }",
     /only repositories inject the DataSource/,
   ),
+  bad(
+    SQL,
+    'apps/issuer-api/src/trust/__fixture__.service.ts',
+    "import { Inject } from '@nestjs/common';\nimport { DATA_SOURCE } from '../platform/infra/tokens';\nexport class S { constructor(@Inject(DATA_SOURCE) readonly ds: unknown) {} }",
+    /only repositories inject the DataSource/,
+  ),
   ok(
     SQL,
     'apps/issuer-api/src/issuance/requests/__fixture__.repository.ts',

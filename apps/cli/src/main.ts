@@ -1,85 +1,88 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@scm/config';
-import { registerAdmin } from './commands/admin.command';
-import { registerApprovals } from './commands/approvals.command';
-import { registerAudit } from './commands/audit.command';
-import { registerAuth } from './commands/auth.command';
-import { registerDb } from './commands/db.command';
-import { registerHsm } from './commands/hsm.command';
-import { registerUsers } from './commands/users.command';
-import { registerWorker } from './commands/worker.command';
-import { registerHealth } from './commands/health.command';
-import { registerReaders } from './commands/readers.command';
-import { registerReport } from './commands/report.command';
-import { registerCardEmulate } from './commands/card-emulate.command';
-import { registerVsc } from './commands/vsc.command';
-import { registerCardBackup } from './commands/card-backup.command';
-import { registerCa } from './commands/ca.command';
-import { registerCardholder } from './commands/cardholder.command';
-import { registerIssue } from './commands/issue.command';
-import { registerProfile } from './commands/profile.command';
-import { registerRequest } from './commands/request.command';
-import { registerCardSpoil } from './commands/card-spoil.command';
-import { registerActivate } from './commands/activate.command';
-import { registerCardShow } from './commands/card-show.command';
-import { registerArchive } from './commands/archive.command';
-import { registerCardReport } from './commands/card-report.command';
-import { registerTemporaryCard } from './commands/temporary-card.command';
-import { registerReissue } from './commands/reissue.command';
-import { registerRecover } from './commands/recover.command';
-import { registerUnblock } from './commands/unblock.command';
 import { CliError } from './output';
 
-const program = new Command('scm')
-  .description('SCM — Smart Card Manager: issue smart cards with Virtual Smart Card escrow, recover, audit')
-  .showHelpAfterError('(run "scm --help" for the commands)')
-  .exitOverride();
+/** A module of commands: the top-level commands it registers, and how to load it. */
+export interface CommandModule {
+  names: readonly string[];
+  load(): Promise<(program: Command) => void>;
+}
 
-registerAuth(program);
-registerReaders(program);
-registerHealth(program);
-registerUsers(program);
-registerApprovals(program);
-registerWorker(program);
-registerAudit(program);
-registerReport(program);
-registerAdmin(program);
-registerHsm(program);
-registerDb(program);
-registerCardEmulate(program);
-registerVsc(program);
-registerCardBackup(program);
-registerCa(program);
-registerProfile(program);
-registerCardholder(program);
-registerIssue(program);
-registerRequest(program);
-registerCardSpoil(program);
-registerActivate(program);
-registerCardShow(program);
-registerArchive(program);
-registerCardReport(program);
-registerTemporaryCard(program);
-registerReissue(program);
-registerRecover(program);
-registerUnblock(program);
+/**
+ * Every command module, in the order of `scm --help`. A run loads only the modules of the command
+ * it was given (some pull in PKCS#11, TypeORM and X.509, which take longer to load than most
+ * commands take to run); help, no command or an unknown one loads them all.
+ * main.spec.ts checks the names against what each module registers.
+ */
+export const COMMAND_MODULES: readonly CommandModule[] = [
+  { names: ['login', 'logout', 'whoami', 'passwd'], load: async () => (await import('./commands/auth.command')).registerAuth },
+  { names: ['readers'], load: async () => (await import('./commands/readers.command')).registerReaders },
+  { names: ['health'], load: async () => (await import('./commands/health.command')).registerHealth },
+  { names: ['users'], load: async () => (await import('./commands/users.command')).registerUsers },
+  { names: ['approvals'], load: async () => (await import('./commands/approvals.command')).registerApprovals },
+  { names: ['worker'], load: async () => (await import('./commands/worker.command')).registerWorker },
+  { names: ['audit'], load: async () => (await import('./commands/audit.command')).registerAudit },
+  { names: ['report'], load: async () => (await import('./commands/report.command')).registerReport },
+  { names: ['admin'], load: async () => (await import('./commands/admin.command')).registerAdmin },
+  { names: ['hsm'], load: async () => (await import('./commands/hsm.command')).registerHsm },
+  { names: ['db'], load: async () => (await import('./commands/db.command')).registerDb },
+  { names: ['card'], load: async () => (await import('./commands/card-emulate.command')).registerCardEmulate },
+  { names: ['vsc'], load: async () => (await import('./commands/vsc.command')).registerVsc },
+  { names: ['card'], load: async () => (await import('./commands/card-backup.command')).registerCardBackup },
+  { names: ['ca'], load: async () => (await import('./commands/ca.command')).registerCa },
+  { names: ['profile'], load: async () => (await import('./commands/profile.command')).registerProfile },
+  { names: ['cardholder'], load: async () => (await import('./commands/cardholder.command')).registerCardholder },
+  { names: ['issue'], load: async () => (await import('./commands/issue.command')).registerIssue },
+  { names: ['request'], load: async () => (await import('./commands/request.command')).registerRequest },
+  { names: ['card'], load: async () => (await import('./commands/card-spoil.command')).registerCardSpoil },
+  { names: ['activate', 'activation'], load: async () => (await import('./commands/activate.command')).registerActivate },
+  { names: ['card'], load: async () => (await import('./commands/card-show.command')).registerCardShow },
+  { names: ['archive'], load: async () => (await import('./commands/archive.command')).registerArchive },
+  { names: ['card-report'], load: async () => (await import('./commands/card-report.command')).registerCardReport },
+  { names: ['temporary-card'], load: async () => (await import('./commands/temporary-card.command')).registerTemporaryCard },
+  { names: ['reissue'], load: async () => (await import('./commands/reissue.command')).registerReissue },
+  { names: ['recover'], load: async () => (await import('./commands/recover.command')).registerRecover },
+  { names: ['unblock'], load: async () => (await import('./commands/unblock.command')).registerUnblock },
+];
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode;
-    return;
-  }
-  if (e instanceof CliError) {
-    process.stderr.write(`scm: ${e.message}\n`);
-    process.exitCode = e.exitCode;
-    return;
-  }
-  if (e instanceof ConfigError) {
-    process.stderr.write(`scm: ${e.message}\n`);
-    process.exitCode = 78;
-    return;
-  }
-  process.stderr.write(`scm: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
-});
+/** The modules a run with these arguments needs (`argv` without node and the script). */
+export function modulesFor(argv: readonly string[]): readonly CommandModule[] {
+  const wanted = COMMAND_MODULES.filter((m) => m.names.includes(argv[0] ?? ''));
+  return wanted.length ? wanted : COMMAND_MODULES;
+}
+
+/** The `scm` program with the commands of these modules. */
+export async function buildProgram(modules: readonly CommandModule[] = COMMAND_MODULES): Promise<Command> {
+  const program = new Command('scm')
+    .description('SCM — Smart Card Manager: issue smart cards with Virtual Smart Card escrow, recover, audit')
+    .showHelpAfterError('(run "scm --help" for the commands)')
+    .exitOverride();
+  for (const register of await Promise.all(modules.map((m) => m.load()))) register(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = await buildProgram(modulesFor(process.argv.slice(2)));
+  await program.parseAsync(process.argv);
+}
+
+if (require.main === module)
+  main().catch((e: unknown) => {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`scm: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`scm: ${e.message}\n`);
+      process.exitCode = 78;
+      return;
+    }
+    process.stderr.write(`scm: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });

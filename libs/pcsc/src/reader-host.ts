@@ -17,10 +17,34 @@ let current: Reader | undefined;
 let protocol = 0;
 
 ctx.on('error', () => undefined);
+/** The ATR of the card in each reader, from the status pcsclite follows for every reader it finds. */
+const atrs = new Map<string, string>();
+const atrWaiters: Array<() => void> = [];
+
+/** The ATR of the reader's card, waiting a little for pcsclite's first status of a reader just found. */
+async function atrOf(name: string, timeoutMs: number): Promise<string> {
+  const t0 = Date.now();
+  while (!atrs.has(name) && Date.now() - t0 < timeoutMs)
+    await new Promise<void>((res) => {
+      const t = setTimeout(res, 50);
+      atrWaiters.push(() => {
+        clearTimeout(t);
+        res();
+      });
+    });
+  return atrs.get(name) ?? '';
+}
+
 ctx.on('reader', (r) => {
   readers.set(r.name, r);
   r.on('error', () => undefined);
   r.on('end', () => readers.delete(r.name));
+  r.on('status', (s: { state: number; atr?: Buffer }) => {
+    const present = (s.state & r.SCARD_STATE_PRESENT) !== 0;
+    if (present && s.atr?.length) atrs.set(r.name, s.atr.toString('hex').toUpperCase());
+    else atrs.delete(r.name);
+    for (const w of atrWaiters.splice(0)) w();
+  });
   for (const w of waiting.get(r.name) ?? []) w(r);
   waiting.delete(r.name);
 });
@@ -53,9 +77,10 @@ async function handle(m: HostRequest): Promise<HostReply> {
         r.connect({ share_mode: share, protocol: proto }, (err, p) => (err ? rej(err) : res(p))),
       );
       current = r;
-      const atr = await new Promise<string>((res) =>
-        r.get_status((_e, _state, a) => res(a ? Buffer.from(a).toString('hex').toUpperCase() : '')),
-      ).catch(() => '');
+      // Not r.get_status(): each call starts one more status thread in pcsclite, and a second one
+      // waiting in SCardGetStatusChange now and then held up this process's next connect or APDU
+      // until the reader's state changed (seen as a card that did not answer for the whole deadline).
+      const atr = await atrOf(r.name, 1000);
       return { id: m.id, ok: true, protocol: protocol === r.SCARD_PROTOCOL_T0 ? 'T0' : 'T1', atr };
     }
     case 'transmit': {

@@ -14,6 +14,22 @@ export interface WorkerSession {
   expiresAt: Date;
 }
 
+/**
+ * While an officer has not approved the worker yet, it asks again soon: after 250 ms, 500 ms, then
+ * every second for the first minutes (the officer is usually approving it right now, from the
+ * fingerprint it printed), then every few seconds.
+ */
+const PENDING_FIRST_MS = 250;
+const PENDING_FAST_MS = 1000;
+const PENDING_SLOW_MS = 5000;
+const PENDING_FAST_FOR_MS = 10 * 60_000;
+
+/** When a worker waiting for approval asks again, after its n-th refusal (n ≥ 1), pending for `pendingForMs`. */
+export function pendingRetryDelay(n: number, pendingForMs: number): number {
+  if (pendingForMs >= PENDING_FAST_FOR_MS) return PENDING_SLOW_MS;
+  return Math.min(PENDING_FAST_MS, PENDING_FIRST_MS * 2 ** Math.max(0, n - 1));
+}
+
 class ApiProblem extends Error {
   constructor(
     readonly status: number,
@@ -40,6 +56,8 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
   private readonly waiters: Array<(s: WorkerSession) => void> = [];
   private lastLogged = '';
+  private pendingSince: number | undefined;
+  private pendingAsks = 0;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig,
@@ -125,6 +143,8 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
     } catch (e) {
       if (e instanceof ApiProblem && e.code === 'worker.not-approved') {
         this.state = 'pending';
+        this.pendingSince ??= Date.now();
+        this.pendingAsks++;
         this.say(
           'pending',
           'warn',
@@ -150,11 +170,13 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
         const s = await this.logIn();
         if (s) {
           this.session = s;
+          this.pendingSince = undefined;
+          this.pendingAsks = 0;
           this.say('approved', 'info', { workerId: s.workerId }, 'approved: session open');
           for (const w of this.waiters.splice(0)) w(s);
         }
       }
-      delay = this.session ? 60_000 : this.state === 'revoked' ? 60_000 : 5000;
+      delay = this.session || this.state === 'revoked' ? 60_000 : this.state === 'pending' ? this.pendingDelay() : 5000;
     } catch (e) {
       this.say(
         `err:${(e as Error).message}`,
@@ -164,6 +186,10 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
       );
     }
     this.timer = setTimeout(() => void this.loop(), delay);
+  }
+
+  private pendingDelay(): number {
+    return pendingRetryDelay(this.pendingAsks, Date.now() - (this.pendingSince ?? Date.now()));
   }
 
   /** The current session, if approved. */

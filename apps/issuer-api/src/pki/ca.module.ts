@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CA_AUTHORITY_REPOSITORY } from './ca-authority.repository';
 import { CaService } from './ca.service';
+import { CA_STORE } from './ca-store.port';
 import { CERTIFICATE_REPOSITORY } from './certificate.repository';
 import { CertificateStatusService } from './certificate-status.service';
 import { CrlPublisher } from './crl-publisher.service';
@@ -36,7 +37,7 @@ import { ShowCertificateHandler } from './show-certificate/show-certificate.hand
     ServeCaCertificateController,
   ],
   providers: [
-    PgCaStoreRepository,
+    { provide: CA_STORE, useClass: PgCaStoreRepository },
     CaService,
     CrlPublisher,
     PublishCrlJob,

@@ -7,7 +7,7 @@ import type { HsmHandle } from '../platform/infra/infra.module';
 import { CLOCK, HSM } from '../platform/infra/tokens';
 import type { Tx } from '../platform/infra/unit-of-work';
 import { CA_AUTHORITY_REPOSITORY, type CaAuthorityRepository } from './ca-authority.repository';
-import { PgCaStoreRepository } from './pg-ca-store.repository';
+import { CA_STORE, type CaStorePort } from './ca-store.port';
 
 /**
  * The issuing CA, the root (when its key is on this HSM) and the PIV content signer as the API uses
@@ -20,7 +20,7 @@ export class CaService {
   private cache: { ctx: HsmContext; cas: Map<string, Promise<HsmCertificateAuthority>>; signer?: Promise<PivContentSigner> } | undefined;
 
   constructor(
-    private readonly caStore: PgCaStoreRepository,
+    @Inject(CA_STORE) private readonly caStore: CaStorePort,
     @Inject(CA_AUTHORITY_REPOSITORY) private readonly authorities: CaAuthorityRepository,
     @Inject(HSM) private readonly hsm: HsmHandle,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PgCaStore, type SqlRunner } from '@scm/ca';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TxScope } from '../platform/infra/unit-of-work';
+import type { CaStorePort } from './ca-store.port';
 
 /**
  * libs/ca's own PostgreSQL store as the API runs it: on the pool, or, inside `inTx`, on the unit
@@ -11,7 +12,7 @@ import type { TxScope } from '../platform/infra/unit-of-work';
  * the change they belong to. Only the CA (HsmCertificateAuthority, PivContentSigner) uses it.
  */
 @Injectable()
-export class PgCaStoreRepository {
+export class PgCaStoreRepository implements CaStorePort {
   readonly store: PgCaStore;
   private readonly txEm = new AsyncLocalStorage<{ em: EntityManager; last: Promise<unknown> }>();
 

@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@scm/db';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import Redis from 'ioredis';
@@ -9,7 +9,7 @@ import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
 import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
 import { systemClock } from './clock.port';
 import { PgNotifications } from './pg-notifications.repository';
-import { BACKGROUND_WORK, CLOCK, HSM, LOGGER, REDIS } from './tokens';
+import { BACKGROUND_WORK, CLOCK, DATA_SOURCE, HSM, LOGGER, REDIS } from './tokens';
 import { OutboxSignal, UnitOfWork } from './unit-of-work';
 
 /** Opens the HSM context lazily so the API starts (and reports unhealthy) when the HSM is down. */
@@ -52,6 +52,7 @@ export class InfraModule {
         { provide: LOGGER, useValue: logger },
         { provide: BACKGROUND_WORK, useValue: opts.background ?? true },
         { provide: CLOCK, useValue: systemClock },
+        { provide: DATA_SOURCE, useExisting: getDataSourceToken() },
         {
           provide: REDIS,
           useFactory: () =>

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { type AuditEventInput, appendAudit } from '@scm/audit';
 import type { CodedError } from '@scm/common';
 import { assertIdsOnly, JOB_QUEUE, jobId, type JobName, type JobPayloads } from '@scm/queue';
@@ -7,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../trust/auth/principal';
 import { OUTBOX_REPOSITORY, type OutboxJob, type OutboxRepository } from '../outbox/outbox.repository';
 import type { Clock } from './clock.port';
-import { CLOCK } from './tokens';
+import { CLOCK, DATA_SOURCE } from './tokens';
 
 type AuditFacts = Omit<AuditEventInput, 'actor' | 'actorName' | 'role' | 'requestId'>;
 
@@ -79,7 +78,7 @@ export class OutboxSignal {
 @Injectable()
 export class UnitOfWork {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly signal: OutboxSignal,
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
