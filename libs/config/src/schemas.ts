@@ -15,21 +15,25 @@ export const databaseSchema = {
     'PostgreSQL URL of the application role (DML only; INSERT-only on audit)',
     'postgres://scm_app@127.0.0.1:5432/scm',
     ['postgres:', 'postgresql:'],
-    { secret: true },
+    { secret: true, passwordFileVar: 'SCM_DATABASE_PASSWORD_FILE' },
   ),
+  SCM_DATABASE_PASSWORD_FILE: str("File holding the application role's password (replaces any password in SCM_DATABASE_URL)", ''),
   SCM_DATABASE_OWNER_URL: url(
     'PostgreSQL URL of the schema owner (migrations only)',
     'postgres://scm_owner@127.0.0.1:5432/scm',
     ['postgres:', 'postgresql:'],
-    { secret: true },
+    { secret: true, passwordFileVar: 'SCM_DATABASE_OWNER_PASSWORD_FILE' },
   ),
+  SCM_DATABASE_OWNER_PASSWORD_FILE: str("File holding the schema owner's password (replaces any password in SCM_DATABASE_OWNER_URL)", ''),
   SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
 };
 
 export const redisSchema = {
   SCM_REDIS_URL: url('Redis URL (queues only; PostgreSQL is the system of record)', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:'], {
     secret: true,
+    passwordFileVar: 'SCM_REDIS_PASSWORD_FILE',
   }),
+  SCM_REDIS_PASSWORD_FILE: str('File holding the Redis password (replaces any password in SCM_REDIS_URL)', ''),
   SCM_REDIS_PREFIX: str('Key prefix for every queue in Redis', 'scm', { pattern: /^[A-Za-z0-9_.-]{1,40}$/ }),
 };
 
