@@ -17,7 +17,7 @@ export function registerDb(program: Command): void {
   const db = program.command('db').description('Database set-up and migrations');
   db.command('setup')
     .description(
-      'Create the roles and the database when missing, set the roles\' passwords (SCRAM) when their URLs or password files give one, ' +
+      "Create the roles and the database when missing, set the roles' passwords (SCRAM) when their URLs or password files give one, " +
         'then run pending migrations (idempotent)',
     )
     .option('--recreate', 'drop and recreate the database first (test databases only)')
