@@ -93,32 +93,33 @@ describe('docker-compose.yml, run as local processes', () => {
     r.disconnect();
   });
 
-  it('creates the first admin with one command, and an officer', async () => {
+  it('creates the first admin with one command, and two officers', async () => {
     const admin = await d.compose.run('cli', ['admin', 'create-user', '-u', 'alice', '-r', 'admin'], { env: { SCM_PASSWORD: password } });
     expect(admin).toEqual({ code: 0, out: expect.stringMatching(/created alice \(admin\)/) });
-    const officer = await d.compose.run('cli', ['admin', 'create-user', '-u', 'olivia', '-r', 'security-officer'], {
-      env: { SCM_PASSWORD: password },
-    });
-    expect(officer.code).toBe(0);
+    // Two officers: one makes a worker's enrolment token, the other approves the worker.
+    for (const officer of ['olivia', 'oscar']) {
+      const r = await d.compose.run('cli', ['admin', 'create-user', '-u', officer, '-r', 'security-officer'], {
+        env: { SCM_PASSWORD: password },
+      });
+      expect(r.code).toBe(0);
+    }
   });
 
   it('a card worker at a workstation enrols through the TLS proxy and an officer approves it', async () => {
-    const login = await httpsJson<{ token: string }>(d.publicUrl, d.secrets.tls_cert, 'POST', '/api/v1/auth/login', undefined, {
-      username: 'olivia',
-      password,
-    });
-    expect(login.status).toBe(200);
+    const logIn = async (username: string): Promise<string> => {
+      const r = await httpsJson<{ token: string }>(d.publicUrl, d.secrets.tls_cert, 'POST', '/api/v1/auth/login', undefined, {
+        username,
+        password,
+      });
+      expect(r.status).toBe(200);
+      return r.body.token;
+    };
+    const maker = await logIn('olivia');
+    const approver = await logIn('oscar');
     const ws = testWorkstations()[2];
-    const tok = await httpsJson<{ token: string }>(
-      d.publicUrl,
-      d.secrets.tls_cert,
-      'POST',
-      '/api/v1/workers/enrollment-tokens',
-      login.body.token,
-      {
-        workstation: ws.id,
-      },
-    );
+    const tok = await httpsJson<{ token: string }>(d.publicUrl, d.secrets.tls_cert, 'POST', '/api/v1/workers/enrollment-tokens', maker, {
+      workstation: ws.id,
+    });
     expect(tok.status).toBe(201);
     worker = spawnLogged(process.execPath, [join(ROOT, 'dist/apps/card-worker/src/main.js')], {
       PATH: process.env.PATH,
@@ -139,11 +140,11 @@ describe('docker-compose.yml, run as local processes', () => {
       d.secrets.tls_cert,
       'GET',
       '/api/v1/workers',
-      login.body.token,
+      approver,
     );
     const w = list.body.find((x) => x.fingerprint === fp)!;
     expect(w.status).toBe('pending');
-    const ok = await httpsJson(d.publicUrl, d.secrets.tls_cert, 'POST', `/api/v1/workers/${w.id}/approve`, login.body.token, {
+    const ok = await httpsJson(d.publicUrl, d.secrets.tls_cert, 'POST', `/api/v1/workers/${w.id}/approve`, approver, {
       fingerprint: fp,
     });
     expect(ok.status).toBe(200);

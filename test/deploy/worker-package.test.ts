@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, testEnv, testWorkstations } from '@scm/test-kit';
+import { call, createTestUser, loginAs, testEnv, testWorkstations, uniqueName } from '@scm/test-kit';
 import { testReader } from '../card-engine/support';
 import { blankCard, insert, remove, type TestCard } from '../card-engine/test-cards';
 import { cardholders, issueBatch, type Stack, startStack, waitForRequests } from '../personalisation/support';
@@ -103,9 +103,13 @@ describe('the card worker package (npm run package:worker)', () => {
     // no way into this checkout: NODE_PATH empty, working directory the installation.
     worker = spawnLogged(join(app, 'bin', 'scm-card-worker'), ['--config', config], { PATH: process.env.PATH, HOME: prefix });
     const fp = (await worker.waitForLog(/"fingerprint":"([0-9A-F-]+)".*waiting for an officer to approve/))[1];
-    const list = await call<Array<{ id: string; fingerprint: string }>>(s.api.url, 'GET', '/api/v1/workers', s.token);
+    // Approved by a second officer (not the one who made the token).
+    const second = uniqueName('officer');
+    await createTestUser(second, ['security-officer']);
+    const approver = await loginAs(s.api.url, second);
+    const list = await call<Array<{ id: string; fingerprint: string }>>(s.api.url, 'GET', '/api/v1/workers', approver);
     const w = list.body.find((x) => x.fingerprint === fp)!;
-    const ok = await call(s.api.url, 'POST', `/api/v1/workers/${w.id}/approve`, s.token, { fingerprint: fp });
+    const ok = await call(s.api.url, 'POST', `/api/v1/workers/${w.id}/approve`, approver, { fingerprint: fp });
     expect(ok.status).toBe(200);
     await worker.waitForLog(/"msg":"channel to the API open"/);
     // Every module it loaded came from the installation.
