@@ -34,6 +34,14 @@ describe('docker-compose.yml, run as local processes', () => {
 
   it('publishes only the proxy; PostgreSQL, Redis and the API sit on an internal network', () => {
     const s = d.compose.compose.services;
+    expect(Object.keys(s).sort()).toEqual(['cli', 'init', 'issuer-api', 'migrate', 'postgres', 'proxy', 'redis']);
+    // Data in volumes; Redis with AOF and noeviction (queues must not be dropped).
+    expect(s.postgres.volumes).toContainEqual({ source: 'pgdata', target: '/var/lib/postgresql/data', readOnly: false });
+    expect(s.redis.volumes).toContainEqual({ source: 'redisdata', target: '/data', readOnly: false });
+    expect(s.redis.command!.join(' ')).toMatch(/--appendonly yes .*--maxmemory-policy noeviction/);
+    // The HSM configured by environment, its PIN from a secret.
+    expect(s['issuer-api'].environment).toMatchObject({ SCM_PKCS11_PIN_FILE: '/run/secrets/hsm_pin' });
+    expect(s['issuer-api'].environment).not.toHaveProperty('SCM_PKCS11_PIN');
     const published = Object.values(s).filter((x) => x.ports.length > 0);
     expect(published.map((x) => x.name)).toEqual(['proxy']);
     expect(d.compose.compose.networks.backend.internal).toBe(true);
