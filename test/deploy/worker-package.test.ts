@@ -59,6 +59,13 @@ describe('the card worker package (npm run package:worker)', () => {
       'node_modules/ws/package.json',
     ])
       expect(list).toContain(`${top}/${f}`);
+    // The runtime it needs is stated: Node.js of the major it was built with (its native modules).
+    const pj = JSON.parse(execFileSync('tar', ['-xzOf', archive, `${top}/package.json`], { encoding: 'utf8' })) as {
+      engines: { node: string };
+    };
+    expect(pj.engines.node).toBe(`${process.versions.node.split('.')[0]}.x`);
+    const unit = execFileSync('tar', ['-xzOf', archive, `${top}/systemd/scm-card-worker.service`], { encoding: 'utf8' });
+    expect(unit).toContain('ExecStart=/opt/scm-card-worker/bin/scm-card-worker --config /etc/scm-card-worker/worker.env');
     // Not the server: no issuer API, no dev tooling.
     expect(list.some((f) => f.includes('/dist/apps/issuer-api/'))).toBe(false);
     expect(list.some((f) => /\/node_modules\/(jest|typescript|@swc|eslint)\//.test(f))).toBe(false);
