@@ -276,7 +276,7 @@ export async function feedCards(
  */
 export async function insertPulling(c: TestCard, reader: TestReader, pullAt: number): Promise<{ pulled: Promise<number> }> {
   if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
-  const inner = new PivCard(c.backend);
+  const inner = new PivCard(c.backend, c.options);
   let n = 0;
   const ref: { connector?: VpcdConnector } = {};
   let pulledAt: (n: number) => void = () => undefined;

@@ -1,18 +1,30 @@
-import { createPrivateKey, createPublicKey, type KeyObject, verify, X509Certificate, constants } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, verify, X509Certificate, constants } from 'node:crypto';
+import { StatusWordError } from '@scm/apdu';
 import { PcscError } from '@scm/pcsc';
 import {
   CardNotAuthenticatedError,
+  decodeDiscovery,
   DEFAULTS,
   InvalidPukError,
   KEY_REF,
   type ManagementKeyAuthenticator,
   ManagementKeyRejectedError,
+  NoKeyError,
   OBJECT,
+  PIV_AID,
   PivError,
   PivErrorCode,
   type PivSession,
 } from '@scm/piv';
-import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
+import {
+  type ClaimView,
+  FIXED_STEPS,
+  type PersonalisationPackage,
+  planSteps,
+  type StepOutcome,
+  type StepReport,
+  unwrapAsWorker,
+} from '@scm/personalisation';
 import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
 import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
@@ -36,7 +48,12 @@ export type PersonaliseOutcome =
   | { kind: 'interrupted'; reason: string }
   /** Another worker took the request over, or the watchdog released it: look at the card again. */
   | { kind: 'superseded'; reason: string }
-  /** The card cannot carry the profile: the request failed with the reason. */
+  /** The card refused a step; the API lets it try again (the request waits for this card): look at it again. */
+  | { kind: 'retry'; reason: string }
+  /**
+   * The card cannot carry the profile: the request failed with the reason, or (a card that refused
+   * the same way again) waits in failed-card for an officer. Either way nothing tries it again.
+   */
   | { kind: 'failed'; reason: string };
 
 export type PersonaliserApi = Pick<
@@ -51,6 +68,7 @@ export type PersonaliserApi = Pick<
   | 'prove'
   | 'interrupted'
   | 'failed'
+  | 'refused'
 >;
 
 export interface PersonaliserPorts {
@@ -68,13 +86,32 @@ export interface PersonaliserPorts {
 
 const SLOT_BYTE = (slot: string): number => parseInt(slot, 16);
 
-/** Card errors that mean "the card cannot do this", as opposed to "the card is gone". */
-function isCardRefusal(e: unknown): boolean {
-  return (
-    e instanceof PivError &&
-    [PivErrorCode.NotSupported, PivErrorCode.CardError, PivErrorCode.InvalidArgument, PivErrorCode.BadObject].includes(e.code)
-  );
+const swHex = (sw: number): string => sw.toString(16).toUpperCase().padStart(4, '0');
+
+/**
+ * The card refused a command (a status word it was not asked for, or an answer that makes no
+ * sense), as opposed to "the card is gone" (PcscError) or a fault of the package (InvalidArgument
+ * without a status word, raised here): the status word (4 hex digits) or null, else undefined.
+ */
+export function cardRefusal(e: unknown): { sw: string | null } | undefined {
+  if (e instanceof StatusWordError) return { sw: swHex(e.sw) };
+  if (!(e instanceof PivError)) return undefined;
+  const sw = typeof e.meta.sw === 'number' ? e.meta.sw : e.cause instanceof StatusWordError ? e.cause.sw : undefined;
+  if (sw === undefined && e.code === PivErrorCode.InvalidArgument) return undefined;
+  return { sw: sw === undefined ? null : swHex(sw) };
 }
+
+/** Errors of the worker's own checks: the package cannot be put on any card. */
+const isPackageFault = (e: unknown): boolean => e instanceof PivError && e.code === PivErrorCode.InvalidArgument;
+
+/** The SPKI (DER) of a certificate, to compare with the key a card reports. */
+const certificateSpki = (certB64: string): Buffer =>
+  new X509Certificate(Buffer.from(certB64, 'base64')).publicKey.export({ format: 'der', type: 'spki' });
+
+const sameKey = (spki: Uint8Array, certB64: string): boolean =>
+  createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })
+    .export({ format: 'der', type: 'spki' })
+    .equals(certificateSpki(certB64));
 
 /** Tries each authenticator in turn; returns the one the card accepted, or undefined. */
 async function authenticateWith(session: PivSession, auths: ManagementKeyAuthenticator[]): Promise<ManagementKeyAuthenticator | undefined> {
@@ -90,6 +127,9 @@ async function authenticateWith(session: PivSession, auths: ManagementKeyAuthent
   return undefined;
 }
 
+/** The serial of a certificate (DER, base64), lower-case hex as the API names it. */
+const certificateSerial = (certB64: string): string => new X509Certificate(Buffer.from(certB64, 'base64')).serialNumber.toLowerCase();
+
 /** Checks a card signature locally before the API does (a mismatch here is reported, not hidden). */
 function signatureMatches(certB64: string, message: Buffer, signature: Uint8Array): boolean {
   const key = new X509Certificate(Buffer.from(certB64, 'base64')).publicKey;
@@ -100,13 +140,17 @@ function signatureMatches(certB64: string, message: Buffer, signature: Uint8Arra
 /**
  * One personalisation attempt on one card, for one request (design.md "Flows", 1): claim the card,
  * authenticate with its transport key (or, resuming, its diversified key through the API's HSM),
- * set PIN/PUK retries, the escrowed PUK and a random PIN nobody sees, import the escrowed keys,
- * have the card generate the others and get them certified, write certificates, CHUID, CCC,
- * Discovery and the Security Object, set the diversified management key, then prove every key with
- * a signature (and the key-management key by decryption). Every step is reported.
+ * set the diversified management key, PIN/PUK retries, the escrowed PUK and a random PIN nobody
+ * sees — all before any cardholder key, certificate or object, so a card left half-done never holds
+ * them under a well-known key — then import the escrowed keys, have the card generate the others
+ * and get them certified, write certificates, Discovery (only when the card lacks one), CHUID, CCC
+ * and the Security Object, then prove every key with a signature (and the key-management key by
+ * decryption). Every step is reported.
  *
  * Restartable from the top on the same card: each step either is idempotent or knows how to tell
- * (management key: try both; PUK: try the escrowed one when it is already set).
+ * (management key: try both; PUK: try the escrowed one when it is already set; an on-card key the
+ * card still holds under its certificate is kept, not generated and certified again). A step the
+ * card refuses is reported with its status word; the API decides whether the card is tried again.
  */
 export class CardPersonaliser {
   constructor(private readonly ports: PersonaliserPorts) {}
@@ -146,10 +190,15 @@ export class CardPersonaliser {
           throw e;
       }
     }
-    const step = (name: string, outcome: StepOutcome, details?: StepReport['details']) =>
+    // The step under way, for a refusal's report.
+    const at = { step: FIXED_STEPS.authenticate as string };
+    const step = (name: string, outcome: StepOutcome, details?: StepReport['details']) => {
+      at.step = name;
       this.ports.report({ requestId, attempt: claim.attempt, step: name, outcome, ...(details ? { details } : {}) });
+    };
+    const begin = (name: string) => (at.step = name);
     try {
-      return await this.steps(session, card, claim, auth, step);
+      return await this.steps(session, card, claim, auth, step, begin);
     } catch (e) {
       if (e instanceof PcscError) {
         await api.interrupted(requestId, `${e.code}: ${e.message}`).catch(() => undefined);
@@ -162,7 +211,14 @@ export class CardPersonaliser {
         return { kind: 'superseded', reason: e.message };
       }
       if (e instanceof WorkerApiError && e.code === 'personalisation.proof-failed') return { kind: 'failed', reason: e.message };
-      if (isCardRefusal(e)) {
+      const refused = cardRefusal(e);
+      if (refused) {
+        const reason = (e as Error).message;
+        const r = await api.refused(requestId, { step: at.step, ...(refused.sw ? { sw: refused.sw } : {}), reason: reason.slice(0, 300) });
+        const what = `the card refused step ${r.step}${r.sw ? ` with SW=${r.sw}` : ''}: ${reason}`;
+        return r.final ? { kind: 'failed', reason: `${what} (failed-card: an officer decides)` } : { kind: 'retry', reason: what };
+      }
+      if (isPackageFault(e)) {
         const reason = (e as Error).message;
         await api.failed(requestId, reason);
         return { kind: 'failed', reason };
@@ -177,12 +233,14 @@ export class CardPersonaliser {
     claim: ClaimView,
     transportAuth: ManagementKeyAuthenticator | undefined,
     step: (name: string, outcome: StepOutcome, details?: StepReport['details']) => void,
+    begin: (name: string) => void,
   ): Promise<PersonaliseOutcome> {
     const { api, workerId, kexKey } = this.ports;
     const requestId = claim.requestId;
     const done = new Set(claim.stepsDone);
 
     // 1. Key material first (it names the slots of the plan); it stays wrapped until needed.
+    begin(FIXED_STEPS.keyMaterial);
     const pkg = await api.package(requestId);
     const mgmtAlg = MANAGEMENT_ALGORITHMS[pkg.profile.managementKey.algorithm];
     if (mgmtAlg === undefined)
@@ -198,6 +256,7 @@ export class CardPersonaliser {
     );
 
     // 2. The management key: the transport key of a blank card, else the diversified one.
+    begin(FIXED_STEPS.authenticate);
     let diversified = false;
     if (!transportAuth) {
       const order =
@@ -218,7 +277,17 @@ export class CardPersonaliser {
       if (!material.puk) throw new PivError(PivErrorCode.InvalidArgument, 'the key material holds no PUK');
       const puk = unpadSecret(material.puk);
 
-      // 3. PIN and PUK retry counters (Yubico SET PIN RETRIES resets both to their defaults).
+      // 3. The diversified management key before anything of the cardholder's reaches the card:
+      //    released wrapped for this worker, used for one APDU, wiped; then the card must answer the
+      //    HSM's cryptograms for it. From here on the transport key no longer opens the card.
+      begin(FIXED_STEPS.managementKey);
+      if (!diversified) {
+        await this.setDiversifiedKey(session, requestId, remote);
+        step(FIXED_STEPS.managementKey, 'done', { algorithm: pkg.profile.managementKey.algorithm });
+      } else step(FIXED_STEPS.managementKey, 'skipped');
+
+      // 4. PIN and PUK retry counters (Yubico SET PIN RETRIES resets both to their defaults).
+      begin(FIXED_STEPS.retries);
       const pinMeta = await session.tryMetadata(KEY_REF.PIN);
       const pukMeta = await session.tryMetadata(KEY_REF.PUK);
       if (pinMeta && pukMeta && (pinMeta.retriesTotal !== pkg.profile.pin.tries || pukMeta.retriesTotal !== pkg.profile.puk.tries)) {
@@ -228,15 +297,18 @@ export class CardPersonaliser {
         step(FIXED_STEPS.retries, 'done', { pin: pkg.profile.pin.tries, puk: pkg.profile.puk.tries });
       } else step(FIXED_STEPS.retries, 'skipped');
 
-      // 4. The escrowed PUK, then a random PIN (set with the PUK, so it works whatever the PIN was).
+      // 5. The escrowed PUK, then a random PIN (set with the PUK, so it works whatever the PIN was).
+      begin(FIXED_STEPS.puk);
       await this.setPuk(session, puk, done.has(FIXED_STEPS.puk));
       step(FIXED_STEPS.puk, 'done');
+      begin(FIXED_STEPS.pin);
       pin = randomPin(pkg.profile.pin.maxLength);
       await session.unblockPin(puk, pin);
       step(FIXED_STEPS.pin, 'done', { length: pin.length });
 
-      // 5. Escrowed keys into the card (only escrowed versions are released: invariant 1).
+      // 6. Escrowed keys into the card (only escrowed versions are released: invariant 1).
       for (const s of pkg.importSlots) {
+        begin(`import:${s.slot}`);
         const k = material.keys.find((x) => x.slot === s.slot);
         if (!k) throw new PivError(PivErrorCode.InvalidArgument, `the key material has no key for slot ${s.slot}`);
         const key = createPrivateKey({ key: k.pkcs8, format: 'der', type: 'pkcs8' });
@@ -248,9 +320,17 @@ export class CardPersonaliser {
       material.puk?.fill(0);
     }
 
-    // 6. Keys the card generates itself, certified by the API from their public keys.
+    // 7. Keys the card generates itself, certified by the API from their public keys. A key an
+    //    earlier attempt generated and had certified, still in its slot, is kept: no new key, no new
+    //    certificate (and no revoked one) for the same card within a request.
     const certificates = new Map<string, string>(pkg.importSlots.map((s) => [s.slot, s.certificate]));
     for (const s of pkg.onCardSlots) {
+      begin(`generate:${s.slot}`);
+      if (s.certificate && (await this.holdsCertifiedKey(session, s, pin!))) {
+        certificates.set(s.slot, s.certificate);
+        step(`generate:${s.slot}`, 'skipped', { algorithm: s.algorithm, reused: true, certificate: certificateSerial(s.certificate) });
+        continue;
+      }
       step(`generate:${s.slot}`, 'started');
       const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
       const cert = await api.certify(requestId, s.slot, pub.spki);
@@ -258,38 +338,28 @@ export class CardPersonaliser {
       step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
     }
 
-    // 7. Certificates, then the card's identity objects (the Security Object last: it signs the others).
+    // 8. Certificates, then the card's identity objects (the Security Object last: it signs the others).
+    begin(FIXED_STEPS.certificates);
     for (const [slot, der] of certificates) await session.writeCertificate(SLOT_BYTE(slot), Buffer.from(der, 'base64'));
     step(FIXED_STEPS.certificates, 'done', { count: certificates.size });
+    begin(FIXED_STEPS.discovery);
+    const discovery = await this.discovery(session, pkg);
+    step(FIXED_STEPS.discovery, discovery.outcome, discovery.details);
+    begin(FIXED_STEPS.objects);
     await session.putObject(OBJECT.CHUID, Buffer.from(pkg.objects.chuid, 'base64'));
     await session.putObject(OBJECT.CCC, Buffer.from(pkg.objects.ccc, 'base64'));
-    await session.putObject(OBJECT.DISCOVERY, Buffer.from(pkg.objects.discovery, 'base64'));
     // A reissued card (issue 8) also holds recovered keys in retired slots, which Key History announces.
     if (pkg.objects.keyHistory) await session.putObject(OBJECT.KEY_HISTORY, Buffer.from(pkg.objects.keyHistory, 'base64'));
     await session.putObject(OBJECT.SECURITY, Buffer.from(pkg.objects.securityObject, 'base64'));
     step(FIXED_STEPS.objects, 'done', { guid: pkg.cardUuid });
 
-    // 8. The diversified management key: released wrapped for this worker, used for one APDU, wiped;
-    //    then the card must answer the HSM's cryptograms for it.
-    if (!diversified) {
-      const wrapped = await api.releaseManagementKey(requestId);
-      const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId });
-      try {
-        if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
-        await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);
-      } finally {
-        m.managementKey?.key.fill(0);
-      }
-      await session.authenticate(remote);
-      await api.confirmManagementKey(requestId);
-      step(FIXED_STEPS.managementKey, 'done', { algorithm: pkg.profile.managementKey.algorithm });
-    } else step(FIXED_STEPS.managementKey, 'skipped');
-
     // 9. Every key proves itself: a signature over the API's message, and the key-management test.
+    begin('prove:9a');
     const ch = await api.beginVerification(requestId);
     const signatures: Array<{ slot: string; signature: string }> = [];
     await session.verifyPin(pin!);
     for (const s of ch.slots) {
+      begin(`prove:${s.slot}`);
       if (s.slot === '9c') await session.verifyPin(pin!);
       const message = Buffer.from(s.message, 'base64');
       const sig = await session.sign(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), message);
@@ -301,6 +371,7 @@ export class CardPersonaliser {
     let keyManagement: { slot: string; answer: string } | undefined;
     if (ch.keyManagement) {
       const km = ch.keyManagement;
+      begin(`prove:${km.slot}`);
       const alg = keyAlgorithm(
         pkg.importSlots.find((s) => s.slot === km.slot)?.algorithm ?? pkg.onCardSlots.find((s) => s.slot === km.slot)!.algorithm,
       );
@@ -314,6 +385,77 @@ export class CardPersonaliser {
     pin = undefined;
     const r = await api.prove(requestId, { signatures, ...(keyManagement ? { keyManagement } : {}) });
     return { kind: 'issued', serial: r.serial || card.serial, cardId: r.cardId };
+  }
+
+  /** Sets the diversified management key (released wrapped for this worker, wiped after one APDU) and proves the card took it. */
+  private async setDiversifiedKey(session: PivSession, requestId: string, remote: RemoteManagementKey): Promise<void> {
+    const { api, workerId, kexKey } = this.ports;
+    const wrapped = await api.releaseManagementKey(requestId);
+    const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId });
+    try {
+      if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
+      await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);
+    } finally {
+      m.managementKey?.key.fill(0);
+    }
+    await session.authenticate(remote);
+    await api.confirmManagementKey(requestId);
+  }
+
+  /**
+   * Whether the slot holds the key its certificate names: the public key GET METADATA reports (YubiKey
+   * 5.3+, the software card), or, on a card without metadata, a signature with the slot that
+   * verifies against the certificate (the PIN verified first, as the slot's PIN policy may need).
+   */
+  private async holdsCertifiedKey(session: PivSession, s: PersonalisationPackage['onCardSlots'][number], pin: string): Promise<boolean> {
+    const slot = SLOT_BYTE(s.slot);
+    try {
+      const meta = await session.getMetadata(slot);
+      if (meta.publicKey) return sameKey(meta.publicKey.spki, s.certificate!);
+    } catch (e) {
+      if (e instanceof NoKeyError) return false;
+      if (!(e instanceof PivError && e.code === PivErrorCode.NotSupported)) throw e;
+    }
+    const message = randomBytes(32);
+    try {
+      await session.verifyPin(pin);
+      const sig = await session.sign(slot, keyAlgorithm(s.algorithm), message);
+      return signatureMatches(s.certificate!, message, sig);
+    } catch (e) {
+      if (e instanceof NoKeyError) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Discovery is an object many cards keep in firmware: written only when the card has none that
+   * names the PIV application, and a refusal to write it is not fatal (skipped, with the status word).
+   */
+  private async discovery(
+    session: PivSession,
+    pkg: PersonalisationPackage,
+  ): Promise<{ outcome: StepOutcome; details: StepReport['details'] }> {
+    const present = await session.getObject(OBJECT.DISCOVERY).catch((e: unknown) => {
+      if (cardRefusal(e)) return undefined;
+      throw e;
+    });
+    if (present) {
+      try {
+        const d = decodeDiscovery(present);
+        if (Buffer.from(d.aid).equals(Buffer.from(PIV_AID.subarray(0, d.aid.length))) && d.aid.length >= 5)
+          return { outcome: 'skipped', details: { present: true } };
+      } catch (e) {
+        if (!(e instanceof PivError)) throw e;
+      }
+    }
+    try {
+      await session.putObject(OBJECT.DISCOVERY, Buffer.from(pkg.objects.discovery, 'base64'));
+      return { outcome: 'done', details: { written: true } };
+    } catch (e) {
+      const refused = cardRefusal(e);
+      if (!refused) throw e;
+      return { outcome: 'skipped', details: { written: false, sw: refused.sw ?? 'none' } };
+    }
   }
 
   /** Makes the PIN verified for SET PIN RETRIES: the default on a fresh card, else reset with the PUK. */
