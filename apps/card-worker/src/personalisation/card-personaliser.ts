@@ -1,31 +1,20 @@
-import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, verify, X509Certificate, constants } from 'node:crypto';
-import { StatusWordError } from '@scm/apdu';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { PcscError } from '@scm/pcsc';
 import {
   CardNotAuthenticatedError,
-  decodeDiscovery,
   DEFAULTS,
   InvalidPukError,
   KEY_REF,
   type ManagementKeyAuthenticator,
   ManagementKeyRejectedError,
-  NoKeyError,
   OBJECT,
-  PIV_AID,
   PivError,
   PivErrorCode,
   type PivSession,
 } from '@scm/piv';
-import {
-  type ClaimView,
-  FIXED_STEPS,
-  type PersonalisationPackage,
-  planSteps,
-  type StepOutcome,
-  type StepReport,
-  unwrapAsWorker,
-} from '@scm/personalisation';
+import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
 import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
+import { cardRefusal, certificateSerial, ensureDiscovery, holdsCertifiedKey, isPackageFault, signatureMatches } from './card-state';
 import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
 /** What the worker learnt of a card before deciding what to do with it. */
@@ -86,33 +75,6 @@ export interface PersonaliserPorts {
 
 const SLOT_BYTE = (slot: string): number => parseInt(slot, 16);
 
-const swHex = (sw: number): string => sw.toString(16).toUpperCase().padStart(4, '0');
-
-/**
- * The card refused a command (a status word it was not asked for, or an answer that makes no
- * sense), as opposed to "the card is gone" (PcscError) or a fault of the package (InvalidArgument
- * without a status word, raised here): the status word (4 hex digits) or null, else undefined.
- */
-export function cardRefusal(e: unknown): { sw: string | null } | undefined {
-  if (e instanceof StatusWordError) return { sw: swHex(e.sw) };
-  if (!(e instanceof PivError)) return undefined;
-  const sw = typeof e.meta.sw === 'number' ? e.meta.sw : e.cause instanceof StatusWordError ? e.cause.sw : undefined;
-  if (sw === undefined && e.code === PivErrorCode.InvalidArgument) return undefined;
-  return { sw: sw === undefined ? null : swHex(sw) };
-}
-
-/** Errors of the worker's own checks: the package cannot be put on any card. */
-const isPackageFault = (e: unknown): boolean => e instanceof PivError && e.code === PivErrorCode.InvalidArgument;
-
-/** The SPKI (DER) of a certificate, to compare with the key a card reports. */
-const certificateSpki = (certB64: string): Buffer =>
-  new X509Certificate(Buffer.from(certB64, 'base64')).publicKey.export({ format: 'der', type: 'spki' });
-
-const sameKey = (spki: Uint8Array, certB64: string): boolean =>
-  createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })
-    .export({ format: 'der', type: 'spki' })
-    .equals(certificateSpki(certB64));
-
 /** Tries each authenticator in turn; returns the one the card accepted, or undefined. */
 async function authenticateWith(session: PivSession, auths: ManagementKeyAuthenticator[]): Promise<ManagementKeyAuthenticator | undefined> {
   for (const a of auths) {
@@ -125,16 +87,6 @@ async function authenticateWith(session: PivSession, auths: ManagementKeyAuthent
     }
   }
   return undefined;
-}
-
-/** The serial of a certificate (DER, base64), lower-case hex as the API names it. */
-const certificateSerial = (certB64: string): string => new X509Certificate(Buffer.from(certB64, 'base64')).serialNumber.toLowerCase();
-
-/** Checks a card signature locally before the API does (a mismatch here is reported, not hidden). */
-function signatureMatches(certB64: string, message: Buffer, signature: Uint8Array): boolean {
-  const key = new X509Certificate(Buffer.from(certB64, 'base64')).publicKey;
-  const opts = key.asymmetricKeyType === 'rsa' ? { key, padding: constants.RSA_PKCS1_PADDING } : { key, dsaEncoding: 'der' as const };
-  return verify('sha256', message, opts, signature);
 }
 
 /**
@@ -326,7 +278,7 @@ export class CardPersonaliser {
     const certificates = new Map<string, string>(pkg.importSlots.map((s) => [s.slot, s.certificate]));
     for (const s of pkg.onCardSlots) {
       begin(`generate:${s.slot}`);
-      if (s.certificate && (await this.holdsCertifiedKey(session, s, pin!))) {
+      if (s.certificate && (await holdsCertifiedKey(session, SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), s.certificate, pin!))) {
         certificates.set(s.slot, s.certificate);
         step(`generate:${s.slot}`, 'skipped', { algorithm: s.algorithm, reused: true, certificate: certificateSerial(s.certificate) });
         continue;
@@ -343,7 +295,7 @@ export class CardPersonaliser {
     for (const [slot, der] of certificates) await session.writeCertificate(SLOT_BYTE(slot), Buffer.from(der, 'base64'));
     step(FIXED_STEPS.certificates, 'done', { count: certificates.size });
     begin(FIXED_STEPS.discovery);
-    const discovery = await this.discovery(session, pkg);
+    const discovery = await ensureDiscovery(session, Buffer.from(pkg.objects.discovery, 'base64'));
     step(FIXED_STEPS.discovery, discovery.outcome, discovery.details);
     begin(FIXED_STEPS.objects);
     await session.putObject(OBJECT.CHUID, Buffer.from(pkg.objects.chuid, 'base64'));
@@ -400,62 +352,6 @@ export class CardPersonaliser {
     }
     await session.authenticate(remote);
     await api.confirmManagementKey(requestId);
-  }
-
-  /**
-   * Whether the slot holds the key its certificate names: the public key GET METADATA reports (YubiKey
-   * 5.3+, the software card), or, on a card without metadata, a signature with the slot that
-   * verifies against the certificate (the PIN verified first, as the slot's PIN policy may need).
-   */
-  private async holdsCertifiedKey(session: PivSession, s: PersonalisationPackage['onCardSlots'][number], pin: string): Promise<boolean> {
-    const slot = SLOT_BYTE(s.slot);
-    try {
-      const meta = await session.getMetadata(slot);
-      if (meta.publicKey) return sameKey(meta.publicKey.spki, s.certificate!);
-    } catch (e) {
-      if (e instanceof NoKeyError) return false;
-      if (!(e instanceof PivError && e.code === PivErrorCode.NotSupported)) throw e;
-    }
-    const message = randomBytes(32);
-    try {
-      await session.verifyPin(pin);
-      const sig = await session.sign(slot, keyAlgorithm(s.algorithm), message);
-      return signatureMatches(s.certificate!, message, sig);
-    } catch (e) {
-      if (e instanceof NoKeyError) return false;
-      throw e;
-    }
-  }
-
-  /**
-   * Discovery is an object many cards keep in firmware: written only when the card has none that
-   * names the PIV application, and a refusal to write it is not fatal (skipped, with the status word).
-   */
-  private async discovery(
-    session: PivSession,
-    pkg: PersonalisationPackage,
-  ): Promise<{ outcome: StepOutcome; details: StepReport['details'] }> {
-    const present = await session.getObject(OBJECT.DISCOVERY).catch((e: unknown) => {
-      if (cardRefusal(e)) return undefined;
-      throw e;
-    });
-    if (present) {
-      try {
-        const d = decodeDiscovery(present);
-        if (Buffer.from(d.aid).equals(Buffer.from(PIV_AID.subarray(0, d.aid.length))) && d.aid.length >= 5)
-          return { outcome: 'skipped', details: { present: true } };
-      } catch (e) {
-        if (!(e instanceof PivError)) throw e;
-      }
-    }
-    try {
-      await session.putObject(OBJECT.DISCOVERY, Buffer.from(pkg.objects.discovery, 'base64'));
-      return { outcome: 'done', details: { written: true } };
-    } catch (e) {
-      const refused = cardRefusal(e);
-      if (!refused) throw e;
-      return { outcome: 'skipped', details: { written: false, sw: refused.sw ?? 'none' } };
-    }
   }
 
   /** Makes the PIN verified for SET PIN RETRIES: the default on a fresh card, else reset with the PUK. */
