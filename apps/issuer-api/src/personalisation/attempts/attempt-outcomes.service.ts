@@ -5,9 +5,7 @@ import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.servic
 import { IssuanceError } from '../../issuance/requests/issuance-errors';
 import { RequestStateMachine, type IssuanceRequest } from '../../issuance/requests/request-state-machine';
 import type { Tx } from '../../platform/infra/unit-of-work';
-import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
 import { CardCertificatesService } from '../card-certificates.service';
-import { cardJobId } from './attempt-rules';
 
 const throwIf = <T>(r: T | IssuanceError | CardError): T => {
   if (r instanceof IssuanceError || r instanceof CardError) throw r;
@@ -26,7 +24,6 @@ export class AttemptOutcomesService {
     private readonly lifecycle: CardLifecycleService,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
     private readonly certificates: CardCertificatesService,
-    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   /**
@@ -42,7 +39,6 @@ export class AttemptOutcomesService {
       }
     }
     await this.certificates.revoke(tx, request.id, 'cessationOfOperation', `request ${request.id} failed`);
-    await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
     return failed;
   }
 

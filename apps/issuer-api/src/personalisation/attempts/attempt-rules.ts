@@ -1,4 +1,3 @@
-import { jobId } from '@scm/queue';
 import type { IssuanceRequest } from '../../issuance/requests/request.repository';
 import { IssuanceError, IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import type { RequestState } from '../../issuance/requests/request-state';
@@ -88,6 +87,3 @@ export function nextAttempt(last: Attempt | undefined, to: { requestId: string; 
     updatedAt: now,
   };
 }
-
-/** The id of a request's card job (`personalise-card`), as the outbox knows it. */
-export const cardJobId = (requestId: string): string => jobId('personalise-card', { requestId });
