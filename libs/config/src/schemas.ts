@@ -26,10 +26,15 @@ export const databaseSchema = {
   SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
 };
 
+/** The API's own Redis (its background work); card workers never reach it. */
 export const redisSchema = {
-  SCM_REDIS_URL: url('Redis URL (queues only; PostgreSQL is the system of record)', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:'], {
-    secret: true,
-  }),
+  SCM_REDIS_URL: url(
+    "Redis URL of the API's background work, as SCM's ACL user (a URL naming a user without a password takes it from SCM_REDIS_PASSWORD_FILE)",
+    'redis://scm@127.0.0.1:6379/0',
+    ['redis:', 'rediss:'],
+    { secret: true },
+  ),
+  SCM_REDIS_PASSWORD_FILE: str("File (mode 0600) with the password of SCM's Redis ACL user; default <state dir>/redis/scm-password", ''),
   SCM_REDIS_PREFIX: str('Key prefix for every queue in Redis', 'scm', { pattern: /^[A-Za-z0-9_.-]{1,40}$/ }),
 };
 

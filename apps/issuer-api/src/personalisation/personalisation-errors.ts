@@ -33,6 +33,8 @@ export enum PersonalisationErrorCode {
   BoundToAnotherWorker = 'personalisation.bound-to-another-worker',
   /** The worker made more claims this minute than SCM_CLAIMS_PER_MINUTE allows. */
   ClaimRateExceeded = 'personalisation.claim-rate-exceeded',
+  /** The request is not bound to a card being personalised: there is no worker to move it from. */
+  NotInFlight = 'personalisation.not-in-flight',
   Invalid = 'personalisation.invalid',
 }
 

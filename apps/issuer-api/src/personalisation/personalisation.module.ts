@@ -57,6 +57,8 @@ import { PROGRESS_EVENTS_REPOSITORY } from './progress/progress-events.repositor
 import { PROGRESS_VIEWS_REPOSITORY } from './progress/progress-views.repository';
 import { ShowStepsController } from './progress/show-steps/show-steps.controller';
 import { ShowStepsHandler } from './progress/show-steps/show-steps.handler';
+import { ReassignRequestController } from './reassign-request/reassign-request.controller';
+import { ReassignRequestHandler } from './reassign-request/reassign-request.handler';
 import { ReleaseKeyMaterialController } from './release-key-material/release-key-material.controller';
 import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-material.handler';
 import { ReportStepController } from './report-step/report-step.controller';
@@ -103,6 +105,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     CompleteActivationController,
     // officers, the help desk and auditors
     SpoilCardController,
+    ReassignRequestController,
     StartActivationController,
     ShowActivationController,
     CancelActivationController,
@@ -147,6 +150,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     ReleasePukHandler,
     CompleteActivationHandler,
     SpoilCardHandler,
+    ReassignRequestHandler,
     StartActivationHandler,
     ShowActivationHandler,
     CancelActivationHandler,

@@ -215,6 +215,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [PersonalisationErrorCode.Invalid]: 400,
   [PersonalisationErrorCode.NotClaimant]: 403,
   [PersonalisationErrorCode.NotLeased]: 409,
+  [PersonalisationErrorCode.NotInFlight]: 409,
   [PersonalisationErrorCode.BoundToAnotherWorker]: 409,
   [PersonalisationErrorCode.ClaimRateExceeded]: 429,
   [PersonalisationErrorCode.RequestClosed]: 409,

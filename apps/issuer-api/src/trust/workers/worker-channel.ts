@@ -26,7 +26,7 @@ type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; 
 /**
  * The live, authenticated channel from each approved card worker (WebSocket, bearer worker session):
  * reader state now, job progress and interactive card sessions later. Sessions are re-checked
- * every 15 s, so a revoked worker is cut off. The re-check is a timer, not periodic work: each API
+ * every 15 s and at every message, so a revoked worker is cut off. The re-check is a timer, not periodic work: each API
  * replica checks the connections it holds itself.
  */
 @Injectable()
@@ -79,7 +79,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     this.conns.set(principal.id, { ws, principal, token });
     this.log.info({ worker: principal.id, workstation: principal.workstation }, 'worker channel open');
     ws.send(JSON.stringify({ type: 'welcome', workerId: principal.id, workstation: principal.workstation }));
-    ws.on('message', (data: RawData) => void this.onMessage(principal, data));
+    ws.on('message', (data: RawData) => void this.onMessage(principal, token, data));
     ws.on('close', () => {
       if (this.conns.get(principal.id)?.ws === ws) this.conns.delete(principal.id);
       this.log.info({ worker: principal.id }, 'worker channel closed');
@@ -87,9 +87,16 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     ws.on('error', () => undefined);
   }
 
-  private async onMessage(p: Extract<Principal, { kind: 'worker' }>, data: RawData): Promise<void> {
+  private async onMessage(p: Extract<Principal, { kind: 'worker' }>, token: string, data: RawData): Promise<void> {
     const m = parseWorkerMessage(data.toString());
     if (m === undefined) return this.disconnect(p.id, 'malformed message');
+    // Every message is checked against a live session: a worker revoked or suspended (on any API
+    // replica) is refused at its next message, not at the next periodic re-check.
+    const live = await this.sessions.resolve(token).catch(() => null);
+    if (!live || live.kind !== 'worker' || live.id !== p.id) {
+      this.log.warn({ worker: p.id }, 'worker message refused: its session ended');
+      return this.disconnect(p.id, 'session ended');
+    }
     try {
       const hb = readerHeartbeat(m);
       if (hb) await this.commands.execute(new ReportHeartbeatCommand(p.workstation, hb.host, hb.readers, p.id));
