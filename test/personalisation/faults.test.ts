@@ -128,7 +128,7 @@ describe('personalisation faults', () => {
       const serial = issued.rows[0].serial;
       await s.workers.get(WS)!.waitForLog(new RegExp(`"serial":"${serial}","state":"blank","msg":"card inspected"`));
       await sleep(2000);
-      expect((await s.db.query(`SELECT 1 FROM card_lease WHERE serial = $1`, [serial])).rowCount).toBe(0);
+      expect((await s.db.query(`SELECT 1 FROM card_lease WHERE request_id = $1`, [requestId])).rowCount).toBe(0);
       expect((await requests(s.db, [requestId]))[0]).toMatchObject({ state: 'awaiting-card', card_id: null });
       expect(await lookalike.backend.getObject(OBJECT.CHUID)).toBeUndefined();
       expect((await lookalike.backend.managementKey()).isDefault).toBe(true);

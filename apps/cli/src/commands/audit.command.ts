@@ -117,19 +117,6 @@ export function registerAudit(program: Command): void {
         await ctx.close();
       }
     });
-  audit
-    .command('checkpoint')
-    .description('Sign a checkpoint of the chain head now (server-side)')
-    .action(async () => {
-      const ctx = await ServerContext.open();
-      try {
-        const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
-        const c = await signCheckpoint(ctx.db, signerOf(key), new Date());
-        process.stdout.write(c ? `checkpoint at ${c.seq} signed ${c.signedAt}\n` : 'the latest checkpoint already covers the head\n');
-      } finally {
-        await ctx.close();
-      }
-    });
 }
 
 type VerifyOutcome = ReturnType<ChainVerifier['finish']>;
