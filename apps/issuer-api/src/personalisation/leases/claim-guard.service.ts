@@ -37,7 +37,12 @@ export class ClaimGuardService {
   /** Logs an accepted claim and renews its lease. */
   async accepted(tx: Tx, c: ClaimIntent): Promise<void> {
     await this.leases.recordClaim(tx, { workerId: c.workerId, requestId: c.requestId, outcome: 'accepted', suspicious: false, at: tx.now });
-    await this.leases.renew(tx, c.requestId, c.workerId, leaseExpiry(tx.now, this.cfg.SCM_CARD_LEASE_SECONDS));
+    await this.renew(tx, c.requestId, c.workerId);
+  }
+
+  /** Renews the worker's lease on the request (a claim, a step report), if it holds one. */
+  async renew(tx: Tx, requestId: string, workerId: string): Promise<void> {
+    await this.leases.renew(tx, requestId, workerId, leaseExpiry(tx.now, this.cfg.SCM_CARD_LEASE_SECONDS));
   }
 
   /**
