@@ -199,5 +199,16 @@ describe('card job leases and the claims they allow', () => {
     expect(c.at - sent).toBeLessThan(5000);
     expect((await lease(e, '5500001')).status).toBe(401);
     expect((await db.query(`SELECT 1 FROM audit_event WHERE action = 'worker.revoked' AND target_id = $1`, [e.id])).rowCount).toBe(1);
+    // The refused message is audited (just after the channel closed).
+    const refused = await waitFor('the refused message audited', async () => {
+      const r = await db.query(
+        `SELECT actor, details FROM audit_event WHERE action = 'worker.channel' AND outcome = 'denied' AND target_id = $1`,
+        [e.id],
+      );
+      return r.rowCount ? r : undefined;
+    });
+    expect(refused.rows).toEqual([
+      { actor: `worker:${e.id}`, details: expect.objectContaining({ reason: 'session-ended', message: 'readers' }) },
+    ]);
   });
 });

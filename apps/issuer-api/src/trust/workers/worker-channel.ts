@@ -8,6 +8,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
 import { SessionService } from '../auth/session.service';
 import { LOGGER } from '../../platform/infra/tokens';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
 import { parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
 
@@ -41,6 +42,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     private readonly sessions: SessionService,
     private readonly commands: CommandBus,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly uow: UnitOfWork,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -95,7 +97,20 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     const live = await this.sessions.resolve(token).catch(() => null);
     if (!live || live.kind !== 'worker' || live.id !== p.id) {
       this.log.warn({ worker: p.id }, 'worker message refused: its session ended');
-      return this.disconnect(p.id, 'session ended');
+      this.disconnect(p.id, 'session ended');
+      const asWorker = { actor: `worker:${p.id}`, actorName: p.name, role: 'card-worker', requestId: null };
+      await this.uow
+        .run(asWorker, async (tx) =>
+          tx.audit({
+            action: 'worker.channel',
+            targetType: 'worker',
+            targetId: p.id,
+            outcome: 'denied',
+            details: { reason: 'session-ended', message: m.type },
+          }),
+        )
+        .catch((e: unknown) => this.log.warn({ worker: p.id, err: (e as Error).message }, 'refused channel message not audited'));
+      return;
     }
     try {
       const hb = readerHeartbeat(m);
