@@ -1,15 +1,5 @@
 import { PrivateRedis } from '@scm/test-kit';
-import {
-  cardholders,
-  diagnose,
-  feedCards,
-  issueBatch,
-  requests,
-  type Stack,
-  startStack,
-  testReader,
-  waitForRequests,
-} from './support';
+import { cardholders, diagnose, feedCards, issueBatch, requests, type Stack, startStack, testReader, waitForRequests } from './support';
 
 /**
  * Redis flushed in the middle of a batch (a private redis-server, workstation 3): PostgreSQL is the
