@@ -266,7 +266,6 @@ describe('personalisation faults', () => {
     const ws = testWorkstations().find((x) => x.id === WS)!;
     const pending = spawnWorker(s.api, ws, {
       SCM_ENROLLMENT_TOKEN: await enrollmentToken(s.api, s.token, WS),
-      SCM_CARD_JOB_RETRY_MS: '1500',
     });
     const requestId = await oneRequest();
     const c = blankCard();
