@@ -145,10 +145,6 @@ SCM_WORKSTATION=0
 SCM_STATE_DIR=/var/lib/scm-card-worker
 # The proxy's certificate, when a CA the system trusts did not sign it.
 #NODE_EXTRA_CA_CERTS=/etc/scm-card-worker/api-ca.pem
-# This version of the worker takes card jobs from the server's Redis queue: its URL and a file
-# holding its password.
-SCM_REDIS_URL=redis://scm.example.org:6379/0
-#SCM_REDIS_PASSWORD_FILE=/etc/scm-card-worker/redis-password
 # pcscd of this host (Debian: apt install pcscd); its default socket unless set.
 #PCSCLITE_CSOCK_NAME=/run/pcscd/pcscd.comm
 SCM_LOG_LEVEL=info

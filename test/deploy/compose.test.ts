@@ -136,8 +136,6 @@ describe('docker-compose.yml, run as local processes', () => {
       SCM_ENROLLMENT_TOKEN: tok.body.token,
       SCM_WORKSTATION: String(ws.id),
       SCM_STATE_DIR: workerDir,
-      SCM_REDIS_URL: `redis://127.0.0.1:${d.compose.ports.get('redis')}/0`,
-      SCM_REDIS_PASSWORD_FILE: d.secrets.redis_password,
       SCM_HEARTBEAT_MS: '1000',
       PCSCLITE_CSOCK_NAME: ws.socket,
       SCM_LOG_LEVEL: 'info',

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, createTestUser, loginAs, testEnv, testWorkstations, uniqueName } from '@scm/test-kit';
+import { call, createTestUser, loginAs, testWorkstations, uniqueName } from '@scm/test-kit';
 import { testReader } from '../card-engine/support';
 import { blankCard, insert, remove, type TestCard } from '../card-engine/test-cards';
 import { cardholders, issueBatch, type Stack, startStack, waitForRequests } from '../personalisation/support';
@@ -92,17 +92,14 @@ describe('the card worker package (npm run package:worker)', () => {
     // What an operator writes into the config file at the workstation.
     const lines = readFileSync(config, 'utf8')
       .split('\n')
-      .filter((l) => !/^(SCM_API_URL|SCM_ENROLLMENT_TOKEN|SCM_WORKSTATION|SCM_STATE_DIR|SCM_REDIS_URL)=/.test(l));
+      .filter((l) => !/^(SCM_API_URL|SCM_ENROLLMENT_TOKEN|SCM_WORKSTATION|SCM_STATE_DIR)=/.test(l));
     lines.push(
       `SCM_API_URL=${s.api.url}`,
       `SCM_ENROLLMENT_TOKEN=${token.body.token}`,
       `SCM_WORKSTATION=${ws.id}`,
       `SCM_STATE_DIR=${join(prefix, 'var', 'lib', 'scm-card-worker')}`,
-      `SCM_REDIS_URL=${testEnv.SCM_REDIS_URL}`,
-      `SCM_REDIS_PREFIX=${testEnv.SCM_REDIS_PREFIX}`,
       `PCSCLITE_CSOCK_NAME=${ws.socket}`,
       'SCM_HEARTBEAT_MS=1000',
-      'SCM_CARD_JOB_RETRY_MS=1500',
     );
     writeFileSync(config, `${lines.join('\n')}\n`);
 
