@@ -4,7 +4,7 @@
  * configuration. Ctrl-C stops both. SCM_START_WORKSTATIONS=0,1,2,3 starts more card workers.
  */
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -57,7 +57,10 @@ async function waitHealthy() {
 }
 
 async function main() {
-  run('issuer-api', 'apps/issuer-api/src/main.js', { SCM_HTTP_PORT: port, SCM_HTTP_HOST: host });
+  // The application role's password, which scripts/setup set (a server that trusts local clients ignores it).
+  const appPassword = join(stateDir, 'db', 'scm_app.password');
+  const dbEnv = !process.env.SCM_DATABASE_PASSWORD_FILE && existsSync(appPassword) ? { SCM_DATABASE_PASSWORD_FILE: appPassword } : {};
+  run('issuer-api', 'apps/issuer-api/src/main.js', { SCM_HTTP_PORT: port, SCM_HTTP_HOST: host, ...dbEnv });
   const ok = await waitHealthy();
   if (!ok) {
     console.error('start: the issuer API did not become healthy within 30 s (see its log above)');
