@@ -28,6 +28,8 @@ export enum PersonalisationErrorCode {
   /** An activation session for this card is already open. */
   ActivationOpen = 'personalisation.activation-open',
   Invalid = 'personalisation.invalid',
+  /** Separation of duties: the officer who requested a card does not activate it. */
+  ActivatorIsRequester = 'personalisation.activator-is-requester',
 }
 
 export class PersonalisationError extends CodedError<PersonalisationErrorCode> {

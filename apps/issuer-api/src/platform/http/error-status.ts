@@ -164,6 +164,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [AuthErrorCode.ReauthRequired]: 403,
   [AuthErrorCode.Locked]: 423,
   [ApprovalErrorCode.NotFound]: 404,
+  [ApprovalErrorCode.SubjectRequired]: 400,
   [ApprovalErrorCode.AlreadyDecided]: 409,
   [ApprovalErrorCode.Closed]: 409,
   [ApprovalErrorCode.SubjectMismatch]: 409,
@@ -185,6 +186,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [WorkerErrorCode.NotApproved]: 403,
   [WorkerErrorCode.Revoked]: 403,
   [WorkerErrorCode.WrongWorkstation]: 403,
+  [WorkerErrorCode.ApproverMadeToken]: 403,
 
   // ---- issuance
   [CardholderErrorCode.NotFound]: 404,
@@ -192,6 +194,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [CardholderErrorCode.InvalidBatch]: 422,
   [CardholderErrorCode.TooMany]: 413,
   [CardholderErrorCode.UpnTaken]: 409,
+  [CardholderErrorCode.NotActive]: 409,
   [ProfileErrorCode.NotFound]: 404,
   [ProfileErrorCode.Invalid]: 500,
   [IssuanceErrorCode.NotFound]: 404,
@@ -202,6 +205,8 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [IssuanceErrorCode.IllegalTransition]: 409,
   [IssuanceErrorCode.OpenRequestExists]: 409,
   [IssuanceErrorCode.NotClaimant]: 403,
+  [IssuanceErrorCode.NotSponsored]: 403,
+  [IssuanceErrorCode.SponsorIsRequester]: 403,
   [VscEscrowErrorCode.NotFound]: 404,
   [VscEscrowErrorCode.VersionConflict]: 409,
   // A stored copy that fails its checks: not the caller's fault, and no retry mends it.
@@ -213,6 +218,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [PersonalisationErrorCode.NotFound]: 404,
   [PersonalisationErrorCode.NoActivationSession]: 404,
   [PersonalisationErrorCode.Invalid]: 400,
+  [PersonalisationErrorCode.ActivatorIsRequester]: 403,
   [PersonalisationErrorCode.NotClaimant]: 403,
   [PersonalisationErrorCode.RequestClosed]: 409,
   [PersonalisationErrorCode.NotReady]: 409,
