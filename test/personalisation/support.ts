@@ -7,6 +7,7 @@ import { PivCard } from '@scm/card-engine';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import {
   appDb,
+  approveBySecondOfficer,
   call,
   closeOpenCardWork,
   killOnExit,
@@ -168,16 +169,18 @@ export async function startStack(
   return stack;
 }
 
-/** Registers `n` cardholders; returns their ids. */
+/** Registers `n` cardholders, each approved by a second officer (who sponsors its first card); returns their ids. */
 export async function cardholders(s: Stack, n: number, tag = uniqueName('ch')): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/cardholders', s.token, {
+    const r = await call<{ id: string; approval?: { id: string } }>(s.api.url, 'POST', '/api/v1/cardholders', s.token, {
       name: `Holder ${tag} ${i}`,
       upn: `${tag}-${i}@corp.example`,
       email: `${tag}-${i}@example.org`,
     });
     if (r.status !== 201) throw new Error(`cardholder: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    // Separation of duties: a second officer approves the registration and so sponsors the first card.
+    await approveBySecondOfficer(s.api.url, r.body.approval);
     ids.push(r.body.id);
   }
   return ids;

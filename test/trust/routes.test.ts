@@ -8,7 +8,7 @@ import { workerAuthMessage } from '@scm/common';
 import { call, createTestUser, enrollmentToken, loginAs, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 
 /** An approved worker session, by the protocol (register, approve, sign a challenge). */
-async function workerToken(api: RunningApi, officer: string): Promise<string> {
+async function workerToken(api: RunningApi, officer: string, approver: string): Promise<string> {
   const s = generateKeyPairSync('ed25519');
   const k = generateKeyPairSync('x25519');
   const reg = await call<{ id: string; fingerprint: string }>(api.url, 'POST', '/api/v1/workers/register', undefined, {
@@ -19,7 +19,9 @@ async function workerToken(api: RunningApi, officer: string): Promise<string> {
     signPublicKey: s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     kexPublicKey: k.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
   });
-  await call(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, officer, { fingerprint: reg.body.fingerprint });
+  // Separation of duties: a second officer approves the worker whose token the first one made.
+  const ok = await call(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, approver, { fingerprint: reg.body.fingerprint });
+  if (ok.status !== 200) throw new Error(`approve worker: HTTP ${ok.status} ${JSON.stringify(ok.body)}`);
   const { body } = await call<{ nonce: string }>(api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
   const signature = sign(null, workerAuthMessage(reg.body.id, body.nonce), s.privateKey).toString('base64');
   return (
@@ -61,7 +63,9 @@ describe('every route declares who may call it, and it is enforced', () => {
       tokens.set(role, await loginAs(api.url, u));
       names.set(role, u);
     }
-    tokens.set('card-worker', await workerToken(api, tokens.get('security-officer')!));
+    const approver = uniqueName('approver');
+    await createTestUser(approver, ['security-officer']);
+    tokens.set('card-worker', await workerToken(api, tokens.get('security-officer')!, await loginAs(api.url, approver)));
   });
   afterAll(() => api.close());
 
