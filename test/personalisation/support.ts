@@ -14,6 +14,7 @@ import {
   createTestUser,
   loginAs,
   runCli,
+  secondOfficer,
   type RunningApi,
   sleep,
   waitFor,
@@ -52,6 +53,11 @@ export interface Stack {
   officer: string;
   /** Environment for runCli: the officer logged in against this API. */
   cliEnv: Record<string, string>;
+  /**
+   * A second security officer (the kit's), logged in over HTTP and through bin/scm: separation of
+   * duties has another person approve what the officer asked for and activate the cards the officer requested.
+   */
+  second: { username: string; token: string; cliEnv: Record<string, string> };
   db: Client;
   workers: Map<number, RunningWorker & { id: string }>;
   startWorker(ws: number, env?: Record<string, string>): Promise<RunningWorker & { id: string }>;
@@ -136,6 +142,11 @@ export async function startStack(
   const cliEnv = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, 'session.json') };
   const login = await runCli(['login', '-u', officer], { env: { ...cliEnv, SCM_PASSWORD: TEST_PASSWORD } });
   if (login.code !== 0) throw new Error(`scm login: ${login.stderr}`);
+  const other = await secondOfficer(api.url);
+  // SCM_PASSWORD: bin/scm confirms it again when a sensitive action (activation start) asks for it.
+  const secondCli = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, 'second-session.json'), SCM_PASSWORD: TEST_PASSWORD };
+  const secondLogin = await runCli(['login', '-u', other.username], { env: secondCli });
+  if (secondLogin.code !== 0) throw new Error(`scm login (second officer): ${secondLogin.stderr}`);
   const db = await appDb();
   const workers = new Map<number, RunningWorker & { id: string }>();
   const startWorker = async (ws: number, env: Record<string, string> = {}) => {
@@ -149,6 +160,7 @@ export async function startStack(
     token,
     officer,
     cliEnv,
+    second: { username: other.username, token: other.token, cliEnv: secondCli },
     db,
     workers,
     startWorker,
