@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { call, testEnv, waitFor } from '@scm/test-kit';
+import { approveAs, call, testEnv, waitFor } from '@scm/test-kit';
 import { Client } from 'pg';
 import { cardholder, type HelpdeskStack, startHelpdeskStack } from '../helpdesk/support';
 
@@ -59,7 +59,7 @@ describe('integrity alarm: a stored copy that fails its seal', () => {
     });
     expect(asked.status).toBe(201);
     for (const a of s.approvers) {
-      expect((await call(s.api.url, 'POST', `/api/v1/approvals/${asked.body.approvalId}/approve`, a.token, {})).status).toBe(200);
+      expect((await approveAs(s.api.url, a.token, asked.body.approvalId)).status).toBe(200);
     }
     const rec = await call<{ id: string }>(s.api.url, 'GET', `/api/v1/key-recoveries?approval=${asked.body.approvalId}`, s.helpdesk.token);
     const res = await fetch(`${s.api.url}/api/v1/key-recoveries/${rec.body.id}/pkcs12`, {

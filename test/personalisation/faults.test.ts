@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { workerAuthMessage } from '@scm/common';
 import { SoftPivBackend } from '@scm/card-engine';
 import { OBJECT, SLOT } from '@scm/piv';
-import { call, enrollmentToken, runCli, spawnWorker, testWorkstations } from '@scm/test-kit';
+import { call, enrollmentToken, reauth, runCli, spawnWorker, testWorkstations } from '@scm/test-kit';
 import {
   blankCard,
   cardholders,
@@ -296,8 +296,10 @@ describe('personalisation faults', () => {
         kexPublicKey: kex.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
       });
       expect(reg.status).toBe(201);
+      await reauth(s.api.url, s.second.token);
       expect(
-        (await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.token, { fingerprint: reg.body.fingerprint })).status,
+        (await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.second.token, { fingerprint: reg.body.fingerprint }))
+          .status,
       ).toBe(200);
       const ch = await call<{ nonce: string }>(s.api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
       const session = await call<{ token: string }>(s.api.url, 'POST', '/api/v1/workers/session', undefined, {
