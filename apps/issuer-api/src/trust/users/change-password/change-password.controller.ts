@@ -17,6 +17,6 @@ export class ChangePasswordController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your own password' })
   async changePassword(@Body() dto: ChangePasswordDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<void> {
-    await this.commands.execute(new ChangePasswordCommand(p.id, dto.currentPassword, dto.newPassword, actor));
+    await this.commands.execute(new ChangePasswordCommand(p.id, dto.currentPassword, dto.newPassword, actor, p.sessionId));
   }
 }
