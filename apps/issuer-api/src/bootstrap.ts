@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './platform/config/api-config';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import { httpLogging } from './platform/http/http-logging';
 import { RateLimiter } from './platform/http/rate-limit';
 import { securityHeaders } from './platform/http/security-headers';
@@ -22,9 +23,11 @@ export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<Api
   const log = logger ?? createLogger({ name: 'issuer-api', level: cfg.SCM_LOG_LEVEL, file: cfg.SCM_LOG_FILE || undefined });
   // Routing is case-sensitive and strict before any route exists: `/api/v1/Workers/session` or
   // `/api/v1/auth/reauth/` reach no handler, so no variant of a path slips past a rule written for it.
-  const adapter = new ExpressAdapter();
-  adapter.set('case sensitive routing', true);
-  adapter.set('strict routing', true);
+  // (Set on the instance before the adapter exists: the adapter's constructor already makes the router.)
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  const adapter = new ExpressAdapter(server);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, log), adapter, {
     logger: new PinoNestLogger(log),
     bodyParser: false,

@@ -255,6 +255,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [KeyRecoveryErrorCode.NotRequester]: 403,
   [KeyRecoveryErrorCode.Delivered]: 410,
   [KeyRecoveryErrorCode.NoKeys]: 409,
+  [KeyRecoveryErrorCode.Expired]: 410,
   [PinUnblockErrorCode.NotFound]: 404,
   [PinUnblockErrorCode.Invalid]: 400,
   [PinUnblockErrorCode.WrongCardState]: 409,

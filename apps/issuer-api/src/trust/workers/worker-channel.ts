@@ -48,7 +48,12 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     if (!this.adapter.httpAdapter) return;
     const server = this.adapter.httpAdapter.getHttpServer() as import('node:http').Server;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!req.url || new URL(req.url, 'http://x').pathname !== CHANNEL_PATH) return;
+      // The only WebSocket path: an upgrade to any other is answered and its socket destroyed, not left open.
+      if (!req.url || new URL(req.url, 'http://x').pathname !== CHANNEL_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.destroy();
+        return;
+      }
       void this.upgrade(req, socket, head);
     });
     this.timer = setInterval(() => void this.recheck(), 15_000);

@@ -27,8 +27,13 @@ async function setup() {
     },
   });
   w.vscs.vscs.set(newer, { ...w.vscs.vscs.get(newer)!, createdAt: w.now });
-  const recovery = w.recoveries.seed({ id: '00000000-0000-4000-8000-0000000000f1', cardholderId: holderId, requestedBy: OFFICER });
-  const handler = new DeliverRecoveredKeysHandler(w.uow, w.escrowSource, w.recoveries, w.vscs);
+  const recovery = w.recoveries.seed({
+    id: '00000000-0000-4000-8000-0000000000f1',
+    cardholderId: holderId,
+    requestedBy: OFFICER,
+    createdAt: w.now,
+  });
+  const handler = new DeliverRecoveredKeysHandler(w.uow, w.escrowSource, w.recoveries, w.vscs, { SCM_APPROVAL_TTL_HOURS: 24 });
   const deliver = (who = OFFICER, password = PASSWORD) =>
     handler.execute(new DeliverRecoveredKeysCommand(recovery.id, password, { id: who }, testActor(who)));
   return { w, holderId, older: older!, newer, recovery, deliver };
@@ -84,5 +89,13 @@ describe('DeliverRecoveredKeysHandler', () => {
     await expect(deliver()).rejects.toMatchObject({ code: 'vsc-escrow.integrity-alarm' });
     expect(w.recoveries.rows.get(recovery.id)?.state).toBe('approved');
     expect(w.uow.events.map((e) => e.action)).toEqual(['vsc.integrity-alarm']);
+  });
+
+  it('refuses an approved recovery left unfetched past the approval lifetime (audited)', async () => {
+    const { w, recovery, deliver } = await setup();
+    w.recoveries.rows.set(recovery.id, { ...w.recoveries.rows.get(recovery.id)!, createdAt: new Date(w.now.getTime() - 25 * 3600_000) });
+    await expect(deliver()).rejects.toMatchObject({ code: E.Expired });
+    expect(w.recoveries.rows.get(recovery.id)?.state).toBe('approved');
+    expect(w.uow.events.map((e) => [e.outcome, e.details?.refusal])).toEqual([['denied', E.Expired]]);
   });
 });

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { RecoveredKeyJson } from '@scm/db';
 import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
+import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { KEY_MANAGEMENT_SLOT, recoverableKeys } from '../../shared/derived-vsc';
 import { EscrowSource } from '../../shared/escrow-source';
@@ -25,6 +26,7 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
     private readonly escrow: EscrowSource,
     @Inject(KEY_RECOVERY_REPOSITORY) private readonly recoveries: KeyRecoveryRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
+    @Inject(API_CONFIG) private readonly cfg: Partial<Pick<ApiConfig, 'SCM_APPROVAL_TTL_HOURS'>>,
   ) {}
 
   execute(c: DeliverRecoveredKeysCommand): Promise<RecoveredKeys> {
@@ -42,6 +44,16 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
       if (r.state !== 'approved')
         return tx.deny(
           new KeyRecoveryError(E.Delivered, `key recovery ${r.id} was delivered at ${r.deliveredAt?.toISOString()}; ask again`),
+          denied,
+        );
+      // An approval is used soon or not at all: an approved recovery left unfetched expires.
+      const ttlMs = (this.cfg.SCM_APPROVAL_TTL_HOURS ?? 24) * 3600_000;
+      if (tx.now.getTime() - r.createdAt.getTime() > ttlMs)
+        return tx.deny(
+          new KeyRecoveryError(
+            E.Expired,
+            `key recovery ${r.id} was approved at ${r.createdAt.toISOString()} and not fetched in time; ask again`,
+          ),
           denied,
         );
       const problem = passwordProblem(c.password);
