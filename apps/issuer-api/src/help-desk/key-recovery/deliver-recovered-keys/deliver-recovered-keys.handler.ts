@@ -4,6 +4,8 @@ import type { RecoveredKeyJson } from '@scm/db';
 import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { ApprovalsService } from '../../../trust/approvals/approvals.service';
+import type { KeyRecoverySubject } from '../key-recovery-approval';
 import { KEY_MANAGEMENT_SLOT, recoverableKeys } from '../../shared/derived-vsc';
 import { EscrowSource } from '../../shared/escrow-source';
 import { KEY_RECOVERY_REPOSITORY, type KeyRecoveryRepository } from '../key-recovery.repository';
@@ -27,6 +29,7 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
     @Inject(KEY_RECOVERY_REPOSITORY) private readonly recoveries: KeyRecoveryRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
     @Inject(API_CONFIG) private readonly cfg: Partial<Pick<ApiConfig, 'SCM_APPROVAL_TTL_HOURS'>>,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   execute(c: DeliverRecoveredKeysCommand): Promise<RecoveredKeys> {
@@ -58,6 +61,9 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
         );
       const problem = passwordProblem(c.password);
       if (problem) return tx.deny(new KeyRecoveryError(E.Invalid, problem), denied);
+      // Exactly the keys the officers approved (their certificates' serials), whatever exists now.
+      const approved = new Set(((await this.approvals.get(tx, r.approvalId)).subject as Partial<KeyRecoverySubject>).serials ?? []);
+      if (!approved.size) return tx.deny(new KeyRecoveryError(E.Invalid, 'the approval names no key; ask for the recovery again'), denied);
       const entries: Pkcs12Entry[] = [];
       const keys: RecoveredKeyJson[] = [];
       const seen = new Set<string>();
@@ -66,7 +72,7 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
           const opened = await this.escrow.open(tx, src, 'escrow');
           try {
             for (const k of recoverableKeys(opened.vsc)) {
-              if (seen.has(k.serial)) continue;
+              if (seen.has(k.serial) || !approved.has(k.serial)) continue;
               seen.add(k.serial);
               const key = opened.vsc.exportPrivateKeyForIssuance(k.slot, { requestId: r.approvalId });
               const current = entries.length === 0 && k.slot === KEY_MANAGEMENT_SLOT;
