@@ -313,7 +313,9 @@ describe('personalisation faults', () => {
       const fp = /"fingerprint":"([0-9A-F-]+)"/.exec(pending.log())![1];
       const list = await call<Array<{ id: string; fingerprint: string }>>(s.api.url, 'GET', '/api/v1/workers', s.token);
       const id = list.body.find((x) => x.fingerprint === fp)!.id;
-      expect((await call(s.api.url, 'POST', `/api/v1/workers/${id}/approve`, s.token, { fingerprint: fp })).status).toBe(200);
+      // separation of duties: the officer who made its token does not approve it; the second officer does
+      await reauth(s.api.url, s.second.token);
+      expect((await call(s.api.url, 'POST', `/api/v1/workers/${id}/approve`, s.second.token, { fingerprint: fp })).status).toBe(200);
       await waitFor('the claim', async () => ((await requests(s.db, [requestId]))[0].card_id ? true : undefined), 60_000, 100);
       for (const [method, path] of [
         ['GET', `/api/v1/worker/issuance-requests/${requestId}/personalisation`],

@@ -250,4 +250,23 @@ describe('every route declares who may call it, and it is enforced', () => {
     });
     expect(answer).toBe('response 404');
   });
+
+  it('a password an administrator set is changed at first log-in before anything else', async () => {
+    const name = uniqueName('newcomer');
+    const password = 'an initial password the admin chose';
+    const made = await call(api.url, 'POST', '/api/v1/users', tokens.get('admin'), { username: name, password });
+    expect(made.status).toBe(201);
+    const token = await loginAs(api.url, name, password);
+    expect((await call(api.url, 'GET', '/api/v1/auth/me', token)).status).toBe(200);
+    const blocked = await call<{ code: string }>(api.url, 'POST', '/api/v1/auth/reauth', token, { password });
+    expect([blocked.status, blocked.body.code]).toEqual([403, 'auth.password-change-required']);
+    const changed = await call(api.url, 'POST', '/api/v1/users/me/password', token, {
+      currentPassword: password,
+      newPassword: 'a passphrase only the holder knows',
+    });
+    expect(changed.status).toBe(204);
+    expect((await call(api.url, 'POST', '/api/v1/auth/reauth', token, { password: 'a passphrase only the holder knows' })).status).toBe(
+      200,
+    );
+  });
 });

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Separation of duties: a cardholder is `pending` until a second officer approves the registration;
  * each issuance consumes a sponsorship (an officer other than the requester vouched for the card),
- * recorded on the request. Approvals carry what they authorise, and are used at most once.
+ * recorded on the request.
  */
 export class SeparationOfDuties1764720000000 implements MigrationInterface {
   name = 'SeparationOfDuties1764720000000';

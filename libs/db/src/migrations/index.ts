@@ -6,6 +6,7 @@ import { Reauth1764300000000 } from './1764300000000-reauth';
 import { Personalisation1764400000000 } from './1764400000000-personalisation';
 import { Helpdesk1764550000000 } from './1764550000000-helpdesk';
 import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-duties';
+import { PasswordChange1764730000000 } from './1764730000000-password-change';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Personalisation1764400000000,
   Helpdesk1764550000000,
   SeparationOfDuties1764720000000,
+  PasswordChange1764730000000,
 ];

@@ -162,6 +162,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [AuthErrorCode.AccountDisabled]: 403,
   [AuthErrorCode.NoAccessRule]: 403,
   [AuthErrorCode.ReauthRequired]: 403,
+  [AuthErrorCode.PasswordChangeRequired]: 403,
   [AuthErrorCode.Locked]: 423,
   [ApprovalErrorCode.NotFound]: 404,
   [ApprovalErrorCode.SubjectRequired]: 400,
