@@ -254,8 +254,8 @@ describe('every route declares who may call it, and it is enforced', () => {
   it('a password an administrator set is changed at first log-in before anything else', async () => {
     const name = uniqueName('newcomer');
     const password = 'an initial password the admin chose';
-    const made = await call(api.url, 'POST', '/api/v1/users', tokens.get('admin'), { username: name, password });
-    expect(made.status).toBe(201);
+    const made = await call(api.url, 'POST', '/api/v1/users', tokens.get('admin'), { username: name, displayName: 'New Comer', password });
+    expect([made.status, made.body]).toEqual([201, expect.anything()]);
     const token = await loginAs(api.url, name, password);
     expect((await call(api.url, 'GET', '/api/v1/auth/me', token)).status).toBe(200);
     const blocked = await call<{ code: string }>(api.url, 'POST', '/api/v1/auth/reauth', token, { password });

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import { SessionService } from '../auth/session.service';
 import { LOGGER } from '../../platform/infra/tokens';
 import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
+import { CHANNEL_MESSAGE_BURST, CHANNEL_MESSAGES_PER_SECOND, MessageBudget } from './message-budget';
 import { parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
 
 export type { WorkerMessage } from './worker-message';
@@ -21,7 +22,7 @@ export interface WorkerConnections {
   disconnect(workerId: string, reason: string): void;
 }
 
-type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; token: string };
+type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; token: string; budget?: MessageBudget };
 
 /**
  * The live, authenticated channel from each approved card worker (WebSocket, bearer worker session):
@@ -81,7 +82,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
 
   private accept(ws: WebSocket, principal: Extract<Principal, { kind: 'worker' }>, token: string): void {
     this.conns.get(principal.id)?.ws.close(4409, 'replaced by a newer connection');
-    this.conns.set(principal.id, { ws, principal, token });
+    this.conns.set(principal.id, { ws, principal, token, budget: new MessageBudget(CHANNEL_MESSAGES_PER_SECOND, CHANNEL_MESSAGE_BURST) });
     this.log.info({ worker: principal.id, workstation: principal.workstation }, 'worker channel open');
     ws.send(JSON.stringify({ type: 'welcome', workerId: principal.id, workstation: principal.workstation }));
     ws.on('message', (data: RawData) => void this.onMessage(principal, data));
@@ -95,6 +96,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
   private async onMessage(p: Extract<Principal, { kind: 'worker' }>, data: RawData): Promise<void> {
     const m = parseWorkerMessage(data.toString());
     if (m === undefined) return this.disconnect(p.id, 'malformed message');
+    if (this.conns.get(p.id)?.budget?.take() === false) return this.disconnect(p.id, 'too many messages');
     try {
       const hb = readerHeartbeat(m);
       if (hb) await this.commands.execute(new ReportHeartbeatCommand(p.workstation, hb.host, hb.readers, p.id));
