@@ -2,7 +2,8 @@
 /*
  * `npm run demo`: SCM's issuance from end to end on this machine. Uses the running stack when its
  * API answers (SCM_API_URL, default http://127.0.0.1:7400), else sets up and starts one (API and card
- * workers for workstations 0 and 1) and stops it at the end. Then: a demo officer, the local card
+ * workers for workstations 0 and 1) and stops it at the end. Then: two demo officers (separation of
+ * duties: one registers and requests, the other approves the registrations and activates), the local card
  * workers approved, four cardholders, blank software cards in the virtual readers, a batch issued
  * with progress bars, one card activated with a PIN typed at its workstation, a table of the issued
  * cards, and OpenSC reading the activated card. SCM_DEMO_KEEP=1 leaves what it started running.
@@ -75,7 +76,7 @@ async function main() {
   const { startEmulatedCard, SoftPivBackend } = require(join(root, 'dist', 'libs', 'card-engine', 'src'));
   await ensureStack();
 
-  say('A demo security officer (created on this host), logged in');
+  say('Two demo security officers (created on this host), logged in: one registers and requests, the other approves and activates');
   const officer = `demo-officer-${Date.now().toString(36)}`;
   const password = `demo ${Math.random().toString(36).slice(2)} password`;
   await scm(['admin', 'create-user', '-u', officer, '-r', 'security-officer', 'help-desk'], {
@@ -83,6 +84,12 @@ async function main() {
     capture: true,
   });
   await scm(['login', '-u', officer], { env: { SCM_PASSWORD: password }, capture: true });
+  const second = `demo-second-${Date.now().toString(36)}`;
+  const secondPassword = `demo ${Math.random().toString(36).slice(2)} password`;
+  await scm(['admin', 'create-user', '-u', second, '-r', 'security-officer'], { env: { SCM_PASSWORD: secondPassword }, capture: true });
+  // SCM_PASSWORD: the second officer's sensitive actions (approve, activation start) confirm it again.
+  const asSecond = { SCM_CLI_SESSION_FILE: join(tmp, 'second-session.json'), SCM_PASSWORD: secondPassword };
+  await scm(['login', '-u', second], { env: asSecond, capture: true });
 
   // Card workers give blank cards to the oldest waiting request: the demo's cards would go to others.
   const waiting = JSON.parse(await scm(['request', 'list', '--state', 'awaiting-card', '--json'], { capture: true }));
@@ -102,7 +109,7 @@ async function main() {
     await sleep(300);
   }
   for (const w of workers.filter((x) => x.status === 'pending' && table.some((t) => t.id === x.workstation))) {
-    await scm(['worker', 'approve', w.fingerprint], { capture: true });
+    await scm(['worker', 'approve', w.fingerprint], { env: { SCM_PASSWORD: password }, capture: true });
   }
   for (let i = 0; i < 100; i++) {
     workers = JSON.parse(await scm(['worker', 'list', '--json'], { capture: true })).filter((w) => w.status === 'approved' && w.online);
@@ -121,8 +128,13 @@ async function main() {
     name,
     upn: `${name.split(' ')[0].toLowerCase()}.${tag}@demo.example`,
   }));
-  for (const p of people) await scm(['cardholder', 'add', '--name', p.name, '--upn', p.upn], { capture: true });
+  for (const p of people) {
+    const added = JSON.parse(await scm(['cardholder', 'add', '--name', p.name, '--upn', p.upn, '--json'], { capture: true }));
+    // Separation of duties: the second officer approves each registration, and so sponsors its first card.
+    if (added.approval) await scm(['approvals', 'approve', added.approval.id, '--yes'], { env: asSecond, capture: true });
+  }
   process.stdout.write(people.map((p) => `  ${p.name} <${p.upn}>`).join('\n') + '\n');
+  process.stdout.write(`(registered by ${officer}, approved and sponsored by ${second})\n`);
 
   say("Blank software cards in the virtual readers of the workers' workstations");
   // Serials from the clock (hundredths of a second), so cards of earlier demo runs never share one.
@@ -164,17 +176,22 @@ async function main() {
   const first = cards.find((c) => rows.some((r) => r[0] === c.serial && r[3] === 'issued'));
   if (!first) throw new Error('no issued card is in a reader');
   const pin = '73914628';
-  say(`Activation of card ${first.serial}: identity checked, the cardholder types a PIN at workstation ${first.reader.ws.id}`);
-  await scm([
-    'activation',
-    'start',
-    '--card',
-    first.serial,
-    '--workstation',
-    String(first.reader.ws.id),
-    '--identity-check',
-    'demo: passport seen at the desk',
-  ]);
+  say(
+    `Activation of card ${first.serial} by ${second} (not the requester): identity checked, the cardholder types a PIN at workstation ${first.reader.ws.id}`,
+  );
+  await scm(
+    [
+      'activation',
+      'start',
+      '--card',
+      first.serial,
+      '--workstation',
+      String(first.reader.ws.id),
+      '--identity-check',
+      'demo: passport seen at the desk',
+    ],
+    { env: asSecond },
+  );
   process.stdout.write(
     `(the cardholder would type it at the prompt of "bin/scm activate --card ${first.serial}"; the demo pipes ${pin})\n`,
   );

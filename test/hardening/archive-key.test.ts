@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentArchiveKey } from '@scm/archive';
 import { HsmContext } from '@scm/hsm';
-import { appDb, call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
+import { appDb, approveAs, call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 import { escrowedCards } from '../archive/support';
 import { testHsmSettings } from '../hsm/support/settings';
 
@@ -44,8 +44,7 @@ describe('archive key rotation (dual control, real HSM)', () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ from: `scm-archive/${before.version}`, to: `scm-archive/${before.version + 1}` });
     made.push({ label: 'scm-archive', version: before.version + 1 });
-    const approve = (t: string) =>
-      call<{ status: string; code?: string }>(api.url, 'POST', `/api/v1/approvals/${r.body.approvalId}/approve`, t);
+    const approve = (t: string) => approveAs<{ status: string; code?: string }>(api.url, t, r.body.approvalId);
     expect((await approve(requester.token)).body.code).toBe('approval.self-approval');
     expect((await approve(admin.token)).status).toBe(403);
     expect((await approve(a.token)).body.status).toBe('pending');
@@ -80,7 +79,7 @@ describe('archive key rotation (dual control, real HSM)', () => {
     const r = await call<{ approvalId: string; to: string }>(api.url, 'POST', '/api/v1/archive/key-rotations', requester.token);
     expect(r.status).toBe(201);
     made.push({ label: 'scm-archive', version: before.version + 1 });
-    for (const t of [a.token, b.token]) await call(api.url, 'POST', `/api/v1/approvals/${r.body.approvalId}/approve`, t);
+    for (const t of [a.token, b.token]) await approveAs(api.url, t, r.body.approvalId);
     expect(await currentArchiveKey(hsm)).toEqual({ label: 'scm-archive', version: before.version + 1 });
 
     await escrowedCards(hsm, 1);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApprovalsService, systemActor, UnitOfWork } from '../../apps/issuer-api/src';
-import { call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
+import { approveAs, call, createTestUser, loginAs, runCli, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 import { cardholders, officer, type Officer } from '../issuance/support';
 
 type Rendered = {
@@ -41,7 +41,7 @@ describe("the auditor's reports", () => {
     );
     for (const name of [uniqueName('ap1'), uniqueName('ap2')]) {
       await createTestUser(name, ['security-officer']);
-      expect((await call(api.url, 'POST', `/api/v1/approvals/${a.id}/approve`, await loginAs(api.url, name))).status).toBe(200);
+      expect((await approveAs(api.url, await loginAs(api.url, name), a.id)).status).toBe(200);
     }
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import { ManagementKeyDiversifier, PukVault } from '@scm/card-secrets';
-import { call, createTestUser, loginAs, runCli, TEST_PASSWORD, testEnv, uniqueName } from '@scm/test-kit';
+import { approveAs, call, createTestUser, loginAs, reauth, runCli, TEST_PASSWORD, testEnv, uniqueName } from '@scm/test-kit';
 import { HsmKeyProtector, VirtualSmartCard } from '@scm/vsc';
 import {
   bytesSecret,
@@ -63,7 +63,9 @@ describe('secret hygiene after the main flows', () => {
     // activation: the PIN goes from the terminal to the card through the worker's local socket
     await insertInspected(s, card, READER);
     try {
-      const act = await call(s.api.url, 'POST', '/api/v1/activations', s.token, {
+      // separation of duties: a second officer opens the activation of the card the first one requested
+      await reauth(s.api.url, s.second.token);
+      const act = await call(s.api.url, 'POST', '/api/v1/activations', s.second.token, {
         card: card.serial,
         workstation: 2,
         identityCheck: 'passport seen',
@@ -85,9 +87,7 @@ describe('secret hygiene after the main flows', () => {
     for (let i = 0; i < 2; i++) {
       const u = uniqueName('approver');
       await createTestUser(u, ['security-officer']);
-      expect((await call(s.api.url, 'POST', `/api/v1/approvals/${rec.body.approvalId}/approve`, await loginAs(s.api.url, u))).status).toBe(
-        200,
-      );
+      expect((await approveAs(s.api.url, await loginAs(s.api.url, u), rec.body.approvalId)).status).toBe(200);
     }
     const view = await call<{ id: string }>(s.api.url, 'GET', `/api/v1/key-recoveries?approval=${rec.body.approvalId}`, s.token);
     const p12 = await call<{ pkcs12: string }>(s.api.url, 'POST', `/api/v1/key-recoveries/${view.body.id}/pkcs12`, s.token, {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pemBlocks } from '@scm/common';
 import { KEY_REF } from '@scm/piv';
-import { call, runCli } from '@scm/test-kit';
+import { approveAs, call, reauth, runCli } from '@scm/test-kit';
 import { expectOk, OPENSC_PKCS11, runTool, testReader } from '../card-engine/support';
 import {
   activate,
@@ -106,7 +106,8 @@ describe('help desk: a lost card, reissued from escrow; its keys recovered; a PI
     approvalId = ticket.approvalId;
     expect(ticket.requiredApprovals).toBe(2);
 
-    // Two other officers approve: one over HTTP, one through bin/scm.
+    // Two other officers approve: one over HTTP (after confirming their password), one through bin/scm.
+    await reauth(s.api.url, s.approvers[0].token);
     const first = await call<{ status: string; approvals: number }>(
       s.api.url,
       'POST',
@@ -117,7 +118,7 @@ describe('help desk: a lost card, reissued from escrow; its keys recovered; a PI
       },
     );
     expect([first.status, first.body.status, first.body.approvals]).toEqual([200, 'pending', 1]);
-    const second = await runCli(['approvals', 'approve', approvalId], { env: s.approvers[1].env });
+    const second = await runCli(['approvals', 'approve', approvalId, '--yes'], { env: s.approvers[1].env });
     expect([second.code, second.stdout]).toEqual([0, `${approvalId}: executed (2/2 approvals)\n`]);
     const list = JSON.parse(
       (await runCli(['reissue', 'list', '--card', old.card.serial, '--json'], { env: s.helpdesk.env })).stdout,
@@ -240,7 +241,7 @@ describe('help desk: a lost card, reissued from escrow; its keys recovered; a PI
     expect(req.code).toBe(0);
     const { approvalId: recoveryApproval } = JSON.parse(req.stdout) as { approvalId: string };
     for (const a of s.approvers) {
-      const r = await call(s.api.url, 'POST', `/api/v1/approvals/${recoveryApproval}/approve`, a.token, {});
+      const r = await approveAs(s.api.url, a.token, recoveryApproval);
       expect(r.status).toBe(200);
     }
 

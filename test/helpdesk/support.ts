@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   appDb,
+  approveBySecondOfficer,
   call,
   closeOpenCardWork,
+  reauth,
+  secondOfficer,
   createTestUser,
   Hopeless,
   runCli,
@@ -117,12 +120,14 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
 export async function cardholder(s: HelpdeskStack): Promise<{ id: string; name: string }> {
   const tag = uniqueName('holder');
   const name = `Holder ${tag}`;
-  const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/cardholders', s.officer.token, {
+  const r = await call<{ id: string; approval?: { id: string } }>(s.api.url, 'POST', '/api/v1/cardholders', s.officer.token, {
     name,
     upn: `${tag}@corp.example`,
     email: `${tag}@example.org`,
   });
   if (r.status !== 201) throw new Error(`cardholder: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  // Separation of duties: a second officer approves the registration and so sponsors the first card.
+  await approveBySecondOfficer(s.api.url, r.body.approval);
   return { id: r.body.id, name };
 }
 
@@ -180,9 +185,14 @@ export function workerSocket(s: HelpdeskStack, ws: number): string {
   return join(s.workers.get(ws)!.stateDir, 'worker', `ws${ws}.activation.sock`);
 }
 
-/** Activation of an issued card at workstation `reader.ws` (the card must be in that reader): its PIN becomes `pin`. */
+/**
+ * Activation of an issued card at workstation `reader.ws` (the card must be in that reader): its PIN
+ * becomes `pin`. A second officer opens it: the officer who requested the card does not (separation of duties).
+ */
 export async function activate(s: HelpdeskStack, c: TestCard, reader: TestReader, pin: string): Promise<void> {
-  const r = await call(s.api.url, 'POST', '/api/v1/activations', s.officer.token, {
+  const activator = (await secondOfficer(s.api.url)).token;
+  await reauth(s.api.url, activator);
+  const r = await call(s.api.url, 'POST', '/api/v1/activations', activator, {
     card: c.serial,
     workstation: reader.ws.id,
     identityCheck: 'badge photo compared',

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, runCli, testEnv } from '@scm/test-kit';
+import { approveAs, call, runCli, testEnv } from '@scm/test-kit';
 import { expectOk, OPENSC_PKCS11, runTool, testReader, waitForCard } from '../card-engine/support';
 import {
   activate,
@@ -96,8 +96,7 @@ describe('help desk: a temporary card from escrow, served by an enrolled host', 
   const entry = (crl: string, serial: string) => crl.split('SERIAL NUMBER: ').find((e) => e.startsWith(serial.toUpperCase()));
 
   async function approveBoth(approvalId: string): Promise<void> {
-    for (const a of s.approvers)
-      expect((await call(s.api.url, 'POST', `/api/v1/approvals/${approvalId}/approve`, a.token, {})).status).toBe(200);
+    for (const a of s.approvers) expect((await approveAs(s.api.url, a.token, approvalId)).status).toBe(200);
   }
 
   async function requestTemporary(days: number): Promise<string> {

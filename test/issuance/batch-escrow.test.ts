@@ -6,7 +6,7 @@ import { verifyChuid, verifySecurityObject, PIV_CONTAINER } from '@scm/ca';
 import type { HsmContext } from '@scm/hsm';
 import { slotName, VirtualSmartCard, type VscDeps } from '@scm/vsc';
 import Redis from 'ioredis';
-import { appDb, call, runCli, startApi, testEnv, type RunningApi } from '@scm/test-kit';
+import { appDb, approveBySecondOfficer, call, runCli, startApi, testEnv, type RunningApi } from '@scm/test-kit';
 import {
   caChain,
   certText,
@@ -60,6 +60,10 @@ describe('batch issuance: keys on VSCs, certificates, escrow, card jobs', () => 
     const imp = await runCli(['cardholder', 'import', scratchFile(off, 'people.csv', csv)], { env: off.cliEnv });
     expect([imp.code, imp.stderr]).toEqual([0, '']);
     expect(imp.stdout).toContain('imported 6 cardholders');
+    // Separation of duties: a second officer approves the registration the output names.
+    const approval = /bin\/scm approvals approve ([0-9a-f-]{36})/.exec(imp.stdout)?.[1];
+    expect(approval).toBeDefined();
+    await approveBySecondOfficer(off.cliEnv.SCM_API_URL, { id: approval! });
     // Four with the default profile (9D escrowed, the rest on the card), two with the seed profile (all escrowed).
     const batch = ['cardholder,profile', ...holders.map((p, i) => `${i % 2 ? p.upn : p.email},${i >= 4 ? 'seed' : ''}`)].join('\n');
     const r = await runCli(['issue', '--batch', scratchFile(off, 'batch.csv', batch), '--json'], { env: off.cliEnv });
@@ -369,7 +373,11 @@ describe('batch issuance: keys on VSCs, certificates, escrow, card jobs', () => 
 
   it('answers a batch reference sent again with the first batch, not a second one', async () => {
     const more = people(2);
-    const ids = (await call<{ ids: string[] }>(front.url, 'POST', '/api/v1/cardholders/import', off.token, { cardholders: more })).body.ids;
+    const imp = await call<{ ids: string[]; approval?: { id: string } }>(front.url, 'POST', '/api/v1/cardholders/import', off.token, {
+      cardholders: more,
+    });
+    await approveBySecondOfficer(front.url, imp.body.approval);
+    const ids = imp.body.ids;
     const ref = `hr-${randomUUID()}`;
     const body = { reference: ref, requests: ids.map((cardholder) => ({ cardholder })) };
     const first = await call<Accepted & { existing: boolean }>(front.url, 'POST', '/api/v1/issuance-batches', off.token, body);

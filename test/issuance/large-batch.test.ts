@@ -1,4 +1,4 @@
-import { appDb, call, startApi, type RunningApi } from '@scm/test-kit';
+import { appDb, approveBySecondOfficer, call, startApi, type RunningApi } from '@scm/test-kit';
 import { officer, people, type Officer } from './support';
 
 /**
@@ -25,10 +25,16 @@ describe('a batch of thousands', () => {
   it('accepts 5000 requests in one call, each with its job and its audit event', async () => {
     // More than one INSERT can bind (14 parameters per audit event, 65535 per statement).
     const N = 5000;
-    const imp = await call<{ created: number; ids: string[] }>(api.url, 'POST', '/api/v1/cardholders/import', off.token, {
-      cardholders: people(N),
-    });
+    const imp = await call<{ created: number; ids: string[]; approval?: { id: string } }>(
+      api.url,
+      'POST',
+      '/api/v1/cardholders/import',
+      off.token,
+      { cardholders: people(N) },
+    );
     expect([imp.status, imp.body.created]).toEqual([201, N]);
+    // Separation of duties: one approval by a second officer registers all of them and sponsors their first cards.
+    await approveBySecondOfficer(api.url, imp.body.approval);
     const r = await call<{ batchId: string; size: number; requests: Array<{ id: string }> }>(
       api.url,
       'POST',

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { HsmContext } from '@scm/hsm';
 import { HsmKeyProtector, VirtualSmartCard, type VscDeps } from '@scm/vsc';
-import { appDb, call, createTestUser, loginAs, runCli, TEST_PASSWORD, uniqueName, type RunningApi } from '@scm/test-kit';
+import {
+  appDb,
+  approveBySecondOfficer,
+  call,
+  createTestUser,
+  loginAs,
+  runCli,
+  TEST_PASSWORD,
+  uniqueName,
+  type RunningApi,
+} from '@scm/test-kit';
 import { testHsmSettings } from '../hsm/support/settings';
 
 export { Scratch, certText, crlText, openssl } from '../ca/support/openssl';
@@ -50,14 +60,18 @@ export function scratchFile(o: Officer, name: string, text: string): string {
   return p;
 }
 
-/** Registers cardholders over the API; returns their ids in order. */
+/** Registers cardholders over the API, approved by a second officer; returns their ids in order. */
 export async function cardholders(
   api: RunningApi,
   token: string,
   people: Array<{ name: string; upn?: string; email?: string }>,
 ): Promise<string[]> {
-  const r = await call<{ ids: string[] }>(api.url, 'POST', '/api/v1/cardholders/import', token, { cardholders: people });
+  const r = await call<{ ids: string[]; approval?: { id: string } }>(api.url, 'POST', '/api/v1/cardholders/import', token, {
+    cardholders: people,
+  });
   if (r.status !== 201) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`);
+  // Separation of duties: a second officer approves the registration and so sponsors each first card.
+  await approveBySecondOfficer(api.url, r.body.approval);
   return r.body.ids;
 }
 

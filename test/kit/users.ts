@@ -75,3 +75,66 @@ export async function call<T = unknown>(
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/** Confirms the password on a session (sensitive actions, marked @Fresh, need it recently). */
+export async function reauth(apiUrl: string, token: string, password = TEST_PASSWORD): Promise<void> {
+  const r = await call(apiUrl, 'POST', '/api/v1/auth/reauth', token, { password });
+  if (r.status !== 200 && r.status !== 201) throw new Error(`reauth: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+type PendingView = { id: string; kind: string; subject: Record<string, unknown>; subjectHash: string };
+
+/** A pending dual-control request as an approver reads it (GET /api/v1/approvals). */
+export async function pendingApproval(apiUrl: string, token: string, approvalId: string): Promise<PendingView> {
+  const list = await call<PendingView[]>(apiUrl, 'GET', '/api/v1/approvals?status=pending', token);
+  const a = list.body.find((x) => x.id === approvalId);
+  if (!a) throw new Error(`no pending approval ${approvalId} (HTTP ${list.status})`);
+  return a;
+}
+
+/**
+ * Approves a dual-control request as an approver does: confirms their password (approving needs a
+ * fresh one), reads the request and approves the subject hash it shows. Returns the HTTP answer.
+ */
+export async function approveAs<T = { status: string; approvals: number; code?: string }>(
+  apiUrl: string,
+  token: string,
+  approvalId: string,
+): Promise<{ status: number; body: T }> {
+  await reauth(apiUrl, token);
+  const a = await pendingApproval(apiUrl, token, approvalId);
+  return call<T>(apiUrl, 'POST', `/api/v1/approvals/${approvalId}/approve`, token, { subjectHash: a.subjectHash });
+}
+
+export interface TestOfficer {
+  id: string;
+  username: string;
+  token: string;
+}
+
+const seconds = new Map<string, Promise<TestOfficer>>();
+
+/**
+ * A second security officer for this API, made once per API: separation of duties gives the steps
+ * after an officer's own (approving a cardholder, sponsoring a card, approving a worker whose token
+ * that officer made, activating a card that officer requested) to another person.
+ */
+export function secondOfficer(apiUrl: string): Promise<TestOfficer> {
+  let o = seconds.get(apiUrl);
+  if (!o) {
+    o = (async () => {
+      const username = uniqueName('second-officer');
+      const id = await createTestUser(username, ['security-officer']);
+      return { id, username, token: await loginAs(apiUrl, username) };
+    })();
+    seconds.set(apiUrl, o);
+  }
+  return o;
+}
+
+/** A second officer approves a pending registration or sponsorship (when the answer names one). */
+export async function approveBySecondOfficer(apiUrl: string, approval: { id: string } | undefined): Promise<void> {
+  if (!approval) return;
+  const r = await approveAs(apiUrl, (await secondOfficer(apiUrl)).token, approval.id);
+  if (r.status !== 200) throw new Error(`approve ${approval.id}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+}

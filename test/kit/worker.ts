@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Workstation } from '@scm/config';
 import type { RunningApi } from './api';
 import { testEnv } from './test-env';
-import { call } from './users';
+import { call, reauth, secondOfficer } from './users';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -71,7 +71,9 @@ export async function enrollmentToken(api: RunningApi, officerToken: string, wor
   return r.body.token;
 }
 
+/** An officer approves a worker (after confirming their password: approving a worker needs a fresh one). */
 export async function approveWorker(api: RunningApi, officerToken: string, fingerprint: string): Promise<WorkerView> {
+  await reauth(api.url, officerToken);
   const list = (await call<WorkerView[]>(api.url, 'GET', '/api/v1/workers', officerToken)).body;
   const w = list.find((x) => x.fingerprint === fingerprint);
   if (!w) throw new Error(`no worker with fingerprint ${fingerprint}`);
@@ -80,7 +82,10 @@ export async function approveWorker(api: RunningApi, officerToken: string, finge
   return r.body;
 }
 
-/** Starts a worker, enrols it and approves it; resolves once its channel is open. */
+/**
+ * Starts a worker, enrols it with a token the officer makes, and has a second officer approve it
+ * (separation of duties); resolves once its channel is open.
+ */
 export async function startApprovedWorker(
   api: RunningApi,
   officerToken: string,
@@ -91,7 +96,7 @@ export async function startApprovedWorker(
   const w = spawnWorker(api, ws, { SCM_ENROLLMENT_TOKEN: token, ...env });
   await w.waitForLog(/"msg":"waiting for an officer to approve this worker/);
   const fp = /"fingerprint":"([0-9A-F-]+)"/.exec(w.log())![1];
-  const view = await approveWorker(api, officerToken, fp);
+  const view = await approveWorker(api, (await secondOfficer(api.url)).token, fp);
   await w.waitForLog(/"msg":"channel to the API open"/);
   return Object.assign(w, { id: view.id });
 }

@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { workerAuthMessage } from '@scm/common';
 import { SoftPivBackend } from '@scm/card-engine';
 import { OBJECT, SLOT } from '@scm/piv';
-import { call, enrollmentToken, runCli, spawnWorker, testWorkstations } from '@scm/test-kit';
+import { call, enrollmentToken, reauth, runCli, spawnWorker, testWorkstations } from '@scm/test-kit';
 import {
   assertNoCardholderKeyUnderWellKnownKey,
   blankCard,
@@ -316,8 +316,10 @@ describe('personalisation faults', () => {
         kexPublicKey: kex.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
       });
       expect(reg.status).toBe(201);
+      await reauth(s.api.url, s.second.token);
       expect(
-        (await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.token, { fingerprint: reg.body.fingerprint })).status,
+        (await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.second.token, { fingerprint: reg.body.fingerprint }))
+          .status,
       ).toBe(200);
       const ch = await call<{ nonce: string }>(s.api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
       const session = await call<{ token: string }>(s.api.url, 'POST', '/api/v1/workers/session', undefined, {
@@ -331,7 +333,9 @@ describe('personalisation faults', () => {
       const fp = /"fingerprint":"([0-9A-F-]+)"/.exec(pending.log())![1];
       const list = await call<Array<{ id: string; fingerprint: string }>>(s.api.url, 'GET', '/api/v1/workers', s.token);
       const id = list.body.find((x) => x.fingerprint === fp)!.id;
-      expect((await call(s.api.url, 'POST', `/api/v1/workers/${id}/approve`, s.token, { fingerprint: fp })).status).toBe(200);
+      // separation of duties: the officer who made its token does not approve it; the second officer does
+      await reauth(s.api.url, s.second.token);
+      expect((await call(s.api.url, 'POST', `/api/v1/workers/${id}/approve`, s.second.token, { fingerprint: fp })).status).toBe(200);
       await waitFor('the claim', async () => ((await requests(s.db, [requestId]))[0].card_id ? true : undefined), 60_000, 100);
       for (const [method, path] of [
         ['GET', `/api/v1/worker/issuance-requests/${requestId}/personalisation`],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
 import { ManagementKeyDiversifier, PukVault } from '@scm/card-secrets';
 import { KEY_REF, ManagementKeyRejectedError, SLOT, SoftwareManagementKey, DEFAULTS } from '@scm/piv';
-import { call, runCli, testEnv } from '@scm/test-kit';
+import { call, reauth, runCli, TEST_PASSWORD, testEnv } from '@scm/test-kit';
 import { HsmKeyProtector, VirtualSmartCard } from '@scm/vsc';
 import { expectOk, OPENSC_PKCS11, runTool } from '../card-engine/support';
 import { bytesSecret, digitsSecret, dumpDatabase, dumpRedis, findSecrets, privateKeySecret, type Secret } from './secret-scan';
@@ -159,19 +159,26 @@ describe('issuance part 2: a batch on two workstations, OpenSC, activation', () 
       const early = await runCli(['activate', '--card', c.serial, '--socket', socket, '--pin-stdin'], { input: `${ACTIVATION_PIN}\n` });
       expect(early.code).not.toBe(0);
       expect(early.stderr).toMatch(/no officer opened an activation/);
-      // The officer checks identity and opens a session for workstation 1 (not 0).
+      // The officer who requested the card may not open its activation (separation of duties).
+      const byRequester = await runCli(
+        ['activation', 'start', '--card', c.serial, '--workstation', '1', '--identity-check', 'passport seen in person'],
+        { env: { ...s.cliEnv, SCM_PASSWORD: TEST_PASSWORD } },
+      );
+      expect(byRequester.code).not.toBe(0);
+      expect(byRequester.stderr).toContain('[personalisation.activator-is-requester]');
+      // A second officer checks identity and opens a session for workstation 1 (not 0).
       const wrongWs = await runCli(
         ['activation', 'start', '--card', c.serial, '--workstation', '0', '--identity-check', 'passport seen in person', '--json'],
-        { env: s.cliEnv },
+        { env: s.second.cliEnv },
       );
       expect(wrongWs.code).toBe(0);
       const refused = await runCli(['activate', '--card', c.serial, '--socket', socket, '--pin-stdin'], { input: `${ACTIVATION_PIN}\n` });
       expect(refused.stderr).toMatch(/no officer opened an activation/);
       const id0 = (JSON.parse(wrongWs.stdout) as { id: string }).id;
-      expect((await runCli(['activation', 'cancel', id0], { env: s.cliEnv })).code).toBe(0);
+      expect((await runCli(['activation', 'cancel', id0], { env: s.second.cliEnv })).code).toBe(0);
       const started = await runCli(
         ['activation', 'start', '--card', c.serial, '--workstation', '1', '--identity-check', 'passport seen in person'],
-        { env: s.cliEnv },
+        { env: s.second.cliEnv },
       );
       expect(started.code).toBe(0);
       const weak = await runCli(['activate', '--card', c.serial, '--socket', socket, '--pin-stdin'], { input: '123456\n' });
@@ -254,7 +261,8 @@ describe('issuance part 2: a batch on two workstations, OpenSC, activation', () 
         let pin = pins.get(c.serial);
         if (!pin) {
           pin = pinFor(c.serial);
-          const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/activations', s.token, {
+          await reauth(s.api.url, s.second.token);
+          const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/activations', s.second.token, {
             card: c.serial,
             workstation: 0,
             identityCheck: 'badge and passport at the desk',

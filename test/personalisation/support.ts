@@ -8,12 +8,14 @@ import { ALGORITHM, DEFAULTS, KEY_REF, PivError, PivSession, SoftwareManagementK
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import {
   appDb,
+  approveBySecondOfficer,
   call,
   closeOpenCardWork,
   killOnExit,
   createTestUser,
   loginAs,
   runCli,
+  secondOfficer,
   type RunningApi,
   sleep,
   waitFor,
@@ -50,6 +52,11 @@ export interface Stack {
   officer: string;
   /** Environment for runCli: the officer logged in against this API. */
   cliEnv: Record<string, string>;
+  /**
+   * A second security officer (the kit's), logged in over HTTP and through bin/scm: separation of
+   * duties has another person approve what the officer asked for and activate the cards the officer requested.
+   */
+  second: { username: string; token: string; cliEnv: Record<string, string> };
   db: Client;
   workers: Map<number, RunningWorker & { id: string }>;
   startWorker(ws: number, env?: Record<string, string>): Promise<RunningWorker & { id: string }>;
@@ -134,6 +141,11 @@ export async function startStack(
   const cliEnv = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, 'session.json') };
   const login = await runCli(['login', '-u', officer], { env: { ...cliEnv, SCM_PASSWORD: TEST_PASSWORD } });
   if (login.code !== 0) throw new Error(`scm login: ${login.stderr}`);
+  const other = await secondOfficer(api.url);
+  // SCM_PASSWORD: bin/scm confirms it again when a sensitive action (activation start) asks for it.
+  const secondCli = { SCM_API_URL: api.url, SCM_CLI_SESSION_FILE: join(dir, 'second-session.json'), SCM_PASSWORD: TEST_PASSWORD };
+  const secondLogin = await runCli(['login', '-u', other.username], { env: secondCli });
+  if (secondLogin.code !== 0) throw new Error(`scm login (second officer): ${secondLogin.stderr}`);
   const db = await appDb();
   const workers = new Map<number, RunningWorker & { id: string }>();
   const startWorker = async (ws: number, env: Record<string, string> = {}) => {
@@ -147,6 +159,7 @@ export async function startStack(
     token,
     officer,
     cliEnv,
+    second: { username: other.username, token: other.token, cliEnv: secondCli },
     db,
     workers,
     startWorker,
@@ -167,16 +180,18 @@ export async function startStack(
   return stack;
 }
 
-/** Registers `n` cardholders; returns their ids. */
+/** Registers `n` cardholders, each approved by a second officer (who sponsors its first card); returns their ids. */
 export async function cardholders(s: Stack, n: number, tag = uniqueName('ch')): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/cardholders', s.token, {
+    const r = await call<{ id: string; approval?: { id: string } }>(s.api.url, 'POST', '/api/v1/cardholders', s.token, {
       name: `Holder ${tag} ${i}`,
       upn: `${tag}-${i}@corp.example`,
       email: `${tag}-${i}@example.org`,
     });
     if (r.status !== 201) throw new Error(`cardholder: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    // Separation of duties: a second officer approves the registration and so sponsors the first card.
+    await approveBySecondOfficer(s.api.url, r.body.approval);
     ids.push(r.body.id);
   }
   return ids;

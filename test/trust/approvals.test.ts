@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ApprovalsService, systemActor, UnitOfWork } from '../../apps/issuer-api/src';
-import { appDb, call, createTestUser, loginAs, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
+import { appDb, call, createTestUser, loginAs, reauth, startApi, uniqueName, type RunningApi } from '@scm/test-kit';
 
 type Decision = { status: string; approvals: number; requiredApprovals: number; code?: string };
 
@@ -44,8 +44,18 @@ describe('dual control (real PostgreSQL)', () => {
         requestedBy,
       }),
     );
-  const decide = (id: string, token: string, body: Record<string, unknown> = {}, verb = 'approve') =>
-    call<Decision>(api.url, 'POST', `/api/v1/approvals/${id}/${verb}`, token, body);
+  /** The subject hash an approver is shown for a request. */
+  const shownHash = async (id: string): Promise<string> => {
+    const db = await appDb();
+    try {
+      return (await db.query(`SELECT encode(subject_hash, 'hex') AS h FROM approval_request WHERE id = $1`, [id])).rows[0].h as string;
+    } finally {
+      await db.end();
+    }
+  };
+  /** A decision naming the subject hash shown, unless the body says otherwise. */
+  const decide = async (id: string, token: string, body?: Record<string, unknown>, verb = 'approve') =>
+    call<Decision>(api.url, 'POST', `/api/v1/approvals/${id}/${verb}`, token, body ?? { subjectHash: await shownHash(id) });
 
   it('grants a role only after a second admin approves', async () => {
     const target = await user(['help-desk']);
@@ -123,5 +133,25 @@ describe('dual control (real PostgreSQL)', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('refuses an approval that names no subject hash, and one without a recent password confirmation (stale session)', async () => {
+    const req = await requestRecovery(officer1.id, 1);
+    const hashless = await decide(req.id, officer2.token, {});
+    expect([hashless.status, hashless.body.code]).toEqual([400, 'approval.subject-required']);
+    // the session is older than SCM_REAUTH_MINUTES and was never confirmed since
+    const db = await appDb();
+    try {
+      await db.query(`UPDATE session SET created_at = now() - interval '1 hour', reauthenticated_at = NULL WHERE token_hash = $1`, [
+        createHash('sha256').update(officer2.token, 'utf8').digest(),
+      ]);
+    } finally {
+      await db.end();
+    }
+    const stale = await decide(req.id, officer2.token);
+    expect([stale.status, stale.body.code]).toEqual([403, 'auth.reauth-required']);
+    expect(executed).not.toContain(req.id);
+    await reauth(api.url, officer2.token);
+    expect((await decide(req.id, officer2.token)).body.status).toBe('executed');
   });
 });

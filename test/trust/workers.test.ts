@@ -47,12 +47,18 @@ describe('card workers as enrolled machines (real API, PostgreSQL, worker proces
   let api: RunningApi;
   let officer: string;
   let officerName: string;
+  // Separation of duties: the officer who makes a worker's enrolment token does not approve it.
+  let approver: string;
+  let approverName: string;
 
   beforeAll(async () => {
     api = await startApi();
     officerName = uniqueName('officer');
     await createTestUser(officerName, ['security-officer']);
     officer = await loginAs(api.url, officerName);
+    approverName = uniqueName('approver');
+    await createTestUser(approverName, ['security-officer']);
+    approver = await loginAs(api.url, approverName);
   });
   afterAll(() => api.close());
 
@@ -104,11 +110,15 @@ describe('card workers as enrolled machines (real API, PostgreSQL, worker proces
       workstation: 1,
       ...w,
     });
-    const wrongFp = await call<{ code: string }>(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, officer, {
+    const byTokenMaker = await call<{ code: string }>(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, officer, {
+      fingerprint: reg.body.fingerprint,
+    });
+    expect([byTokenMaker.status, byTokenMaker.body.code]).toEqual([403, 'worker.approver-made-token']);
+    const wrongFp = await call<{ code: string }>(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, approver, {
       fingerprint: 'AB'.repeat(32),
     });
     expect([wrongFp.status, wrongFp.body.code]).toEqual([409, 'worker.fingerprint-mismatch']);
-    const ok = await call<WorkerView>(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, officer, {
+    const ok = await call<WorkerView>(api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, approver, {
       fingerprint: reg.body.fingerprint,
     });
     expect(ok.body.status).toBe('approved');
@@ -136,7 +146,7 @@ describe('card workers as enrolled machines (real API, PostgreSQL, worker proces
       await new Promise((r) => setTimeout(r, 1500));
       expect(worker.log()).not.toMatch(/channel to the API open/);
 
-      expect((await runCli(['login', '-u', officerName], { env: { ...cliEnv, SCM_PASSWORD: TEST_PASSWORD } })).code).toBe(0);
+      expect((await runCli(['login', '-u', approverName], { env: { ...cliEnv, SCM_PASSWORD: TEST_PASSWORD } })).code).toBe(0);
       const list = await runCli(['worker', 'list', '--json'], { env: cliEnv });
       const mine = (JSON.parse(list.stdout) as WorkerView[]).find((x) => x.fingerprint === fp)!;
       expect(mine).toMatchObject({ status: 'pending', online: false });

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from './output';
 import { readSecret } from './prompt';
+import { insecureApiUrl } from './api-url';
 
 /** The CLI user's session, kept in ~/.config/scm/session.json (mode 0600). */
 export interface CliSession {
@@ -17,6 +18,14 @@ export const sessionFile = (): string =>
   process.env.SCM_CLI_SESSION_FILE || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'scm', 'session.json');
 
 export const apiUrl = (): string => (process.env.SCM_API_URL || 'http://127.0.0.1:7400').replace(/\/$/, '');
+
+/** The API URL a session is sent to (SCM_API_URL, else the session's); refused when it would go in clear beyond loopback. */
+export function sessionApiUrl(s: { apiUrl?: string } | undefined): string {
+  const base = s?.apiUrl && !process.env.SCM_API_URL ? s.apiUrl : apiUrl();
+  const insecure = insecureApiUrl(base);
+  if (insecure) throw new CliError(insecure);
+  return base;
+}
 
 export function saveSession(s: CliSession): void {
   const f = sessionFile();
@@ -55,7 +64,7 @@ export async function api<T>(
   const s = opts.anonymous ? undefined : loadSession();
   const token = opts.token ?? s?.token;
   if (!opts.anonymous && !token) throw new CliError('not logged in (or the session expired): run "bin/scm login"');
-  const base = s?.apiUrl && !process.env.SCM_API_URL ? s.apiUrl : apiUrl();
+  const base = sessionApiUrl(s);
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {

@@ -6,7 +6,8 @@ import { createLogger, PinoNestLogger } from '@scm/common';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './platform/config/api-config';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import { httpLogging } from './platform/http/http-logging';
 import { RateLimiter } from './platform/http/rate-limit';
 import { securityHeaders } from './platform/http/security-headers';
@@ -20,7 +21,14 @@ export interface ApiApp {
 /** Builds the issuer API (not yet listening) from a validated configuration. */
 export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<ApiApp> {
   const log = logger ?? createLogger({ name: 'issuer-api', level: cfg.SCM_LOG_LEVEL, file: cfg.SCM_LOG_FILE || undefined });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, log), {
+  // Routing is case-sensitive and strict before any route exists: `/api/v1/Workers/session` or
+  // `/api/v1/auth/reauth/` reach no handler, so no variant of a path slips past a rule written for it.
+  // (Set on the instance before the adapter exists: the adapter's constructor already makes the router.)
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  const adapter = new ExpressAdapter(server);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, log), adapter, {
     logger: new PinoNestLogger(log),
     bodyParser: false,
     abortOnError: false,

@@ -19,3 +19,4 @@ export { GenerateKeysService } from './issuance/requests/generate-keys/generate-
 export { CrlPublisher } from './pki/crl-publisher.service';
 export { fillDerivedVsc, recoverableKeys } from './help-desk/shared/derived-vsc';
 export type { CardProfileDefinition } from './issuance/profiles/card-profile';
+export { CHANNEL_PATH } from './trust/workers/worker-channel';

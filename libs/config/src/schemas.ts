@@ -85,6 +85,11 @@ export const apiSchema = {
   SCM_RATE_LIMIT_PER_MINUTE: int('Requests per minute per client address (all routes)', '1200', 1, 1_000_000),
   SCM_RATE_LIMIT_LOGIN_PER_MINUTE: int('Requests per minute per address to login and worker enrolment routes', '30', 1, 1_000_000),
   SCM_TRUST_PROXY: str('Express trust proxy setting when behind a TLS proxy (e.g. "loopback"); empty: none', ''),
+  SCM_SEPARATION_OF_DUTIES: oneOf(
+    'Separation of duties (sponsor, registrar, issuer, activator are different people); "relaxed" lets one officer do all (a lab only; /health says so)',
+    'enforced',
+    ['enforced', 'relaxed'] as const,
+  ),
   SCM_REAUTH_MINUTES: int('Sensitive actions need a password confirmation within this many minutes', '5', 1, 120),
   SCM_RECONCILE_SECONDS: int('Interval of the check that re-queues pending work missing from Redis', '30', 1, 3600),
   SCM_CRL_REPUBLISH_MINUTES: int('A CRL older than this is signed again (besides at every revocation)', '60', 1, 10080),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { api, apiUrl, dropSession, loadSession, saveSession } from '../api-client';
+import { api, apiUrl, dropSession, loadSession, saveSession, sessionApiUrl } from '../api-client';
 import { printJson } from '../output';
 import { prompt, readSecret } from '../prompt';
 
@@ -12,6 +12,7 @@ export function registerAuth(program: Command): void {
     .option('-u, --username <name>', 'account name (asked when missing)')
     .option('--password-file <file>', 'read the password from this file (else SCM_PASSWORD, else a prompt)')
     .action(async (o: { username?: string; passwordFile?: string }) => {
+      sessionApiUrl(undefined); // refuse a plain-http URL beyond loopback before asking for the password
       const username = o.username ?? process.env.SCM_USERNAME ?? (await prompt('Username: '));
       const password = await readSecret({ file: o.passwordFile, envVar: 'SCM_PASSWORD', question: 'Password: ' });
       const r = await api<LoginResult>('POST', '/api/v1/auth/login', { username, password }, { anonymous: true });

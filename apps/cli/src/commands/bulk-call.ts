@@ -1,4 +1,4 @@
-import { apiUrl, loadSession } from '../api-client';
+import { loadSession, sessionApiUrl } from '../api-client';
 import { CliError } from '../output';
 
 /** An entry of a bulk call the API refused, by its index in the list sent. */
@@ -21,7 +21,7 @@ export async function postBulk<T>(
 ): Promise<{ ok: true; data: T } | { ok: false; detail: string; errors: EntryError[] }> {
   const s = loadSession();
   if (!s) throw new CliError('not logged in (or the session expired): run "bin/scm login"');
-  const base = s.apiUrl && !process.env.SCM_API_URL ? s.apiUrl : apiUrl();
+  const base = sessionApiUrl(s);
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {

@@ -12,8 +12,15 @@ type Cardholder = {
   upn: string | null;
   orgIds: string[];
   status: string;
+  sponsored?: boolean;
   createdAt: string;
 };
+
+/** The dual-control request a registration or a sponsorship waits for. */
+type PendingApproval = { id: string; kind: string; subjectHash: string; expiresAt: string };
+
+const waitsFor = (a: PendingApproval | undefined): string =>
+  a ? `pending: a second officer approves it with "bin/scm approvals approve ${a.id}" (before ${a.expiresAt})\n` : '';
 
 /** CSV columns of `scm cardholder import` (org_ids: several ids separated by ";"). */
 export const CARDHOLDER_COLUMNS = { required: ['name'], optional: ['email', 'upn', 'org_ids'] };
@@ -30,9 +37,25 @@ export function registerCardholder(program: Command): void {
     .option('--org <id>', 'an organisation id (repeat for several)', collect)
     .option('--json', 'machine-readable output')
     .action(async (o: { name: string; email?: string; upn?: string; org?: string[]; json?: boolean }) => {
-      const c = await api<Cardholder>('POST', '/api/v1/cardholders', { name: o.name, email: o.email, upn: o.upn, orgIds: o.org ?? [] });
+      const c = await api<Cardholder & { approval?: PendingApproval }>('POST', '/api/v1/cardholders', {
+        name: o.name,
+        email: o.email,
+        upn: o.upn,
+        orgIds: o.org ?? [],
+      });
       if (o.json) return printJson(c);
-      process.stdout.write(`${c.id}  ${c.name}\n`);
+      process.stdout.write(`${c.id}  ${c.name}\n${waitsFor(c.approval)}`);
+    });
+  ch.command('sponsor <id>')
+    .description(
+      'Ask a second officer to sponsor one more card for a registered cardholder (separation of duties: ' +
+        'each card needs a sponsor, who is not the officer requesting it)',
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const a = await api<PendingApproval>('POST', `/api/v1/cardholders/${encodeURIComponent(id)}/sponsorship`);
+      if (o.json) return printJson(a);
+      process.stdout.write(waitsFor(a));
     });
   ch.command('list')
     .description('Cardholders (optionally matching a search)')
@@ -66,6 +89,7 @@ export function registerCardholder(program: Command): void {
             ['e-mail', c.email],
             ['org ids', c.orgIds.join(';')],
             ['status', c.status],
+            ['sponsored', c.sponsored ? 'yes (for the next card)' : 'no'],
             ['created', c.createdAt],
           ],
         )}\n`,
@@ -94,7 +118,7 @@ export function registerCardholder(program: Command): void {
             .filter(Boolean),
         })),
       };
-      const r = await postBulk<{ created: number; ids: string[] }>('/api/v1/cardholders/import', body);
+      const r = await postBulk<{ created: number; ids: string[]; approval?: PendingApproval }>('/api/v1/cardholders/import', body);
       if (!r.ok)
         reportEntryErrors(
           file,
@@ -102,6 +126,6 @@ export function registerCardholder(program: Command): void {
           r,
         );
       if (o.json) return printJson(r.data);
-      process.stdout.write(`imported ${r.data.created} cardholders from ${file}\n`);
+      process.stdout.write(`imported ${r.data.created} cardholders from ${file}\n${waitsFor(r.data.approval)}`);
     });
 }

@@ -1,4 +1,4 @@
-import { apiUrl, loadSession } from '../api-client';
+import { loadSession, sessionApiUrl } from '../api-client';
 import { CliError } from '../output';
 
 /** One card of the watched requests, as the progress stream reports it. */
@@ -56,7 +56,7 @@ export async function watchProgress(
 ): Promise<Record<string, number>> {
   const s = loadSession();
   if (!s) throw new CliError('not logged in (or the session expired): run "bin/scm login"');
-  const base = s.apiUrl && !process.env.SCM_API_URL ? s.apiUrl : apiUrl();
+  const base = sessionApiUrl(s);
   const q = target.batchId ? `batch=${target.batchId}` : `request=${target.requestId}`;
   const res = await fetch(`${base}/api/v1/personalisation/progress?${q}`, {
     headers: { authorization: `Bearer ${s.token}`, accept: 'text/event-stream' },

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { apiUrl, loadSession } from '../api-client';
+import { loadSession, sessionApiUrl } from '../api-client';
 import { api } from '../api-client';
 import { CliError, printJson, table } from '../output';
 
@@ -45,7 +45,7 @@ export function registerReport(program: Command): void {
         q.set('format', o.format);
         const s = loadSession();
         if (!s) throw new CliError('not logged in: run "bin/scm login"');
-        const res = await fetch(`${process.env.SCM_API_URL ? apiUrl() : s.apiUrl}/api/v1/reports/${encodeURIComponent(name)}?${q}`, {
+        const res = await fetch(`${sessionApiUrl(s)}/api/v1/reports/${encodeURIComponent(name)}?${q}`, {
           headers: { authorization: `Bearer ${s.token}` },
         });
         if (!res.ok)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { api, apiUrl, loadSession } from '../api-client';
+import { api, loadSession, sessionApiUrl } from '../api-client';
 import { CliError, printJson, table } from '../output';
 import { requestTable } from './issue.command';
 import { findWorker } from './worker.command';
@@ -164,7 +164,7 @@ export function registerRequest(program: Command): void {
 async function watch(path: string, batchId: string | undefined, until: string | undefined, json: boolean): Promise<void> {
   const s = loadSession();
   if (!s) throw new CliError('not logged in (or the session expired): run "bin/scm login"');
-  const base = s.apiUrl && !process.env.SCM_API_URL ? s.apiUrl : apiUrl();
+  const base = sessionApiUrl(s);
   const ac = new AbortController();
   const res = await fetch(`${base}${path}`, {
     headers: { authorization: `Bearer ${s.token}`, accept: 'text/event-stream' },

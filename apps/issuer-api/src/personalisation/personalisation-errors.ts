@@ -36,6 +36,8 @@ export enum PersonalisationErrorCode {
   /** The request is not bound to a card being personalised: there is no worker to move it from. */
   NotInFlight = 'personalisation.not-in-flight',
   Invalid = 'personalisation.invalid',
+  /** Separation of duties: the officer who requested a card does not activate it. */
+  ActivatorIsRequester = 'personalisation.activator-is-requester',
 }
 
 export class PersonalisationError extends CodedError<PersonalisationErrorCode> {

@@ -2,7 +2,7 @@ import type { CertificateTemplateName } from '@scm/ca';
 import type { EscrowPolicy, GeneratedAlgorithmName } from '@scm/vsc';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-export const CARDHOLDER_STATUSES = ['active', 'offboarded'] as const;
+export const CARDHOLDER_STATUSES = ['pending', 'active', 'offboarded'] as const;
 export type CardholderStatus = (typeof CARDHOLDER_STATUSES)[number];
 
 export const REQUEST_STATES = [
@@ -86,6 +86,11 @@ export class CardholderEntity {
   @Column('text', { nullable: true }) upn!: string | null;
   @Column('text', { name: 'org_ids', array: true, default: [] }) orgIds!: string[];
   @Column('text', { default: 'active' }) status!: CardholderStatus;
+  /** Who registered the cardholder (an actor); a second officer approves the registration. */
+  @Column('text', { name: 'registered_by', nullable: true }) registeredBy?: string | null;
+  /** The officer (an actor) whose sponsorship the next issuance consumes; null when there is none. */
+  @Column('text', { name: 'sponsored_by', nullable: true }) sponsoredBy?: string | null;
+  @Column('timestamptz', { name: 'sponsored_at', nullable: true }) sponsoredAt?: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }
@@ -124,6 +129,8 @@ export class IssuanceRequestEntity {
   @Column('uuid', { name: 'worker_id', nullable: true }) workerId!: string | null;
   @Column('uuid', { name: 'card_id', nullable: true }) cardId!: string | null;
   @Column('text', { name: 'created_by' }) createdBy!: string;
+  /** The officer (an actor) who sponsored this card: never the one who requested it. */
+  @Column('text', { name: 'sponsored_by', nullable: true }) sponsoredBy?: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 

@@ -13,6 +13,8 @@ export class UserEntity {
   @Column('boolean') disabled!: boolean;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'password_changed_at' }) passwordChangedAt!: Date;
+  /** Set when an administrator chose the password: the holder changes it before doing anything else. */
+  @Column('boolean', { name: 'must_change_password', default: false }) mustChangePassword?: boolean;
 }
 
 /** A role granted to a user, or asked for and awaiting a dual-control decision. */

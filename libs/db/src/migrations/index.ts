@@ -7,6 +7,8 @@ import { Personalisation1764400000000 } from './1764400000000-personalisation';
 import { Helpdesk1764550000000 } from './1764550000000-helpdesk';
 import { FailedCard1764650000000 } from './1764650000000-failed-card';
 import { CardLeases1764700000000 } from './1764700000000-card-leases';
+import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-duties';
+import { PasswordChange1764730000000 } from './1764730000000-password-change';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -19,4 +21,6 @@ export const migrations = [
   Helpdesk1764550000000,
   FailedCard1764650000000,
   CardLeases1764700000000,
+  SeparationOfDuties1764720000000,
+  PasswordChange1764730000000,
 ];

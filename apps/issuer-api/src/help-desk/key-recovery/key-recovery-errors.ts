@@ -7,6 +7,8 @@ export enum KeyRecoveryErrorCode {
   NotRequester = 'key-recovery.not-requester',
   Delivered = 'key-recovery.delivered',
   NoKeys = 'key-recovery.no-keys',
+  /** An approved recovery not fetched within SCM_APPROVAL_TTL_HOURS of its approval: ask again. */
+  Expired = 'key-recovery.expired',
 }
 
 export class KeyRecoveryError extends CodedError<KeyRecoveryErrorCode> {

@@ -42,6 +42,16 @@ export interface RecoverableKey {
 }
 
 /** The key-management keys whose private part the source holds, newest first: 9D, then 82, 83, … */
+/** The serials of the certificates of the key-management keys a VSC names (public objects only: no need to open it). */
+export function keyManagementSerials(src: VirtualSmartCard): string[] {
+  const out: string[] = [];
+  for (const slot of [KEY_MANAGEMENT_SLOT, ...RETIRED_SLOTS]) {
+    const cert = src.certificate(slot);
+    if (cert && src.publicKey(slot)) out.push(new X509Certificate(Buffer.from(cert)).serialNumber.toLowerCase());
+  }
+  return out;
+}
+
 export function recoverableKeys(src: VirtualSmartCard): RecoverableKey[] {
   const out: RecoverableKey[] = [];
   for (const slot of [KEY_MANAGEMENT_SLOT, ...RETIRED_SLOTS]) {

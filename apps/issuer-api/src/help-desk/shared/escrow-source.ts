@@ -43,4 +43,9 @@ export class EscrowSource {
     const vsc = await this.vscs.openCopy(copy, tx);
     return { vsc, vscId: copy.vscId, version: copy.version, sha256: copy.sha256, source: copy.source, volume: copy.volume };
   }
+
+  /** A sealed version read back and loaded without opening it (public objects only); the caller closes it. */
+  async loadPublic(tx: Tx, ref: { vscId: string; version: number }): Promise<VirtualSmartCard> {
+    return this.vscs.loadPublic(await this.archive.readVsc(ref, 'escrow', tx), tx);
+  }
 }

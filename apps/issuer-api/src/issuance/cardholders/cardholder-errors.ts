@@ -7,6 +7,8 @@ export enum CardholderErrorCode {
   InvalidBatch = 'cardholder.invalid-batch',
   UpnTaken = 'cardholder.upn-taken',
   TooMany = 'cardholder.too-many',
+  /** The cardholder is not active (pending its registration approval, or offboarded). */
+  NotActive = 'cardholder.not-active',
 }
 
 export class CardholderError extends CodedError<CardholderErrorCode> {

@@ -22,6 +22,12 @@ export interface CardholderRepository {
   withUpns(upns: readonly string[], tx?: TxScope): Promise<Cardholder[]>;
   /** Cardholders whose id is one of `ids`, or whose UPN or e-mail address, lower-cased, is one of `names`. */
   byReferences(ids: readonly string[], names: readonly string[], tx?: TxScope): Promise<Cardholder[]>;
+  /** Makes pending cardholders active, sponsored by `sponsor` (an actor); returns the ids it changed. */
+  approveRegistration(tx: TxScope, ids: readonly string[], sponsor: string): Promise<string[]>;
+  /** Records `sponsor` (an actor) as the sponsor of the cardholder's next card; false when the cardholder is not active. */
+  sponsor(tx: TxScope, id: string, sponsor: string): Promise<boolean>;
+  /** Consumes the sponsorships of these cardholders (one card each). */
+  consumeSponsorships(tx: TxScope, ids: readonly string[]): Promise<void>;
 }
 
 export const CARDHOLDER_REPOSITORY = Symbol('CardholderRepository');

@@ -14,9 +14,26 @@ export interface CardholderView {
   email: string | null;
   upn: string | null;
   orgIds: string[];
-  status: 'active' | 'offboarded';
+  status: 'pending' | 'active' | 'offboarded';
+  /** Whether a sponsorship (a second officer's approval) waits for the next card. */
+  sponsored: boolean;
   createdAt: string;
 }
+
+/** The dual-control request a registration or sponsorship waits for (separation of duties). */
+export interface PendingApproval {
+  id: string;
+  kind: string;
+  subjectHash: string;
+  expiresAt: string;
+}
+
+export const toPendingApproval = (a: { id: string; kind: string; subjectHash: Buffer; expiresAt: Date }): PendingApproval => ({
+  id: a.id,
+  kind: a.kind,
+  subjectHash: a.subjectHash.toString('hex'),
+  expiresAt: a.expiresAt.toISOString(),
+});
 
 export const toCardholderView = (c: Cardholder): CardholderView => ({
   id: c.id,
@@ -25,6 +42,7 @@ export const toCardholderView = (c: Cardholder): CardholderView => ({
   upn: c.upn,
   orgIds: c.orgIds,
   status: c.status,
+  sponsored: !!c.sponsoredBy,
   createdAt: c.createdAt.toISOString(),
 });
 

@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CardholderApprovals } from './cardholder-approvals';
 import { CARDHOLDER_REPOSITORY } from './cardholder.repository';
 import { CardholderRegistry } from './cardholder-registry.service';
 import { CreateCardholderController } from './create-cardholder/create-cardholder.controller';
@@ -11,14 +12,24 @@ import { ListCardholdersHandler } from './list-cardholders/list-cardholders.hand
 import { PgCardholderRepository } from './pg-cardholder.repository';
 import { ShowCardholderController } from './show-cardholder/show-cardholder.controller';
 import { ShowCardholderHandler } from './show-cardholder/show-cardholder.handler';
+import { SponsorCardholderController } from './sponsor-cardholder/sponsor-cardholder.controller';
+import { SponsorCardholderHandler } from './sponsor-cardholder/sponsor-cardholder.handler';
 
 /** Cardholders: registered one by one or imported by the thousand; issuance reads them through the repository. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateCardholderController, ImportCardholdersController, ListCardholdersController, ShowCardholderController],
+  controllers: [
+    CreateCardholderController,
+    ImportCardholdersController,
+    ListCardholdersController,
+    ShowCardholderController,
+    SponsorCardholderController,
+  ],
   providers: [
     { provide: CARDHOLDER_REPOSITORY, useClass: PgCardholderRepository },
     CardholderRegistry,
+    CardholderApprovals,
+    SponsorCardholderHandler,
     CreateCardholderHandler,
     ImportCardholdersHandler,
     ListCardholdersHandler,
@@ -26,4 +37,10 @@ import { ShowCardholderHandler } from './show-cardholder/show-cardholder.handler
   ],
   exports: [CARDHOLDER_REPOSITORY],
 })
-export class CardholdersModule {}
+export class CardholdersModule implements OnModuleInit {
+  constructor(private readonly approvals: CardholderApprovals) {}
+
+  onModuleInit(): void {
+    this.approvals.register();
+  }
+}

@@ -47,4 +47,29 @@ export class InMemoryCardholderRepository implements CardholderRepository {
     const named = (s: string | null) => s !== null && names.includes(s.toLowerCase());
     return [...this.rows.values()].filter((c) => ids.includes(c.id) || named(c.upn) || named(c.email)).map((c) => ({ ...c }));
   }
+
+  async approveRegistration(tx: TxScope, ids: readonly string[], sponsor: string): Promise<string[]> {
+    const done: string[] = [];
+    for (const id of ids) {
+      const c = this.rows.get(id);
+      if (c?.status !== 'pending') continue;
+      this.rows.set(id, { ...c, status: 'active', sponsoredBy: sponsor, sponsoredAt: tx.now, updatedAt: tx.now });
+      done.push(id);
+    }
+    return done;
+  }
+
+  async sponsor(tx: TxScope, id: string, sponsor: string): Promise<boolean> {
+    const c = this.rows.get(id);
+    if (c?.status !== 'active') return false;
+    this.rows.set(id, { ...c, sponsoredBy: sponsor, sponsoredAt: tx.now, updatedAt: tx.now });
+    return true;
+  }
+
+  async consumeSponsorships(_tx: TxScope, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const c = this.rows.get(id);
+      if (c) this.rows.set(id, { ...c, sponsoredBy: null, sponsoredAt: null });
+    }
+  }
 }

@@ -21,10 +21,12 @@ export class PgCardholderRepository implements CardholderRepository {
     // One statement whatever the size (a multi-row VALUES would pass PostgreSQL's 65535 parameters);
     // org_ids travel as JSON arrays because unnest cannot take an array of arrays of varying length.
     await tx.em.query(
-      `INSERT INTO cardholder (id, name, email, upn, org_ids, status, created_at, updated_at)
-       SELECT id, name, email, upn, ARRAY(SELECT jsonb_array_elements_text(org)), status, created_at, updated_at
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-           AS t(id, name, email, upn, org, status, created_at, updated_at)`,
+      `INSERT INTO cardholder (id, name, email, upn, org_ids, status, created_at, updated_at, registered_by, sponsored_by, sponsored_at)
+       SELECT id, name, email, upn, ARRAY(SELECT jsonb_array_elements_text(org)), status, created_at, updated_at,
+              registered_by, sponsored_by, sponsored_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+                     $9::text[], $10::text[], $11::timestamptz[])
+           AS t(id, name, email, upn, org, status, created_at, updated_at, registered_by, sponsored_by, sponsored_at)`,
       [
         rows.map((c) => c.id),
         rows.map((c) => c.name),
@@ -34,6 +36,9 @@ export class PgCardholderRepository implements CardholderRepository {
         rows.map((c) => c.status),
         rows.map((c) => c.createdAt),
         rows.map((c) => c.updatedAt),
+        rows.map((c) => c.registeredBy ?? null),
+        rows.map((c) => c.sponsoredBy ?? null),
+        rows.map((c) => c.sponsoredAt ?? null),
       ],
     );
   }
@@ -69,5 +74,29 @@ export class PgCardholderRepository implements CardholderRepository {
         },
       )
       .getMany();
+  }
+
+  async approveRegistration(tx: TxScope, ids: readonly string[], sponsor: string): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = (await tx.em.query(
+      `UPDATE cardholder SET status = 'active', sponsored_by = $2, sponsored_at = $3, updated_at = $3
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id`,
+      [ids, sponsor, tx.now],
+    )) as [Array<{ id: string }>, number];
+    return rows[0].map((r) => r.id);
+  }
+
+  async sponsor(tx: TxScope, id: string, sponsor: string): Promise<boolean> {
+    const r = await tx.em.update(
+      CardholderEntity,
+      { id, status: 'active' },
+      { sponsoredBy: sponsor, sponsoredAt: tx.now, updatedAt: tx.now },
+    );
+    return (r.affected ?? 0) > 0;
+  }
+
+  async consumeSponsorships(tx: TxScope, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.em.query(`UPDATE cardholder SET sponsored_by = NULL, sponsored_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
   }
 }

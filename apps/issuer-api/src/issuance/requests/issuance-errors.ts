@@ -14,6 +14,10 @@ export enum IssuanceErrorCode {
   NotClaimant = 'issuance.not-claimant',
   /** The slot is not one the card generates itself, or the key does not fit the profile. */
   WrongSlot = 'issuance.wrong-slot',
+  /** Separation of duties: a cardholder has no sponsorship (a second officer's approval) for a new card. */
+  NotSponsored = 'issuance.not-sponsored',
+  /** Separation of duties: the officer who sponsored a card does not request it too. */
+  SponsorIsRequester = 'issuance.sponsor-is-requester',
 }
 
 export class IssuanceError extends CodedError<IssuanceErrorCode> {

@@ -189,6 +189,18 @@ export class VscEscrowService {
   }
 
   /** Opens a stored copy (from the escrow or an archive volume) through the recovery path; the caller closes it. */
+  /**
+   * A copy loaded without opening it (no HSM, no private area): for what its public objects say,
+   * such as the certificates an approval names. The caller closes it.
+   */
+  async loadPublic(copy: StoredCopy, tx?: Tx): Promise<VirtualSmartCard> {
+    try {
+      return await VirtualSmartCard.load(copy.content, this.deps());
+    } catch (e) {
+      return this.rejectCopy(tx, copy, e);
+    }
+  }
+
   async openCopy(copy: StoredCopy, tx?: Tx, state?: VscState): Promise<VirtualSmartCard> {
     let vsc: VirtualSmartCard | undefined;
     try {

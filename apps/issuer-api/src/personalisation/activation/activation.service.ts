@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActivationView } from '@scm/personalisation';
 import { CARD_REPOSITORY, type Card, type CardRepository } from '../../issuance/cards/card.repository';
-import { REQUEST_REPOSITORY, type RequestRepository } from '../../issuance/requests/request.repository';
+import { type IssuanceRequest, REQUEST_REPOSITORY, type RequestRepository } from '../../issuance/requests/request.repository';
 import type { Refusal, Tx, TxScope } from '../../platform/infra/unit-of-work';
 import type { CallingWorker } from '../worker-principal';
 import { ACTIVATION_SESSION_REPOSITORY, type ActivationSession, type ActivationSessionRepository } from './activation-session.repository';
@@ -37,6 +37,11 @@ export class ActivationService {
         details: { sessionId: e.id },
       });
     }
+  }
+
+  /** The issuance request that made this card (undefined for a card without one). */
+  async requestOf(card: Card, tx?: TxScope): Promise<IssuanceRequest | undefined> {
+    return card.requestId ? this.requests.get(card.requestId, tx) : undefined;
   }
 
   /** The session as callers see it (its card given when the caller has it). */

@@ -31,6 +31,7 @@ export class ChangeCertificateStatusController {
   }
 
   @Post('certificates/:serial/release')
+  @Fresh()
   @Roles('security-officer', 'help-desk')
   @HttpCode(200)
   @ApiOperation({ summary: 'Release a hold: the certificate is valid again and leaves the next CRL' })

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { canonicalPath } from './canonical-path';
 
 interface Bucket {
   tokens: number;
@@ -14,7 +15,8 @@ export interface RateRule {
 
 /**
  * Per-address token buckets, in this process's memory (Redis holds queues only). Tighter rules
- * for the unauthenticated doors — login and the worker enrolment and challenge routes.
+ * for the doors that check a secret — login, re-authentication, password change, and the worker
+ * enrolment and challenge routes — matched on the canonical path of the request.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -25,6 +27,7 @@ export class RateLimiter {
     private readonly sensitive: RateRule,
     private readonly sensitivePaths: readonly RegExp[] = [
       /^\/api\/v1\/auth\/(login|reauth)$/,
+      /^\/api\/v1\/users\/me\/password$/,
       /^\/api\/v1\/workers\/(register|challenge|session)$/,
     ],
   ) {}
@@ -51,7 +54,9 @@ export class RateLimiter {
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
       const addr = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      const sensitive = req.method === 'POST' && this.sensitivePaths.some((p) => p.test(req.path));
+      // Matched on the canonical path: `/api/v1/Auth/Login/` is the login door too.
+      const path = canonicalPath(req.path);
+      const sensitive = req.method.toUpperCase() === 'POST' && this.sensitivePaths.some((p) => p.test(path));
       const verdict = this.take(`${sensitive ? 's' : 'g'}:${addr}`, sensitive ? this.sensitive : this.general);
       if (verdict === true) return next();
       res.setHeader('Retry-After', String(verdict));

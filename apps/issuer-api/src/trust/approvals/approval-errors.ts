@@ -8,6 +8,8 @@ export enum ApprovalErrorCode {
   Closed = 'approval.closed',
   Expired = 'approval.expired',
   SubjectMismatch = 'approval.subject-mismatch',
+  /** A decision names the subject hash the approver was shown; one without it is refused. */
+  SubjectRequired = 'approval.subject-required',
 }
 
 export class ApprovalError extends CodedError<ApprovalErrorCode> {

@@ -20,8 +20,13 @@ const code = (...a: Parameters<typeof decisionRefusal>) => decisionRefusal(...a)
 
 describe('decisionRefusal', () => {
   it('lets another officer decide on a pending request', () => {
-    expect(code(req, officer, now)).toBeNull();
+    expect(code(req, officer, now, 'cd'.repeat(32))).toBeNull();
     expect(code(req, officer, now, 'CD'.repeat(32))).toBeNull();
+    expect(code(req, officer, now, undefined, 'reject')).toBeNull();
+  });
+
+  it('refuses an approval that names no subject hash', () => {
+    expect(code(req, officer, now)).toBe(ApprovalErrorCode.SubjectRequired);
   });
 
   it('expires a pending request at its expiry, and closes a decided one', () => {
@@ -31,10 +36,11 @@ describe('decisionRefusal', () => {
   });
 
   it('refuses the requester, other roles, and an administrator outside role grants', () => {
-    expect(code(req, { id: 'u-requester', roles: ['security-officer'] }, now)).toBe(ApprovalErrorCode.SelfApproval);
-    expect(code(req, { id: 'u-hd', roles: ['help-desk'] }, now)).toBe(ApprovalErrorCode.NotAllowed);
-    expect(code(req, { id: 'u-both', roles: ['security-officer', 'admin'] }, now)).toBe(ApprovalErrorCode.NotAllowed);
-    expect(code({ ...req, approverRole: 'admin', kind: 'role-grant' }, { id: 'u-admin', roles: ['admin'] }, now)).toBeNull();
+    const shown = 'cd'.repeat(32);
+    expect(code(req, { id: 'u-requester', roles: ['security-officer'] }, now, shown)).toBe(ApprovalErrorCode.SelfApproval);
+    expect(code(req, { id: 'u-hd', roles: ['help-desk'] }, now, shown)).toBe(ApprovalErrorCode.NotAllowed);
+    expect(code(req, { id: 'u-both', roles: ['security-officer', 'admin'] }, now, shown)).toBe(ApprovalErrorCode.NotAllowed);
+    expect(code({ ...req, approverRole: 'admin', kind: 'role-grant' }, { id: 'u-admin', roles: ['admin'] }, now, shown)).toBeNull();
   });
 
   it('refuses when the subject hash shown differs from the request', () => {

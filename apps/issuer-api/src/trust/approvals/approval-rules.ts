@@ -18,9 +18,15 @@ export interface DecisionRefusal {
  * The rules of dual control, in the order they are checked: a pending request past its expiry is
  * expired; only a pending request is decided; nobody decides on their own request; only the
  * approver role decides, and an administrator (who manages accounts) decides on role grants only;
- * when the approver names the subject hash they were shown, it must still be the request's.
+ * an approval names the subject hash the approver was shown, and it must still be the request's.
  */
-export function decisionRefusal(req: ApprovalRequest, approver: Approver, now: Date, shownSubjectHash?: string): DecisionRefusal | null {
+export function decisionRefusal(
+  req: ApprovalRequest,
+  approver: Approver,
+  now: Date,
+  shownSubjectHash?: string,
+  decision: 'approve' | 'reject' = 'approve',
+): DecisionRefusal | null {
   if (req.status === 'pending' && req.expiresAt <= now) {
     return { code: ApprovalErrorCode.Expired, message: `approval request ${req.id} expired at ${req.expiresAt.toISOString()}` };
   }
@@ -31,6 +37,12 @@ export function decisionRefusal(req: ApprovalRequest, approver: Approver, now: D
   }
   if (req.approverRole !== 'admin' && approver.roles.includes('admin')) {
     return { code: ApprovalErrorCode.NotAllowed, message: 'an administrator manages accounts and may not approve this' };
+  }
+  if (decision === 'approve' && !shownSubjectHash) {
+    return {
+      code: ApprovalErrorCode.SubjectRequired,
+      message: 'an approval names the subject hash you were shown (bin/scm approvals approve shows it)',
+    };
   }
   if (shownSubjectHash && shownSubjectHash.toLowerCase() !== req.subjectHash.toString('hex')) {
     return { code: ApprovalErrorCode.SubjectMismatch, message: 'the request changed since you looked at it (subject hash differs)' };

@@ -95,7 +95,7 @@ export class ApprovalsService {
     expectedSubjectHash?: string,
   ): Promise<{ request: ApprovalRequest; approvals: number } | ApprovalError> {
     const req = await this.get(tx, id, true);
-    const refusal = decisionRefusal(req, approver, tx.now, expectedSubjectHash);
+    const refusal = decisionRefusal(req, approver, tx.now, expectedSubjectHash, decision);
     if (refusal?.code === ApprovalErrorCode.Expired) {
       await this.approvals.setStatus(tx, id, 'expired');
       tx.audit({ action: 'approval.expired', targetType: 'approval', targetId: id, outcome: 'success', details: { kind: req.kind } });

@@ -21,3 +21,7 @@ export const FRESH = 'scm:fresh';
  * unblock, revocation. A stolen session alone is not enough for them. POST /api/v1/auth/reauth.
  */
 export const Fresh = () => SetMetadata(FRESH, true);
+
+export const BEFORE_PASSWORD_CHANGE = 'scm:before-password-change';
+/** Allowed while the caller must still change a password an administrator set (change it, log out, who am I). */
+export const AllowedBeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE, true);

@@ -8,6 +8,8 @@ export enum AuthErrorCode {
   Forbidden = 'auth.forbidden',
   NoAccessRule = 'auth.no-access-rule',
   ReauthRequired = 'auth.reauth-required',
+  /** An administrator set the password: change it (bin/scm passwd) before anything else. */
+  PasswordChangeRequired = 'auth.password-change-required',
 }
 
 export class AuthError extends CodedError<AuthErrorCode> {

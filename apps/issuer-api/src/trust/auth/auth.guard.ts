@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { API_CONFIG, type ApiConfig } from '../../platform/config/api-config';
 import type { Clock } from '../../platform/infra/clock.port';
 import { CLOCK } from '../../platform/infra/tokens';
-import { ACCESS, type AccessRule, FRESH } from './access.decorator';
+import { ACCESS, type AccessRule, BEFORE_PASSWORD_CHANGE, FRESH } from './access.decorator';
 import { AuthError, AuthErrorCode } from './auth-errors';
 import type { AuthedRequest } from './principal';
 import { needsReauth } from './session-policy';
@@ -30,6 +30,14 @@ export class AuthGuard implements CanActivate {
       if (p) req.principal = p;
       else if (rule.kind !== 'public')
         throw new AuthError(AuthErrorCode.Unauthenticated, 'the session is unknown, expired or revoked; log in again');
+    }
+    if (req.principal?.kind === 'user' && req.principal.mustChangePassword && rule.kind !== 'public') {
+      if (!this.reflector.getAllAndOverride<boolean | undefined>(BEFORE_PASSWORD_CHANGE, [ctx.getHandler(), ctx.getClass()])) {
+        throw new AuthError(
+          AuthErrorCode.PasswordChangeRequired,
+          'an administrator set your password: change it first (bin/scm passwd, or POST /api/v1/users/me/password)',
+        );
+      }
     }
     switch (rule.kind) {
       case 'public':

@@ -28,6 +28,6 @@ import { WhoAmIController } from './who-am-i/who-am-i.controller';
     ReauthHandler,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [SessionService],
+  exports: [SessionService, LoginThrottleService],
 })
 export class AuthModule {}

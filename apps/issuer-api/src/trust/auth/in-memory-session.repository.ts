@@ -73,10 +73,10 @@ export class InMemorySessionRepository implements SessionRepository {
     if (s && !s.revokedAt) this.sessions.set(id, { ...s, revokedAt: tx.now });
   }
 
-  async revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string): Promise<number> {
+  async revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string, except?: string): Promise<number> {
     let n = 0;
     for (const s of this.sessions.values()) {
-      if (s.principalKind === kind && s.principalId === principalId && !s.revokedAt) {
+      if (s.principalKind === kind && s.principalId === principalId && !s.revokedAt && s.id !== except) {
         this.sessions.set(s.id, { ...s, revokedAt: tx.now });
         n++;
       }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CardWorkerEntity, LoginThrottleEntity, SessionEntity, UserEntity, UserRoleEntity } from '@scm/db';
-import { type DataSource, In, IsNull, MoreThan } from 'typeorm';
+import { type DataSource, In, IsNull, MoreThan, Not } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { LiveSession, Session, SessionRepository } from './session.repository';
 
@@ -41,8 +41,12 @@ export class PgSessionRepository implements SessionRepository {
     await tx.em.update(SessionEntity, { id, revokedAt: IsNull() }, { revokedAt: tx.now });
   }
 
-  async revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string): Promise<number> {
-    const r = await tx.em.update(SessionEntity, { principalKind: kind, principalId, revokedAt: IsNull() }, { revokedAt: tx.now });
+  async revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string, except?: string): Promise<number> {
+    const r = await tx.em.update(
+      SessionEntity,
+      { principalKind: kind, principalId, revokedAt: IsNull(), ...(except ? { id: Not(except) } : {}) },
+      { revokedAt: tx.now },
+    );
     return r.affected ?? 0;
   }
 

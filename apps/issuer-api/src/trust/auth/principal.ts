@@ -2,7 +2,16 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Role } from '@scm/db';
 
 export type Principal =
-  | { kind: 'user'; id: string; username: string; roles: Role[]; sessionId: string; authenticatedAt: Date }
+  | {
+      kind: 'user';
+      id: string;
+      username: string;
+      roles: Role[];
+      sessionId: string;
+      authenticatedAt: Date;
+      /** An administrator set the password: only changing it (and log-out, who-am-i) is allowed. */
+      mustChangePassword?: boolean;
+    }
   | { kind: 'worker'; id: string; name: string; workstation: number; sessionId: string };
 
 /** Who performed an action, as the audit chain records it. */

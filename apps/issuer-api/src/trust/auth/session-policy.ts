@@ -35,7 +35,15 @@ export function principalOf(live: LiveSession): Principal | null {
   if (!h || h.kind !== s.principalKind) return null;
   if (h.kind === 'user') {
     if (h.user.disabled) return null;
-    return { kind: 'user', id: h.user.id, username: h.user.username, roles: h.roles, sessionId: s.id, authenticatedAt: authenticatedAt(s) };
+    return {
+      kind: 'user',
+      id: h.user.id,
+      username: h.user.username,
+      roles: h.roles,
+      sessionId: s.id,
+      authenticatedAt: authenticatedAt(s),
+      ...(h.user.mustChangePassword ? { mustChangePassword: true } : {}),
+    };
   }
   if (h.worker.status !== 'approved') return null;
   return { kind: 'worker', id: h.worker.id, name: h.worker.name, workstation: h.worker.workstation, sessionId: s.id };

@@ -27,7 +27,7 @@ export interface SessionRepository {
   /** Revokes one session unless it already was. */
   revoke(tx: TxScope, id: string): Promise<void>;
   /** Revokes every live session of a principal; returns how many. */
-  revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string): Promise<number>;
+  revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string, except?: string): Promise<number>;
 
   /** The latest lock still in force on any of the keys (username or address), if any. */
   lockedUntil(tx: TxScope, keys: readonly string[]): Promise<Date | undefined>;

@@ -76,7 +76,7 @@ export class SessionService {
     return this.sessions.revoke(tx, sessionId);
   }
 
-  revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string): Promise<number> {
-    return this.sessions.revokeAllOf(tx, kind, principalId);
+  revokeAllOf(tx: TxScope, kind: Session['principalKind'], principalId: string, except?: string): Promise<number> {
+    return this.sessions.revokeAllOf(tx, kind, principalId, except);
   }
 }

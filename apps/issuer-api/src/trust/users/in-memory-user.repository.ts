@@ -63,7 +63,7 @@ export class InMemoryUserRepository implements UserRepository {
 
   async setPassword(tx: TxScope, id: string, passwordHash: string): Promise<void> {
     const u = this.users.get(id);
-    if (u) this.users.set(id, { ...u, passwordHash, passwordChangedAt: tx.now });
+    if (u) this.users.set(id, { ...u, passwordHash, passwordChangedAt: tx.now, mustChangePassword: false });
   }
 
   async list(): Promise<User[]> {

@@ -12,7 +12,7 @@ import type { User, UserRepository } from './user.repository';
 export async function newAccount(
   users: UserRepository,
   tx: TxScope,
-  input: { username: string; displayName?: string; password: string },
+  input: { username: string; displayName?: string; password: string; mustChangePassword?: boolean },
 ): Promise<User | UserError> {
   const username = input.username.trim().toLowerCase();
   const problem = passwordProblem(input.password, username);
@@ -26,5 +26,6 @@ export async function newAccount(
     disabled: false,
     createdAt: tx.now,
     passwordChangedAt: tx.now,
+    mustChangePassword: input.mustChangePassword ?? false,
   };
 }

@@ -36,7 +36,7 @@ export class PgUserRepository implements UserRepository {
   }
 
   async setPassword(tx: TxScope, id: string, passwordHash: string): Promise<void> {
-    await tx.em.update(UserEntity, { id }, { passwordHash, passwordChangedAt: tx.now });
+    await tx.em.update(UserEntity, { id }, { passwordHash, passwordChangedAt: tx.now, mustChangePassword: false });
   }
 
   list(tx?: TxScope): Promise<User[]> {

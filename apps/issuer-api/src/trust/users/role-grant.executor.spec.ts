@@ -33,7 +33,7 @@ describe('RoleGrantExecutor', () => {
     );
 
     const r = await uow.run(testActor('admin-2', 'admin'), (tx) =>
-      approvals.decide(tx, req.id, { id: 'admin-2', roles: ['admin'] }, 'approve'),
+      approvals.decide(tx, req.id, { id: 'admin-2', roles: ['admin'] }, 'approve', req.subjectHash.toString('hex')),
     );
 
     expect(r).toMatchObject({ request: { status: 'executed' }, approvals: 1 });

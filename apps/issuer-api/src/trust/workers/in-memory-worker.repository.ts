@@ -81,6 +81,11 @@ export class InMemoryWorkerRepository implements WorkerRepository {
     if (t) this.tokens.set(id, { ...t, usedAt: tx.now, workerId });
   }
 
+  async enrollmentTokenOf(workerId: string): Promise<EnrollmentToken | undefined> {
+    const t = [...this.tokens.values()].find((x) => x.workerId === workerId);
+    return t && { ...t };
+  }
+
   async insertChallenge(_tx: TxScope, challenge: WorkerChallenge): Promise<void> {
     this.challenges.push({ ...challenge });
   }

@@ -64,6 +64,10 @@ export class PgWorkerRepository implements WorkerRepository {
     await tx.em.update(EnrollmentTokenEntity, { id }, { usedAt: tx.now, workerId });
   }
 
+  async enrollmentTokenOf(workerId: string, tx?: TxScope): Promise<EnrollmentToken | undefined> {
+    return (await this.em(tx).findOneBy(EnrollmentTokenEntity, { workerId })) ?? undefined;
+  }
+
   async insertChallenge(tx: TxScope, challenge: WorkerChallenge): Promise<void> {
     await tx.em.insert(WorkerChallengeEntity, challenge);
   }

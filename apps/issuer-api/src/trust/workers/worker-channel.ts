@@ -10,6 +10,7 @@ import { SessionService } from '../auth/session.service';
 import { LOGGER } from '../../platform/infra/tokens';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
+import { CHANNEL_MESSAGE_BURST, CHANNEL_MESSAGES_PER_SECOND, MessageBudget } from './message-budget';
 import { parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
 
 export type { WorkerMessage } from './worker-message';
@@ -22,7 +23,7 @@ export interface WorkerConnections {
   disconnect(workerId: string, reason: string): void;
 }
 
-type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; token: string };
+type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; token: string; budget?: MessageBudget };
 
 /**
  * The live, authenticated channel from each approved card worker (WebSocket, bearer worker session):
@@ -50,7 +51,12 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     if (!this.adapter.httpAdapter) return;
     const server = this.adapter.httpAdapter.getHttpServer() as import('node:http').Server;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!req.url || new URL(req.url, 'http://x').pathname !== CHANNEL_PATH) return;
+      // The only WebSocket path: an upgrade to any other is answered and its socket destroyed, not left open.
+      if (!req.url || new URL(req.url, 'http://x').pathname !== CHANNEL_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.destroy();
+        return;
+      }
       void this.upgrade(req, socket, head);
     });
     this.timer = setInterval(() => void this.recheck(), 15_000);
@@ -78,7 +84,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
 
   private accept(ws: WebSocket, principal: Extract<Principal, { kind: 'worker' }>, token: string): void {
     this.conns.get(principal.id)?.ws.close(4409, 'replaced by a newer connection');
-    this.conns.set(principal.id, { ws, principal, token });
+    this.conns.set(principal.id, { ws, principal, token, budget: new MessageBudget(CHANNEL_MESSAGES_PER_SECOND, CHANNEL_MESSAGE_BURST) });
     this.log.info({ worker: principal.id, workstation: principal.workstation }, 'worker channel open');
     ws.send(JSON.stringify({ type: 'welcome', workerId: principal.id, workstation: principal.workstation }));
     ws.on('message', (data: RawData) => void this.onMessage(principal, token, data));
@@ -92,6 +98,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
   private async onMessage(p: Extract<Principal, { kind: 'worker' }>, token: string, data: RawData): Promise<void> {
     const m = parseWorkerMessage(data.toString());
     if (m === undefined) return this.disconnect(p.id, 'malformed message');
+    if (this.conns.get(p.id)?.budget?.take() === false) return this.disconnect(p.id, 'too many messages');
     // Every message is checked against a live session: a worker revoked or suspended (on any API
     // replica) is refused at its next message, not at the next periodic re-check.
     const live = await this.sessions.resolve(token).catch(() => null);

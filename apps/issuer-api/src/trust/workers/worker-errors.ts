@@ -9,6 +9,8 @@ export enum WorkerErrorCode {
   FingerprintMismatch = 'worker.fingerprint-mismatch',
   BadKey = 'worker.bad-key',
   WrongWorkstation = 'worker.wrong-workstation',
+  /** Separation of duties: the officer who made a worker's enrolment token does not approve the worker. */
+  ApproverMadeToken = 'worker.approver-made-token',
 }
 
 export class WorkerError extends CodedError<WorkerErrorCode> {

@@ -33,6 +33,8 @@ export interface WorkerRepository {
   lockEnrollmentToken(tx: TxScope, tokenHash: Buffer): Promise<EnrollmentToken | undefined>;
   /** Marks a token used by the worker it enrolled. */
   useEnrollmentToken(tx: TxScope, id: string, workerId: string): Promise<void>;
+  /** The enrolment token a worker registered with (undefined when there is none). */
+  enrollmentTokenOf(workerId: string, tx?: TxScope): Promise<EnrollmentToken | undefined>;
 
   insertChallenge(tx: TxScope, challenge: WorkerChallenge): Promise<void>;
   /** Drops challenges that expired before now. */

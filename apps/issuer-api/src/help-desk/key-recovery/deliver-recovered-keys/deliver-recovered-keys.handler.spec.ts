@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyAlgorithm, selfSignedCertificate } from '@scm/vsc';
 import { testActor } from '../../../platform/testing/test-unit-of-work';
+import { keyManagementSerials } from '../../shared/derived-vsc';
 import { HelpdeskWorld } from '../../testing/help-desk-world';
+import { KEY_RECOVERY_KIND } from '../key-recovery-approval';
 import { KeyRecoveryErrorCode as E } from '../key-recovery-errors';
 import { DeliverRecoveredKeysCommand } from './deliver-recovered-keys.command';
 import { DeliverRecoveredKeysHandler } from './deliver-recovered-keys.handler';
@@ -27,11 +29,30 @@ async function setup() {
     },
   });
   w.vscs.vscs.set(newer, { ...w.vscs.vscs.get(newer)!, createdAt: w.now });
-  const recovery = w.recoveries.seed({ id: '00000000-0000-4000-8000-0000000000f1', cardholderId: holderId, requestedBy: OFFICER });
-  const handler = new DeliverRecoveredKeysHandler(w.uow, w.escrowSource, w.recoveries, w.vscs);
+  const recovery = w.recoveries.seed({
+    id: '00000000-0000-4000-8000-0000000000f1',
+    cardholderId: holderId,
+    requestedBy: OFFICER,
+    createdAt: w.now,
+  });
+  // The approval names every key-management key of both VSCs, unless a test names fewer.
+  const serials: string[] = [];
+  for (const vscId of [newer, older!]) {
+    const version = (await w.vscs.latestEscrowed(vscId))!;
+    const vsc = await w.uow.run(testActor(), (tx) => w.escrowSource.loadPublic(tx, { vscId, version }));
+    serials.push(...keyManagementSerials(vsc));
+    vsc.close();
+  }
+  w.approvalRepo.seed({
+    id: recovery.approvalId,
+    kind: KEY_RECOVERY_KIND,
+    subject: { cardholderId: holderId, serials },
+    status: 'executed',
+  });
+  const handler = new DeliverRecoveredKeysHandler(w.uow, w.escrowSource, w.recoveries, w.vscs, { SCM_APPROVAL_TTL_HOURS: 24 }, w.approvals);
   const deliver = (who = OFFICER, password = PASSWORD) =>
     handler.execute(new DeliverRecoveredKeysCommand(recovery.id, password, { id: who }, testActor(who)));
-  return { w, holderId, older: older!, newer, recovery, deliver };
+  return { w, holderId, older: older!, newer, recovery, deliver, serials };
 }
 
 describe('DeliverRecoveredKeysHandler', () => {
@@ -84,5 +105,24 @@ describe('DeliverRecoveredKeysHandler', () => {
     await expect(deliver()).rejects.toMatchObject({ code: 'vsc-escrow.integrity-alarm' });
     expect(w.recoveries.rows.get(recovery.id)?.state).toBe('approved');
     expect(w.uow.events.map((e) => e.action)).toEqual(['vsc.integrity-alarm']);
+  });
+
+  it('refuses an approved recovery left unfetched past the approval lifetime (audited)', async () => {
+    const { w, recovery, deliver } = await setup();
+    w.recoveries.rows.set(recovery.id, { ...w.recoveries.rows.get(recovery.id)!, createdAt: new Date(w.now.getTime() - 25 * 3600_000) });
+    await expect(deliver()).rejects.toMatchObject({ code: E.Expired });
+    expect(w.recoveries.rows.get(recovery.id)?.state).toBe('approved');
+    expect(w.uow.events.map((e) => [e.outcome, e.details?.refusal])).toEqual([['denied', E.Expired]]);
+  });
+
+  it('delivers exactly the keys the approval names (their serials), not whatever escrow holds at download time', async () => {
+    const { w, recovery, deliver, serials } = await setup();
+    expect(serials).toHaveLength(3);
+    w.approvalRepo.requests.set(recovery.approvalId, {
+      ...w.approvalRepo.requests.get(recovery.approvalId)!,
+      subject: { serials: [serials[1]] },
+    });
+    const r = await deliver();
+    expect(r.keys.map((k) => k.serial)).toEqual([serials[1]]);
   });
 });

@@ -2,7 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { RecoveredKeyJson } from '@scm/db';
 import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
+import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { ApprovalsService } from '../../../trust/approvals/approvals.service';
+import type { KeyRecoverySubject } from '../key-recovery-approval';
 import { KEY_MANAGEMENT_SLOT, recoverableKeys } from '../../shared/derived-vsc';
 import { EscrowSource } from '../../shared/escrow-source';
 import { KEY_RECOVERY_REPOSITORY, type KeyRecoveryRepository } from '../key-recovery.repository';
@@ -25,6 +28,8 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
     private readonly escrow: EscrowSource,
     @Inject(KEY_RECOVERY_REPOSITORY) private readonly recoveries: KeyRecoveryRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
+    @Inject(API_CONFIG) private readonly cfg: Partial<Pick<ApiConfig, 'SCM_APPROVAL_TTL_HOURS'>>,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   execute(c: DeliverRecoveredKeysCommand): Promise<RecoveredKeys> {
@@ -44,8 +49,21 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
           new KeyRecoveryError(E.Delivered, `key recovery ${r.id} was delivered at ${r.deliveredAt?.toISOString()}; ask again`),
           denied,
         );
+      // An approval is used soon or not at all: an approved recovery left unfetched expires.
+      const ttlMs = (this.cfg.SCM_APPROVAL_TTL_HOURS ?? 24) * 3600_000;
+      if (tx.now.getTime() - r.createdAt.getTime() > ttlMs)
+        return tx.deny(
+          new KeyRecoveryError(
+            E.Expired,
+            `key recovery ${r.id} was approved at ${r.createdAt.toISOString()} and not fetched in time; ask again`,
+          ),
+          denied,
+        );
       const problem = passwordProblem(c.password);
       if (problem) return tx.deny(new KeyRecoveryError(E.Invalid, problem), denied);
+      // Exactly the keys the officers approved (their certificates' serials), whatever exists now.
+      const approved = new Set(((await this.approvals.get(tx, r.approvalId)).subject as Partial<KeyRecoverySubject>).serials ?? []);
+      if (!approved.size) return tx.deny(new KeyRecoveryError(E.Invalid, 'the approval names no key; ask for the recovery again'), denied);
       const entries: Pkcs12Entry[] = [];
       const keys: RecoveredKeyJson[] = [];
       const seen = new Set<string>();
@@ -54,7 +72,7 @@ export class DeliverRecoveredKeysHandler implements ICommandHandler<DeliverRecov
           const opened = await this.escrow.open(tx, src, 'escrow');
           try {
             for (const k of recoverableKeys(opened.vsc)) {
-              if (seen.has(k.serial)) continue;
+              if (seen.has(k.serial) || !approved.has(k.serial)) continue;
               seen.add(k.serial);
               const key = opened.vsc.exportPrivateKeyForIssuance(k.slot, { requestId: r.approvalId });
               const current = entries.length === 0 && k.slot === KEY_MANAGEMENT_SLOT;

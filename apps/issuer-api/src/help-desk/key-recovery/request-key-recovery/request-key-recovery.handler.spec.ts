@@ -9,7 +9,7 @@ const OFFICER = { id: '00000000-0000-4000-8000-0000000000b1', username: 'olga' }
 
 function setup() {
   const w = new HelpdeskWorld();
-  const handler = new RequestKeyRecoveryHandler(w.uow, w.approvals, w.helpdeskCards, w.recoveries, w.vscs, w.cfg);
+  const handler = new RequestKeyRecoveryHandler(w.uow, w.approvals, w.helpdeskCards, w.recoveries, w.vscs, w.cfg, w.escrowSource);
   const ask = (target: { card?: string; cardholder?: string }) =>
     handler.execute(new RequestKeyRecoveryCommand(target.card, target.cardholder, 'old mail', OFFICER, testActor(OFFICER.id)));
   return { w, ask };
@@ -24,7 +24,14 @@ describe('RequestKeyRecoveryHandler', () => {
     expect(w.requestedApprovals).toEqual([
       {
         kind: KEY_RECOVERY_KIND,
-        subject: { cardholderId: holderId, cardId, reason: 'old mail', requestedBy: 'olga' },
+        // exactly the keys it releases: the serials of their certificates
+        subject: {
+          cardholderId: holderId,
+          cardId,
+          reason: 'old mail',
+          requestedBy: 'olga',
+          serials: [expect.stringMatching(/^[0-9a-f]+$/)],
+        },
         approverRole: 'security-officer',
         requiredApprovals: 2,
         requestedBy: OFFICER.id,

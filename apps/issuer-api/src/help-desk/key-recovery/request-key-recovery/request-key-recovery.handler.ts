@@ -9,6 +9,8 @@ import { HELPDESK_CARD_REPOSITORY, type HelpdeskCardRepository } from '../../sha
 import { KEY_RECOVERY_KIND, type KeyRecoverySubject } from '../key-recovery-approval';
 import { KEY_RECOVERY_REPOSITORY, type KeyRecoveryRepository } from '../key-recovery.repository';
 import { KeyRecoveryError, KeyRecoveryErrorCode as E } from '../key-recovery-errors';
+import { keyManagementSerials } from '../../shared/derived-vsc';
+import { EscrowSource } from '../../shared/escrow-source';
 import { recoverySources } from '../recovery-sources';
 import { RequestKeyRecoveryCommand } from './request-key-recovery.command';
 
@@ -22,6 +24,7 @@ export class RequestKeyRecoveryHandler implements ICommandHandler<RequestKeyReco
     @Inject(KEY_RECOVERY_REPOSITORY) private readonly recoveries: KeyRecoveryRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly escrow: EscrowSource,
   ) {}
 
   execute(c: RequestKeyRecoveryCommand): Promise<ApprovalTicket> {
@@ -38,9 +41,27 @@ export class RequestKeyRecoveryHandler implements ICommandHandler<RequestKeyReco
       if (!cardholderId) return tx.deny(new KeyRecoveryError(E.Invalid, 'name a card or a cardholder'), denied);
       if (!(await this.recoveries.cardholderExists(cardholderId, tx)))
         return tx.deny(new KeyRecoveryError(E.NotFound, `no cardholder ${cardholderId}`), denied);
-      if (!(await recoverySources(this.recoveries, this.vscs, cardholderId, tx)).length)
-        return tx.deny(new KeyRecoveryError(E.NoKeys, `cardholder ${cardholderId} has no escrowed VSC`), denied);
-      const subject: KeyRecoverySubject = { cardholderId, cardId, reason: c.reason, requestedBy: c.requester.username };
+      const sources = await recoverySources(this.recoveries, this.vscs, cardholderId, tx);
+      if (!sources.length) return tx.deny(new KeyRecoveryError(E.NoKeys, `cardholder ${cardholderId} has no escrowed VSC`), denied);
+      // The approval names exactly the keys it releases: the serials of their certificates.
+      const serials = new Set<string>();
+      for (const src of sources) {
+        const vsc = await this.escrow.loadPublic(tx, src);
+        try {
+          for (const s of keyManagementSerials(vsc)) serials.add(s);
+        } finally {
+          vsc.close();
+        }
+      }
+      if (!serials.size)
+        return tx.deny(new KeyRecoveryError(E.NoKeys, `cardholder ${cardholderId} has no escrowed key-management key`), denied);
+      const subject: KeyRecoverySubject = {
+        cardholderId,
+        cardId,
+        reason: c.reason,
+        requestedBy: c.requester.username,
+        serials: [...serials],
+      };
       const approval = await this.approvals.request(tx, {
         kind: KEY_RECOVERY_KIND,
         subject,

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../../trust/auth/access.decorator';
 import { type Actor, CurrentActor } from '../../../trust/auth/principal';
-import type { CardholderView } from '../cardholder';
+import type { CardholderView, PendingApproval } from '../cardholder';
 import { CreateCardholderCommand } from './create-cardholder.command';
 import { CardholderDto } from './create-cardholder.dto';
 
@@ -15,8 +15,8 @@ export class CreateCardholderController {
 
   @Post()
   @Roles('security-officer')
-  @ApiOperation({ summary: 'Register a cardholder' })
-  create(@Body() dto: CardholderDto, @CurrentActor() actor: Actor): Promise<CardholderView> {
+  @ApiOperation({ summary: 'Register a cardholder; a second officer approves the registration (approval in the answer)' })
+  create(@Body() dto: CardholderDto, @CurrentActor() actor: Actor): Promise<CardholderView & { approval?: PendingApproval }> {
     return this.commands.execute(new CreateCardholderCommand(dto, actor));
   }
 }

@@ -1,16 +1,64 @@
 import { TestUnitOfWork, testActor } from '../../../platform/testing/test-unit-of-work';
+import { ApprovalsService } from '../../../trust/approvals/approvals.service';
+import { InMemoryApprovalRepository } from '../../../trust/approvals/in-memory-approval.repository';
+import { ApprovalErrorCode } from '../../../trust/approvals/approval-errors';
+import { CARDHOLDER_REGISTRATION_KIND, CardholderApprovals } from '../cardholder-approvals';
 import { CardholderErrorCode } from '../cardholder-errors';
 import { CardholderRegistry } from '../cardholder-registry.service';
 import { InMemoryCardholderRepository } from '../in-memory-cardholder.repository';
 import { CreateCardholderCommand } from './create-cardholder.command';
 import { CreateCardholderHandler } from './create-cardholder.handler';
 
+const SECOND = '00000000-0000-4000-8000-0000000000b2';
+
 describe('CreateCardholderHandler', () => {
-  const setup = () => {
+  const setup = (duties: 'enforced' | 'relaxed' = 'relaxed') => {
     const repo = new InMemoryCardholderRepository();
     const uow = new TestUnitOfWork();
-    return { repo, uow, handler: new CreateCardholderHandler(uow, new CardholderRegistry(repo)) };
+    const approvalRepo = new InMemoryApprovalRepository();
+    const approvals = new ApprovalsService(approvalRepo, { SCM_APPROVAL_TTL_HOURS: 24 });
+    const cardholderApprovals = new CardholderApprovals(approvals, repo);
+    cardholderApprovals.register();
+    const registry = new CardholderRegistry(repo, cardholderApprovals, { SCM_SEPARATION_OF_DUTIES: duties });
+    return { repo, uow, approvals, approvalRepo, handler: new CreateCardholderHandler(uow, registry) };
   };
+
+  it('with separated duties: a new cardholder is pending until a second officer approves; the approver sponsors the first card', async () => {
+    const { repo, uow, approvals, approvalRepo, handler } = setup('enforced');
+    const v = await handler.execute(new CreateCardholderCommand({ name: 'Eve Insider', upn: 'eve@corp' }, testActor()));
+    expect(v).toMatchObject({ status: 'pending', sponsored: false, approval: { kind: CARDHOLDER_REGISTRATION_KIND } });
+    const req = approvalRepo.requests.get(v.approval!.id)!;
+    expect(req).toMatchObject({
+      requestedBy: '00000000-0000-4000-8000-0000000000a1',
+      requiredApprovals: 1,
+      approverRole: 'security-officer',
+    });
+    expect(req.subject).toEqual({ cardholders: [{ id: v.id, name: 'Eve Insider', upn: 'eve@corp', email: null }] });
+    // the registrar may not approve their own entry
+    const self = await uow.run(testActor(), (tx) =>
+      approvals.decide(
+        tx,
+        req.id,
+        { id: '00000000-0000-4000-8000-0000000000a1', roles: ['security-officer'] },
+        'approve',
+        v.approval!.subjectHash,
+      ),
+    );
+    expect(self).toMatchObject({ code: ApprovalErrorCode.SelfApproval });
+    expect(repo.rows.get(v.id)).toMatchObject({ status: 'pending', sponsoredBy: null });
+    await uow.run(testActor(SECOND), (tx) =>
+      approvals.decide(tx, req.id, { id: SECOND, roles: ['security-officer'] }, 'approve', v.approval!.subjectHash),
+    );
+    expect(repo.rows.get(v.id)).toMatchObject({ status: 'active', sponsoredBy: `user:${SECOND}` });
+    expect(uow.events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'cardholder.created:success',
+      'approval.requested:success',
+      'approval.approve:denied',
+      'approval.approve:success',
+      'cardholder.registration-approved:success',
+      'approval.executed:success',
+    ]);
+  });
 
   it('registers a cardholder, normalised, and audits it', async () => {
     const { repo, uow, handler } = setup();
@@ -27,6 +75,7 @@ describe('CreateCardholderHandler', () => {
       upn: 'amartin@corp',
       orgIds: ['EMP-1'],
       status: 'active',
+      sponsored: false,
       createdAt: uow.testClock.now().toISOString(),
     });
     expect(repo.rows.get(v.id)).toMatchObject({ name: 'Alice Martin', upn: 'amartin@corp', status: 'active' });
@@ -36,7 +85,7 @@ describe('CreateCardholderHandler', () => {
         targetType: 'cardholder',
         targetId: v.id,
         outcome: 'success',
-        details: { name: 'Alice Martin', upn: 'amartin@corp', email: 'alice@example.org' },
+        details: { name: 'Alice Martin', upn: 'amartin@corp', email: 'alice@example.org', status: 'active' },
       }),
     ]);
   });

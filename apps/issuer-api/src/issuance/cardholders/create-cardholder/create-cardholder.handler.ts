@@ -1,18 +1,18 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
-import { type CardholderView, toCardholderView } from '../cardholder';
+import { type CardholderView, type PendingApproval, toCardholderView, toPendingApproval } from '../cardholder';
 import { CardholderError, CardholderErrorCode } from '../cardholder-errors';
 import { CardholderRegistry } from '../cardholder-registry.service';
 import { CreateCardholderCommand } from './create-cardholder.command';
 
 @CommandHandler(CreateCardholderCommand)
-export class CreateCardholderHandler implements ICommandHandler<CreateCardholderCommand, CardholderView> {
+export class CreateCardholderHandler implements ICommandHandler<CreateCardholderCommand, CardholderView & { approval?: PendingApproval }> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly registry: CardholderRegistry,
   ) {}
 
-  execute(c: CreateCardholderCommand): Promise<CardholderView> {
+  execute(c: CreateCardholderCommand): Promise<CardholderView & { approval?: PendingApproval }> {
     return this.uow.run(c.actor, async (tx) => {
       const r = await this.registry.register(tx, [c.input]);
       if ('errors' in r) {
@@ -23,7 +23,7 @@ export class CreateCardholderHandler implements ICommandHandler<CreateCardholder
           }),
         );
       }
-      return toCardholderView(r.created[0]);
+      return { ...toCardholderView(r.created[0]), ...(r.approval ? { approval: toPendingApproval(r.approval) } : {}) };
     });
   }
 }

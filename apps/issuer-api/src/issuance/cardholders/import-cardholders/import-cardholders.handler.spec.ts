@@ -1,4 +1,7 @@
 import { TestUnitOfWork, testActor } from '../../../platform/testing/test-unit-of-work';
+import { ApprovalsService } from '../../../trust/approvals/approvals.service';
+import { InMemoryApprovalRepository } from '../../../trust/approvals/in-memory-approval.repository';
+import { CARDHOLDER_REGISTRATION_KIND, CardholderApprovals } from '../cardholder-approvals';
 import { CardholderErrorCode } from '../cardholder-errors';
 import { CardholderRegistry } from '../cardholder-registry.service';
 import { InMemoryCardholderRepository } from '../in-memory-cardholder.repository';
@@ -6,11 +9,36 @@ import { ImportCardholdersCommand } from './import-cardholders.command';
 import { ImportCardholdersHandler } from './import-cardholders.handler';
 
 describe('ImportCardholdersHandler', () => {
-  const setup = (max = 100) => {
+  const setup = (max = 100, duties: 'enforced' | 'relaxed' = 'relaxed') => {
     const repo = new InMemoryCardholderRepository();
     const uow = new TestUnitOfWork();
-    return { repo, uow, handler: new ImportCardholdersHandler(uow, new CardholderRegistry(repo), { SCM_ISSUANCE_BATCH_MAX: max }) };
+    const approvalRepo = new InMemoryApprovalRepository();
+    const approvals = new CardholderApprovals(new ApprovalsService(approvalRepo, { SCM_APPROVAL_TTL_HOURS: 24 }), repo);
+    approvals.register();
+    const registry = new CardholderRegistry(repo, approvals, { SCM_SEPARATION_OF_DUTIES: duties });
+    return { repo, uow, approvalRepo, handler: new ImportCardholdersHandler(uow, registry, { SCM_ISSUANCE_BATCH_MAX: max }) };
   };
+
+  it('with separated duties: the whole import waits for one approval that names every cardholder', async () => {
+    const { repo, approvalRepo, handler } = setup(100, 'enforced');
+    const r = await handler.execute(
+      new ImportCardholdersCommand(
+        [
+          { name: 'Alice', upn: 'alice@corp' },
+          { name: 'Bob', email: 'bob@example.org' },
+        ],
+        testActor(),
+      ),
+    );
+    expect(r.ids.map((id) => repo.rows.get(id)?.status)).toEqual(['pending', 'pending']);
+    expect(r.approval).toMatchObject({ kind: CARDHOLDER_REGISTRATION_KIND, subjectHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(approvalRepo.requests.get(r.approval!.id)?.subject).toEqual({
+      cardholders: [
+        { id: r.ids[0], name: 'Alice', upn: 'alice@corp', email: null },
+        { id: r.ids[1], name: 'Bob', upn: null, email: 'bob@example.org' },
+      ],
+    });
+  });
 
   it('registers every cardholder of the list, each audited, and returns their ids in list order', async () => {
     const { repo, uow, handler } = setup();

@@ -2,19 +2,20 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { toPendingApproval } from '../cardholder';
 import { CardholderError, CardholderErrorCode } from '../cardholder-errors';
 import { CardholderRegistry } from '../cardholder-registry.service';
-import { ImportCardholdersCommand } from './import-cardholders.command';
+import { ImportCardholdersCommand, type ImportResult } from './import-cardholders.command';
 
 @CommandHandler(ImportCardholdersCommand)
-export class ImportCardholdersHandler implements ICommandHandler<ImportCardholdersCommand, { created: number; ids: string[] }> {
+export class ImportCardholdersHandler implements ICommandHandler<ImportCardholdersCommand, ImportResult> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly registry: CardholderRegistry,
     @Inject(API_CONFIG) private readonly cfg: Pick<ApiConfig, 'SCM_ISSUANCE_BATCH_MAX'>,
   ) {}
 
-  async execute(c: ImportCardholdersCommand): Promise<{ created: number; ids: string[] }> {
+  async execute(c: ImportCardholdersCommand): Promise<ImportResult> {
     if (c.cardholders.length === 0) throw new CardholderError(CardholderErrorCode.Invalid, 'the list of cardholders is empty');
     if (c.cardholders.length > this.cfg.SCM_ISSUANCE_BATCH_MAX) {
       throw new CardholderError(
@@ -40,7 +41,11 @@ export class ImportCardholdersHandler implements ICommandHandler<ImportCardholde
           ),
         );
       }
-      return { created: r.created.length, ids: r.created.map((x) => x.id) };
+      return {
+        created: r.created.length,
+        ids: r.created.map((x) => x.id),
+        ...(r.approval ? { approval: toPendingApproval(r.approval) } : {}),
+      };
     });
   }
 }

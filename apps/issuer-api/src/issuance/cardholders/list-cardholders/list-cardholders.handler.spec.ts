@@ -21,6 +21,7 @@ describe('ListCardholdersHandler', () => {
       upn: 'amartin@corp',
       orgIds: [],
       status: 'active',
+      sponsored: false,
       createdAt: '2026-12-01T08:00:00.000Z',
     });
   });

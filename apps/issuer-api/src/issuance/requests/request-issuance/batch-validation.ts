@@ -90,7 +90,9 @@ export function checkBatch(
     }
     seen.set(h.id, index);
     const open = lookup.open.get(h.id);
-    if (h.status !== 'active') err('cardholder-offboarded', `cardholder ${h.id} is ${h.status}`);
+    if (h.status === 'pending')
+      err('cardholder-pending', `cardholder ${h.id} is pending: a second officer approves the registration first (bin/scm approvals)`);
+    else if (h.status !== 'active') err('cardholder-offboarded', `cardholder ${h.id} is ${h.status}`);
     else if (open) err('open-request', `cardholder ${h.id} already has request ${open.id} (${open.state})`);
     else if (profile.definition.slots['9a'] && !h.upn) {
       err('missing-upn', `cardholder ${h.id} has no UPN; profile "${profile.id}" puts one in the PIV authentication certificate`);

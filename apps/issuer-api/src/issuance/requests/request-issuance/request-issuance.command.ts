@@ -26,6 +26,7 @@ export interface BatchLineError {
     | 'cardholder-not-found'
     | 'cardholder-ambiguous'
     | 'cardholder-offboarded'
+    | 'cardholder-pending'
     | 'duplicate'
     | 'profile-not-found'
     | 'open-request'

@@ -8,6 +8,7 @@ import { RequestIssuanceHandler } from './request-issuance.handler';
 
 const ALICE = '00000000-0000-4000-8000-0000000000c1';
 const BOB = '00000000-0000-4000-8000-0000000000c2';
+const SPONSOR = 'user:00000000-0000-4000-8000-0000000000b2';
 
 function setup(max = 100) {
   const requests = new InMemoryRequestRepository();
@@ -15,14 +16,50 @@ function setup(max = 100) {
   const profiles = new InMemoryProfileRepository();
   profiles.seed({ id: 'default', isDefault: true });
   profiles.seed({ id: 'seed' });
-  cardholders.seed({ id: ALICE, name: 'Alice', upn: 'alice@corp', email: 'alice@example.org' });
-  cardholders.seed({ id: BOB, name: 'Bob', upn: 'bob@corp' });
+  cardholders.seed({ id: ALICE, name: 'Alice', upn: 'alice@corp', email: 'alice@example.org', sponsoredBy: SPONSOR });
+  cardholders.seed({ id: BOB, name: 'Bob', upn: 'bob@corp', sponsoredBy: SPONSOR });
   const uow = new TestUnitOfWork();
   const handler = new RequestIssuanceHandler(uow, requests, cardholders, profiles, { SCM_ISSUANCE_BATCH_MAX: max });
   return { requests, cardholders, uow, handler };
 }
 
 describe('RequestIssuanceHandler', () => {
+  it('separation of duties: each card consumes a sponsorship by an officer other than the requester', async () => {
+    const { requests, cardholders, uow, handler } = setup();
+    const r = await handler.execute(new RequestIssuanceCommand([{ cardholder: ALICE }], testActor(), { batch: false }));
+    expect(requests.rows.get(r.requests[0].id)).toMatchObject({ sponsoredBy: SPONSOR, createdBy: testActor().actor });
+    expect(cardholders.rows.get(ALICE)?.sponsoredBy).toBeNull();
+    // the sponsorship was used: once the request ends, another card needs another sponsorship
+    requests.rows.set(r.requests[0].id, { ...requests.rows.get(r.requests[0].id)!, state: 'issued' });
+    await expect(handler.execute(new RequestIssuanceCommand([{ cardholder: ALICE }], testActor(), { batch: false }))).rejects.toMatchObject(
+      {
+        code: IssuanceErrorCode.NotSponsored,
+        meta: { errors: [{ index: 0, cardholderId: ALICE }] },
+      },
+    );
+    // the sponsor does not request the card they sponsored
+    await expect(
+      handler.execute(new RequestIssuanceCommand([{ cardholder: BOB }], { ...testActor(), actor: SPONSOR }, { batch: false })),
+    ).rejects.toMatchObject({ code: IssuanceErrorCode.SponsorIsRequester });
+    expect(uow.events.slice(1).map((e) => `${e.action}:${e.outcome}:${String(e.details?.refusal)}`)).toEqual([
+      `issuance-request.requested:denied:${IssuanceErrorCode.NotSponsored}`,
+      `issuance-request.requested:denied:${IssuanceErrorCode.SponsorIsRequester}`,
+    ]);
+    expect(cardholders.rows.get(BOB)?.sponsoredBy).toBe(SPONSOR);
+  });
+
+  it('a relaxed (lab) configuration issues without a sponsorship', async () => {
+    const requests = new InMemoryRequestRepository();
+    const cardholders = new InMemoryCardholderRepository();
+    const profiles = new InMemoryProfileRepository();
+    profiles.seed({ id: 'default', isDefault: true });
+    cardholders.seed({ id: ALICE, name: 'Alice', upn: 'alice@corp' });
+    const cfg = { SCM_ISSUANCE_BATCH_MAX: 10, SCM_SEPARATION_OF_DUTIES: 'relaxed' as const };
+    const handler = new RequestIssuanceHandler(new TestUnitOfWork(), requests, cardholders, profiles, cfg);
+    const r = await handler.execute(new RequestIssuanceCommand([{ cardholder: ALICE }], testActor(), { batch: false }));
+    expect(requests.rows.get(r.requests[0].id)).toMatchObject({ sponsoredBy: null });
+  });
+
   it('creates one request with a copy of the default profile, its history, audit, generate-keys job and announcement', async () => {
     const { requests, uow, handler } = setup();
     const r = await handler.execute(new RequestIssuanceCommand([{ cardholder: 'Alice@Example.org' }], testActor(), { batch: false }));
@@ -50,7 +87,7 @@ describe('RequestIssuanceHandler', () => {
         action: 'issuance-request.requested',
         targetId: id,
         outcome: 'success',
-        details: { cardholderId: ALICE, profile: 'default' },
+        details: { cardholderId: ALICE, profile: 'default', sponsoredBy: SPONSOR },
       }),
     ]);
     expect(requests.announced).toEqual([
@@ -75,8 +112,8 @@ describe('RequestIssuanceHandler', () => {
     expect(requests.history.map((h) => h.details)).toEqual([{ batchId: r.batchId }, { batchId: r.batchId }]);
     expect(uow.jobs.map((j) => j.payload)).toEqual(r.requests.map((x) => ({ requestId: x.id })));
     expect(uow.events.map((e) => [e.action, e.details])).toEqual([
-      ['issuance-request.requested', { cardholderId: BOB, profile: 'seed', batchId: r.batchId }],
-      ['issuance-request.requested', { cardholderId: ALICE, profile: 'default', batchId: r.batchId }],
+      ['issuance-request.requested', { cardholderId: BOB, profile: 'seed', sponsoredBy: SPONSOR, batchId: r.batchId }],
+      ['issuance-request.requested', { cardholderId: ALICE, profile: 'default', sponsoredBy: SPONSOR, batchId: r.batchId }],
       ['issuance-batch.created', { size: 2, reference: 'hr-2026-12' }],
     ]);
   });

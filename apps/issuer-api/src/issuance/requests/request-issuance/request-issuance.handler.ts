@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
+import { dutiesSeparated, type DutySettings } from '../../../trust/separation-of-duties';
 import { type Refusal, type Tx, UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { CARDHOLDER_REPOSITORY, type CardholderRepository } from '../../cardholders/cardholder.repository';
 import { type CardProfile, checkedProfile } from '../../profiles/card-profile';
@@ -25,7 +26,7 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
     @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     @Inject(CARDHOLDER_REPOSITORY) private readonly cardholders: CardholderRepository,
     @Inject(PROFILE_REPOSITORY) private readonly profiles: ProfileRepository,
-    @Inject(API_CONFIG) private readonly cfg: Pick<ApiConfig, 'SCM_ISSUANCE_BATCH_MAX'>,
+    @Inject(API_CONFIG) private readonly cfg: Pick<ApiConfig, 'SCM_ISSUANCE_BATCH_MAX'> & DutySettings,
   ) {}
 
   async execute(c: RequestIssuanceCommand): Promise<IssuanceAccepted> {
@@ -61,7 +62,43 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
         ),
       );
     }
+    const unsponsored = this.sponsorshipRefusal(tx, checked.accepted);
+    if (unsponsored) return unsponsored;
     return this.accept(tx, c, checked.accepted);
+  }
+
+  /**
+   * Separation of duties: every card has a sponsor — the second officer who approved the
+   * cardholder's registration or a sponsorship for one more card — and the sponsor is never the
+   * officer who requests the card. Refused (and audited) for the whole call, naming each entry.
+   */
+  private sponsorshipRefusal(tx: Tx, accepted: readonly AcceptedEntry[]): Refusal | null {
+    if (!dutiesSeparated(this.cfg)) return null;
+    const own = accepted.filter((a) => a.holder.sponsoredBy === tx.actor.actor);
+    const none = accepted.filter((a) => !a.holder.sponsoredBy);
+    if (own.length === 0 && none.length === 0) return null;
+    const [code, bad, message] = own.length
+      ? ([
+          IssuanceErrorCode.SponsorIsRequester,
+          own,
+          'you sponsored this card, so another officer requests it (separation of duties)',
+        ] as const)
+      : ([
+          IssuanceErrorCode.NotSponsored,
+          none,
+          'no sponsorship for a new card: ask a second officer to approve one (bin/scm cardholder sponsor)',
+        ] as const);
+    return tx.deny(
+      new IssuanceError(code, `${bad.length} of ${accepted.length} entries: ${message}`, {
+        errors: bad.map((a) => ({ index: a.index, cardholderId: a.holder.id })),
+      }),
+      {
+        action: 'issuance-request.requested',
+        targetType: bad.length === 1 ? 'cardholder' : 'issuance-batch',
+        targetId: bad.length === 1 ? bad[0].holder.id : null,
+        details: { size: accepted.length, refused: bad.length },
+      },
+    );
   }
 
   /** Everything the entries are checked against, in three queries whatever the size of the call. */
@@ -111,9 +148,14 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
       workerId: null,
       cardId: null,
       createdBy: tx.actor.actor,
+      sponsoredBy: a.holder.sponsoredBy ?? null,
       createdAt: tx.now,
     }));
     await this.requests.insertMany(tx, rows);
+    await this.cardholders.consumeSponsorships(
+      tx,
+      rows.filter((r) => r.sponsoredBy).map((r) => r.cardholderId),
+    );
     await this.requests.addHistory(
       tx,
       rows.map((r) => ({ requestId: r.id, from: null, to: 'requested', actor: tx.actor.actor, details: { batchId } })),
@@ -125,7 +167,7 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
         targetType: 'issuance-request',
         targetId: r.id,
         outcome: 'success',
-        details: { cardholderId: r.cardholderId, profile: r.profileId, ...(batchId ? { batchId } : {}) },
+        details: { cardholderId: r.cardholderId, profile: r.profileId, sponsoredBy: r.sponsoredBy, ...(batchId ? { batchId } : {}) },
       });
     }
     if (batchId) {

@@ -62,4 +62,19 @@ describe('StartActivationHandler', () => {
     expect(w.uow.events.at(-1)?.targetId).toBe('404');
     expect(w.channel.sent.map((s) => s.message.sessionId)).toEqual([v.id]);
   });
+
+  it('separation of duties: the officer who requested the card does not open its activation; another officer does', async () => {
+    const { w, start } = setup();
+    const { card, request } = await issuedCard(w, null);
+    w.repos.requests.rows.set(request.id, { ...w.repos.requests.rows.get(request.id)!, createdBy: testActor().actor });
+    await expect(start()).rejects.toMatchObject({ code: PersonalisationErrorCode.ActivatorIsRequester });
+    expect(w.uow.events.at(-1)).toMatchObject({
+      action: 'card.activation-started',
+      targetId: card.id,
+      outcome: 'denied',
+      details: expect.objectContaining({ refusal: PersonalisationErrorCode.ActivatorIsRequester }),
+    });
+    w.repos.requests.rows.set(request.id, { ...w.repos.requests.rows.get(request.id)!, createdBy: 'user:someone-else' });
+    await expect(start()).resolves.toMatchObject({ state: 'open' });
+  });
 });

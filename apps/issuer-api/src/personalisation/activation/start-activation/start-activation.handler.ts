@@ -5,6 +5,8 @@ import type { ActivationView } from '@scm/personalisation';
 import { CARD_REPOSITORY, type CardRepository } from '../../../issuance/cards/card.repository';
 import { API_CONFIG, type ApiConfig } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { dutiesSeparated } from '../../../trust/separation-of-duties';
+import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
 import { WorkerChannel } from '../../../trust/workers/worker-channel';
 import { CARD_CREDENTIAL_REPOSITORY, type CardCredentialRepository } from '../../card-credential.repository';
 import { WORKER_REPOSITORY, type WorkerRepository } from '../../../trust/workers/worker.repository';
@@ -38,10 +40,19 @@ export class StartActivationHandler implements ICommandHandler<StartActivationCo
     const v = await this.uow.run(c.actor, async (tx) => {
       await this.activation.expireOld(tx);
       const card = await this.cards.lockBySerial(tx, c.serial);
-      const refused = startRefusal(c.serial, card, {
-        sealedPuk: !!card && !!(await this.credentials.get(card.id, tx)),
-        openSession: !!card && !!(await this.sessions.openOf(card.id, tx)),
-      });
+      const request = card && dutiesSeparated(this.cfg) ? await this.activation.requestOf(card, tx) : undefined;
+      const refused =
+        startRefusal(c.serial, card, {
+          sealedPuk: !!card && !!(await this.credentials.get(card.id, tx)),
+          openSession: !!card && !!(await this.sessions.openOf(card.id, tx)),
+        }) ??
+        // Separation of duties: the officer who requested the card is not the one who lets a cardholder set its PIN.
+        (request?.createdBy === c.actor.actor
+          ? new PersonalisationError(
+              PersonalisationErrorCode.ActivatorIsRequester,
+              'you requested this card, so another officer checks the cardholder and opens its activation (separation of duties)',
+            )
+          : null);
       if (refused) {
         return tx.deny(refused, {
           action: ACTION,

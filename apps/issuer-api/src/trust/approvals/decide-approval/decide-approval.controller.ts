@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/access.decorator';
+import { Fresh, Roles } from '../../auth/access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../../auth/principal';
 import { DecideApprovalCommand, type DecisionResult } from './decide-approval.command';
 import { DecisionDto } from './decide-approval.dto';
@@ -15,8 +15,12 @@ export class DecideApprovalController {
 
   @Post(':id/approve')
   @Roles('security-officer', 'admin', 'help-desk')
+  @Fresh()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve a request (never your own; admins approve role grants only)' })
+  @ApiOperation({
+    summary:
+      'Approve a request (never your own; admins approve role grants only), naming the subject hash you were shown; needs a recent password confirmation',
+  })
   approve(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: DecisionDto,

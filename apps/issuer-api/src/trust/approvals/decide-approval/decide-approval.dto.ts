@@ -1,7 +1,7 @@
 import { IsOptional, Matches } from 'class-validator';
 
 export class DecisionDto {
-  /** The subject hash the approver was shown; when given it must still match. */
+  /** The subject hash the approver was shown: required to approve, and it must still match. */
   @IsOptional()
   @Matches(/^[0-9a-fA-F]{64}$/)
   subjectHash?: string;

@@ -32,7 +32,8 @@ function setup(overrides: Partial<ApprovalRequest> = {}) {
     ...overrides,
   });
   const handler = new DecideApprovalHandler(uow, approvals);
-  const decide = (who: string, roles: Role[], decision: 'approve' | 'reject' = 'approve', hash?: string) =>
+  const shown = subjectHash('key-recovery', subject).toString('hex');
+  const decide = (who: string, roles: Role[], decision: 'approve' | 'reject' = 'approve', hash: string | undefined = shown) =>
     handler.execute(new DecideApprovalCommand('a1', decision, { id: who, roles }, testActor(who, roles[0]), hash));
   return { uow, repo, executed, decide };
 }
@@ -142,5 +143,13 @@ describe('DecideApprovalHandler', () => {
       handler.execute(new DecideApprovalCommand('nope', 'approve', { id: 'o2', roles: ['security-officer'] }, testActor())),
     ).rejects.toMatchObject({ code: ApprovalErrorCode.NotFound });
     expect(uow.committed).toEqual([]);
+  });
+
+  it('refuses an approval that names no subject hash (a rejection needs none), audited', async () => {
+    const { uow, executed, decide } = setup({ requiredApprovals: 1 });
+    await expect(decide('o2', ['security-officer'], 'approve', '')).rejects.toMatchObject({ code: ApprovalErrorCode.SubjectRequired });
+    expect(executed).toEqual([]);
+    expect(denials(uow)).toEqual([['approval.approve', { kind: 'key-recovery', reason: 'approval.subject-required' }]]);
+    await expect(decide('o2', ['security-officer'], 'reject', '')).resolves.toMatchObject({ status: 'rejected' });
   });
 });

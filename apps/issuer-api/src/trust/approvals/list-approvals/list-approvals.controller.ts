@@ -12,7 +12,7 @@ export class ListApprovalsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @Roles('security-officer', 'admin', 'auditor')
+  @Roles('security-officer', 'admin', 'auditor', 'help-desk')
   @ApiOperation({ summary: 'Approval requests (default: pending), with their subject and subject hash' })
   list(@Query() q: ApprovalListQuery): Promise<ApprovalView[]> {
     return this.queries.execute(new ListApprovalsQuery(q.status ?? 'pending'));

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../access.decorator';
+import { AllowedBeforePasswordChange, Authenticated } from '../access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../principal';
 import { LogoutCommand } from './logout.command';
 
@@ -12,6 +12,7 @@ export class LogoutController {
 
   @Post('logout')
   @Authenticated()
+  @AllowedBeforePasswordChange()
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End this session' })

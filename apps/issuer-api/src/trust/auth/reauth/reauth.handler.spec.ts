@@ -3,6 +3,7 @@ import { TestUnitOfWork, testActor } from '../../../platform/testing/test-unit-o
 import { InMemoryUserRepository } from '../../users/in-memory-user.repository';
 import { AuthErrorCode } from '../auth-errors';
 import { InMemorySessionRepository } from '../in-memory-session.repository';
+import { LoginThrottleService } from '../login-throttle.service';
 import type { Principal } from '../principal';
 import { SessionService } from '../session.service';
 import { ReauthCommand } from './reauth.command';
@@ -22,8 +23,13 @@ describe('ReauthHandler', () => {
     const principal = (await sessions.resolve(s.token)) as Extract<Principal, { kind: 'user' }>;
     uow.committed.length = 0;
     uow.testClock.advance(10 * 60_000);
-    const reauth = (password: string) =>
-      new ReauthHandler(uow, sessions, users).execute(new ReauthCommand(principal, password, testActor('u1', 'help-desk')));
+    const throttle = new LoginThrottleService(repo, {
+      SCM_LOGIN_MAX_FAILURES: 3,
+      SCM_LOGIN_MAX_FAILURES_PER_ADDRESS: 100,
+      SCM_LOGIN_LOCK_MINUTES: 15,
+    });
+    const handler = new ReauthHandler(uow, sessions, users, throttle);
+    const reauth = (password: string) => handler.execute(new ReauthCommand(principal, password, testActor('u1', 'help-desk')));
     return { uow, repo, sessions, s, reauth };
   };
 
@@ -42,12 +48,23 @@ describe('ReauthHandler', () => {
     await expect(reauth('not my password')).rejects.toMatchObject({ code: AuthErrorCode.InvalidCredentials });
     expect(repo.sessions.get(s.sessionId)!.reauthenticatedAt).toBeNull();
     expect(uow.events).toEqual([
-      expect.objectContaining({ action: 'auth.reauth', outcome: 'failure', details: { reason: 'invalid-credentials' } }),
+      expect.objectContaining({ action: 'auth.reauth', outcome: 'failure', details: { reason: 'invalid-credentials', lockedUntil: null } }),
     ]);
   });
 
   it('refuses a disabled account even with the right password', async () => {
     const { reauth } = await setup(true);
     await expect(reauth(PASSWORD)).rejects.toMatchObject({ code: AuthErrorCode.InvalidCredentials });
+  });
+
+  it('counts wrong passwords towards the log-in lockout: once locked, even the right password is refused', async () => {
+    const { uow, reauth } = await setup();
+    for (let i = 0; i < 3; i++) await expect(reauth('wrong')).rejects.toMatchObject({ code: AuthErrorCode.InvalidCredentials });
+    await expect(reauth(PASSWORD)).rejects.toMatchObject({ code: AuthErrorCode.Locked });
+    expect(uow.events.at(-1)).toMatchObject({
+      action: 'auth.reauth',
+      outcome: 'denied',
+      details: { reason: 'locked', refusal: AuthErrorCode.Locked },
+    });
   });
 });

@@ -8,6 +8,8 @@ export class ChangePasswordCommand extends Command<void> {
     readonly currentPassword: string,
     readonly newPassword: string,
     readonly actor: Actor,
+    /** The session the change is made in: it stays open, every other session of the user ends. */
+    readonly sessionId?: string,
   ) {
     super();
   }

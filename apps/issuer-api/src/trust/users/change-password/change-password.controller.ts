@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../../auth/access.decorator';
+import { AllowedBeforePasswordChange, Authenticated } from '../../auth/access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../../auth/principal';
 import { ChangePasswordCommand } from './change-password.command';
 import { ChangePasswordDto } from './change-password.dto';
@@ -14,9 +14,10 @@ export class ChangePasswordController {
 
   @Post('me/password')
   @Authenticated()
+  @AllowedBeforePasswordChange()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your own password' })
   async changePassword(@Body() dto: ChangePasswordDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<void> {
-    await this.commands.execute(new ChangePasswordCommand(p.id, dto.currentPassword, dto.newPassword, actor));
+    await this.commands.execute(new ChangePasswordCommand(p.id, dto.currentPassword, dto.newPassword, actor, p.sessionId));
   }
 }

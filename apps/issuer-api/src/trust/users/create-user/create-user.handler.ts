@@ -16,7 +16,8 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
 
   execute(c: CreateUserCommand): Promise<UserView> {
     return this.uow.run(c.actor, async (tx) => {
-      const user = await newAccount(this.users, tx, c);
+      // The administrator chose this password: its holder changes it at first log-in.
+      const user = await newAccount(this.users, tx, { ...c, mustChangePassword: true });
       if (user instanceof UserError) return tx.refuse(user);
       await this.users.insert(tx, user);
       tx.audit({

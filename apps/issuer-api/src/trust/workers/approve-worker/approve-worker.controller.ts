@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/access.decorator';
+import { Fresh, Roles } from '../../auth/access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../../auth/principal';
 import type { WorkerView } from '../worker-view';
 import { ApproveWorkerCommand } from './approve-worker.command';
@@ -14,6 +14,7 @@ export class ApproveWorkerController {
 
   @Post(':id/approve')
   @Roles('security-officer')
+  @Fresh()
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve a worker after comparing its fingerprint with the one its console shows' })

@@ -19,7 +19,7 @@ describe('ApproveWorkerHandler', () => {
       SCM_SESSION_IDLE_MINUTES: 15,
       SCM_SESSION_MAX_HOURS: 8,
     });
-    const handler = new ApproveWorkerHandler(uow, new WorkerDecisionService(workers, sessions), workers);
+    const handler = new ApproveWorkerHandler(uow, new WorkerDecisionService(workers, sessions), workers, {});
     const approve = (fingerprint: string, id = 'w1') => handler.execute(new ApproveWorkerCommand(id, fingerprint, 'o1', testActor('o1')));
     return { uow, workers, approve };
   };
@@ -59,5 +59,28 @@ describe('ApproveWorkerHandler', () => {
     expect(workers.workers.get('w1')!.status).toBe('revoked');
     await expect(approve(FP, 'w9')).rejects.toMatchObject({ code: WorkerErrorCode.NotFound });
     expect(uow.events).toEqual([]);
+  });
+
+  it('separation of duties: the officer who made the enrolment token does not approve the worker; another officer does', async () => {
+    const { uow, workers, approve } = setup();
+    workers.tokens.set('t1', {
+      id: 't1',
+      tokenHash: Buffer.alloc(32),
+      workstation: 1,
+      createdBy: testActor('o1').actor,
+      createdAt: uow.testClock.now(),
+      expiresAt: uow.testClock.now(),
+      usedAt: uow.testClock.now(),
+      workerId: 'w1',
+    });
+    await expect(approve(FP)).rejects.toMatchObject({ code: WorkerErrorCode.ApproverMadeToken });
+    expect(workers.workers.get('w1')!.status).toBe('pending');
+    expect(uow.events.at(-1)).toMatchObject({
+      action: 'worker.approved',
+      outcome: 'denied',
+      details: { reason: 'approver-made-token', refusal: WorkerErrorCode.ApproverMadeToken },
+    });
+    workers.tokens.set('t1', { ...workers.tokens.get('t1')!, createdBy: testActor('o2').actor });
+    await expect(approve(FP)).resolves.toMatchObject({ status: 'approved' });
   });
 });

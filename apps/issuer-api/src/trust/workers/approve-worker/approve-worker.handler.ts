@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { API_CONFIG } from '../../../platform/config/api-config';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
+import { dutiesSeparated, type DutySettings } from '../../separation-of-duties';
 import { WorkerDecisionService } from '../worker-decision.service';
 import { WorkerError, WorkerErrorCode } from '../worker-errors';
 import { fingerprintMatches } from '../worker-rules';
@@ -14,6 +16,7 @@ export class ApproveWorkerHandler implements ICommandHandler<ApproveWorkerComman
     private readonly uow: UnitOfWork,
     private readonly decisions: WorkerDecisionService,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
+    @Inject(API_CONFIG) private readonly cfg: DutySettings,
   ) {}
 
   execute(c: ApproveWorkerCommand): Promise<WorkerView> {
@@ -36,6 +39,17 @@ export class ApproveWorkerHandler implements ICommandHandler<ApproveWorkerComman
             WorkerErrorCode.FingerprintMismatch,
             'the fingerprint does not match the one the worker registered; compare it with the worker console',
           ),
+        );
+      }
+      // Separation of duties: whoever made the enrolment token does not also vouch for the machine that used it.
+      const token = dutiesSeparated(this.cfg) ? await this.workers.enrollmentTokenOf(w.id, tx) : undefined;
+      if (token?.createdBy === c.actor.actor) {
+        return tx.deny(
+          new WorkerError(
+            WorkerErrorCode.ApproverMadeToken,
+            "you made this worker's enrolment token, so another officer approves the worker (separation of duties)",
+          ),
+          { action: 'worker.approved', targetType: 'worker', targetId: w.id, details: { reason: 'approver-made-token' } },
         );
       }
       return this.decisions.record(tx, w, 'approved', c.officerId);
