@@ -5,6 +5,7 @@ import { CardholdersModule } from '../issuance/cardholders/cardholders.module';
 import { IssuanceModule } from '../issuance/requests/issuance.module';
 import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
 import { CaModule } from '../pki/ca.module';
+import { StockModule } from '../stock/stock.module';
 import { WorkersModule } from '../trust/workers/workers.module';
 import { ACTIVATION_SESSION_REPOSITORY } from './activation/activation-session.repository';
 import { ActivationService } from './activation/activation.service';
@@ -78,7 +79,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
  * abandoned cards and follow progress, and cardholders activate issued cards at a workstation.
  */
 @Module({
-  imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule],
+  imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule, StockModule],
   controllers: [
     // the card worker's routes (the API ↔ worker wire contract, @scm/personalisation)
     ClaimCardController,

@@ -31,6 +31,7 @@ import {
   UserRoleEntity,
   WorkerChallengeEntity,
 } from './trust.entities';
+import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
 
 /**
@@ -82,6 +83,11 @@ export const entities = [
   TemporaryCardEntity,
   ReissueEntity,
   KeyRecoveryEntity,
+  // card stock
+  StockBatchEntity,
+  StockCardEntity,
+  StockCardProofEntity,
+  OnCardAttestationEntity,
 ];
 export { WorkstationEntity };
 export type { ReaderReport } from './workstation.entity';
@@ -92,3 +98,4 @@ export * from './ca.entities';
 export * from './archive.entities';
 export * from './personalisation.entities';
 export * from './helpdesk.entities';
+export * from './stock.entities';

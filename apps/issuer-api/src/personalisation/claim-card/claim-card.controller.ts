@@ -19,7 +19,13 @@ export class ClaimCardController {
   @ApiOperation({ summary: 'Claim the card in a reader for a request (or resume on the card bound to it)' })
   claim(@Body() dto: ClaimDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<ClaimView> {
     return this.commands.execute(
-      new ClaimCardCommand(dto.requestId, callingWorker(p).id, { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid }, actor),
+      new ClaimCardCommand(
+        dto.requestId,
+        callingWorker(p).id,
+        { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid },
+        actor,
+        dto.proof ? { proofId: dto.proof.proofId, response: Buffer.from(dto.proof.response, 'base64') } : undefined,
+      ),
     );
   }
 }

@@ -14,8 +14,11 @@ import { WORKER_REPOSITORY, type WorkerRepository } from '../../trust/workers/wo
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import { CardBindingService } from './card-binding.service';
 import { ClaimCardCommand, type ClaimView } from './claim-card.command';
-import { cardRefusal, DEFAULT_STOCK_BATCH, requestRefusal } from './claim-rules';
+import { cardRefusal, requestRefusal } from './claim-rules';
 import { approved } from '../worker-principal';
+import type { CodedError } from '@scm/common';
+import { StockCardsService } from '../../stock/stock-cards.service';
+import { StockError } from '../../stock/stock-errors';
 
 /**
  * Binds a card to a request, or lets the worker resume on the card already bound to it; refuses
@@ -35,11 +38,12 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     private readonly attempts: AttemptsService,
     private readonly binding: CardBindingService,
+    private readonly stockCards: StockCardsService,
   ) {}
 
   execute(c: ClaimCardCommand): Promise<ClaimView> {
     return this.uow.run(c.actor, async (tx) => {
-      const deny = (e: PersonalisationError) =>
+      const deny = (e: CodedError) =>
         tx.deny(e, {
           action: 'personalisation.claim',
           targetType: 'issuance-request',
@@ -66,11 +70,24 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
         ...(row.cardId ? { boundSerial: bound?.serial ?? null } : {}),
       });
       if (refused) return deny(refused);
+      // Trust the card: it is in registered stock, and (to be bound) it answered the HSM's
+      // challenge of its transport key for this serial, request and worker.
+      const resumed = !!row.cardId;
+      const stock = await this.stockCards.find(tx, c.card.serial);
+      if (stock instanceof StockError) return deny(stock);
+      if (!resumed) {
+        const unproven = await this.stockCards.checkProof(tx, c.proof, {
+          serial: c.card.serial,
+          requestId: row.id,
+          workerId: c.workerId,
+          now: tx.now,
+        });
+        if (unproven) return deny(unproven);
+      }
 
       const vsc = await this.vscs.ofRequest(row.id, tx);
       if (!vsc) throw new PersonalisationError(PersonalisationErrorCode.NotReady, `request ${row.id} has no VSC`);
-      const resumed = !!row.cardId;
-      const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId);
+      const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId, stock.batch.name);
       let current: IssuanceRequest = { ...row, workerId: c.workerId };
       if (resumed && row.workerId !== c.workerId) {
         await this.requests.assign(tx, row.id, { workerId: c.workerId });
@@ -120,7 +137,8 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
         resumed,
         state: current.state,
         managementKey: attempt.managementKey,
-        transportBatch: onCard.stockBatch ?? DEFAULT_STOCK_BATCH,
+        transportBatch: stock.batch.name,
+        transportAlgorithm: await this.stockCards.transportAlgorithm(tx, stock),
         stepsDone,
         vscId: vsc.id,
       } satisfies ClaimView;
