@@ -57,7 +57,13 @@ async function waitHealthy() {
 }
 
 async function main() {
-  run('issuer-api', 'apps/issuer-api/src/main.js', { SCM_HTTP_PORT: port, SCM_HTTP_HOST: host });
+  // `npm start` runs a development machine: blank cards outside registered stock are factory-default
+  // stock (docs/stock.md). A production deployment leaves SCM_DEV_STOCK off.
+  run('issuer-api', 'apps/issuer-api/src/main.js', {
+    SCM_HTTP_PORT: port,
+    SCM_HTTP_HOST: host,
+    SCM_DEV_STOCK: process.env.SCM_DEV_STOCK || '1',
+  });
   const ok = await waitHealthy();
   if (!ok) {
     console.error('start: the issuer API did not become healthy within 30 s (see its log above)');

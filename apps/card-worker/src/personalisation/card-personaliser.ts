@@ -5,6 +5,7 @@ import {
   DEFAULTS,
   InvalidPukError,
   KEY_REF,
+  type ManagementKeyAlgorithm,
   type ManagementKeyAuthenticator,
   ManagementKeyRejectedError,
   OBJECT,
@@ -13,7 +14,15 @@ import {
   type PivSession,
 } from '@scm/piv';
 import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
-import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
+import {
+  keyAlgorithm,
+  MANAGEMENT_ALGORITHM_NAMES,
+  MANAGEMENT_ALGORITHMS,
+  randomPin,
+  RemoteManagementKey,
+  TransportKeyProof,
+  unpadSecret,
+} from './card-keys';
 import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
 /** What the worker learnt of a card before deciding what to do with it. */
@@ -42,6 +51,7 @@ export type PersonaliseOutcome =
 export type PersonaliserApi = Pick<
   WorkerApiClient,
   | 'claim'
+  | 'proveCard'
   | 'package'
   | 'certify'
   | 'cryptograms'
@@ -113,23 +123,27 @@ export class CardPersonaliser {
 
   async run(session: PivSession, card: CardFacts, requestId: string, opts: { bound: boolean }): Promise<PersonaliseOutcome> {
     const { api } = this.ports;
-    // A blank card must answer its transport key before anything is bound to it.
+    // A blank card must prove its stock transport key to the API's HSM before anything is bound to it.
     let auth: ManagementKeyAuthenticator | undefined;
+    let proof: { proofId: string; response: string } | undefined;
     if (!opts.bound) {
-      try {
-        auth = await authenticateWith(session, transportKeys('factory-default'));
-      } catch (e) {
-        if (e instanceof PcscError) return { kind: 'interrupted', reason: e.message };
-        throw e;
-      }
-      if (!auth)
-        return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
+      const proved = await this.proveTransportKey(session, card, requestId);
+      if ('kind' in proved) return proved;
+      auth = proved.auth;
+      proof = proved.answer;
     }
     let claim: ClaimView;
     try {
-      claim = await api.claim({ requestId, serial: card.serial, atr: card.atr, ...(card.guid ? { guid: card.guid } : {}) });
+      claim = await api.claim({
+        requestId,
+        serial: card.serial,
+        atr: card.atr,
+        ...(card.guid ? { guid: card.guid } : {}),
+        ...(proof ? { proof } : {}),
+      });
     } catch (e) {
       if (!(e instanceof WorkerApiError)) throw e;
+      if (e.code.startsWith('stock.')) return { kind: 'card-refused', code: e.code, reason: e.message };
       switch (e.code) {
         case 'personalisation.request-closed':
           return { kind: 'closed', state: String(e.body.state ?? 'closed') };
@@ -171,6 +185,41 @@ export class CardPersonaliser {
     }
   }
 
+  /**
+   * Mutual authentication with the card's stock transport key, the HSM's side computed by the API
+   * for this serial (algorithm from GET METADATA 9B, 3DES when the card cannot tell): the card
+   * accepts the HSM's decrypted witness, and its answer to the HSM's challenge goes with the claim.
+   */
+  private async proveTransportKey(
+    session: PivSession,
+    card: CardFacts,
+    requestId: string,
+  ): Promise<
+    | { auth: ManagementKeyAuthenticator; answer: { proofId: string; response: string } }
+    | { auth: undefined; answer: undefined }
+    | PersonaliseOutcome
+  > {
+    try {
+      const meta = await session.tryMetadata(KEY_REF.MANAGEMENT);
+      const alg = meta && MANAGEMENT_ALGORITHM_NAMES[meta.algorithm] ? meta.algorithm : MANAGEMENT_ALGORITHMS['3des'];
+      const proof = new TransportKeyProof(alg as ManagementKeyAlgorithm, (w) =>
+        this.ports.api.proveCard({ requestId, serial: card.serial, algorithm: MANAGEMENT_ALGORITHM_NAMES[alg], encryptedWitness: w }),
+      );
+      await session.authenticate(proof);
+      const answer = proof.answer;
+      if (!answer) throw new PivError(PivErrorCode.CardError, 'the card gave no answer to the transport-key challenge');
+      return { auth: proof, answer };
+    } catch (e) {
+      if (e instanceof PcscError) return { kind: 'interrupted', reason: e.message };
+      if (e instanceof ManagementKeyRejectedError || e instanceof CardNotAuthenticatedError)
+        return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
+      if (e instanceof WorkerApiError && e.code.startsWith('stock.')) return { kind: 'card-refused', code: e.code, reason: e.message };
+      // The request itself is refused (ended, unknown, not ready): the claim says so, and settles its job.
+      if (e instanceof WorkerApiError && e.code.startsWith('personalisation.')) return { auth: undefined, answer: undefined };
+      throw e;
+    }
+  }
+
   private async steps(
     session: PivSession,
     card: CardFacts,
@@ -200,10 +249,12 @@ export class CardPersonaliser {
     // 2. The management key: the transport key of a blank card, else the diversified one.
     let diversified = false;
     if (!transportAuth) {
-      const order =
-        claim.managementKey === 'diversified'
-          ? [remote, ...transportKeys(claim.transportBatch)]
-          : [...transportKeys(claim.transportBatch), remote];
+      // The transport key stays in the API's HSM too: it computes the cryptograms of either key.
+      const transportAlg = MANAGEMENT_ALGORITHMS[claim.transportAlgorithm];
+      const transport = transportAlg
+        ? [new RemoteManagementKey(transportAlg, (w) => api.cryptograms(requestId, w, 'transport'), 'transport')]
+        : [];
+      const order = claim.managementKey === 'diversified' ? [remote, ...transport] : [...transport, remote];
       const used = await authenticateWith(session, order);
       if (!used) throw new PivError(PivErrorCode.CardError, 'the card answers neither its transport key nor its diversified key');
       diversified = used === remote;

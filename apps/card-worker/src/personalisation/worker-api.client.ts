@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ActivationView,
+  CardProofChallenge,
   ClaimView,
   CryptogramsView,
   OnCardCertificate,
@@ -71,8 +72,25 @@ export class WorkerApiClient {
     return data as T;
   }
 
-  claim(c: { requestId: string; serial: string; atr: string; guid?: string }): Promise<ClaimView> {
+  claim(c: {
+    requestId: string;
+    serial: string;
+    atr: string;
+    guid?: string;
+    /** A blank card's answer to the HSM's transport-key challenge (proveCard), base64. */
+    proof?: { proofId: string; response: string };
+  }): Promise<ClaimView> {
     return this.call('POST', '/api/v1/worker/personalisation/claims', c);
+  }
+
+  /** The HSM's answer to a blank card's transport-key witness, for the card of `serial` in stock. */
+  proveCard(c: { requestId: string; serial: string; algorithm: string; encryptedWitness: Uint8Array }): Promise<CardProofChallenge> {
+    return this.call('POST', '/api/v1/worker/stock/proofs', {
+      requestId: c.requestId,
+      serial: c.serial,
+      algorithm: c.algorithm,
+      encryptedWitness: Buffer.from(c.encryptedWitness).toString('base64'),
+    });
   }
 
   boundRequest(serial: string): Promise<{ requestId: string; state: string } | undefined> {
@@ -95,9 +113,10 @@ export class WorkerApiClient {
     });
   }
 
-  cryptograms(requestId: string, encryptedWitness: Uint8Array): Promise<CryptogramsView> {
+  cryptograms(requestId: string, encryptedWitness: Uint8Array, key: 'diversified' | 'transport' = 'diversified'): Promise<CryptogramsView> {
     return this.call('POST', `/api/v1/worker/personalisation/${requestId}/management-key/cryptograms`, {
       encryptedWitness: Buffer.from(encryptedWitness).toString('base64'),
+      ...(key === 'transport' ? { key } : {}),
     });
   }
 

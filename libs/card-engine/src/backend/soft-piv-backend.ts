@@ -59,6 +59,8 @@ export interface SoftPivBackendOptions {
   serial?: number;
   version?: readonly [number, number, number];
   atr?: Uint8Array;
+  /** The management key the card leaves the factory with (a stock transport key); default: the well-known key. */
+  managementKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
 }
 
 const DEFAULT_PIN = padPin(Defaults.PIN);
@@ -87,7 +89,14 @@ export function blankCardState(opts: SoftPivBackendOptions = {}): SoftCardState 
     },
     pin: blankRef(DEFAULT_PIN, Defaults.PIN_RETRIES),
     puk: blankRef(DEFAULT_PUK, Defaults.PUK_RETRIES),
-    mgm: defaultMgm(),
+    mgm: opts.managementKey
+      ? {
+          algorithm: opts.managementKey.algorithm,
+          key: Uint8Array.from(opts.managementKey.key),
+          touchPolicy: TouchPolicy.NEVER,
+          isDefault: false,
+        }
+      : defaultMgm(),
     objects: new Map(),
     keys: new Map(),
   };
