@@ -1,0 +1,243 @@
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SoftPivBackend } from '@scm/card-engine';
+import { workerAuthMessage } from '@scm/common';
+import { call, enrollmentToken, runCli } from '@scm/test-kit';
+import {
+  blankCard,
+  cardholders,
+  insert,
+  issueBatch,
+  remove,
+  type Stack,
+  startStack,
+  type TestCard,
+  testReader,
+  waitFor,
+  waitForRequests,
+} from './support';
+
+/**
+ * Card stock on the real parts, in production mode (SCM_DEV_STOCK off): officers register a batch
+ * of 100 cards with their transport keys (wrapped into SoftHSM2), a card of the batch is
+ * personalised after proving its transport key through the HSM, and everything else is refused
+ * and audited — a card outside the stock, a stock serial without its key, a rogue worker with
+ * no card at all, and the factory-default development batch.
+ */
+const AES192 = 0x0a;
+const READER = testReader(0, 0);
+
+/** A software card of registered stock: its serial and its own AES-192 transport key. */
+function stockCard(): TestCard & { key: Buffer } {
+  const serial = blankCard().serial;
+  const key = randomBytes(24);
+  return { serial, key, backend: new SoftPivBackend({ serial: Number(serial), managementKey: { algorithm: AES192, key } }) };
+}
+
+/** A worker enrolled and approved by the protocol, without any card: what a rogue workstation holds. */
+async function rogueWorkerToken(s: Stack): Promise<string> {
+  const signKey = generateKeyPairSync('ed25519');
+  const kex = generateKeyPairSync('x25519');
+  const reg = await call<{ id: string; fingerprint: string }>(s.api.url, 'POST', '/api/v1/workers/register', undefined, {
+    enrollmentToken: await enrollmentToken(s.api, s.token, 1),
+    name: 'rogue',
+    host: 'rogue-host',
+    workstation: 1,
+    signPublicKey: signKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    kexPublicKey: kex.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+  });
+  await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.token, { fingerprint: reg.body.fingerprint });
+  const { body } = await call<{ nonce: string }>(s.api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
+  const signature = sign(null, workerAuthMessage(reg.body.id, body.nonce), signKey.privateKey).toString('base64');
+  return (
+    await call<{ token: string }>(s.api.url, 'POST', '/api/v1/workers/session', undefined, {
+      workerId: reg.body.id,
+      nonce: body.nonce,
+      signature,
+    })
+  ).body.token;
+}
+
+describe('card stock: trust the card, not the workstation', () => {
+  let s: Stack;
+  let tmp: string;
+  const stock = Array.from({ length: 100 }, () => stockCard());
+  const batchName = `acme-${process.pid}-${Date.now() % 100000}`;
+  const cli = (args: string[]) => runCli(args, { env: s.cliEnv });
+  const audit = async (action: string, targetId: string) =>
+    (
+      await s.db.query<{ outcome: string; details: Record<string, unknown> }>(
+        `SELECT outcome, details FROM audit_event WHERE action = $1 AND target_id = $2 ORDER BY seq`,
+        [action, targetId],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'scm-stock-'));
+    s = await startStack([0], { apiEnv: { SCM_DEV_STOCK: '0' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await s?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses the factory-default development batch in production mode, audited', async () => {
+    const r = await cli(['stock', 'import', '--development']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/SCM_DEV_STOCK/);
+    expect(await audit('stock.import', 'factory-default')).toEqual([
+      expect.objectContaining({ outcome: 'denied', details: expect.objectContaining({ refusal: 'stock.development-disabled' }) }),
+    ]);
+  });
+
+  it('imports 100 serials with their transport keys wrapped under the HSM, never in clear in PostgreSQL', async () => {
+    const file = join(tmp, 'manifest.csv');
+    writeFileSync(file, `# ACME delivery\nserial,transport_key\n${stock.map((c) => `${c.serial},${c.key.toString('hex')}`).join('\n')}\n`);
+    const r = await cli(['stock', 'import', file, '--name', batchName, '--algorithm', 'aes192', '--vendor', 'ACME']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`stock batch ${batchName} registered: 100 card\\(s\\), aes192 transport keys wrapped in the HSM`));
+    const rows = await s.db.query<{ serial: string; transport_key_wrapped: Buffer }>(
+      `SELECT s.serial, s.transport_key_wrapped FROM stock_card s JOIN stock_batch b ON b.id = s.batch_id WHERE b.name = $1`,
+      [batchName],
+    );
+    expect(rows.rows).toHaveLength(100);
+    for (const row of rows.rows) {
+      const key = stock.find((c) => c.serial === row.serial)!.key;
+      expect(row.transport_key_wrapped.length).toBe(32);
+      expect(row.transport_key_wrapped.includes(key)).toBe(false);
+      expect(row.transport_key_wrapped.includes(key.subarray(0, 8))).toBe(false);
+    }
+    // The same serials again: refused whole.
+    const again = await cli(['stock', 'import', file, '--name', `${batchName}-again`, '--algorithm', 'aes192']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/100 serial\(s\) are in stock already/);
+    const report = JSON.parse((await cli(['stock', 'report', '--json'])).stdout) as {
+      batches: Array<{ name: string; counts: Record<string, number>; total: number }>;
+    };
+    expect(report.batches.find((b) => b.name === batchName)).toMatchObject({ total: 100, counts: { 'in-stock': 100, issued: 0 } });
+  });
+
+  it('personalises a card of the batch after it proved its transport key through the HSM; the stock shows it issued', async () => {
+    const card = stock[0];
+    const { requestIds } = await issueBatch(s, await cardholders(s, 1));
+    await waitForRequests(s.db, requestIds, ['awaiting-card'], 60_000);
+    await insert(card, READER);
+    try {
+      const [row] = await waitForRequests(s.db, requestIds, ['issued'], 90_000);
+      expect(row.serial).toBe(card.serial);
+    } finally {
+      await remove(card);
+    }
+    const show = JSON.parse((await cli(['stock', 'show', batchName, '--json'])).stdout) as {
+      counts: Record<string, number>;
+      cardList: Array<{ serial: string; state: string }>;
+    };
+    expect(show.cardList.find((c) => c.serial === card.serial)).toMatchObject({ state: 'issued' });
+    expect(show.counts).toMatchObject({ 'in-stock': 99, issued: 1 });
+    const proofs = await s.db.query(`SELECT used_at FROM stock_card_proof WHERE serial = $1 AND used_at IS NOT NULL`, [card.serial]);
+    expect(proofs.rowCount).toBe(1);
+    expect((await s.db.query(`SELECT stock_batch FROM card WHERE serial = $1`, [card.serial])).rows[0]).toEqual({ stock_batch: batchName });
+  }, 150_000);
+
+  it('leaves alone a card outside the stock and a stock serial that lacks its transport key: refused, audited, nothing bound', async () => {
+    const { requestIds } = await issueBatch(s, await cardholders(s, 1));
+    await waitForRequests(s.db, requestIds, ['awaiting-card'], 60_000);
+    // A blank card of no registered batch (the factory-default key, which production does not accept).
+    const outsider = blankCard();
+    await insert(outsider, READER);
+    try {
+      const denied = await waitFor(
+        `the proof of card ${outsider.serial} to be refused`,
+        async () => (await audit('stock.card-proof', outsider.serial))[0],
+        30_000,
+      );
+      expect(denied).toMatchObject({ outcome: 'denied', details: expect.objectContaining({ refusal: 'stock.card-not-in-stock' }) });
+    } finally {
+      await remove(outsider);
+    }
+    // A card that says it is stock card #2 but holds another key: the HSM's witness makes no sense to it.
+    const impostor: TestCard = {
+      serial: stock[2].serial,
+      backend: new SoftPivBackend({ serial: Number(stock[2].serial), managementKey: { algorithm: AES192, key: randomBytes(24) } }),
+    };
+    await insert(impostor, READER);
+    try {
+      await waitFor(
+        `a proof of ${impostor.serial} to be issued`,
+        async () => ((await s.db.query(`SELECT 1 FROM stock_card_proof WHERE serial = $1`, [impostor.serial])).rowCount ? true : undefined),
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      const used = await s.db.query(`SELECT 1 FROM stock_card_proof WHERE serial = $1 AND used_at IS NOT NULL`, [impostor.serial]);
+      expect(used.rowCount).toBe(0);
+    } finally {
+      await remove(impostor);
+    }
+    const bound = await s.db.query(`SELECT serial FROM card WHERE serial = ANY($1::text[])`, [[outsider.serial, impostor.serial]]);
+    expect(bound.rows).toEqual([]);
+    expect((await waitForRequests(s.db, requestIds, ['awaiting-card'], 1000))[0].card_id).toBeNull();
+    // The genuine card of the batch still takes the request.
+    await insert(stock[3], READER);
+    try {
+      await waitForRequests(s.db, requestIds, ['issued'], 90_000);
+    } finally {
+      await remove(stock[3]);
+    }
+  }, 240_000);
+
+  it('refuses a rogue worker that has no card: an invented serial, a stock serial without a proof, a forged answer, a replayed proof', async () => {
+    const token = await rogueWorkerToken(s);
+    const { requestIds } = await issueBatch(s, await cardholders(s, 1));
+    await waitForRequests(s.db, requestIds, ['awaiting-card'], 60_000);
+    const requestId = requestIds[0];
+    const atr = '3BF81300008131FE15597562696B65793479';
+    const claim = (serial: string, proof?: { proofId: string; response: string }) =>
+      call<{ code: string; detail: string }>(s.api.url, 'POST', '/api/v1/worker/personalisation/claims', token, {
+        requestId,
+        serial,
+        atr,
+        ...(proof ? { proof } : {}),
+      });
+
+    const invented = await claim('987654321');
+    expect(invented).toMatchObject({ status: 409, body: { code: 'stock.card-not-in-stock' } });
+    const noProof = await claim(stock[5].serial);
+    expect(noProof).toMatchObject({ status: 422, body: { code: 'stock.proof-failed' } });
+    const inventedProof = await call<{ code: string }>(s.api.url, 'POST', '/api/v1/worker/stock/proofs', token, {
+      requestId,
+      serial: '987654321',
+      algorithm: 'aes192',
+      encryptedWitness: randomBytes(16).toString('base64'),
+    });
+    expect(inventedProof).toMatchObject({ status: 409, body: { code: 'stock.card-not-in-stock' } });
+    const challenge = await call<{ proofId: string; witness: string; challenge: string }>(
+      s.api.url,
+      'POST',
+      '/api/v1/worker/stock/proofs',
+      token,
+      { requestId, serial: stock[5].serial, algorithm: 'aes192', encryptedWitness: randomBytes(16).toString('base64') },
+    );
+    expect(challenge.status).toBe(200);
+    expect(Object.keys(challenge.body).sort()).toEqual(['challenge', 'expiresAt', 'proofId', 'witness']);
+    const forged = await claim(stock[5].serial, { proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') });
+    expect(forged).toMatchObject({ status: 422, body: { code: 'stock.proof-failed' } });
+    const replayed = await claim(stock[5].serial, { proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') });
+    expect(replayed).toMatchObject({
+      status: 422,
+      body: { code: 'stock.proof-failed', detail: expect.stringMatching(/answered already/) },
+    });
+
+    const refusals = (await audit('personalisation.claim', requestId)).map((r) => [r.outcome, r.details.refusal]);
+    expect(refusals).toEqual([
+      ['denied', 'stock.card-not-in-stock'],
+      ['denied', 'stock.proof-failed'],
+      ['denied', 'stock.proof-failed'],
+      ['denied', 'stock.proof-failed'],
+    ]);
+    expect(await audit('stock.card-proof', '987654321')).toEqual([expect.objectContaining({ outcome: 'denied' })]);
+    expect((await waitForRequests(s.db, requestIds, ['awaiting-card'], 1000))[0].card_id).toBeNull();
+  });
+});
