@@ -17,7 +17,7 @@ function ecb(alg: ManagementKeyAlgorithmName, key: Buffer, block: Uint8Array, de
 }
 
 /**
- * The HSM of handler specs: "wraps" a transport key by prefixing it with a marker (so a spec sees
+ * The HSM of handler specs: "wraps" a transport key by masking it behind a marker (so a spec sees
  * no key stored as is) and computes real cryptograms, so specs can play the card's side.
  */
 export class SpecTransportKeys implements TransportKeys {
@@ -25,14 +25,14 @@ export class SpecTransportKeys implements TransportKeys {
   readonly wrapped: Buffer[] = [];
 
   async wrap(key: Uint8Array): Promise<Buffer> {
-    const w = Buffer.concat([Buffer.from('WRAPPED:'), Buffer.from(key).reverse()]);
+    const w = Buffer.concat([Buffer.from('WRAPPED:'), Buffer.from(key).map((b) => b ^ 0x5a)]);
     this.wrapped.push(w);
     return w;
   }
 
   static unwrap(source: TransportKeySource, alg: ManagementKeyAlgorithmName): Buffer {
     if ('wellKnown' in source) return Buffer.from(WELL_KNOWN_TRANSPORT_KEY.subarray(0, MANAGEMENT_KEY_ALGORITHMS[alg].bytes));
-    return Buffer.from(source.wrapped.subarray(8)).reverse();
+    return Buffer.from(source.wrapped.subarray(8)).map((b) => b ^ 0x5a);
   }
 
   async respond(source: TransportKeySource, alg: ManagementKeyAlgorithmName, encryptedWitness: Uint8Array): Promise<Cryptograms> {
