@@ -68,6 +68,8 @@ export interface PersonaliserPorts {
   workerId: string;
   /** The worker's X25519 key: key material arrives wrapped to it. */
   kexKey: KeyObject;
+  /** The API's key-package key pinned at enrolment: a package it did not sign is refused. */
+  apiKey(): KeyObject;
   /** Sends a step report (live over the worker channel). */
   report(r: StepReport): void;
   /** Sends the plan of an attempt (every step, for progress bars). */
@@ -262,7 +264,13 @@ export class CardPersonaliser {
     }
     step(FIXED_STEPS.authenticate, 'done', { key: diversified ? 'diversified' : 'transport' });
 
-    const material = unwrapAsWorker(pkg.keyMaterial, kexKey, { requestId, workerId });
+    const material = unwrapAsWorker(pkg.keyMaterial, kexKey, {
+      requestId,
+      workerId,
+      cardSerial: card.serial,
+      purpose: 'key-material',
+      apiKey: this.ports.apiKey(),
+    });
     let pin: string | undefined;
     try {
       step(FIXED_STEPS.keyMaterial, 'done', { keys: material.keys.length });
@@ -324,7 +332,13 @@ export class CardPersonaliser {
     //    then the card must answer the HSM's cryptograms for it.
     if (!diversified) {
       const wrapped = await api.releaseManagementKey(requestId);
-      const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId });
+      const m = unwrapAsWorker(wrapped, kexKey, {
+        requestId,
+        workerId,
+        cardSerial: card.serial,
+        purpose: 'management-key',
+        apiKey: this.ports.apiKey(),
+      });
       try {
         if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
         await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);

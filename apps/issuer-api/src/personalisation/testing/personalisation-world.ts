@@ -32,6 +32,8 @@ import type { CardSecretsService } from '../card-secrets.service';
 import { InMemoryCardCredentialRepository } from '../in-memory-card-credential.repository';
 import { VerificationService } from '../verify-card/verification.service';
 import { cardEncrypt, specTransportKey, stockWorld } from '../../stock/testing/stock-world';
+import { SpecKeyPackages } from '../../trust/workers/testing/spec-key-packages';
+import type { KeyPackageExpectation, KeyPackagePurpose } from '@scm/personalisation';
 import { RecordingChannel, RecordingStatuses, SpecCa, SpecCardSecrets } from './spec-doubles';
 
 /*
@@ -106,8 +108,21 @@ export function personalisationWorld() {
   const kex = generateKeyPairSync('x25519');
   const kexKey = kex.publicKey.export({ format: 'der', type: 'spki' });
   const stock = stockWorld();
+  const packages = new SpecKeyPackages();
   return {
     uow,
+    /** The API's package key (a software P-256 pair here). */
+    packages,
+    /** What the worker of a spec expects of a key package (WORKER, REQUEST, card SERIAL). */
+    expecting: (purpose: KeyPackagePurpose, over: Partial<KeyPackageExpectation> = {}): KeyPackageExpectation => ({
+      requestId: REQUEST,
+      workerId: WORKER,
+      cardSerial: SERIAL,
+      purpose,
+      apiKey: packages.pair.publicKey,
+      now: uow.testClock.now(),
+      ...over,
+    }),
     /** Card stock: batch "spec-stock" holds SERIAL and the other serials specs use (see inStock). */
     stock,
     kex,

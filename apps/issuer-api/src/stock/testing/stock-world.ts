@@ -32,7 +32,7 @@ export class SpecTransportKeys implements TransportKeys {
 
   static unwrap(source: TransportKeySource, alg: ManagementKeyAlgorithmName): Buffer {
     if ('wellKnown' in source) return Buffer.from(WELL_KNOWN_TRANSPORT_KEY.subarray(0, MANAGEMENT_KEY_ALGORITHMS[alg].bytes));
-    return Buffer.from(source.wrapped.subarray(8)).map((b) => b ^ 0x5a);
+    return Buffer.from(Buffer.from(source.wrapped.subarray(8)).map((b) => b ^ 0x5a));
   }
 
   async respond(source: TransportKeySource, alg: ManagementKeyAlgorithmName, encryptedWitness: Uint8Array): Promise<Cryptograms> {
