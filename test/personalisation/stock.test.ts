@@ -1,8 +1,8 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SoftPivBackend } from '@scm/card-engine';
+import { createAttestationAuthority, SoftPivBackend } from '@scm/card-engine';
 import { workerAuthMessage } from '@scm/common';
 import { call, enrollmentToken, runCli } from '@scm/test-kit';
 import {
@@ -240,4 +240,82 @@ describe('card stock: trust the card, not the workstation', () => {
     expect(await audit('stock.card-proof', '987654321')).toEqual([expect.objectContaining({ outcome: 'denied' })]);
     expect((await waitForRequests(s.db, requestIds, ['awaiting-card'], 1000))[0].card_id).toBeNull();
   });
+
+  it('certifies on-card keys of attestation stock only with attestations chained to the vendor root: kept with the certificates; a forged one fails the request, audited', async () => {
+    const root = await createAttestationAuthority(0);
+    const vendorCard = async (forged = false) => {
+      const serial = blankCard().serial;
+      const key = randomBytes(24);
+      const attestation = forged
+        ? await createAttestationAuthority(Number(serial))
+        : await createAttestationAuthority(Number(serial), undefined, root);
+      return {
+        serial,
+        key,
+        backend: new SoftPivBackend({ serial: Number(serial), managementKey: { algorithm: AES192, key }, attestation }),
+      } as TestCard & { key: Buffer };
+    };
+    const [good, forged] = [await vendorCard(), await vendorCard(true)];
+    const file = join(tmp, 'attested.json');
+    const rootPem = join(tmp, 'vendor-root.pem');
+    writeFileSync(rootPem, new X509Certificate(Buffer.from(root.certificate)).toString());
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'scm-stock-manifest/1',
+        algorithm: 'aes192',
+        cards: [good, forged].map((c) => ({ serial: c.serial, transportKey: c.key.toString('hex') })),
+      }),
+    );
+    const imported = await cli(['stock', 'import', file, '--name', `${batchName}-attested`, '--attestation-root', rootPem]);
+    expect(imported.stdout).toMatch(/attestation required/);
+
+    const { requestIds } = await issueBatch(s, await cardholders(s, 2));
+    await waitForRequests(s.db, requestIds, ['awaiting-card'], 60_000);
+    /** The request a card was bound to, once it reached one of `states` (the card may take any waiting request). */
+    const requestOf = (serial: string, states: string[]) =>
+      waitFor(
+        `the request of card ${serial} to be ${states.join(' or ')}`,
+        async () =>
+          (
+            await s.db.query<{ id: string; state: string; failure: string | null }>(
+              `SELECT r.id, r.state, r.failure FROM card c JOIN issuance_request r ON r.id = c.request_id WHERE c.serial = $1`,
+              [serial],
+            )
+          ).rows.find((r) => states.includes(r.state)),
+        90_000,
+      );
+    await insert(good, READER);
+    let goodRequest: string;
+    try {
+      goodRequest = (await requestOf(good.serial, ['issued'])).id;
+    } finally {
+      await remove(good);
+    }
+    const kept = await s.db.query<{ slot: string; card_serial: string; certificate_serial: string }>(
+      `SELECT slot, card_serial, certificate_serial FROM on_card_attestation WHERE request_id = $1 ORDER BY slot`,
+      [goodRequest],
+    );
+    expect(kept.rows.map((r) => [r.slot, r.card_serial])).toEqual([
+      ['9a', good.serial],
+      ['9c', good.serial],
+      ['9e', good.serial],
+    ]);
+    const certs = await s.db.query(`SELECT serial FROM ca_certificate WHERE serial = ANY($1::text[])`, [
+      kept.rows.map((r) => r.certificate_serial),
+    ]);
+    expect(certs.rowCount).toBe(3);
+
+    await insert(forged, READER);
+    try {
+      const failed = await requestOf(forged.serial, ['failed']);
+      expect(failed.failure).toMatch(/not signed by the stock's vendor root/);
+      const denied = await audit('issuance-request.slot-certified', failed.id);
+      expect(denied).toEqual([
+        expect.objectContaining({ outcome: 'denied', details: expect.objectContaining({ refusal: 'stock.attestation-refused' }) }),
+      ]);
+    } finally {
+      await remove(forged);
+    }
+  }, 240_000);
 });

@@ -12,6 +12,7 @@ import {
   PivError,
   PivErrorCode,
   type PivSession,
+  SLOT,
 } from '@scm/piv';
 import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
 import {
@@ -110,6 +111,24 @@ function signatureMatches(certB64: string, message: Buffer, signature: Uint8Arra
 }
 
 /**
+ * The card's PIV attestation of a generated key (Yubico ATTEST, F9) and its attestation certificate
+ * (5FFF01), for the API to check against the stock's vendor root; undefined when the card has none.
+ */
+async function attestationOf(
+  session: PivSession,
+  slot: number,
+): Promise<{ certificate: Uint8Array; intermediate: Uint8Array } | undefined> {
+  try {
+    const certificate = await session.attest(slot);
+    const intermediate = (await session.readCertificate(SLOT.ATTESTATION))?.der;
+    return intermediate ? { certificate, intermediate } : undefined;
+  } catch (e) {
+    if (e instanceof PivError) return undefined;
+    throw e;
+  }
+}
+
+/**
  * One personalisation attempt on one card, for one request (design.md "Flows", 1): claim the card,
  * authenticate with its transport key (or, resuming, its diversified key through the API's HSM),
  * set PIN/PUK retries, the escrowed PUK and a random PIN nobody sees, import the escrowed keys,
@@ -178,6 +197,11 @@ export class CardPersonaliser {
         return { kind: 'superseded', reason: e.message };
       }
       if (e instanceof WorkerApiError && e.code === 'personalisation.proof-failed') return { kind: 'failed', reason: e.message };
+      // The card's stock attests its keys and this card's attestation does not hold: it is not trusted.
+      if (e instanceof WorkerApiError && e.code === 'stock.attestation-refused') {
+        await api.failed(requestId, e.message);
+        return { kind: 'failed', reason: e.message };
+      }
       if (isCardRefusal(e)) {
         const reason = (e as Error).message;
         await api.failed(requestId, reason);
@@ -312,7 +336,7 @@ export class CardPersonaliser {
     for (const s of pkg.onCardSlots) {
       step(`generate:${s.slot}`, 'started');
       const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
-      const cert = await api.certify(requestId, s.slot, pub.spki);
+      const cert = await api.certify(requestId, s.slot, pub.spki, await attestationOf(session, SLOT_BYTE(s.slot)));
       certificates.set(s.slot, cert.certificate);
       step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
     }

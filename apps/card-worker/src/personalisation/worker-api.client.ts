@@ -107,9 +107,22 @@ export class WorkerApiClient {
     return this.call('GET', `/api/v1/worker/issuance-requests/${requestId}/personalisation`);
   }
 
-  certify(requestId: string, slot: string, spki: Uint8Array): Promise<OnCardCertificate> {
+  certify(
+    requestId: string,
+    slot: string,
+    spki: Uint8Array,
+    attestation?: { certificate: Uint8Array; intermediate: Uint8Array },
+  ): Promise<OnCardCertificate> {
     return this.call('POST', `/api/v1/worker/issuance-requests/${requestId}/slots/${slot}/certificate`, {
       publicKey: Buffer.from(spki).toString('base64'),
+      ...(attestation
+        ? {
+            attestation: {
+              certificate: Buffer.from(attestation.certificate).toString('base64'),
+              intermediate: Buffer.from(attestation.intermediate).toString('base64'),
+            },
+          }
+        : {}),
     });
   }
 

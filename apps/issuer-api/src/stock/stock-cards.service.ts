@@ -9,6 +9,7 @@ import {
 } from '@scm/card-secrets';
 import { API_CONFIG, type ApiConfig } from '../platform/config/api-config';
 import type { Tx, TxScope } from '../platform/infra/unit-of-work';
+import { attestationProblem, type OnCardAttestationInput } from './attestation-rules';
 import { StockError, StockErrorCode as E } from './stock-errors';
 import { DEVELOPMENT_ALGORITHMS, DEVELOPMENT_BATCH, PROOF_TTL_MS } from './stock-rules';
 import { STOCK_REPOSITORY, type StockBatch, type StockCard, type StockRepository } from './stock.repository';
@@ -158,6 +159,43 @@ export class StockCardsService {
     });
     r.expected.fill(0);
     return { proofId, witness: r.witness, challenge: r.challenge, expiresAt };
+  }
+
+  /**
+   * For a key the card generated: when the card's stock attests its keys (a vendor root is
+   * registered), the attestation must chain to that root, name this card's serial and the submitted
+   * key. Returns the attestation to keep with the certificate, undefined when the stock gives none,
+   * or why it is refused.
+   */
+  async checkAttestation(
+    tx: Tx,
+    c: { serial: string; spki: Buffer; attestation?: OnCardAttestationInput },
+  ): Promise<OnCardAttestationInput | undefined | StockError> {
+    // Stock is enforced where a card is bound; a card bound without a stock row (bound before stock
+    // was registered) has no vendor root to check against.
+    const found = await this.find(tx, c.serial);
+    if (found instanceof StockError) return found.code === E.NotInStock ? undefined : found;
+    if (!found.batch.attestationRoot) return undefined;
+    const problem = attestationProblem(c.attestation, { root: found.batch.attestationRoot, serial: c.serial, spki: c.spki, now: tx.now });
+    if (problem) return new StockError(E.AttestationRefused, `card ${c.serial}: ${problem}`, { serial: c.serial, batch: found.batch.name });
+    return c.attestation;
+  }
+
+  /** Keeps an on-card key's attestation beside its certificate. */
+  async keepAttestation(
+    tx: Tx,
+    a: OnCardAttestationInput,
+    c: { certificateSerial: string; requestId: string; cardSerial: string; slot: string },
+  ): Promise<void> {
+    await this.stock.insertAttestation(tx, {
+      certificateSerial: c.certificateSerial,
+      requestId: c.requestId,
+      cardSerial: c.cardSerial,
+      slot: c.slot,
+      attestation: a.certificate,
+      intermediate: a.intermediate,
+      createdAt: tx.now,
+    });
   }
 
   /** Checks (and uses up) the card's answer to a proof of this serial, request and worker; a StockError says why not. */
