@@ -14,7 +14,15 @@ import {
   type PivSession,
   SLOT,
 } from '@scm/piv';
-import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
+import {
+  type ClaimView,
+  FIXED_STEPS,
+  KeyPackageRefusedError,
+  planSteps,
+  type StepOutcome,
+  type StepReport,
+  unwrapAsWorker,
+} from '@scm/personalisation';
 import {
   keyAlgorithm,
   MANAGEMENT_ALGORITHM_NAMES,
@@ -197,6 +205,13 @@ export class CardPersonaliser {
         return { kind: 'superseded', reason: e.message };
       }
       if (e instanceof WorkerApiError && e.code === 'personalisation.proof-failed') return { kind: 'failed', reason: e.message };
+      // A key package the API did not sign for this card, purpose and time: nothing of it is used,
+      // and the request fails with the reason (audited with its transition).
+      if (e instanceof KeyPackageRefusedError) {
+        const reason = `key package refused: ${e.message}`;
+        await api.failed(requestId, reason);
+        return { kind: 'failed', reason };
+      }
       // The card's stock attests its keys and this card's attestation does not hold: it is not trusted.
       if (e instanceof WorkerApiError && e.code === 'stock.attestation-refused') {
         await api.failed(requestId, e.message);
