@@ -118,6 +118,9 @@ describe('card stock: trust the card, not the workstation', () => {
       batches: Array<{ name: string; counts: Record<string, number>; total: number }>;
     };
     expect(report.batches.find((b) => b.name === batchName)).toMatchObject({ total: 100, counts: { 'in-stock': 100, issued: 0 } });
+    // The last card of the batch was shredded: recorded destroyed, it is never taken.
+    const destroyed = await cli(['stock', 'destroy', stock[99].serial, '--reason', 'shredded']);
+    expect(destroyed.stdout).toMatch(/recorded destroyed/);
   });
 
   it('personalises a card of the batch after it proved its transport key through the HSM; the stock shows it issued', async () => {
@@ -136,7 +139,7 @@ describe('card stock: trust the card, not the workstation', () => {
       cardList: Array<{ serial: string; state: string }>;
     };
     expect(show.cardList.find((c) => c.serial === card.serial)).toMatchObject({ state: 'issued' });
-    expect(show.counts).toMatchObject({ 'in-stock': 99, issued: 1 });
+    expect(show.counts).toMatchObject({ 'in-stock': 98, issued: 1, destroyed: 1 });
     const proofs = await s.db.query(`SELECT used_at FROM stock_card_proof WHERE serial = $1 AND used_at IS NOT NULL`, [card.serial]);
     expect(proofs.rowCount).toBe(1);
     expect((await s.db.query(`SELECT stock_batch FROM card WHERE serial = $1`, [card.serial])).rows[0]).toEqual({ stock_batch: batchName });

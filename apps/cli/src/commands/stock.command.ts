@@ -139,6 +139,17 @@ export function registerStock(program: Command): void {
         ].join('\n'),
       );
     });
+  st.command('destroy <serial>')
+    .description('Record a stock card destroyed (in stock or spoiled only): it is never personalised')
+    .requiredOption('--reason <text>', 'why (shredded, failed at the factory, lost from the safe, …)')
+    .option('--json', 'machine-readable output')
+    .action(async (serial: string, o: { reason: string; json?: boolean }) => {
+      const r = await api<{ serial: string; state: string }>('POST', `/api/v1/stock/cards/${encodeURIComponent(serial)}/destroy`, {
+        reason: o.reason,
+      });
+      if (o.json) return printJson(r);
+      process.stdout.write(`stock card ${r.serial} recorded destroyed\n`);
+    });
   st.command('report')
     .description('Cards counted per stock batch and state, with totals')
     .option('--json', 'machine-readable output')

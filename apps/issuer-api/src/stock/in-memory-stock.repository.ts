@@ -54,6 +54,10 @@ export class InMemoryStockRepository implements StockRepository {
     this.cards.set(card.serial, { ...card });
   }
 
+  async destroy(tx: TxScope, serial: string, by: string): Promise<void> {
+    Object.assign(this.cards.get(serial)!, { destroyedAt: tx.now, destroyedBy: by });
+  }
+
   async setBatchCount(_tx: TxScope, batchId: string, count: number): Promise<void> {
     this.batches.get(batchId)!.cardCount = count;
   }

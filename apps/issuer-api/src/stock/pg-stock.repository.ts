@@ -70,6 +70,10 @@ export class PgStockRepository implements StockRepository {
     await tx.em.insert(StockCardEntity, card);
   }
 
+  async destroy(tx: TxScope, serial: string, by: string): Promise<void> {
+    await tx.em.update(StockCardEntity, { serial }, { destroyedAt: tx.now, destroyedBy: by });
+  }
+
   async setBatchCount(tx: TxScope, batchId: string, count: number): Promise<void> {
     await tx.em.update(StockBatchEntity, { id: batchId }, { cardCount: count });
   }

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CardsModule } from '../issuance/cards/cards.module';
 import { IssuanceModule } from '../issuance/requests/issuance.module';
 import { WorkersModule } from '../trust/workers/workers.module';
+import { DestroyStockCardController } from './destroy-card/destroy-card.controller';
+import { DestroyStockCardHandler } from './destroy-card/destroy-card.handler';
 import { ImportStockBatchController } from './import-batch/import-batch.controller';
 import { ImportStockBatchHandler } from './import-batch/import-batch.handler';
 import { ListStockBatchesController } from './list-batches/list-batches.controller';
@@ -19,13 +22,14 @@ import { HsmTransportKeys, TRANSPORT_KEYS } from './transport-keys.service';
 
 /** Card stock (docs/stock.md): batches officers register, transport keys in the HSM, cards' proofs of them. */
 @Module({
-  imports: [CqrsModule, IssuanceModule, WorkersModule],
+  imports: [CqrsModule, IssuanceModule, WorkersModule, CardsModule],
   controllers: [
     ImportStockBatchController,
     ListStockBatchesController,
     ShowStockBatchController,
     StockReportController,
     ProveCardController,
+    DestroyStockCardController,
   ],
   providers: [
     { provide: STOCK_REPOSITORY, useClass: PgStockRepository },
@@ -36,6 +40,7 @@ import { HsmTransportKeys, TRANSPORT_KEYS } from './transport-keys.service';
     ShowStockBatchHandler,
     StockReportHandler,
     ProveCardHandler,
+    DestroyStockCardHandler,
   ],
   exports: [STOCK_REPOSITORY, StockCardsService],
 })

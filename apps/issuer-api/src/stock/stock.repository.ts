@@ -33,6 +33,7 @@ export interface StockRepository {
   existingSerials(serials: string[], tx?: TxScope): Promise<string[]>;
   card(serial: string, tx?: TxScope): Promise<StockCard | undefined>;
   addCard(tx: TxScope, card: StockCard): Promise<void>;
+  destroy(tx: TxScope, serial: string, by: string): Promise<void>;
   setBatchCount(tx: TxScope, batchId: string, count: number): Promise<void>;
   cardsOf(batchId: string, tx?: TxScope): Promise<StockCardLine[]>;
   counts(tx?: TxScope): Promise<StockBatchCounts[]>;
