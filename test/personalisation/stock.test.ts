@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { createAttestationAuthority, SoftPivBackend } from '@scm/card-engine';
 import { workerAuthMessage } from '@scm/common';
 import { call, enrollmentToken, runCli } from '@scm/test-kit';
+import { waitForCard } from '../card-engine/support';
 import {
   blankCard,
   cardholders,
   insert,
+  insertPulling,
   issueBatch,
   remove,
   type Stack,
@@ -243,6 +245,62 @@ describe('card stock: trust the card, not the workstation', () => {
     expect(await audit('stock.card-proof', '987654321')).toEqual([expect.objectContaining({ outcome: 'denied' })]);
     expect((await waitForRequests(s.db, requestIds, ['awaiting-card'], 1000))[0].card_id).toBeNull();
   });
+
+  it('refuses a rogue worker that takes over a request bound to a card it does not hold; the card, put back, is issued by its worker', async () => {
+    const token = await rogueWorkerToken(s);
+    await issueBatch(s, await cardholders(s, 1));
+    const card = stock[6];
+    // Pulled out after the claim: the request it took (the oldest waiting) waits for this very card.
+    const { pulled } = await insertPulling(card, READER, 26);
+    await pulled;
+    await waitForCard(READER, false);
+    const bound = await waitFor(
+      `the request of card ${card.serial} to wait for it`,
+      async () =>
+        (
+          await s.db.query<{ id: string; state: string; card_state: string }>(
+            `SELECT r.id, r.state, c.state AS card_state FROM card c JOIN issuance_request r ON r.id = c.request_id WHERE c.serial = $1`,
+            [card.serial],
+          )
+        ).rows.find((r) => r.state === 'awaiting-card'),
+      30_000,
+    );
+    expect(bound.card_state).toBe('personalising');
+    const requestId = bound.id;
+    const requestIds = [requestId];
+    const claim = (proof?: { proofId: string; response: string }) =>
+      call<{ code: string }>(s.api.url, 'POST', '/api/v1/worker/personalisation/claims', token, {
+        requestId,
+        serial: card.serial,
+        atr: '3BF81300008131FE15597562696B65793479',
+        ...(proof ? { proof } : {}),
+      });
+    expect(await claim()).toMatchObject({ status: 422, body: { code: 'stock.proof-failed' } });
+    const challenge = await call<{ proofId: string }>(s.api.url, 'POST', `/api/v1/worker/personalisation/${requestId}/card-proofs`, token, {
+      serial: card.serial,
+      algorithm: 'aes192',
+      encryptedWitness: randomBytes(16).toString('base64'),
+    });
+    expect(challenge.status).toBe(200);
+    expect(await claim({ proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') })).toMatchObject({
+      status: 422,
+      body: { code: 'stock.proof-failed' },
+    });
+    // The last two refusals of the request are the rogue's takeover attempts.
+    expect((await audit('personalisation.claim', requestId)).map((r) => r.details.refusal).slice(-2)).toEqual([
+      'stock.proof-failed',
+      'stock.proof-failed',
+    ]);
+    expect((await s.db.query(`SELECT worker_id FROM issuance_request WHERE id = $1`, [requestId])).rows[0].worker_id).toBe(
+      s.workers.get(0)!.id,
+    );
+    await insert(card, READER);
+    try {
+      await waitForRequests(s.db, requestIds, ['issued'], 90_000);
+    } finally {
+      await remove(card);
+    }
+  }, 180_000);
 
   it('certifies on-card keys of attestation stock only with attestations chained to the vendor root: kept with the certificates; a forged one fails the request, audited', async () => {
     const root = await createAttestationAuthority(0);

@@ -61,6 +61,7 @@ export type PersonaliserApi = Pick<
   WorkerApiClient,
   | 'claim'
   | 'proveCard'
+  | 'proveBoundCard'
   | 'package'
   | 'certify'
   | 'cryptograms'
@@ -152,15 +153,15 @@ export class CardPersonaliser {
 
   async run(session: PivSession, card: CardFacts, requestId: string, opts: { bound: boolean }): Promise<PersonaliseOutcome> {
     const { api } = this.ports;
-    // A blank card must prove its stock transport key to the API's HSM before anything is bound to it.
+    // The card proves one of its keys to the API's HSM before anything is bound to it (or before
+    // another worker takes its request over): a blank card its stock transport key, a bound card
+    // whichever it holds now.
     let auth: ManagementKeyAuthenticator | undefined;
     let proof: { proofId: string; response: string } | undefined;
-    if (!opts.bound) {
-      const proved = await this.proveTransportKey(session, card, requestId);
-      if ('kind' in proved) return proved;
-      auth = proved.auth;
-      proof = proved.answer;
-    }
+    let provenKey: 'transport' | 'diversified' | undefined;
+    const proved = await this.proveCard(session, card, requestId, opts.bound);
+    if ('kind' in proved) return proved;
+    if (proved.auth) ({ auth, answer: proof, key: provenKey } = proved);
     let claim: ClaimView;
     try {
       claim = await api.claim({
@@ -192,7 +193,7 @@ export class CardPersonaliser {
     const step = (name: string, outcome: StepOutcome, details?: StepReport['details']) =>
       this.ports.report({ requestId, attempt: claim.attempt, step: name, outcome, ...(details ? { details } : {}) });
     try {
-      return await this.steps(session, card, claim, auth, step);
+      return await this.steps(session, card, claim, auth, provenKey, step);
     } catch (e) {
       if (e instanceof PcscError) {
         await api.interrupted(requestId, `${e.code}: ${e.message}`).catch(() => undefined);
@@ -227,36 +228,58 @@ export class CardPersonaliser {
   }
 
   /**
-   * Mutual authentication with the card's stock transport key, the HSM's side computed by the API
-   * for this serial (algorithm from GET METADATA 9B, 3DES when the card cannot tell): the card
-   * accepts the HSM's decrypted witness, and its answer to the HSM's challenge goes with the claim.
+   * Mutual authentication with one of the card's keys, the HSM's side computed by the API (the
+   * algorithm from GET METADATA 9B, 3DES when the card cannot tell): the card accepts the HSM's
+   * decrypted witness, and its answer to the HSM's challenge goes with the claim. A blank card
+   * answers its stock transport key; a bound card its diversified key, or still its transport key.
    */
-  private async proveTransportKey(
+  private async proveCard(
     session: PivSession,
     card: CardFacts,
     requestId: string,
+    bound: boolean,
   ): Promise<
-    | { auth: ManagementKeyAuthenticator; answer: { proofId: string; response: string } }
-    | { auth: undefined; answer: undefined }
+    | { auth: ManagementKeyAuthenticator; answer: { proofId: string; response: string }; key: 'transport' | 'diversified' }
+    | { auth: undefined }
     | PersonaliseOutcome
   > {
+    const { api } = this.ports;
     try {
       const meta = await session.tryMetadata(KEY_REF.MANAGEMENT);
-      const alg = meta && MANAGEMENT_ALGORITHM_NAMES[meta.algorithm] ? meta.algorithm : MANAGEMENT_ALGORITHMS['3des'];
-      const proof = new TransportKeyProof(alg as ManagementKeyAlgorithm, (w) =>
-        this.ports.api.proveCard({ requestId, serial: card.serial, algorithm: MANAGEMENT_ALGORITHM_NAMES[alg], encryptedWitness: w }),
-      );
-      await session.authenticate(proof);
-      const answer = proof.answer;
-      if (!answer) throw new PivError(PivErrorCode.CardError, 'the card gave no answer to the transport-key challenge');
-      return { auth: proof, answer };
+      const alg = (
+        meta && MANAGEMENT_ALGORITHM_NAMES[meta.algorithm] ? meta.algorithm : MANAGEMENT_ALGORITHMS['3des']
+      ) as ManagementKeyAlgorithm;
+      const algorithm = MANAGEMENT_ALGORITHM_NAMES[alg];
+      const transport = (w: Uint8Array) => api.proveCard({ requestId, serial: card.serial, algorithm, encryptedWitness: w });
+      const diversified = (w: Uint8Array) => api.proveBoundCard(requestId, { serial: card.serial, algorithm, encryptedWitness: w });
+      const tries: Array<['transport' | 'diversified', typeof transport]> = bound
+        ? [
+            ['diversified', diversified],
+            ['transport', transport],
+          ]
+        : [['transport', transport]];
+      for (const [key, challenge] of tries) {
+        const p = new TransportKeyProof(alg, challenge);
+        try {
+          await session.authenticate(p);
+        } catch (e) {
+          if (e instanceof ManagementKeyRejectedError || e instanceof CardNotAuthenticatedError) continue;
+          // A bound card whose other key the API cannot challenge (another algorithm): try the next.
+          if (bound && e instanceof WorkerApiError && !e.transient) continue;
+          throw e;
+        }
+        const answer = p.answer;
+        if (!answer) throw new PivError(PivErrorCode.CardError, 'the card gave no answer to the HSM challenge');
+        return { auth: p, answer, key };
+      }
+      // A bound card the claimant itself resumes needs no proof; the claim and the steps say the rest.
+      if (bound) return { auth: undefined };
+      return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
     } catch (e) {
       if (e instanceof PcscError) return { kind: 'interrupted', reason: e.message };
-      if (e instanceof ManagementKeyRejectedError || e instanceof CardNotAuthenticatedError)
-        return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
       if (e instanceof WorkerApiError && e.code.startsWith('stock.')) return { kind: 'card-refused', code: e.code, reason: e.message };
       // The request itself is refused (ended, unknown, not ready): the claim says so, and settles its job.
-      if (e instanceof WorkerApiError && e.code.startsWith('personalisation.')) return { auth: undefined, answer: undefined };
+      if (e instanceof WorkerApiError && e.code.startsWith('personalisation.')) return { auth: undefined };
       throw e;
     }
   }
@@ -266,6 +289,7 @@ export class CardPersonaliser {
     card: CardFacts,
     claim: ClaimView,
     transportAuth: ManagementKeyAuthenticator | undefined,
+    provenKey: 'transport' | 'diversified' | undefined,
     step: (name: string, outcome: StepOutcome, details?: StepReport['details']) => void,
   ): Promise<PersonaliseOutcome> {
     const { api, workerId, kexKey } = this.ports;
@@ -300,6 +324,10 @@ export class CardPersonaliser {
       if (!used) throw new PivError(PivErrorCode.CardError, 'the card answers neither its transport key nor its diversified key');
       diversified = used === remote;
       if (diversified && claim.managementKey !== 'diversified') await api.confirmManagementKey(requestId);
+    } else if (provenKey === 'diversified') {
+      // The card proved its diversified key before the claim, and is authenticated with it.
+      diversified = true;
+      if (claim.managementKey !== 'diversified') await api.confirmManagementKey(requestId);
     }
     step(FIXED_STEPS.authenticate, 'done', { key: diversified ? 'diversified' : 'transport' });
 

@@ -126,6 +126,15 @@ export class WorkerApiClient {
     });
   }
 
+  /** The HSM's answer to the witness of the diversified key of the card bound to the request (to take the request over). */
+  proveBoundCard(requestId: string, c: { serial: string; algorithm: string; encryptedWitness: Uint8Array }): Promise<CardProofChallenge> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/card-proofs`, {
+      serial: c.serial,
+      algorithm: c.algorithm,
+      encryptedWitness: Buffer.from(c.encryptedWitness).toString('base64'),
+    });
+  }
+
   cryptograms(requestId: string, encryptedWitness: Uint8Array, key: 'diversified' | 'transport' = 'diversified'): Promise<CryptogramsView> {
     return this.call('POST', `/api/v1/worker/personalisation/${requestId}/management-key/cryptograms`, {
       encryptedWitness: Buffer.from(encryptedWitness).toString('base64'),

@@ -58,6 +58,8 @@ import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-ma
 import { ReportStepController } from './report-step/report-step.controller';
 import { ReportStepHandler } from './report-step/report-step.handler';
 import { StepReportsListener } from './report-step/step-reports.listener';
+import { ProveBoundCardController } from './prove-bound-card/prove-bound-card.controller';
+import { ProveBoundCardHandler } from './prove-bound-card/prove-bound-card.handler';
 import { ShowBoundRequestController } from './show-bound-request/show-bound-request.controller';
 import { ShowBoundRequestHandler } from './show-bound-request/show-bound-request.handler';
 import { CardJobsService } from './spoil-card/card-jobs.service';
@@ -84,6 +86,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     // the card worker's routes (the API ↔ worker wire contract, @scm/personalisation)
     ClaimCardController,
     ShowBoundRequestController,
+    ProveBoundCardController,
     ReleaseKeyMaterialController,
     CertifyOnCardKeyController,
     ComputeCryptogramsController,
@@ -127,6 +130,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     // use cases
     ClaimCardHandler,
     ShowBoundRequestHandler,
+    ProveBoundCardHandler,
     ReleaseKeyMaterialHandler,
     CertifyOnCardKeyHandler,
     ComputeCryptogramsHandler,

@@ -144,21 +144,33 @@ export class StockCardsService {
     c: { requestId: string; workerId: string; algorithm: ManagementKeyAlgorithmName; encryptedWitness: Uint8Array },
   ): Promise<{ proofId: string; witness: Buffer; challenge: Buffer; expiresAt: Date }> {
     const r = await this.cryptograms(s, c.algorithm, c.encryptedWitness);
+    const { proofId, expiresAt } = await this.recordProof(tx, { serial: s.card.serial, ...c, expected: r.expected });
+    return { proofId, witness: r.witness, challenge: r.challenge, expiresAt };
+  }
+
+  /**
+   * Keeps what a card must answer to a challenge of one of its keys (only its SHA-256, one use,
+   * PROOF_TTL_MS) for the claim of this serial, request and worker; wipes `expected`.
+   */
+  async recordProof(
+    tx: Tx,
+    c: { serial: string; requestId: string; workerId: string; algorithm: string; expected: Buffer },
+  ): Promise<{ proofId: string; expiresAt: Date }> {
     const proofId = randomUUID();
     const expiresAt = new Date(tx.now.getTime() + PROOF_TTL_MS);
     await this.stock.insertProof(tx, {
       id: proofId,
-      serial: s.card.serial,
+      serial: c.serial,
       requestId: c.requestId,
       workerId: c.workerId,
       algorithm: c.algorithm,
-      expectedSha256: sha256(r.expected),
+      expectedSha256: sha256(c.expected),
       createdAt: tx.now,
       expiresAt,
       usedAt: null,
     });
-    r.expected.fill(0);
-    return { proofId, witness: r.witness, challenge: r.challenge, expiresAt };
+    c.expected.fill(0);
+    return { proofId, expiresAt };
   }
 
   /**

@@ -224,6 +224,19 @@ describe('ClaimCardHandler', () => {
       await expect(claim()).resolves.toMatchObject({ serial: SERIAL, resumed: false });
     });
 
+    it('lets the claimant resume on its bound card, but another worker takes the request over only with a proof', async () => {
+      const { w, r, claim } = setup();
+      await escrowedRequest(w);
+      await inStock(w);
+      await claim();
+      await expect(claim({}, WORKER, null)).resolves.toMatchObject({ resumed: true, attempt: 2 });
+      await expect(claim({}, OTHER_WORKER, null)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
+      denied(w, StockErrorCode.ProofFailed);
+      expect(r.requests.rows.get(REQUEST)!.workerId).toBe(WORKER);
+      await expect(claim({}, OTHER_WORKER)).resolves.toMatchObject({ resumed: true, attempt: 3 });
+      expect(r.requests.rows.get(REQUEST)!.workerId).toBe(OTHER_WORKER);
+    });
+
     it('refuses the factory-default development batch outside development mode, and takes unknown cards into it only in development mode', async () => {
       const { w, claim } = setup();
       await escrowedRequest(w);

@@ -70,12 +70,12 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
         ...(row.cardId ? { boundSerial: bound?.serial ?? null } : {}),
       });
       if (refused) return deny(refused);
-      // Trust the card: it is in registered stock, and (to be bound) it answered the HSM's
-      // challenge of its transport key for this serial, request and worker.
+      // Trust the card: it is in registered stock, and to be bound — or taken over by another
+      // worker — it answered the HSM's challenge of one of its keys for this serial, request and worker.
       const resumed = !!row.cardId;
       const stock = await this.stockCards.find(tx, c.card.serial);
       if (stock instanceof StockError) return deny(stock);
-      if (!resumed) {
+      if (!resumed || row.workerId !== c.workerId) {
         const unproven = await this.stockCards.checkProof(tx, c.proof, {
           serial: c.card.serial,
           requestId: row.id,
