@@ -1,4 +1,4 @@
-import { SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
+import { type PivCardOptions, SoftPivBackend, startEmulatedCard, type EmulatedCard } from '@scm/card-engine';
 import { PivSession } from '@scm/piv';
 import { type RunningWorker, waitFor } from '@scm/test-kit';
 import { cardPresent, type TestReader, waitForCard } from './support';
@@ -17,13 +17,15 @@ let serialSeq = 100_000_000 + (Math.floor(Date.now() / 10) % 2_000_000_000);
 export interface TestCard {
   serial: string;
   backend: SoftPivBackend;
+  /** How the card behaves in every reader it is put into (e.g. commands it refuses). */
+  options?: PivCardOptions;
   inserted?: { reader: TestReader; card: EmulatedCard };
 }
 
-/** A blank software card with a serial no other test card of this run has. */
-export function blankCard(): TestCard {
+/** A blank software card with a serial no other test card of this run has (options: e.g. commands it refuses). */
+export function blankCard(options?: PivCardOptions): TestCard {
   const serial = ++serialSeq;
-  return { serial: String(serial), backend: new SoftPivBackend({ serial }) };
+  return { serial: String(serial), backend: new SoftPivBackend({ serial }), ...(options ? { options } : {}) };
 }
 
 /** Puts a test card into a reader (the reader must be empty) and waits until pcscd sees it. */
@@ -34,6 +36,7 @@ export async function insert(c: TestCard, reader: TestReader): Promise<void> {
     // empty; a card connecting before that is dropped: then it is put in again at once.
     let dropped = false;
     const card = await startEmulatedCard({
+      ...c.options,
       backend: c.backend,
       port: reader.port,
       onClose: () => {

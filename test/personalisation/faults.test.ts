@@ -4,6 +4,7 @@ import { SoftPivBackend } from '@scm/card-engine';
 import { OBJECT, SLOT } from '@scm/piv';
 import { call, enrollmentToken, runCli, spawnWorker, testWorkstations } from '@scm/test-kit';
 import {
+  assertNoCardholderKeyUnderWellKnownKey,
   blankCard,
   cardholders,
   diagnose,
@@ -30,8 +31,12 @@ import {
  * card only from a committed escrow version.
  */
 const LONG = process.env.SCM_LONG_TESTS === '1';
-// APDUs counted from insertion: ~6 for the worker's inspection, ~35 for personalisation.
-const PULL_POINTS = LONG ? [3, 8, 12, 16, 20, 24, 28, 32, 36, 40] : [24];
+// APDUs counted from insertion: ~8 for the worker's inspection and the claim's transport key, then
+// the management key (about APDU 11-13), retries, PUK and PIN, and from about APDU 20 the keys,
+// certificates and objects; under 40 in all. The long run pulls the card at every one of them until
+// a card is issued without being pulled; the short one just after the management key is set, and
+// just after the first key is imported.
+const PULL_POINTS = LONG ? Array.from({ length: 60 }, (_, i) => i + 3) : [12, 21, 24];
 const WS = 2;
 const R0 = testReader(WS, 0);
 const R1 = testReader(WS, 1);
@@ -71,13 +76,32 @@ describe('personalisation faults', () => {
   }
 
   it(
-    'a card pulled out at a chosen APDU leaves its request waiting for that card; put back, it is resumed and issued on it',
+    'a card pulled out at a chosen APDU never holds cardholder keys under a well-known key; its request waits for it; put back, it is issued on it',
     async () => {
+      const held = new Map<number, string[]>();
+      let pastTheEnd: number | undefined;
       for (const pullAt of PULL_POINTS) {
         const requestId = await oneRequest();
         const c = blankCard();
         const { pulled } = await insertPulling(c, R0, pullAt);
-        await pulled;
+        // Past the attempt's last APDU the card is issued without a pull: every later index is too.
+        let settled = false;
+        const issuedFirst = (async () => {
+          while (!settled) {
+            if ((await requests(s.db, [requestId]))[0].state === 'issued') return true;
+            await sleep(200);
+          }
+          return false;
+        })();
+        const unpulled = await Promise.race([pulled.then(() => false), issuedFirst]);
+        settled = true;
+        if (unpulled) {
+          await remove(c);
+          pastTheEnd = pullAt;
+          break;
+        }
+        // Whatever the card holds of the cardholder's, the factory management key no longer opens it.
+        held.set(pullAt, await assertNoCardholderKeyUnderWellKnownKey(c, `pulled at APDU ${pullAt}`));
         const waiting = await waitFor(
           `request ${requestId} to wait after a pull at APDU ${pullAt}`,
           async () => {
@@ -111,6 +135,10 @@ describe('personalisation faults', () => {
           if (other) await remove(other);
         }
       }
+      // The pulls reached the cardholder's keys at least once (the check above was not vacuous), and
+      // the long run pulled at every APDU of the attempt, up to its last.
+      expect([...held.values()].some((slots) => slots.length > 0)).toBe(true);
+      if (LONG) expect(pastTheEnd).toBeDefined();
     },
     120_000 * PULL_POINTS.length,
   );

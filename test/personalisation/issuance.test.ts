@@ -94,7 +94,7 @@ describe('issuance part 2: a batch on two workstations, OpenSC, activation', () 
       `SELECT steps_done, steps_total FROM personalisation WHERE request_id = ANY($1::uuid[])`,
       [batch.requestIds],
     );
-    expect(plans.rows.every((p) => p.steps_total === 18 && p.steps_done === p.steps_total)).toBe(true);
+    expect(plans.rows.every((p) => p.steps_total === 19 && p.steps_done === p.steps_total)).toBe(true);
   }, 300_000);
 
   it('holds on each card the keys its certificates name, under certificates that chain to the issuing CA; the transport key is gone', async () => {
@@ -335,8 +335,8 @@ describe('issuance part 2: a batch on two workstations, OpenSC, activation', () 
       const out = await watch;
       cliOutput += out.stdout + out.stderr;
       expect(out.code).toBe(0);
-      expect(out.stdout).toMatch(/\[#{24}\] 18\/18 {2}\d+ +Holder .* issued/);
-      expect(out.stdout).toMatch(/\[[#-]{24}\] +\d+\/18 .*personalising · /);
+      expect(out.stdout).toMatch(/\[#{24}\] 19\/19 {2}\d+ +Holder .* issued/);
+      expect(out.stdout).toMatch(/\[[#-]{24}\] +\d+\/19 .*personalising · /);
       expect(out.stdout).toMatch(/\[#{24}\] 1\/1 issued\n$/);
       cards.push(card);
     } finally {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PivCard } from '@scm/card-engine';
+import { ALGORITHM, DEFAULTS, KEY_REF, PivError, PivSession, SoftwareManagementKey } from '@scm/piv';
 import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import {
   appDb,
@@ -276,7 +277,7 @@ export async function feedCards(
  */
 export async function insertPulling(c: TestCard, reader: TestReader, pullAt: number): Promise<{ pulled: Promise<number> }> {
   if (c.inserted) throw new Error(`card ${c.serial} is already in a reader`);
-  const inner = new PivCard(c.backend);
+  const inner = new PivCard(c.backend, c.options);
   let n = 0;
   const ref: { connector?: VpcdConnector } = {};
   let pulledAt: (n: number) => void = () => undefined;
@@ -362,4 +363,36 @@ export async function diagnose(s: Stack, requestIds: string[]): Promise<string> 
   );
   const logs = [...s.workers].map(([ws, w]) => `--- worker ${ws}\n${w.log().split('\n').slice(-40).join('\n')}`);
   return [JSON.stringify(rows.rows, null, 1), ...logs, `--- api\n${s.apiLog().split('\n').slice(-30).join('\n')}`].join('\n');
+}
+
+/** The cardholder's key slots (retired slots of a reissue aside). */
+const CARDHOLDER_SLOTS = [0x9a, 0x9c, 0x9d, 0x9e];
+
+/**
+ * Checks a card out of its reader (its backend, straight): when it holds any cardholder key, the
+ * factory management key (as 3DES and as AES-192, what the transport key of the factory stock is)
+ * is refused and neither PIN nor PUK is the default. Returns the slots holding a key.
+ */
+export async function assertNoCardholderKeyUnderWellKnownKey(c: TestCard, label: string): Promise<string[]> {
+  const held: string[] = [];
+  for (const slot of CARDHOLDER_SLOTS) if (await c.backend.getKey(slot)) held.push(slot.toString(16));
+  if (held.length === 0) return held;
+  const card = new PivCard(c.backend);
+  for (const alg of [ALGORITHM.TDES, ALGORITHM.AES192]) {
+    const session = await PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
+    const opened = await session.authenticate(new SoftwareManagementKey(DEFAULTS.MANAGEMENT_KEY, alg)).then(
+      () => true,
+      (e: unknown) => {
+        if (e instanceof PivError) return false;
+        throw e;
+      },
+    );
+    if (opened) throw new Error(`${label}: card ${c.serial} holds keys in ${held.join(', ')} under the factory management key`);
+  }
+  const session = await PivSession.open({ transmit: (a: Uint8Array) => card.transmit(a) });
+  const pin = await session.getMetadata(KEY_REF.PIN);
+  const puk = await session.getMetadata(KEY_REF.PUK);
+  if (pin.isDefault || puk.isDefault)
+    throw new Error(`${label}: card ${c.serial} holds keys in ${held.join(', ')} with a default ${pin.isDefault ? 'PIN' : 'PUK'}`);
+  return held;
 }

@@ -2,12 +2,13 @@ import { activationSocketPath, pinProblem } from './activation-protocol';
 import { isStepName, planSteps } from './steps';
 
 describe('steps of an attempt', () => {
-  it('plans imports, generations and one proof per slot, in order', () => {
+  it('plans the management key, PIN and PUK first, then imports, generations, objects and one proof per slot', () => {
     const p = planSteps(['9d'], ['9a', '9c', '9e']);
     expect(p).toEqual([
       'claim',
       'authenticate',
       'key-material',
+      'management-key',
       'retries',
       'puk',
       'pin',
@@ -16,8 +17,8 @@ describe('steps of an attempt', () => {
       'generate:9c',
       'generate:9e',
       'certificates',
+      'discovery',
       'objects',
-      'management-key',
       'prove:9a',
       'prove:9c',
       'prove:9d',

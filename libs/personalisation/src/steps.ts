@@ -10,6 +10,7 @@ export const FIXED_STEPS = {
   puk: 'puk',
   pin: 'pin',
   certificates: 'certificates',
+  discovery: 'discovery',
   objects: 'objects',
   managementKey: 'management-key',
   issued: 'issued',
@@ -34,6 +35,8 @@ export const PLAN_EVENT = 'personalisation.plan';
 
 /**
  * The steps of an attempt for the slots a card gets imported (escrow, regenerate) and generated (on-card).
+ * The diversified management key, the PIN and the PUK come before any cardholder key, certificate or
+ * object, so a card left half-done never holds the cardholder's keys under a well-known key.
  * Recovered keys in retired slots (82–95, a reissue) are imported but not proved: they only decrypt old data.
  */
 export function planSteps(importSlots: readonly string[], onCardSlots: readonly string[]): string[] {
@@ -42,14 +45,15 @@ export function planSteps(importSlots: readonly string[], onCardSlots: readonly 
     FIXED_STEPS.claim,
     FIXED_STEPS.authenticate,
     FIXED_STEPS.keyMaterial,
+    FIXED_STEPS.managementKey,
     FIXED_STEPS.retries,
     FIXED_STEPS.puk,
     FIXED_STEPS.pin,
     ...importSlots.map((s) => `import:${s}`),
     ...onCardSlots.map((s) => `generate:${s}`),
     FIXED_STEPS.certificates,
+    FIXED_STEPS.discovery,
     FIXED_STEPS.objects,
-    FIXED_STEPS.managementKey,
     ...all.map((s) => `prove:${s}`),
     FIXED_STEPS.issued,
   ];

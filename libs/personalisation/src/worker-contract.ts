@@ -112,3 +112,14 @@ export interface PersonalisationPackage {
   /** Private keys of importSlots and the PUK, for this worker only. */
   keyMaterial: WrappedKeyMaterial;
 }
+
+/** What the API made of a step the card refused (POST …/personalisation/:id/refused). */
+export interface CardRefusalOutcome {
+  /** `awaiting-card`: the worker tries the card again; `failed-card`: an officer decides (spoil or retry). */
+  state: string;
+  final: boolean;
+  /** Refused attempts on this card since the last officer decision, this one included. */
+  refusals: number;
+  step: string;
+  sw: string | null;
+}

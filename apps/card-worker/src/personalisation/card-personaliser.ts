@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject, verify, X509Certificate, constants } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { PcscError } from '@scm/pcsc';
 import {
   CardNotAuthenticatedError,
@@ -32,6 +32,7 @@ import {
   TransportKeyProof,
   unpadSecret,
 } from './card-keys';
+import { cardRefusal, certificateSerial, ensureDiscovery, holdsCertifiedKey, isPackageFault, signatureMatches } from './card-state';
 import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
 /** What the worker learnt of a card before deciding what to do with it. */
@@ -54,7 +55,12 @@ export type PersonaliseOutcome =
   | { kind: 'interrupted'; reason: string }
   /** Another worker took the request over, or the watchdog released it: look at the card again. */
   | { kind: 'superseded'; reason: string }
-  /** The card cannot carry the profile: the request failed with the reason. */
+  /** The card refused a step; the API lets it try again (the request waits for this card): look at it again. */
+  | { kind: 'retry'; reason: string }
+  /**
+   * The card cannot carry the profile: the request failed with the reason, or (a card that refused
+   * the same way again) waits in failed-card for an officer. Either way nothing tries it again.
+   */
   | { kind: 'failed'; reason: string };
 
 export type PersonaliserApi = Pick<
@@ -71,6 +77,7 @@ export type PersonaliserApi = Pick<
   | 'prove'
   | 'interrupted'
   | 'failed'
+  | 'refused'
 >;
 
 export interface PersonaliserPorts {
@@ -90,14 +97,6 @@ export interface PersonaliserPorts {
 
 const SLOT_BYTE = (slot: string): number => parseInt(slot, 16);
 
-/** Card errors that mean "the card cannot do this", as opposed to "the card is gone". */
-function isCardRefusal(e: unknown): boolean {
-  return (
-    e instanceof PivError &&
-    [PivErrorCode.NotSupported, PivErrorCode.CardError, PivErrorCode.InvalidArgument, PivErrorCode.BadObject].includes(e.code)
-  );
-}
-
 /** Tries each authenticator in turn; returns the one the card accepted, or undefined. */
 async function authenticateWith(session: PivSession, auths: ManagementKeyAuthenticator[]): Promise<ManagementKeyAuthenticator | undefined> {
   for (const a of auths) {
@@ -110,13 +109,6 @@ async function authenticateWith(session: PivSession, auths: ManagementKeyAuthent
     }
   }
   return undefined;
-}
-
-/** Checks a card signature locally before the API does (a mismatch here is reported, not hidden). */
-function signatureMatches(certB64: string, message: Buffer, signature: Uint8Array): boolean {
-  const key = new X509Certificate(Buffer.from(certB64, 'base64')).publicKey;
-  const opts = key.asymmetricKeyType === 'rsa' ? { key, padding: constants.RSA_PKCS1_PADDING } : { key, dsaEncoding: 'der' as const };
-  return verify('sha256', message, opts, signature);
 }
 
 /**
@@ -140,13 +132,17 @@ async function attestationOf(
 /**
  * One personalisation attempt on one card, for one request (design.md "Flows", 1): claim the card,
  * authenticate with its transport key (or, resuming, its diversified key through the API's HSM),
- * set PIN/PUK retries, the escrowed PUK and a random PIN nobody sees, import the escrowed keys,
- * have the card generate the others and get them certified, write certificates, CHUID, CCC,
- * Discovery and the Security Object, set the diversified management key, then prove every key with
- * a signature (and the key-management key by decryption). Every step is reported.
+ * set the diversified management key, PIN/PUK retries, the escrowed PUK and a random PIN nobody
+ * sees — all before any cardholder key, certificate or object, so a card left half-done never holds
+ * them under a well-known key — then import the escrowed keys, have the card generate the others
+ * and get them certified, write certificates, Discovery (only when the card lacks one), CHUID, CCC
+ * and the Security Object, then prove every key with a signature (and the key-management key by
+ * decryption). Every step is reported.
  *
  * Restartable from the top on the same card: each step either is idempotent or knows how to tell
- * (management key: try both; PUK: try the escrowed one when it is already set).
+ * (management key: try both; PUK: try the escrowed one when it is already set; an on-card key the
+ * card still holds under its certificate is kept, not generated and certified again). A step the
+ * card refuses is reported with its status word; the API decides whether the card is tried again.
  */
 export class CardPersonaliser {
   constructor(private readonly ports: PersonaliserPorts) {}
@@ -190,10 +186,15 @@ export class CardPersonaliser {
           throw e;
       }
     }
-    const step = (name: string, outcome: StepOutcome, details?: StepReport['details']) =>
+    // The step under way, for a refusal's report.
+    const at = { step: FIXED_STEPS.authenticate as string };
+    const step = (name: string, outcome: StepOutcome, details?: StepReport['details']) => {
+      at.step = name;
       this.ports.report({ requestId, attempt: claim.attempt, step: name, outcome, ...(details ? { details } : {}) });
+    };
+    const begin = (name: string) => (at.step = name);
     try {
-      return await this.steps(session, card, claim, auth, provenKey, step);
+      return await this.steps(session, card, claim, auth, provenKey, step, begin);
     } catch (e) {
       if (e instanceof PcscError) {
         await api.interrupted(requestId, `${e.code}: ${e.message}`).catch(() => undefined);
@@ -218,7 +219,14 @@ export class CardPersonaliser {
         await api.failed(requestId, e.message);
         return { kind: 'failed', reason: e.message };
       }
-      if (isCardRefusal(e)) {
+      const refused = cardRefusal(e);
+      if (refused) {
+        const reason = (e as Error).message;
+        const r = await api.refused(requestId, { step: at.step, ...(refused.sw ? { sw: refused.sw } : {}), reason: reason.slice(0, 300) });
+        const what = `the card refused step ${r.step}${r.sw ? ` with SW=${r.sw}` : ''}: ${reason}`;
+        return r.final ? { kind: 'failed', reason: `${what} (failed-card: an officer decides)` } : { kind: 'retry', reason: what };
+      }
+      if (isPackageFault(e)) {
         const reason = (e as Error).message;
         await api.failed(requestId, reason);
         return { kind: 'failed', reason };
@@ -291,12 +299,14 @@ export class CardPersonaliser {
     transportAuth: ManagementKeyAuthenticator | undefined,
     provenKey: 'transport' | 'diversified' | undefined,
     step: (name: string, outcome: StepOutcome, details?: StepReport['details']) => void,
+    begin: (name: string) => void,
   ): Promise<PersonaliseOutcome> {
     const { api, workerId, kexKey } = this.ports;
     const requestId = claim.requestId;
     const done = new Set(claim.stepsDone);
 
     // 1. Key material first (it names the slots of the plan); it stays wrapped until needed.
+    begin(FIXED_STEPS.keyMaterial);
     const pkg = await api.package(requestId);
     const mgmtAlg = MANAGEMENT_ALGORITHMS[pkg.profile.managementKey.algorithm];
     if (mgmtAlg === undefined)
@@ -312,6 +322,7 @@ export class CardPersonaliser {
     );
 
     // 2. The management key: the transport key of a blank card, else the diversified one.
+    begin(FIXED_STEPS.authenticate);
     let diversified = false;
     if (!transportAuth) {
       // The transport key stays in the API's HSM too: it computes the cryptograms of either key.
@@ -344,7 +355,17 @@ export class CardPersonaliser {
       if (!material.puk) throw new PivError(PivErrorCode.InvalidArgument, 'the key material holds no PUK');
       const puk = unpadSecret(material.puk);
 
-      // 3. PIN and PUK retry counters (Yubico SET PIN RETRIES resets both to their defaults).
+      // 3. The diversified management key before anything of the cardholder's reaches the card:
+      //    released wrapped for this worker, used for one APDU, wiped; then the card must answer the
+      //    HSM's cryptograms for it. From here on the transport key no longer opens the card.
+      begin(FIXED_STEPS.managementKey);
+      if (!diversified) {
+        await this.setDiversifiedKey(session, requestId, card.serial, remote);
+        step(FIXED_STEPS.managementKey, 'done', { algorithm: pkg.profile.managementKey.algorithm });
+      } else step(FIXED_STEPS.managementKey, 'skipped');
+
+      // 4. PIN and PUK retry counters (Yubico SET PIN RETRIES resets both to their defaults).
+      begin(FIXED_STEPS.retries);
       const pinMeta = await session.tryMetadata(KEY_REF.PIN);
       const pukMeta = await session.tryMetadata(KEY_REF.PUK);
       if (pinMeta && pukMeta && (pinMeta.retriesTotal !== pkg.profile.pin.tries || pukMeta.retriesTotal !== pkg.profile.puk.tries)) {
@@ -354,15 +375,18 @@ export class CardPersonaliser {
         step(FIXED_STEPS.retries, 'done', { pin: pkg.profile.pin.tries, puk: pkg.profile.puk.tries });
       } else step(FIXED_STEPS.retries, 'skipped');
 
-      // 4. The escrowed PUK, then a random PIN (set with the PUK, so it works whatever the PIN was).
+      // 5. The escrowed PUK, then a random PIN (set with the PUK, so it works whatever the PIN was).
+      begin(FIXED_STEPS.puk);
       await this.setPuk(session, puk, done.has(FIXED_STEPS.puk));
       step(FIXED_STEPS.puk, 'done');
+      begin(FIXED_STEPS.pin);
       pin = randomPin(pkg.profile.pin.maxLength);
       await session.unblockPin(puk, pin);
       step(FIXED_STEPS.pin, 'done', { length: pin.length });
 
-      // 5. Escrowed keys into the card (only escrowed versions are released: invariant 1).
+      // 6. Escrowed keys into the card (only escrowed versions are released: invariant 1).
       for (const s of pkg.importSlots) {
+        begin(`import:${s.slot}`);
         const k = material.keys.find((x) => x.slot === s.slot);
         if (!k) throw new PivError(PivErrorCode.InvalidArgument, `the key material has no key for slot ${s.slot}`);
         const key = createPrivateKey({ key: k.pkcs8, format: 'der', type: 'pkcs8' });
@@ -374,9 +398,17 @@ export class CardPersonaliser {
       material.puk?.fill(0);
     }
 
-    // 6. Keys the card generates itself, certified by the API from their public keys.
+    // 7. Keys the card generates itself, certified by the API from their public keys. A key an
+    //    earlier attempt generated and had certified, still in its slot, is kept: no new key, no new
+    //    certificate (and no revoked one) for the same card within a request.
     const certificates = new Map<string, string>(pkg.importSlots.map((s) => [s.slot, s.certificate]));
     for (const s of pkg.onCardSlots) {
+      begin(`generate:${s.slot}`);
+      if (s.certificate && (await holdsCertifiedKey(session, SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), s.certificate, pin!))) {
+        certificates.set(s.slot, s.certificate);
+        step(`generate:${s.slot}`, 'skipped', { algorithm: s.algorithm, reused: true, certificate: certificateSerial(s.certificate) });
+        continue;
+      }
       step(`generate:${s.slot}`, 'started');
       const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
       const cert = await api.certify(requestId, s.slot, pub.spki, await attestationOf(session, SLOT_BYTE(s.slot)));
@@ -384,44 +416,28 @@ export class CardPersonaliser {
       step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
     }
 
-    // 7. Certificates, then the card's identity objects (the Security Object last: it signs the others).
+    // 8. Certificates, then the card's identity objects (the Security Object last: it signs the others).
+    begin(FIXED_STEPS.certificates);
     for (const [slot, der] of certificates) await session.writeCertificate(SLOT_BYTE(slot), Buffer.from(der, 'base64'));
     step(FIXED_STEPS.certificates, 'done', { count: certificates.size });
+    begin(FIXED_STEPS.discovery);
+    const discovery = await ensureDiscovery(session, Buffer.from(pkg.objects.discovery, 'base64'));
+    step(FIXED_STEPS.discovery, discovery.outcome, discovery.details);
+    begin(FIXED_STEPS.objects);
     await session.putObject(OBJECT.CHUID, Buffer.from(pkg.objects.chuid, 'base64'));
     await session.putObject(OBJECT.CCC, Buffer.from(pkg.objects.ccc, 'base64'));
-    await session.putObject(OBJECT.DISCOVERY, Buffer.from(pkg.objects.discovery, 'base64'));
     // A reissued card (issue 8) also holds recovered keys in retired slots, which Key History announces.
     if (pkg.objects.keyHistory) await session.putObject(OBJECT.KEY_HISTORY, Buffer.from(pkg.objects.keyHistory, 'base64'));
     await session.putObject(OBJECT.SECURITY, Buffer.from(pkg.objects.securityObject, 'base64'));
     step(FIXED_STEPS.objects, 'done', { guid: pkg.cardUuid });
 
-    // 8. The diversified management key: released wrapped for this worker, used for one APDU, wiped;
-    //    then the card must answer the HSM's cryptograms for it.
-    if (!diversified) {
-      const wrapped = await api.releaseManagementKey(requestId);
-      const m = unwrapAsWorker(wrapped, kexKey, {
-        requestId,
-        workerId,
-        cardSerial: card.serial,
-        purpose: 'management-key',
-        apiKey: this.ports.apiKey(),
-      });
-      try {
-        if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
-        await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);
-      } finally {
-        m.managementKey?.key.fill(0);
-      }
-      await session.authenticate(remote);
-      await api.confirmManagementKey(requestId);
-      step(FIXED_STEPS.managementKey, 'done', { algorithm: pkg.profile.managementKey.algorithm });
-    } else step(FIXED_STEPS.managementKey, 'skipped');
-
     // 9. Every key proves itself: a signature over the API's message, and the key-management test.
+    begin('prove:9a');
     const ch = await api.beginVerification(requestId);
     const signatures: Array<{ slot: string; signature: string }> = [];
     await session.verifyPin(pin!);
     for (const s of ch.slots) {
+      begin(`prove:${s.slot}`);
       if (s.slot === '9c') await session.verifyPin(pin!);
       const message = Buffer.from(s.message, 'base64');
       const sig = await session.sign(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), message);
@@ -433,6 +449,7 @@ export class CardPersonaliser {
     let keyManagement: { slot: string; answer: string } | undefined;
     if (ch.keyManagement) {
       const km = ch.keyManagement;
+      begin(`prove:${km.slot}`);
       const alg = keyAlgorithm(
         pkg.importSlots.find((s) => s.slot === km.slot)?.algorithm ?? pkg.onCardSlots.find((s) => s.slot === km.slot)!.algorithm,
       );
@@ -446,6 +463,21 @@ export class CardPersonaliser {
     pin = undefined;
     const r = await api.prove(requestId, { signatures, ...(keyManagement ? { keyManagement } : {}) });
     return { kind: 'issued', serial: r.serial || card.serial, cardId: r.cardId };
+  }
+
+  /** Sets the diversified management key (released wrapped for this worker, wiped after one APDU) and proves the card took it. */
+  private async setDiversifiedKey(session: PivSession, requestId: string, cardSerial: string, remote: RemoteManagementKey): Promise<void> {
+    const { api, workerId, kexKey } = this.ports;
+    const wrapped = await api.releaseManagementKey(requestId);
+    const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId, cardSerial, purpose: 'management-key', apiKey: this.ports.apiKey() });
+    try {
+      if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
+      await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);
+    } finally {
+      m.managementKey?.key.fill(0);
+    }
+    await session.authenticate(remote);
+    await api.confirmManagementKey(requestId);
   }
 
   /** Makes the PIN verified for SET PIN RETRIES: the default on a fresh card, else reset with the PUK. */

@@ -43,6 +43,8 @@ interface ReaderSlot {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** After an attempt stopped by an error, when the slot looks at its card again. */
 const RELOOK_AFTER_FAILURE_MS = 3000;
+/** After a card refused a step the API lets it retry, when the slot resumes it. */
+const RELOOK_AFTER_REFUSAL_MS = 1000;
 /** After a card could not be read (I/O, not a PIV answer), when the slot looks at it again. */
 const INSPECT_RETRY_MS = 2000;
 /** The longest wait before looking again at a card that keeps failing. */
@@ -308,6 +310,11 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       case 'superseded':
         s.state = 'inspecting';
         setTimeout(() => this.relook(s, generation), 500).unref();
+        break;
+      case 'retry':
+        // The card refused a step and the API lets it try again: the request waits for this card.
+        s.state = 'inspecting';
+        setTimeout(() => this.relook(s, generation), RELOOK_AFTER_REFUSAL_MS).unref();
         break;
     }
     this.wake();

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type {
   ActivationView,
   CardProofChallenge,
+  CardRefusalOutcome,
   ClaimView,
   CryptogramsView,
   OnCardCertificate,
@@ -168,6 +169,11 @@ export class WorkerApiClient {
 
   async failed(requestId: string, reason: string): Promise<void> {
     await this.call('POST', `/api/v1/worker/personalisation/${requestId}/failed`, { reason: reason.slice(0, 300) });
+  }
+
+  /** The card refused a step: the API says whether it is tried again or waits for an officer (failed-card). */
+  refused(requestId: string, r: { step: string; sw?: string; reason: string }): Promise<CardRefusalOutcome> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/refused`, r);
   }
 
   activation(serial: string): Promise<ActivationView> {

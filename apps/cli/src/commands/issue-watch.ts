@@ -13,7 +13,8 @@ interface CardLine {
   lastStep: string | null;
 }
 
-const TERMINAL = new Set(['issued', 'failed', 'cancelled']);
+/** Ended, or waiting for an officer's decision (failed-card): the watch stops there. */
+const TERMINAL = new Set(['issued', 'failed', 'cancelled', 'failed-card']);
 const WIDTH = 24;
 
 function bar(done: number, total: number): string {
@@ -27,8 +28,8 @@ export function cardLine(c: CardLine): string {
   const done = c.state === 'issued' ? total || c.stepsDone : c.stepsDone;
   const steps = total ? `${String(done).padStart(2)}/${total}` : ' -/- ';
   const what =
-    c.state === 'failed'
-      ? `failed: ${c.failure ?? ''}`
+    c.state === 'failed' || c.state === 'failed-card'
+      ? `${c.state}: ${c.failure ?? ''}`
       : c.state === 'issued'
         ? 'issued'
         : `${c.state}${c.lastStep ? ` · ${c.lastStep}` : ''}`;

@@ -31,7 +31,20 @@ type Summary = {
   failure: string | null;
 };
 
-const TERMINAL = ['issued', 'failed', 'cancelled'];
+/** Where a watch stops: a final state, or failed-card (nothing moves until an officer decides). */
+const TERMINAL = ['issued', 'failed', 'cancelled', 'failed-card'];
+
+/** What an officer reads of a failed-card request: the step and status word the card refused, and the two ways on. */
+function refusalLines(r: RequestView): string[] {
+  if (r.state !== 'failed-card') return [];
+  const d = [...r.history].reverse().find((h) => h.to === 'failed-card')?.details ?? {};
+  const serial = typeof d.serial === 'string' ? d.serial : 'SERIAL';
+  return [
+    `refused     step ${String(d.step ?? '?')}, SW ${String(d.sw ?? 'none')} (card ${serial}, ${String(d.refusals ?? '?')} refused attempt(s))`,
+    `decide      bin/scm card spoil ${serial} --reason TEXT   (the request takes another card)`,
+    `            bin/scm request retry ${r.id} --reason TEXT   (then put card ${serial} back into a reader)`,
+  ];
+}
 
 export function registerRequest(program: Command): void {
   const rq = program.command('request').description('Issuance requests: state, history, events');
@@ -46,6 +59,7 @@ export function registerRequest(program: Command): void {
         `cardholder  ${r.cardholder.name} ${r.cardholder.upn ?? r.cardholder.email ?? ''} (${r.cardholder.id})`,
         `profile     ${r.profileId}`,
         `state       ${r.state} since ${r.stateChangedAt}${r.failure ? ` — ${r.failure}` : ''}`,
+        ...refusalLines(r),
         `vsc         ${r.vsc ? `${r.vsc.id} v${r.vsc.currentVersion} ${r.vsc.escrowed ? 'escrowed' : 'not escrowed yet'} sha256 ${r.vsc.sha256}` : '-'}`,
         '',
         table(
@@ -91,6 +105,28 @@ export function registerRequest(program: Command): void {
         o.reason ? { reason: o.reason } : {},
       );
       process.stdout.write(`${r.id}: ${r.state}${r.revoked.length ? `; revoked ${r.revoked.join(', ')}` : ''}\n`);
+    });
+  rq.command('retry <id>')
+    .description(
+      'Try the card of a failed-card request again (the card refused a step the same way twice): the request waits for that card, ' +
+        'with a fresh count of refusals. Take the card out and put it back into a reader. Needs the security-officer role; audited. ' +
+        'The other way on is "bin/scm card spoil SERIAL".',
+    )
+    .requiredOption('--reason <text>', 'why the card should be tried again (kept in the audit trail)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { reason: string; json?: boolean }) => {
+      const r = await api<{
+        id: string;
+        state: string;
+        serial: string | null;
+        refused: { step: string | null; sw: string | null };
+        job: string;
+      }>('POST', `/api/v1/issuance-requests/${encodeURIComponent(id)}/retry`, { reason: o.reason });
+      if (o.json) return printJson(r);
+      process.stdout.write(
+        `${r.id}: ${r.state} for card ${r.serial ?? '-'} (it had refused step ${r.refused.step ?? '?'}, SW ${r.refused.sw ?? 'none'}); ` +
+          `take the card out and put it back into a reader\n`,
+      );
     });
   rq.command('watch [id]')
     .description('Follow a request (or --batch) as its state changes (server-sent events); stops at --until or a final state')

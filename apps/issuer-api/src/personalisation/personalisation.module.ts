@@ -38,6 +38,10 @@ import { FailAttemptController } from './end-attempt/fail-attempt/fail-attempt.c
 import { FailAttemptHandler } from './end-attempt/fail-attempt/fail-attempt.handler';
 import { InterruptAttemptController } from './end-attempt/interrupt-attempt/interrupt-attempt.controller';
 import { InterruptAttemptHandler } from './end-attempt/interrupt-attempt/interrupt-attempt.handler';
+import { RefuseAttemptController } from './end-attempt/refuse-attempt/refuse-attempt.controller';
+import { RefuseAttemptHandler } from './end-attempt/refuse-attempt/refuse-attempt.handler';
+import { RetryCardController } from './retry-card/retry-card.controller';
+import { RetryCardHandler } from './retry-card/retry-card.handler';
 import { ComputeCryptogramsController } from './management-key/compute-cryptograms/compute-cryptograms.controller';
 import { ComputeCryptogramsHandler } from './management-key/compute-cryptograms/compute-cryptograms.handler';
 import { ConfirmManagementKeyController } from './management-key/confirm-management-key/confirm-management-key.controller';
@@ -97,6 +101,8 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     SubmitProofsController,
     InterruptAttemptController,
     FailAttemptController,
+    RefuseAttemptController,
+    RetryCardController,
     PromptActivationController,
     ReleasePukController,
     CompleteActivationController,
@@ -141,6 +147,8 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     SubmitProofsHandler,
     InterruptAttemptHandler,
     FailAttemptHandler,
+    RefuseAttemptHandler,
+    RetryCardHandler,
     PromptActivationHandler,
     ReleasePukHandler,
     CompleteActivationHandler,

@@ -3,10 +3,13 @@ import type { VirtualCard } from '@scm/vpcd';
 import { PivApplet, PIV_APT, type PivAppletOptions } from '../applet/piv-applet';
 import type { PivCardBackend } from '../backend/piv-card-backend.port';
 import { Ins, PIV_AID, PIV_AID_MIN_PREFIX, YUBICO_MGMT_AID } from '../piv.constants';
+import { type CommandRefusal, refusalFor } from './command-refusals';
 
 export interface PivCardOptions extends PivAppletOptions {
   /** The largest command a chain (CLA 0x10) may build up; longer chains are refused with 6A84. */
   maxChainBytes?: number;
+  /** Commands this card refuses with a fixed status word, every time (fault tests: a card that refuses an object or a key). */
+  refuse?: readonly CommandRefusal[];
 }
 
 /** Responses are cut at this many bytes; the rest waits for GET RESPONSE (OpenSC's buffer is 258). */
@@ -44,6 +47,7 @@ export class PivCard implements VirtualCard {
   private pendingResponse: Uint8Array | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly maxChain: number;
+  private readonly refuse: readonly CommandRefusal[];
 
   constructor(
     readonly backend: PivCardBackend,
@@ -51,6 +55,7 @@ export class PivCard implements VirtualCard {
   ) {
     this.applet = new PivApplet(backend, opts);
     this.maxChain = opts.maxChainBytes ?? DEFAULT_MAX_CHAIN;
+    this.refuse = opts.refuse ?? [];
   }
 
   atr(): Uint8Array {
@@ -108,6 +113,8 @@ export class PivCard implements VirtualCard {
 
     if (cmd.ins === Ins.SELECT) return this.select(cmd.p1, cmd.p2, data);
     if (this.selected !== 'piv') return sw(SW.INS_NOT_SUPPORTED);
+    const refused = refusalFor(this.refuse, { ins: cmd.ins, p2: cmd.p2, data });
+    if (refused !== undefined) return sw(refused);
     const r = await this.applet.process({ ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, data, ne: cmd.ne });
     return this.respond(r.data, r.sw, cmd.ne);
   }

@@ -15,6 +15,8 @@ export const REQUEST_STATES = [
   'issued',
   'failed',
   'cancelled',
+  /** The card refused a step the same way on consecutive attempts: an officer spoils it or retries. */
+  'failed-card',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 

@@ -25,6 +25,10 @@ export class PersonalisationEntity {
   @Column('text', { name: 'management_key', default: 'transport' }) managementKey!: CardManagementKey;
   @Column('bytea', { name: 'proof_nonce', nullable: true }) proofNonce!: Buffer | null;
   @Column('bytea', { name: 'decrypt_check', nullable: true }) decryptCheck!: Buffer | null;
+  /** Attempts on this card the card refused since the last officer decision, and the last refusal (step, status word). */
+  @Column('int', { default: 0 }) refusals!: number;
+  @Column('text', { name: 'refused_step', nullable: true }) refusedStep!: string | null;
+  @Column('text', { name: 'refused_sw', nullable: true }) refusedSw!: string | null;
   @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

@@ -5,6 +5,7 @@ import { Archive1764200000000 } from './1764200000000-archive';
 import { Reauth1764300000000 } from './1764300000000-reauth';
 import { Personalisation1764400000000 } from './1764400000000-personalisation';
 import { Helpdesk1764550000000 } from './1764550000000-helpdesk';
+import { FailedCard1764650000000 } from './1764650000000-failed-card';
 import { Stock1764700000000 } from './1764700000000-stock';
 
 /** Every migration in order; new ones are appended here. */
@@ -16,5 +17,6 @@ export const migrations = [
   Reauth1764300000000,
   Personalisation1764400000000,
   Helpdesk1764550000000,
+  FailedCard1764650000000,
   Stock1764700000000,
 ];

@@ -40,11 +40,23 @@ describe('issuance request state machine', () => {
       'awaiting-card',
       'personalising',
       'verifying',
+      'failed-card',
     ]);
   });
 
-  it('sends a request whose card left the reader mid-way back to wait for that card, and nowhere else back', () => {
-    expect(REQUEST_STATES.filter((s) => canTransition(s, 'awaiting-card'))).toEqual(['escrowed', 'personalising', 'verifying']);
+  it('parks a request whose card refuses the same way in failed-card, not terminal, until an officer decides', () => {
+    expect(REQUEST_STATES.filter((s) => canTransition(s, 'failed-card'))).toEqual(['personalising', 'verifying']);
+    expect(isTerminal('failed-card')).toBe(false);
+    expect(REQUEST_TRANSITIONS['failed-card']).toEqual(['awaiting-card', 'failed']);
+  });
+
+  it('sends a request whose card left the reader mid-way (or an officer retries it) back to wait for that card, and nowhere else back', () => {
+    expect(REQUEST_STATES.filter((s) => canTransition(s, 'awaiting-card'))).toEqual([
+      'escrowed',
+      'personalising',
+      'verifying',
+      'failed-card',
+    ]);
   });
 
   it('names only known states', () => {

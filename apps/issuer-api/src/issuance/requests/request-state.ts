@@ -7,6 +7,8 @@ import { REQUEST_STATES, type RequestState } from '@scm/db';
  *   requested → keys-generated → escrowed → awaiting-card → personalising → verifying → issued
  *   any state before issued → failed | cancelled (cancelled only before a card is claimed)
  *   personalising | verifying → awaiting-card (the card left the reader; the request waits for it)
+ *   personalising | verifying → failed-card (the card refused a step the same way again) → awaiting-card
+ *     (an officer retries it, or spoils the card) | failed
  */
 
 // The states are the schema's (libs/db: the CHECK constraint of issuance_request.state).
@@ -23,8 +25,11 @@ export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly Request
   'awaiting-card': ['personalising', 'failed', 'cancelled'],
   // keys imported or generated, objects written; then each key is proved by an on-card signature.
   // A card pulled out mid-way (or a worker lost) sends the request back to wait for that same card.
-  personalising: ['verifying', 'awaiting-card', 'failed'],
-  verifying: ['issued', 'awaiting-card', 'failed'],
+  // A card that refuses a step the same way on consecutive attempts is not retried for ever.
+  personalising: ['verifying', 'awaiting-card', 'failed', 'failed-card'],
+  verifying: ['issued', 'awaiting-card', 'failed', 'failed-card'],
+  // Waits for an officer: retry on the same card, or spoil it (the request takes another card).
+  'failed-card': ['awaiting-card', 'failed'],
   issued: [],
   failed: [],
   cancelled: [],

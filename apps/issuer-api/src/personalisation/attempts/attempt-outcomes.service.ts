@@ -46,6 +46,17 @@ export class AttemptOutcomesService {
     return failed;
   }
 
+  /**
+   * A card that keeps refusing a step: the request waits in failed-card for an officer (spoil the
+   * card, or retry it). Nothing is spoiled or revoked yet, and the card job is done, so nothing
+   * tries the card again until the officer decides.
+   */
+  async failCard(tx: Tx, request: IssuanceRequest, reason: string, details: Record<string, unknown> = {}): Promise<IssuanceRequest> {
+    const parked = throwIf(await this.states.transition(tx, request, 'failed-card', { failure: reason.slice(0, 500), details }));
+    await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
+    return parked;
+  }
+
   /** A card pulled out (or a worker lost) mid-way: the request waits for that card again. */
   async interrupt(tx: Tx, request: IssuanceRequest, reason: string, serial: string | null): Promise<IssuanceRequest> {
     return throwIf(

@@ -2,7 +2,14 @@ import type { Card } from '../../issuance/cards/card.repository';
 import type { IssuanceRequest } from '../../issuance/requests/request.repository';
 import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import { PersonalisationErrorCode as E } from '../personalisation-errors';
-import { attemptProblem, claimantProblem, issuanceClaimantProblem, nextAttempt } from './attempt-rules';
+import {
+  attemptProblem,
+  claimantProblem,
+  issuanceClaimantProblem,
+  MAX_REFUSED_ATTEMPTS,
+  nextAttempt,
+  refusalVerdict,
+} from './attempt-rules';
 import type { Attempt } from './personalisation.repository';
 
 const request = (r: Partial<IssuanceRequest> = {}) =>
@@ -47,6 +54,9 @@ describe('attempt rules', () => {
       stepsTotal: 18,
       lastStep: 'pin',
       proofNonce: Buffer.alloc(1),
+      refusals: 1,
+      refusedStep: 'objects',
+      refusedSw: '6A80',
     } as Attempt;
     expect(nextAttempt(undefined, { requestId: 'r1', cardId: 'k1', workerId: 'w1' }, now)).toMatchObject({
       attempt: 1,
@@ -63,9 +73,38 @@ describe('attempt rules', () => {
       lastStep: null,
       proofNonce: null,
       decryptCheck: null,
+      refusals: 1,
+      refusedStep: 'objects',
+      refusedSw: '6A80',
       startedAt: now,
       updatedAt: now,
     });
-    expect(nextAttempt(last, { requestId: 'r1', cardId: 'k2', workerId: 'w1' }, now).managementKey).toBe('transport');
+    expect(nextAttempt(last, { requestId: 'r1', cardId: 'k2', workerId: 'w1' }, now)).toMatchObject({
+      managementKey: 'transport',
+      refusals: 0,
+      refusedStep: null,
+      refusedSw: null,
+    });
+  });
+
+  it('ends in failed-card when the card refuses the same step with the same status word twice, or refuses three attempts', () => {
+    const none = { refusals: 0, refusedStep: null, refusedSw: null };
+    const put = { step: 'objects', sw: '6A80' };
+    expect(refusalVerdict(none, put)).toEqual({ final: false, repeated: false, refusals: 1 });
+    expect(refusalVerdict({ refusals: 1, refusedStep: 'objects', refusedSw: '6A80' }, put)).toEqual({
+      final: true,
+      repeated: true,
+      refusals: 2,
+    });
+    // Another status word, or another step: tried again, but never more than three refused attempts.
+    expect(refusalVerdict({ refusals: 1, refusedStep: 'objects', refusedSw: '6A84' }, put).final).toBe(false);
+    expect(refusalVerdict({ refusals: 1, refusedStep: 'import:9d', refusedSw: '6A80' }, put).final).toBe(false);
+    expect(refusalVerdict({ refusals: MAX_REFUSED_ATTEMPTS - 1, refusedStep: 'import:9d', refusedSw: '6A80' }, put)).toEqual({
+      final: true,
+      repeated: false,
+      refusals: 3,
+    });
+    // A refusal without a status word (a malformed answer) repeats when the step repeats.
+    expect(refusalVerdict({ refusals: 1, refusedStep: 'objects', refusedSw: null }, { step: 'objects', sw: null }).final).toBe(true);
   });
 });

@@ -69,21 +69,25 @@ export const claimantDenial = (action: string, requestId: string, workerId: stri
 
 /**
  * The next attempt on a request: counts on from the last one, starts its steps afresh, and keeps
- * the management key the card holds only when it is the same card (a new card starts from the
- * transport key).
+ * the management key the card holds and the card's refusals only when it is the same card (a new
+ * card starts from the transport key, with a clean record).
  */
 export function nextAttempt(last: Attempt | undefined, to: { requestId: string; cardId: string; workerId: string }, now: Date): Attempt {
+  const same = !!last && last.cardId === to.cardId;
   return {
     requestId: to.requestId,
     cardId: to.cardId,
     workerId: to.workerId,
     attempt: (last?.attempt ?? 0) + 1,
-    managementKey: last && last.cardId === to.cardId ? last.managementKey : 'transport',
+    managementKey: same ? last.managementKey : 'transport',
     stepsTotal: null,
     stepsDone: 0,
     lastStep: null,
     proofNonce: null,
     decryptCheck: null,
+    refusals: same ? last.refusals : 0,
+    refusedStep: same ? last.refusedStep : null,
+    refusedSw: same ? last.refusedSw : null,
     startedAt: now,
     updatedAt: now,
   };
@@ -91,3 +95,27 @@ export function nextAttempt(last: Attempt | undefined, to: { requestId: string; 
 
 /** The id of a request's card job (`personalise-card`), as the outbox knows it. */
 export const cardJobId = (requestId: string): string => jobId('personalise-card', { requestId });
+
+/** Attempts on one card that may end in a refusal before an officer decides (spoil or retry). */
+export const MAX_REFUSED_ATTEMPTS = 3;
+
+/** A step the card refused: the step's name and the status word (4 hex digits), when the card gave one. */
+export interface CardRefusal {
+  step: string;
+  sw: string | null;
+}
+
+/**
+ * What a refusal makes of the request: `final` (failed-card) when the card refused the same step
+ * with the same status word on its previous refused attempt — a card that refuses the same way
+ * twice will do it again — or when it has refused MAX_REFUSED_ATTEMPTS attempts since the last
+ * officer decision; otherwise the request waits for the card again and it is tried once more.
+ */
+export function refusalVerdict(
+  record: Pick<Attempt, 'refusals' | 'refusedStep' | 'refusedSw'>,
+  r: CardRefusal,
+): { final: boolean; repeated: boolean; refusals: number } {
+  const refusals = record.refusals + 1;
+  const repeated = record.refusals > 0 && record.refusedStep === r.step && record.refusedSw === r.sw;
+  return { final: repeated || refusals >= MAX_REFUSED_ATTEMPTS, repeated, refusals };
+}

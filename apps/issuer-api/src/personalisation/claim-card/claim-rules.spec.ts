@@ -15,6 +15,11 @@ describe('claim rules', () => {
     expect(requestRefusal(undefined, 'r1', approved)?.code).toBe(E.NotFound);
     expect(requestRefusal(request({ state: 'cancelled' }), 'r1', approved)?.code).toBe(E.RequestClosed);
     expect(requestRefusal(request({ state: 'escrowed' }), 'r1', approved)?.code).toBe(E.NotReady);
+    // A request whose card kept refusing waits for an officer: no worker takes it meanwhile.
+    expect(requestRefusal(request({ state: 'failed-card' }), 'r1', approved)).toMatchObject({
+      code: E.RequestClosed,
+      message: expect.stringMatching(/spoils the card or retries it/),
+    });
   });
 
   it('takes a blank card, or the bound card again', () => {

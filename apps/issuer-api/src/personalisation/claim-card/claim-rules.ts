@@ -20,6 +20,14 @@ export function requestRefusal(
       state: request.state,
     });
   }
+  // A card that kept refusing a step waits for an officer: no worker takes the request until then.
+  if (request.state === 'failed-card') {
+    return new PersonalisationError(
+      E.RequestClosed,
+      `request ${request.id} is failed-card: its card refused a step; an officer spoils the card or retries it`,
+      { requestId: request.id, state: request.state },
+    );
+  }
   if (!CLAIMABLE_STATES.includes(request.state)) {
     return new PersonalisationError(E.NotReady, `request ${request.id} is ${request.state}: its escrow is not committed yet`, {
       state: request.state,

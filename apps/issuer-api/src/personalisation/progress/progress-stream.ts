@@ -53,7 +53,8 @@ export class ProgressStream {
     this.sink.end();
   }
 
+  /** Every request ended, or waits for an officer's decision (failed-card): nothing moves by itself any more. */
   private allClosed(): boolean {
-    return [...this.states.values()].every((s) => isRequestState(s) && isTerminal(s));
+    return [...this.states.values()].every((s) => isRequestState(s) && (isTerminal(s) || s === 'failed-card'));
   }
 }

@@ -45,6 +45,19 @@ describe('SpoilCardHandler', () => {
     expect(w.uow.events.at(-1)?.details).toEqual({ serial: SERIAL, cardId: card.id, vscVersion: 2, revoked: old });
   });
 
+  it('spoils a card whose request ended failed-card (the officer decided): the request takes another card', async () => {
+    const { w, rearmed, spoil } = setup();
+    const { card } = await claimedRequest(w);
+    w.repos.requests.rows.set(REQUEST, { ...w.repos.requests.rows.get(REQUEST)!, state: 'failed-card' });
+    // No stall wait: a failed-card request has no attempt running.
+    const view = await spoil();
+    expect(view).toMatchObject({ cardId: card.id, requestId: REQUEST, vscVersion: 2, job: 'relayed' });
+    expect(w.repos.cards.rows.get(card.id)!.state).toBe('spoiled');
+    expect(w.repos.requests.rows.get(REQUEST)).toMatchObject({ state: 'awaiting-card', cardId: null, workerId: null });
+    expect(rearmed).toEqual([REQUEST]);
+    expect(w.uow.events[0]).toMatchObject({ action: 'issuance-request.awaiting-card' });
+  });
+
   it('refuses a card still being written to, an issued card and an unknown one (audited), changing nothing', async () => {
     const { w, rearmed, spoil } = setup();
     const { card } = await claimedRequest(w);

@@ -12,7 +12,7 @@ import { PersonalisationError, PersonalisationErrorCode } from '../personalisati
 import { CardJobsService } from './card-jobs.service';
 import { CardReleaseService } from './card-release.service';
 import { SpoilCardCommand, type SpoiledView } from './spoil-card.command';
-import { attemptIdle, spoilRefusal, writtenTo } from './spoil-rules';
+import { attemptIdle, refusedBy, spoilRefusal, writtenTo } from './spoil-rules';
 
 /**
  * The card never serves again, its request lets go of it, and the request's escrowed keys are
@@ -60,6 +60,9 @@ export class SpoilCardHandler implements ICommandHandler<SpoilCardCommand, Spoil
           );
         }
         request = await this.outcomes.interrupt(tx, request, 'card spoiled by an officer', c.serial);
+      } else if (refusedBy(request, card!)) {
+        // The officer's decision on a card that kept refusing a step: the request takes another card.
+        request = await this.outcomes.interrupt(tx, request, 'card spoiled by an officer after it refused a step', c.serial);
       }
       const changed = await this.lifecycle.transition(tx, card!.id, 'spoiled', {
         reason: c.reason.slice(0, 200),

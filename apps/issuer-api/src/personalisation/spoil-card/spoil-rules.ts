@@ -20,6 +20,10 @@ export function spoilRefusal(serial: string, card: Card | undefined): Personalis
 export const writtenTo = (request: IssuanceRequest | undefined, card: Card): request is IssuanceRequest =>
   !!request && request.cardId === card.id && (ACTIVE_STATES as readonly string[]).includes(request.state);
 
+/** Whether the request waits for an officer's decision on this card (failed-card: spoil it or retry it). */
+export const refusedBy = (request: IssuanceRequest | undefined, card: Card): request is IssuanceRequest =>
+  !!request && request.cardId === card.id && request.state === 'failed-card';
+
 /** Whether an attempt has reported nothing for longer than the stall period (no attempt: idle). */
 export const attemptIdle = (attempt: Attempt | undefined, now: Date, stallSeconds: number): boolean =>
   !attempt || now.getTime() - attempt.updatedAt.getTime() > stallSeconds * 1000;
