@@ -16,8 +16,10 @@ import {
 import {
   ActivationSessionEntity,
   CardCredentialEntity,
+  CardLeaseEntity,
   PersonalisationEntity,
   PersonalisationStepEntity,
+  WorkerClaimEntity,
 } from './personalisation.entities';
 import {
   ApprovalEntity,
@@ -77,6 +79,8 @@ export const entities = [
   PersonalisationEntity,
   PersonalisationStepEntity,
   CardCredentialEntity,
+  CardLeaseEntity,
+  WorkerClaimEntity,
   ActivationSessionEntity,
   // help desk
   CardReportEntity,

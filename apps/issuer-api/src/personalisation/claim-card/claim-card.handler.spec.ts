@@ -3,10 +3,10 @@ import { testActor } from '../../platform/testing/test-unit-of-work';
 import { StockErrorCode } from '../../stock/stock-errors';
 import {
   ATR,
-  cardJobDone,
   cardProof,
-  inStock,
   escrowedRequest,
+  inStock,
+  leaseTo,
   OTHER_WORKER,
   personalisationWorld,
   REQUEST,
@@ -16,6 +16,8 @@ import {
 import { CardBindingService } from './card-binding.service';
 import { ClaimCardCommand } from './claim-card.command';
 import { ClaimCardHandler } from './claim-card.handler';
+
+type W = ReturnType<typeof personalisationWorld>;
 
 function setup() {
   const w = personalisationWorld();
@@ -29,23 +31,38 @@ function setup() {
     r.vscs,
     r.workers,
     r.attempts,
-    r.outbox,
     w.attempts,
     binding,
+    w.guard,
+    w.channel,
     w.stock.service,
+  );
+  // The serials the spec's cards use are registered stock (batch "spec-stock").
+  const stocked = inStock(
+    w,
+    [SERIAL, '424242', '77', '78', '99', '4242', '5150'].filter((x) => x !== '4242' && x !== '5150'),
   );
   w.enrol(WORKER);
   w.enrol(OTHER_WORKER, 1);
-  /** Claims as a worker whose card proved its transport key (unless `proof` says otherwise). */
+  /** Claims as a worker whose card proved its transport key (unless `proof` says otherwise: null, none). */
   const claim = async (
     card: { serial?: string; guid?: string } = {},
     workerId = WORKER,
+    workstation?: number,
     proof?: { proofId: string; response: Buffer } | null,
   ) => {
+    await stocked;
     const serial = card.serial ?? SERIAL;
     const p = proof === undefined ? await cardProof(w, serial, { workerId }).catch(() => undefined) : (proof ?? undefined);
     return handler.execute(
-      new ClaimCardCommand(REQUEST, workerId, { serial: SERIAL, atr: ATR, ...card }, testActor(workerId, 'card-worker'), p),
+      new ClaimCardCommand(
+        REQUEST,
+        workerId,
+        workstation ?? (workerId === OTHER_WORKER ? 1 : 0),
+        { serial: SERIAL, atr: ATR, ...card },
+        testActor(workerId, 'card-worker'),
+        p,
+      ),
     );
   };
   return { w, r, claim };
@@ -55,7 +72,7 @@ describe('ClaimCardHandler', () => {
   it('binds a blank card: registers it, records the binding on request and VSC, seals its PUK, starts attempt 1', async () => {
     const { w, r, claim } = setup();
     const { vscId } = await escrowedRequest(w);
-    await inStock(w);
+    await leaseTo(w);
     const view = await claim();
     const card = r.cards.rows.get(view.cardId)!;
     expect(view).toEqual({
@@ -71,14 +88,7 @@ describe('ClaimCardHandler', () => {
       stepsDone: [],
       vscId,
     });
-    expect(card).toMatchObject({
-      serial: SERIAL,
-      state: 'personalising',
-      requestId: REQUEST,
-      vscId,
-      atr: Buffer.from(ATR, 'hex'),
-      stockBatch: 'spec-stock',
-    });
+    expect(card).toMatchObject({ serial: SERIAL, state: 'personalising', requestId: REQUEST, vscId, atr: Buffer.from(ATR, 'hex') });
     expect(r.requests.rows.get(REQUEST)).toMatchObject({ state: 'personalising', cardId: card.id, workerId: WORKER });
     expect(r.vscs.vscs.get(vscId)!.state.binding).toEqual({ serial: SERIAL, atr: ATR.toLowerCase() });
     expect(r.credentials.rows.get(card.id)).toMatchObject({ pukKey: 'scm-puk/1', pukSealed: Buffer.from(`sealed:${card.id}:12345678`) });
@@ -94,10 +104,10 @@ describe('ClaimCardHandler', () => {
     ]);
   });
 
-  it('resumes on the bound card: the next attempt keeps the management key, lists the steps done, and audits a takeover', async () => {
+  it('resumes on the bound card: the next attempt keeps the management key and lists the steps done', async () => {
     const { w, r, claim } = setup();
     await escrowedRequest(w);
-    await inStock(w);
+    await leaseTo(w);
     const first = await claim();
     await r.attempts.update(undefined as never, REQUEST, { managementKey: 'diversified' });
     await r.attempts.addStep(
@@ -114,7 +124,7 @@ describe('ClaimCardHandler', () => {
       },
       true,
     );
-    const again = await claim({}, OTHER_WORKER);
+    const again = await claim();
     expect(again).toMatchObject({
       cardId: first.cardId,
       attempt: 2,
@@ -122,11 +132,89 @@ describe('ClaimCardHandler', () => {
       managementKey: 'diversified',
       stepsDone: ['claim', 'key-material'],
     });
-    expect(r.requests.rows.get(REQUEST)).toMatchObject({ workerId: OTHER_WORKER, cardId: first.cardId });
-    expect(w.uow.events.filter((e) => e.action === 'personalisation.taken-over')).toEqual([
-      expect.objectContaining({ details: { from: WORKER, to: OTHER_WORKER, serial: SERIAL } }),
-    ]);
     expect(r.credentials.rows.size).toBe(1);
+  });
+
+  it('refuses another worker the bound request, even with a lease: no silent takeover', async () => {
+    const { w, r, claim } = setup();
+    await escrowedRequest(w);
+    await leaseTo(w);
+    const first = await claim();
+    await leaseTo(w, OTHER_WORKER);
+    await expect(claim({}, OTHER_WORKER)).rejects.toMatchObject({ code: PersonalisationErrorCode.BoundToAnotherWorker });
+    expect(r.requests.rows.get(REQUEST)).toMatchObject({ workerId: WORKER, cardId: first.cardId });
+    expect(w.uow.events.filter((e) => e.action === 'personalisation.taken-over')).toEqual([]);
+    expect(w.uow.events.at(-1)).toMatchObject({ action: 'personalisation.claim', outcome: 'denied' });
+  });
+
+  it.each([
+    ['without a lease', async () => undefined, {}, WORKER, 0],
+    ['leased to another worker', (w: W) => leaseTo(w, OTHER_WORKER), {}, WORKER, 0],
+    ['at another workstation than the lease', (w: W) => leaseTo(w), {}, WORKER, 5],
+    ['for another card than the leased one', (w: W) => leaseTo(w), { serial: '424242' }, WORKER, 0],
+    [
+      'after the lease ran out',
+      async (w: W) => {
+        await leaseTo(w);
+        w.clock.advance(30_000);
+      },
+      {},
+      WORKER,
+      0,
+    ],
+  ] as const)('refuses a claim %s (audited), writing nothing', async (_what, arrange, card, workerId, workstation) => {
+    const { w, r, claim } = setup();
+    await escrowedRequest(w);
+    await arrange(w);
+    await expect(claim(card, workerId, workstation)).rejects.toMatchObject({ code: PersonalisationErrorCode.NotLeased });
+    expect(r.cards.rows.size).toBe(0);
+    expect(r.requests.rows.get(REQUEST)).toMatchObject({ state: 'awaiting-card', cardId: null });
+    expect(w.uow.events).toEqual([
+      expect.objectContaining({
+        action: 'personalisation.claim',
+        outcome: 'denied',
+        details: expect.objectContaining({ workerId, reason: PersonalisationErrorCode.NotLeased }),
+      }),
+    ]);
+    expect(r.leases.claims).toEqual([expect.objectContaining({ workerId, outcome: PersonalisationErrorCode.NotLeased, suspicious: true })]);
+  });
+
+  it('suspends a worker whose unleased claims reach the threshold: sessions end, channel closed, alarm audited', async () => {
+    const { w, r, claim } = setup();
+    await escrowedRequest(w);
+    for (let i = 0; i < 3; i++) await expect(claim()).rejects.toMatchObject({ code: PersonalisationErrorCode.NotLeased });
+    expect(r.workers.workers.get(WORKER)).toMatchObject({ status: 'suspended', suspendedReason: 'refused-claims' });
+    expect(w.channel.disconnected).toEqual([{ workerId: WORKER, reason: 'suspended: refused claims' }]);
+    expect(w.uow.events.filter((e) => e.action === 'worker.suspended')).toEqual([
+      expect.objectContaining({
+        targetId: WORKER,
+        outcome: 'success',
+        details: expect.objectContaining({ reason: 'refused-claims', refusedClaims: 3, threshold: 3 }),
+      }),
+    ]);
+    // Suspended, it is not approved: even a leased claim is refused now.
+    await leaseTo(w);
+    await expect(claim()).rejects.toMatchObject({ code: PersonalisationErrorCode.NotClaimant });
+  });
+
+  it('refuses claims over the per-minute limit (counted as suspicious), and takes them again a minute later', async () => {
+    const { w, r, claim } = setup();
+    await escrowedRequest(w);
+    await leaseTo(w);
+    for (let i = 0; i < 20; i++) {
+      await r.leases.recordClaim(undefined as never, {
+        workerId: WORKER,
+        requestId: REQUEST,
+        outcome: 'accepted',
+        suspicious: false,
+        at: w.clock.now(),
+      });
+    }
+    await expect(claim()).rejects.toMatchObject({ code: PersonalisationErrorCode.ClaimRateExceeded });
+    expect(r.leases.claims.at(-1)).toMatchObject({ outcome: PersonalisationErrorCode.ClaimRateExceeded, suspicious: true });
+    w.clock.advance(61_000);
+    await leaseTo(w);
+    await expect(claim()).resolves.toMatchObject({ requestId: REQUEST, resumed: false });
   });
 
   it.each([
@@ -135,8 +223,9 @@ describe('ClaimCardHandler', () => {
   ])('refuses %s, audited as denied, writing nothing', async (_what, card, code) => {
     const { w, r, claim } = setup();
     await escrowedRequest(w);
-    await inStock(w, [SERIAL, '99']);
+    await leaseTo(w);
     await claim();
+    await leaseTo(w, WORKER, 'serial' in card ? card.serial : SERIAL);
     const before = r.cards.rows.size;
     await expect(claim(card)).rejects.toMatchObject({ code });
     expect(r.cards.rows.size).toBe(before);
@@ -157,24 +246,25 @@ describe('ClaimCardHandler', () => {
   it('refuses a card registered for another request and a spoiled one', async () => {
     const { w, r, claim } = setup();
     await escrowedRequest(w);
-    await inStock(w, ['77', '78']);
     r.cards.seed({ id: 'k-other', serial: '77', state: 'issued', requestId: 'another' });
+    await leaseTo(w, WORKER, '77');
     await expect(claim({ serial: '77' })).rejects.toMatchObject({ code: PersonalisationErrorCode.CardTaken });
     r.cards.seed({ id: 'k-spoiled', serial: '78', state: 'spoiled', requestId: REQUEST });
+    await leaseTo(w, WORKER, '78');
     await expect(claim({ serial: '78' })).rejects.toMatchObject({ code: PersonalisationErrorCode.CardSpoiled });
     expect(r.requests.rows.get(REQUEST)!.state).toBe('awaiting-card');
   });
 
-  it('settles the card job of a request that ended, and refuses an unapproved worker', async () => {
+  it('refuses a request that ended (not a suspicious refusal), and an unapproved worker', async () => {
     const { w, r, claim } = setup();
     await escrowedRequest(w, { state: 'issued' });
+    await leaseTo(w);
     await expect(claim()).rejects.toMatchObject({ code: PersonalisationErrorCode.RequestClosed });
-    expect(cardJobDone(w)).toBe(true);
+    expect(r.leases.claims).toEqual([expect.objectContaining({ outcome: PersonalisationErrorCode.RequestClosed, suspicious: false })]);
     r.workers.seed({ id: 'pending-worker', status: 'pending' });
     await expect(claim({}, 'pending-worker')).rejects.toMatchObject({ code: PersonalisationErrorCode.NotClaimant });
     expect(w.uow.events.map((e) => e.outcome)).toEqual(['denied', 'denied']);
   });
-
   describe('trusts the card, not the workstation', () => {
     const denied = (w: ReturnType<typeof setup>['w'], code: string) =>
       expect(w.uow.committed.at(-1)).toEqual({
@@ -193,8 +283,8 @@ describe('ClaimCardHandler', () => {
     it('refuses a card in no stock batch (an invented serial), audited, binding nothing', async () => {
       const { w, r, claim } = setup();
       await escrowedRequest(w);
-      await inStock(w);
-      await expect(claim({ serial: '4242' }, WORKER, null)).rejects.toMatchObject({
+      await leaseTo(w, WORKER, '4242');
+      await expect(claim({ serial: '4242' }, WORKER, undefined, null)).rejects.toMatchObject({
         code: StockErrorCode.NotInStock,
         message: expect.stringContaining('scm stock import'),
       });
@@ -206,49 +296,41 @@ describe('ClaimCardHandler', () => {
     it('refuses a stock card without a proof, with a wrong answer, with a used or expired proof, or a proof of another worker', async () => {
       const { w, r, claim } = setup();
       await escrowedRequest(w);
-      await inStock(w);
+      await leaseTo(w);
       const wrongKey = await cardProof(w, SERIAL, { key: Buffer.alloc(24, 7) });
       const otherWorkers = await cardProof(w, SERIAL, { workerId: OTHER_WORKER });
       const late = await cardProof(w, SERIAL);
       for (const proof of [null, wrongKey, otherWorkers, { ...wrongKey, response: Buffer.alloc(16) }]) {
-        await expect(claim({}, WORKER, proof)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
+        await expect(claim({}, WORKER, undefined, proof)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
         denied(w, StockErrorCode.ProofFailed);
       }
       w.clock.advance(61_000);
-      await expect(claim({}, WORKER, late)).rejects.toMatchObject({
+      await leaseTo(w);
+      await expect(claim({}, WORKER, undefined, late)).rejects.toMatchObject({
         code: StockErrorCode.ProofFailed,
         meta: { why: 'the challenge expired' },
       });
       expect(r.cards.rows.size).toBe(0);
       // The right answer, in time, binds the card.
+      await leaseTo(w);
       await expect(claim()).resolves.toMatchObject({ serial: SERIAL, resumed: false });
-    });
-
-    it('lets the claimant resume on its bound card, but another worker takes the request over only with a proof', async () => {
-      const { w, r, claim } = setup();
-      await escrowedRequest(w);
-      await inStock(w);
-      await claim();
-      await expect(claim({}, WORKER, null)).resolves.toMatchObject({ resumed: true, attempt: 2 });
-      await expect(claim({}, OTHER_WORKER, null)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
-      denied(w, StockErrorCode.ProofFailed);
-      expect(r.requests.rows.get(REQUEST)!.workerId).toBe(WORKER);
-      await expect(claim({}, OTHER_WORKER)).resolves.toMatchObject({ resumed: true, attempt: 3 });
-      expect(r.requests.rows.get(REQUEST)!.workerId).toBe(OTHER_WORKER);
     });
 
     it('refuses the factory-default development batch outside development mode, and takes unknown cards into it only in development mode', async () => {
       const { w, claim } = setup();
       await escrowedRequest(w);
+      await leaseTo(w, WORKER, '5150');
       await expect(cardProof(w, '5150')).rejects.toMatchObject({ code: StockErrorCode.NotInStock });
       w.stock.cfg.SCM_DEV_STOCK = true;
       const proof = await cardProof(w, '5150', { key: Buffer.from('010203040506070801020304050607080102030405060708', 'hex') });
       expect((await w.stock.repo.developmentBatch())!.name).toBe('factory-default');
       w.stock.cfg.SCM_DEV_STOCK = false;
-      await expect(claim({ serial: '5150' }, WORKER, proof)).rejects.toMatchObject({ code: StockErrorCode.DevelopmentStockDisabled });
+      await expect(claim({ serial: '5150' }, WORKER, undefined, proof)).rejects.toMatchObject({
+        code: StockErrorCode.DevelopmentStockDisabled,
+      });
       denied(w, StockErrorCode.DevelopmentStockDisabled);
       w.stock.cfg.SCM_DEV_STOCK = true;
-      await expect(claim({ serial: '5150' }, WORKER, proof)).resolves.toMatchObject({ transportBatch: 'factory-default' });
+      await expect(claim({ serial: '5150' }, WORKER, undefined, proof)).resolves.toMatchObject({ transportBatch: 'factory-default' });
     });
   });
 });

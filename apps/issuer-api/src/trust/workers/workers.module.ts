@@ -43,6 +43,6 @@ import { WORKER_REPOSITORY } from './worker.repository';
     RevokeWorkerHandler,
     CreateEnrollmentTokenHandler,
   ],
-  exports: [WORKER_REPOSITORY, WorkerChannel, KEY_PACKAGES],
+  exports: [WORKER_REPOSITORY, WorkerChannel, WorkerDecisionService, KEY_PACKAGES],
 })
 export class WorkersModule {}

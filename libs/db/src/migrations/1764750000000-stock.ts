@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * card gives of its transport key before a worker may bind it; and the PIV attestations of
  * on-card keys, kept beside their certificates.
  */
-export class Stock1764700000000 implements MigrationInterface {
-  name = 'Stock1764700000000';
+export class Stock1764750000000 implements MigrationInterface {
+  name = 'Stock1764750000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
