@@ -62,6 +62,16 @@ async function rogueWorkerToken(s: Stack): Promise<string> {
   ).body.token;
 }
 
+/** The rogue reports a card it does not hold; the API leases it a waiting request for it (or none). */
+async function rogueLease(s: Stack, token: string, serial: string): Promise<string | undefined> {
+  const r = await call<{ lease: { requestId: string } | null }>(s.api.url, 'POST', '/api/v1/worker/personalisation/leases', token, {
+    reader: 'Virtual PCD 00 00',
+    serial,
+    atr: '3BF81300008131FE15597562696B65793479',
+  });
+  return r.body.lease?.requestId;
+}
+
 describe('card stock: trust the card, not the workstation', () => {
   let s: Stack;
   let tmp: string;
@@ -78,7 +88,8 @@ describe('card stock: trust the card, not the workstation', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'scm-stock-'));
-    s = await startStack([0], { apiEnv: { SCM_DEV_STOCK: '0' } });
+    // Short leases: what the rogue worker leases comes back to the pool soon.
+    s = await startStack([0], { apiEnv: { SCM_DEV_STOCK: '0', SCM_CARD_LEASE_SECONDS: '5' } });
   }, 120_000);
 
   afterAll(async () => {
@@ -195,18 +206,21 @@ describe('card stock: trust the card, not the workstation', () => {
 
   it('refuses a rogue worker that has no card: an invented serial, a stock serial without a proof, a forged answer, a replayed proof', async () => {
     const token = await rogueWorkerToken(s);
-    const { requestIds } = await issueBatch(s, await cardholders(s, 1));
+    const { requestIds } = await issueBatch(s, await cardholders(s, 2));
+    // Two waiting requests: one leased for the invented serial, one for the stock serial.
     await waitForRequests(s.db, requestIds, ['awaiting-card'], 60_000);
-    const requestId = requestIds[0];
     const atr = '3BF81300008131FE15597562696B65793479';
-    const claim = (serial: string, proof?: { proofId: string; response: string }) =>
-      call<{ code: string; detail: string }>(s.api.url, 'POST', '/api/v1/worker/personalisation/claims', token, {
+    // Each claim is within a lease the rogue got by reporting the serial, as a worker would.
+    let requestId = requestIds[0];
+    const claim = async (serial: string, proof?: { proofId: string; response: string }) => {
+      requestId = (await rogueLease(s, token, serial)) ?? requestId;
+      return call<{ code: string; detail: string }>(s.api.url, 'POST', '/api/v1/worker/personalisation/claims', token, {
         requestId,
         serial,
         atr,
         ...(proof ? { proof } : {}),
       });
-
+    };
     const invented = await claim('987654321');
     expect(invented).toMatchObject({ status: 409, body: { code: 'stock.card-not-in-stock' } });
     const noProof = await claim(stock[5].serial);
@@ -235,15 +249,16 @@ describe('card stock: trust the card, not the workstation', () => {
       body: { code: 'stock.proof-failed', detail: expect.stringMatching(/answered already/) },
     });
 
-    const refusals = (await audit('personalisation.claim', requestId)).map((r) => [r.outcome, r.details.refusal]);
-    expect(refusals).toEqual([
-      ['denied', 'stock.card-not-in-stock'],
-      ['denied', 'stock.proof-failed'],
-      ['denied', 'stock.proof-failed'],
-      ['denied', 'stock.proof-failed'],
-    ]);
+    const refusals = (
+      await s.db.query<{ refusal: string }>(
+        `SELECT details->>'refusal' AS refusal FROM audit_event
+          WHERE action = 'personalisation.claim' AND outcome = 'denied' AND details->>'serial' = ANY($1::text[]) ORDER BY seq`,
+        [['987654321', stock[5].serial]],
+      )
+    ).rows.map((r) => r.refusal);
+    expect(refusals).toEqual(['stock.card-not-in-stock', 'stock.proof-failed', 'stock.proof-failed', 'stock.proof-failed']);
     expect(await audit('stock.card-proof', '987654321')).toEqual([expect.objectContaining({ outcome: 'denied' })]);
-    expect((await waitForRequests(s.db, requestIds, ['awaiting-card'], 1000))[0].card_id).toBeNull();
+    expect((await s.db.query(`SELECT 1 FROM card WHERE serial = ANY($1::text[])`, [['987654321', stock[5].serial]])).rowCount).toBe(0);
   });
 
   it('refuses a rogue worker that takes over a request bound to a card it does not hold; the card, put back, is issued by its worker', async () => {
@@ -275,22 +290,27 @@ describe('card stock: trust the card, not the workstation', () => {
         atr: '3BF81300008131FE15597562696B65793479',
         ...(proof ? { proof } : {}),
       });
-    expect(await claim()).toMatchObject({ status: 422, body: { code: 'stock.proof-failed' } });
+    // No lease for another worker's bound card, no takeover (leases), and no proof without the card.
+    const takeover = ['personalisation.not-leased', 'personalisation.bound-to-another-worker', 'stock.proof-failed'];
+    await rogueLease(s, token, card.serial);
+    const first = await claim();
+    expect(first.status).toBeGreaterThanOrEqual(403);
+    expect(takeover).toContain(first.body.code);
     const challenge = await call<{ proofId: string }>(s.api.url, 'POST', `/api/v1/worker/personalisation/${requestId}/card-proofs`, token, {
       serial: card.serial,
       algorithm: 'aes192',
       encryptedWitness: randomBytes(16).toString('base64'),
     });
     expect(challenge.status).toBe(200);
-    expect(await claim({ proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') })).toMatchObject({
-      status: 422,
-      body: { code: 'stock.proof-failed' },
-    });
+    const forged = await claim({ proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') });
+    expect(takeover).toContain(forged.body.code);
     // The last two refusals of the request are the rogue's takeover attempts.
-    expect((await audit('personalisation.claim', requestId)).map((r) => r.details.refusal).slice(-2)).toEqual([
-      'stock.proof-failed',
-      'stock.proof-failed',
-    ]);
+    expect(
+      (await audit('personalisation.claim', requestId))
+        .map((r) => r.details.refusal)
+        .slice(-2)
+        .every((c) => takeover.includes(String(c))),
+    ).toBe(true);
     expect((await s.db.query(`SELECT worker_id FROM issuance_request WHERE id = $1`, [requestId])).rows[0].worker_id).toBe(
       s.workers.get(0)!.id,
     );
