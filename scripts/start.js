@@ -4,7 +4,7 @@
  * configuration. Ctrl-C stops both. SCM_START_WORKSTATIONS=0,1,2,3 starts more card workers.
  */
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -57,12 +57,16 @@ async function waitHealthy() {
 }
 
 async function main() {
+  // The application role's password, which scripts/setup set (a server that trusts local clients ignores it).
+  const appPassword = join(stateDir, 'db', 'scm_app.password');
+  const dbEnv = !process.env.SCM_DATABASE_PASSWORD_FILE && existsSync(appPassword) ? { SCM_DATABASE_PASSWORD_FILE: appPassword } : {};
   // `npm start` runs a development machine: blank cards outside registered stock are factory-default
   // stock (docs/stock.md). A production deployment leaves SCM_DEV_STOCK off.
   run('issuer-api', 'apps/issuer-api/src/main.js', {
     SCM_HTTP_PORT: port,
     SCM_HTTP_HOST: host,
     SCM_DEV_STOCK: process.env.SCM_DEV_STOCK || '1',
+    ...dbEnv,
   });
   const ok = await waitHealthy();
   if (!ok) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { apiSchema, ConfigError, int, loadConfig, url, workerSchema } from './index';
 
 describe('loadConfig', () => {
@@ -40,5 +43,48 @@ describe('loadConfig', () => {
   it('validates the worker schema too', () => {
     expect(() => loadConfig(workerSchema, { SCM_WORKSTATION: '-1' })).toThrow(/SCM_WORKSTATION/);
     expect(loadConfig(workerSchema, {}).SCM_WORKSTATION).toBe(0);
+  });
+});
+
+describe('password files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scm-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const secret = (name: string, text: string): string => {
+    const f = join(dir, name);
+    writeFileSync(f, text, { mode: 0o600 });
+    return f;
+  };
+
+  it('puts the password of a *_PASSWORD_FILE into its URL (final line break dropped, percent-encoded)', () => {
+    const cfg = loadConfig(apiSchema, {
+      SCM_DATABASE_URL: 'postgres://scm_app@postgres:5432/scm',
+      SCM_DATABASE_PASSWORD_FILE: secret('app', 'p@ss/w:rd\n'),
+      SCM_REDIS_URL: 'redis://redis:6379/0',
+      SCM_REDIS_PASSWORD_FILE: secret('redis', 'r3dis'),
+    });
+    const db = new URL(cfg.SCM_DATABASE_URL);
+    expect([db.username, decodeURIComponent(db.password), db.host]).toEqual(['scm_app', 'p@ss/w:rd', 'postgres:5432']);
+    expect(cfg.SCM_REDIS_URL).toBe('redis://:r3dis@redis:6379/0');
+    // the owner URL, without a file, is left as given
+    expect(cfg.SCM_DATABASE_OWNER_URL).toBe('postgres://scm_owner@127.0.0.1:5432/scm');
+  });
+
+  it('names a missing, empty or multi-line password file without showing its content', () => {
+    let err: ConfigError | undefined;
+    try {
+      loadConfig(apiSchema, {
+        SCM_DATABASE_PASSWORD_FILE: join(dir, 'absent'),
+        SCM_DATABASE_OWNER_PASSWORD_FILE: secret('empty', '\n'),
+        SCM_REDIS_PASSWORD_FILE: secret('two', 'line one\nline two\n'),
+      });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err?.problems).toEqual([
+      `SCM_DATABASE_PASSWORD_FILE="${join(dir, 'absent')}" cannot be read (ENOENT)`,
+      `SCM_DATABASE_OWNER_PASSWORD_FILE="${join(dir, 'empty')}" is empty`,
+      `SCM_REDIS_PASSWORD_FILE="${join(dir, 'two')}" holds more than one line`,
+    ]);
+    expect(err?.message).not.toContain('line one');
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Typed environment variables. Every process validates its whole configuration at start-up and
  * stops with one message that names each bad or missing variable.
@@ -9,6 +11,11 @@ export interface VarSpec<T> {
   readonly default?: string;
   /** Values never echoed back in errors or dumps. */
   readonly secret?: boolean;
+  /**
+   * For a URL: the variable naming a file whose content is the URL's password (a Docker or systemd
+   * secret), so the password never sits in the environment or a compose file.
+   */
+  readonly passwordFileVar?: string;
   parse(raw: string): T;
 }
 
@@ -38,10 +45,40 @@ export function loadConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
     } catch (e) {
       const shown = spec.secret ? '(hidden)' : JSON.stringify(raw);
       problems.push(`${name}=${shown} ${(e as Error).message}`);
+      continue;
+    }
+    const file = spec.passwordFileVar ? env[spec.passwordFileVar] : undefined;
+    if (file) {
+      try {
+        out[name] = withPassword(out[name] as string, readSecretFile(file));
+      } catch (e) {
+        problems.push(`${spec.passwordFileVar}=${JSON.stringify(file)} ${(e as Error).message}`);
+      }
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as ConfigOf<S>;
+}
+
+/** The content of a secret file without its final line break; an empty or unreadable file is an error. */
+export function readSecretFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const v = text.replace(/\r?\n$/, '');
+  if (!v) throw new Error('is empty');
+  if (/[\r\n]/.test(v)) throw new Error('holds more than one line');
+  return v;
+}
+
+/** The URL with its password replaced (user names kept; percent-encoded as URLs need). */
+export function withPassword(raw: string, password: string): string {
+  const u = new URL(raw);
+  u.password = encodeURIComponent(password);
+  return u.toString();
 }
 
 /** Lines for help output: NAME (default) description. */
@@ -96,11 +133,12 @@ export const url = (
   description: string,
   def: string | undefined,
   protocols: readonly string[],
-  opts: { secret?: boolean } = {},
+  opts: { secret?: boolean; passwordFileVar?: string } = {},
 ): VarSpec<string> => ({
   description,
   default: def,
   secret: opts.secret,
+  passwordFileVar: opts.passwordFileVar,
   parse(raw) {
     let u: URL;
     try {

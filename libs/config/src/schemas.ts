@@ -15,14 +15,16 @@ export const databaseSchema = {
     'PostgreSQL URL of the application role (DML only; INSERT-only on audit)',
     'postgres://scm_app@127.0.0.1:5432/scm',
     ['postgres:', 'postgresql:'],
-    { secret: true },
+    { secret: true, passwordFileVar: 'SCM_DATABASE_PASSWORD_FILE' },
   ),
+  SCM_DATABASE_PASSWORD_FILE: str("File holding the application role's password (replaces any password in SCM_DATABASE_URL)", ''),
   SCM_DATABASE_OWNER_URL: url(
     'PostgreSQL URL of the schema owner (migrations only)',
     'postgres://scm_owner@127.0.0.1:5432/scm',
     ['postgres:', 'postgresql:'],
-    { secret: true },
+    { secret: true, passwordFileVar: 'SCM_DATABASE_OWNER_PASSWORD_FILE' },
   ),
+  SCM_DATABASE_OWNER_PASSWORD_FILE: str("File holding the schema owner's password (replaces any password in SCM_DATABASE_OWNER_URL)", ''),
   SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
 };
 
@@ -32,9 +34,12 @@ export const redisSchema = {
     "Redis URL of the API's background work, as SCM's ACL user (a URL naming a user without a password takes it from SCM_REDIS_PASSWORD_FILE)",
     'redis://scm@127.0.0.1:6379/0',
     ['redis:', 'rediss:'],
-    { secret: true },
+    { secret: true, passwordFileVar: 'SCM_REDIS_PASSWORD_FILE' },
   ),
-  SCM_REDIS_PASSWORD_FILE: str("File (mode 0600) with the password of SCM's Redis ACL user; default <state dir>/redis/scm-password", ''),
+  SCM_REDIS_PASSWORD_FILE: str(
+    "File (mode 0600) with the Redis password (of SCM's ACL user, or of the default user when the URL names none); default <state dir>/redis/scm-password",
+    '',
+  ),
   SCM_REDIS_PREFIX: str('Key prefix for every queue in Redis', 'scm', { pattern: /^[A-Za-z0-9_.-]{1,40}$/ }),
 };
 

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { createDataSource } from './data-source';
+import { scramSha256Verifier } from './scram';
 
 export const OWNER_ROLE = 'scm_owner';
 export const APP_ROLE = 'scm_app';
@@ -7,8 +8,10 @@ export const APP_ROLE = 'scm_app';
 export interface ProvisionOptions {
   /** Superuser URL used only to create roles and the database. */
   adminUrl: string;
-  /** The owner's URL; its database name is the one created. */
+  /** The owner's URL; its database name is the one created. A password in it becomes the owner role's. */
   ownerUrl: string;
+  /** The application role's URL: a password in it becomes that role's (otherwise its password is left alone). */
+  appUrl?: string;
   /** Drop and recreate the database first (test databases only). */
   recreate?: boolean;
   log?: (line: string) => void;
@@ -17,6 +20,12 @@ export interface ProvisionOptions {
 const ident = (s: string): string => {
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new Error(`unsafe SQL identifier: ${s}`);
   return `"${s}"`;
+};
+
+/** A verifier as a SQL literal (base64, digits, '$', ':' and '/'; nothing to escape, checked). */
+const literal = (s: string): string => {
+  if (!/^[A-Za-z0-9+/=$:-]+$/.test(s)) throw new Error('unexpected character in a SCRAM verifier');
+  return `'${s}'`;
 };
 
 /**
@@ -29,11 +38,20 @@ export async function provisionDatabase(o: ProvisionOptions): Promise<string[]> 
   const admin = new Client({ connectionString: o.adminUrl });
   await admin.connect();
   try {
-    for (const role of [OWNER_ROLE, APP_ROLE]) {
+    for (const [role, url] of [
+      [OWNER_ROLE, o.ownerUrl],
+      [APP_ROLE, o.appUrl],
+    ] as const) {
       const r = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (r.rowCount === 0) {
         await admin.query(`CREATE ROLE ${ident(role)} LOGIN`);
         log(`created role ${role}`);
+      }
+      const password = url ? decodeURIComponent(new URL(url).password) : '';
+      if (password) {
+        // Set on every run, so a rotated secret takes effect at the next `db setup`. Only the
+        // SCRAM verifier is sent; PostgreSQL stores it as is.
+        await admin.query(`ALTER ROLE ${ident(role)} PASSWORD ${literal(scramSha256Verifier(password))}`);
       }
     }
     if (o.recreate) {
