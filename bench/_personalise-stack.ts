@@ -129,6 +129,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   const { ownerUrl, base, cfg, ds, hsm, caKeys } = await benchIssuer(DB, PREFIX, {
     SCM_RATE_LIMIT_PER_MINUTE: '1000000',
     SCM_OUTBOX_POLL_MS: '100',
+    // Software cards with the factory key: development stock (docs/stock.md section 2).
+    SCM_DEV_STOCK: '1',
   });
   // The database is new: jobs a previous run left in the bench's queues name requests that are gone.
   const redis = new Redis(cfg.SCM_REDIS_URL);

@@ -60,7 +60,14 @@ async function main() {
   // The application role's password, which scripts/setup set (a server that trusts local clients ignores it).
   const appPassword = join(stateDir, 'db', 'scm_app.password');
   const dbEnv = !process.env.SCM_DATABASE_PASSWORD_FILE && existsSync(appPassword) ? { SCM_DATABASE_PASSWORD_FILE: appPassword } : {};
-  run('issuer-api', 'apps/issuer-api/src/main.js', { SCM_HTTP_PORT: port, SCM_HTTP_HOST: host, ...dbEnv });
+  // `npm start` runs a development machine: blank cards outside registered stock are factory-default
+  // stock (docs/stock.md). A production deployment leaves SCM_DEV_STOCK off.
+  run('issuer-api', 'apps/issuer-api/src/main.js', {
+    SCM_HTTP_PORT: port,
+    SCM_HTTP_HOST: host,
+    SCM_DEV_STOCK: process.env.SCM_DEV_STOCK || '1',
+    ...dbEnv,
+  });
   const ok = await waitHealthy();
   if (!ok) {
     console.error('start: the issuer API did not become healthy within 30 s (see its log above)');

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { appDb, call, closeOpenCardWork, runCli, startApi, type RunningApi } from '@scm/test-kit';
 import type { Client } from 'pg';
 import WebSocket from 'ws';
+
+/** The factory-default management key of the software test cards (development stock). */
+const WELL_KNOWN_KEY = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');
 import { cardholders, officer, people, waitFor, workerFixture, type Officer, type TestWorker } from './support';
 
 const ATR = '3BF81300008131FE15597562696B65793479';
@@ -27,12 +31,34 @@ describe('card job leases and the claims they allow', () => {
 
   const lease = (w: TestWorker, serial: string, reader = READER, to = api) =>
     call<Lease>(to.url, 'POST', '/api/v1/worker/personalisation/leases', w.token, { reader, serial, atr: ATR });
-  const claim = (w: TestWorker, requestId: string, serial: string) =>
-    call<Problem & { requestId?: string; resumed?: boolean }>(api.url, 'POST', '/api/v1/worker/personalisation/claims', w.token, {
+  /**
+   * The card's proof of its transport key (docs/stock.md), played by the test for a software card of
+   * the factory-default development stock: the HSM's challenge, answered with the well-known key.
+   */
+  const cardProof = async (w: TestWorker, requestId: string, serial: string) => {
+    const ecb = (data: Buffer) => {
+      const c = createCipheriv('des-ede3-ecb', WELL_KNOWN_KEY, null).setAutoPadding(false);
+      return Buffer.concat([c.update(data), c.final()]);
+    };
+    const r = await call<{ proofId?: string; challenge?: string }>(api.url, 'POST', '/api/v1/worker/stock/proofs', w.token, {
+      requestId,
+      serial,
+      algorithm: '3des',
+      encryptedWitness: ecb(randomBytes(8)).toString('base64'),
+    });
+    return r.body.proofId && r.body.challenge
+      ? { proofId: r.body.proofId, response: ecb(Buffer.from(r.body.challenge, 'base64')).toString('base64') }
+      : undefined;
+  };
+  const claim = async (w: TestWorker, requestId: string, serial: string) => {
+    const proof = await cardProof(w, requestId, serial);
+    return call<Problem & { requestId?: string; resumed?: boolean }>(api.url, 'POST', '/api/v1/worker/personalisation/claims', w.token, {
       requestId,
       serial,
       atr: ATR,
+      ...(proof ? { proof } : {}),
     });
+  };
   const denials = async (action: string, workerId: string) =>
     (
       await db.query<{ reason: string; target_id: string }>(

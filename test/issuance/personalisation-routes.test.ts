@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { HsmContext } from '@scm/hsm';
+import { CARD_KEYS } from '@scm/card-secrets';
 import type { VscDeps } from '@scm/vsc';
 import { appDb, call, startApi, type RunningApi } from '@scm/test-kit';
 import { type PersonalisationPackage } from '@scm/personalisation';
-import { unwrapAsWorker } from '@scm/personalisation';
+import { type KeyPackageRefusedError, unwrapAsWorker } from '@scm/personalisation';
 import {
   caChain,
   cardholders,
@@ -43,11 +44,22 @@ describe('worker routes for personalisation', () => {
   let seed: string;
   let spare: string;
   let upn: string;
+  let apiKey: KeyObject;
+  const serials = new Map<string, string>();
+  /** What the worker expects of a key package: this request and worker, the card bound to the request, the pinned API key. */
+  const expecting = (requestId: string, workerId: string) => ({
+    requestId,
+    workerId,
+    cardSerial: serials.get(requestId)!,
+    purpose: 'key-material' as const,
+    apiKey,
+  });
 
   beforeAll(async () => {
     api = await startApi();
     off = await officer(api);
     vscDeps = testVscDeps();
+    apiKey = (await vscDeps.hsm.getSigningKey(CARD_KEYS.packageSigning, 'P-256')).publicKeyObject();
     [w1, w2] = [await workerFixture(), await workerFixture()];
     const ppl = people(3);
     upn = ppl[0].upn;
@@ -84,7 +96,7 @@ describe('worker routes for personalisation', () => {
   it('refuses before the card is claimed, another worker, and users', async () => {
     const early = await pkg(def, w1.token);
     expect([early.status, early.body.code]).toEqual([409, 'issuance.illegal-transition']);
-    await claimFixture(def, w1.id);
+    serials.set(def, await claimFixture(def, w1.id));
     const other = await pkg(def, w2.token);
     expect([other.status, other.body.code]).toEqual([403, 'issuance.not-claimant']);
     const user = await pkg(def, off.token);
@@ -116,7 +128,7 @@ describe('worker routes for personalisation', () => {
     ]);
     expect(p.cardUuid).toBe(p.vscId);
     expect(Buffer.from(p.objects.chuid, 'base64').toString('hex')).toContain(p.vscId.replace(/-/g, ''));
-    const m = unwrapAsWorker(p.keyMaterial, w1.kexPrivate, { requestId: def, workerId: w1.id });
+    const m = unwrapAsWorker(p.keyMaterial, w1.kexPrivate, expecting(def, w1.id));
     expect(m.keys.map((k) => k.slot)).toEqual(['9d']);
     const priv = createPrivateKey({ key: m.keys[0].pkcs8, format: 'der', type: 'pkcs8' });
     const cert = new x509.X509Certificate(Buffer.from(p.importSlots[0].certificate, 'base64'));
@@ -131,7 +143,7 @@ describe('worker routes for personalisation', () => {
     const body = JSON.stringify(p);
     expect(body).not.toContain(m.keys[0].pkcs8.toString('base64').slice(40, 120));
     expect(body).not.toContain(m.puk!.toString('latin1'));
-    expect(() => unwrapAsWorker(p.keyMaterial, w2.kexPrivate, { requestId: def, workerId: w1.id })).toThrow();
+    expect(() => unwrapAsWorker(p.keyMaterial, w2.kexPrivate, expecting(def, w1.id))).toThrow();
   });
 
   it('certifies a key the card generated in an on-card slot and keeps its public part in a new VSC version', async () => {
@@ -193,12 +205,33 @@ describe('worker routes for personalisation', () => {
     expect([notClaimed.status, notClaimed.body.code]).toEqual([409, 'issuance.illegal-transition']);
   });
 
+  it("signs every key package with the API's HSM key, bound to the card: a worker refuses it for another card, another purpose or after expiry", async () => {
+    const p = (await pkg(def, w1.token)).body;
+    expect(p.keyMaterial.header).toMatchObject({ v: 2, purpose: 'key-material', cardSerial: serials.get(def) });
+    expect(p.keyMaterial.signer).toBe('scm-package-signing/1');
+    const refused = (over: Record<string, unknown>) => {
+      try {
+        unwrapAsWorker(p.keyMaterial, w1.kexPrivate, { ...expecting(def, w1.id), ...over });
+        return 'opened';
+      } catch (e) {
+        return (e as KeyPackageRefusedError).reason;
+      }
+    };
+    expect(refused({})).toBe('opened');
+    expect(refused({ cardSerial: '1234' })).toBe('card');
+    expect(refused({ purpose: 'management-key' })).toBe('purpose');
+    expect(refused({ now: new Date(Date.parse(p.keyMaterial.header.expiresAt) + 1) })).toBe('expired');
+    // Re-addressed to another card by whoever holds it in transit: the API's signature no longer verifies.
+    const moved = { ...p.keyMaterial, header: { ...p.keyMaterial.header, cardSerial: '1234' } };
+    expect(() => unwrapAsWorker(moved, w1.kexPrivate, { ...expecting(def, w1.id), cardSerial: '1234' })).toThrow(/signature/);
+  });
+
   it('wraps every slot of a seed-profile request, and none is left for the card to generate', async () => {
-    await claimFixture(seed, w2.id);
+    serials.set(seed, await claimFixture(seed, w2.id));
     const p = (await pkg(seed, w2.token)).body;
     expect(p.importSlots.map((s) => s.slot)).toEqual(['9a', '9c', '9d', '9e']);
     expect(p.onCardSlots).toEqual([]);
-    const m = unwrapAsWorker(p.keyMaterial, w2.kexPrivate, { requestId: seed, workerId: w2.id });
+    const m = unwrapAsWorker(p.keyMaterial, w2.kexPrivate, expecting(seed, w2.id));
     expect(m.keys.map((k) => [k.slot, k.algorithm])).toEqual([
       ['9a', 'rsa2048'],
       ['9c', 'p256'],

@@ -124,18 +124,30 @@ export async function workerFixture(): Promise<TestWorker> {
   return { id, token, kexPrivate: kex.privateKey };
 }
 
-/** Puts a request into `personalising`, claimed by a worker: what the card worker's claim (issue 7) will do. */
-export async function claimFixture(requestId: string, workerId: string): Promise<void> {
+/**
+ * Puts a request into `personalising`, claimed by a worker and bound to a card of its own (the
+ * serial it returns): what the card worker's claim does.
+ */
+export async function claimFixture(requestId: string, workerId: string): Promise<string> {
   const db = await appDb();
+  const cardId = randomUUID();
+  const serial = String(900_000_000 + (parseInt(cardId.slice(0, 7), 16) % 99_999_999));
   try {
+    await db.query(
+      `INSERT INTO card (id, serial, state, cardholder_id, request_id, vsc_id, stock_batch, state_changed_at, created_at)
+       SELECT $2, $3, 'personalising', r.cardholder_id, r.id, v.id, 'fixture', now(), now()
+         FROM issuance_request r LEFT JOIN vsc v ON v.request_id = r.id AND v.kind = 'escrow' WHERE r.id = $1`,
+      [requestId, cardId, serial],
+    );
     const r = await db.query(
-      `UPDATE issuance_request SET state = 'personalising', worker_id = $2 WHERE id = $1 AND state = 'awaiting-card'`,
-      [requestId, workerId],
+      `UPDATE issuance_request SET state = 'personalising', worker_id = $2, card_id = $3 WHERE id = $1 AND state = 'awaiting-card'`,
+      [requestId, workerId, cardId],
     );
     if (r.rowCount !== 1) throw new Error(`request ${requestId} is not awaiting a card`);
   } finally {
     await db.end();
   }
+  return serial;
 }
 
 /** The test token and the VSC control program over it, to open escrow copies as the API does. */

@@ -21,6 +21,9 @@ export const testEnv: Record<string, string> = {
   // Likewise the per-address rate limits (tested on their own).
   SCM_RATE_LIMIT_PER_MINUTE: '1000000',
   SCM_RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+  // A development machine: blank test cards not in registered stock are factory-default stock
+  // (the stock tests turn it off to play production).
+  SCM_DEV_STOCK: '1',
 };
 
 export function applyTestEnv(): void {

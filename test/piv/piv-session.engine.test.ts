@@ -117,7 +117,7 @@ describe.each([
       algorithm: auth.algorithm,
       async respond(w: Uint8Array) {
         const r = await auth.respond(w);
-        return { ...r, expected: r.expected.map((b) => b ^ 1) };
+        return { ...r, expected: r.expected!.map((b) => b ^ 1) };
       },
     };
     await expect(s.authenticate(liar)).rejects.toBeInstanceOf(CardNotAuthenticatedError);

@@ -31,6 +31,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['vsc'], load: async () => (await import('./commands/vsc.command')).registerVsc },
   { names: ['card'], load: async () => (await import('./commands/card-backup.command')).registerCardBackup },
   { names: ['ca'], load: async () => (await import('./commands/ca.command')).registerCa },
+  { names: ['stock'], load: async () => (await import('./commands/stock.command')).registerStock },
   { names: ['profile'], load: async () => (await import('./commands/profile.command')).registerProfile },
   { names: ['cardholder'], load: async () => (await import('./commands/cardholder.command')).registerCardholder },
   { names: ['issue'], load: async () => (await import('./commands/issue.command')).registerIssue },

@@ -26,6 +26,7 @@ import { TemporaryCardsModule } from './help-desk/temporary-cards/temporary-card
 import { ReissueModule } from './help-desk/reissue/reissue.module';
 import { KeyRecoveryModule } from './help-desk/key-recovery/key-recovery.module';
 import { PinUnblockModule } from './help-desk/pin-unblock/pin-unblock.module';
+import { StockModule } from './stock/stock.module';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         VscEscrowModule,
         IssuanceModule,
         CardsModule,
+        StockModule,
         PersonalisationModule,
         ArchiveModule,
         CardReportsModule,

@@ -14,6 +14,7 @@ export * from './backend/soft-piv-backend';
 export * from './backend/file-piv-backend';
 export * from './crypto/key-ops';
 export * from './crypto/management-key';
+export { attestationCertificate, createAttestationAuthority, type AttestationAuthority, YubicoAttestationOid } from './crypto/attestation';
 export { padPin } from './crypto/pin-hash';
 export * from './applet/applet-context';
 export * from './applet/security-state';

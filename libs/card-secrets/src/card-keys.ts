@@ -2,17 +2,24 @@ import type { HsmContext, KeyRef } from '@scm/hsm';
 import { HsmError, HsmErrorCode, keyLabel } from '@scm/hsm';
 import { KeyGenMechanism, KeyType, ObjectClass, type SecretKey, type Session } from 'graphene-pk11';
 import { randomBytes } from 'node:crypto';
+import { provisionStockKey } from './transport-keys';
 
 /**
  * The HSM keys of card personalisation:
  *  - the management-key master: AES-256 whose only use is deriving each card's diversified
  *    management key inside the HSM (CKA_DERIVE; never encrypts, never leaves the token);
  *  - the PUK key: AES-256-GCM sealing each card's PUK for activation and help-desk unblock, so
- *    neither opens a VSC through the recovery path.
+ *    neither opens a VSC through the recovery path;
+ *  - the stock key: AES-256 that only wraps and unwraps the transport keys of registered card
+ *    stock (docs/stock.md);
+ *  - the package key: a P-256 pair signing every key package released to a card worker, whose
+ *    public key the worker pins at enrolment.
  */
 export const CARD_KEYS = {
   managementMaster: { label: 'scm-mgmt-master', version: 1 } as KeyRef,
   puk: { label: 'scm-puk', version: 1 } as KeyRef,
+  stock: { label: 'scm-stock-kek', version: 1 } as KeyRef,
+  packageSigning: { label: 'scm-package-signing', version: 1 } as KeyRef,
 } as const;
 
 /** Finds a secret key by its `label/version`; undefined when absent. */
@@ -76,5 +83,10 @@ export async function provisionCardKeys(hsm: HsmContext, keys = CARD_KEYS): Prom
   if (present) await hsm.getSecretKey(keys.puk, 'AES-256');
   else await hsm.createSecretKey(keys.puk, 'AES-256');
   out.push({ ref: keys.puk, created: !present });
+  out.push({ ref: keys.stock, created: await hsm.withSession((s) => provisionStockKey(s, keys.stock)) });
+  const signer = existing.has(keyLabel(keys.packageSigning));
+  if (signer) await hsm.getSigningKey(keys.packageSigning, 'P-256');
+  else await hsm.createSigningKey(keys.packageSigning, 'P-256');
+  out.push({ ref: keys.packageSigning, created: !signer });
   return out;
 }

@@ -4,7 +4,9 @@
  *   provisionCardKeys(hsm)                     the HSM keys (management-key master, PUK key), idempotent
  *   ManagementKeyDiversifier(hsm)              per-card management keys derived in the HSM; cryptograms in the HSM
  *   PukVault(hsm)                              PUKs sealed under the HSM, bound to their card
+ *   TransportKeyVault(hsm)                     card stock transport keys wrapped under the HSM; cryptograms in the HSM
  */
 export * from './card-keys';
 export * from './management-key-diversifier';
 export * from './puk-vault';
+export * from './transport-keys';

@@ -22,6 +22,7 @@ const SECRET_KEYS = [
   'cookie',
   'passphrase',
   'wrappedKey',
+  'transportKey',
 ];
 
 export const redactPaths = [

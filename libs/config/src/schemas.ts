@@ -121,6 +121,10 @@ export const apiSchema = {
   SCM_TEMPORARY_CARD_DAYS: int('Default lifetime of a temporary card (and of its certificates), in days', '7', 1, 90),
   SCM_TEMPORARY_CARD_MAX_DAYS: int('Longest lifetime a temporary card may be given, in days', '14', 1, 90),
   SCM_HELPDESK_SWEEP_SECONDS: int('Interval of the check that expires temporary cards and completes reissues', '30', 1, 3600),
+  SCM_DEV_STOCK: bool(
+    'Development machines only: blank cards not in registered stock count as the factory-default batch (well-known transport key). Off in production',
+    'false',
+  ),
 };
 
 /** A card worker talks to the API only: its configuration names no Redis (nor database, nor HSM). */

@@ -61,4 +61,6 @@ export const workerFiles = (stateDir: string, ws: number) => ({
   key: join(stateDir, 'worker', `ws${ws}.key.json`),
   id: join(stateDir, 'worker', `ws${ws}.id`),
   enrollmentToken: join(stateDir, 'worker', `ws${ws}.enrollment-token`),
+  /** The API's key-package key, pinned at enrolment (SPKI, PEM). */
+  apiKey: join(stateDir, 'worker', `ws${ws}.api-package-key.pem`),
 });

@@ -61,9 +61,23 @@ export interface ClaimView {
   managementKey: 'transport' | 'diversified';
   /** Name of the card stock's transport key batch (the key itself never crosses the API). */
   transportBatch: string;
+  /** Algorithm of the card's transport key (the HSM computes its cryptograms: POST …/management-key/cryptograms with key "transport"). */
+  transportAlgorithm: string;
   /** Steps completed on this card by earlier attempts. */
   stepsDone: string[];
   vscId: string;
+}
+
+/**
+ * The HSM's half of a blank card's proof of its stock transport key (mutual authentication, step
+ * 2): send witness and challenge to the card, then claim with `proofId` and the card's answer. The
+ * answer the card must give stays in the API.
+ */
+export interface CardProofChallenge {
+  proofId: string;
+  witness: string;
+  challenge: string;
+  expiresAt: string;
 }
 
 export interface CryptogramsView {

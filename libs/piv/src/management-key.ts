@@ -8,8 +8,8 @@ export interface MutualResponse {
   witness: Uint8Array;
   /** The host's challenge C. */
   challenge: Uint8Array;
-  /** E_K(C), compared with the card's answer. */
-  expected: Uint8Array;
+  /** E_K(C), compared with the card's answer (absent when the authenticator's `confirm` checks the answer elsewhere). */
+  expected?: Uint8Array;
 }
 
 /**
@@ -23,6 +23,11 @@ export interface ManagementKeyAuthenticator {
   respond(encryptedWitness: Uint8Array): Promise<MutualResponse>;
   /** One-way (external) authentication: E_K(challenge). Optional. */
   encrypt?(challenge: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The card's answer E_K(C), for an authenticator that cannot know it in advance: the issuer's HSM
+   * checks it (a card proving its stock transport key). Without it the session compares `expected`.
+   */
+  confirm?(response: Uint8Array): Promise<void>;
 }
 
 function cipherName(algorithm: ManagementKeyAlgorithm): string {

@@ -376,7 +376,8 @@ export class PivSession {
       throw new ManagementKeyRejectedError({ reason: 'witness', sw: step2.sw });
     step2.expect([SW.OK], 'GENERAL AUTHENTICATE 9B (response)');
     const response = this.parseOrBad('management-key response', () => requireNested(step2.data, 0x7c, 0x82));
-    if (!sameCryptogram(response, expected)) throw new CardNotAuthenticatedError();
+    if (auth.confirm) await auth.confirm(response);
+    else if (!expected || !sameCryptogram(response, expected)) throw new CardNotAuthenticatedError();
   }
 
   /** SET MANAGEMENT KEY (Yubico INS FF); needs the current management key. */

@@ -162,6 +162,9 @@ export class ActivationSocketService implements OnApplicationBootstrap, OnModule
       const material = unwrapAsWorker(wrapped, this.enrolment.identity.kexKey, {
         requestId: s.requestId ?? '',
         workerId: this.api.workerId,
+        cardSerial: s.serial,
+        purpose: 'activation-puk',
+        apiKey: this.enrolment.apiPackageKey(),
       });
       try {
         if (!material.puk) throw new Error('no PUK released');

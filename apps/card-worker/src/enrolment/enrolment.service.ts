@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -58,6 +59,18 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
   private lastLogged = '';
   private pendingSince: number | undefined;
   private pendingAsks = 0;
+  private pinned: KeyObject | undefined;
+
+  /** The API's key-package public key pinned at enrolment; key packages that do not verify with it are refused. */
+  apiPackageKey(): KeyObject {
+    if (this.pinned) return this.pinned;
+    if (!existsSync(this.files.apiKey))
+      throw new Error(
+        `no API package key pinned at ${this.files.apiKey}: this worker was enrolled before key packages were signed; enrol it again (bin/scm worker enroll-token)`,
+      );
+    this.pinned = createPublicKey(readFileSync(this.files.apiKey, 'utf8'));
+    return this.pinned;
+  }
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly cfg: WorkerConfig,
@@ -112,7 +125,7 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
       );
       return false;
     }
-    const r = await this.call<{ id: string; fingerprint: string }>('/api/v1/workers/register', {
+    const r = await this.call<{ id: string; fingerprint: string; packageKey?: string }>('/api/v1/workers/register', {
       enrollmentToken: token,
       name: this.cfg.SCM_WORKER_NAME || `${hostname()} ws${this.cfg.SCM_WORKSTATION}`,
       host: hostname(),
@@ -121,6 +134,14 @@ export class EnrolmentService implements OnApplicationBootstrap, OnModuleDestroy
       kexPublicKey: this.identity.kexSpki().toString('base64'),
     });
     writeFileSync(this.files.id, r.id, { mode: 0o600 });
+    // The API's key-package key, pinned now: every key package must carry its signature.
+    if (r.packageKey) {
+      const pem = createPublicKey({ key: Buffer.from(r.packageKey, 'base64'), format: 'der', type: 'spki' })
+        .export({ format: 'pem', type: 'spki' })
+        .toString();
+      writeFileSync(this.files.apiKey, pem, { mode: 0o600 });
+      this.pinned = undefined;
+    }
     rmSync(this.files.enrollmentToken, { force: true });
     this.workerId = r.id;
     this.log.info({ workerId: r.id, fingerprint: r.fingerprint }, 'registered');

@@ -2,11 +2,9 @@ import { randomInt } from 'node:crypto';
 import {
   ALGORITHM,
   type AsymmetricAlgorithm,
-  DEFAULTS,
   type ManagementKeyAuthenticator,
   type ManagementKeyAlgorithm,
   type MutualResponse,
-  SoftwareManagementKey,
 } from '@scm/piv';
 
 /** PIV algorithm ids of the key algorithms a profile names. */
@@ -31,22 +29,43 @@ export const MANAGEMENT_ALGORITHMS: Readonly<Record<string, ManagementKeyAlgorit
   aes256: ALGORITHM.AES256,
 };
 
+/** The management-key algorithm names of the API, by PIV algorithm id. */
+export const MANAGEMENT_ALGORITHM_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(MANAGEMENT_ALGORITHMS).map(([name, id]) => [id, name]),
+);
+
 /**
- * Transport keys of card stock, by batch name: a blank card arrives with one, and personalisation
- * replaces it by the card's diversified key. The factory default of YubiKey-class cards (and of
- * the software card) is the well-known default key — 3DES before firmware 5.7, AES-192 after.
- * A stock with its own transport keys adds its batch here (kept on the workstation, never sent
- * over the API).
+ * A blank card proves its stock transport key to the API's HSM: the HSM answers the card's
+ * witness (so the card accepts us), and the card's answer to the HSM's challenge goes back with the
+ * claim, where the HSM's side checks it. The worker never holds the transport key nor knows the
+ * answer the card must give.
  */
-export function transportKeys(batch: string): ManagementKeyAuthenticator[] {
-  switch (batch) {
-    case 'factory-default':
-      return [
-        new SoftwareManagementKey(DEFAULTS.MANAGEMENT_KEY, ALGORITHM.TDES),
-        new SoftwareManagementKey(DEFAULTS.MANAGEMENT_KEY, ALGORITHM.AES192),
-      ];
-    default:
-      throw new Error(`no transport key for card stock batch "${batch}" on this workstation`);
+export class TransportKeyProof implements ManagementKeyAuthenticator {
+  private proofId: string | undefined;
+  private response: Uint8Array | undefined;
+
+  constructor(
+    readonly algorithm: ManagementKeyAlgorithm,
+    private readonly challenge: (encryptedWitness: Uint8Array) => Promise<{ proofId: string; witness: string; challenge: string }>,
+  ) {}
+
+  async respond(encryptedWitness: Uint8Array): Promise<MutualResponse> {
+    const r = await this.challenge(encryptedWitness);
+    this.proofId = r.proofId;
+    return { witness: Buffer.from(r.witness, 'base64'), challenge: Buffer.from(r.challenge, 'base64') };
+  }
+
+  async confirm(response: Uint8Array): Promise<void> {
+    this.response = response;
+  }
+
+  /** What the claim carries: the proof id and the card's answer. */
+  get answer(): { proofId: string; response: string } | undefined {
+    return this.proofId && this.response ? { proofId: this.proofId, response: Buffer.from(this.response).toString('base64') } : undefined;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { algorithm: this.algorithm, key: '[the stock transport key, in the HSM]' };
   }
 }
 
@@ -55,6 +74,7 @@ export class RemoteManagementKey implements ManagementKeyAuthenticator {
   constructor(
     readonly algorithm: ManagementKeyAlgorithm,
     private readonly cryptograms: (encryptedWitness: Uint8Array) => Promise<{ witness: string; challenge: string; expected: string }>,
+    private readonly which: 'diversified' | 'transport' = 'diversified',
   ) {}
 
   async respond(encryptedWitness: Uint8Array): Promise<MutualResponse> {
@@ -67,7 +87,7 @@ export class RemoteManagementKey implements ManagementKeyAuthenticator {
   }
 
   toJSON(): Record<string, unknown> {
-    return { algorithm: this.algorithm, key: '[in the HSM]' };
+    return { algorithm: this.algorithm, key: `[${this.which}, in the HSM]` };
   }
 }
 

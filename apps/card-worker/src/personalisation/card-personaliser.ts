@@ -5,15 +5,33 @@ import {
   DEFAULTS,
   InvalidPukError,
   KEY_REF,
+  type ManagementKeyAlgorithm,
   type ManagementKeyAuthenticator,
   ManagementKeyRejectedError,
   OBJECT,
   PivError,
   PivErrorCode,
   type PivSession,
+  SLOT,
 } from '@scm/piv';
-import { type ClaimView, FIXED_STEPS, planSteps, type StepOutcome, type StepReport, unwrapAsWorker } from '@scm/personalisation';
-import { keyAlgorithm, MANAGEMENT_ALGORITHMS, randomPin, RemoteManagementKey, transportKeys, unpadSecret } from './card-keys';
+import {
+  type ClaimView,
+  FIXED_STEPS,
+  KeyPackageRefusedError,
+  planSteps,
+  type StepOutcome,
+  type StepReport,
+  unwrapAsWorker,
+} from '@scm/personalisation';
+import {
+  keyAlgorithm,
+  MANAGEMENT_ALGORITHM_NAMES,
+  MANAGEMENT_ALGORITHMS,
+  randomPin,
+  RemoteManagementKey,
+  TransportKeyProof,
+  unpadSecret,
+} from './card-keys';
 import { cardRefusal, certificateSerial, ensureDiscovery, holdsCertifiedKey, isPackageFault, signatureMatches } from './card-state';
 import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
@@ -48,6 +66,8 @@ export type PersonaliseOutcome =
 export type PersonaliserApi = Pick<
   WorkerApiClient,
   | 'claim'
+  | 'proveCard'
+  | 'proveBoundCard'
   | 'package'
   | 'certify'
   | 'cryptograms'
@@ -65,6 +85,8 @@ export interface PersonaliserPorts {
   workerId: string;
   /** The worker's X25519 key: key material arrives wrapped to it. */
   kexKey: KeyObject;
+  /** The API's key-package key pinned at enrolment: a package it did not sign is refused. */
+  apiKey(): KeyObject;
   /** Sends a step report (live over the worker channel). */
   report(r: StepReport): void;
   /** Sends the plan of an attempt (every step, for progress bars). */
@@ -90,6 +112,24 @@ async function authenticateWith(session: PivSession, auths: ManagementKeyAuthent
 }
 
 /**
+ * The card's PIV attestation of a generated key (Yubico ATTEST, F9) and its attestation certificate
+ * (5FFF01), for the API to check against the stock's vendor root; undefined when the card has none.
+ */
+async function attestationOf(
+  session: PivSession,
+  slot: number,
+): Promise<{ certificate: Uint8Array; intermediate: Uint8Array } | undefined> {
+  try {
+    const certificate = await session.attest(slot);
+    const intermediate = (await session.readCertificate(SLOT.ATTESTATION))?.der;
+    return intermediate ? { certificate, intermediate } : undefined;
+  } catch (e) {
+    if (e instanceof PivError) return undefined;
+    throw e;
+  }
+}
+
+/**
  * One personalisation attempt on one card, for one request (design.md "Flows", 1): claim the card,
  * authenticate with its transport key (or, resuming, its diversified key through the API's HSM),
  * set the diversified management key, PIN/PUK retries, the escrowed PUK and a random PIN nobody
@@ -109,23 +149,27 @@ export class CardPersonaliser {
 
   async run(session: PivSession, card: CardFacts, requestId: string, opts: { bound: boolean }): Promise<PersonaliseOutcome> {
     const { api } = this.ports;
-    // A blank card must answer its transport key before anything is bound to it.
+    // The card proves one of its keys to the API's HSM before anything is bound to it (or before
+    // another worker takes its request over): a blank card its stock transport key, a bound card
+    // whichever it holds now.
     let auth: ManagementKeyAuthenticator | undefined;
-    if (!opts.bound) {
-      try {
-        auth = await authenticateWith(session, transportKeys('factory-default'));
-      } catch (e) {
-        if (e instanceof PcscError) return { kind: 'interrupted', reason: e.message };
-        throw e;
-      }
-      if (!auth)
-        return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
-    }
+    let proof: { proofId: string; response: string } | undefined;
+    let provenKey: 'transport' | 'diversified' | undefined;
+    const proved = await this.proveCard(session, card, requestId, opts.bound);
+    if ('kind' in proved) return proved;
+    if (proved.auth) ({ auth, answer: proof, key: provenKey } = proved);
     let claim: ClaimView;
     try {
-      claim = await api.claim({ requestId, serial: card.serial, atr: card.atr, ...(card.guid ? { guid: card.guid } : {}) });
+      claim = await api.claim({
+        requestId,
+        serial: card.serial,
+        atr: card.atr,
+        ...(card.guid ? { guid: card.guid } : {}),
+        ...(proof ? { proof } : {}),
+      });
     } catch (e) {
       if (!(e instanceof WorkerApiError)) throw e;
+      if (e.code.startsWith('stock.')) return { kind: 'card-refused', code: e.code, reason: e.message };
       switch (e.code) {
         case 'personalisation.request-closed':
           return { kind: 'closed', state: String(e.body.state ?? 'closed') };
@@ -150,7 +194,7 @@ export class CardPersonaliser {
     };
     const begin = (name: string) => (at.step = name);
     try {
-      return await this.steps(session, card, claim, auth, step, begin);
+      return await this.steps(session, card, claim, auth, provenKey, step, begin);
     } catch (e) {
       if (e instanceof PcscError) {
         await api.interrupted(requestId, `${e.code}: ${e.message}`).catch(() => undefined);
@@ -163,6 +207,18 @@ export class CardPersonaliser {
         return { kind: 'superseded', reason: e.message };
       }
       if (e instanceof WorkerApiError && e.code === 'personalisation.proof-failed') return { kind: 'failed', reason: e.message };
+      // A key package the API did not sign for this card, purpose and time: nothing of it is used,
+      // and the request fails with the reason (audited with its transition).
+      if (e instanceof KeyPackageRefusedError) {
+        const reason = `key package refused: ${e.message}`;
+        await api.failed(requestId, reason);
+        return { kind: 'failed', reason };
+      }
+      // The card's stock attests its keys and this card's attestation does not hold: it is not trusted.
+      if (e instanceof WorkerApiError && e.code === 'stock.attestation-refused') {
+        await api.failed(requestId, e.message);
+        return { kind: 'failed', reason: e.message };
+      }
       const refused = cardRefusal(e);
       if (refused) {
         const reason = (e as Error).message;
@@ -179,11 +235,69 @@ export class CardPersonaliser {
     }
   }
 
+  /**
+   * Mutual authentication with one of the card's keys, the HSM's side computed by the API (the
+   * algorithm from GET METADATA 9B, 3DES when the card cannot tell): the card accepts the HSM's
+   * decrypted witness, and its answer to the HSM's challenge goes with the claim. A blank card
+   * answers its stock transport key; a bound card its diversified key, or still its transport key.
+   */
+  private async proveCard(
+    session: PivSession,
+    card: CardFacts,
+    requestId: string,
+    bound: boolean,
+  ): Promise<
+    | { auth: ManagementKeyAuthenticator; answer: { proofId: string; response: string }; key: 'transport' | 'diversified' }
+    | { auth: undefined }
+    | PersonaliseOutcome
+  > {
+    const { api } = this.ports;
+    try {
+      const meta = await session.tryMetadata(KEY_REF.MANAGEMENT);
+      const alg = (
+        meta && MANAGEMENT_ALGORITHM_NAMES[meta.algorithm] ? meta.algorithm : MANAGEMENT_ALGORITHMS['3des']
+      ) as ManagementKeyAlgorithm;
+      const algorithm = MANAGEMENT_ALGORITHM_NAMES[alg];
+      const transport = (w: Uint8Array) => api.proveCard({ requestId, serial: card.serial, algorithm, encryptedWitness: w });
+      const diversified = (w: Uint8Array) => api.proveBoundCard(requestId, { serial: card.serial, algorithm, encryptedWitness: w });
+      const tries: Array<['transport' | 'diversified', typeof transport]> = bound
+        ? [
+            ['diversified', diversified],
+            ['transport', transport],
+          ]
+        : [['transport', transport]];
+      for (const [key, challenge] of tries) {
+        const p = new TransportKeyProof(alg, challenge);
+        try {
+          await session.authenticate(p);
+        } catch (e) {
+          if (e instanceof ManagementKeyRejectedError || e instanceof CardNotAuthenticatedError) continue;
+          // A bound card whose other key the API cannot challenge (another algorithm): try the next.
+          if (bound && e instanceof WorkerApiError && !e.transient) continue;
+          throw e;
+        }
+        const answer = p.answer;
+        if (!answer) throw new PivError(PivErrorCode.CardError, 'the card gave no answer to the HSM challenge');
+        return { auth: p, answer, key };
+      }
+      // A bound card the claimant itself resumes needs no proof; the claim and the steps say the rest.
+      if (bound) return { auth: undefined };
+      return { kind: 'card-refused', code: 'unknown-management-key', reason: 'the card does not answer the transport key of its stock' };
+    } catch (e) {
+      if (e instanceof PcscError) return { kind: 'interrupted', reason: e.message };
+      if (e instanceof WorkerApiError && e.code.startsWith('stock.')) return { kind: 'card-refused', code: e.code, reason: e.message };
+      // The request itself is refused (ended, unknown, not ready): the claim says so, and settles its job.
+      if (e instanceof WorkerApiError && e.code.startsWith('personalisation.')) return { auth: undefined };
+      throw e;
+    }
+  }
+
   private async steps(
     session: PivSession,
     card: CardFacts,
     claim: ClaimView,
     transportAuth: ManagementKeyAuthenticator | undefined,
+    provenKey: 'transport' | 'diversified' | undefined,
     step: (name: string, outcome: StepOutcome, details?: StepReport['details']) => void,
     begin: (name: string) => void,
   ): Promise<PersonaliseOutcome> {
@@ -211,18 +325,30 @@ export class CardPersonaliser {
     begin(FIXED_STEPS.authenticate);
     let diversified = false;
     if (!transportAuth) {
-      const order =
-        claim.managementKey === 'diversified'
-          ? [remote, ...transportKeys(claim.transportBatch)]
-          : [...transportKeys(claim.transportBatch), remote];
+      // The transport key stays in the API's HSM too: it computes the cryptograms of either key.
+      const transportAlg = MANAGEMENT_ALGORITHMS[claim.transportAlgorithm];
+      const transport = transportAlg
+        ? [new RemoteManagementKey(transportAlg, (w) => api.cryptograms(requestId, w, 'transport'), 'transport')]
+        : [];
+      const order = claim.managementKey === 'diversified' ? [remote, ...transport] : [...transport, remote];
       const used = await authenticateWith(session, order);
       if (!used) throw new PivError(PivErrorCode.CardError, 'the card answers neither its transport key nor its diversified key');
       diversified = used === remote;
       if (diversified && claim.managementKey !== 'diversified') await api.confirmManagementKey(requestId);
+    } else if (provenKey === 'diversified') {
+      // The card proved its diversified key before the claim, and is authenticated with it.
+      diversified = true;
+      if (claim.managementKey !== 'diversified') await api.confirmManagementKey(requestId);
     }
     step(FIXED_STEPS.authenticate, 'done', { key: diversified ? 'diversified' : 'transport' });
 
-    const material = unwrapAsWorker(pkg.keyMaterial, kexKey, { requestId, workerId });
+    const material = unwrapAsWorker(pkg.keyMaterial, kexKey, {
+      requestId,
+      workerId,
+      cardSerial: card.serial,
+      purpose: 'key-material',
+      apiKey: this.ports.apiKey(),
+    });
     let pin: string | undefined;
     try {
       step(FIXED_STEPS.keyMaterial, 'done', { keys: material.keys.length });
@@ -234,7 +360,7 @@ export class CardPersonaliser {
       //    HSM's cryptograms for it. From here on the transport key no longer opens the card.
       begin(FIXED_STEPS.managementKey);
       if (!diversified) {
-        await this.setDiversifiedKey(session, requestId, remote);
+        await this.setDiversifiedKey(session, requestId, card.serial, remote);
         step(FIXED_STEPS.managementKey, 'done', { algorithm: pkg.profile.managementKey.algorithm });
       } else step(FIXED_STEPS.managementKey, 'skipped');
 
@@ -285,7 +411,7 @@ export class CardPersonaliser {
       }
       step(`generate:${s.slot}`, 'started');
       const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
-      const cert = await api.certify(requestId, s.slot, pub.spki);
+      const cert = await api.certify(requestId, s.slot, pub.spki, await attestationOf(session, SLOT_BYTE(s.slot)));
       certificates.set(s.slot, cert.certificate);
       step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
     }
@@ -340,10 +466,10 @@ export class CardPersonaliser {
   }
 
   /** Sets the diversified management key (released wrapped for this worker, wiped after one APDU) and proves the card took it. */
-  private async setDiversifiedKey(session: PivSession, requestId: string, remote: RemoteManagementKey): Promise<void> {
+  private async setDiversifiedKey(session: PivSession, requestId: string, cardSerial: string, remote: RemoteManagementKey): Promise<void> {
     const { api, workerId, kexKey } = this.ports;
     const wrapped = await api.releaseManagementKey(requestId);
-    const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId });
+    const m = unwrapAsWorker(wrapped, kexKey, { requestId, workerId, cardSerial, purpose: 'management-key', apiKey: this.ports.apiKey() });
     try {
       if (!m.managementKey) throw new PivError(PivErrorCode.InvalidArgument, 'no management key in the released material');
       await session.setManagementKey(m.managementKey.key, m.managementKey.algorithm);

@@ -84,6 +84,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
         return api.workerId;
       },
       kexKey: enrolment.identity.kexKey,
+      apiKey: () => enrolment.apiPackageKey(),
       report: (r) => this.report(r),
       plan: (requestId, attempt, steps) => this.sendOrPost(requestId, PLAN_EVENT, { requestId, attempt, steps }),
     });

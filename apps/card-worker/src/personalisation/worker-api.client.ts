@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ActivationView,
+  CardProofChallenge,
   CardLeaseView,
   CardPresence,
   CardRefusalOutcome,
@@ -74,8 +75,25 @@ export class WorkerApiClient {
     return data as T;
   }
 
-  claim(c: { requestId: string; serial: string; atr: string; guid?: string }): Promise<ClaimView> {
+  claim(c: {
+    requestId: string;
+    serial: string;
+    atr: string;
+    guid?: string;
+    /** A blank card's answer to the HSM's transport-key challenge (proveCard), base64. */
+    proof?: { proofId: string; response: string };
+  }): Promise<ClaimView> {
     return this.call('POST', '/api/v1/worker/personalisation/claims', c);
+  }
+
+  /** The HSM's answer to a blank card's transport-key witness, for the card of `serial` in stock. */
+  proveCard(c: { requestId: string; serial: string; algorithm: string; encryptedWitness: Uint8Array }): Promise<CardProofChallenge> {
+    return this.call('POST', '/api/v1/worker/stock/proofs', {
+      requestId: c.requestId,
+      serial: c.serial,
+      algorithm: c.algorithm,
+      encryptedWitness: Buffer.from(c.encryptedWitness).toString('base64'),
+    });
   }
 
   /** Reports the card in a reader; the API answers with the card job it leases this worker for it, if any. */
@@ -87,15 +105,38 @@ export class WorkerApiClient {
     return this.call('GET', `/api/v1/worker/issuance-requests/${requestId}/personalisation`);
   }
 
-  certify(requestId: string, slot: string, spki: Uint8Array): Promise<OnCardCertificate> {
+  certify(
+    requestId: string,
+    slot: string,
+    spki: Uint8Array,
+    attestation?: { certificate: Uint8Array; intermediate: Uint8Array },
+  ): Promise<OnCardCertificate> {
     return this.call('POST', `/api/v1/worker/issuance-requests/${requestId}/slots/${slot}/certificate`, {
       publicKey: Buffer.from(spki).toString('base64'),
+      ...(attestation
+        ? {
+            attestation: {
+              certificate: Buffer.from(attestation.certificate).toString('base64'),
+              intermediate: Buffer.from(attestation.intermediate).toString('base64'),
+            },
+          }
+        : {}),
     });
   }
 
-  cryptograms(requestId: string, encryptedWitness: Uint8Array): Promise<CryptogramsView> {
+  /** The HSM's answer to the witness of the diversified key of the card bound to the request (to take the request over). */
+  proveBoundCard(requestId: string, c: { serial: string; algorithm: string; encryptedWitness: Uint8Array }): Promise<CardProofChallenge> {
+    return this.call('POST', `/api/v1/worker/personalisation/${requestId}/card-proofs`, {
+      serial: c.serial,
+      algorithm: c.algorithm,
+      encryptedWitness: Buffer.from(c.encryptedWitness).toString('base64'),
+    });
+  }
+
+  cryptograms(requestId: string, encryptedWitness: Uint8Array, key: 'diversified' | 'transport' = 'diversified'): Promise<CryptogramsView> {
     return this.call('POST', `/api/v1/worker/personalisation/${requestId}/management-key/cryptograms`, {
       encryptedWitness: Buffer.from(encryptedWitness).toString('base64'),
+      ...(key === 'transport' ? { key } : {}),
     });
   }
 

@@ -40,7 +40,7 @@ export function registerCardSpoil(program: Command): void {
   card
     .command('init-keys')
     .description(
-      'Create the HSM keys of card personalisation that do not exist yet: the management-key master and the PUK key (idempotent)',
+      'Create the HSM keys of card personalisation that do not exist yet: the management-key master, the PUK key, the stock key (transport keys) and the key-package signing key (idempotent)',
     )
     .option('-q, --quiet', 'print only what was created')
     .action(async (o: { quiet?: boolean }) => {

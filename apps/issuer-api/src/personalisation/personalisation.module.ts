@@ -5,6 +5,7 @@ import { CardholdersModule } from '../issuance/cardholders/cardholders.module';
 import { IssuanceModule } from '../issuance/requests/issuance.module';
 import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
 import { CaModule } from '../pki/ca.module';
+import { StockModule } from '../stock/stock.module';
 import { WorkersModule } from '../trust/workers/workers.module';
 import { ACTIVATION_SESSION_REPOSITORY } from './activation/activation-session.repository';
 import { ActivationService } from './activation/activation.service';
@@ -68,6 +69,8 @@ import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-ma
 import { ReportStepController } from './report-step/report-step.controller';
 import { ReportStepHandler } from './report-step/report-step.handler';
 import { StepReportsListener } from './report-step/step-reports.listener';
+import { ProveBoundCardController } from './prove-bound-card/prove-bound-card.controller';
+import { ProveBoundCardHandler } from './prove-bound-card/prove-bound-card.handler';
 import { ShowBoundRequestController } from './show-bound-request/show-bound-request.controller';
 import { ShowBoundRequestHandler } from './show-bound-request/show-bound-request.handler';
 import { CardReleaseService } from './spoil-card/card-release.service';
@@ -88,12 +91,13 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
  * abandoned cards and follow progress, and cardholders activate issued cards at a workstation.
  */
 @Module({
-  imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule],
+  imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule, StockModule],
   controllers: [
     // the card worker's routes (the API ↔ worker wire contract, @scm/personalisation)
     LeaseCardJobController,
     ClaimCardController,
     ShowBoundRequestController,
+    ProveBoundCardController,
     ReleaseKeyMaterialController,
     CertifyOnCardKeyController,
     ComputeCryptogramsController,
@@ -142,6 +146,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     LeaseCardJobHandler,
     ClaimCardHandler,
     ShowBoundRequestHandler,
+    ProveBoundCardHandler,
     ReleaseKeyMaterialHandler,
     CertifyOnCardKeyHandler,
     ComputeCryptogramsHandler,

@@ -59,6 +59,10 @@ export interface SoftPivBackendOptions {
   serial?: number;
   version?: readonly [number, number, number];
   atr?: Uint8Array;
+  /** The management key the card leaves the factory with (a stock transport key); default: the well-known key. */
+  managementKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
+  /** The card's F9 key and certificate from the factory (e.g. issued by a test vendor root); default: self-signed on first use. */
+  attestation?: AttestationAuthority;
 }
 
 const DEFAULT_PIN = padPin(Defaults.PIN);
@@ -87,7 +91,14 @@ export function blankCardState(opts: SoftPivBackendOptions = {}): SoftCardState 
     },
     pin: blankRef(DEFAULT_PIN, Defaults.PIN_RETRIES),
     puk: blankRef(DEFAULT_PUK, Defaults.PUK_RETRIES),
-    mgm: defaultMgm(),
+    mgm: opts.managementKey
+      ? {
+          algorithm: opts.managementKey.algorithm,
+          key: Uint8Array.from(opts.managementKey.key),
+          touchPolicy: TouchPolicy.NEVER,
+          isDefault: false,
+        }
+      : defaultMgm(),
     objects: new Map(),
     keys: new Map(),
   };
@@ -102,6 +113,26 @@ export class SoftPivBackend implements PivCardBackend {
 
   constructor(state: SoftCardState | SoftPivBackendOptions = {}) {
     this.state = 'pin' in state ? state : blankCardState(state);
+    if (!('pin' in state) && state.attestation) this.installAttestation(state.attestation);
+  }
+
+  /** Puts an attestation authority into F9 (key) and 5FFF01 (certificate), as a vendor does at the factory. */
+  private installAttestation(authority: AttestationAuthority): void {
+    this.state.keys.set(KeyRef.ATTESTATION, {
+      algorithm: algorithmOfOrThrow(authority.privateKey),
+      policy: { pin: PinPolicy.NEVER, touch: TouchPolicy.NEVER },
+      origin: 'generated',
+      privateKey: authority.privateKey,
+      publicKey: createPublicKey(authority.privateKey),
+    });
+    this.state.objects.set(
+      ObjectTag.ATTESTATION_CERT,
+      encodeTlvs([
+        { tag: 0x70, value: authority.certificate },
+        { tag: 0x71, value: Uint8Array.of(0) },
+        { tag: 0xfe, value: new Uint8Array(0) },
+      ]),
+    );
   }
 
   get identity(): PivCardIdentity {
@@ -237,21 +268,7 @@ export class SoftPivBackend implements PivCardBackend {
     }
     if (key || object) throw new BackendError(BackendErrorCode.Refused, 'the attestation key and certificate must both be present');
     const authority = await createAttestationAuthority(this.state.identity.serial);
-    this.state.keys.set(KeyRef.ATTESTATION, {
-      algorithm: algorithmOfOrThrow(authority.privateKey),
-      policy: { pin: PinPolicy.NEVER, touch: TouchPolicy.NEVER },
-      origin: 'generated',
-      privateKey: authority.privateKey,
-      publicKey: createPublicKey(authority.privateKey),
-    });
-    this.state.objects.set(
-      ObjectTag.ATTESTATION_CERT,
-      encodeTlvs([
-        { tag: 0x70, value: authority.certificate },
-        { tag: 0x71, value: Uint8Array.of(0) },
-        { tag: 0xfe, value: new Uint8Array(0) },
-      ]),
-    );
+    this.installAttestation(authority);
     await this.persist();
     return authority;
   }

@@ -61,23 +61,41 @@ const serialHex = (): string => {
   return b.toString('hex');
 };
 
-/** Makes a self-signed attestation authority for a card (P-256), as a YubiKey's factory-loaded F9. */
+/**
+ * Makes an attestation authority for a card (P-256), as a YubiKey's factory-loaded F9: self-signed,
+ * or issued by a vendor root (`issuer`), as Yubico's F9 certificates chain to Yubico's root.
+ */
 export async function createAttestationAuthority(
   cardSerial: number,
   algorithm: KeyAlgorithmId = KeyAlgorithm.P256,
+  issuer?: AttestationAuthority,
 ): Promise<AttestationAuthority> {
   const privateKey = await generatePrivateKey(algorithm);
   const keys = await cryptoKeys(privateKey);
   const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+  const common = {
+    serialNumber: serialHex(),
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 20 * 365 * 86_400_000),
+    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+  };
+  const name = `CN=SCM Software PIV Attestation ${cardSerial}`;
+  if (!issuer) {
+    const cert = await x509.X509CertificateGenerator.createSelfSigned(
+      { ...common, name, keys: { privateKey: keys.privateKey, publicKey: keys.publicKey }, signingAlgorithm: keys.signing },
+      crypto,
+    );
+    return { privateKey, certificate: new Uint8Array(cert.rawData) };
+  }
+  const parent = await cryptoKeys(issuer.privateKey);
+  const cert = await x509.X509CertificateGenerator.create(
     {
-      serialNumber: serialHex(),
-      name: `CN=SCM Software PIV Attestation ${cardSerial}`,
-      notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + 20 * 365 * 86_400_000),
-      keys: { privateKey: keys.privateKey, publicKey: keys.publicKey },
-      signingAlgorithm: keys.signing,
-      extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+      ...common,
+      subject: name,
+      issuer: new x509.X509Certificate(issuer.certificate).subjectName,
+      publicKey: keys.publicKey,
+      signingKey: parent.privateKey,
+      signingAlgorithm: parent.signing,
     },
     crypto,
   );

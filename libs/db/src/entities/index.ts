@@ -33,6 +33,7 @@ import {
   UserRoleEntity,
   WorkerChallengeEntity,
 } from './trust.entities';
+import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
 
 /**
@@ -86,6 +87,11 @@ export const entities = [
   TemporaryCardEntity,
   ReissueEntity,
   KeyRecoveryEntity,
+  // card stock
+  StockBatchEntity,
+  StockCardEntity,
+  StockCardProofEntity,
+  OnCardAttestationEntity,
 ];
 export { WorkstationEntity };
 export type { ReaderReport } from './workstation.entity';
@@ -96,3 +102,4 @@ export * from './ca.entities';
 export * from './archive.entities';
 export * from './personalisation.entities';
 export * from './helpdesk.entities';
+export * from './stock.entities';

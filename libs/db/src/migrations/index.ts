@@ -9,6 +9,7 @@ import { FailedCard1764650000000 } from './1764650000000-failed-card';
 import { CardLeases1764700000000 } from './1764700000000-card-leases';
 import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-duties';
 import { PasswordChange1764730000000 } from './1764730000000-password-change';
+import { Stock1764750000000 } from './1764750000000-stock';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   CardLeases1764700000000,
   SeparationOfDuties1764720000000,
   PasswordChange1764730000000,
+  Stock1764750000000,
 ];

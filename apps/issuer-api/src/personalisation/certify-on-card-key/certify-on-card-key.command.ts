@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { OnCardCertificate } from '@scm/personalisation';
 import type { Actor } from '../../trust/auth/principal';
+import type { OnCardAttestationInput } from '../../stock/attestation-rules';
 export type { OnCardCertificate } from '@scm/personalisation';
 
 /** The claiming worker sends the public key a card generated in an on-card slot, to be certified. */
@@ -12,6 +13,8 @@ export class CertifyOnCardKeyCommand extends Command<OnCardCertificate> {
     readonly publicKey: Buffer,
     readonly workerId: string,
     readonly actor: Actor,
+    /** The card's PIV attestation of the key (needed for stock that attests its keys). */
+    readonly attestation?: OnCardAttestationInput,
   ) {
     super();
   }

@@ -28,6 +28,12 @@ export class CertifyOnCardKeyController {
   ): Promise<OnCardCertificate> {
     if (!SLOT.test(slot))
       throw new IssuanceError(IssuanceErrorCode.WrongSlot, `"${slot}" is not a key slot a profile defines (9a, 9c, 9d, 9e)`);
-    return this.commands.execute(new CertifyOnCardKeyCommand(id, slot, Buffer.from(dto.publicKey, 'base64'), p.id, actor));
+    const attestation = dto.attestation
+      ? {
+          certificate: Buffer.from(dto.attestation.certificate, 'base64'),
+          intermediate: Buffer.from(dto.attestation.intermediate, 'base64'),
+        }
+      : undefined;
+    return this.commands.execute(new CertifyOnCardKeyCommand(id, slot, Buffer.from(dto.publicKey, 'base64'), p.id, actor, attestation));
   }
 }

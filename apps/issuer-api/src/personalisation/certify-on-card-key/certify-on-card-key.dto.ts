@@ -1,9 +1,26 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsBase64, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBase64, IsOptional, Length, ValidateNested } from 'class-validator';
+
+export class AttestationDto {
+  @ApiProperty({ description: "the slot key's attestation certificate (Yubico ATTEST, INS F9), DER, base64" })
+  @IsBase64()
+  @Length(100, 8000)
+  certificate!: string;
+  @ApiProperty({ description: "the card's attestation (F9) certificate, object 5FFF01, DER, base64" })
+  @IsBase64()
+  @Length(100, 8000)
+  intermediate!: string;
+}
 
 export class PublicKeyDto {
   @ApiProperty({ description: 'the SubjectPublicKeyInfo the card generated, DER, base64' })
   @IsBase64()
   @Length(40, 2000)
   publicKey!: string;
+  @ApiPropertyOptional({ type: AttestationDto, description: "needed when the card's stock attests its keys" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AttestationDto)
+  attestation?: AttestationDto;
 }

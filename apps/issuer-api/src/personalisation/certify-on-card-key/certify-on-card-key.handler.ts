@@ -11,6 +11,9 @@ import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { claimantDenial, issuanceClaimantProblem } from '../attempts/attempt-rules';
 import { CardCertificatesService } from '../card-certificates.service';
 import { CertifyOnCardKeyCommand, type OnCardCertificate } from './certify-on-card-key.command';
+import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
+import { StockCardsService } from '../../stock/stock-cards.service';
+import { StockError } from '../../stock/stock-errors';
 import { certifiesKey, normalisedSpki, spkiAlgorithm } from './on-card-key';
 
 const ACTION = 'issuance-request.slot-certified';
@@ -29,6 +32,8 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
     @Inject(VSC_REPOSITORY) private readonly vscRows: VscRepository,
     private readonly vscs: VscEscrowService,
     private readonly certificates: CardCertificatesService,
+    @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
+    private readonly stockCards: StockCardsService,
   ) {}
 
   execute(c: CertifyOnCardKeyCommand): Promise<OnCardCertificate> {
@@ -51,6 +56,21 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
       if (alg !== policy.algorithm) return wrong(`slot ${slot} takes a ${policy.algorithm} key, got ${alg ?? 'an unsupported key'}`);
 
       const spki = normalisedSpki(c.publicKey);
+      // Trust the card: for stock that attests its keys, only a key the bound card attests is certified.
+      const card = r.cardId ? await this.cards.get(r.cardId, tx) : undefined;
+      if (!card?.serial) throw new IssuanceError(IssuanceErrorCode.NotFound, `request ${r.id} is bound to no card`);
+      const attested = await this.stockCards.checkAttestation(tx, {
+        serial: card.serial,
+        spki,
+        ...(c.attestation ? { attestation: c.attestation } : {}),
+      });
+      if (attested instanceof StockError)
+        return tx.deny(attested, {
+          action: ACTION,
+          targetType: 'issuance-request',
+          targetId: r.id,
+          details: { slot, serial: card.serial },
+        });
       const earlier = await this.certificates.unrevoked(tx, r.id, slot);
       const stored = await this.vscRows.ofRequest(r.id, tx);
       if (!stored) throw new IssuanceError(IssuanceErrorCode.NotFound, `request ${r.id} has no VSC`);
@@ -74,6 +94,13 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
         await vsc.seal();
         const v = await this.vscs.storeNextVersion(tx, vsc, `certified on-card key ${slot}`);
         await this.vscs.commitEscrow(tx, vsc.id, v.version);
+        if (attested)
+          await this.stockCards.keepAttestation(tx, attested, {
+            certificateSerial: cert.serial,
+            requestId: r.id,
+            cardSerial: card.serial,
+            slot,
+          });
         tx.audit({
           action: ACTION,
           targetType: 'issuance-request',
@@ -86,6 +113,7 @@ export class CertifyOnCardKeyHandler implements ICommandHandler<CertifyOnCardKey
             workerId: c.workerId,
             vscVersion: v.version,
             superseded: earlier.map((e) => e.serial),
+            attested: !!attested,
           },
         });
         return { slot, serial: cert.serial, certificate: cert.der.toString('base64'), pem: cert.pem, vscVersion: v.version };

@@ -10,7 +10,6 @@ import { CARD_CREDENTIAL_REPOSITORY, type CardCredentialRepository } from '../ca
 import { CardSecretsService } from '../card-secrets.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import type { CardInReader } from './claim-card.command';
-import { DEFAULT_STOCK_BATCH } from './claim-rules';
 
 /**
  * Binds a new card to a request, in the caller's transaction: the card is registered
@@ -27,13 +26,13 @@ export class CardBindingService {
     @Inject(CARD_CREDENTIAL_REPOSITORY) private readonly credentials: CardCredentialRepository,
   ) {}
 
-  async bind(tx: Tx, request: IssuanceRequest, vscId: string, card: CardInReader, workerId: string): Promise<Card> {
+  async bind(tx: Tx, request: IssuanceRequest, vscId: string, card: CardInReader, workerId: string, stockBatch: string): Promise<Card> {
     const registered = await this.lifecycle.register(tx, {
       id: randomUUID(),
       serial: card.serial,
       atr: Buffer.from(card.atr, 'hex'),
       state: 'personalising',
-      stockBatch: DEFAULT_STOCK_BATCH,
+      stockBatch,
       requestId: request.id,
       cardholderId: request.cardholderId,
       vscId,

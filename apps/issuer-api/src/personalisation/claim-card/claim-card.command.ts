@@ -13,6 +13,13 @@ export interface CardInReader {
   guid?: string;
 }
 
+/** A blank card's answer to the HSM's transport-key challenge (POST /api/v1/worker/stock/proofs). */
+export interface CardProof {
+  proofId: string;
+  /** E_K(challenge) as the card returned it. */
+  response: Buffer;
+}
+
 /** A worker holding a card in one of its readers asks to personalise it for the request the API leased it. */
 export class ClaimCardCommand extends Command<ClaimView> {
   constructor(
@@ -21,6 +28,8 @@ export class ClaimCardCommand extends Command<ClaimView> {
     readonly workstation: number,
     readonly card: CardInReader,
     readonly actor: Actor,
+    /** Needed to bind a new card: its proof of the transport key of its stock. */
+    readonly proof?: CardProof,
   ) {
     super();
   }

@@ -20,7 +20,14 @@ export class ClaimCardController {
   claim(@Body() dto: ClaimDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<ClaimView> {
     const w = callingWorker(p);
     return this.commands.execute(
-      new ClaimCardCommand(dto.requestId, w.id, w.workstation, { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid }, actor),
+      new ClaimCardCommand(
+        dto.requestId,
+        w.id,
+        w.workstation,
+        { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid },
+        actor,
+        dto.proof ? { proofId: dto.proof.proofId, response: Buffer.from(dto.proof.response, 'base64') } : undefined,
+      ),
     );
   }
 }

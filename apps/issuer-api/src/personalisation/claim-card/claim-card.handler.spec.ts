@@ -1,8 +1,11 @@
 import { PersonalisationErrorCode } from '../personalisation-errors';
 import { testActor } from '../../platform/testing/test-unit-of-work';
+import { StockErrorCode } from '../../stock/stock-errors';
 import {
   ATR,
+  cardProof,
   escrowedRequest,
+  inStock,
   leaseTo,
   OTHER_WORKER,
   personalisationWorld,
@@ -32,19 +35,36 @@ function setup() {
     binding,
     w.guard,
     w.channel,
+    w.stock.service,
+  );
+  // The serials the spec's cards use are registered stock (batch "spec-stock").
+  const stocked = inStock(
+    w,
+    [SERIAL, '424242', '77', '78', '99', '4242', '5150'].filter((x) => x !== '4242' && x !== '5150'),
   );
   w.enrol(WORKER);
   w.enrol(OTHER_WORKER, 1);
-  const claim = (card: { serial?: string; guid?: string } = {}, workerId = WORKER, workstation?: number) =>
-    handler.execute(
+  /** Claims as a worker whose card proved its transport key (unless `proof` says otherwise: null, none). */
+  const claim = async (
+    card: { serial?: string; guid?: string } = {},
+    workerId = WORKER,
+    workstation?: number,
+    proof?: { proofId: string; response: Buffer } | null,
+  ) => {
+    await stocked;
+    const serial = card.serial ?? SERIAL;
+    const p = proof === undefined ? await cardProof(w, serial, { workerId }).catch(() => undefined) : (proof ?? undefined);
+    return handler.execute(
       new ClaimCardCommand(
         REQUEST,
         workerId,
         workstation ?? (workerId === OTHER_WORKER ? 1 : 0),
         { serial: SERIAL, atr: ATR, ...card },
         testActor(workerId, 'card-worker'),
+        p,
       ),
     );
+  };
   return { w, r, claim };
 }
 
@@ -63,7 +83,8 @@ describe('ClaimCardHandler', () => {
       resumed: false,
       state: 'personalising',
       managementKey: 'transport',
-      transportBatch: 'factory-default',
+      transportBatch: 'spec-stock',
+      transportAlgorithm: 'aes192',
       stepsDone: [],
       vscId,
     });
@@ -243,5 +264,73 @@ describe('ClaimCardHandler', () => {
     r.workers.seed({ id: 'pending-worker', status: 'pending' });
     await expect(claim({}, 'pending-worker')).rejects.toMatchObject({ code: PersonalisationErrorCode.NotClaimant });
     expect(w.uow.events.map((e) => e.outcome)).toEqual(['denied', 'denied']);
+  });
+  describe('trusts the card, not the workstation', () => {
+    const denied = (w: ReturnType<typeof setup>['w'], code: string) =>
+      expect(w.uow.committed.at(-1)).toEqual({
+        events: [
+          expect.objectContaining({
+            action: 'personalisation.claim',
+            targetId: REQUEST,
+            outcome: 'denied',
+            details: expect.objectContaining({ serial: expect.any(String), refusal: code }),
+          }),
+        ],
+        jobs: [],
+        refused: expect.objectContaining({ code }),
+      });
+
+    it('refuses a card in no stock batch (an invented serial), audited, binding nothing', async () => {
+      const { w, r, claim } = setup();
+      await escrowedRequest(w);
+      await leaseTo(w, WORKER, '4242');
+      await expect(claim({ serial: '4242' }, WORKER, undefined, null)).rejects.toMatchObject({
+        code: StockErrorCode.NotInStock,
+        message: expect.stringContaining('scm stock import'),
+      });
+      denied(w, StockErrorCode.NotInStock);
+      expect(r.cards.rows.size).toBe(0);
+      expect(r.requests.rows.get(REQUEST)!.state).toBe('awaiting-card');
+    });
+
+    it('refuses a stock card without a proof, with a wrong answer, with a used or expired proof, or a proof of another worker', async () => {
+      const { w, r, claim } = setup();
+      await escrowedRequest(w);
+      await leaseTo(w);
+      const wrongKey = await cardProof(w, SERIAL, { key: Buffer.alloc(24, 7) });
+      const otherWorkers = await cardProof(w, SERIAL, { workerId: OTHER_WORKER });
+      const late = await cardProof(w, SERIAL);
+      for (const proof of [null, wrongKey, otherWorkers, { ...wrongKey, response: Buffer.alloc(16) }]) {
+        await expect(claim({}, WORKER, undefined, proof)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
+        denied(w, StockErrorCode.ProofFailed);
+      }
+      w.clock.advance(61_000);
+      await leaseTo(w);
+      await expect(claim({}, WORKER, undefined, late)).rejects.toMatchObject({
+        code: StockErrorCode.ProofFailed,
+        meta: { why: 'the challenge expired' },
+      });
+      expect(r.cards.rows.size).toBe(0);
+      // The right answer, in time, binds the card.
+      await leaseTo(w);
+      await expect(claim()).resolves.toMatchObject({ serial: SERIAL, resumed: false });
+    });
+
+    it('refuses the factory-default development batch outside development mode, and takes unknown cards into it only in development mode', async () => {
+      const { w, claim } = setup();
+      await escrowedRequest(w);
+      await leaseTo(w, WORKER, '5150');
+      await expect(cardProof(w, '5150')).rejects.toMatchObject({ code: StockErrorCode.NotInStock });
+      w.stock.cfg.SCM_DEV_STOCK = true;
+      const proof = await cardProof(w, '5150', { key: Buffer.from('010203040506070801020304050607080102030405060708', 'hex') });
+      expect((await w.stock.repo.developmentBatch())!.name).toBe('factory-default');
+      w.stock.cfg.SCM_DEV_STOCK = false;
+      await expect(claim({ serial: '5150' }, WORKER, undefined, proof)).rejects.toMatchObject({
+        code: StockErrorCode.DevelopmentStockDisabled,
+      });
+      denied(w, StockErrorCode.DevelopmentStockDisabled);
+      w.stock.cfg.SCM_DEV_STOCK = true;
+      await expect(claim({ serial: '5150' }, WORKER, undefined, proof)).resolves.toMatchObject({ transportBatch: 'factory-default' });
+    });
   });
 });

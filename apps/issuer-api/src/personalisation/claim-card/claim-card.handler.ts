@@ -14,7 +14,9 @@ import { WORKER_REPOSITORY, type WorkerRepository } from '../../trust/workers/wo
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import { CardBindingService } from './card-binding.service';
 import { ClaimCardCommand, type ClaimView } from './claim-card.command';
-import { cardRefusal, DEFAULT_STOCK_BATCH, requestRefusal } from './claim-rules';
+import { cardRefusal, requestRefusal } from './claim-rules';
+import { StockCardsService } from '../../stock/stock-cards.service';
+import { StockError } from '../../stock/stock-errors';
 import { approved } from '../worker-principal';
 
 /**
@@ -38,6 +40,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
     private readonly binding: CardBindingService,
     private readonly guard: ClaimGuardService,
     @Inject(WorkerChannel) private readonly channel: WorkerConnections,
+    private readonly stockCards: StockCardsService,
   ) {}
 
   async execute(c: ClaimCardCommand): Promise<ClaimView> {
@@ -51,7 +54,7 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
   }
 
   private async claim(tx: Tx, c: ClaimCardCommand, onSuspended: () => void): Promise<ClaimView | Refusal> {
-    const deny = async (e: PersonalisationError) => {
+    const deny = async (e: PersonalisationError | StockError) => {
       if (await this.guard.refused(tx, c.workerId, c.requestId, e)) onSuspended();
       return tx.deny(e, {
         action: 'personalisation.claim',
@@ -88,11 +91,24 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
       ...(row.cardId ? { boundSerial: bound?.serial ?? null } : {}),
     });
     if (refused) return deny(refused);
+    // Trust the card: it is in registered stock, and to be bound it answered the HSM's challenge of
+    // its transport key for this serial, request and worker (docs/stock.md).
+    const resumed = !!row.cardId;
+    const stock = await this.stockCards.find(tx, c.card.serial);
+    if (stock instanceof StockError) return deny(stock);
+    if (!resumed || row.workerId !== c.workerId) {
+      const unproven = await this.stockCards.checkProof(tx, c.proof, {
+        serial: c.card.serial,
+        requestId: row.id,
+        workerId: c.workerId,
+        now: tx.now,
+      });
+      if (unproven) return deny(unproven);
+    }
 
     const vsc = await this.vscs.ofRequest(row.id, tx);
     if (!vsc) throw new PersonalisationError(PersonalisationErrorCode.NotReady, `request ${row.id} has no VSC`);
-    const resumed = !!row.cardId;
-    const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId);
+    const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId, stock.batch.name);
     let current: IssuanceRequest = { ...row, workerId: c.workerId };
     await this.guard.accepted(tx, intent);
     if (current.state === 'awaiting-card') {
@@ -133,7 +149,8 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
       resumed,
       state: current.state,
       managementKey: attempt.managementKey,
-      transportBatch: onCard.stockBatch ?? DEFAULT_STOCK_BATCH,
+      transportBatch: stock.batch.name,
+      transportAlgorithm: await this.stockCards.transportAlgorithm(tx, stock),
       stepsDone,
       vscId: vsc.id,
     } satisfies ClaimView;

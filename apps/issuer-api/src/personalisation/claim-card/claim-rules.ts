@@ -3,9 +3,6 @@ import type { IssuanceRequest } from '../../issuance/requests/request.repository
 import { isTerminal, type RequestState } from '../../issuance/requests/request-state';
 import { PersonalisationError, PersonalisationErrorCode as E } from '../personalisation-errors';
 
-/** The stock every card starts from until stock batches are registered: the factory transport key. */
-export const DEFAULT_STOCK_BATCH = 'factory-default';
-
 /** The states in which a request takes (or keeps) a card: its escrow is committed, it is not issued yet. */
 export const CLAIMABLE_STATES: readonly RequestState[] = ['awaiting-card', 'personalising', 'verifying'];
 

@@ -49,7 +49,7 @@ export class ClaimGuardService {
    * Logs a refused claim (or lease); when it is suspicious and the worker reached the threshold in
    * the window, suspends the worker. Returns whether it did (the caller then closes its channel).
    */
-  async refused(tx: Tx, workerId: string, requestId: string | null, e: PersonalisationError): Promise<boolean> {
+  async refused(tx: Tx, workerId: string, requestId: string | null, e: { code: string }): Promise<boolean> {
     const suspicious = SUSPICIOUS_REFUSALS.has(e.code);
     await this.leases.recordClaim(tx, { workerId, requestId, outcome: e.code, suspicious, at: tx.now });
     if (!suspicious) return false;

@@ -2,13 +2,21 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { unwrapAsWorker } from '@scm/personalisation';
 import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import { testActor } from '../../platform/testing/test-unit-of-work';
-import { claimedRequest, escrowedRequest, OTHER_WORKER, personalisationWorld, REQUEST, WORKER } from '../testing/personalisation-world';
+import {
+  claimedRequest,
+  escrowedRequest,
+  OTHER_WORKER,
+  personalisationWorld,
+  REQUEST,
+  SERIAL,
+  WORKER,
+} from '../testing/personalisation-world';
 import { ReleaseKeyMaterialCommand } from './release-key-material.command';
 import { ReleaseKeyMaterialHandler } from './release-key-material.handler';
 
 function setup() {
   const w = personalisationWorld();
-  const handler = new ReleaseKeyMaterialHandler(w.uow, w.states, w.repos.vscs, w.escrow, w.repos.workers);
+  const handler = new ReleaseKeyMaterialHandler(w.uow, w.states, w.repos.vscs, w.escrow, w.repos.workers, w.repos.cards, w.packages);
   const release = (workerId = WORKER) =>
     handler.execute(new ReleaseKeyMaterialCommand(REQUEST, workerId, testActor(workerId, 'card-worker')));
   return { w, release };
@@ -32,7 +40,7 @@ describe('ReleaseKeyMaterialHandler', () => {
       ['9e', 'regenerate'],
     ]);
     expect(pkg.onCardSlots).toEqual([{ slot: '9a', algorithm: 'p256', certificate: null }]);
-    const material = unwrapAsWorker(pkg.keyMaterial, w.kex.privateKey, { requestId: REQUEST, workerId: WORKER });
+    const material = unwrapAsWorker(pkg.keyMaterial, w.kex.privateKey, w.expecting('key-material'));
     expect(material.puk?.toString()).toBe('12345678');
     for (const k of material.keys) {
       const spki = createPublicKey(createPrivateKey({ key: k.pkcs8, format: 'der', type: 'pkcs8' })).export({
@@ -46,10 +54,44 @@ describe('ReleaseKeyMaterialHandler', () => {
       expect.objectContaining({
         action: 'issuance-request.key-material-released',
         outcome: 'success',
-        details: { workerId: WORKER, vscId, vscVersion: 1, slots: ['9d', '9e'], puk: true },
+        details: {
+          workerId: WORKER,
+          vscId,
+          vscVersion: 1,
+          slots: ['9d', '9e'],
+          puk: true,
+          serial: SERIAL,
+          expiresAt: '2026-12-01T09:05:00.000Z',
+        },
       }),
     ]);
     expect(JSON.stringify(w.uow.events)).not.toContain('12345678');
+    // Bound to the card of the request, signed by the API, for this purpose, until it expires.
+    expect(pkg.keyMaterial.header).toMatchObject({
+      v: 2,
+      purpose: 'key-material',
+      cardSerial: SERIAL,
+      requestId: REQUEST,
+      workerId: WORKER,
+    });
+    expect(pkg.keyMaterial.signature).toEqual(expect.any(String));
+    expect(() => unwrapAsWorker(pkg.keyMaterial, w.kex.privateKey, w.expecting('key-material', { cardSerial: '1' }))).toThrow(
+      /not for card 1/,
+    );
+    expect(() =>
+      unwrapAsWorker(pkg.keyMaterial, w.kex.privateKey, w.expecting('key-material', { now: new Date('2026-12-01T09:05:00Z') })),
+    ).toThrow(/expired/);
+  });
+
+  it('releases nothing for a request bound to no card (audited)', async () => {
+    const { w, release } = setup();
+    await claimedRequest(w);
+    w.repos.requests.rows.set(REQUEST, { ...w.repos.requests.rows.get(REQUEST)!, cardId: null });
+    await expect(release()).rejects.toMatchObject({
+      code: IssuanceErrorCode.NotClaimant,
+      message: expect.stringMatching(/bound to no card/),
+    });
+    expect(w.uow.events).toEqual([expect.objectContaining({ action: 'issuance-request.key-material-released', outcome: 'denied' })]);
   });
 
   it('refuses another worker and a request not being personalised (audited with the refusal as reason)', async () => {

@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { KEY_TRANSFER_ALG, type KeyMaterial, wrapForWorker } from '@scm/personalisation';
+import type { KeyMaterial } from '@scm/personalisation';
+import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
+import { KEY_PACKAGES, type KeyPackages } from '../../trust/workers/key-package-signer';
 import { vscGeneratedSlots } from '../../issuance/profiles/card-profile';
 import { IssuanceError, IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
@@ -29,6 +31,8 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
     @Inject(VSC_REPOSITORY) private readonly vscRows: VscRepository,
     private readonly vscs: VscEscrowService,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
+    @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
+    @Inject(KEY_PACKAGES) private readonly packages: KeyPackages,
   ) {}
 
   execute(c: ReleaseKeyMaterialCommand): Promise<PersonalisationPackage> {
@@ -39,6 +43,12 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
       const r = row!;
       const worker = approved(await this.workers.get(c.workerId, tx));
       if (!worker) return tx.refuse(new IssuanceError(IssuanceErrorCode.NotClaimant, `worker ${c.workerId} is not approved`));
+      // A package is bound to the card of the request: none for a request without a bound card.
+      const card = r.cardId ? await this.cards.get(r.cardId, tx) : undefined;
+      if (!card?.serial || card.requestId !== r.id) {
+        const e = new IssuanceError(IssuanceErrorCode.NotClaimant, `request ${r.id} is bound to no card`);
+        return tx.deny(e, claimantDenial(ACTION, c.requestId, c.workerId, e));
+      }
       const stored = await this.vscRows.ofRequest(r.id, tx);
       if (!stored) throw new IssuanceError(IssuanceErrorCode.NotFound, `request ${r.id} has no VSC`);
       // Invariant 1: only an escrowed version is ever opened for a card.
@@ -52,20 +62,29 @@ export class ReleaseKeyMaterialHandler implements ICommandHandler<ReleaseKeyMate
         }
         const creds = vsc.cardCredentials();
         if (creds.puk) material.puk = creds.puk;
-        const keyMaterial = wrapForWorker(material, worker.kexKey, {
-          v: 1,
-          alg: KEY_TRANSFER_ALG,
+        const keyMaterial = await this.packages.seal(material, worker.kexKey, {
           requestId: r.id,
           workerId: c.workerId,
           vscId: vsc.id,
           vscVersion: vsc.version,
+          purpose: 'key-material',
+          cardSerial: card.serial,
+          now: tx.now,
         });
         tx.audit({
           action: ACTION,
           targetType: 'issuance-request',
           targetId: r.id,
           outcome: 'success',
-          details: { workerId: c.workerId, vscId: vsc.id, vscVersion: vsc.version, slots: imports.map(([s]) => s), puk: !!material.puk },
+          details: {
+            workerId: c.workerId,
+            vscId: vsc.id,
+            vscVersion: vsc.version,
+            slots: imports.map(([s]) => s),
+            puk: !!material.puk,
+            serial: card.serial,
+            expiresAt: keyMaterial.header.expiresAt,
+          },
         });
         return {
           requestId: r.id,

@@ -34,6 +34,9 @@ import { WorkerDecisionService } from '../../trust/workers/worker-decision.servi
 import { SessionService } from '../../trust/auth/session.service';
 import { InMemorySessionRepository } from '../../trust/auth/in-memory-session.repository';
 import { VerificationService } from '../verify-card/verification.service';
+import { cardEncrypt, specTransportKey, stockWorld } from '../../stock/testing/stock-world';
+import { SpecKeyPackages } from '../../trust/workers/testing/spec-key-packages';
+import type { KeyPackageExpectation, KeyPackagePurpose } from '@scm/personalisation';
 import { RecordingChannel, RecordingStatuses, SpecCa, SpecCardSecrets } from './spec-doubles';
 
 /*
@@ -117,8 +120,24 @@ export function personalisationWorld() {
   // The key-exchange key pair of the enrolled workers of a spec (what wraps key material for them).
   const kex = generateKeyPairSync('x25519');
   const kexKey = kex.publicKey.export({ format: 'der', type: 'spki' });
+  const stock = stockWorld();
+  const packages = new SpecKeyPackages();
   return {
     uow,
+    /** The API's package key (a software P-256 pair here). */
+    packages,
+    /** What the worker of a spec expects of a key package (WORKER, REQUEST, card SERIAL). */
+    expecting: (purpose: KeyPackagePurpose, over: Partial<KeyPackageExpectation> = {}): KeyPackageExpectation => ({
+      requestId: REQUEST,
+      workerId: WORKER,
+      cardSerial: SERIAL,
+      purpose,
+      apiKey: packages.pair.publicKey,
+      now: uow.testClock.now(),
+      ...over,
+    }),
+    /** Card stock: batch "spec-stock" holds SERIAL and the other serials specs use (see inStock). */
+    stock,
     kex,
     /** Enrols an approved worker (with the spec's key-exchange key). */
     enrol: (id: string, workstation = 0) => workers.seed({ id, workstation, kexKey, status: 'approved' }),
@@ -184,12 +203,43 @@ export async function escrowedRequest(
   return { request: { ...request }, vscId: vsc.id };
 }
 
+/** Registers serials in a stock batch (the spec's transport keys); SERIAL by default. */
+export async function inStock(w: PersonalisationWorld, serials: string[] = [SERIAL], name = 'spec-stock'): Promise<void> {
+  await w.stock.seedBatch(name, serials, specTransportKey);
+}
+
+/**
+ * Plays the card's proof of its transport key: the HSM's challenge (as POST …/stock/proofs makes
+ * it) and the answer a card holding `key` gives. Returns what the worker sends with its claim.
+ */
+export async function cardProof(
+  w: PersonalisationWorld,
+  serial = SERIAL,
+  opts: { workerId?: string; key?: Buffer; requestId?: string } = {},
+): Promise<{ proofId: string; response: Buffer }> {
+  const key = opts.key ?? specTransportKey(serial);
+  const witness = Buffer.alloc(16, 0x5a);
+  const run = new TestUnitOfWork(w.clock);
+  return run.run(testActor(opts.workerId ?? WORKER, 'card-worker'), async (tx) => {
+    const found = await w.stock.service.find(tx, serial, { enrolDevelopment: true });
+    if (found instanceof Error) throw found;
+    const r = await w.stock.service.challenge(tx, found, {
+      requestId: opts.requestId ?? REQUEST,
+      workerId: opts.workerId ?? WORKER,
+      algorithm: 'aes192',
+      encryptedWitness: cardEncrypt('aes192', key, witness),
+    });
+    return { proofId: r.proofId, response: cardEncrypt('aes192', key, r.challenge) };
+  });
+}
+
 /** An escrowed request that `WORKER` claimed: bound to card `SERIAL` (personalising), attempt 1, the PUK sealed. */
 export async function claimedRequest(
   w: PersonalisationWorld,
   opts: { state?: 'personalising' | 'verifying'; attempt?: Partial<Parameters<InMemoryPersonalisationRepository['seed']>[0]> } = {},
 ) {
   const { request, vscId } = await escrowedRequest(w);
+  await inStock(w);
   const card = w.repos.cards.seed({
     id: '00000000-0000-4000-8000-00000000d001',
     serial: SERIAL,
@@ -197,7 +247,7 @@ export async function claimedRequest(
     requestId: request.id,
     cardholderId: HOLDER,
     vscId,
-    stockBatch: 'factory-default',
+    stockBatch: 'spec-stock',
   });
   await w.repos.requests.assign(undefined as never, request.id, { cardId: card.id, workerId: WORKER });
   const state = opts.state ?? 'personalising';

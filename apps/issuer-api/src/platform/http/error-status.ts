@@ -17,6 +17,7 @@ import { ProfileErrorCode } from '../../issuance/profiles/profile-errors';
 import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import { VscEscrowErrorCode } from '../../issuance/vsc-escrow/vsc-escrow-errors';
 import { PersonalisationErrorCode } from '../../personalisation/personalisation-errors';
+import { StockErrorCode } from '../../stock/stock-errors';
 import { ApprovalErrorCode } from '../../trust/approvals/approval-errors';
 import { AuthErrorCode } from '../../trust/auth/auth-errors';
 import { UserErrorCode } from '../../trust/users/user-errors';
@@ -43,6 +44,7 @@ export type ErrorCode =
   | VscEscrowErrorCode
   | CardErrorCode
   | PersonalisationErrorCode
+  | StockErrorCode
   | CardReportErrorCode
   | TemporaryCardErrorCode
   | ReissueErrorCode
@@ -235,6 +237,16 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [PersonalisationErrorCode.WrongCardState]: 409,
   [PersonalisationErrorCode.ActivationOpen]: 409,
   [PersonalisationErrorCode.ProofFailed]: 422,
+
+  // ---- card stock: a card outside registered stock, or one that cannot prove its transport key, is refused
+  [StockErrorCode.NotFound]: 404,
+  [StockErrorCode.InvalidManifest]: 400,
+  [StockErrorCode.Conflict]: 409,
+  [StockErrorCode.NotInStock]: 409,
+  [StockErrorCode.DevelopmentStockDisabled]: 409,
+  [StockErrorCode.CardUnavailable]: 409,
+  [StockErrorCode.ProofFailed]: 422,
+  [StockErrorCode.AttestationRefused]: 422,
 
   // ---- help desk
   [CardReportErrorCode.NotFound]: 404,

@@ -1,3 +1,4 @@
+import { HsmKeyPackages, KEY_PACKAGES } from './key-package-signer';
 import { Module } from '@nestjs/common';
 import { ApproveWorkerController } from './approve-worker/approve-worker.controller';
 import { ApproveWorkerHandler } from './approve-worker/approve-worker.handler';
@@ -30,6 +31,7 @@ import { WORKER_REPOSITORY } from './worker.repository';
     CreateEnrollmentTokenController,
   ],
   providers: [
+    { provide: KEY_PACKAGES, useClass: HsmKeyPackages },
     { provide: WORKER_REPOSITORY, useClass: PgWorkerRepository },
     WorkerChannel,
     WorkerDecisionService,
@@ -41,6 +43,6 @@ import { WORKER_REPOSITORY } from './worker.repository';
     RevokeWorkerHandler,
     CreateEnrollmentTokenHandler,
   ],
-  exports: [WORKER_REPOSITORY, WorkerChannel, WorkerDecisionService],
+  exports: [WORKER_REPOSITORY, WorkerChannel, WorkerDecisionService, KEY_PACKAGES],
 })
 export class WorkersModule {}

@@ -9,7 +9,7 @@ import { ReleasePukHandler } from './release-puk.handler';
 function setup() {
   const w = personalisationWorld();
   const r = w.repos;
-  const handler = new ReleasePukHandler(w.uow, w.activation, r.sessions, r.workers, r.credentials, r.vscs, w.secrets);
+  const handler = new ReleasePukHandler(w.uow, w.activation, r.sessions, r.workers, r.credentials, r.vscs, w.secrets, w.packages);
   const release = (workerId = WORKER, workstation = 0) =>
     handler.execute(new ReleasePukCommand(SESSION, { id: workerId, workstation }, testActor(workerId, 'card-worker')));
   return { w, release };
@@ -21,7 +21,9 @@ describe('ReleasePukHandler', () => {
     const { card, vscId } = await issuedCard(w);
     const wrapped = await release();
     expect(wrapped.header).toMatchObject({ requestId: REQUEST, workerId: WORKER, vscId, vscVersion: 1 });
-    expect(unwrapAsWorker(wrapped, w.kex.privateKey, { requestId: REQUEST, workerId: WORKER }).puk?.toString()).toBe('12345678');
+    expect(unwrapAsWorker(wrapped, w.kex.privateKey, w.expecting('activation-puk', { cardSerial: card.serial! })).puk?.toString()).toBe(
+      '12345678',
+    );
     expect(w.repos.sessions.rows.get(SESSION)?.workerId).toBe(WORKER);
     expect(w.uow.events).toEqual([
       expect.objectContaining({ action: 'card.puk-released', targetId: card.id, details: { sessionId: SESSION, workerId: WORKER } }),

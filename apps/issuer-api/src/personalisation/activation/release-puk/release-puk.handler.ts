@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
+import type { WrappedKeyMaterial } from '@scm/personalisation';
+import { KEY_PACKAGES, type KeyPackages } from '../../../trust/workers/key-package-signer';
 import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
 import { Refusal, UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { CARD_CREDENTIAL_REPOSITORY, type CardCredentialRepository } from '../../card-credential.repository';
@@ -28,6 +29,7 @@ export class ReleasePukHandler implements ICommandHandler<ReleasePukCommand, Wra
     @Inject(CARD_CREDENTIAL_REPOSITORY) private readonly credentials: CardCredentialRepository,
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
     private readonly secrets: CardSecretsService,
+    @Inject(KEY_PACKAGES) private readonly packages: KeyPackages,
   ) {}
 
   execute(c: ReleasePukCommand): Promise<WrappedKeyMaterial> {
@@ -43,13 +45,14 @@ export class ReleasePukHandler implements ICommandHandler<ReleasePukCommand, Wra
       await this.sessions.update(tx, session.id, { workerId: c.worker.id });
       const puk = await this.secrets.openPuk(cred.pukSealed, card.id);
       try {
-        const wrapped = wrapForWorker({ keys: [], puk }, worker.kexKey, {
-          v: 1,
-          alg: KEY_TRANSFER_ALG,
+        const wrapped = await this.packages.seal({ keys: [], puk }, worker.kexKey, {
           requestId: card.requestId,
           workerId: c.worker.id,
           vscId: vsc.id,
           vscVersion: vsc.currentVersion,
+          purpose: 'activation-puk',
+          cardSerial: card.serial ?? '',
+          now: tx.now,
         });
         tx.audit({
           action: ACTION,

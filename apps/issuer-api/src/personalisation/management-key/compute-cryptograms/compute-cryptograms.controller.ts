@@ -24,7 +24,7 @@ export class ComputeCryptogramsController {
     @CurrentActor() actor: Actor,
   ): Promise<CryptogramsView> {
     return this.commands.execute(
-      new ComputeCryptogramsCommand(id, callingWorker(p).id, Buffer.from(dto.encryptedWitness, 'base64'), actor),
+      new ComputeCryptogramsCommand(id, callingWorker(p).id, Buffer.from(dto.encryptedWitness, 'base64'), actor, dto.key ?? 'diversified'),
     );
   }
 }

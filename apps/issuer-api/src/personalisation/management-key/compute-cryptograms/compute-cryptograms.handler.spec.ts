@@ -13,7 +13,7 @@ function setup() {
       return w.secrets.cryptograms();
     },
   });
-  const handler = new ComputeCryptogramsHandler(w.uow, w.attempts, w.repos.vscs, secrets);
+  const handler = new ComputeCryptogramsHandler(w.uow, w.attempts, w.repos.vscs, secrets, w.stock.service);
   const run = (witness: Buffer, workerId = WORKER) =>
     handler.execute(new ComputeCryptogramsCommand(REQUEST, workerId, witness, testActor(workerId, 'card-worker')));
   return { w, asked, run };

@@ -7,7 +7,7 @@ import { ReleaseManagementKeyHandler } from './release-management-key.handler';
 
 function setup() {
   const w = personalisationWorld();
-  const handler = new ReleaseManagementKeyHandler(w.uow, w.attempts, w.repos.vscs, w.repos.workers, w.secrets);
+  const handler = new ReleaseManagementKeyHandler(w.uow, w.attempts, w.repos.vscs, w.repos.workers, w.secrets, w.packages);
   const run = () => handler.execute(new ReleaseManagementKeyCommand(REQUEST, WORKER, testActor(WORKER, 'card-worker')));
   return { w, run };
 }
@@ -18,7 +18,7 @@ describe('ReleaseManagementKeyHandler', () => {
     const { card, vscId } = await claimedRequest(w);
     const wrapped = await run();
     expect(wrapped.header).toMatchObject({ requestId: REQUEST, workerId: WORKER, vscId, vscVersion: 1 });
-    const m = unwrapAsWorker(wrapped, w.kex.privateKey, { requestId: REQUEST, workerId: WORKER });
+    const m = unwrapAsWorker(wrapped, w.kex.privateKey, w.expecting('management-key'));
     expect(m.managementKey?.key).toEqual(Buffer.alloc(32, 0x6b));
     expect(w.secrets.exported[0]).toEqual(Buffer.alloc(32, 0));
     expect(w.uow.events).toEqual([

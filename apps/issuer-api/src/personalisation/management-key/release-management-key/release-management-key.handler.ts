@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { MANAGEMENT_KEY_ALGORITHMS } from '@scm/card-secrets';
-import { KEY_TRANSFER_ALG, type WrappedKeyMaterial, wrapForWorker } from '@scm/personalisation';
+import type { WrappedKeyMaterial } from '@scm/personalisation';
+import { KEY_PACKAGES, type KeyPackages } from '../../../trust/workers/key-package-signer';
 import { VSC_REPOSITORY, type VscRepository } from '../../../issuance/vsc-escrow/vsc.repository';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
 import { claimantDenial } from '../../attempts/attempt-rules';
@@ -27,6 +28,7 @@ export class ReleaseManagementKeyHandler implements ICommandHandler<ReleaseManag
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     private readonly secrets: CardSecretsService,
+    @Inject(KEY_PACKAGES) private readonly packages: KeyPackages,
   ) {}
 
   execute(c: ReleaseManagementKeyCommand): Promise<WrappedKeyMaterial> {
@@ -40,14 +42,19 @@ export class ReleaseManagementKeyHandler implements ICommandHandler<ReleaseManag
       const identity = cardIdentity(claimed.request, claimed.card, vsc);
       const key = await this.secrets.managementKeyForCard(identity, alg);
       try {
-        const wrapped = wrapForWorker({ keys: [], managementKey: { algorithm: MANAGEMENT_KEY_ALGORITHMS[alg].piv, key } }, worker.kexKey, {
-          v: 1,
-          alg: KEY_TRANSFER_ALG,
-          requestId: c.requestId,
-          workerId: c.workerId,
-          vscId: identity.guid,
-          vscVersion: vsc!.currentVersion,
-        });
+        const wrapped = await this.packages.seal(
+          { keys: [], managementKey: { algorithm: MANAGEMENT_KEY_ALGORITHMS[alg].piv, key } },
+          worker.kexKey,
+          {
+            requestId: c.requestId,
+            workerId: c.workerId,
+            vscId: identity.guid,
+            vscVersion: vsc!.currentVersion,
+            purpose: 'management-key',
+            cardSerial: identity.serial,
+            now: tx.now,
+          },
+        );
         tx.audit({
           action: ACTION,
           targetType: 'card',

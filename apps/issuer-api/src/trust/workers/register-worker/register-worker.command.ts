@@ -15,7 +15,7 @@ export interface WorkerRegistration {
 }
 
 /** A card worker registers its keys with a one-time enrolment token; it then waits for an officer's approval. */
-export class RegisterWorkerCommand extends Command<WorkerView> {
+export class RegisterWorkerCommand extends Command<WorkerView & { packageKey?: string }> {
   constructor(
     readonly registration: WorkerRegistration,
     readonly actor: Actor,

@@ -15,7 +15,7 @@ export class RegisterWorkerController {
   @Post('register')
   @Public()
   @ApiOperation({ summary: 'A card worker registers its keys with a one-time enrolment token; it then waits for approval' })
-  register(@Body() dto: RegisterWorkerDto, @CurrentActor() actor: Actor): Promise<WorkerView> {
+  register(@Body() dto: RegisterWorkerDto, @CurrentActor() actor: Actor): Promise<WorkerView & { packageKey?: string }> {
     const { enrollmentToken, name, host, workstation, signPublicKey, kexPublicKey } = dto;
     return this.commands.execute(
       new RegisterWorkerCommand({ enrollmentToken, name, host, workstation, signPublicKey, kexPublicKey }, actor),

@@ -2,6 +2,7 @@ import { workerFingerprint } from '@scm/common';
 import type { Actor } from '../../auth/principal';
 import { TestUnitOfWork } from '../../../platform/testing/test-unit-of-work';
 import { InMemoryWorkerRepository } from '../in-memory-worker.repository';
+import { SpecKeyPackages } from '../testing/spec-key-packages';
 import { testWorkerKeys } from '../testing/test-worker';
 import { WorkerErrorCode } from '../worker-errors';
 import { enrollmentTokenHash } from '../worker-rules';
@@ -26,6 +27,7 @@ describe('RegisterWorkerHandler', () => {
       workerId: null,
     });
     const keys = testWorkerKeys();
+    const packages = new SpecKeyPackages();
     const registration = (over: Partial<WorkerRegistration> = {}): WorkerRegistration => ({
       enrollmentToken: TOKEN,
       name: 'frontdesk-1 ws1',
@@ -36,12 +38,12 @@ describe('RegisterWorkerHandler', () => {
       ...over,
     });
     const register = (over?: Partial<WorkerRegistration>) =>
-      new RegisterWorkerHandler(uow, workers).execute(new RegisterWorkerCommand(registration(over), anonymous));
-    return { uow, workers, keys, register };
+      new RegisterWorkerHandler(uow, workers, packages).execute(new RegisterWorkerCommand(registration(over), anonymous));
+    return { uow, workers, keys, register, packages };
   };
 
   it('registers a pending worker with its keys and fingerprint, using the token up, audited as the worker', async () => {
-    const { uow, workers, keys, register } = setup({ workstation: 1 });
+    const { uow, workers, keys, register, packages } = setup({ workstation: 1 });
     const v = await register();
     const fingerprint = workerFingerprint(keys.signDer, keys.kexDer);
     expect(v).toEqual({
@@ -54,6 +56,8 @@ describe('RegisterWorkerHandler', () => {
       registeredAt: uow.testClock.now().toISOString(),
       decidedAt: null,
       lastSeenAt: null,
+      // The API's key-package key, which the worker pins.
+      packageKey: await packages.publicKey(),
     });
     expect(workers.workers.get(v.id)!.signKey.equals(keys.signDer)).toBe(true);
     expect(workers.tokens.get('t1')).toMatchObject({ usedAt: uow.testClock.now(), workerId: v.id });

@@ -8,15 +8,23 @@ import { enrollmentTokenHash, enrollmentTokenProblem, publicKeyDer } from '../wo
 import { type WorkerView, toWorkerView } from '../worker-view';
 import { type CardWorker, WORKER_REPOSITORY, type WorkerRepository } from '../worker.repository';
 import { RegisterWorkerCommand } from './register-worker.command';
+import { KEY_PACKAGES, type KeyPackages } from '../key-package-signer';
 
 @CommandHandler(RegisterWorkerCommand)
 export class RegisterWorkerHandler implements ICommandHandler<RegisterWorkerCommand> {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
+    @Inject(KEY_PACKAGES) private readonly packages: KeyPackages,
   ) {}
 
-  execute(c: RegisterWorkerCommand): Promise<WorkerView> {
+  /** The new worker's view, with the API's package key it pins (key packages are signed with it). */
+  async execute(c: RegisterWorkerCommand): Promise<WorkerView & { packageKey?: string }> {
+    const view = await this.register(c);
+    return { ...view, packageKey: await this.packages.publicKey() };
+  }
+
+  private register(c: RegisterWorkerCommand): Promise<WorkerView> {
     const r = c.registration;
     return this.uow.run(c.actor, async (tx) => {
       const signKey = publicKeyDer(r.signPublicKey, 'ed25519');
