@@ -75,6 +75,10 @@ const WORKER_SERVER_SIDE = [
     '(^|/)libs/(card-secrets|hsm|db)(/|$)',
     'The card worker holds no HSM, card secret or database, not even through a relative path into libs/.',
   ),
+  pattern(
+    '^(ioredis|bullmq|@scm/queue)(/.*)?$',
+    'The card worker never reaches Redis: the API leases it card jobs over its authenticated channel (POST /api/v1/worker/personalisation/leases).',
+  ),
 ];
 
 // 5. Tests and benchmarks use a lib through its public index, @scm/<name>. A lib's testing/ folder

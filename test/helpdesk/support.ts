@@ -100,8 +100,6 @@ export async function startHelpdeskStack(workstations: number[]): Promise<Helpde
       workers.set(
         ws,
         await startApprovedWorker(api, stack.officer.token, w, {
-          SCM_CARD_JOB_RETRY_MS: '1500',
-          SCM_CARD_JOB_LOCK_MS: '10000',
           SCM_HEARTBEAT_MS: '1000',
         }),
       );

@@ -5,7 +5,6 @@ import * as x509 from '@peculiar/x509';
 import { verifyChuid, verifySecurityObject, PIV_CONTAINER } from '@scm/ca';
 import type { HsmContext } from '@scm/hsm';
 import { slotName, VirtualSmartCard, type VscDeps } from '@scm/vsc';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { appDb, call, runCli, startApi, testEnv, type RunningApi } from '@scm/test-kit';
 import {
@@ -75,10 +74,6 @@ describe('batch issuance: keys on VSCs, certificates, escrow, card jobs', () => 
         accepted.requests.map((x) => `generate-keys|requestId=${x.id}`),
       ]);
       expect(jobs.rowCount).toBe(6);
-      const cards = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = ANY($1::text[])`, [
-        accepted.requests.map((x) => `personalise-card|requestId=${x.id}`),
-      ]);
-      expect(cards.rows[0].n).toBe(0);
     } finally {
       await db.end();
     }
@@ -273,33 +268,28 @@ describe('batch issuance: keys on VSCs, certificates, escrow, card jobs', () => 
     }
   });
 
-  it('queues the personalise-card job only once the escrow is committed, in Redis and in the outbox', async () => {
+  it('puts a request in the pool of card jobs only once its escrow is committed, and queues nothing for workers', async () => {
     const db = await appDb();
-    const conn = new Redis(testEnv.SCM_REDIS_URL, { maxRetriesPerRequest: null });
-    const cards = new Queue('cards', { connection: conn, prefix: testEnv.SCM_REDIS_PREFIX });
     try {
       for (const rq of accepted.requests) {
         const r = await db.query(
-          `SELECT o.created_at, o.relayed_at, v.escrowed_at, (SELECT at FROM issuance_request_event WHERE request_id = $1 AND to_state = 'awaiting-card') AS awaiting_at
-             FROM outbox o, vsc s JOIN vsc_version v ON v.vsc_id = s.id WHERE o.job_id = $2 AND s.request_id = $1`,
-          [rq.id, `personalise-card|requestId=${rq.id}`],
+          `SELECT v.escrowed_at, (SELECT at FROM issuance_request_event WHERE request_id = $1 AND to_state = 'awaiting-card') AS awaiting_at
+             FROM vsc s JOIN vsc_version v ON v.vsc_id = s.id WHERE s.request_id = $1`,
+          [rq.id],
         );
         expect(r.rowCount).toBe(1);
-        const row = r.rows[0] as { created_at: Date; relayed_at: Date | null; escrowed_at: Date; awaiting_at: Date };
-        expect(row.relayed_at).not.toBeNull();
-        // Invariant 1: the job exists only from the transaction that followed the escrow commit.
-        expect(row.created_at.getTime()).toBe(row.awaiting_at.getTime());
+        const row = r.rows[0] as { escrowed_at: Date; awaiting_at: Date };
+        // Invariant 1: the request can be leased to a worker only from the transaction that followed the escrow commit.
         expect(row.escrowed_at.getTime()).toBeLessThan(row.awaiting_at.getTime());
-        const job = await cards.getJob(`personalise-card|requestId=${rq.id}`);
-        expect(job?.data).toEqual({ requestId: rq.id });
+        // Card jobs never go through Redis: the API leases them from PostgreSQL.
+        const queued = await db.query(`SELECT job_id FROM outbox WHERE payload->>'requestId' = $1`, [rq.id]);
+        expect(queued.rows.map((x: { job_id: string }) => x.job_id)).toEqual([`generate-keys|requestId=${rq.id}`]);
       }
       const keygenJobs = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = ANY($1::text[]) AND done_at IS NOT NULL`, [
         accepted.requests.map((x) => `generate-keys|requestId=${x.id}`),
       ]);
       expect(keygenJobs.rows[0].n).toBe(6);
     } finally {
-      await cards.close();
-      conn.disconnect();
       await db.end();
     }
   });

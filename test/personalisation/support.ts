@@ -33,10 +33,8 @@ export { type TestReader, testReader };
 export { sleep, waitFor } from '@scm/test-kit';
 export { blankCard, directSession, insert, insertInspected, remove, type TestCard, VPCD_SETTLE_MS } from '../card-engine/test-cards';
 
-/** Environment of the card workers in these tests: quick retries so faults resolve within a test. */
+/** Environment of the card workers in these tests: frequent heartbeats. */
 export const WORKER_ENV: Record<string, string> = {
-  SCM_CARD_JOB_RETRY_MS: '1500',
-  SCM_CARD_JOB_LOCK_MS: '10000',
   SCM_HEARTBEAT_MS: '1000',
 };
 /** API settings: a lost worker is noticed after 8 s. */

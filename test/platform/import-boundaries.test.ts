@@ -95,6 +95,10 @@ const CASES: Case[] = [
     bad(WORKER, 'apps/card-worker/src/__fixture__.ts', `import * as m from '${m}';`, /card worker holds no HSM, card secret or database/),
   ),
   bad(WORKER, 'apps/card-worker/src/__fixture__.ts', "import { HsmContext } from '../../../libs/hsm/src';", /card worker holds no HSM/),
+  // ... and no Redis: the API leases card jobs to it.
+  ...['ioredis', 'bullmq', '@scm/queue'].map((m) =>
+    bad(WORKER, 'apps/card-worker/src/__fixture__.ts', `import * as m from '${m}';`, /card worker never reaches Redis/),
+  ),
   ok(
     WORKER,
     'apps/card-worker/src/__fixture__.ts',

@@ -5,18 +5,19 @@ import { runCli, startApi, testEnv, testWorkstations, type RunningApi } from '@s
 const ROOT = join(__dirname, '..', '..');
 
 describe('start-up configuration', () => {
+  // The API's Redis URL is a secret (hidden in the message); the card worker has no Redis setting.
   it.each([
-    ['issuer-api', 'apps/issuer-api/src/main.js'],
-    ['card-worker', 'apps/card-worker/src/main.js'],
-  ])('%s stops with a message naming the bad variable', (name, script) => {
+    ['issuer-api', 'apps/issuer-api/src/main.js', 'SCM_REDIS_URL', 'SCM_REDIS_URL=(hidden) is not a URL'],
+    ['card-worker', 'apps/card-worker/src/main.js', 'SCM_API_URL', 'SCM_API_URL="not a url" is not a URL'],
+  ])('%s stops with a message naming the bad variable', (name, script, variable, message) => {
     const r = spawnSync(process.execPath, [join(ROOT, 'dist', script)], {
-      env: { ...process.env, ...testEnv, SCM_REDIS_URL: 'not a url', SCM_LOG_LEVEL: 'chatty' },
+      env: { ...process.env, ...testEnv, [variable]: 'not a url', SCM_LOG_LEVEL: 'chatty' },
       encoding: 'utf8',
       timeout: 20000,
     });
     expect(r.status).toBe(78);
     expect(r.stderr).toContain(`${name}: Invalid configuration`);
-    expect(r.stderr).toContain('SCM_REDIS_URL=(hidden) is not a URL');
+    expect(r.stderr).toContain(message);
     expect(r.stderr).toContain('SCM_LOG_LEVEL="chatty" must be one of');
   });
 });

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const ENTRY = join(ROOT, 'dist', 'apps', 'card-worker', 'src', 'main.js');
 
-/** Server-side packages a workstation never needs: PKCS#11 (the HSM stays with the API) and the database. */
-const SERVER_ONLY = ['graphene-pk11', 'node-webcrypto-p11', 'pkcs11js', 'typeorm', 'pg'];
+/**
+ * Server-side packages a workstation never needs: PKCS#11 (the HSM stays with the API), the
+ * database, and Redis (the API leases card jobs; a workstation holds no Redis URL or credentials).
+ */
+const SERVER_ONLY = ['graphene-pk11', 'node-webcrypto-p11', 'pkcs11js', 'typeorm', 'pg', 'ioredis', 'bullmq'];
 
 /*
  * Runs in a fresh node process. It requires what the worker's compiled main.js requires, without
@@ -53,11 +56,11 @@ process.stdout.write(JSON.stringify({ loaded: loaded.map(name), found }));
 `;
 
 /**
- * The card worker runs on workstations: its module graph must not load the HSM (PKCS#11) or the
- * database clients. Checked on the build (dist/), what `npm start` runs.
+ * The card worker runs on workstations: its module graph must not load the HSM (PKCS#11), the
+ * database clients or a Redis client. Checked on the build (dist/), what `npm start` runs.
  */
 describe('card worker module graph', () => {
-  it('loads no PKCS#11 or database package', () => {
+  it('loads no PKCS#11, database or Redis package', () => {
     expect(existsSync(ENTRY)).toBe(true);
     const r = spawnSync(process.execPath, ['-e', PROBE, ENTRY, ROOT, JSON.stringify(SERVER_ONLY)], {
       cwd: ROOT,

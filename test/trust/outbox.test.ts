@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { systemActor, UnitOfWork, OutboxRelay } from '../../apps/issuer-api/src';
 import { appDb, PrivateRedis, startApi, type RunningApi } from '@scm/test-kit';
 
-/** The transactional outbox against a real Redis of this test's own (so FLUSHALL harms nobody). */
+/** The transactional outbox against a real Redis of this test's own (so FLUSHALL harms nobody); no key generation runs in this API, so its jobs stay queued. */
 describe('outbox: PostgreSQL is the system of record, Redis holds queues only', () => {
   const redis = new PrivateRedis();
   let api: RunningApi;
 
   beforeAll(async () => {
     await redis.start();
-    api = await startApi({ SCM_REDIS_URL: redis.url, SCM_RECONCILE_SECONDS: '1', SCM_OUTBOX_POLL_MS: '100' });
+    api = await startApi({ SCM_REDIS_URL: redis.url, SCM_RECONCILE_SECONDS: '1', SCM_OUTBOX_POLL_MS: '100', SCM_KEYGEN_CONCURRENCY: '0' });
   });
   afterAll(async () => {
     await api?.close();
@@ -18,8 +18,8 @@ describe('outbox: PostgreSQL is the system of record, Redis holds queues only', 
 
   const relay = () => api.app.get(OutboxRelay);
   const enqueue = (requestId: string) =>
-    api.app.get(UnitOfWork).run(systemActor('test'), async (tx) => tx.enqueue('personalise-card', { requestId }));
-  const jobIn = async (jobId: string) => (await relay().queue('cards').getJob(jobId)) ?? null;
+    api.app.get(UnitOfWork).run(systemActor('test'), async (tx) => tx.enqueue('generate-keys', { requestId }));
+  const jobIn = async (jobId: string) => (await relay().queue('keygen').getJob(jobId)) ?? null;
   const until = async (cond: () => Promise<boolean>, what: string, ms = 15000) => {
     const t0 = Date.now();
     while (!(await cond())) {
@@ -31,10 +31,10 @@ describe('outbox: PostgreSQL is the system of record, Redis holds queues only', 
   it('relays a committed job with a deterministic id and an ids-only payload', async () => {
     const requestId = randomUUID();
     const jobId = await enqueue(requestId);
-    expect(jobId).toBe(`personalise-card|requestId=${requestId}`);
+    expect(jobId).toBe(`generate-keys|requestId=${requestId}`);
     await until(async () => (await jobIn(jobId)) !== null, 'job in Redis');
     const job = (await jobIn(jobId))!;
-    expect(job.name).toBe('personalise-card');
+    expect(job.name).toBe('generate-keys');
     expect(job.data).toEqual({ requestId });
     const db = await appDb();
     try {
@@ -48,7 +48,7 @@ describe('outbox: PostgreSQL is the system of record, Redis holds queues only', 
 
   it('refuses a payload that is not ids, before anything is written', async () => {
     await expect(
-      api.app.get(UnitOfWork).run(systemActor('test'), async (tx) => tx.enqueue('personalise-card', { requestId: 'PIN 123456 and more' })),
+      api.app.get(UnitOfWork).run(systemActor('test'), async (tx) => tx.enqueue('generate-keys', { requestId: 'PIN 123456 and more' })),
     ).rejects.toThrow(/must be an id/);
   });
 
@@ -62,7 +62,7 @@ describe('outbox: PostgreSQL is the system of record, Redis holds queues only', 
       await c.flushall();
       expect(await jobIn(jobIds[0])).toBeNull();
       await until(async () => (await Promise.all(jobIds.map(jobIn))).every(Boolean), 'jobs re-queued after FLUSHALL');
-      const waiting = await relay().queue('cards').getJobs(['waiting', 'delayed', 'paused', 'prioritized']);
+      const waiting = await relay().queue('keygen').getJobs(['waiting', 'delayed', 'paused', 'prioritized']);
       for (const j of jobIds) expect(waiting.filter((w) => w.id === j)).toHaveLength(1);
     } finally {
       c.disconnect();

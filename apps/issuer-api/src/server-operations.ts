@@ -6,6 +6,7 @@ import { InitCaCommand } from './pki/init-ca/init-ca.command';
 import { ListCasQuery } from './pki/list-cas/list-cas.query';
 import { ApiError, ApiErrorCode } from './platform/http/api-errors';
 import type { Actor } from './trust/auth/principal';
+import { SignCheckpointCommand } from './trust/audit/sign-checkpoint/sign-checkpoint.command';
 import { BootstrapUserCommand } from './trust/users/bootstrap-user/bootstrap-user.command';
 import { CreateEnrollmentTokenCommand } from './trust/workers/create-enrollment-token/create-enrollment-token.command';
 
@@ -44,4 +45,5 @@ export const SERVER_OPERATIONS: Record<string, (args: Args, ctx: OperationContex
   'list-cas': (_a, { queries }) => queries.execute(new ListCasQuery()),
   'init-archive-key': (_a, { commands, actor }) => commands.execute(new InitArchiveKeyCommand(actor)),
   'seal-archive': (a, { commands, actor }) => commands.execute(new SealVolumeCommand(actor, str(a, 'directory'))),
+  'sign-audit-checkpoint': (_a, { commands }) => commands.execute(new SignCheckpointCommand()),
 };

@@ -26,10 +26,15 @@ export const databaseSchema = {
   SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
 };
 
+/** The API's own Redis (its background work); card workers never reach it. */
 export const redisSchema = {
-  SCM_REDIS_URL: url('Redis URL (queues only; PostgreSQL is the system of record)', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:'], {
-    secret: true,
-  }),
+  SCM_REDIS_URL: url(
+    "Redis URL of the API's background work, as SCM's ACL user (a URL naming a user without a password takes it from SCM_REDIS_PASSWORD_FILE)",
+    'redis://scm@127.0.0.1:6379/0',
+    ['redis:', 'rediss:'],
+    { secret: true },
+  ),
+  SCM_REDIS_PASSWORD_FILE: str("File (mode 0600) with the password of SCM's Redis ACL user; default <state dir>/redis/scm-password", ''),
   SCM_REDIS_PREFIX: str('Key prefix for every queue in Redis', 'scm', { pattern: /^[A-Za-z0-9_.-]{1,40}$/ }),
 };
 
@@ -87,6 +92,20 @@ export const apiSchema = {
     5,
     86400,
   ),
+  SCM_CARD_LEASE_SECONDS: int(
+    'A card job leased to a worker for the card in one of its readers returns to the pool this long after its last renewal',
+    '30',
+    5,
+    3600,
+  ),
+  SCM_CLAIMS_PER_MINUTE: int('Claims one card worker may make per minute (more are refused and count as refused claims)', '120', 1, 100000),
+  SCM_WORKER_SUSPEND_AFTER_REFUSED_CLAIMS: int(
+    'Refused claims (not leased, bound to another worker, over the rate) within SCM_CLAIM_REFUSALS_WINDOW_MINUTES that suspend a worker',
+    '5',
+    1,
+    1000,
+  ),
+  SCM_CLAIM_REFUSALS_WINDOW_MINUTES: int('The window in which refused claims of a worker are counted', '10', 1, 1440),
   SCM_ACTIVATION_TTL_MINUTES: int('An activation session opened after an identity check expires after this many minutes', '15', 1, 1440),
   SCM_HELPDESK_APPROVALS: int('Officers (never the requester) who approve a temporary card, a reissue or a key recovery', '2', 1, 10),
   SCM_TEMPORARY_CARD_DAYS: int('Default lifetime of a temporary card (and of its certificates), in days', '7', 1, 90),
@@ -94,10 +113,10 @@ export const apiSchema = {
   SCM_HELPDESK_SWEEP_SECONDS: int('Interval of the check that expires temporary cards and completes reissues', '30', 1, 3600),
 };
 
+/** A card worker talks to the API only: its configuration names no Redis (nor database, nor HSM). */
 export const workerSchema = {
   ...stateSchema,
   ...logSchema,
-  ...redisSchema,
   SCM_API_URL: url('Issuer API base URL', 'http://127.0.0.1:7400', ['http:', 'https:']),
   SCM_WORKSTATION: int('Workstation number this worker serves (one pcscd)', '0', 0, 999),
   SCM_HEARTBEAT_MS: int('Interval between heartbeats to the API, in ms', '5000', 200, 600000),
@@ -106,9 +125,8 @@ export const workerSchema = {
   SCM_ENROLLMENT_TOKEN: str('One-time enrolment token (default: read from <state dir>/worker/ws<N>.enrollment-token)', '', {
     secret: true,
   }),
-  SCM_CARD_JOBS: bool('Take personalise-card jobs for blank cards in the readers of this workstation', 'true'),
-  SCM_CARD_JOB_LOCK_MS: int('Lock of a card job while a card is written (renewed at half-time), in ms', '30000', 5000, 600000),
-  SCM_CARD_JOB_RETRY_MS: int('A card job whose request waits for another card comes back after this many ms', '15000', 200, 3600000),
+  SCM_CARD_JOBS: bool('Ask the API for card jobs for blank cards in the readers of this workstation', 'true'),
+  SCM_CARD_JOB_POLL_MS: int('How often a reader holding a blank card asks the API for a card job, in ms', '500', 50, 60000),
   SCM_ACTIVATION_SOCKET: str('Local socket of the activation prompt (default: <state dir>/worker/ws<N>.activation.sock)', ''),
 };
 

@@ -31,6 +31,30 @@ export const vpcdReaderName = (index: number): string => `Virtual PCD 00 ${Strin
 
 export const hsmPinFile = (stateDir: string): string => join(stateDir, 'hsm', 'user-pin');
 
+/** The password of SCM's Redis ACL user, written by scripts/setup (mode 0600). */
+export const redisPasswordFile = (stateDir: string): string => join(stateDir, 'redis', 'scm-password');
+
+/**
+ * The Redis URL with its password: a URL that names a user but no password gets it from `file`
+ * (scripts/setup writes it), so the password stays out of the environment and the process list.
+ * A URL without a user (tests, a Redis without ACLs) is returned as it is.
+ */
+export function withRedisPassword(redisUrl: string, file: string): string {
+  const u = new URL(redisUrl);
+  if (!u.username || u.password) return redisUrl;
+  let password: string;
+  try {
+    password = readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new Error(
+      `cannot read the password of Redis user "${u.username}" from ${file}; set SCM_REDIS_PASSWORD_FILE or run scripts/setup`,
+    );
+  }
+  if (!password) throw new Error(`${file} is empty; run scripts/setup`);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
 /** Files of the card worker serving workstation `ws`: its keys, id and one-time enrolment token. */
 export const workerFiles = (stateDir: string, ws: number) => ({
   dir: join(stateDir, 'worker'),

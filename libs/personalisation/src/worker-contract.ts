@@ -26,6 +26,27 @@ export interface ActivationView {
   pin: { minLength: number; maxLength: number };
 }
 
+/** The card a worker reports in one of its readers, asking the API for a card job. */
+export interface CardPresence {
+  reader: string;
+  /** The card's serial (Yubico GET SERIAL, decimal). */
+  serial: string;
+  /** ATR, hex. */
+  atr: string;
+  /** The GUID of the CHUID the card holds, if any. */
+  guid?: string;
+}
+
+/** The API's answer to a card presence: the request leased for that card, or none. */
+export interface CardLeaseView {
+  lease: {
+    requestId: string;
+    /** The card is already bound to the request (an earlier attempt wrote to it): resume it. */
+    bound: boolean;
+    expiresAt: string;
+  } | null;
+}
+
 /** What the claiming worker needs to start or resume the attempt. */
 export interface ClaimView {
   requestId: string;

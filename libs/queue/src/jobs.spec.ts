@@ -2,8 +2,8 @@ import { assertIdsOnly, jobId } from './index';
 
 describe('jobs', () => {
   it('gives the same work the same id', () => {
-    expect(jobId('personalise-card', { requestId: 'r1' })).toBe('personalise-card|requestId=r1');
-    expect(jobId('personalise-card', { requestId: 'r2' })).not.toBe(jobId('personalise-card', { requestId: 'r1' }));
+    expect(jobId('generate-keys', { requestId: 'r1' })).toBe('generate-keys|requestId=r1');
+    expect(jobId('generate-keys', { requestId: 'r2' })).not.toBe(jobId('generate-keys', { requestId: 'r1' }));
   });
 
   it('refuses payloads that are not ids', () => {

@@ -1,13 +1,13 @@
 /**
- * Every queue, job name and payload type of SCM, in one place. Payloads hold ids only — never key
+ * Every queue, job name and payload type of the API's own background work, in one place. Card
+ * jobs are not here: the API leases them to card workers from PostgreSQL (workers never reach
+ * Redis). Payloads hold ids only — never key
  * material, PINs or personal data — and job ids are deterministic so a job re-queued after a crash
  * or a Redis flush is the same job, not a second one.
  */
 export const QUEUES = {
   /** Key generation and escrow on the issuer side. */
   keygen: 'keygen',
-  /** Card personalisation by card workers (one job per request). */
-  cards: 'cards',
   /** Housekeeping run by the API itself. */
   maintenance: 'maintenance',
 } as const;
@@ -15,7 +15,6 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   'generate-keys': { requestId: string };
-  'personalise-card': { requestId: string };
   /**
    * Signs and stores a new CRL of a CA. `cause` names what asked for it (a revocation's change id,
    * or `schedule-<CRL number>`), so each cause is one job and a burst of them makes one CRL.
@@ -42,7 +41,6 @@ export type JobName = keyof JobPayloads;
 /** Which queue each job goes to; start-up fails if a job has no handler or two (see registry). */
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'generate-keys': QUEUES.keygen,
-  'personalise-card': QUEUES.cards,
   'publish-crl': QUEUES.maintenance,
   'expire-temporary-card': QUEUES.maintenance,
   noop: QUEUES.maintenance,
@@ -56,7 +54,6 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
 /** The fields of each job's payload, for checking what comes back out of Redis (every field is an id). */
 export const JOB_FIELDS: { readonly [J in JobName]: ReadonlyArray<keyof JobPayloads[J] & string> } = {
   'generate-keys': ['requestId'],
-  'personalise-card': ['requestId'],
   'publish-crl': ['caId', 'cause'],
   'expire-temporary-card': ['temporaryCardId'],
   noop: ['ref'],

@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PLAN_EVENT, STEP_EVENT, type StepReport } from '@scm/personalisation';
+import { type CardLeaseView, PLAN_EVENT, STEP_EVENT, type StepReport } from '@scm/personalisation';
 import { PivError } from '@scm/piv';
-import { type JobPayloads, QUEUES } from '@scm/queue';
-import { type Job, Worker } from 'bullmq';
-import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { ChannelService } from '../channel/channel.service';
 import { EnrolmentService } from '../enrolment/enrolment.service';
@@ -49,10 +45,6 @@ const RELOOK_AFTER_REFUSAL_MS = 1000;
 const INSPECT_RETRY_MS = 2000;
 /** The longest wait before looking again at a card that keeps failing. */
 const RETRY_CAP_MS = 60_000;
-/** How often an idle blank card asks for a job. */
-const POLL_MS = 250;
-/** A fetch that takes longer means the queue client is stuck. */
-const FETCH_DEADLINE_MS = 10_000;
 
 /** The wait before the n-th look again (n ≥ 1) at a card that keeps failing: doubling from `base`, at most a minute. */
 export function retryDelay(base: number, failures: number, cap = RETRY_CAP_MS): number {
@@ -60,19 +52,17 @@ export function retryDelay(base: number, failures: number, cap = RETRY_CAP_MS): 
 }
 
 /**
- * One slot per reader of this workstation. A card put into a reader is inspected (serial, CHUID);
- * if a request waits for it, the request is resumed on it; if it is blank, the slot takes the next
- * `personalise-card` job from BullMQ (fetched only while some slot holds a blank card, so jobs stay
- * with workstations that can do them). A job whose request cannot use this card goes back delayed;
- * a job is completed only when its request ended (issued, failed or closed). Jobs are taken only
- * once the worker is approved.
+ * One slot per reader of this workstation. A card put into a reader is inspected (serial, CHUID)
+ * and reported to the API, which leases this worker a card job for it: the request bound to the
+ * card (resumed at once), or, for a blank card, the next request waiting for one. A slot holding a
+ * blank card keeps asking every SCM_CARD_JOB_POLL_MS. The worker claims only what it was leased;
+ * it never reaches Redis (the API hands out every job). Jobs are asked for only once the worker is
+ * approved.
  */
 @Injectable()
 export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly slots = new Map<string, ReaderSlot>();
   private readonly personaliser: CardPersonaliser;
-  private bull: Worker | undefined;
-  private conn: Redis | undefined;
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private readonly running = new Set<Promise<unknown>>();
@@ -127,8 +117,6 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     this.stopped = true;
     this.wake();
     await Promise.allSettled([...this.running]);
-    await this.bull?.close(true).catch(() => undefined);
-    this.conn?.disconnect();
   }
 
   /** The slots as they stand (for the console and tests). */
@@ -223,25 +211,38 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       return;
     }
     s.facts = facts;
-    let bound: { requestId: string } | undefined;
+    let lease: CardLeaseView['lease'];
     try {
-      bound = await this.api.boundRequest(facts.serial);
+      lease = await this.lease(s, facts);
     } catch (e) {
+      if (e instanceof WorkerApiError && !e.transient) {
+        // The API refused this card to this worker (bound to a request another worker personalises).
+        s.state = 'other';
+        this.log.warn({ reader: s.reader, serial: facts.serial, code: e.code, err: e.message }, 'the API refused a card job for this card');
+        return;
+      }
       this.log.warn({ reader: s.reader, err: (e as Error).message }, 'cannot ask the API about the card; looking again soon');
       await sleep(2000);
       if (s.generation === generation) return this.inspect(s, generation);
       return;
     }
     if (s.generation !== generation) return;
-    if (bound) {
+    if (lease?.bound) {
       s.state = 'bound';
-      this.log.info({ reader: s.reader, serial: facts.serial, requestId: bound.requestId }, 'a request waits for this card: resuming it');
-      await this.runOn(s, generation, bound.requestId, { bound: true });
+      this.log.info({ reader: s.reader, serial: facts.serial, requestId: lease.requestId }, 'a request waits for this card: resuming it');
+      await this.runOn(s, generation, lease.requestId, { bound: true });
       return;
     }
     s.state = facts.guid ? 'other' : 'blank';
     this.log.info({ reader: s.reader, serial: facts.serial, state: s.state }, 'card inspected');
+    if (lease && s.state === 'blank') return this.take(s, lease.requestId);
     this.wake();
+  }
+
+  /** Reports the slot's card to the API and asks for a card job for it. */
+  private async lease(s: ReaderSlot, facts: CardFacts): Promise<CardLeaseView['lease']> {
+    const r = await this.api.lease({ reader: s.reader, serial: facts.serial, atr: facts.atr, ...(facts.guid ? { guid: facts.guid } : {}) });
+    return r.lease;
   }
 
   /** Personalises the slot's card for a request; the slot's next state follows from the outcome. */
@@ -342,99 +343,39 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     });
   }
 
-  private openQueue(): Worker {
-    this.conn = new Redis(this.cfg.SCM_REDIS_URL, {
-      maxRetriesPerRequest: null,
-      connectionName: `scm-card-jobs-ws${this.cfg.SCM_WORKSTATION}`,
-    }).on('error', () => undefined);
-    const w = new Worker(QUEUES.cards, null, {
-      connection: this.conn,
-      prefix: this.cfg.SCM_REDIS_PREFIX,
-      lockDuration: this.cfg.SCM_CARD_JOB_LOCK_MS,
-    });
-    w.on('error', (e) => this.log.warn({ err: e.message }, 'card job queue error'));
-    void w.startStalledCheckTimer().catch(() => undefined);
-    return w;
-  }
-
-  /**
-   * Asks BullMQ for a job without blocking, within a deadline. BullMQ's blocking fetch (and its
-   * blocking connection, which even the non-blocking fetch awaits) was seen to hang for good under
-   * load; past the deadline the queue client is rebuilt instead of leaving the cards unattended.
-   */
-  private async fetchJob(token: string): Promise<Job | undefined> {
-    const bull = this.bull!;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), FETCH_DEADLINE_MS)));
-    try {
-      const r = await Promise.race([bull.getNextJob(token, { block: false }), deadline]);
-      if (r !== 'late') return r;
-    } finally {
-      clearTimeout(timer);
-    }
-    this.log.warn('the card job queue does not answer; reconnecting');
-    void bull.close(true).catch(() => undefined);
-    this.conn?.disconnect();
-    this.bull = this.openQueue();
-    return undefined;
-  }
-
-  /** Takes card jobs while some slot holds an idle blank card. */
+  /** Asks the API for card jobs while some slot holds an idle blank card. */
   private async dispatch(): Promise<void> {
     await this.enrolment.whenApproved();
     if (this.stopped) return;
-    this.bull = this.openQueue();
-    this.log.info({ queue: QUEUES.cards }, 'taking card jobs for blank cards');
+    this.log.info('asking the API for card jobs for blank cards');
     while (!this.stopped) {
-      if (!this.idleBlank()) {
-        await this.waitForChange(1000);
-        continue;
+      const idle = [...this.slots.values()].filter((s) => s.state === 'blank' && !s.reserved && s.facts);
+      for (const s of idle) {
+        if (this.stopped) break;
+        let lease: CardLeaseView['lease'] = null;
+        const generation = s.generation;
+        try {
+          lease = await this.lease(s, s.facts!);
+        } catch (e) {
+          this.log.warn({ reader: s.reader, err: (e as Error).message }, 'cannot ask the API for a card job; retrying');
+        }
+        if (lease && s.generation === generation && s.state === 'blank' && !s.reserved) this.take(s, lease.requestId);
       }
-      const token = randomUUID();
-      let job: Job | undefined;
-      try {
-        job = await this.fetchJob(token);
-      } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'cannot fetch card jobs; retrying');
-        await sleep(1000);
-        continue;
-      }
-      if (!job) {
-        await this.waitForChange(POLL_MS);
-        continue;
-      }
-      const s = this.idleBlank();
-      if (!s || this.stopped) {
-        await job.moveToDelayed(Date.now() + 500, token).catch(() => undefined);
-        continue;
-      }
-      s.reserved = true;
-      void this.track(this.process(s, job, token)).finally(() => {
-        s.reserved = false;
-        this.wake();
-      });
+      await this.waitForChange(this.cfg.SCM_CARD_JOB_POLL_MS);
     }
   }
 
-  private async process(s: ReaderSlot, job: Job, token: string): Promise<void> {
-    const lockMs = this.cfg.SCM_CARD_JOB_LOCK_MS;
-    const timer = setInterval(() => void job.extendLock(token, lockMs).catch(() => undefined), lockMs / 2);
-    const { requestId } = job.data as JobPayloads['personalise-card'];
-    try {
-      if (job.name !== 'personalise-card') throw new Error(`the cards queue has no job "${job.name}"`);
-      const outcome = await this.runOn(s, s.generation, requestId, { bound: false });
-      if (outcome.kind === 'issued' || outcome.kind === 'closed' || outcome.kind === 'failed') {
-        await job.moveToCompleted(outcome.kind, token, false);
-      } else {
-        const delay = outcome.kind === 'elsewhere' ? this.cfg.SCM_CARD_JOB_RETRY_MS : 1000;
-        await job.moveToDelayed(Date.now() + delay, token);
-      }
-    } catch (e) {
-      const transient = !(e instanceof WorkerApiError) || e.transient;
-      this.log.warn({ requestId, err: (e as Error).message, transient }, 'card job failed');
-      await job.moveToFailed(e as Error, token, false).catch(() => undefined);
-    } finally {
-      clearInterval(timer);
-    }
+  /** Personalises the slot's blank card for the request the API leased it. */
+  private take(s: ReaderSlot, requestId: string): void {
+    s.reserved = true;
+    void this.track(this.runOn(s, s.generation, requestId, { bound: false }))
+      .catch((e: unknown) => {
+        const transient = !(e instanceof WorkerApiError) || e.transient;
+        this.log.warn({ requestId, err: (e as Error).message, transient }, 'card job failed');
+      })
+      .finally(() => {
+        s.reserved = false;
+        this.wake();
+      });
   }
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ActivationView,
+  CardLeaseView,
+  CardPresence,
   CardRefusalOutcome,
   ClaimView,
   CryptogramsView,
@@ -76,14 +78,9 @@ export class WorkerApiClient {
     return this.call('POST', '/api/v1/worker/personalisation/claims', c);
   }
 
-  boundRequest(serial: string): Promise<{ requestId: string; state: string } | undefined> {
-    return this.call<{ requestId: string; state: string }>(
-      'GET',
-      `/api/v1/worker/personalisation/cards/${encodeURIComponent(serial)}`,
-    ).catch((e: unknown) => {
-      if (e instanceof WorkerApiError && e.status === 404) return undefined;
-      throw e;
-    });
+  /** Reports the card in a reader; the API answers with the card job it leases this worker for it, if any. */
+  lease(card: CardPresence): Promise<CardLeaseView> {
+    return this.call('POST', '/api/v1/worker/personalisation/leases', card);
   }
 
   package(requestId: string): Promise<PersonalisationPackage> {

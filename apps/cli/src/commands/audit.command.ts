@@ -18,11 +18,31 @@ import type { Checkpoint } from '@scm/audit';
 import { CliError } from '../output';
 import { printJson } from '../output';
 import { ServerContext } from '../server-context';
+import { serverOperation } from '../server-operation';
 
 const CHECKPOINT_KEY = { label: 'scm-audit-checkpoint', version: 1 };
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit chain');
+  audit
+    .command('checkpoint')
+    .description(
+      'On the SCM host: sign a checkpoint of the chain head with the HSM checkpoint key now (scripts/setup does, so a fresh install verifies at once)',
+    )
+    .option('--quiet', 'print nothing when the latest checkpoint already covers the head')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { quiet?: boolean; json?: boolean }) => {
+      const r = await serverOperation<{ seq: number; headHash: string; signedAt: string } | { unchanged: true }>(
+        'sign-audit-checkpoint',
+        {},
+      );
+      if (o.json) return printJson(r);
+      if ('unchanged' in r) {
+        if (!o.quiet) process.stdout.write('the latest signed checkpoint already covers the chain head\n');
+        return;
+      }
+      process.stdout.write(`audit checkpoint signed at event ${r.seq} (${r.headHash.slice(0, 16)}…)\n`);
+    });
   audit
     .command('verify')
     .description(
@@ -93,19 +113,6 @@ export function registerAudit(program: Command): void {
         process.stdout.write(
           `exported ${events} events (head ${head.seq}) and ${cps.length} checkpoints to ${o.out}\ncheckpoint key fingerprint (SHA-256 of its SPKI): ${manifest.keyFingerprint}\n`,
         );
-      } finally {
-        await ctx.close();
-      }
-    });
-  audit
-    .command('checkpoint')
-    .description('Sign a checkpoint of the chain head now (server-side)')
-    .action(async () => {
-      const ctx = await ServerContext.open();
-      try {
-        const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
-        const c = await signCheckpoint(ctx.db, signerOf(key), new Date());
-        process.stdout.write(c ? `checkpoint at ${c.seq} signed ${c.signedAt}\n` : 'the latest checkpoint already covers the head\n');
       } finally {
         await ctx.close();
       }

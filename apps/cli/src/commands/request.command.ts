@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { api, apiUrl, loadSession } from '../api-client';
 import { CliError, printJson, table } from '../output';
 import { requestTable } from './issue.command';
+import { findWorker } from './worker.command';
 
 type RequestView = {
   id: string;
@@ -105,6 +106,23 @@ export function registerRequest(program: Command): void {
         o.reason ? { reason: o.reason } : {},
       );
       process.stdout.write(`${r.id}: ${r.state}${r.revoked.length ? `; revoked ${r.revoked.join(', ')}` : ''}\n`);
+    });
+  rq.command('reassign <id>')
+    .description(
+      'Move a request bound to a card (personalisation in flight) to another approved worker; the card then goes into one of its readers',
+    )
+    .requiredOption('--worker <fingerprint-or-id>', 'the worker that takes the request over (id, or 16+ hex digits of its fingerprint)')
+    .requiredOption('--reason <text>', 'why (audited)')
+    .action(async (id: string, o: { worker: string; reason: string }) => {
+      const worker = await findWorker(o.worker);
+      const r = await api<{ requestId: string; state: string; serial: string | null; from: string | null; to: string }>(
+        'POST',
+        `/api/v1/issuance-requests/${encodeURIComponent(id)}/reassign`,
+        { workerId: worker.id, reason: o.reason },
+      );
+      process.stdout.write(
+        `${r.requestId}: ${r.state}, now personalised by ${worker.name} (workstation ${worker.workstation}); put card ${r.serial ?? '?'} into one of its readers\n`,
+      );
     });
   rq.command('retry <id>')
     .description(

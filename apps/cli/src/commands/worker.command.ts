@@ -12,6 +12,7 @@ type WorkerView = {
   workstation: number;
   fingerprint: string;
   status: string;
+  suspendedReason?: string;
   lastSeenAt: string | null;
   online?: boolean;
 };
@@ -19,7 +20,7 @@ type WorkerView = {
 const norm = (s: string): string => s.replace(/[-:\s]/g, '').toUpperCase();
 
 /** Finds a worker by id or by (a long enough prefix of) its fingerprint. */
-async function findWorker(ref: string): Promise<WorkerView> {
+export async function findWorker(ref: string): Promise<WorkerView> {
   const list = await api<WorkerView[]>('GET', '/api/v1/workers');
   const byId = list.find((w) => w.id === ref);
   if (byId) return byId;
@@ -42,12 +43,21 @@ export function registerWorker(program: Command): void {
       process.stdout.write(
         `${table(
           ['ID', 'NAME', 'WS', 'STATUS', 'ONLINE', 'FINGERPRINT'],
-          list.map((x) => [x.id, x.name, x.workstation, x.status, x.online ? 'yes' : 'no', x.fingerprint]),
+          list.map((x) => [
+            x.id,
+            x.name,
+            x.workstation,
+            x.suspendedReason ? `${x.status} (${x.suspendedReason})` : x.status,
+            x.online ? 'yes' : 'no',
+            x.fingerprint,
+          ]),
         )}\n`,
       );
     });
   w.command('approve <fingerprint-or-id>')
-    .description('Approve a worker: give the fingerprint its console shows (or its id and --fingerprint)')
+    .description(
+      'Approve a worker: give the fingerprint its console shows (or its id and --fingerprint); also re-approves a worker the API suspended',
+    )
     .option('--fingerprint <fp>', 'the fingerprint read on the worker console, when approving by id')
     .action(async (ref: string, o: { fingerprint?: string }) => {
       const worker = await findWorker(ref);

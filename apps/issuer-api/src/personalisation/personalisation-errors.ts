@@ -27,6 +27,14 @@ export enum PersonalisationErrorCode {
   NoActivationSession = 'personalisation.no-activation-session',
   /** An activation session for this card is already open. */
   ActivationOpen = 'personalisation.activation-open',
+  /** The worker claims a request the API did not lease to it (that worker, workstation and card), or its lease expired. */
+  NotLeased = 'personalisation.not-leased',
+  /** The request is bound to a card another worker personalises: only an officer moves it (reassign). */
+  BoundToAnotherWorker = 'personalisation.bound-to-another-worker',
+  /** The worker made more claims this minute than SCM_CLAIMS_PER_MINUTE allows. */
+  ClaimRateExceeded = 'personalisation.claim-rate-exceeded',
+  /** The request is not bound to a card being personalised: there is no worker to move it from. */
+  NotInFlight = 'personalisation.not-in-flight',
   Invalid = 'personalisation.invalid',
 }
 

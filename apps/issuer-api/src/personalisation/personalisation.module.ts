@@ -33,6 +33,11 @@ import { CertifyOnCardKeyHandler } from './certify-on-card-key/certify-on-card-k
 import { CardBindingService } from './claim-card/card-binding.service';
 import { ClaimCardController } from './claim-card/claim-card.controller';
 import { ClaimCardHandler } from './claim-card/claim-card.handler';
+import { CARD_LEASE_REPOSITORY } from './leases/card-lease.repository';
+import { ClaimGuardService } from './leases/claim-guard.service';
+import { LeaseCardJobController } from './leases/lease-card-job/lease-card-job.controller';
+import { LeaseCardJobHandler } from './leases/lease-card-job/lease-card-job.handler';
+import { PgCardLeaseRepository } from './leases/pg-card-lease.repository';
 import { FailAttemptController } from './end-attempt/fail-attempt/fail-attempt.controller';
 import { FailAttemptHandler } from './end-attempt/fail-attempt/fail-attempt.handler';
 import { InterruptAttemptController } from './end-attempt/interrupt-attempt/interrupt-attempt.controller';
@@ -56,6 +61,8 @@ import { PROGRESS_EVENTS_REPOSITORY } from './progress/progress-events.repositor
 import { PROGRESS_VIEWS_REPOSITORY } from './progress/progress-views.repository';
 import { ShowStepsController } from './progress/show-steps/show-steps.controller';
 import { ShowStepsHandler } from './progress/show-steps/show-steps.handler';
+import { ReassignRequestController } from './reassign-request/reassign-request.controller';
+import { ReassignRequestHandler } from './reassign-request/reassign-request.handler';
 import { ReleaseKeyMaterialController } from './release-key-material/release-key-material.controller';
 import { ReleaseKeyMaterialHandler } from './release-key-material/release-key-material.handler';
 import { ReportStepController } from './report-step/report-step.controller';
@@ -63,7 +70,6 @@ import { ReportStepHandler } from './report-step/report-step.handler';
 import { StepReportsListener } from './report-step/step-reports.listener';
 import { ShowBoundRequestController } from './show-bound-request/show-bound-request.controller';
 import { ShowBoundRequestHandler } from './show-bound-request/show-bound-request.handler';
-import { CardJobsService } from './spoil-card/card-jobs.service';
 import { CardReleaseService } from './spoil-card/card-release.service';
 import { RegenerateEscrowService } from './spoil-card/regenerate-escrow.service';
 import { SpoilCardController } from './spoil-card/spoil-card.controller';
@@ -85,6 +91,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
   imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule],
   controllers: [
     // the card worker's routes (the API ↔ worker wire contract, @scm/personalisation)
+    LeaseCardJobController,
     ClaimCardController,
     ShowBoundRequestController,
     ReleaseKeyMaterialController,
@@ -104,6 +111,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     CompleteActivationController,
     // officers, the help desk and auditors
     SpoilCardController,
+    ReassignRequestController,
     StartActivationController,
     ShowActivationController,
     CancelActivationController,
@@ -112,6 +120,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
   ],
   providers: [
     { provide: PERSONALISATION_REPOSITORY, useClass: PgPersonalisationRepository },
+    { provide: CARD_LEASE_REPOSITORY, useClass: PgCardLeaseRepository },
     { provide: CARD_CREDENTIAL_REPOSITORY, useClass: PgCardCredentialRepository },
     { provide: ACTIVATION_SESSION_REPOSITORY, useClass: PgActivationSessionRepository },
     { provide: PROGRESS_EVENTS_REPOSITORY, useClass: PgProgressEventsRepository },
@@ -126,10 +135,11 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     ActivationService,
     RegenerateEscrowService,
     CardReleaseService,
-    CardJobsService,
+    ClaimGuardService,
     StepReportsListener,
     StalledAttemptsWatchdog,
     // use cases
+    LeaseCardJobHandler,
     ClaimCardHandler,
     ShowBoundRequestHandler,
     ReleaseKeyMaterialHandler,
@@ -148,6 +158,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     ReleasePukHandler,
     CompleteActivationHandler,
     SpoilCardHandler,
+    ReassignRequestHandler,
     StartActivationHandler,
     ShowActivationHandler,
     CancelActivationHandler,

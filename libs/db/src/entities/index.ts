@@ -16,8 +16,10 @@ import {
 import {
   ActivationSessionEntity,
   CardCredentialEntity,
+  CardLeaseEntity,
   PersonalisationEntity,
   PersonalisationStepEntity,
+  WorkerClaimEntity,
 } from './personalisation.entities';
 import {
   ApprovalEntity,
@@ -76,6 +78,8 @@ export const entities = [
   PersonalisationEntity,
   PersonalisationStepEntity,
   CardCredentialEntity,
+  CardLeaseEntity,
+  WorkerClaimEntity,
   ActivationSessionEntity,
   // help desk
   CardReportEntity,

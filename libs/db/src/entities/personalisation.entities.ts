@@ -33,6 +33,30 @@ export class PersonalisationEntity {
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }
 
+/** A card job leased by the API to one worker, for the card it reported in one of its readers, until it expires. */
+@Entity('card_lease')
+export class CardLeaseEntity {
+  @PrimaryColumn('uuid', { name: 'request_id' }) requestId!: string;
+  @Column('uuid', { name: 'worker_id' }) workerId!: string;
+  @Column('int') workstation!: number;
+  @Column('text') reader!: string;
+  @Column('text') serial!: string;
+  @Column('text') atr!: string;
+  @Column('timestamptz', { name: 'leased_at' }) leasedAt!: Date;
+  @Column('timestamptz', { name: 'expires_at' }) expiresAt!: Date;
+}
+
+/** A claim a worker made: `accepted` or the refusal's code; the per-minute limit counts all, suspension the suspicious ones. */
+@Entity('worker_claim')
+export class WorkerClaimEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column('uuid', { name: 'worker_id' }) workerId!: string;
+  @Column('uuid', { name: 'request_id', nullable: true }) requestId!: string | null;
+  @Column('text') outcome!: string;
+  @Column('boolean') suspicious!: boolean;
+  @Column('timestamptz') at!: Date;
+}
+
 /** One step of a personalisation attempt as the card worker reported it. */
 @Entity('personalisation_step')
 export class PersonalisationStepEntity {

@@ -90,7 +90,8 @@ export class CardWorkerEntity {
   @Column('bytea', { name: 'sign_key' }) signKey!: Buffer;
   @Column('bytea', { name: 'kex_key' }) kexKey!: Buffer;
   @Column('text') fingerprint!: string;
-  @Column('text') status!: 'pending' | 'approved' | 'revoked';
+  @Column('text') status!: 'pending' | 'approved' | 'suspended' | 'revoked';
+  @Column('text', { name: 'suspended_reason', nullable: true }) suspendedReason!: string | null;
   @Column('timestamptz', { name: 'registered_at' }) registeredAt!: Date;
   @Column('uuid', { name: 'decided_by', nullable: true }) decidedBy!: string | null;
   @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;

@@ -6,6 +6,7 @@ import { Reauth1764300000000 } from './1764300000000-reauth';
 import { Personalisation1764400000000 } from './1764400000000-personalisation';
 import { Helpdesk1764550000000 } from './1764550000000-helpdesk';
 import { FailedCard1764650000000 } from './1764650000000-failed-card';
+import { CardLeases1764700000000 } from './1764700000000-card-leases';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Personalisation1764400000000,
   Helpdesk1764550000000,
   FailedCard1764650000000,
+  CardLeases1764700000000,
 ];

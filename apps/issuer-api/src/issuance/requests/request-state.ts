@@ -19,7 +19,7 @@ export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly Request
   requested: ['keys-generated', 'failed', 'cancelled'],
   // the stored copy read back and checked through the recovery path: the escrow is committed
   'keys-generated': ['escrowed', 'failed', 'cancelled'],
-  // the personalise-card job is queued in the same transaction (invariant 1)
+  // the request joins the pool of card jobs the API leases to workers (invariant 1)
   escrowed: ['awaiting-card', 'failed', 'cancelled'],
   // a worker claims a blank card for the request (issue 7)
   'awaiting-card': ['personalising', 'failed', 'cancelled'],

@@ -5,9 +5,7 @@ import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.servic
 import { IssuanceError } from '../../issuance/requests/issuance-errors';
 import { RequestStateMachine, type IssuanceRequest } from '../../issuance/requests/request-state-machine';
 import type { Tx } from '../../platform/infra/unit-of-work';
-import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
 import { CardCertificatesService } from '../card-certificates.service';
-import { cardJobId } from './attempt-rules';
 
 const throwIf = <T>(r: T | IssuanceError | CardError): T => {
   if (r instanceof IssuanceError || r instanceof CardError) throw r;
@@ -26,7 +24,6 @@ export class AttemptOutcomesService {
     private readonly lifecycle: CardLifecycleService,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
     private readonly certificates: CardCertificatesService,
-    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   /**
@@ -42,18 +39,16 @@ export class AttemptOutcomesService {
       }
     }
     await this.certificates.revoke(tx, request.id, 'cessationOfOperation', `request ${request.id} failed`);
-    await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
     return failed;
   }
 
   /**
    * A card that keeps refusing a step: the request waits in failed-card for an officer (spoil the
-   * card, or retry it). Nothing is spoiled or revoked yet, and the card job is done, so nothing
-   * tries the card again until the officer decides.
+   * card, or retry it). Nothing is spoiled or revoked yet, and the request is out of the pool of
+   * card jobs (failed-card is not awaiting-card), so nothing tries the card again until the officer decides.
    */
   async failCard(tx: Tx, request: IssuanceRequest, reason: string, details: Record<string, unknown> = {}): Promise<IssuanceRequest> {
     const parked = throwIf(await this.states.transition(tx, request, 'failed-card', { failure: reason.slice(0, 500), details }));
-    await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
     return parked;
   }
 

@@ -1,4 +1,3 @@
-import { jobId } from '@scm/queue';
 import type { IssuanceRequest } from '../../issuance/requests/request.repository';
 import { IssuanceError, IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import type { RequestState } from '../../issuance/requests/request-state';
@@ -92,9 +91,6 @@ export function nextAttempt(last: Attempt | undefined, to: { requestId: string; 
     updatedAt: now,
   };
 }
-
-/** The id of a request's card job (`personalise-card`), as the outbox knows it. */
-export const cardJobId = (requestId: string): string => jobId('personalise-card', { requestId });
 
 /** Attempts on one card that may end in a refusal before an officer decides (spoil or retry). */
 export const MAX_REFUSED_ATTEMPTS = 3;

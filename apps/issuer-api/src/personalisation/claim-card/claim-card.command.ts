@@ -13,11 +13,12 @@ export interface CardInReader {
   guid?: string;
 }
 
-/** A worker holding a card in one of its readers asks to personalise it for a request. */
+/** A worker holding a card in one of its readers asks to personalise it for the request the API leased it. */
 export class ClaimCardCommand extends Command<ClaimView> {
   constructor(
     readonly requestId: string,
     readonly workerId: string,
+    readonly workstation: number,
     readonly card: CardInReader,
     readonly actor: Actor,
   ) {

@@ -16,10 +16,11 @@ export class ClaimCardController {
   @Post('personalisation/claims')
   @WorkerOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Claim the card in a reader for a request (or resume on the card bound to it)' })
+  @ApiOperation({ summary: 'Claim the card in a reader for the request the API leased this worker (or resume on the card bound to it)' })
   claim(@Body() dto: ClaimDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<ClaimView> {
+    const w = callingWorker(p);
     return this.commands.execute(
-      new ClaimCardCommand(dto.requestId, callingWorker(p).id, { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid }, actor),
+      new ClaimCardCommand(dto.requestId, w.id, w.workstation, { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid }, actor),
     );
   }
 }

@@ -5,9 +5,9 @@ import { IssuanceError } from '../../issuance/requests/issuance-errors';
 import { type IssuanceRequest, REQUEST_REPOSITORY, type RequestRepository } from '../../issuance/requests/request.repository';
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { VSC_REPOSITORY, type VscRepository } from '../../issuance/vsc-escrow/vsc.repository';
-import { UnitOfWork } from '../../platform/infra/unit-of-work';
-import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../platform/outbox/outbox.repository';
-import { cardJobId } from '../attempts/attempt-rules';
+import { type Refusal, type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
+import { WorkerChannel, type WorkerConnections } from '../../trust/workers/worker-channel';
+import { ClaimGuardService } from '../leases/claim-guard.service';
 import { AttemptsService } from '../attempts/attempts.service';
 import { PERSONALISATION_REPOSITORY, type PersonalisationRepository } from '../attempts/personalisation.repository';
 import { WORKER_REPOSITORY, type WorkerRepository } from '../../trust/workers/worker.repository';
@@ -19,7 +19,9 @@ import { approved } from '../worker-principal';
 
 /**
  * Binds a card to a request, or lets the worker resume on the card already bound to it; refuses
- * (audited) what claim-rules refuses, before anything is written to the card. Each claim starts a
+ * (audited) a claim outside the lease the API gave this worker (worker, workstation, card, expiry),
+ * a request another worker personalises, claims over the per-minute limit, and what claim-rules
+ * refuses, before anything is written to the card. Suspicious refusals add up to a suspension. Each claim starts a
  * new attempt and tells the worker where the card stands (its management key, the steps done).
  */
 @CommandHandler(ClaimCardCommand)
@@ -32,98 +34,108 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
     @Inject(VSC_REPOSITORY) private readonly vscs: VscRepository,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
     @Inject(PERSONALISATION_REPOSITORY) private readonly log: PersonalisationRepository,
-    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     private readonly attempts: AttemptsService,
     private readonly binding: CardBindingService,
+    private readonly guard: ClaimGuardService,
+    @Inject(WorkerChannel) private readonly channel: WorkerConnections,
   ) {}
 
-  execute(c: ClaimCardCommand): Promise<ClaimView> {
-    return this.uow.run(c.actor, async (tx) => {
-      const deny = (e: PersonalisationError) =>
-        tx.deny(e, {
-          action: 'personalisation.claim',
-          targetType: 'issuance-request',
-          targetId: c.requestId,
-          details: { workerId: c.workerId, serial: c.card.serial, reason: e.code },
-        });
-      const enrolled = approved(await this.workers.get(c.workerId, tx));
-      const request = await this.states.lock(tx, c.requestId);
-      const closed = requestRefusal(request, c.requestId, { id: c.workerId, approved: !!enrolled });
-      if (closed) {
-        // A card job whose request ended has nothing left to do: it is not re-queued after a Redis flush.
-        if (closed.code === PersonalisationErrorCode.RequestClosed) await this.outbox.finishJobs(tx, [cardJobId(c.requestId)]);
-        return deny(closed);
-      }
-      const row = request!;
-      const card = await this.cards.lockBySerial(tx, c.card.serial);
-      const guidVsc = c.card.guid ? await this.vscs.get(c.card.guid, tx) : undefined;
-      const bound = row.cardId ? await this.cards.get(row.cardId, tx) : undefined;
-      const refused = cardRefusal({
-        request: row,
-        serial: c.card.serial,
-        card,
-        ...(c.card.guid ? { guid: { id: c.card.guid, requestId: guidVsc?.requestId ?? null } } : {}),
-        ...(row.cardId ? { boundSerial: bound?.serial ?? null } : {}),
-      });
-      if (refused) return deny(refused);
+  async execute(c: ClaimCardCommand): Promise<ClaimView> {
+    let suspended = false;
+    try {
+      return await this.uow.run(c.actor, (tx) => this.claim(tx, c, () => (suspended = true)));
+    } finally {
+      // Only once the suspension committed: the channel's re-check would otherwise find the session still live.
+      if (suspended) this.channel.disconnect(c.workerId, 'suspended: refused claims');
+    }
+  }
 
-      const vsc = await this.vscs.ofRequest(row.id, tx);
-      if (!vsc) throw new PersonalisationError(PersonalisationErrorCode.NotReady, `request ${row.id} has no VSC`);
-      const resumed = !!row.cardId;
-      const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId);
-      let current: IssuanceRequest = { ...row, workerId: c.workerId };
-      if (resumed && row.workerId !== c.workerId) {
-        await this.requests.assign(tx, row.id, { workerId: c.workerId });
-        tx.audit({
-          action: 'personalisation.taken-over',
-          targetType: 'issuance-request',
-          targetId: row.id,
-          outcome: 'success',
-          details: { from: row.workerId, to: c.workerId, serial: c.card.serial },
-        });
-      }
-      if (current.state === 'awaiting-card') {
-        const r = await this.states.transition(tx, current, 'personalising', {
-          details: { cardId: onCard.id, serial: c.card.serial, workerId: c.workerId, resumed },
-        });
-        if (r instanceof IssuanceError) throw r;
-        current = r;
-      }
-      const attempt = await this.attempts.start(tx, { requestId: row.id, cardId: onCard.id, workerId: c.workerId });
-      const stepsDone = await this.log.doneSteps(row.id, onCard.id, tx);
-      await this.attempts.recordStep(
-        tx,
-        {
-          requestId: row.id,
-          batchId: row.batchId,
-          cardId: onCard.id,
-          workerId: c.workerId,
-          attempt: attempt.attempt,
-          serial: c.card.serial,
-        },
-        'claim',
-        'done',
-        { resumed },
-      );
-      tx.audit({
-        action: 'personalisation.claimed',
+  private async claim(tx: Tx, c: ClaimCardCommand, onSuspended: () => void): Promise<ClaimView | Refusal> {
+    const deny = async (e: PersonalisationError) => {
+      if (await this.guard.refused(tx, c.workerId, c.requestId, e)) onSuspended();
+      return tx.deny(e, {
+        action: 'personalisation.claim',
         targetType: 'issuance-request',
-        targetId: row.id,
-        outcome: 'success',
-        details: { cardId: onCard.id, serial: c.card.serial, workerId: c.workerId, attempt: attempt.attempt, resumed },
+        targetId: c.requestId,
+        details: { workerId: c.workerId, workstation: c.workstation, serial: c.card.serial, reason: e.code },
       });
-      return {
-        requestId: row.id,
-        cardId: onCard.id,
-        serial: c.card.serial,
-        attempt: attempt.attempt,
-        resumed,
-        state: current.state,
-        managementKey: attempt.managementKey,
-        transportBatch: onCard.stockBatch ?? DEFAULT_STOCK_BATCH,
-        stepsDone,
-        vscId: vsc.id,
-      } satisfies ClaimView;
+    };
+    const enrolled = approved(await this.workers.get(c.workerId, tx));
+    if (!enrolled) return deny(new PersonalisationError(PersonalisationErrorCode.NotClaimant, `worker ${c.workerId} is not approved`));
+    const intent = { requestId: c.requestId, workerId: c.workerId, workstation: c.workstation, serial: c.card.serial };
+    const unleased = await this.guard.problem(tx, intent);
+    if (unleased) return deny(unleased);
+    const request = await this.states.lock(tx, c.requestId);
+    const closed = requestRefusal(request, c.requestId, { id: c.workerId, approved: true });
+    if (closed) return deny(closed);
+    const row = request!;
+    // Moving a bound request to another worker is an officer's decision (reassign), never a worker's.
+    if (row.cardId && row.workerId !== c.workerId) {
+      return deny(
+        new PersonalisationError(PersonalisationErrorCode.BoundToAnotherWorker, `request ${row.id} is personalised by another worker`, {
+          requestId: row.id,
+        }),
+      );
+    }
+    const card = await this.cards.lockBySerial(tx, c.card.serial);
+    const guidVsc = c.card.guid ? await this.vscs.get(c.card.guid, tx) : undefined;
+    const bound = row.cardId ? await this.cards.get(row.cardId, tx) : undefined;
+    const refused = cardRefusal({
+      request: row,
+      serial: c.card.serial,
+      card,
+      ...(c.card.guid ? { guid: { id: c.card.guid, requestId: guidVsc?.requestId ?? null } } : {}),
+      ...(row.cardId ? { boundSerial: bound?.serial ?? null } : {}),
     });
+    if (refused) return deny(refused);
+
+    const vsc = await this.vscs.ofRequest(row.id, tx);
+    if (!vsc) throw new PersonalisationError(PersonalisationErrorCode.NotReady, `request ${row.id} has no VSC`);
+    const resumed = !!row.cardId;
+    const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId);
+    let current: IssuanceRequest = { ...row, workerId: c.workerId };
+    await this.guard.accepted(tx, intent);
+    if (current.state === 'awaiting-card') {
+      const r = await this.states.transition(tx, current, 'personalising', {
+        details: { cardId: onCard.id, serial: c.card.serial, workerId: c.workerId, resumed },
+      });
+      if (r instanceof IssuanceError) throw r;
+      current = r;
+    }
+    const attempt = await this.attempts.start(tx, { requestId: row.id, cardId: onCard.id, workerId: c.workerId });
+    const stepsDone = await this.log.doneSteps(row.id, onCard.id, tx);
+    await this.attempts.recordStep(
+      tx,
+      {
+        requestId: row.id,
+        batchId: row.batchId,
+        cardId: onCard.id,
+        workerId: c.workerId,
+        attempt: attempt.attempt,
+        serial: c.card.serial,
+      },
+      'claim',
+      'done',
+      { resumed },
+    );
+    tx.audit({
+      action: 'personalisation.claimed',
+      targetType: 'issuance-request',
+      targetId: row.id,
+      outcome: 'success',
+      details: { cardId: onCard.id, serial: c.card.serial, workerId: c.workerId, attempt: attempt.attempt, resumed },
+    });
+    return {
+      requestId: row.id,
+      cardId: onCard.id,
+      serial: c.card.serial,
+      attempt: attempt.attempt,
+      resumed,
+      state: current.state,
+      managementKey: attempt.managementKey,
+      transportBatch: onCard.stockBatch ?? DEFAULT_STOCK_BATCH,
+      stepsDone,
+      vscId: vsc.id,
+    } satisfies ClaimView;
   }
 }

@@ -1,11 +1,11 @@
 import { testActor } from '../../platform/testing/test-unit-of-work';
-import { claimedRequest, OTHER_WORKER, personalisationWorld, REQUEST, SERIAL, WORKER } from '../testing/personalisation-world';
+import { claimedRequest, leaseTo, OTHER_WORKER, personalisationWorld, REQUEST, SERIAL, WORKER } from '../testing/personalisation-world';
 import { ReportStepCommand } from './report-step.command';
 import { ReportStepHandler } from './report-step.handler';
 
 function setup() {
   const w = personalisationWorld();
-  const handler = new ReportStepHandler(w.uow, w.attempts, w.repos.attempts, w.repos.requests, w.repos.cards);
+  const handler = new ReportStepHandler(w.uow, w.attempts, w.repos.attempts, w.repos.requests, w.repos.cards, w.guard);
   const report = (r: Record<string, unknown>, workerId = WORKER) =>
     handler.execute(new ReportStepCommand(workerId, { requestId: REQUEST, attempt: 1, ...r }, testActor(workerId, 'card-worker')));
   return { w, report };
@@ -15,7 +15,11 @@ describe('ReportStepHandler', () => {
   it("records the plan, then each step of the claiming worker's attempt: logged, counted, announced, audited when it ends", async () => {
     const { w, report } = setup();
     const { card } = await claimedRequest(w);
+    await leaseTo(w);
+    w.clock.advance(20_000);
     expect(await report({ plan: true, steps: ['claim', 'key-material', 'drop table', 'issued'] })).toBe(true);
+    // Progress renews the worker's lease on the request.
+    expect(w.repos.leases.rows.get(REQUEST)!.expiresAt).toEqual(new Date(w.clock.now().getTime() + 30_000));
     expect(await report({ step: 'key-material', outcome: 'started' })).toBe(true);
     expect(await report({ step: 'key-material', outcome: 'done', details: { slots: 2, 'bad key': 1, pin: { x: 1 } } })).toBe(true);
     expect(w.repos.attempts.rows.get(REQUEST)).toMatchObject({ stepsTotal: 3, stepsDone: 1, lastStep: 'key-material' });

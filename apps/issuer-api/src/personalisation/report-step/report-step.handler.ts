@@ -6,6 +6,7 @@ import type { RequestState } from '../../issuance/requests/request-state';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
 import { AttemptsService } from '../attempts/attempts.service';
 import { PERSONALISATION_REPOSITORY, type PersonalisationRepository } from '../attempts/personalisation.repository';
+import { ClaimGuardService } from '../leases/claim-guard.service';
 import { ReportStepCommand } from './report-step.command';
 import { parseStepReport, reportedRequest, type StepReport } from './step-report';
 
@@ -28,6 +29,7 @@ export class ReportStepHandler implements ICommandHandler<ReportStepCommand, boo
     @Inject(PERSONALISATION_REPOSITORY) private readonly log: PersonalisationRepository,
     @Inject(REQUEST_REPOSITORY) private readonly requests: RequestRepository,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
+    private readonly guard: ClaimGuardService,
   ) {}
 
   execute(c: ReportStepCommand): Promise<boolean> {
@@ -52,6 +54,8 @@ export class ReportStepHandler implements ICommandHandler<ReportStepCommand, boo
     return this.uow.run(c.actor, async (tx) => {
       const current = await this.currentAttempt(tx, c.workerId, report);
       if (!current) return false;
+      // A worker reporting progress keeps its lease on the request.
+      await this.guard.renew(tx, report.requestId, c.workerId);
       if (report.kind === 'plan') {
         await this.log.update(tx, report.requestId, { stepsTotal: report.steps.length, updatedAt: tx.now }, report.attempt);
         return true;

@@ -1,22 +1,19 @@
 import { IssuanceErrorCode } from '../../issuance/requests/issuance-errors';
 import { testActor } from '../../platform/testing/test-unit-of-work';
-import type { CardJobsService } from '../spoil-card/card-jobs.service';
 import { claimedRequest, personalisationWorld, REQUEST, SERIAL } from '../testing/personalisation-world';
 import { RetryCardCommand } from './retry-card.command';
 import { RetryCardHandler } from './retry-card.handler';
 
 function setup() {
   const w = personalisationWorld();
-  const rearmed: string[] = [];
-  const jobs = { rearm: async (id: string) => (rearmed.push(id), 'relayed' as const) } as unknown as CardJobsService;
-  const handler = new RetryCardHandler(w.uow, w.states, w.repos.cards, w.repos.attempts, jobs);
+  const handler = new RetryCardHandler(w.uow, w.states, w.repos.cards, w.repos.attempts);
   const retry = () => handler.execute(new RetryCardCommand(REQUEST, 'reader cleaned', testActor()));
-  return { w, rearmed, retry };
+  return { w, retry };
 }
 
 describe('RetryCardHandler', () => {
-  it('a failed-card request waits for the same card again with a fresh count of refusals; its job is back; audited', async () => {
-    const { w, rearmed, retry } = setup();
+  it('a failed-card request waits for the same card again with a fresh count of refusals; waits in the pool for its card; audited', async () => {
+    const { w, retry } = setup();
     const { card } = await claimedRequest(w, { attempt: { attempt: 2, refusals: 2, refusedStep: 'objects', refusedSw: '6A80' } });
     w.repos.requests.rows.set(REQUEST, { ...w.repos.requests.rows.get(REQUEST)!, state: 'failed-card' });
     expect(await retry()).toEqual({
@@ -24,12 +21,11 @@ describe('RetryCardHandler', () => {
       state: 'awaiting-card',
       serial: SERIAL,
       refused: { step: 'objects', sw: '6A80', refusals: 2 },
-      job: 'relayed',
+      job: 'waiting',
     });
     expect(w.repos.requests.rows.get(REQUEST)).toMatchObject({ state: 'awaiting-card', cardId: card.id });
     expect(w.repos.attempts.rows.get(REQUEST)).toMatchObject({ refusals: 0, refusedStep: null, refusedSw: null });
     expect(w.repos.cards.rows.get(card.id)!.state).toBe('personalising');
-    expect(rearmed).toEqual([REQUEST]);
     expect(w.uow.events.map((e) => [e.action, e.outcome])).toEqual([
       ['issuance-request.awaiting-card', 'success'],
       ['personalisation.retry', 'success'],
@@ -38,11 +34,10 @@ describe('RetryCardHandler', () => {
   });
 
   it('refuses a request that is not failed-card (audited), changing nothing', async () => {
-    const { w, rearmed, retry } = setup();
+    const { w, retry } = setup();
     await claimedRequest(w);
     await expect(retry()).rejects.toMatchObject({ code: IssuanceErrorCode.IllegalTransition });
     expect(w.repos.requests.rows.get(REQUEST)!.state).toBe('personalising');
-    expect(rearmed).toEqual([]);
     expect(w.uow.events.map((e) => [e.action, e.outcome])).toEqual([['personalisation.retry', 'denied']]);
   });
 });

@@ -6,7 +6,6 @@ import { RequestStateMachine } from '../../issuance/requests/request-state-machi
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { PERSONALISATION_REPOSITORY, type PersonalisationRepository } from '../attempts/personalisation.repository';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
-import { CardJobsService } from '../spoil-card/card-jobs.service';
 import { RetryCardCommand, type RetriedView } from './retry-card.command';
 
 const ACTION = 'personalisation.retry';
@@ -14,7 +13,7 @@ const ACTION = 'personalisation.retry';
 /**
  * The officer's other answer to a failed-card request (the first is spoiling its card): the
  * request waits for the same card again, its count of refusals starts afresh (at most three more
- * refused attempts, two alike end it again), and its card job is put back. Audited, with what the
+ * refused attempts, two alike end it again), and it is leased again when its card is back in a reader. Audited, with what the
  * card had refused.
  */
 @CommandHandler(RetryCardCommand)
@@ -24,11 +23,10 @@ export class RetryCardHandler implements ICommandHandler<RetryCardCommand, Retri
     private readonly states: RequestStateMachine,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
     @Inject(PERSONALISATION_REPOSITORY) private readonly attempts: PersonalisationRepository,
-    private readonly jobs: CardJobsService,
   ) {}
 
-  async execute(c: RetryCardCommand): Promise<RetriedView> {
-    const view = await this.uow.run(c.actor, async (tx) => {
+  execute(c: RetryCardCommand): Promise<RetriedView> {
+    return this.uow.run(c.actor, async (tx) => {
       const deny = (e: PersonalisationError | IssuanceError) =>
         tx.deny(e, { action: ACTION, targetType: 'issuance-request', targetId: c.requestId, details: { reason: e.code } });
       const request = await this.states.lock(tx, c.requestId);
@@ -60,9 +58,8 @@ export class RetryCardHandler implements ICommandHandler<RetryCardCommand, Retri
         outcome: 'success',
         details: { reason: c.reason.slice(0, 200), serial: card?.serial ?? null, cardId: card?.id ?? null, refused },
       });
-      return { id: request.id, state: moved.state, serial: card?.serial ?? null, refused, job: 'unchanged' } satisfies RetriedView;
+      // Waiting for its card again, the request is leased to its worker when the card is back in a reader.
+      return { id: request.id, state: moved.state, serial: card?.serial ?? null, refused, job: 'waiting' } satisfies RetriedView;
     });
-    view.job = await this.jobs.rearm(view.id);
-    return view;
   }
 }

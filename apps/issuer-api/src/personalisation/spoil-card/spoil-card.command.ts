@@ -8,7 +8,8 @@ export interface SpoiledView {
   /** The new escrowed VSC version whose keys the next card gets. */
   vscVersion: number | null;
   revokedCertificates: string[];
-  job: string;
+  /** `waiting`: the request let go of the card and waits in the pool of card jobs for the next blank card. */
+  job: 'waiting' | 'unchanged';
 }
 
 /** An officer declares a card spoiled (pulled out mid-personalisation and abandoned). */

@@ -1,7 +1,6 @@
 import { testActor } from '../../platform/testing/test-unit-of-work';
 import { PersonalisationErrorCode } from '../personalisation-errors';
 import { claimedRequest, personalisationWorld, REQUEST, SERIAL } from '../testing/personalisation-world';
-import type { CardJobsService } from './card-jobs.service';
 import { CardReleaseService } from './card-release.service';
 import { RegenerateEscrowService } from './regenerate-escrow.service';
 import { SpoilCardCommand } from './spoil-card.command';
@@ -10,22 +9,20 @@ import { SpoilCardHandler } from './spoil-card.handler';
 function setup() {
   const w = personalisationWorld();
   const r = w.repos;
-  const rearmed: string[] = [];
-  const jobs = { rearm: async (id: string) => (rearmed.push(id), 'relayed' as const) } as unknown as CardJobsService;
   const release = new CardReleaseService(r.requests, r.attempts, r.vscs, new RegenerateEscrowService(w.escrow, w.certificates));
-  const handler = new SpoilCardHandler(w.uow, w.states, w.lifecycle, r.cards, r.attempts, w.outcomes, release, jobs, w.cfg);
+  const handler = new SpoilCardHandler(w.uow, w.states, w.lifecycle, r.cards, r.attempts, w.outcomes, release, w.cfg);
   const spoil = (serial = SERIAL) => handler.execute(new SpoilCardCommand(serial, 'pulled out and bent', testActor()));
-  return { w, rearmed, spoil };
+  return { w, spoil };
 }
 
 describe('SpoilCardHandler', () => {
-  it('spoils an abandoned card: the request lets go of it, gets new escrowed keys and its card job back', async () => {
-    const { w, rearmed, spoil } = setup();
+  it('spoils an abandoned card: the request lets go of it, gets new escrowed keys and waits in the pool of card jobs again', async () => {
+    const { w, spoil } = setup();
     const { card, vscId } = await claimedRequest(w);
     const old = w.repos.issued.rows.map((c) => c.serial);
     w.clock.advance(61_000);
     const view = await spoil();
-    expect(view).toEqual({ cardId: card.id, serial: SERIAL, requestId: REQUEST, vscVersion: 2, revokedCertificates: old, job: 'relayed' });
+    expect(view).toEqual({ cardId: card.id, serial: SERIAL, requestId: REQUEST, vscVersion: 2, revokedCertificates: old, job: 'waiting' });
     expect(w.repos.cards.rows.get(card.id)!.state).toBe('spoiled');
     expect(w.repos.requests.rows.get(REQUEST)).toMatchObject({ state: 'awaiting-card', cardId: null, workerId: null });
     expect(w.repos.attempts.rows.has(REQUEST)).toBe(false);
@@ -33,7 +30,6 @@ describe('SpoilCardHandler', () => {
     expect(w.repos.vscs.vscs.get(vscId)!.state.binding).toBeUndefined();
     expect(w.statuses.applied.map((a) => [a.serial, a.change])).toEqual(old.map((s) => [s, { action: 'revoke', reason: 'superseded' }]));
     expect(w.ca.issued.map((c) => c.reference?.slot)).toEqual(['9d', '9e']);
-    expect(rearmed).toEqual([REQUEST]);
     expect(w.uow.events.map((e) => e.action)).toEqual([
       'issuance-request.awaiting-card',
       'card.spoiled',
@@ -46,20 +42,19 @@ describe('SpoilCardHandler', () => {
   });
 
   it('spoils a card whose request ended failed-card (the officer decided): the request takes another card', async () => {
-    const { w, rearmed, spoil } = setup();
+    const { w, spoil } = setup();
     const { card } = await claimedRequest(w);
     w.repos.requests.rows.set(REQUEST, { ...w.repos.requests.rows.get(REQUEST)!, state: 'failed-card' });
     // No stall wait: a failed-card request has no attempt running.
     const view = await spoil();
-    expect(view).toMatchObject({ cardId: card.id, requestId: REQUEST, vscVersion: 2, job: 'relayed' });
+    expect(view).toMatchObject({ cardId: card.id, requestId: REQUEST, vscVersion: 2, job: 'waiting' });
     expect(w.repos.cards.rows.get(card.id)!.state).toBe('spoiled');
     expect(w.repos.requests.rows.get(REQUEST)).toMatchObject({ state: 'awaiting-card', cardId: null, workerId: null });
-    expect(rearmed).toEqual([REQUEST]);
     expect(w.uow.events[0]).toMatchObject({ action: 'issuance-request.awaiting-card' });
   });
 
   it('refuses a card still being written to, an issued card and an unknown one (audited), changing nothing', async () => {
-    const { w, rearmed, spoil } = setup();
+    const { w, spoil } = setup();
     const { card } = await claimedRequest(w);
     await expect(spoil()).rejects.toMatchObject({ code: PersonalisationErrorCode.CardInUse });
     w.repos.cards.rows.set(card.id, { ...card, state: 'issued' });
@@ -71,6 +66,5 @@ describe('SpoilCardHandler', () => {
       ['card.spoiled', 'denied', '404', PersonalisationErrorCode.NotFound],
     ]);
     expect(w.repos.requests.rows.get(REQUEST)!.state).toBe('personalising');
-    expect(rearmed).toEqual([]);
   });
 });

@@ -9,15 +9,14 @@ import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { AttemptOutcomesService } from '../attempts/attempt-outcomes.service';
 import { PERSONALISATION_REPOSITORY, type PersonalisationRepository } from '../attempts/personalisation.repository';
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
-import { CardJobsService } from './card-jobs.service';
 import { CardReleaseService } from './card-release.service';
 import { SpoilCardCommand, type SpoiledView } from './spoil-card.command';
 import { attemptIdle, refusedBy, spoilRefusal, writtenTo } from './spoil-rules';
 
 /**
  * The card never serves again, its request lets go of it, and the request's escrowed keys are
- * regenerated before another card can take it — all in one transaction; then the request's card
- * job is put back in the queue. A card still being written to is refused: pull it first, or wait
+ * regenerated before another card can take it — all in one transaction; the request is then back
+ * in the pool of card jobs the API leases to workers. A card still being written to is refused: pull it first, or wait
  * until the request shows it waiting for its card.
  */
 @CommandHandler(SpoilCardCommand)
@@ -30,7 +29,6 @@ export class SpoilCardHandler implements ICommandHandler<SpoilCardCommand, Spoil
     @Inject(PERSONALISATION_REPOSITORY) private readonly attempts: PersonalisationRepository,
     private readonly outcomes: AttemptOutcomesService,
     private readonly release: CardReleaseService,
-    private readonly jobs: CardJobsService,
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
   ) {}
 
@@ -76,10 +74,10 @@ export class SpoilCardHandler implements ICommandHandler<SpoilCardCommand, Spoil
         requestId: request?.id ?? null,
         vscVersion: released?.vscVersion ?? null,
         revokedCertificates: released?.revoked ?? [],
-        job: 'unchanged',
+        // Card jobs live in PostgreSQL: a request that lets go of its card is back in the pool of leases.
+        job: released ? 'waiting' : 'unchanged',
       } satisfies SpoiledView;
     });
-    if (view.requestId) view.job = await this.jobs.rearm(view.requestId);
     return view;
   }
 }

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import { GENERATED_ALGORITHMS, MemoryKeyProtector, VirtualSmartCard, type VscDeps } from '@scm/vsc';
-import { JOB_QUEUE } from '@scm/queue';
 import type { Logger } from 'pino';
 import { InMemoryCardRepository } from '../../issuance/cards/in-memory-card.repository';
 import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
@@ -24,12 +23,16 @@ import type { WorkerChannel } from '../../trust/workers/worker-channel';
 import { InMemoryActivationSessionRepository } from '../activation/in-memory-activation-session.repository';
 import { ActivationService } from '../activation/activation.service';
 import { AttemptOutcomesService } from '../attempts/attempt-outcomes.service';
-import { cardJobId } from '../attempts/attempt-rules';
 import { AttemptsService } from '../attempts/attempts.service';
 import { InMemoryPersonalisationRepository } from '../attempts/in-memory-personalisation.repository';
 import { CardCertificatesService } from '../card-certificates.service';
 import type { CardSecretsService } from '../card-secrets.service';
 import { InMemoryCardCredentialRepository } from '../in-memory-card-credential.repository';
+import { ClaimGuardService } from '../leases/claim-guard.service';
+import { InMemoryCardLeaseRepository } from '../leases/in-memory-card-lease.repository';
+import { WorkerDecisionService } from '../../trust/workers/worker-decision.service';
+import { SessionService } from '../../trust/auth/session.service';
+import { InMemorySessionRepository } from '../../trust/auth/in-memory-session.repository';
 import { VerificationService } from '../verify-card/verification.service';
 import { RecordingChannel, RecordingStatuses, SpecCa, SpecCardSecrets } from './spec-doubles';
 
@@ -64,6 +67,10 @@ export const SPEC_CONFIG = {
   SCM_ORGANIZATION: 'Example Org',
   SCM_ACTIVATION_TTL_MINUTES: 30,
   SCM_PERSONALISATION_STALL_SECONDS: 60,
+  SCM_CARD_LEASE_SECONDS: 30,
+  SCM_CLAIMS_PER_MINUTE: 20,
+  SCM_WORKER_SUSPEND_AFTER_REFUSED_CLAIMS: 3,
+  SCM_CLAIM_REFUSALS_WINDOW_MINUTES: 10,
 } as ApiConfig;
 
 /** Everything a personalisation handler spec needs, wired as the module wires it. */
@@ -100,7 +107,13 @@ export function personalisationWorld() {
     SPEC_CONFIG,
   );
   const attemptsService = new AttemptsService(states, attempts, cards);
-  const outcomes = new AttemptOutcomesService(states, lifecycle, cards, certificates, outbox);
+  const outcomes = new AttemptOutcomesService(states, lifecycle, cards, certificates);
+  const leases = new InMemoryCardLeaseRepository(requests);
+  const decisions = new WorkerDecisionService(
+    workers,
+    new SessionService(new InMemorySessionRepository(), uow.testClock, { SCM_SESSION_IDLE_MINUTES: 15, SCM_SESSION_MAX_HOURS: 8 }),
+  );
+  const guard = new ClaimGuardService(leases, workers, SPEC_CONFIG, decisions);
   // The key-exchange key pair of the enrolled workers of a spec (what wraps key material for them).
   const kex = generateKeyPairSync('x25519');
   const kexKey = kex.publicKey.export({ format: 'der', type: 'spki' });
@@ -111,7 +124,8 @@ export function personalisationWorld() {
     enrol: (id: string, workstation = 0) => workers.seed({ id, workstation, kexKey, status: 'approved' }),
     clock: uow.testClock,
     cfg: SPEC_CONFIG,
-    repos: { requests, cards, issued, vscs, cardholders, attempts, outbox, credentials, workers, sessions },
+    repos: { requests, cards, issued, vscs, cardholders, attempts, outbox, credentials, workers, sessions, leases },
+    guard,
     ca,
     deps,
     escrow,
@@ -162,14 +176,6 @@ export async function escrowedRequest(
       await vsc.seal();
       await w.escrow.storeNew(tx, vsc, { kind: 'escrow', requestId: request.id, cardholderId: HOLDER, reason: 'issued' });
       await w.escrow.commitEscrow(tx, vsc.id, 1);
-      // What committing the escrow queues: the request's card job.
-      const job = {
-        queue: JOB_QUEUE['personalise-card'],
-        name: 'personalise-card',
-        id: cardJobId(request.id),
-        payload: { requestId: request.id },
-      };
-      await w.repos.outbox.insert(tx, [job]);
     });
   } finally {
     vsc.close();
@@ -213,8 +219,17 @@ export async function claimedRequest(
   return { request: w.repos.requests.rows.get(request.id)!, card, vscId, attempt };
 }
 
-/** Whether the request's card job is done in the outbox (undefined: the outbox has no such job). */
-export const cardJobDone = (w: PersonalisationWorld, requestId = REQUEST): boolean | undefined => {
-  const row = w.repos.outbox.rows.find((r) => r.jobId === cardJobId(requestId));
-  return row && row.doneAt !== null;
-};
+/** Leases the request to `workerId` for card `serial` in its first reader, as the lease route would. */
+export async function leaseTo(w: PersonalisationWorld, workerId = WORKER, serial = SERIAL, requestId = REQUEST): Promise<void> {
+  const workstation = (await w.repos.workers.get(workerId))?.workstation ?? 0;
+  await w.repos.leases.put(undefined as never, {
+    requestId,
+    workerId,
+    workstation,
+    reader: 'Virtual PCD 00 00',
+    serial,
+    atr: ATR,
+    leasedAt: w.clock.now(),
+    expiresAt: new Date(w.clock.now().getTime() + w.cfg.SCM_CARD_LEASE_SECONDS * 1000),
+  });
+}

@@ -121,8 +121,15 @@ export class SpecCardSecrets {
 /** Messages sent to workers over their channel. */
 export class RecordingChannel {
   readonly sent: Array<{ workerId: string; message: Record<string, unknown> }> = [];
+  readonly disconnected: Array<{ workerId: string; reason: string }> = [];
   send(workerId: string, message: Record<string, unknown>): boolean {
     this.sent.push({ workerId, message });
     return true;
+  }
+  connected(): Set<string> {
+    return new Set();
+  }
+  disconnect(workerId: string, reason: string): void {
+    this.disconnected.push({ workerId, reason });
   }
 }

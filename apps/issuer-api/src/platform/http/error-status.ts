@@ -50,7 +50,7 @@ export type ErrorCode =
   | PinUnblockErrorCode;
 
 /** The HTTP statuses SCM answers with; each has a title in the problem filter. */
-export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 500 | 502 | 503 | 504;
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
 
 /**
  * The one table from error code to HTTP status. Its type names every code of every union member
@@ -214,6 +214,10 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [PersonalisationErrorCode.NoActivationSession]: 404,
   [PersonalisationErrorCode.Invalid]: 400,
   [PersonalisationErrorCode.NotClaimant]: 403,
+  [PersonalisationErrorCode.NotLeased]: 409,
+  [PersonalisationErrorCode.NotInFlight]: 409,
+  [PersonalisationErrorCode.BoundToAnotherWorker]: 409,
+  [PersonalisationErrorCode.ClaimRateExceeded]: 429,
   [PersonalisationErrorCode.RequestClosed]: 409,
   [PersonalisationErrorCode.NotReady]: 409,
   [PersonalisationErrorCode.WaitsForAnotherCard]: 409,

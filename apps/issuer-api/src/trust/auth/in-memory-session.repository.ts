@@ -37,6 +37,7 @@ export class InMemorySessionRepository implements SessionRepository {
         kexKey: Buffer.alloc(0),
         fingerprint: '',
         status: 'approved',
+        suspendedReason: null,
         registeredAt: new Date(0),
         decidedBy: null,
         decidedAt: null,

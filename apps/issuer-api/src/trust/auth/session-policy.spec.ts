@@ -70,6 +70,7 @@ describe('session policy', () => {
       kexKey: Buffer.alloc(0),
       fingerprint: 'F',
       status: 'approved' as const,
+      suspendedReason: null,
       registeredAt: at('08:00:00'),
       decidedBy: null,
       decidedAt: null,
@@ -85,5 +86,6 @@ describe('session policy', () => {
     });
     expect(principalOf({ session: s, holder: { kind: 'worker', worker: { ...worker, status: 'revoked' } } })).toBeNull();
     expect(principalOf({ session: s, holder: { kind: 'worker', worker: { ...worker, status: 'pending' } } })).toBeNull();
+    expect(principalOf({ session: s, holder: { kind: 'worker', worker: { ...worker, status: 'suspended' } } })).toBeNull();
   });
 });

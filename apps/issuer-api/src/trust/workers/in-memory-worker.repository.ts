@@ -17,6 +17,7 @@ export class InMemoryWorkerRepository implements WorkerRepository {
       kexKey: Buffer.alloc(44),
       fingerprint: 'ABCD-'.repeat(15) + 'ABCD',
       status: 'pending',
+      suspendedReason: null,
       registeredAt: new Date('2026-12-01T08:00:00Z'),
       decidedBy: null,
       decidedAt: null,
@@ -51,9 +52,14 @@ export class InMemoryWorkerRepository implements WorkerRepository {
   async decide(tx: TxScope, id: string, status: 'approved' | 'revoked', decidedBy: string): Promise<CardWorker | undefined> {
     const w = this.workers.get(id);
     if (!w) return undefined;
-    const next = { ...w, status, decidedBy, decidedAt: tx.now };
+    const next = { ...w, status, decidedBy, decidedAt: tx.now, suspendedReason: null };
     this.workers.set(id, next);
     return { ...next };
+  }
+
+  async suspend(tx: TxScope, id: string, reason: string): Promise<void> {
+    const w = this.workers.get(id);
+    if (w?.status === 'approved') this.workers.set(id, { ...w, status: 'suspended', suspendedReason: reason, decidedAt: tx.now });
   }
 
   async touch(tx: TxScope, id: string): Promise<void> {

@@ -35,8 +35,12 @@ export class PgWorkerRepository implements WorkerRepository {
   }
 
   async decide(tx: TxScope, id: string, status: 'approved' | 'revoked', decidedBy: string): Promise<CardWorker | undefined> {
-    await tx.em.update(CardWorkerEntity, { id }, { status, decidedBy, decidedAt: tx.now });
+    await tx.em.update(CardWorkerEntity, { id }, { status, decidedBy, decidedAt: tx.now, suspendedReason: null });
     return this.get(id, tx);
+  }
+
+  async suspend(tx: TxScope, id: string, reason: string): Promise<void> {
+    await tx.em.update(CardWorkerEntity, { id, status: 'approved' }, { status: 'suspended', suspendedReason: reason, decidedAt: tx.now });
   }
 
   async touch(tx: TxScope, id: string): Promise<void> {

@@ -8,6 +8,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
 import { SessionService } from '../auth/session.service';
 import { LOGGER } from '../../platform/infra/tokens';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
 import { parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
 
@@ -26,7 +27,7 @@ type Conn = { ws: WebSocket; principal: Extract<Principal, { kind: 'worker' }>; 
 /**
  * The live, authenticated channel from each approved card worker (WebSocket, bearer worker session):
  * reader state now, job progress and interactive card sessions later. Sessions are re-checked
- * every 15 s, so a revoked worker is cut off. The re-check is a timer, not periodic work: each API
+ * every 15 s and at every message, so a revoked worker is cut off. The re-check is a timer, not periodic work: each API
  * replica checks the connections it holds itself.
  */
 @Injectable()
@@ -41,6 +42,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     private readonly sessions: SessionService,
     private readonly commands: CommandBus,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly uow: UnitOfWork,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,7 +81,7 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     this.conns.set(principal.id, { ws, principal, token });
     this.log.info({ worker: principal.id, workstation: principal.workstation }, 'worker channel open');
     ws.send(JSON.stringify({ type: 'welcome', workerId: principal.id, workstation: principal.workstation }));
-    ws.on('message', (data: RawData) => void this.onMessage(principal, data));
+    ws.on('message', (data: RawData) => void this.onMessage(principal, token, data));
     ws.on('close', () => {
       if (this.conns.get(principal.id)?.ws === ws) this.conns.delete(principal.id);
       this.log.info({ worker: principal.id }, 'worker channel closed');
@@ -87,9 +89,29 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
     ws.on('error', () => undefined);
   }
 
-  private async onMessage(p: Extract<Principal, { kind: 'worker' }>, data: RawData): Promise<void> {
+  private async onMessage(p: Extract<Principal, { kind: 'worker' }>, token: string, data: RawData): Promise<void> {
     const m = parseWorkerMessage(data.toString());
     if (m === undefined) return this.disconnect(p.id, 'malformed message');
+    // Every message is checked against a live session: a worker revoked or suspended (on any API
+    // replica) is refused at its next message, not at the next periodic re-check.
+    const live = await this.sessions.resolve(token).catch(() => null);
+    if (!live || live.kind !== 'worker' || live.id !== p.id) {
+      this.log.warn({ worker: p.id }, 'worker message refused: its session ended');
+      this.disconnect(p.id, 'session ended');
+      const asWorker = { actor: `worker:${p.id}`, actorName: p.name, role: 'card-worker', requestId: null };
+      await this.uow
+        .run(asWorker, async (tx) =>
+          tx.audit({
+            action: 'worker.channel',
+            targetType: 'worker',
+            targetId: p.id,
+            outcome: 'denied',
+            details: { reason: 'session-ended', message: m.type },
+          }),
+        )
+        .catch((e: unknown) => this.log.warn({ worker: p.id, err: (e as Error).message }, 'refused channel message not audited'));
+      return;
+    }
     try {
       const hb = readerHeartbeat(m);
       if (hb) await this.commands.execute(new ReportHeartbeatCommand(p.workstation, hb.host, hb.readers, p.id));

@@ -24,4 +24,22 @@ export class WorkerDecisionService {
     });
     return toWorkerView(updated ?? { ...w, status, decidedBy: officerId, decidedAt: tx.now });
   }
+
+  /**
+   * The API suspends an approved worker that misbehaves (an alarm, audited as `worker.suspended`):
+   * its sessions end now, it may not log in again until an officer approves it again. The caller
+   * closes its channel once the transaction committed.
+   */
+  async suspend(tx: Tx, w: CardWorker, reason: string, details: Record<string, unknown> = {}): Promise<void> {
+    if (w.status !== 'approved') return;
+    await this.workers.suspend(tx, w.id, reason);
+    const sessions = await this.sessions.revokeAllOf(tx, 'worker', w.id);
+    tx.audit({
+      action: 'worker.suspended',
+      targetType: 'worker',
+      targetId: w.id,
+      outcome: 'success',
+      details: { ...details, reason, name: w.name, fingerprint: w.fingerprint, sessionsEnded: sessions },
+    });
+  }
 }

@@ -7,7 +7,9 @@ export interface WorkerView {
   host: string;
   workstation: number;
   fingerprint: string;
-  status: 'pending' | 'approved' | 'revoked';
+  status: 'pending' | 'approved' | 'suspended' | 'revoked';
+  /** Why the API suspended it (an officer approves it again), when it is suspended. */
+  suspendedReason?: string;
   registeredAt: string;
   decidedAt: string | null;
   lastSeenAt: string | null;
@@ -21,6 +23,7 @@ export const toWorkerView = (w: CardWorker): WorkerView => ({
   workstation: w.workstation,
   fingerprint: w.fingerprint,
   status: w.status,
+  ...(w.status === 'suspended' && w.suspendedReason ? { suspendedReason: w.suspendedReason } : {}),
   registeredAt: w.registeredAt.toISOString(),
   decidedAt: w.decidedAt?.toISOString() ?? null,
   lastSeenAt: w.lastSeenAt?.toISOString() ?? null,

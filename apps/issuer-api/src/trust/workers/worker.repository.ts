@@ -23,6 +23,8 @@ export interface WorkerRepository {
   insert(tx: TxScope, worker: CardWorker): Promise<void>;
   /** Records an officer's decision (approved or revoked) and returns the worker after it. */
   decide(tx: TxScope, id: string, status: 'approved' | 'revoked', decidedBy: string): Promise<CardWorker | undefined>;
+  /** Suspends an approved worker (it keeps its keys; an officer approves it again). */
+  suspend(tx: TxScope, id: string, reason: string): Promise<void>;
   /** The worker was heard from now. */
   touch(tx: TxScope, id: string): Promise<void>;
 

@@ -41,6 +41,6 @@ import { WORKER_REPOSITORY } from './worker.repository';
     RevokeWorkerHandler,
     CreateEnrollmentTokenHandler,
   ],
-  exports: [WORKER_REPOSITORY, WorkerChannel],
+  exports: [WORKER_REPOSITORY, WorkerChannel, WorkerDecisionService],
 })
 export class WorkersModule {}

@@ -114,8 +114,7 @@ export class StartReissue {
             details: { vscId: vsc.id, vscVersion: report.version, sha256: report.contentHash },
           }),
         );
-        ok(await this.states.transition(tx, row, 'awaiting-card', { details: { job: 'personalise-card', reissueOf: card.id } }));
-        tx.enqueue('personalise-card', { requestId: requested.id });
+        ok(await this.states.transition(tx, row, 'awaiting-card', { details: { job: 'card-lease', reissueOf: card.id } }));
         const id = randomUUID();
         await this.reissues.insert(tx, {
           id,

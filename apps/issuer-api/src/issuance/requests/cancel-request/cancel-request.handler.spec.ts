@@ -57,7 +57,7 @@ describe('CancelRequestHandler', () => {
         comment: 'request r1 cancelled',
       })),
     );
-    expect(outbox.finished).toEqual(['generate-keys|requestId=r1', 'personalise-card|requestId=r1']);
+    expect(outbox.finished).toEqual(['generate-keys|requestId=r1']);
     expect(uow.events).toEqual([
       expect.objectContaining({
         action: 'issuance-request.cancelled',

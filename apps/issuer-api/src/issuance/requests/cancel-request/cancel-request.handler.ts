@@ -35,7 +35,7 @@ export class CancelRequestHandler implements ICommandHandler<CancelRequestComman
       const certs = await this.issued.find({ requestId: row.id, statuses: ['valid', 'on-hold'] }, tx);
       for (const cert of certs)
         await this.certificates.apply(tx, cert.serial, { action: 'revoke', reason: 'cessationOfOperation' }, `request ${row.id} cancelled`);
-      await this.outbox.finishJobs(tx, [jobId('generate-keys', { requestId: row.id }), jobId('personalise-card', { requestId: row.id })]);
+      await this.outbox.finishJobs(tx, [jobId('generate-keys', { requestId: row.id })]);
       return { id: row.id, state: r.state, revoked: certs.map((x) => x.serial) };
     });
   }

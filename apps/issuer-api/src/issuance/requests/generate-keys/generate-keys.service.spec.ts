@@ -61,7 +61,7 @@ function setup(state: 'requested' | 'keys-generated' | 'escrowed' | 'awaiting-ca
 }
 
 describe('GenerateKeysService', () => {
-  it('generates keys on a new VSC, certifies them, stores and escrows it, then queues the card job', async () => {
+  it('generates keys on a new VSC, certifies them, stores and escrows it, then waits for a card', async () => {
     const s = setup();
     expect(await s.service.run('r1', JOB)).toBe('generated');
 
@@ -88,8 +88,8 @@ describe('GenerateKeysService', () => {
       ['vsc.escrowed', 'issuance-request.escrowed'],
       ['issuance-request.awaiting-card'],
     ]);
-    expect(s.uow.committed.map((c) => c.jobs.map((j) => j.name))).toEqual([[], [], ['personalise-card']]);
-    expect(s.uow.jobs[0].payload).toEqual({ requestId: 'r1' });
+    // Awaiting a card puts the request in the pool the API leases card jobs from: no job is queued for it.
+    expect(s.uow.committed.map((c) => c.jobs.map((j) => j.name))).toEqual([[], [], []]);
     expect(s.outbox.finished).toEqual([JOB]);
     expect(s.requests.announced.map((e) => e.state)).toEqual(['keys-generated', 'escrowed', 'awaiting-card']);
 

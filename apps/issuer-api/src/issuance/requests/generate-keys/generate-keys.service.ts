@@ -33,7 +33,7 @@ export type KeygenOutcome = 'generated' | 'resumed' | 'nothing-to-do' | 'superse
  *     a random PUK kept in the password area; the VSC sealed for the recovery path only and
  *     stored (version 1) with its certificates in one transaction.
  *  2. keys-generated → escrowed: the stored copy read back and fully checked through the HSM.
- *  3. escrowed → awaiting-card, queueing `personalise-card` in the same transaction (invariant 1).
+ *  3. escrowed → awaiting-card in the same transaction: the request joins the pool of card jobs (invariant 1).
  * A retried job resumes at the first step not committed; `vsc.request_id` is unique, and each
  * step re-checks the state under a row lock, so a request never gets a second VSC.
  */
@@ -61,7 +61,7 @@ export class GenerateKeysService {
     const outcome: KeygenOutcome = row.state !== 'requested' ? 'resumed' : (await this.generate(row)) ? 'generated' : 'superseded';
     // Each step checks the state again under its own lock and does nothing when it is done.
     await this.escrow(requestId);
-    await this.queueCard(requestId, jobId);
+    await this.awaitCard(requestId, jobId);
     return outcome;
   }
 
@@ -150,13 +150,13 @@ export class GenerateKeysService {
     });
   }
 
-  /** Step 3: only an escrowed request gets its card job, in the transaction that says so. */
-  private async queueCard(requestId: string, jobId: string): Promise<void> {
+  /** Step 3: only an escrowed request waits for a card (joins the pool of card jobs), in the transaction that says so. */
+  private async awaitCard(requestId: string, jobId: string): Promise<void> {
     await this.uow.run(ACTOR, async (tx) => {
       const row = await this.states.lock(tx, requestId);
       if (row?.state === 'escrowed') {
-        await this.step(tx, row, 'awaiting-card', { details: { job: 'personalise-card' } });
-        tx.enqueue('personalise-card', { requestId });
+        // From now the request is in the pool of card jobs the API leases to workers (PostgreSQL holds it).
+        await this.step(tx, row, 'awaiting-card', { details: { job: 'card-lease' } });
       }
       await this.outbox.finishJobs(tx, [jobId]);
     });

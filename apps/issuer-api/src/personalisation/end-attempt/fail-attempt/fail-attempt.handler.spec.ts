@@ -1,6 +1,6 @@
 import { testActor } from '../../../platform/testing/test-unit-of-work';
 import { PersonalisationErrorCode } from '../../personalisation-errors';
-import { cardJobDone, claimedRequest, personalisationWorld, REQUEST, SERIAL, WORKER } from '../../testing/personalisation-world';
+import { claimedRequest, personalisationWorld, REQUEST, SERIAL, WORKER } from '../../testing/personalisation-world';
 import { FailAttemptCommand } from './fail-attempt.command';
 import { FailAttemptHandler } from './fail-attempt.handler';
 
@@ -26,7 +26,6 @@ describe('FailAttemptHandler', () => {
       [{ action: 'revoke', reason: 'cessationOfOperation' }, `request ${REQUEST} failed`],
       [{ action: 'revoke', reason: 'cessationOfOperation' }, `request ${REQUEST} failed`],
     ]);
-    expect(cardJobDone(w)).toBe(true);
     expect(w.uow.events.map((e) => e.action)).toEqual(['issuance-request.failed', 'card.spoiled']);
     expect(w.uow.events[0].details).toMatchObject({ cardId: card.id, serial: SERIAL, workerId: WORKER });
   });
@@ -37,6 +36,5 @@ describe('FailAttemptHandler', () => {
     w.repos.requests.rows.set(REQUEST, { ...w.repos.requests.rows.get(REQUEST)!, state: 'awaiting-card' });
     await expect(run()).rejects.toMatchObject({ code: PersonalisationErrorCode.NotClaimant });
     expect(w.statuses.applied).toEqual([]);
-    expect(cardJobDone(w)).toBe(false);
   });
 });

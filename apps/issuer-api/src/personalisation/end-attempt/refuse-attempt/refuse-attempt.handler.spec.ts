@@ -1,6 +1,6 @@
 import { testActor } from '../../../platform/testing/test-unit-of-work';
 import { PersonalisationErrorCode } from '../../personalisation-errors';
-import { cardJobDone, claimedRequest, personalisationWorld, REQUEST, SERIAL, WORKER } from '../../testing/personalisation-world';
+import { claimedRequest, personalisationWorld, REQUEST, SERIAL, WORKER } from '../../testing/personalisation-world';
 import { RefuseAttemptCommand } from './refuse-attempt.command';
 import { RefuseAttemptHandler } from './refuse-attempt.handler';
 
@@ -24,7 +24,6 @@ describe('RefuseAttemptHandler', () => {
     expect(w.repos.attempts.steps).toEqual([
       expect.objectContaining({ step: 'objects', outcome: 'failed', details: expect.objectContaining({ sw: '6A80', refusals: 1 }) }),
     ]);
-    expect(cardJobDone(w)).toBe(false);
     expect(w.uow.events.map((e) => [e.action, e.outcome])).toEqual([
       ['personalisation.card-refused', 'failure'],
       ['issuance-request.awaiting-card', 'success'],
@@ -40,7 +39,6 @@ describe('RefuseAttemptHandler', () => {
     expect(r.failure).toMatch(new RegExp(`card ${SERIAL} refused step objects with SW=6A80 on consecutive attempts`));
     expect(w.repos.cards.rows.get(card.id)!.state).toBe('personalising');
     expect(w.statuses.applied).toEqual([]);
-    expect(cardJobDone(w)).toBe(true);
     expect(w.uow.events.find((e) => e.action === 'issuance-request.failed-card')!.details).toMatchObject({ step: 'objects', sw: '6A80' });
   });
 

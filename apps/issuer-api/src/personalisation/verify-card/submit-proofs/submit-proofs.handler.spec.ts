@@ -1,7 +1,7 @@
 import { testActor } from '../../../platform/testing/test-unit-of-work';
 import { PersonalisationErrorCode } from '../../personalisation-errors';
 import { certifyOnCard, importedKeys, prove } from '../../testing/card-keys';
-import { cardJobDone, claimedRequest, personalisationWorld, REQUEST, SERIAL, WORKER } from '../../testing/personalisation-world';
+import { claimedRequest, personalisationWorld, REQUEST, SERIAL, WORKER } from '../../testing/personalisation-world';
 import { BeginVerificationCommand } from '../begin-verification/begin-verification.command';
 import { BeginVerificationHandler } from '../begin-verification/begin-verification.handler';
 import { SubmitProofsCommand } from './submit-proofs.command';
@@ -10,7 +10,7 @@ import { SubmitProofsHandler } from './submit-proofs.handler';
 async function setup() {
   const w = personalisationWorld();
   const begin = new BeginVerificationHandler(w.uow, w.states, w.attempts, w.verification);
-  const handler = new SubmitProofsHandler(w.uow, w.states, w.lifecycle, w.attempts, w.outcomes, w.verification, w.repos.outbox);
+  const handler = new SubmitProofsHandler(w.uow, w.states, w.lifecycle, w.attempts, w.outcomes, w.verification);
   const { card, vscId } = await claimedRequest(w);
   const keys = await importedKeys(w, vscId, ['9d', '9e']);
   keys.set('9a', await certifyOnCard(w, vscId, '9a'));
@@ -28,7 +28,6 @@ describe('SubmitProofsHandler', () => {
     expect(w.repos.requests.rows.get(REQUEST)!.state).toBe('issued');
     expect(w.repos.cards.rows.get(card.id)!.state).toBe('issued');
     expect(w.repos.attempts.rows.get(REQUEST)).toMatchObject({ proofNonce: null, decryptCheck: null });
-    expect(cardJobDone(w)).toBe(true);
     expect(w.repos.attempts.steps.at(-1)).toMatchObject({ step: 'issued', outcome: 'done' });
     expect(w.uow.events.map((e) => e.action)).toEqual(['issuance-request.issued', 'card.issued']);
     expect(w.uow.events[0].details).toMatchObject({ proved: ['9a', '9d', '9e'], attempt: 1 });
@@ -59,7 +58,7 @@ describe('SubmitProofsHandler', () => {
   it('refuses proofs before the verification began', async () => {
     const w = personalisationWorld();
     await claimedRequest(w, { state: 'verifying' });
-    const handler = new SubmitProofsHandler(w.uow, w.states, w.lifecycle, w.attempts, w.outcomes, w.verification, w.repos.outbox);
+    const handler = new SubmitProofsHandler(w.uow, w.states, w.lifecycle, w.attempts, w.outcomes, w.verification);
     await expect(
       handler.execute(new SubmitProofsCommand(REQUEST, WORKER, { signatures: [] }, testActor(WORKER, 'card-worker'))),
     ).rejects.toMatchObject({ code: PersonalisationErrorCode.NotReady });

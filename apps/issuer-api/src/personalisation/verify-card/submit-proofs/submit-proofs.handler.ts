@@ -1,13 +1,11 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CardError } from '../../../issuance/cards/card-errors';
 import { CardLifecycleService } from '../../../issuance/cards/card-lifecycle.service';
 import { IssuanceError } from '../../../issuance/requests/issuance-errors';
 import { RequestStateMachine } from '../../../issuance/requests/request-state-machine';
 import { UnitOfWork } from '../../../platform/infra/unit-of-work';
-import { OUTBOX_REPOSITORY, type OutboxRepository } from '../../../platform/outbox/outbox.repository';
 import { AttemptOutcomesService } from '../../attempts/attempt-outcomes.service';
-import { cardJobId, claimantDenial } from '../../attempts/attempt-rules';
+import { claimantDenial } from '../../attempts/attempt-rules';
 import { AttemptsService, stepRef } from '../../attempts/attempts.service';
 import { PersonalisationError, PersonalisationErrorCode } from '../../personalisation-errors';
 import { VerificationService } from '../verification.service';
@@ -27,7 +25,6 @@ export class SubmitProofsHandler implements ICommandHandler<SubmitProofsCommand,
     private readonly attempts: AttemptsService,
     private readonly outcomes: AttemptOutcomesService,
     private readonly verification: VerificationService,
-    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
   ) {}
 
   execute(c: SubmitProofsCommand): Promise<ProvedCard> {
@@ -54,7 +51,6 @@ export class SubmitProofsHandler implements ICommandHandler<SubmitProofsCommand,
       if (issued instanceof CardError) throw issued;
       await this.verification.close(tx, request.id);
       await this.attempts.recordStep(tx, ref, 'issued', 'done');
-      await this.outbox.finishJobs(tx, [cardJobId(request.id)]);
       return { state: 'issued' as const, cardId: card.id, serial: card.serial ?? '' };
     });
   }

@@ -44,6 +44,18 @@ export class OpenWorkerSessionHandler implements ICommandHandler<OpenWorkerSessi
           }),
         );
       }
+      if (w.status === 'suspended') {
+        return tx.refuse(
+          new WorkerError(
+            WorkerErrorCode.NotApproved,
+            `worker ${w.id} is suspended (${w.suspendedReason ?? 'no reason'}); an officer approves it again`,
+            {
+              fingerprint: w.fingerprint,
+              suspended: true,
+            },
+          ),
+        );
+      }
       if (w.status === 'revoked') return tx.refuse(new WorkerError(WorkerErrorCode.Revoked, `worker ${w.id} has been revoked`));
       const s = await this.sessions.create(tx, 'worker', w.id, { address: c.actor.address });
       await this.workers.touch(tx, w.id);

@@ -52,6 +52,7 @@ export class RegisterWorkerHandler implements ICommandHandler<RegisterWorkerComm
         kexKey,
         fingerprint: workerFingerprint(signKey, kexKey),
         status: 'pending',
+        suspendedReason: null,
         registeredAt: tx.now,
         decidedBy: null,
         decidedAt: null,
