@@ -9,7 +9,7 @@
  *                      instead of the HSM: 9A/9C/9E public keys, an escrowed RSA-2048 9D key,
  *                      four certificates, a private data object)
  *   xorriso alone      the files written to a directory, then xorriso building the image from it
- *   seal               sealVolume: escrow hash and format check of every file, staging, manifest
+ *   seal               sealVolume: escrow hash and header of every file, staging, manifest
  *                      and signature, xorriso, read back, image map, sidecar, verify after write
  *   verify (offline)   verifyVolume of the image and sidecar (what `scm archive verify` runs)
  *   recover one        recoverVscFromImage of one VSC (manifest signature, file hash and format)
