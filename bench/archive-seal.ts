@@ -1,12 +1,15 @@
 /**
  * Archive volumes: sealing 10,000 VSCs into one volume and verifying it, beside xorriso writing
- * the same files alone. `npm run bench archive` (BENCH_VSCS=n for another count).
+ * the same files alone. `npm run bench archive` (BENCH_VSCS=n for another count, e.g.
+ * BENCH_VSCS=100000; generating the sample VSCs takes about 25 ms each on a 2-core machine).
+ * Ends with a summary: SCM's figure, the xorriso-alone anchor of the same run, their ratio, and
+ * the process's peak RSS after each step.
  *
  *   generate           realistic escrow VSC content files (libs/vsc; a memory key protector
  *                      instead of the HSM: 9A/9C/9E public keys, an escrowed RSA-2048 9D key,
  *                      four certificates, a private data object)
  *   xorriso alone      the files written to a directory, then xorriso building the image from it
- *   seal               sealVolume: escrow hash and format check of every file, staging, manifest
+ *   seal               sealVolume: escrow hash and header of every file, staging, manifest
  *                      and signature, xorriso, read back, image map, sidecar, verify after write
  *   verify (offline)   verifyVolume of the image and sidecar (what `scm archive verify` runs)
  *   recover one        recoverVscFromImage of one VSC (manifest signature, file hash and format)
@@ -27,7 +30,11 @@ import {
 
 const N = Number(process.env.BENCH_VSCS ?? 10_000);
 
-type Row = { step: string; ms: number; note?: string };
+type Row = { step: string; ms: number; note?: string; rss?: number };
+
+const MiB = 1048576;
+/** Peak resident set size of the process so far, in bytes. */
+const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 const since = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1e6;
 
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
       step: `generate ${N} VSCs`,
       ms: since(t),
       note: `${(bytes / N).toFixed(0)} bytes each, ${(bytes / 1048576).toFixed(1)} MiB`,
+      rss: peakRss(),
     });
 
     // xorriso alone: the same files, no manifest, no checks.
@@ -83,11 +91,13 @@ async function main(): Promise<void> {
       { outDir: join(work, 'sealed') },
     );
     const sealMs = since(t);
+    const sealRss = peakRss();
     if (!r.sealed) throw new Error(r.message);
     rows.push({
       step: `seal (${N} VSCs, one volume)`,
       ms: sealMs,
       note: `xorriso ${xorrisoInSeal.toFixed(0)} ms of it; ${(r.volume.imageSize / 1048576).toFixed(1)} MiB image`,
+      rss: sealRss,
     });
 
     const image = await readFile(r.volume.imagePath);
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
     t = process.hrtime.bigint();
     const rep = verifyVolume(image, { sidecar, issuerCertificates: [] });
     const verifyMs = since(t);
+    const verifyRss = peakRss();
     if (!rep.ok)
       throw new Error(
         `verification failed: ${rep.findings
@@ -102,7 +113,12 @@ async function main(): Promise<void> {
           .map((f) => f.message)
           .join('; ')}`,
       );
-    rows.push({ step: 'verify (offline, every file)', ms: verifyMs, note: `${((verifyMs * 1000) / N).toFixed(0)} µs per VSC` });
+    rows.push({
+      step: 'verify (offline, every file)',
+      ms: verifyMs,
+      note: `${((verifyMs * 1000) / N).toFixed(0)} µs per VSC`,
+      rss: verifyRss,
+    });
 
     const pick = vscs[Math.floor(N / 2)];
     t = process.hrtime.bigint();
@@ -113,10 +129,41 @@ async function main(): Promise<void> {
       note: got.content.equals(pick.content) ? 'byte for byte' : 'MISMATCH',
     });
 
+    const baseRss = rows[0].rss;
     const w = Math.max(...rows.map((x) => x.step.length));
     console.log(`${'step'.padEnd(w)}  ${'ms'.padStart(9)}  ${'per VSC'.padStart(9)}  note`);
     for (const x of rows)
       console.log(`${x.step.padEnd(w)}  ${x.ms.toFixed(0).padStart(9)}  ${(x.ms / N).toFixed(3).padStart(9)}  ${x.note ?? ''}`);
+
+    // The summary: SCM's figure beside the anchor of the same run (the machine is shared, so
+    // absolute times move; the ratio is what the targets are set on).
+    const anchor = writeMs + xorrisoMs;
+    const mib = (b: number): string => `${(b / MiB).toFixed(0)} MiB`;
+    const summary: string[][] = [
+      ['what', 'SCM ms', 'xorriso alone ms', 'ratio', 'ratio to xorriso only', 'peak RSS'],
+      [
+        `seal, ${N} VSCs`,
+        sealMs.toFixed(0),
+        anchor.toFixed(0),
+        `${(sealMs / anchor).toFixed(2)}×`,
+        `${(sealMs / xorrisoMs).toFixed(2)}×`,
+        mib(sealRss),
+      ],
+      [
+        `verify offline, ${N} VSCs`,
+        verifyMs.toFixed(0),
+        anchor.toFixed(0),
+        `${(verifyMs / anchor).toFixed(2)}×`,
+        `${(verifyMs / xorrisoMs).toFixed(2)}×`,
+        mib(verifyRss),
+      ],
+    ];
+    console.log(
+      `\n(xorriso alone = the files written to a directory + xorriso building the image: ${writeMs.toFixed(0)} + ${xorrisoMs.toFixed(0)} ms; ` +
+        `peak RSS is the process's, after the step, with the ${N} generated VSCs (${mib(bytes)}) held; before the seal it was ${mib(baseRss ?? 0)})`,
+    );
+    const cw = summary[0].map((_, i) => Math.max(...summary.map((r) => r[i].length)));
+    for (const r of summary) console.log(r.map((c, i) => (i ? c.padStart(cw[i]) : c.padEnd(cw[i]))).join('  '));
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { parseVscFile } from '@scm/vsc';
 import { ArchiveErrorCode } from '../archive-errors';
 import {
   MemoryArchiveSource,
@@ -141,5 +143,43 @@ describe('sealVolume (memory source, software signer, xorriso)', () => {
     await expect(sealVolume(deps, { outDir: dir })).rejects.toMatchObject({ code: ArchiveErrorCode.EscrowMismatch });
     expect(readdirSync(dir).sort()).toEqual(files);
     expect(deps.source.volumes).toHaveLength(4);
+  });
+
+  it('checks the structure of each VSC once, where it was sealed: a volume checks hashes and headers, the full check on request', async () => {
+    // An escrowed version whose bytes and recorded hash agree, but with a certificate that is not
+    // DER: only the VSC sealer's structural check (libs/vsc) or the full check catches it.
+    const source = new MemoryArchiveSource();
+    const odd = await sampleVsc(material, protector, 'ODD00001');
+    const der = parseVscFile(odd.content).content.objects.find((o) => o.kind === 'certificate')!;
+    const at = odd.content.indexOf(Buffer.from((der as { der: Uint8Array }).der));
+    expect(at).toBeGreaterThan(0);
+    odd.content = Buffer.from(odd.content);
+    odd.content[at] = 0x31; // the certificate's SEQUENCE tag
+    odd.sha256 = createHash('sha256').update(odd.content).digest();
+    source.add(odd, await sampleVsc(material, protector, 'ODD00002'));
+    const own = { ...deps, source };
+    const odir = mkdtempSync(join(tmpdir(), 'scm-archive-spec-odd-'));
+    try {
+      const v = sealed(await sealVolume(own, { outDir: odir }));
+      const image = readFileSync(v.imagePath);
+      const sidecar = readFileSync(v.sidecarPath);
+      const quick = verifyVolume(image, { sidecar });
+      expect(quick.findings.filter((f) => !f.ok)).toEqual([]);
+      expect(quick.findings.find((f) => f.check === 'vsc files')?.message).toContain('2 of 2 VSC files have the hash, size and format');
+      const full = verifyVolume(image, { sidecar, fullFormatCheck: true });
+      expect(full.ok).toBe(false);
+      expect(full.changed).toEqual([expect.objectContaining({ kind: 'file', name: `vsc/${odd.vscId}-v1.vsc` })]);
+
+      // The header is checked either way: a version that names another VSC is refused when sealing.
+      const liar = await sampleVsc(material, protector, 'ODD00003');
+      const other = await sampleVsc(material, protector, 'ODD00004');
+      source.add({ ...liar, content: other.content, sha256: other.sha256 });
+      await expect(sealVolume(own, { outDir: odir })).rejects.toMatchObject({
+        code: ArchiveErrorCode.EscrowMismatch,
+        message: expect.stringContaining(`names itself ${other.vscId}`),
+      });
+    } finally {
+      rmSync(odir, { recursive: true, force: true });
+    }
   });
 });

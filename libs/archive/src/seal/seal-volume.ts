@@ -1,11 +1,11 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseVscFile, VscFileType } from '@scm/vsc';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
 import { MANIFEST_FORMAT, encodeManifest, type Manifest, type ManifestEntry } from '../format/manifest.codec';
 import { SIDECAR_FORMAT, encodeSidecar, sidecarSignedBytes, type RegionKind, type UnsignedSidecar } from '../format/sidecar.codec';
 import { encodePemBundle, sha256, sha256Hex } from '../format/signatures';
+import { readVscHeader } from '../format/vsc-header';
 import { mapImage } from '../iso/image-map';
 import { readIso } from '../iso/iso9660-reader';
 import {
@@ -18,7 +18,7 @@ import {
   volumeIdOf,
   vscPath,
 } from '../volume/layout';
-import { formatCacheKey, verifyVolume, type Finding } from '../volume/verify-volume';
+import { verifyVolume, type Finding } from '../volume/verify-volume';
 import type { ArchiveSigner, ArchiveSource, CheckpointProvider, IsoWriter, PendingVersion, VolumeRecord } from './archive-ports';
 import { xorrisoWriter } from './xorriso-writer';
 
@@ -162,8 +162,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
     const sidecar = encodeSidecar({ ...unsigned, signature: (await signer.sign(sidecarSignedBytes(unsigned))).toString('hex') });
 
     // Verify after write: the image as read back passes the same offline check an auditor runs.
-    // Files read back with the hash they were staged with passed the format check then.
-    const check = verifyVolume(image, { sidecar, formatCache: new Map(entries.map((e) => [formatCacheKey(e), null])) });
+    const check = verifyVolume(image, { sidecar });
     if (!check.ok) {
       const bad = check.findings.filter((f: Finding) => !f.ok).map((f) => f.message);
       throw new ArchiveError(ArchiveErrorCode.WriterFailed, `the new volume fails its own verification: ${bad.join('; ')}`, {
@@ -224,52 +223,60 @@ async function stageFiles(source: ArchiveSource, pending: readonly PendingVersio
   for (let i = 0; i < pending.length; i += BATCH) {
     const batch = pending.slice(i, i + BATCH);
     const contents = await source.contents(batch);
-    for (let j = 0; j < batch.length; j++) {
-      const p = batch[j];
-      const bytes = contents[j];
-      const where = `VSC ${p.vscId} v${p.version}`;
-      if (!bytes || !sha256(bytes).equals(p.sha256))
-        throw new ArchiveError(
-          ArchiveErrorCode.EscrowMismatch,
-          `${where} in escrow does not match the SHA-256 recorded when it was sealed`,
-          {
+    // The batch's files are written side by side; one batch of contents is held at a time.
+    const writes: Promise<void>[] = [];
+    try {
+      for (let j = 0; j < batch.length; j++) {
+        const p = batch[j];
+        const bytes = contents[j];
+        const where = `VSC ${p.vscId} v${p.version}`;
+        if (!bytes || !sha256(bytes).equals(p.sha256))
+          throw new ArchiveError(
+            ArchiveErrorCode.EscrowMismatch,
+            `${where} in escrow does not match the SHA-256 recorded when it was sealed`,
+            {
+              vscId: p.vscId,
+              version: p.version,
+            },
+          );
+        let header;
+        try {
+          // The bytes are the escrowed version (its hash just checked), which passed the VSC
+          // consistency check when it was sealed: what the manifest records is read from its header.
+          header = readVscHeader(bytes);
+        } catch (e) {
+          throw new ArchiveError(ArchiveErrorCode.EscrowMismatch, `${where} in escrow fails its format check: ${(e as Error).message}`, {
             vscId: p.vscId,
             version: p.version,
-          },
-        );
-      let header;
-      try {
-        const parsed = parseVscFile(bytes);
-        if (parsed.type !== VscFileType.Content) throw new Error('not a content file');
-        header = parsed.content.header;
-      } catch (e) {
-        throw new ArchiveError(ArchiveErrorCode.EscrowMismatch, `${where} in escrow fails its format check: ${(e as Error).message}`, {
+          });
+        }
+        if (header.id !== p.vscId || header.hierarchy.version !== p.version)
+          throw new ArchiveError(
+            ArchiveErrorCode.EscrowMismatch,
+            `${where} in escrow names itself ${header.id} v${header.hierarchy.version}`,
+            {
+              vscId: p.vscId,
+              version: p.version,
+            },
+          );
+        const path = vscPath(p.vscId, p.version);
+        writes.push(writeFile(join(root, path), bytes));
+        entries.push({
+          path,
           vscId: p.vscId,
           version: p.version,
+          cardSerial: p.cardSerial,
+          sha256: p.sha256.toString('hex'),
+          size: bytes.length,
+          kek: `${header.keys.kek.label}/${header.keys.kek.version}`,
+          recoveryKey: `${header.keys.recovery.label}/${header.keys.recovery.version}`,
         });
       }
-      if (header.id !== p.vscId || header.hierarchy.version !== p.version)
-        throw new ArchiveError(
-          ArchiveErrorCode.EscrowMismatch,
-          `${where} in escrow names itself ${header.id} v${header.hierarchy.version}`,
-          {
-            vscId: p.vscId,
-            version: p.version,
-          },
-        );
-      const path = vscPath(p.vscId, p.version);
-      await writeFile(join(root, path), bytes);
-      entries.push({
-        path,
-        vscId: p.vscId,
-        version: p.version,
-        cardSerial: p.cardSerial,
-        sha256: p.sha256.toString('hex'),
-        size: bytes.length,
-        kek: `${header.keys.kek.label}/${header.keys.kek.version}`,
-        recoveryKey: `${header.keys.recovery.label}/${header.keys.recovery.version}`,
-      });
+    } catch (e) {
+      await Promise.allSettled(writes);
+      throw e;
     }
+    await Promise.all(writes);
   }
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -163,9 +163,11 @@ export class MemoryArchiveSource implements ArchiveSource {
   readonly volumes: VolumeRecord[] = [];
   readonly escrow: SampleVsc[] = [];
   private readonly archived = new Set<string>();
+  private byKey: Map<string, SampleVsc> | undefined;
 
   add(...v: SampleVsc[]): void {
-    this.escrow.push(...v);
+    for (const x of v) this.escrow.push(x);
+    this.byKey = undefined;
   }
 
   async lock(): Promise<void> {}
@@ -182,8 +184,9 @@ export class MemoryArchiveSource implements ArchiveSource {
   }
 
   async contents(versions: readonly PendingVersion[]): Promise<Buffer[]> {
-    const by = new Map(this.escrow.map((v) => [`${v.vscId}/${v.version}`, v.content]));
-    return versions.map((p) => by.get(`${p.vscId}/${p.version}`)!);
+    // Looked up at call time: a test may change an escrowed copy's content after adding it.
+    this.byKey ??= new Map(this.escrow.map((v) => [`${v.vscId}/${v.version}`, v]));
+    return versions.map((p) => this.byKey!.get(`${p.vscId}/${p.version}`)!.content);
   }
 
   async recordVolume(v: VolumeRecord): Promise<void> {
