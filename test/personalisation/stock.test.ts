@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAttestationAuthority, SoftPivBackend } from '@scm/card-engine';
 import { workerAuthMessage } from '@scm/common';
-import { call, enrollmentToken, runCli } from '@scm/test-kit';
+import { call, enrollmentToken, reauth, runCli } from '@scm/test-kit';
 import { waitForCard } from '../card-engine/support';
 import {
   blankCard,
@@ -50,7 +50,13 @@ async function rogueWorkerToken(s: Stack): Promise<string> {
     signPublicKey: signKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     kexPublicKey: kex.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
   });
-  await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.token, { fingerprint: reg.body.fingerprint });
+  // Separation of duties: approved by an officer other than the token's maker, with a fresh log-in.
+  await reauth(s.api.url, s.second.token);
+  const approved = await call(s.api.url, 'POST', `/api/v1/workers/${reg.body.id}/approve`, s.second.token, {
+    fingerprint: reg.body.fingerprint,
+  });
+  if (approved.status !== 200 && approved.status !== 201)
+    throw new Error(`worker approve: HTTP ${approved.status} ${JSON.stringify(approved.body)}`);
   const { body } = await call<{ nonce: string }>(s.api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
   const signature = sign(null, workerAuthMessage(reg.body.id, body.nonce), signKey.privateKey).toString('base64');
   return (

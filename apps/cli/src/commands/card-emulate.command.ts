@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { Defaults, FilePivBackend, SoftPivBackend, startEmulatedCard, type EmulatedCard, type PivCardBackend } from '@scm/card-engine';
+import {
+  Defaults,
+  FilePivBackend,
+  MgmAlgorithm,
+  type MgmAlgorithmId,
+  mgmKeyLength,
+  SoftPivBackend,
+  startEmulatedCard,
+  type EmulatedCard,
+  type PivCardBackend,
+} from '@scm/card-engine';
 import { CliError } from '../output';
 
 interface EmulateOptions {
@@ -9,6 +19,7 @@ interface EmulateOptions {
   serial?: number;
   atr?: string;
   firmware?: [number, number, number];
+  transportKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
 }
 
 function intOption(name: string, min: number, max: number): (v: string) => number {
@@ -23,6 +34,28 @@ function atrOption(v: string): string {
   const hex = v.replace(/[\s:]/g, '');
   if (!/^([0-9a-fA-F]{2}){2,33}$/.test(hex)) throw new CliError(`--atr must be 2 to 33 bytes of hex, got "${v}"`);
   return hex;
+}
+
+const TRANSPORT_ALGORITHMS: Record<string, MgmAlgorithmId> = {
+  '3des': MgmAlgorithm.TDES,
+  aes128: MgmAlgorithm.AES128,
+  aes192: MgmAlgorithm.AES192,
+  aes256: MgmAlgorithm.AES256,
+};
+
+/** `aes192:HEX` (3des, aes128, aes192, aes256), as a stock manifest gives a card's transport key. */
+export function transportKeyOption(v: string): { algorithm: MgmAlgorithmId; key: Uint8Array } {
+  const m = /^([a-z0-9]+):([0-9a-fA-F]+)$/.exec(v.trim());
+  const algorithm = m ? TRANSPORT_ALGORITHMS[m[1]!] : undefined;
+  if (!m || algorithm === undefined)
+    throw new CliError(
+      `--transport-key must look like aes192:HEX (algorithms: ${Object.keys(TRANSPORT_ALGORITHMS).join(', ')}), got "${v}"`,
+    );
+  const key = Buffer.from(m[2]!, 'hex');
+  const want = mgmKeyLength(algorithm);
+  if (m[2]!.length % 2 !== 0 || key.length !== want)
+    throw new CliError(`--transport-key: a ${m[1]} key is ${want} bytes (${want * 2} hex digits), got ${m[2]!.length} hex digits`);
+  return { algorithm, key: new Uint8Array(key) };
 }
 
 function firmwareOption(v: string): [number, number, number] {
@@ -41,7 +74,8 @@ export function registerCardEmulate(program: Command): void {
     .command('emulate')
     .description(
       'Put a software PIV card (YubiKey 5-like) into a vpcd virtual reader until stopped (SIGINT/SIGTERM = card removed). ' +
-        'A blank card has PIN 123456, PUK 12345678 and the default 3DES management key.',
+        'A blank card has PIN 123456, PUK 12345678 and the default 3DES management key, or the transport key given ' +
+        '(a card of a registered stock batch: the same key as in the batch manifest).',
     )
     .requiredOption('--port <port>', 'vpcd TCP port of the reader (e.g. 35963 for "Virtual PCD 00 00")', intOption('--port', 1, 65535))
     .option('--host <host>', 'vpcd host', '127.0.0.1')
@@ -49,11 +83,13 @@ export function registerCardEmulate(program: Command): void {
     .option('--serial <n>', 'card serial for a new card', intOption('--serial', 0, 0xffffffff))
     .option('--atr <hex>', 'answer-to-reset for a new card (default: the YubiKey 5 ATR)', atrOption)
     .option('--firmware <x.y.z>', 'firmware version for a new card (default 5.4.3)', firmwareOption)
+    .option('--transport-key <alg:hex>', "a new card's management key from the factory, e.g. aes192:<48 hex digits>", transportKeyOption)
     .action(async (o: EmulateOptions) => {
       const identity = {
         serial: o.serial,
         atr: o.atr ? new Uint8Array(Buffer.from(o.atr, 'hex')) : undefined,
         version: o.firmware,
+        ...(o.transportKey ? { managementKey: o.transportKey } : {}),
       };
       let backend: PivCardBackend;
       try {
