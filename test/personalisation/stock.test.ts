@@ -265,6 +265,26 @@ describe('card stock: trust the card, not the workstation', () => {
     expect(refusals).toEqual(['stock.card-not-in-stock', 'stock.proof-failed', 'stock.proof-failed', 'stock.proof-failed']);
     expect(await audit('stock.card-proof', '987654321')).toEqual([expect.objectContaining({ outcome: 'denied' })]);
     expect((await s.db.query(`SELECT 1 FROM card WHERE serial = ANY($1::text[])`, [['987654321', stock[5].serial]])).rowCount).toBe(0);
+
+    // A workstation claiming cards it cannot prove is suspended at the fifth such claim (the
+    // default threshold), its session ends and the alarm is audited.
+    const before = await s.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_event WHERE action = 'worker.suspended'`);
+    const fifth = await claim(stock[5].serial, { proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') });
+    expect(fifth).toMatchObject({ status: 422, body: { code: 'stock.proof-failed' } });
+    const alarms = await s.db.query<{ details: { reason: string; last: string; refusedClaims: number } }>(
+      `SELECT details FROM audit_event WHERE action = 'worker.suspended' ORDER BY seq DESC LIMIT 1`,
+    );
+    expect(
+      Number((await s.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_event WHERE action = 'worker.suspended'`)).rows[0]!.n),
+    ).toBe(Number(before.rows[0]!.n) + 1);
+    expect(alarms.rows[0]!.details).toMatchObject({ reason: 'refused-claims', last: 'stock.proof-failed', refusedClaims: 5 });
+    const after = await call(s.api.url, 'POST', '/api/v1/worker/stock/proofs', token, {
+      requestId,
+      serial: stock[5].serial,
+      algorithm: 'aes192',
+      encryptedWitness: randomBytes(16).toString('base64'),
+    });
+    expect(after.status).toBe(401);
   });
 
   it('refuses a rogue worker that takes over a request bound to a card it does not hold; the card, put back, is issued by its worker', async () => {

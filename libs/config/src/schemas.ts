@@ -110,7 +110,7 @@ export const apiSchema = {
   ),
   SCM_CLAIMS_PER_MINUTE: int('Claims one card worker may make per minute (more are refused and count as refused claims)', '120', 1, 100000),
   SCM_WORKER_SUSPEND_AFTER_REFUSED_CLAIMS: int(
-    'Refused claims (not leased, bound to another worker, over the rate) within SCM_CLAIM_REFUSALS_WINDOW_MINUTES that suspend a worker',
+    'Refused claims (not leased, bound to another worker, over the rate, a card outside the stock or not proved) within SCM_CLAIM_REFUSALS_WINDOW_MINUTES that suspend a worker',
     '5',
     1,
     1000,

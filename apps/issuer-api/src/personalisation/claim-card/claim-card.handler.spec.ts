@@ -295,6 +295,7 @@ describe('ClaimCardHandler', () => {
 
     it('refuses a stock card without a proof, with a wrong answer, with a used or expired proof, or a proof of another worker', async () => {
       const { w, r, claim } = setup();
+      w.cfg.SCM_WORKER_SUSPEND_AFTER_REFUSED_CLAIMS = 100; // the refusals themselves; the next spec counts them
       await escrowedRequest(w);
       await leaseTo(w);
       const wrongKey = await cardProof(w, SERIAL, { key: Buffer.alloc(24, 7) });
@@ -314,6 +315,25 @@ describe('ClaimCardHandler', () => {
       // The right answer, in time, binds the card.
       await leaseTo(w);
       await expect(claim()).resolves.toMatchObject({ serial: SERIAL, resumed: false });
+    });
+
+    it('suspends a worker that claims cards it cannot prove (wrong answers, no proof, a card outside the stock), alarm audited', async () => {
+      const { w, r, claim } = setup();
+      await escrowedRequest(w);
+      await leaseTo(w);
+      const wrongKey = await cardProof(w, SERIAL, { key: Buffer.alloc(24, 7) });
+      await expect(claim({}, WORKER, undefined, wrongKey)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
+      await expect(claim({}, WORKER, undefined, null)).rejects.toMatchObject({ code: StockErrorCode.ProofFailed });
+      expect(r.workers.workers.get(WORKER)).toMatchObject({ status: 'approved' });
+      await leaseTo(w, WORKER, '987654321');
+      await expect(claim({ serial: '987654321' }, WORKER, undefined, null)).rejects.toMatchObject({ code: StockErrorCode.NotInStock });
+      expect(r.workers.workers.get(WORKER)).toMatchObject({ status: 'suspended', suspendedReason: 'refused-claims' });
+      expect(w.uow.events.filter((e) => e.action === 'worker.suspended')).toEqual([
+        expect.objectContaining({
+          targetId: WORKER,
+          details: expect.objectContaining({ reason: 'refused-claims', refusedClaims: 3, last: StockErrorCode.NotInStock }),
+        }),
+      ]);
     });
 
     it('refuses the factory-default development batch outside development mode, and takes unknown cards into it only in development mode', async () => {

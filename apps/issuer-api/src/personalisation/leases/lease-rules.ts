@@ -2,10 +2,22 @@ import type { Card } from '../../issuance/cards/card.repository';
 import type { IssuanceRequest } from '../../issuance/requests/request.repository';
 import { PersonalisationError, PersonalisationErrorCode as E } from '../personalisation-errors';
 import { CLAIMABLE_STATES } from '../claim-card/claim-rules';
+import { StockErrorCode } from '../../stock/stock-errors';
 import type { CardLease } from './card-lease.repository';
 
-/** Refusals a worker that only claims what it was leased never meets: enough of them suspend it. */
-export const SUSPICIOUS_REFUSALS: ReadonlySet<string> = new Set([E.NotLeased, E.BoundToAnotherWorker, E.ClaimRateExceeded]);
+/**
+ * Refusals a worker that only claims what it was leased, for cards it holds, never meets: enough of
+ * them suspend it. A real worker proves a card through the HSM before it claims it, so a claim for a
+ * card outside the stock, or with a missing, wrong or replayed proof, is a workstation claiming
+ * cards it cannot prove.
+ */
+export const SUSPICIOUS_REFUSALS: ReadonlySet<string> = new Set([
+  E.NotLeased,
+  E.BoundToAnotherWorker,
+  E.ClaimRateExceeded,
+  StockErrorCode.NotInStock,
+  StockErrorCode.ProofFailed,
+]);
 
 /** When a lease taken or renewed at `now` runs out. */
 export const leaseExpiry = (now: Date, seconds: number): Date => new Date(now.getTime() + seconds * 1000);

@@ -116,7 +116,9 @@ export function personalisationWorld() {
     workers,
     new SessionService(new InMemorySessionRepository(), uow.testClock, { SCM_SESSION_IDLE_MINUTES: 15, SCM_SESSION_MAX_HOURS: 8 }),
   );
-  const guard = new ClaimGuardService(leases, workers, SPEC_CONFIG, decisions);
+  // Each world its own copy: a spec may change a threshold without touching the others.
+  const cfg: { -readonly [K in keyof ApiConfig]: ApiConfig[K] } = { ...SPEC_CONFIG };
+  const guard = new ClaimGuardService(leases, workers, cfg, decisions);
   // The key-exchange key pair of the enrolled workers of a spec (what wraps key material for them).
   const kex = generateKeyPairSync('x25519');
   const kexKey = kex.publicKey.export({ format: 'der', type: 'spki' });
@@ -142,7 +144,7 @@ export function personalisationWorld() {
     /** Enrols an approved worker (with the spec's key-exchange key). */
     enrol: (id: string, workstation = 0) => workers.seed({ id, workstation, kexKey, status: 'approved' }),
     clock: uow.testClock,
-    cfg: SPEC_CONFIG,
+    cfg,
     repos: { requests, cards, issued, vscs, cardholders, attempts, outbox, credentials, workers, sessions, leases },
     guard,
     ca,
