@@ -26,9 +26,10 @@ type BatchDetail = Batch & {
   cardList: Array<{ serial: string; state: string; cardId: string | null; requestId: string | null }>;
 };
 
+/** A file's text; `-` is standard input (a manifest piped into `docker compose run -T cli stock import -`). */
 function read(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
   }
@@ -40,7 +41,7 @@ export function registerStock(program: Command): void {
     .description('Card stock: batches of blank cards, their transport keys (kept in the HSM) and what became of each card');
   st.command('import [manifest]')
     .description(
-      'Register a batch of blank cards from a vendor manifest (CSV "serial,transport_key" or JSON, docs/stock.md); the transport keys are wrapped into the HSM',
+      'Register a batch of blank cards from a vendor manifest (CSV "serial,transport_key" or JSON, docs/stock.md; "-" reads it from standard input); the transport keys are wrapped into the HSM',
     )
     .option('--name <name>', 'batch name (default: the manifest\'s "name", else the file name without extension)')
     .option('--algorithm <alg>', "transport key algorithm: 3des, aes128, aes192, aes256 (default: the manifest's, else aes192)")
@@ -66,9 +67,11 @@ export function registerStock(program: Command): void {
           body = { development: true };
         } else {
           if (!file) throw new CliError('name the manifest file (or --development for the factory-default development batch)');
-          const m = parseStockManifest(read(file), file);
+          const m = parseStockManifest(read(file), file === '-' ? 'standard input' : file);
+          const name = o.name ?? m.name ?? (file === '-' ? undefined : basename(file).replace(/\.[^.]*$/, ''));
+          if (!name) throw new CliError('a manifest read from standard input needs --name (or a "name" in the JSON manifest)');
           body = {
-            name: o.name ?? m.name ?? basename(file).replace(/\.[^.]*$/, ''),
+            name,
             algorithm: o.algorithm ?? m.algorithm ?? 'aes192',
             ...((o.vendor ?? m.vendor) ? { vendor: o.vendor ?? m.vendor } : {}),
             ...(o.attestationRoot
