@@ -3,7 +3,9 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { approveAs, call, runCli, testEnv } from '@scm/test-kit';
+import { HsmKeyProtector, VirtualSmartCard, openRecoverySlot, parseVscFile } from '@scm/vsc';
 import { expectOk, OPENSC_PKCS11, runTool, testReader, waitForCard } from '../card-engine/support';
+import { openTestHsm } from '../vsc/support';
 import {
   activate,
   cardholder,
@@ -291,6 +293,29 @@ describe('help desk: a temporary card from escrow, served by an enrolled host', 
     expect(again.code).toBe(0);
     expect(await serving.exit).not.toBe(0);
     expect(serving.out()).toMatch(/removed: it was activated again \(version 3\)/);
+    // The PIN reset sealed version 3 under a fresh content key; versions 1 and 2 keep theirs and
+    // still open through the recovery key in the HSM.
+    const versions = (
+      await s.db.query<{ version: number; content: Buffer }>(
+        `SELECT version, content FROM vsc_version WHERE vsc_id = $1 ORDER BY version`,
+        [id],
+      )
+    ).rows;
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    const hsm = openTestHsm();
+    try {
+      const protector = new HsmKeyProtector(hsm);
+      const ceks = await Promise.all(versions.map((v) => openRecoverySlot(parseVscFile(v.content).content, protector)));
+      expect(ceks[2].equals(ceks[1])).toBe(false);
+      expect(ceks[1].equals(ceks[0])).toBe(false);
+      for (const v of versions) await VirtualSmartCard.check(v.content, { protector });
+      const old = await VirtualSmartCard.load(versions[1].content, { protector });
+      await old.openWithRecovery();
+      expect(old.hasPrivateKey(0x9c)).toBe(true);
+      old.close();
+    } finally {
+      hsm.close();
+    }
     await waitForCard(HOST_READER, false);
     const inspected = () =>
       (

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { HsmContext } from '@scm/hsm';
-import { HsmKeyProtector, VirtualSmartCard, VscError, VscErrorCode, parseVscFile, type VscDeps } from '@scm/vsc';
+import { HsmKeyProtector, VirtualSmartCard, VscError, VscErrorCode, openRecoverySlot, parseVscFile, type VscDeps } from '@scm/vsc';
 import { withTempDir } from '../card-engine/support';
 import { hsmDeps, LogBook, ok, openTestHsm } from './support';
 
@@ -121,5 +121,35 @@ describe('VSC keys in the HSM', () => {
     const renamed = Buffer.from(foreign.toString('latin1').replace('scm-vsc-kek', 'scm-vsc-kex'), 'latin1');
     const f = await caught(VirtualSmartCard.check(renamed, deps));
     expect((f as VscError).code).toBe(VscErrorCode.UnknownKey);
+  });
+
+  it('a PUK unblock seals the next version under a fresh content key; the old version opens through the recovery key; every VERIFY runs the full path', async () => {
+    const created = await VirtualSmartCard.create({ serial: '00000043', pin: '271828', puk: '11223344' }, deps);
+    created.putData({ name: 'account number', area: 'private', value: Buffer.from('0012345678') });
+    const v1 = await created.seal();
+    const vsc = await VirtualSmartCard.load(v1, deps);
+    await vsc.enable();
+    await vsc.unblockWithPuk('11223344', '161803');
+    const v2 = await vsc.seal();
+    const cek1 = await openRecoverySlot(parseVscFile(v1).content, deps.protector);
+    const cek2 = await openRecoverySlot(parseVscFile(v2).content, deps.protector);
+    expect(cek1.equals(cek2)).toBe(false);
+    const old = await VirtualSmartCard.load(v1, deps);
+    await old.openWithRecovery();
+    const acct = old.getObject('account number');
+    expect(acct?.kind === 'data' && Buffer.from(acct.value).toString()).toBe('0012345678');
+
+    const current = await VirtualSmartCard.load(v2, deps);
+    await current.enable();
+    expect(((await caught(current.verifyPin('271828'))) as VscError).code).toBe(VscErrorCode.WrongPin);
+    await current.verifyPin('161803');
+    // Open already: the next VERIFYs still cost Argon2id (64 MiB, t=3) and an HMAC in the HSM.
+    const runs = 3;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) await current.verifyPin('161803');
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
+    process.stdout.write(`VERIFY of an open VSC (Argon2id 64 MiB t=3 + KEK HMAC in SoftHSM2): ${ms.toFixed(0)} ms\n`);
+    expect(ms).toBeGreaterThan(20);
+    expect(((await caught(current.verifyPin('000000'))) as VscError).code).toBe(VscErrorCode.WrongPin);
   });
 });

@@ -4,7 +4,7 @@ import {
   STRUCTURE_AREAS,
   Tag,
   TlvReader,
-  VSC_FORMAT_VERSION,
+  VSC_READABLE_FORMAT_VERSIONS,
   VSC_MAGIC,
   VscFileType,
   decodeHeader,
@@ -26,7 +26,7 @@ export function readVscHeader(bytes: Uint8Array): VscHeader {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length < PREAMBLE_LENGTH) throw new Error(`the file is ${b.length} bytes, shorter than the preamble`);
   if (!b.subarray(0, 8).equals(VSC_MAGIC)) throw new Error('not a VSC file (magic)');
-  if (b.readUInt16BE(8) !== VSC_FORMAT_VERSION) throw new Error(`format version ${b.readUInt16BE(8)} is not supported`);
+  if (!VSC_READABLE_FORMAT_VERSIONS.includes(b.readUInt16BE(8))) throw new Error(`format version ${b.readUInt16BE(8)} is not supported`);
   if (b[10] !== VscFileType.Content) throw new Error('not a content file');
   if (b[11] !== STRUCTURE_AREAS) throw new Error(`unknown file structure ${b[11]}`);
   const length = b.readUInt32BE(12);

@@ -1,6 +1,6 @@
-import { X509Certificate, createHmac, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { VscError, VscErrorCode } from '../vsc-errors';
-import { ctEqual, wipe } from '../format/bytes';
+import { wipe } from '../format/bytes';
 import { checkObject } from '../format/content.codec';
 import { CEK_LENGTH, parseVscFile, type KeySlotRecord, type ParsedContent } from '../format/file.codec';
 import {
@@ -327,7 +327,8 @@ export class VirtualSmartCard {
 
   /**
    * VERIFY: checks the PIN through the cardholder path (Argon2id, then the KEK in the HSM) and
-   * opens the private areas. Later checks while open use the password area's verifier. A wrong
+   * opens the private areas. Every VERIFY runs that whole path, also while the VSC is open: no
+   * fast verifier of the PIN is kept (the GCM tag of the PIN slot's unwrap is the check). A wrong
    * PIN is counted (and saved) before `WrongPin` is thrown; at zero the VSC is blocked.
    */
   async verifyPin(pin: string | Uint8Array): Promise<void> {
@@ -340,23 +341,15 @@ export class VirtualSmartCard {
       });
     const padded = toPadded(pin);
     try {
-      const verifier = this.opened?.password.pinVerifier;
-      let ok: boolean;
-      let cek: Buffer | undefined;
-      if (this.opened && verifier) {
-        ok = ctEqual(createHmac('sha256', verifier.key).update(padded).digest(), verifier.mac);
-      } else {
-        cek = await this.openWithSecret('pin', padded);
-        ok = cek !== undefined;
-      }
-      if (!ok) {
+      const cek = await this.openWithSecret('pin', padded);
+      if (!cek) {
         const remaining = this.currentState.pin.remaining - 1;
         await this.changeState({ ...this.currentState, pin: { ...this.currentState.pin, remaining } });
         throw remaining === 0
           ? new VscError(VscErrorCode.PinBlocked, `wrong PIN; the PIN of ${this.label} is now blocked`, { remaining: 0 })
           : new VscError(VscErrorCode.WrongPin, `wrong PIN (${remaining} ${remaining === 1 ? 'try' : 'tries'} left)`, { remaining });
       }
-      if (cek) this.acceptOpen(cek, 'cardholder');
+      this.acceptOpen(cek, 'cardholder');
       if (this.accessLevel === 'none') this.accessLevel = 'cardholder';
       if (this.currentState.pin.remaining !== this.currentState.pin.total) {
         await this.changeState({ ...this.currentState, pin: { ...this.currentState.pin, remaining: this.currentState.pin.total } });
@@ -429,6 +422,7 @@ export class VirtualSmartCard {
         });
       }
       this.acceptOpen(cek, 'cardholder');
+      await this.renewContentKey();
       await this.setPin(pinPadded);
       await this.changeState({ ...this.currentState, puk: { ...this.currentState.puk, remaining: this.currentState.puk.total } });
     } finally {
@@ -441,7 +435,7 @@ export class VirtualSmartCard {
     if (this.opened) {
       wipe(this.opened.cek, ...this.opened.privateKeys.map((k) => k.pkcs8));
       const p = this.opened.password;
-      wipe(p.pinVerifier?.key, p.pinVerifier?.mac, p.puk, p.managementKey?.key);
+      wipe(p.puk, p.managementKey?.key);
     }
     this.opened = undefined;
     this.accessLevel = 'none';
@@ -455,8 +449,8 @@ export class VirtualSmartCard {
   // ------------------------------------------------------------ PIN and PUK
 
   /**
-   * Sets the cardholder PIN (or password): a new PIN slot under a fresh salt, the verifier, the
-   * counter restored. Needs the VSC open: by the cardholder (change) or by an officer (unblock, or
+   * Sets the cardholder PIN (or password): a new PIN slot under a fresh salt, the counter
+   * restored (nothing else derived from the PIN is kept). Needs the VSC open: by the cardholder (change) or by an officer (unblock, or
    * adding the cardholder path to a VSC sealed for recovery only).
    */
   async setPin(pin: string | Uint8Array, kdf?: KdfParams): Promise<void> {
@@ -470,10 +464,7 @@ export class VirtualSmartCard {
         random: this.random,
         kdf: this.kdf,
       });
-      const key = this.random.bytes(32);
-      const mac = createHmac('sha256', key).update(padded).digest();
       this.pinSlots = [...this.pinSlots.filter((s) => s.type !== 'pin'), slot];
-      o.password = { ...o.password, pinVerifier: { key, mac } };
       this.dirty = true;
     } finally {
       wipe(padded);
@@ -485,8 +476,7 @@ export class VirtualSmartCard {
 
   /**
    * Adds the cardholder path from an Argon2id output of the padded PIN computed on the cardholder's
-   * host (salt and KDF parameters as given there): the PIN itself never reaches this process. No
-   * verifier is kept, so every VERIFY of this version runs the full path (KDF and KEK).
+   * host (salt and KDF parameters as given there): the PIN itself never reaches this process.
    */
   async setPinFromKdfOutput(salt: Uint8Array, kdfOutput: Uint8Array, kdf: KdfParams = DEFAULT_KDF): Promise<void> {
     const o = this.requireOpen('setting the PIN');
@@ -499,13 +489,31 @@ export class VirtualSmartCard {
       random: this.random,
     });
     this.pinSlots = [...this.pinSlots.filter((s) => s.type !== 'pin'), slot];
-    wipe(o.password.pinVerifier?.key, o.password.pinVerifier?.mac);
-    const { pinVerifier: _dropped, ...password } = o.password;
-    o.password = password;
     this.dirty = true;
     if (this.currentState.pin.remaining !== this.currentState.pin.total) {
       await this.changeState({ ...this.currentState, pin: { ...this.currentState.pin, remaining: this.currentState.pin.total } });
     }
+  }
+
+  /**
+   * A fresh content key (CEK) for the next version: a PIN reset (unblock, a temporary card's new
+   * PIN) must not leave the new version readable under a key that older versions, their PIN
+   * slots or a cardholder who saw them hold. The PIN slot is dropped (the caller sets the new PIN
+   * next); the PUK slot is made again under the new CEK from the PUK the password area keeps. The
+   * next `seal()` encrypts every area and the recovery slot under the new CEK; older versions keep
+   * theirs and still open through their own recovery slot (and their own PIN slot).
+   */
+  async renewContentKey(): Promise<void> {
+    const o = this.requireOpen('renewing the content key');
+    const cek = this.random.bytes(CEK_LENGTH);
+    const keepPuk = this.hasPukPath && o.password.puk !== undefined;
+    const puk = keepPuk
+      ? await makePinSlot('puk', this.header, cek, o.password.puk!, { protector: this.deps.protector, random: this.random, kdf: this.kdf })
+      : undefined;
+    wipe(o.cek);
+    o.cek = cek;
+    this.pinSlots = puk ? [puk] : [];
+    this.dirty = true;
   }
 
   /** CHANGE REFERENCE DATA for the PIN: checks the old PIN (counted), then sets the new one. */

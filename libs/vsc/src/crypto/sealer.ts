@@ -325,7 +325,7 @@ export function openAreas(content: ParsedContent, cek: Uint8Array): OpenedAreas 
     // Offsets inside decrypted areas are relative to their plaintext; errors name the area.
     const privateObjects = decodeObjects(plain.private, 0, 'private') as DataObject[];
     const privateKeys = decodePrivateKeys(plain.secret, 0);
-    const password = decodePassword(plain.password, 0);
+    const password = decodePassword(plain.password, 0, content.formatVersion);
     checkConsistency(content.header, content.objects, privateObjects, privateKeys, true);
     return { privateObjects, privateKeys, password };
   } finally {

@@ -14,6 +14,7 @@ import {
   MAX_LABEL,
   MAX_MEDIA_TYPE,
   MAX_NAME,
+  VSC_FORMAT_VERSION,
   VSC_KINDS,
   isPivKeySlot,
   slotName,
@@ -461,33 +462,33 @@ export function decodePrivateKeys(bytes: Buffer, base: number): PrivateKeyRecord
 
 /** Encodes the password area's plaintext (one record, fields optional). */
 export function encodePassword(p: PasswordArea): Buffer {
-  if (p.pinVerifier && (p.pinVerifier.key.length !== 32 || p.pinVerifier.mac.length !== 32))
-    throw new VscError(VscErrorCode.InvalidObject, 'PIN verifier is 32 + 32 bytes');
   if (p.puk && p.puk.length !== 8) throw new VscError(VscErrorCode.InvalidObject, 'PUK is stored in its 8-byte padded form');
   if (p.managementKey && ![16, 24, 32].includes(p.managementKey.key.length))
     throw new VscError(VscErrorCode.InvalidObject, 'management key is 16, 24 or 32 bytes');
   return tlvOf(
     Tag.PASSWORD_RECORD,
-    p.pinVerifier ? tlv(0x80, concat(p.pinVerifier.key, p.pinVerifier.mac)) : undefined,
     p.puk ? tlv(0x81, p.puk) : undefined,
     p.managementKey ? tlv(0x82, concat(u8(p.managementKey.algorithm), p.managementKey.key)) : undefined,
   );
 }
 
-export function decodePassword(bytes: Buffer, base: number): PasswordArea {
+/**
+ * Decodes the password area's plaintext. Format version 1 may hold a PIN verifier (tag 80, an
+ * HMAC of the padded PIN): it is checked for length and discarded; version 2 refuses it.
+ */
+export function decodePassword(bytes: Buffer, base: number, formatVersion = VSC_FORMAT_VERSION): PasswordArea {
   const outer = new TlvReader(bytes, base, 'password area');
   const rec = outer.expect(Tag.PASSWORD_RECORD, 'password record');
   outer.end();
   const r = TlvReader.of(rec, 'password record');
-  const v = r.optional(0x80);
+  const v = formatVersion === 1 ? r.optional(0x80) : undefined;
   const puk = r.optional(0x81);
   const mk = r.optional(0x82);
   r.end();
-  const vb = v ? fixed(v, 64, 'PIN verifier') : undefined;
+  if (v) fixed(v, 64, 'PIN verifier').fill(0);
   if (mk && ![17, 25, 33].includes(mk.value.length))
     throw formatError(VscErrorCode.Value, 'management key must be 16, 24 or 32 bytes', mk.start);
   return {
-    ...(vb ? { pinVerifier: { key: Buffer.from(vb.subarray(0, 32)), mac: Buffer.from(vb.subarray(32)) } } : {}),
     ...(puk ? { puk: Buffer.from(fixed(puk, 8, 'PUK')) } : {}),
     ...(mk ? { managementKey: { algorithm: mk.value[0], key: Buffer.from(mk.value.subarray(1)) } } : {}),
   };

@@ -8,6 +8,7 @@ import {
   PREAMBLE_LENGTH,
   STRUCTURE_AREAS,
   VSC_FORMAT_VERSION,
+  VSC_READABLE_FORMAT_VERSIONS,
   VSC_MAGIC,
   VscFileType,
   type VscHeader,
@@ -66,6 +67,8 @@ export interface ParsedContent {
   readonly slots: readonly KeySlotRecord[];
   /** What the seal MAC covers (every byte before the seal TLV) and the MAC itself. */
   readonly seal: { readonly input: Buffer; readonly mac: Buffer };
+  /** The format version in the content's preamble (1 or 2). */
+  readonly formatVersion: number;
 }
 
 export interface ParsedState {
@@ -92,16 +95,16 @@ export function contentHash(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 
-function checkPreamble(b: Buffer, base: number, expected?: VscFileType): { type: VscFileType; length: number } {
+function checkPreamble(b: Buffer, base: number, expected?: VscFileType): { type: VscFileType; length: number; version: number } {
   if (b.length < PREAMBLE_LENGTH) {
     throw formatError(VscErrorCode.Length, `the file is ${b.length} bytes, shorter than the ${PREAMBLE_LENGTH}-byte preamble`, base);
   }
   if (!b.subarray(0, 8).equals(VSC_MAGIC)) throw formatError(VscErrorCode.Magic, `not a VSC file (magic ${hex(b.subarray(0, 8))})`, base);
   const version = b.readUInt16BE(8);
-  if (version !== VSC_FORMAT_VERSION) {
+  if (!VSC_READABLE_FORMAT_VERSIONS.includes(version)) {
     throw formatError(
       VscErrorCode.Version,
-      `format version ${version} is not supported (this program reads version ${VSC_FORMAT_VERSION})`,
+      `format version ${version} is not supported (this program reads versions ${VSC_READABLE_FORMAT_VERSIONS.join(', ')})`,
       base + 8,
       { version },
     );
@@ -115,7 +118,7 @@ function checkPreamble(b: Buffer, base: number, expected?: VscFileType): { type:
   const length = b.readUInt32BE(12);
   if (length < PREAMBLE_LENGTH || length > MAX_FILE_LENGTH)
     throw formatError(VscErrorCode.Length, `declared length ${length} is out of range`, base + 12);
-  return { type, length };
+  return { type, length, version };
 }
 
 /**
@@ -166,7 +169,7 @@ export function parseVscFile(input: Uint8Array): ParsedVscFile {
 }
 
 function parseContent(b: Buffer, base: number): ParsedContent {
-  const { length } = checkPreamble(b, base, VscFileType.Content);
+  const { length, version } = checkPreamble(b, base, VscFileType.Content);
   if (length !== b.length) throw formatError(VscErrorCode.Length, `content declares ${length} bytes but has ${b.length}`, base + 12);
   const r = new TlvReader(b.subarray(PREAMBLE_LENGTH), base + PREAMBLE_LENGTH, 'content');
   const headerItem = r.expect(Tag.HEADER, 'header');
@@ -191,6 +194,7 @@ function parseContent(b: Buffer, base: number): ParsedContent {
     areas,
     slots,
     seal: { input: b.subarray(0, local(sealItem.start)), mac: Buffer.from(fixed(sealItem, MAC_LENGTH, 'seal')) },
+    formatVersion: version,
   };
 }
 

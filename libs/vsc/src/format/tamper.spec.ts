@@ -66,8 +66,8 @@ describe('consistency check of a sealed VSC file', () => {
     t[0] = 0x00;
     expect((await rejection(t)).message).toMatch(/^VSC rejected: not a VSC file/);
     const v = Buffer.from(file);
-    v[9] = 2;
-    expect((await rejection(v)).message).toMatch(/format version 2 is not supported/);
+    v[9] = 3;
+    expect((await rejection(v)).message).toMatch(/format version 3 is not supported/);
     const last = Buffer.from(file);
     last[last.length - 1] ^= 1;
     expect((await rejection(last)).message).toMatch(/state section does not verify/);

@@ -6,7 +6,12 @@
 
 /** `\x89VSC\r\n\x1a\n`: non-ASCII first byte and CR LF / EOF bytes catch text-mode transfers. */
 export const VSC_MAGIC = Buffer.from([0x89, 0x56, 0x53, 0x43, 0x0d, 0x0a, 0x1a, 0x0a]);
-export const VSC_FORMAT_VERSION = 1;
+export const VSC_FORMAT_VERSION = 2;
+/**
+ * Format versions this program reads. Version 1 kept a fast PIN verifier (an HMAC-SHA-256 of the
+ * padded PIN) in the password area; it is read and discarded, never written again.
+ */
+export const VSC_READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 /** Preamble: magic (8), version (2), type of file (1), structure (1), length of the file (4). */
 export const PREAMBLE_LENGTH = 16;
 /** Files larger than this are rejected before parsing. */
@@ -171,10 +176,11 @@ export interface PrivateKeyRecord {
   readonly pkcs8: Uint8Array;
 }
 
-/** The password area: the cardholder PIN's verifier and the card credentials the VSC keeps. */
+/**
+ * The password area: the card credentials the VSC keeps. It holds nothing derived from the
+ * cardholder PIN: every VERIFY runs the cardholder path, whose GCM unwrap of the CEK is the check.
+ */
 export interface PasswordArea {
-  /** HMAC-SHA-256(key, padded PIN): lets an open VSC check later VERIFYs without the KDF. */
-  readonly pinVerifier?: { readonly key: Uint8Array; readonly mac: Uint8Array };
   /** The PUK (8-byte padded form) the card this VSC twins uses. */
   readonly puk?: Uint8Array;
   /** A 9B management key for the card this VSC twins: PIV algorithm id and key bytes. */

@@ -15,7 +15,8 @@ import { ActivateTemporaryCardCommand } from './activate-temporary-card.command'
  * The KEK HMAC that turns the terminal's Argon2id output into the PIN slot's wrapping key runs in
  * the HSM here; the PIN never reaches the API. The result is a new sealed, escrowed version, and
  * the card is active until it expires. Activating again (a forgotten or blocked PIN) replaces the
- * PIN and gives every try back: a PIN reset, not a second temporary card.
+ * PIN and gives every try back: a PIN reset, not a second temporary card. Each activation seals
+ * the new version under a fresh content key.
  */
 @CommandHandler(ActivateTemporaryCardCommand)
 export class ActivateTemporaryCardHandler implements ICommandHandler<ActivateTemporaryCardCommand, TemporaryCardView> {
@@ -43,6 +44,9 @@ export class ActivateTemporaryCardHandler implements ICommandHandler<ActivateTem
         const vsc = await this.escrow.openForRecovery(t.id, { escrowedOnly: true, tx });
         let version: number;
         try {
+          // A fresh content key for the cardholder's version: a PIN reset leaves nothing of it
+          // readable under the key of the versions before (those still open through recovery).
+          await vsc.renewContentKey();
           await vsc.setPinFromKdfOutput(c.salt, c.kdfOutput, vsc.currentHeader.kdf ?? DEFAULT_KDF);
           await vsc.seal();
           version = (await this.escrow.storeNextVersion(tx, vsc, 'cardholder PIN set at activation')).version;
