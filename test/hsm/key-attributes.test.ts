@@ -24,7 +24,6 @@ import { SOFTHSM_MODULE } from './support/settings';
  */
 describe('HSM key attributes after init-keys', () => {
   const root = mkdtempSync(join(tmpdir(), 'scm-hsm-attr-'));
-  const conf = join(root, 'softhsm2.conf');
   const label = 'scm-attr-test';
   const pin = randomBytes(8).toString('hex');
   let result: {
@@ -38,11 +37,14 @@ describe('HSM key attributes after init-keys', () => {
     hmacOk: boolean;
   };
 
-  beforeAll(async () => {
-    mkdirSync(join(root, 'tokens'));
+  /** A fresh token (its own SOFTHSM2_CONF) and the probe run on it in a child process. */
+  async function runProbe(name: string, extra: Record<string, string> = {}): Promise<typeof result> {
+    const dir = join(root, name);
+    const conf = join(dir, 'softhsm2.conf');
+    mkdirSync(join(dir, 'tokens'), { recursive: true });
     writeFileSync(
       conf,
-      `directories.tokendir = ${join(root, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+      `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
     );
     const env = { ...process.env, SOFTHSM2_CONF: conf };
     execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', randomBytes(8).toString('hex'), '--pin', pin], {
@@ -53,7 +55,7 @@ describe('HSM key attributes after init-keys', () => {
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [join(support, 'run-ts.js'), join(support, 'init-keys-probe.ts')], {
         cwd: join(__dirname, '..', '..'),
-        env: { ...env, PROBE_MODULE: SOFTHSM_MODULE, PROBE_TOKEN: label, PROBE_PIN: pin },
+        env: { ...env, PROBE_MODULE: SOFTHSM_MODULE, PROBE_TOKEN: label, PROBE_PIN: pin, ...extra },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let s = '';
@@ -61,8 +63,13 @@ describe('HSM key attributes after init-keys', () => {
       child.on('error', reject);
       child.on('close', () => resolve(s));
     });
-    result = JSON.parse(out.trim().split('\n').pop() ?? '{}');
-    if (!result.ok) throw new Error(`init-keys probe failed: ${result.message ?? out}`);
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as typeof result;
+    if (!r.ok) throw new Error(`init-keys probe failed: ${r.message ?? out}`);
+    return r;
+  }
+
+  beforeAll(async () => {
+    result = await runProbe('fresh');
   }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -125,4 +132,16 @@ describe('HSM key attributes after init-keys', () => {
     expect(result.pukRoundTrip).toBe(true);
     expect(result.hmacOk).toBe(true);
   });
+
+  it('keeps a key made by an older version as it is: init-keys does not replace it and SCM still uses it', async () => {
+    const legacy = await runProbe('legacy', { PROBE_LEGACY: '1' });
+    expect(legacy.first).not.toContain('scm-puk/1');
+    const puk = legacy.objects.find((o) => o.label === 'scm-puk/1' && o.class === 'secret');
+    expect(puk).toMatchObject({ usages: expect.arrayContaining(['wrap', 'unwrap']), mechanisms: [] });
+    expect(legacy.pukRoundTrip).toBe(true);
+    // The other keys are new and follow the table.
+    expect(legacy.objects.find((o) => o.label === 'scm-recovery/1')?.mechanisms.map(mechanismName)).toEqual(['AES_GCM']);
+    // A legacy key has no mechanism list: the HSM does not refuse CBC there (what the table adds).
+    expect(legacy.negative.pukAesCbc).toBe('ok');
+  }, 120_000);
 });

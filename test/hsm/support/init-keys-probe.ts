@@ -2,6 +2,7 @@
  * Child-process helper: on the token named by PROBE_MODULE/PROBE_TOKEN/PROBE_PIN, runs every
  * init-keys of SCM (what scripts/setup and test/kit/global-setup do), lists every key object on
  * the token with its attributes, and tries each key with a mechanism outside its allowed list.
+ * With PROBE_LEGACY=1 the token first gets a PUK key made the way older versions made it.
  * Prints one JSON line. A fresh process: a token initialised after C_Initialize is not seen.
  */
 import { HsmContext, keyLabel } from '@scm/hsm';
@@ -9,7 +10,8 @@ import { HsmKeyProtector } from '@scm/vsc';
 import { CARD_KEYS, findSecretKey, provisionCardKeys, PukVault } from '@scm/card-secrets';
 import { provisionArchiveKey } from '@scm/archive';
 import { InMemoryCaStore, setupCaHierarchy } from '@scm/ca';
-import { KeyType, MechanismEnum, ObjectClass, type PrivateKey, type SecretKey, type Session } from 'graphene-pk11';
+import { randomBytes } from 'node:crypto';
+import { KeyGenMechanism, KeyType, MechanismEnum, ObjectClass, type PrivateKey, type SecretKey, type Session } from 'graphene-pk11';
 
 const settings = {
   module: process.env.PROBE_MODULE ?? '',
@@ -96,9 +98,32 @@ function negativeChecks(s: Session): Record<string, string> {
   };
 }
 
+/** A PUK key as versions before the attribute table created it: AES-256 that also wraps, any mechanism. */
+function createLegacyPuk(s: Session): void {
+  s.generateKey(KeyGenMechanism.AES, {
+    class: ObjectClass.SECRET_KEY,
+    keyType: KeyType.AES,
+    token: true,
+    private: true,
+    sensitive: true,
+    extractable: false,
+    label: keyLabel(CARD_KEYS.puk),
+    id: randomBytes(16),
+    valueLen: 32,
+    encrypt: true,
+    decrypt: true,
+    wrap: true,
+    unwrap: true,
+    sign: false,
+    verify: false,
+    derive: false,
+  });
+}
+
 async function main(): Promise<unknown> {
   const hsm = HsmContext.open(settings, { sessions: 1 });
   try {
+    if (process.env.PROBE_LEGACY === '1') await hsm.withSession((s) => createLegacyPuk(s));
     const first = await initKeys(hsm);
     const second = await initKeys(hsm);
     const objects = await hsm.listKeyObjects();
