@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { runCli } from '@scm/test-kit';
 import {
+  checkKeyObject,
   mechanismName,
   pairProfile,
   parseKeyLabel,
@@ -118,6 +120,8 @@ describe('HSM key attributes after init-keys', () => {
       'scm-stock-kek/1',
     ]);
     expect(result.objects.every((o) => o.mechanisms.length > 0)).toBe(true);
+    // The check `scm hsm keys --attributes` prints agrees.
+    expect(result.objects.map(checkKeyObject).filter((c) => c !== 'ok')).toEqual([]);
   });
 
   it('refuses a mechanism outside a key’s allowed list, and the allowed ones work', () => {
@@ -143,5 +147,19 @@ describe('HSM key attributes after init-keys', () => {
     expect(legacy.objects.find((o) => o.label === 'scm-recovery/1')?.mechanisms.map(mechanismName)).toEqual(['AES_GCM']);
     // A legacy key has no mechanism list: the HSM does not refuse CBC there (what the table adds).
     expect(legacy.negative.pukAesCbc).toBe('ok');
+    expect(checkKeyObject(puk!)).toBe('usages decrypt,encrypt,unwrap,wrap (table: decrypt,encrypt); mechanisms any (table: AES_GCM)');
   }, 120_000);
+
+  it('scm hsm keys --attributes lists every key object of the test token with its attributes and the check', async () => {
+    const r = await runCli(['hsm', 'keys', '--attributes', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const objs = JSON.parse(r.stdout) as Array<{ label: string; class: string; usages: string[]; mechanisms: string[]; check: string }>;
+    for (const k of SCM_HSM_KEYS) expect(objs.some((o) => o.label === `${k.label}/1`)).toBe(true);
+    const stock = objs.find((o) => o.label === 'scm-stock-kek/1')!;
+    expect(stock).toMatchObject({ class: 'secret', usages: expect.arrayContaining(['wrap', 'unwrap']) });
+    expect(objs.every((o) => typeof o.check === 'string' && o.check.length > 0)).toBe(true);
+    const table = await runCli(['hsm', 'keys', '--attributes']);
+    expect(table.stdout).toMatch(/LABEL\s+CLASS\s+TYPE\s+EXTRACTABLE\s+SENSITIVE\s+USAGES\s+MECHANISMS\s+CHECK/);
+  });
 });

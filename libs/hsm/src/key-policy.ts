@@ -141,3 +141,37 @@ export function policyTemplate(p: KeyObjectPolicy, cls: KeyObjectClass): Record<
 export function mechanismName(m: number): string {
   return (MechanismEnum as unknown as Record<number, string>)[m] ?? `0x${m.toString(16)}`;
 }
+
+/**
+ * How a key object on the token compares with the table: `ok`, `not SCM` (label not in the table),
+ * or what differs (keys made by older versions keep their attributes: docs/hsm.md).
+ */
+export function checkKeyObject(o: {
+  label: string;
+  class: KeyObjectClass;
+  keyType: string;
+  extractable?: boolean;
+  sensitive?: boolean;
+  usages: KeyUsage[];
+  mechanisms: number[];
+}): string {
+  const spec = scmKeySpec(o.label.replace(/\/\d+$/, ''));
+  if (!spec) return 'not SCM';
+  const pair = spec.profile === undefined;
+  if (pair === (o.class === 'secret')) return `is a ${o.class} key`;
+  let policy: KeyObjectPolicy | undefined;
+  if (pair) {
+    const alg: SigningKeyAlgorithm | undefined =
+      o.keyType === 'RSA' ? 'RSA-2048' : o.keyType === 'EC' ? (spec.algorithm === 'P-256' ? 'P-256' : 'P-384') : undefined;
+    if (!alg) return `key type ${o.keyType}`;
+    policy = profilePolicy(pairProfile(alg), alg)[o.class as 'private' | 'public'];
+  } else policy = profilePolicy(spec.profile!).secret;
+  const diffs: string[] = [];
+  if (o.class !== 'public' && (o.extractable !== false || o.sensitive !== true)) diffs.push('extractable or not sensitive');
+  const want = [...policy!.usages].sort().join(',');
+  if ([...o.usages].sort().join(',') !== want) diffs.push(`usages ${[...o.usages].sort().join(',') || '-'} (table: ${want})`);
+  const wantM = policy!.mechanisms.map(mechanismName).sort().join(',');
+  const gotM = o.mechanisms.map(mechanismName).sort().join(',');
+  if (gotM !== wantM) diffs.push(`mechanisms ${gotM || 'any'} (table: ${wantM})`);
+  return diffs.length ? diffs.join('; ') : 'ok';
+}
