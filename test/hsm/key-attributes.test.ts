@@ -131,6 +131,7 @@ describe('HSM key attributes after init-keys', () => {
       stockKeyWrap: 'CKR_MECHANISM_INVALID',
       kekHmacSha384: 'CKR_MECHANISM_INVALID',
       stockKeyWrapPad: 'ok',
+      masterDerive: 'ok',
       masterEncrypt: expect.stringMatching(/^CKR_/),
     });
     expect(result.pukRoundTrip).toBe(true);

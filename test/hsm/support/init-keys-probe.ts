@@ -11,7 +11,16 @@ import { CARD_KEYS, findSecretKey, provisionCardKeys, PukVault } from '@scm/card
 import { provisionArchiveKey } from '@scm/archive';
 import { InMemoryCaStore, setupCaHierarchy } from '@scm/ca';
 import { randomBytes } from 'node:crypto';
-import { KeyGenMechanism, KeyType, MechanismEnum, ObjectClass, type PrivateKey, type SecretKey, type Session } from 'graphene-pk11';
+import {
+  AesCbcEncryptDataParams,
+  KeyGenMechanism,
+  KeyType,
+  MechanismEnum,
+  ObjectClass,
+  type PrivateKey,
+  type SecretKey,
+  type Session,
+} from 'graphene-pk11';
 
 const settings = {
   module: process.env.PROBE_MODULE ?? '',
@@ -94,6 +103,19 @@ function negativeChecks(s: Session): Record<string, string> {
         k.destroy();
       }
     }),
+    masterDerive: attempt(() =>
+      s
+        .deriveKey({ name: 'AES_CBC_ENCRYPT_DATA', params: new AesCbcEncryptDataParams(Buffer.alloc(16), Buffer.alloc(32, 2)) }, master, {
+          class: ObjectClass.SECRET_KEY,
+          keyType: KeyType.AES,
+          valueLen: 16,
+          token: false,
+          sensitive: true,
+          extractable: false,
+          encrypt: true,
+        })
+        .destroy(),
+    ),
     masterEncrypt: attempt(() => s.createCipher({ name: 'AES_ECB', params: null }, master).final()),
   };
 }
