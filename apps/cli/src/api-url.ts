@@ -1,21 +1,11 @@
-/** Hosts where plain http never leaves the machine. */
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+import { cleartextApiUrlProblem } from '@scm/config';
 
 /**
  * Why the CLI refuses to send a password or a session to this API URL, or null: plain `http://`
  * is only for the loopback interface; anywhere else the API is reached over `https://` (the TLS
- * proxy of docs/security.md).
+ * proxy of docs/security.md). The card worker's configuration applies the same rule.
  */
 export function insecureApiUrl(raw: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return `SCM_API_URL "${raw}" is not a URL`;
-  }
-  if (u.protocol === 'https:') return null;
-  if (u.protocol !== 'http:') return `SCM_API_URL "${raw}" must use https://`;
-  return LOOPBACK.test(u.hostname)
-    ? null
-    : `SCM_API_URL ${raw} would send passwords and sessions in clear: use https:// (plain http:// is for 127.0.0.1 and localhost only)`;
+  const problem = cleartextApiUrlProblem(raw);
+  return problem ? `SCM_API_URL ${raw} ${problem}` : null;
 }

@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(workerSchema, { SCM_WORKSTATION: '-1' })).toThrow(/SCM_WORKSTATION/);
     expect(loadConfig(workerSchema, {}).SCM_WORKSTATION).toBe(0);
   });
+
+  it('refuses a card worker an API URL that would carry its session and key material in clear', () => {
+    for (const ok of ['https://scm.example.org:8443', 'http://127.0.0.1:7400', 'http://localhost:7400', 'http://[::1]:7400'])
+      expect(loadConfig(workerSchema, { SCM_API_URL: ok }).SCM_API_URL).toBe(ok);
+    expect(() => loadConfig(workerSchema, { SCM_API_URL: 'http://scm.example.org:7400' })).toThrow(/SCM_API_URL.*in clear: use https:\/\//);
+    expect(() => loadConfig(workerSchema, { SCM_API_URL: 'http://127.0.0.1.evil.example' })).toThrow(/in clear/);
+    expect(() => loadConfig(workerSchema, { SCM_API_URL: 'ftp://scm.example.org' })).toThrow(/must use https/);
+  });
 });
 
 describe('password files', () => {

@@ -151,6 +151,39 @@ export const url = (
   },
 });
 
+/** Hosts where plain http never leaves the machine. */
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Why an API URL would carry passwords, sessions or key material in clear, or null: plain
+ * `http://` is only for the loopback interface; anywhere else the API is reached over `https://`
+ * (the TLS proxy of docs/security.md).
+ */
+export function cleartextApiUrlProblem(raw: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.protocol === 'https:') return null;
+  if (u.protocol !== 'http:') return 'must use https://';
+  return LOOPBACK.test(u.hostname)
+    ? null
+    : 'would send passwords, sessions and key material in clear: use https:// (plain http:// is for 127.0.0.1 and localhost only)';
+}
+
+/** The issuer API's URL, as a client of it: https://, or http:// on loopback only. */
+export const apiUrl = (description: string, def: string): VarSpec<string> => ({
+  description,
+  default: def,
+  parse(raw) {
+    const problem = cleartextApiUrlProblem(raw);
+    if (problem) throw new Error(problem);
+    return raw;
+  },
+});
+
 export const absPath = (description: string, def?: string): VarSpec<string> => ({
   description,
   default: def,

@@ -1,4 +1,4 @@
-import { absPath, bool, int, oneOf, str, url } from './env';
+import { absPath, apiUrl, bool, int, oneOf, str, url } from './env';
 
 /** Where SCM keeps machine state outside the checkout: HSM PIN files, enrolment tokens, workstation table. */
 export const stateSchema = {
@@ -131,7 +131,7 @@ export const apiSchema = {
 export const workerSchema = {
   ...stateSchema,
   ...logSchema,
-  SCM_API_URL: url('Issuer API base URL', 'http://127.0.0.1:7400', ['http:', 'https:']),
+  SCM_API_URL: apiUrl('Issuer API base URL (https://, or http:// on 127.0.0.1/localhost only)', 'http://127.0.0.1:7400'),
   SCM_WORKSTATION: int('Workstation number this worker serves (one pcscd)', '0', 0, 999),
   SCM_HEARTBEAT_MS: int('Interval between heartbeats to the API, in ms', '5000', 200, 600000),
   SCM_CARD_TIMEOUT_MS: int('Deadline for one APDU exchange, in ms', '15000', 100, 600000),

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { settleWithin } from '../infra/settle';
 import { type JobHandler, type JobName, JobRouter, QUEUES, type QueueName, UnrunnableJobError } from '@scm/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type Redis from 'ioredis';
@@ -46,6 +47,10 @@ export class JobConsumers implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    // A BullMQ worker closed while its blocking connection is still connecting reports "Connection is
+    // closed" after it dropped its listeners (an unhandled 'error'): an API stopped right after it
+    // started must let the connections come up first (bounded, for a Redis that is down).
+    await Promise.all(this.workers.map((w) => settleWithin(w.waitUntilReady(), 3_000)));
     await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
     for (const c of this.conns) c.disconnect();
   }

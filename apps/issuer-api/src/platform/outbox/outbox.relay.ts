@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { settleWithin } from '../infra/settle';
 import { QUEUES, type QueueName } from '@scm/queue';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
@@ -85,6 +86,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.pollTimer);
     clearInterval(this.reconcileTimer);
     await this.busy.catch(() => undefined);
+    // A queue whose connection is still starting (its version check in flight) reports the cut
+    // connection after close() dropped its listeners (an unhandled 'error'): let it finish first.
+    await Promise.all([...this.queues.values()].map((q) => settleWithin(q.waitUntilReady(), 3_000)));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.conn.disconnect();
   }
