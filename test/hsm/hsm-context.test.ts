@@ -131,7 +131,7 @@ describe('HsmContext on SoftHSM2', () => {
   });
 
   it('wraps key material with AES key wrap (RFC 3394, 7816-4 padded) and unwraps it; tampering fails', async () => {
-    const k = await ctx.getOrCreateSecretKey(ref('kw'), 'AES-256');
+    const k = await ctx.getOrCreateSecretKey(ref('kw'), 'AES-256', 'aes-key-wrap');
     for (const material of [Buffer.alloc(32, 7), Buffer.from('an odd-length 23 bytes!')]) {
       const w = await k.wrap(material);
       expect(w.length % 8).toBe(0);

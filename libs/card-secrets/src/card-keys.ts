@@ -1,5 +1,5 @@
 import type { HsmContext, KeyRef } from '@scm/hsm';
-import { HsmError, HsmErrorCode, keyLabel } from '@scm/hsm';
+import { HsmError, HsmErrorCode, keyLabel, policyTemplate, profilePolicy } from '@scm/hsm';
 import { KeyGenMechanism, KeyType, ObjectClass, type SecretKey, type Session } from 'graphene-pk11';
 import { randomBytes } from 'node:crypto';
 import { provisionStockKey } from './transport-keys';
@@ -42,13 +42,7 @@ function createMaster(session: Session, ref: KeyRef): void {
     label: keyLabel(ref),
     id: randomBytes(16),
     valueLen: 32,
-    derive: true,
-    encrypt: false,
-    decrypt: false,
-    wrap: false,
-    unwrap: false,
-    sign: false,
-    verify: false,
+    ...policyTemplate(profilePolicy('aes-derive').secret!, 'secret'),
   });
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { HsmContext, KeyRef } from '@scm/hsm';
-import { HsmError, HsmErrorCode, keyLabel } from '@scm/hsm';
+import { HsmError, HsmErrorCode, keyLabel, policyTemplate, profilePolicy } from '@scm/hsm';
 import { KeyGenMechanism, KeyType, MechanismEnum, ObjectClass, type SecretKey, type Session } from 'graphene-pk11';
 import { CARD_KEYS, findSecretKey } from './card-keys';
 import { type Cryptograms, MANAGEMENT_KEY_ALGORITHMS, type ManagementKeyAlgorithmName } from './management-key-diversifier';
@@ -134,13 +134,7 @@ export function provisionStockKey(s: Session, ref: KeyRef): boolean {
     label: keyLabel(ref),
     id: randomBytes(16),
     valueLen: 32,
-    wrap: true,
-    unwrap: true,
-    encrypt: false,
-    decrypt: false,
-    derive: false,
-    sign: false,
-    verify: false,
+    ...policyTemplate(profilePolicy('aes-key-wrap-pad').secret!, 'secret'),
   });
   return true;
 }

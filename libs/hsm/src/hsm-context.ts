@@ -19,6 +19,17 @@ import { HsmSecretKey, HsmSigningKey, runOp, type SecretKeyAlgorithm, type Signi
 import type { HsmSettings } from './hsm-settings';
 import { HsmWebCrypto } from './hsm-webcrypto';
 import { keyLabel, parseKeyLabel, type KeyRef } from './key-ref';
+import {
+  CLASS_USAGES,
+  decodeMechanisms,
+  pairProfile,
+  policyTemplate,
+  profilePolicy,
+  secretProfile,
+  type KeyObjectClass,
+  type KeyProfile,
+  type KeyUsage,
+} from './key-policy';
 import { firstLine, pkcs11Module } from './pkcs11-module';
 import { findTokenSlot, openUserSession } from './pkcs11-token';
 import { SessionLane } from './session-lane';
@@ -35,6 +46,20 @@ export interface HsmKeyInfo {
   algorithm: SigningKeyAlgorithm | SecretKeyAlgorithm | 'unknown';
   extractable: boolean;
   sensitive: boolean;
+}
+
+/** What {@link HsmContext.listKeyObjects} reports about one key object on the token. */
+export interface HsmKeyObjectInfo {
+  label: string;
+  class: KeyObjectClass;
+  /** CKK_* name: EC, RSA, AES, GENERIC_SECRET … */
+  keyType: string;
+  extractable?: boolean;
+  sensitive?: boolean;
+  /** The usage attributes (of those its class carries) set to true. */
+  usages: KeyUsage[];
+  /** CKA_ALLOWED_MECHANISMS; empty when the key has none (every mechanism allowed). */
+  mechanisms: number[];
 }
 
 const CURVES: Record<'P-256' | 'P-384', { oid: Buffer; name: string }> = {
@@ -156,23 +181,23 @@ export class HsmContext {
   }
 
   /** Creates a new non-extractable secret key; HsmError KeyExists when the label/version is taken. */
-  async createSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm): Promise<HsmSecretKey> {
+  async createSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm, profile?: KeyProfile): Promise<HsmSecretKey> {
     const label = keyLabel(ref);
     if (await this.anyObject(label)) throw new HsmError(HsmErrorCode.KeyExists, `HSM key ${label} already exists`, { key: label });
     const key = await runOp(
       () => this.lane(),
       label,
       'generate',
-      (session) => generateSecret(session, label, algorithm),
+      (session) => generateSecret(session, label, algorithm, secretProfile(ref.label, algorithm, profile)),
     );
     return this.toSecretKey(ref, key, algorithm);
   }
 
   /** The secret key if it exists (checked against the algorithm), else a new one. Creation is explicit: call this only in setup. */
-  async getOrCreateSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm): Promise<HsmSecretKey> {
+  async getOrCreateSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm, profile?: KeyProfile): Promise<HsmSecretKey> {
     const obj = await this.findOne(ref, ObjectClass.SECRET_KEY);
     if (obj) return this.toSecretKey(ref, obj.toType<SecretKey>(), algorithm);
-    return this.createSecretKey(ref, algorithm);
+    return this.createSecretKey(ref, algorithm, profile);
   }
 
   /** Every key on the token whose label has the SCM form `label/version`. */
@@ -197,6 +222,38 @@ export class HsmContext {
         });
       }
       return out.sort((a, b) => a.ref.label.localeCompare(b.ref.label) || a.ref.version - b.ref.version);
+    });
+  }
+
+  /**
+   * Every key object on the token (SCM's or not), with its class, type, protection, usage
+   * attributes and allowed mechanisms: what `scm hsm keys --attributes` shows.
+   */
+  async listKeyObjects(): Promise<HsmKeyObjectInfo[]> {
+    const classes: Array<[ObjectClass, KeyObjectClass]> = [
+      [ObjectClass.SECRET_KEY, 'secret'],
+      [ObjectClass.PRIVATE_KEY, 'private'],
+      [ObjectClass.PUBLIC_KEY, 'public'],
+    ];
+    return this.lane().run((session) => {
+      const out: HsmKeyObjectInfo[] = [];
+      for (const [cls, name] of classes) {
+        session.find({ class: cls, token: true }, (obj) => {
+          const query: Record<string, null> = { label: null, keyType: null, allowedMechanisms: null };
+          for (const u of CLASS_USAGES[name]) query[u] = null;
+          if (name !== 'public') Object.assign(query, { extractable: null, sensitive: null });
+          const a = obj.getAttribute(query) as Record<string, unknown>;
+          out.push({
+            label: String(a.label ?? ''),
+            class: name,
+            keyType: KeyType[a.keyType as number] ?? String(a.keyType),
+            ...(name !== 'public' ? { extractable: !!a.extractable, sensitive: !!a.sensitive } : {}),
+            usages: CLASS_USAGES[name].filter((u) => !!a[u]),
+            mechanisms: decodeMechanisms(a.allowedMechanisms as Buffer | undefined),
+          });
+        });
+      }
+      return out.sort((x, y) => x.label.localeCompare(y.label) || x.class.localeCompare(y.class));
     });
   }
 
@@ -363,17 +420,16 @@ function secretAlgorithm(key: SecretKey): SecretKeyAlgorithm | undefined {
 function generatePair(session: Session, label: string, algorithm: SigningKeyAlgorithm): Promise<{ priv: PrivateKey; pub: PublicKey }> {
   const id = randomBytes(16);
   const common = { token: true, label, id };
+  const policy = profilePolicy(pairProfile(algorithm), algorithm);
   const privTemplate = {
     ...common,
     class: ObjectClass.PRIVATE_KEY,
     private: true,
     sensitive: true,
     extractable: false,
-    sign: true,
-    decrypt: false,
-    derive: false,
-    unwrap: false,
+    ...policyTemplate(policy.private!, 'private'),
   };
+  const pubPolicy = policyTemplate(policy.public!, 'public');
   let mech: KeyGenMechanism;
   let pubTemplate: Record<string, unknown>;
   if (algorithm === 'P-256' || algorithm === 'P-384') {
@@ -383,10 +439,7 @@ function generatePair(session: Session, label: string, algorithm: SigningKeyAlgo
       class: ObjectClass.PUBLIC_KEY,
       keyType: KeyType.EC,
       private: false,
-      verify: true,
-      encrypt: false,
-      wrap: false,
-      derive: false,
+      ...pubPolicy,
       paramsEC: CURVES[algorithm].oid,
     };
     Object.assign(privTemplate, { keyType: KeyType.EC });
@@ -398,9 +451,7 @@ function generatePair(session: Session, label: string, algorithm: SigningKeyAlgo
       class: ObjectClass.PUBLIC_KEY,
       keyType: KeyType.RSA,
       private: false,
-      verify: true,
-      encrypt: false,
-      wrap: false,
+      ...pubPolicy,
       modulusBits: bits,
       publicExponent: Buffer.from([1, 0, 1]),
     };
@@ -415,7 +466,11 @@ function generatePair(session: Session, label: string, algorithm: SigningKeyAlgo
   });
 }
 
-function generateSecret(session: Session, label: string, algorithm: SecretKeyAlgorithm): Promise<SecretKey> {
+function generateSecret(session: Session, label: string, algorithm: SecretKeyAlgorithm, profile: KeyProfile): Promise<SecretKey> {
+  const policy = profilePolicy(profile).secret;
+  if (!policy || (algorithm === 'HMAC-SHA-256') !== (profile === 'hmac-sha256')) {
+    throw new HsmError(HsmErrorCode.KeyMismatch, `a ${algorithm} key cannot have the profile ${profile}`, { key: label });
+  }
   const base = {
     class: ObjectClass.SECRET_KEY,
     token: true,
@@ -428,34 +483,8 @@ function generateSecret(session: Session, label: string, algorithm: SecretKeyAlg
   };
   const [mech, template] =
     algorithm === 'AES-256'
-      ? [
-          KeyGenMechanism.AES,
-          {
-            ...base,
-            keyType: KeyType.AES,
-            encrypt: true,
-            decrypt: true,
-            wrap: true,
-            unwrap: true,
-            sign: false,
-            verify: false,
-            derive: false,
-          },
-        ]
-      : [
-          KeyGenMechanism.GENERIC_SECRET,
-          {
-            ...base,
-            keyType: KeyType.GENERIC_SECRET,
-            sign: true,
-            verify: true,
-            encrypt: false,
-            decrypt: false,
-            wrap: false,
-            unwrap: false,
-            derive: false,
-          },
-        ];
+      ? [KeyGenMechanism.AES, { ...base, keyType: KeyType.AES, ...policyTemplate(policy, 'secret') }]
+      : [KeyGenMechanism.GENERIC_SECRET, { ...base, keyType: KeyType.GENERIC_SECRET, ...policyTemplate(policy, 'secret') }];
   return new Promise((resolve, reject) => {
     session.generateKey(mech, template, (err, key) => {
       if (err || !key) reject(err ?? new Error('no key returned'));

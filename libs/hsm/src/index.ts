@@ -7,3 +7,4 @@ export * from './hsm-keys';
 export * from './hsm-webcrypto';
 export * from './hsm-context';
 export { pkcs11CallsInFlight } from './pkcs11-retain';
+export * from './key-policy';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { KeyRef, SigningKeyAlgorithm } from '@scm/hsm';
+import { checkKeyObject, mechanismName } from '@scm/hsm';
 import { printJson, table } from '../output';
 import { ServerContext } from '../server-context';
 
@@ -37,9 +38,38 @@ export function registerHsm(program: Command): void {
     .command('keys')
     .description('SCM keys on the token')
     .option('--json', 'machine-readable output')
-    .action(async (o: { json?: boolean }) => {
+    .option(
+      '--attributes',
+      'every key object on the token with its class, type, usage attributes and allowed mechanisms, checked against the table of docs/hsm.md',
+    )
+    .action(async (o: { json?: boolean; attributes?: boolean }) => {
       const ctx = await ServerContext.open();
       try {
+        if (o.attributes) {
+          const objs = (await ctx.hsm().listKeyObjects()).map((k) => ({
+            ...k,
+            mechanisms: k.mechanisms.map(mechanismName),
+            check: checkKeyObject(k),
+          }));
+          if (o.json) printJson(objs);
+          else
+            process.stdout.write(
+              `${table(
+                ['LABEL', 'CLASS', 'TYPE', 'EXTRACTABLE', 'SENSITIVE', 'USAGES', 'MECHANISMS', 'CHECK'],
+                objs.map((k) => [
+                  k.label,
+                  k.class,
+                  k.keyType,
+                  k.extractable === undefined ? '-' : k.extractable ? 'yes' : 'no',
+                  k.sensitive === undefined ? '-' : k.sensitive ? 'yes' : 'no',
+                  k.usages.join(',') || '-',
+                  k.mechanisms.join(',') || 'any',
+                  k.check,
+                ]),
+              )}\n`,
+            );
+          return;
+        }
         const keys = await ctx.hsm().listKeys();
         if (o.json) printJson(keys);
         else
