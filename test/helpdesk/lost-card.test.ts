@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pemBlocks } from '@scm/common';
 import { KEY_REF } from '@scm/piv';
-import { approveAs, call, reauth, runCli } from '@scm/test-kit';
+import { approveAs, call, pendingApproval, reauth, runCli } from '@scm/test-kit';
 import { expectOk, OPENSC_PKCS11, runTool, testReader } from '../card-engine/support';
 import {
   activate,
@@ -240,6 +240,10 @@ describe('help desk: a lost card, reissued from escrow; its keys recovered; a PI
     });
     expect(req.code).toBe(0);
     const { approvalId: recoveryApproval } = JSON.parse(req.stdout) as { approvalId: string };
+    // The approvers read exactly which keys they release: the serials of their certificates.
+    const subject = (await pendingApproval(s.api.url, s.approvers[0].token, recoveryApproval)).subject as { serials: string[] };
+    expect(subject.serials).toHaveLength(2);
+    expect(subject.serials).toContain(old9d.serialNumber.toLowerCase());
     for (const a of s.approvers) {
       const r = await approveAs(s.api.url, a.token, recoveryApproval);
       expect(r.status).toBe(200);
