@@ -101,7 +101,7 @@ async function main() {
   }
 
   say('Card stock: the software cards are factory-default development stock (production registers vendor batches: docs/stock.md)');
-  await scm(['stock', 'import', '--development']);
+  await scm(['stock', 'import', '--development'], { env: { SCM_PASSWORD: password } });
 
   say('Card workers: the local ones are approved (in production the officer compares the fingerprint first)');
   const table = JSON.parse(readFileSync(join(stateDir, 'workstations.json'), 'utf8')).workstations;

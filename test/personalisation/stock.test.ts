@@ -1,10 +1,10 @@
-import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAttestationAuthority, SoftPivBackend } from '@scm/card-engine';
 import { workerAuthMessage } from '@scm/common';
-import { call, enrollmentToken, reauth, runCli } from '@scm/test-kit';
+import { call, enrollmentToken, reauth, runCli, TEST_PASSWORD } from '@scm/test-kit';
 import { waitForCard } from '../card-engine/support';
 import {
   blankCard,
@@ -83,7 +83,8 @@ describe('card stock: trust the card, not the workstation', () => {
   let tmp: string;
   const stock = Array.from({ length: 100 }, () => stockCard());
   const batchName = `acme-${process.pid}-${Date.now() % 100000}`;
-  const cli = (args: string[]) => runCli(args, { env: s.cliEnv });
+  // SCM_PASSWORD: the CLI confirms the officer's password where the API asks for it (stock import).
+  const cli = (args: string[]) => runCli(args, { env: { ...s.cliEnv, SCM_PASSWORD: TEST_PASSWORD } });
   const audit = async (action: string, targetId: string) =>
     (
       await s.db.query<{ outcome: string; details: Record<string, unknown> }>(
@@ -115,6 +116,17 @@ describe('card stock: trust the card, not the workstation', () => {
   it('imports 100 serials with their transport keys wrapped under the HSM, never in clear in PostgreSQL', async () => {
     const file = join(tmp, 'manifest.csv');
     writeFileSync(file, `# ACME delivery\nserial,transport_key\n${stock.map((c) => `${c.serial},${c.key.toString('hex')}`).join('\n')}\n`);
+    // An import needs a recent password confirmation: a session older than SCM_REAUTH_MINUTES is refused.
+    await s.db.query(`UPDATE session SET created_at = now() - interval '1 hour', reauthenticated_at = NULL WHERE token_hash = $1`, [
+      createHash('sha256').update(s.token, 'utf8').digest(),
+    ]);
+    const stale = await call<{ code: string }>(s.api.url, 'POST', '/api/v1/stock/batches', s.token, {
+      name: `${batchName}-stale`,
+      algorithm: 'aes192',
+      cards: [{ serial: stock[0].serial, transportKey: stock[0].key.toString('hex') }],
+    });
+    expect([stale.status, stale.body.code]).toEqual([403, 'auth.reauth-required']);
+    await reauth(s.api.url, s.token);
     const r = await cli(['stock', 'import', file, '--name', batchName, '--algorithm', 'aes192', '--vendor', 'ACME']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(new RegExp(`stock batch ${batchName} registered: 100 card\\(s\\), aes192 transport keys wrapped in the HSM`));

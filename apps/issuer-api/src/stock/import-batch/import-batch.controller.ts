@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../trust/auth/access.decorator';
+import { Fresh, Roles } from '../../trust/auth/access.decorator';
 import { type Actor, CurrentActor } from '../../trust/auth/principal';
 import { StockError, StockErrorCode } from '../stock-errors';
 import { type ImportedBatch, ImportStockBatchCommand } from './import-batch.command';
@@ -15,6 +15,7 @@ export class ImportStockBatchController {
 
   @Post()
   @Roles('security-officer')
+  @Fresh()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a batch of blank cards (vendor manifest; transport keys wrapped into the HSM)' })
   import(@Body() dto: ImportStockBatchDto, @CurrentActor() actor: Actor): Promise<ImportedBatch> {
