@@ -6,12 +6,10 @@ import { call, enrollmentToken, reauth, runCli, spawnWorker, testWorkstations } 
 import {
   assertNoCardholderKeyUnderWellKnownKey,
   blankCard,
-  cardholders,
   diagnose,
   directSession,
   insert,
   insertPulling,
-  issueBatch,
   remove,
   requests,
   respawnWorker,
@@ -21,6 +19,7 @@ import {
   testReader,
   waitFor,
   waitForRequests,
+  oneWaitingRequest,
 } from './support';
 
 /**
@@ -52,12 +51,7 @@ describe('personalisation faults', () => {
     await s?.close();
   });
 
-  async function oneRequest(): Promise<string> {
-    const [h] = await cardholders(s, 1);
-    const b = await issueBatch(s, [h]);
-    await waitForRequests(s.db, b.requestIds, ['awaiting-card'], 60_000);
-    return b.requestIds[0];
-  }
+  const oneRequest = (): Promise<string> => oneWaitingRequest(s);
 
   /**
    * Invariant 1 on one card: every release of its request's key material (what the worker imports)

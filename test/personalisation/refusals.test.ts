@@ -4,10 +4,8 @@ import { KEY_REF, OBJECT } from '@scm/piv';
 import { runCli } from '@scm/test-kit';
 import {
   blankCard,
-  cardholders,
   diagnose,
   insert,
-  issueBatch,
   remove,
   requests,
   sleep,
@@ -16,6 +14,7 @@ import {
   testReader,
   waitFor,
   waitForRequests,
+  oneWaitingRequest,
 } from './support';
 
 /**
@@ -39,12 +38,7 @@ describe('cards that refuse a command', () => {
     await s?.close();
   });
 
-  async function oneRequest(): Promise<string> {
-    const [h] = await cardholders(s, 1);
-    const b = await issueBatch(s, [h]);
-    await waitForRequests(s.db, b.requestIds, ['awaiting-card'], 60_000);
-    return b.requestIds[0];
-  }
+  const oneRequest = (): Promise<string> => oneWaitingRequest(s);
 
   const attempts = async (requestId: string): Promise<number[]> =>
     (

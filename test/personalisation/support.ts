@@ -241,6 +241,14 @@ export async function waitForRequests(db: Client, ids: string[], states: string[
  * Keeps the readers fed: each empty reader gets a blank card, and a card whose request is issued
  * (or that the worker left aside) is taken out and replaced, until `want` cards are issued.
  */
+/** One new cardholder's request, issued and waiting for a card; its id. */
+export async function oneWaitingRequest(s: Stack): Promise<string> {
+  const [h] = await cardholders(s, 1);
+  const b = await issueBatch(s, [h]);
+  await waitForRequests(s.db, b.requestIds, ['awaiting-card'], 60_000);
+  return b.requestIds[0];
+}
+
 export async function feedCards(
   db: Client,
   readers: TestReader[],

@@ -31,7 +31,11 @@ export function findSecretKey(session: Session, ref: KeyRef): SecretKey | undefi
   return found.length === 1 ? found.items(0).toType<SecretKey>() : undefined;
 }
 
-function createMaster(session: Session, ref: KeyRef): void {
+/**
+ * Creates a 256-bit AES token key of card personalisation: sensitive, never extractable, with the
+ * usages and mechanisms of its profile (libs/hsm key-policy) and nothing else.
+ */
+export function generateCardAesKey(session: Session, ref: KeyRef, profile: 'aes-derive' | 'aes-key-wrap-pad'): void {
   session.generateKey(KeyGenMechanism.AES, {
     class: ObjectClass.SECRET_KEY,
     keyType: KeyType.AES,
@@ -42,11 +46,10 @@ function createMaster(session: Session, ref: KeyRef): void {
     label: keyLabel(ref),
     id: randomBytes(16),
     valueLen: 32,
-    ...policyTemplate(profilePolicy('aes-derive').secret!, 'secret'),
+    ...policyTemplate(profilePolicy(profile).secret!, 'secret'),
   });
 }
 
-/** Checks that a found master key is what SCM created: AES-256, derive only, never extractable. */
 export function checkMaster(key: SecretKey, ref: KeyRef): void {
   const a = key.getAttribute({ keyType: null, valueLen: null, derive: null, extractable: null, sensitive: null, encrypt: null });
   if (a.keyType !== KeyType.AES || a.valueLen !== 32 || !a.derive || a.extractable || !a.sensitive || a.encrypt) {
@@ -68,7 +71,7 @@ export async function provisionCardKeys(hsm: HsmContext, keys = CARD_KEYS): Prom
       checkMaster(k, keys.managementMaster);
       return false;
     }
-    createMaster(s, keys.managementMaster);
+    generateCardAesKey(s, keys.managementMaster, 'aes-derive');
     return true;
   });
   out.push({ ref: keys.managementMaster, created: master });

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { HsmContext, KeyRef } from '@scm/hsm';
-import { HsmError, HsmErrorCode, keyLabel, policyTemplate, profilePolicy } from '@scm/hsm';
-import { KeyGenMechanism, KeyType, MechanismEnum, ObjectClass, type SecretKey, type Session } from 'graphene-pk11';
-import { CARD_KEYS, findSecretKey } from './card-keys';
+import { HsmError, HsmErrorCode, keyLabel } from '@scm/hsm';
+import { KeyType, MechanismEnum, ObjectClass, type SecretKey, type Session } from 'graphene-pk11';
+import { CARD_KEYS, findSecretKey, generateCardAesKey } from './card-keys';
 import { type Cryptograms, MANAGEMENT_KEY_ALGORITHMS, type ManagementKeyAlgorithmName } from './management-key-diversifier';
 
 /** The transport key every YubiKey-class card (and the software card) leaves the factory with: public knowledge. */
@@ -124,17 +124,6 @@ export class TransportKeyVault {
 /** Creates the stock key (AES-256, wrap and unwrap only, never extractable) when it does not exist; true if created. */
 export function provisionStockKey(s: Session, ref: KeyRef): boolean {
   if (findSecretKey(s, ref)) return false;
-  s.generateKey(KeyGenMechanism.AES, {
-    class: ObjectClass.SECRET_KEY,
-    keyType: KeyType.AES,
-    token: true,
-    private: true,
-    sensitive: true,
-    extractable: false,
-    label: keyLabel(ref),
-    id: randomBytes(16),
-    valueLen: 32,
-    ...policyTemplate(profilePolicy('aes-key-wrap-pad').secret!, 'secret'),
-  });
+  generateCardAesKey(s, ref, 'aes-key-wrap-pad');
   return true;
 }
