@@ -38,3 +38,28 @@ export function runBench(main: () => Promise<void>): void {
     },
   );
 }
+
+/** One row of the summary table `npm run bench` prints at the end: SCM's figure beside its anchor. */
+export interface SummaryRow {
+  /** What was measured, e.g. "Archive seal, 10,000 VSCs". */
+  what: string;
+  /** SCM's figure and its unit, e.g. 3649 and "ms". */
+  scm: number;
+  unit: string;
+  /** The anchor measured in the same run (e.g. "xorriso alone"), its figure in the same unit. */
+  anchor?: { name: string; value: number };
+  /** The target from the issue, as text (e.g. "≤ 2× anchor", "≥ 20 cards/s"). */
+  target?: string;
+  /** true when higher is better (throughput), false for times. */
+  higherIsBetter: boolean;
+}
+
+/**
+ * Records a summary row: appended as one JSON line to $BENCH_SUMMARY_FILE when scripts/bench.js
+ * runs the benchmark (it prints every row at the end); ignored when a benchmark runs alone.
+ */
+export function summaryRow(row: SummaryRow): void {
+  const file = process.env.BENCH_SUMMARY_FILE;
+  if (!file) return;
+  require('node:fs').appendFileSync(file, `${JSON.stringify(row)}\n`);
+}
