@@ -2,6 +2,7 @@
  * What the benchmarks share: the Markdown table they print, a median, the HSM keys a VSC needs,
  * and the way a benchmark ends (exit code, the error on standard error).
  */
+import { appendFileSync } from 'node:fs';
 import type { HsmContext } from '@scm/hsm';
 import { DEFAULT_VSC_KEYS } from '@scm/vsc';
 
@@ -61,5 +62,5 @@ export interface SummaryRow {
 export function summaryRow(row: SummaryRow): void {
   const file = process.env.BENCH_SUMMARY_FILE;
   if (!file) return;
-  require('node:fs').appendFileSync(file, `${JSON.stringify(row)}\n`);
+  appendFileSync(file, `${JSON.stringify(row)}\n`);
 }
