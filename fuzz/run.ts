@@ -20,6 +20,8 @@ interface Row {
   executions: number;
   findings: Finding[];
   seconds: number;
+  /** Time spent on inputs (setup excluded). */
+  fuzzSeconds: number;
   error?: string;
 }
 
@@ -28,7 +30,7 @@ function runWorker(
   durationMs: number,
   seed: number,
   hangMs: number,
-): Promise<{ executions: number; findings: Finding[]; error?: string; stopped?: Finding }> {
+): Promise<{ executions: number; findings: Finding[]; error?: string; stopped?: Finding; ms: number }> {
   const shared = new SharedArrayBuffer(16 + SHARED_BYTES);
   const head = new Int32Array(shared, 0, 4);
   const body = new Uint8Array(shared, 16);
@@ -40,6 +42,7 @@ function runWorker(
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });
     let ready = false;
+    let readyAt = 0;
     let last = -1;
     let lastChange = Date.now();
     let settled = false;
@@ -47,7 +50,7 @@ function runWorker(
       if (settled) return;
       settled = true;
       clearInterval(watch);
-      resolve({ ...r, findings });
+      resolve({ ...r, findings, ms: ready ? Date.now() - readyAt : 0 });
     };
     const watch = setInterval(() => {
       if (!ready) return;
@@ -67,7 +70,7 @@ function runWorker(
     w.on('message', (m: { type: string; finding?: Finding; executions?: number; message?: string }) => {
       if (m.type === 'ready') {
         ready = true;
-        lastChange = Date.now();
+        readyAt = lastChange = Date.now();
       } else if (m.type === 'finding' && m.finding) findings.push({ ...m.finding, input: new Uint8Array(m.finding.input) });
       else if (m.type === 'done') finish({ executions: m.executions ?? 0 });
       else if (m.type === 'error') finish({ executions: Math.max(0, Atomics.load(head, 1) - 1), error: m.message });
@@ -88,16 +91,16 @@ async function runHere(
   t: FuzzTarget<never>,
   durationMs: number,
   seed: number,
-): Promise<{ executions: number; findings: Finding[]; error?: string; stopped?: Finding }> {
+): Promise<{ executions: number; findings: Finding[]; error?: string; stopped?: Finding; ms: number }> {
   let state: never;
   try {
     state = await t.setup();
   } catch (e) {
-    return { executions: 0, findings: [], error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    return { executions: 0, findings: [], error: e instanceof Error ? (e.stack ?? e.message) : String(e), ms: 0 };
   }
   try {
     const stats = await fuzz(t, state, { durationMs, seed });
-    return { executions: stats.executions, findings: stats.findings };
+    return { executions: stats.executions, findings: stats.findings, ms: stats.ms };
   } finally {
     await t.teardown?.(state);
   }
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const [i, t] of targets.entries()) {
     const hangMs = Math.max(10_000, 5 * (t.budgetMs ?? 2000));
-    const row: Row = { target: t.name, executions: 0, findings: [], seconds: 0 };
+    const row: Row = { target: t.name, executions: 0, findings: [], seconds: 0, fuzzSeconds: 0 };
     const started = Date.now();
     let seed = baseSeed + i * 1_000_003;
     // A stopped worker (hang, out of memory) is started again for what is left of the time.
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
       const left = seconds * 1000 - (Date.now() - started);
       const r = t.inProcess ? await runHere(t, left, seed++) : await runWorker(t.name, left, seed++, hangMs);
       row.executions += r.executions;
+      row.fuzzSeconds += r.ms / 1000;
       for (const f of [...r.findings, ...(r.stopped ? [r.stopped] : [])]) {
         if (row.findings.some((x) => x.signature === f.signature)) continue;
         row.findings.push(f);
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => [
       r.target,
       r.executions.toLocaleString('en'),
-      Math.round(r.executions / Math.max(r.seconds, 0.001)).toLocaleString('en'),
+      Math.round(r.executions / Math.max(r.fuzzSeconds, 0.001)).toLocaleString('en'),
       r.error ? `not run: ${r.error.slice(0, 60)}` : String(r.findings.length),
     ]),
   ];

@@ -19,6 +19,8 @@ export interface FuzzTarget<S = unknown> {
   expected(e: unknown): boolean;
   /** Time one input may take before it counts as a finding (default 2000 ms). */
   readonly budgetMs?: number;
+  /** Inputs of the short run in `npm test` (default 300; fewer for slow targets). */
+  readonly quickRuns?: number;
   /** Run in the runner's own thread (targets that start servers or load native modules), not in a worker thread. */
   readonly inProcess?: boolean;
   teardown?(state: S): Promise<void>;

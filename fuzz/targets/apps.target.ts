@@ -12,7 +12,7 @@ import { CliError } from '../../apps/cli/src/output';
 import { parseStockManifest } from '../../apps/cli/src/stock-manifest';
 import { checkCardholders } from '../../apps/issuer-api/src/issuance/cardholders/cardholder';
 import { attestationProblem, attestedSerial, YUBICO_SERIAL_OID } from '../../apps/issuer-api/src/stock/attestation-rules';
-import { refuseProtoKeys } from '../../apps/issuer-api/src/platform/http/json-body';
+import { reviveJsonBody } from '../../apps/issuer-api/src/platform/http/json-body';
 import { ImportStockBatchDto } from '../../apps/issuer-api/src/stock/import-batch/import-batch.dto';
 import { StockError } from '../../apps/issuer-api/src/stock/stock-errors';
 import { checkImport, parseAttestationRoot, type StockImport } from '../../apps/issuer-api/src/stock/stock-rules';
@@ -124,7 +124,7 @@ export const stockImport = defineTarget<{ root: string }>({
     let body: unknown;
     try {
       // As the API's body parser reads it (its reviver refuses prototype keys with a 400).
-      body = JSON.parse(text(b), refuseProtoKeys);
+      body = JSON.parse(text(b), reviveJsonBody);
     } catch {
       return; // the body parser's 400, not the stock rules' business
     }
@@ -180,6 +180,7 @@ async function attestationWithSerial(f9: AttestationAuthority, spki: Buffer, ser
  */
 export const attestationChain = defineTarget<AttestationState>({
   name: 'attestation-chain',
+  quickRuns: 150,
   about: 'attestationProblem / attestedSerial (apps/issuer-api/src/stock) on fuzzed certificate chains',
   setup: async () => {
     const root = await createAttestationAuthority(0);

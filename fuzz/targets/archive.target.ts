@@ -54,6 +54,7 @@ function imageInputs(f: SealedFixture): fc.Arbitrary<Uint8Array> {
 /** The ISO 9660 reader on damaged images (descriptors, path tables, directory records, Rock Ridge, Joliet). */
 export const iso9660 = defineTarget<SealedFixture>({
   name: 'iso9660',
+  quickRuns: 200,
   about: 'readIso + mapImage of libs/archive on sealed volume images with a damaged structure',
   setup: sealedFixture,
   inputs: imageInputs,
@@ -68,6 +69,7 @@ export const iso9660 = defineTarget<SealedFixture>({
 /** Whole-volume verification and recovery from a damaged image: a report or an ArchiveError, never a crash. */
 export const archiveVolume = defineTarget<SealedFixture>({
   name: 'archive-volume',
+  quickRuns: 60,
   about: 'verifyVolume (with sidecar and trust anchor), listVolume and recoverVscFromImage on damaged images',
   budgetMs: 4000,
   setup: sealedFixture,

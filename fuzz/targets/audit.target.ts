@@ -83,6 +83,7 @@ function makeBundle(): BundleState['parts'] & { files: Uint8Array[] } {
  */
 export const auditBundle = defineTarget<BundleState>({
   name: 'audit-bundle',
+  quickRuns: 200,
   about: 'verifyBundle of libs/audit: manifest, events.jsonl, checkpoints, key from an offline bundle',
   setup: async () => {
     const b = makeBundle();

@@ -64,6 +64,7 @@ async function record(card: PivCard): Promise<Uint8Array[]> {
  */
 export const cardEngine = defineTarget<CardState>({
   name: 'card-engine',
+  quickRuns: 100,
   about: 'PivCard (software card: class byte, chaining, GET RESPONSE, every PIV/Yubico command) under fuzzed command sequences',
   budgetMs: 10_000,
   setup: async () => {

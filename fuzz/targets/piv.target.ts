@@ -133,6 +133,7 @@ async function recordSession(): Promise<Uint8Array[]> {
 /** A hostile or broken card: the host's session code reads whatever it answers. */
 export const pivSession = defineTarget<SessionState>({
   name: 'piv-session',
+  quickRuns: 150,
   about: 'PivSession + readCardReport facing a card that answers fuzzed responses (mutated from a recorded session)',
   budgetMs: 4000,
   setup: async () => ({ seeds: await recordSession() }),

@@ -16,7 +16,10 @@ interface VpcdState {
  */
 export const vpcdFraming = defineTarget<VpcdState>({
   name: 'vpcd-framing',
+  quickRuns: 100,
   about: 'vpcd FrameReader (stream reassembly, any chunking) feeding control bytes and APDUs to the software card',
+  // A 64 KiB frame trickled in 1-byte chunks takes ~0.2 s when reassembly is linear (seconds when not).
+  budgetMs: 1000,
   setup: async () => {
     const stream = (...payloads: Uint8Array[]) => Uint8Array.of(7, ...Buffer.concat(payloads.map((p) => frame(p))));
     const seeds = [

@@ -35,6 +35,7 @@ const tagged = (i: number, b: Uint8Array): Uint8Array => Uint8Array.of(i, ...b);
  */
 export const vscFile = defineTarget<VscState>({
   name: 'vsc-file',
+  quickRuns: 200,
   about: 'VSC file format of libs/vsc: parseVscFile, area decoders, VirtualSmartCard.check (test vector 1 as seed)',
   budgetMs: 3000,
   setup: async () => {
