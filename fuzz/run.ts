@@ -37,7 +37,7 @@ function runWorker(
   const current = (): Uint8Array => Uint8Array.from(body.subarray(0, Atomics.load(head, 0)));
   return new Promise((resolve) => {
     const findings: Finding[] = [];
-    const w = new Worker(join(__dirname, 'harness', 'worker.js'), {
+    const w = new Worker(join(__dirname, '..', 'scripts', 'fuzz-worker.js'), {
       workerData: { name, durationMs, seed, shared },
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });

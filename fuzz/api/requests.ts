@@ -9,6 +9,8 @@ export interface ApiRequest {
   query: string;
   /** Raw body text (JSON, or deliberately not), absent for none. */
   body?: string;
+  /** The body's content type: JSON (default) or a form (application/x-www-form-urlencoded). */
+  form?: boolean;
   /** Whose token goes with it: a role, a worker, or nobody. */
   as: string;
 }
@@ -126,14 +128,38 @@ const QUERY_KEYS = [
 ];
 
 const queryValue = fc.oneof(
-  fc.constantFrom('', '0', '-1', '1', '10', '1000000', '1e309', 'NaN', 'x', 'true', '2026-01-01', '2026-13-45T99:99:99Z', 'csv', 'json', 'pdf', ...UUIDS),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    '1',
+    '10',
+    '1000000',
+    '1e309',
+    'NaN',
+    'x',
+    'true',
+    '2026-01-01',
+    '2026-13-45T99:99:99Z',
+    'csv',
+    'json',
+    'pdf',
+    ...UUIDS,
+  ),
   fc.string({ maxLength: 20 }).map(encodeURIComponent),
   fc.integer({ min: 100, max: 5000 }).map((n) => '9'.repeat(n)),
 );
 
 const query = fc
   .array(
-    fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.constantFrom('__proto__', 'constructor', 'a[b]', 'a[]', 'x.y'), fc.string({ maxLength: 8 }).map(encodeURIComponent)), queryValue),
+    fc.tuple(
+      fc.oneof(
+        fc.constantFrom(...QUERY_KEYS),
+        fc.constantFrom('__proto__', 'constructor', 'a[b]', 'a[]', 'x.y'),
+        fc.string({ maxLength: 8 }).map(encodeURIComponent),
+      ),
+      queryValue,
+    ),
     { maxLength: 5 },
   )
   .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
@@ -146,7 +172,20 @@ function resolve(s: Schema, components: Components, depth = 0): Schema {
 
 const edgeString = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('', ' ', '\u0000', '\uFEFF', 'é', '😀', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', 'AAAA', '==', '00', 'zz', ...UUIDS),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\uFEFF',
+    'é',
+    '😀',
+    '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+    'AAAA',
+    '==',
+    '00',
+    'zz',
+    ...UUIDS,
+  ),
   fc.integer({ min: 300, max: 30000 }).map((n) => 'A'.repeat(n)),
   fc.uuid().map(String),
   hex(0, 96),
@@ -192,7 +231,8 @@ function bodies(route: RouteSpec, components: Components): fc.Arbitrary<string |
   const sabotaged = fc
     .tuple(shaped, fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('extra', 'nested', 'proto', 'swap'))
     .map(([v, k, x, how]) => {
-      const o: Record<string, unknown> = v !== null && typeof v === "object" && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : { value: v };
+      const o: Record<string, unknown> =
+        v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : { value: v };
       const keys = Object.keys(o);
       if (how === 'extra') o[k] = x;
       else if (how === 'nested' && keys.length) o[keys[0]] = { inner: o[keys[0]], [k]: x };
@@ -234,13 +274,39 @@ export function requestsFor(route: RouteSpec, components: Components, tokens: re
     { weight: 1, arbitrary: fc.constantFrom('none', ...tokens) },
   );
   return fc
-    .tuple(fc.array(pathValue, { minLength: params.length, maxLength: params.length }), query, bodies(route, components), as)
-    .map(([values, q, body, who]) => {
+    .tuple(
+      fc.array(pathValue, { minLength: params.length, maxLength: params.length }),
+      query,
+      bodies(route, components),
+      as,
+      fc.nat({ max: 9 }).map((n) => n === 0),
+    )
+    .map(([values, q, body, who, form]) => {
       let i = 0;
       const path = route.path
         .split('/')
         .map((p) => (p.startsWith(':') ? values[i++] : p))
         .join('/');
-      return { method: route.method, path, query: q, ...(body !== undefined && route.method !== 'GET' ? { body } : {}), as: who };
+      if (body === undefined || route.method === 'GET') return { method: route.method, path, query: q, as: who };
+      // Now and then the same fields as a form: the API parses urlencoded bodies too.
+      if (form) return { method: route.method, path, query: q, body: formOf(body), form: true, as: who };
+      return { method: route.method, path, query: q, body, as: who };
     });
+}
+
+/** A JSON body's top-level fields as a urlencoded form (anything else: the text as one field). */
+function formOf(json: string): string {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return new URLSearchParams({ body: json }).toString();
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return new URLSearchParams({ body: json }).toString();
+  return new URLSearchParams(
+    Object.entries(v as Record<string, unknown>).map(([k, x]): [string, string] => [
+      k,
+      typeof x === 'string' ? x : (JSON.stringify(x) ?? ''),
+    ]),
+  ).toString();
 }

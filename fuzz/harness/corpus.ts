@@ -18,7 +18,9 @@ export function readCorpus(target?: string): CorpusCase[] {
   for (const t of targets) {
     const dir = join(CORPUS_DIR, t);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.bin')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.endsWith('.bin'))
+      .sort()) {
       const name = f.slice(0, -4);
       const notePath = join(dir, `${name}.txt`);
       out.push({

@@ -18,7 +18,17 @@ type Edit =
 
 const INTERESTING = [0x00, 0x01, 0x02, 0x1f, 0x20, 0x3f, 0x40, 0x7e, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0xfe, 0xff];
 const BIG = [0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xfffe, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
-const BER_FORMS = [[0x80], [0x81, 0xff], [0x82, 0xff, 0xff], [0x82, 0x00, 0x00], [0x83, 0xff, 0xff, 0xff], [0x84, 0xff, 0xff, 0xff, 0xff], [0x85], [0x8f], [0xff]];
+const BER_FORMS = [
+  [0x80],
+  [0x81, 0xff],
+  [0x82, 0xff, 0xff],
+  [0x82, 0x00, 0x00],
+  [0x83, 0xff, 0xff, 0xff],
+  [0x84, 0xff, 0xff, 0xff, 0xff],
+  [0x85],
+  [0x8f],
+  [0xff],
+];
 
 const pos = fc.nat({ max: 1 << 24 });
 const edit: fc.Arbitrary<Edit> = fc.oneof(
@@ -48,7 +58,13 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('splice' as const), at: pos, from: fc.nat(), start: pos, count: fc.integer({ min: 1, max: 256 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('splice' as const),
+      at: pos,
+      from: fc.nat(),
+      start: pos,
+      count: fc.integer({ min: 1, max: 256 }),
+    }),
   },
   {
     weight: 3,
@@ -144,12 +160,11 @@ export function bytesFrom(seeds: readonly Uint8Array[], opts: { random?: number;
  * edge number, a long or odd string, a removed or added key) and write it back in the seed's
  * own form via `encode`.
  */
-export function jsonMutated(
-  seeds: readonly unknown[],
-  encode: (v: unknown) => Uint8Array,
-): fc.Arbitrary<Uint8Array> {
+export function jsonMutated(seeds: readonly unknown[], encode: (v: unknown) => Uint8Array): fc.Arbitrary<Uint8Array> {
   const replacement = fc.oneof(
-    fc.constantFrom<unknown>(null, true, false, 0, -1, 1, 2 ** 31, 2 ** 53, -(2 ** 53), 1.5, 1e308, '', ' ', '0', '__proto__', [], {}, [[[[]]]]),
+    fc.constantFrom<unknown>(null, true, false, 0, -1, 1, 2 ** 31, 2 ** 53, -(2 ** 53), 1.5, 1e308, '', ' ', '0', '__proto__', [], {}, [
+      [[[]]],
+    ]),
     fc.string({ maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 20 }),
     fc.integer(),
@@ -163,17 +178,16 @@ export function jsonMutated(
     key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty')),
     value: replacement,
   });
-  return fc
-    .tuple(fc.nat({ max: seeds.length - 1 }), fc.array(action, { minLength: 1, maxLength: 3 }))
-    .map(([i, actions]) => {
-      const v = JSON.parse(JSON.stringify(seeds[i])) as unknown;
-      for (const a of actions) mutateOne(v, a);
-      try {
-        return encode(v);
-      } catch {
-        return new Uint8Array(Buffer.from(JSON.stringify(v) ?? 'null'));
-      }
-    });
+  return fc.tuple(fc.nat({ max: seeds.length - 1 }), fc.array(action, { minLength: 1, maxLength: 3 })).map(([i, actions]) => {
+    const v = JSON.parse(JSON.stringify(seeds[i])) as unknown;
+    // Values are copied in: a shared constant inserted twice would make the tree a cycle.
+    for (const a of actions) mutateOne(v, { ...a, value: JSON.parse(JSON.stringify(a.value) ?? 'null') as unknown });
+    try {
+      return encode(v);
+    } catch {
+      return new Uint8Array(Buffer.from(JSON.stringify(v) ?? 'null'));
+    }
+  });
 }
 
 function containers(v: unknown, out: Array<Record<string, unknown> | unknown[]> = []): Array<Record<string, unknown> | unknown[]> {
@@ -205,7 +219,8 @@ function mutateOne(root: unknown, a: { kind: string; pick: number; key: string; 
       break;
     case 'swap-type': {
       const x = rec[k];
-      rec[k] = typeof x === 'string' ? Number(x) || [x] : typeof x === 'number' ? String(x) : Array.isArray(x) ? x[0] : x === null ? {} : null;
+      rec[k] =
+        typeof x === 'string' ? Number(x) || [x] : typeof x === 'number' ? String(x) : Array.isArray(x) ? x[0] : x === null ? {} : null;
       break;
     }
   }

@@ -44,9 +44,12 @@ export const apduCommand = defineTarget({
   expected: (e) => e instanceof ApduFormatError,
 });
 
-const ATRS = ['3BF81300008131FE15597562696B657934D4', '3BFD1300008131FE158073C021C057597562694B657940', '3B8980014A434F503234325232', '3B00'].map(
-  fromHex,
-);
+const ATRS = [
+  '3BF81300008131FE15597562696B657934D4',
+  '3BFD1300008131FE158073C021C057597562694B657940',
+  '3B8980014A434F503234325232',
+  '3B00',
+].map(fromHex);
 
 /** Response APDUs and ATRs as a host reads them from a card. */
 export const apduResponse = defineTarget({
@@ -100,7 +103,12 @@ export const berTlv = defineTarget({
       throw e;
     }
     oracle(list.reduce((n, t) => n + t.value.length, 0) <= b.length, 'values longer than the input');
-    for (const path of [[0x7c, 0x82], [0x53, 0x70], [0x7f49, 0x81]]) findNested(b, ...path);
+    for (const path of [
+      [0x7c, 0x82],
+      [0x53, 0x70],
+      [0x7f49, 0x81],
+    ])
+      findNested(b, ...path);
     if (list.length === 1) parseTlv(b);
   },
   expected: (e) => e instanceof TlvError,

@@ -50,7 +50,11 @@ async function workerToken(api: RunningApi, officer: string, approver: string): 
   await approveWorker(api, approver, reg.body.fingerprint);
   const { body } = await call<{ nonce: string }>(api.url, 'POST', '/api/v1/workers/challenge', undefined, { workerId: reg.body.id });
   const signature = sign(null, workerAuthMessage(reg.body.id, body.nonce), s.privateKey).toString('base64');
-  const r = await call<{ token: string }>(api.url, 'POST', '/api/v1/workers/session', undefined, { workerId: reg.body.id, nonce: body.nonce, signature });
+  const r = await call<{ token: string }>(api.url, 'POST', '/api/v1/workers/session', undefined, {
+    workerId: reg.body.id,
+    nonce: body.nonce,
+    signature,
+  });
   return r.body.token;
 }
 
@@ -65,7 +69,10 @@ export async function send(s: ApiState, r: ApiRequest): Promise<{ status: number
   try {
     res = await fetch(url, {
       method: r.method,
-      headers: { ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(r.body !== undefined ? { 'content-type': r.form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: r.body,
       signal: AbortSignal.timeout(ANSWER_MS),
     });
@@ -141,7 +148,8 @@ export const apiRoutes = defineTarget<ApiState>({
     const route = `${r.method} ${routeOf(s, r)}`;
     oracle(res.status < 500, `${route}: HTTP ${res.status} ${res.text.slice(0, 300)}`, `5xx:${route}`);
     // A token this request ended (logout) is made again, so later requests still pass the guard.
-    if (s.users.has(r.as) && /\/auth\/logout$/.test(r.path) && res.status < 300) s.tokens.set(r.as, await session(s.api, s.users.get(r.as)!));
+    if (s.users.has(r.as) && /\/auth\/logout$/.test(r.path) && res.status < 300)
+      s.tokens.set(r.as, await session(s.api, s.users.get(r.as)!));
   },
   expected: () => false,
   teardown: async (s) => {

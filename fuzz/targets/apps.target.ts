@@ -24,13 +24,34 @@ import { defineTarget, oracle } from '../harness/target';
 
 const field = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('', ' ', '"', '""', '"a""b"', '"x,y"', '"line\nbreak"', 'é', '\uFEFF', '\r', 'a;b;c', 'ALICE@EXAMPLE.ORG', 'x'.repeat(70)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '"',
+    '""',
+    '"a""b"',
+    '"x,y"',
+    '"line\nbreak"',
+    'é',
+    '\uFEFF',
+    '\r',
+    'a;b;c',
+    'ALICE@EXAMPLE.ORG',
+    'x'.repeat(70),
+  ),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
 );
 const csvText = fc
   .tuple(
-    fc.oneof(fc.constant('name,email,upn,org_ids'), fc.constant('cardholder,profile'), fc.array(field, { maxLength: 5 }).map((f) => f.join(','))),
-    fc.array(fc.array(field, { maxLength: 6 }).map((f) => f.join(',')), { maxLength: 8 }),
+    fc.oneof(
+      fc.constant('name,email,upn,org_ids'),
+      fc.constant('cardholder,profile'),
+      fc.array(field, { maxLength: 5 }).map((f) => f.join(',')),
+    ),
+    fc.array(
+      fc.array(field, { maxLength: 6 }).map((f) => f.join(',')),
+      { maxLength: 8 },
+    ),
     fc.constantFrom('\n', '\r\n', '\r'),
     fc.boolean(),
   )
@@ -111,11 +132,20 @@ export const stockImport = defineTarget<{ root: string }>({
     const seeds = [STOCK_SEED, withRoot];
     return fc.oneof(
       { weight: 4, arbitrary: jsonMutated(seeds, (v) => utf8(JSON.stringify(v))) },
-      { weight: 2, arbitrary: bytesFrom(seeds.map((v) => utf8(JSON.stringify(v))), { random: 100 }) },
+      {
+        weight: 2,
+        arbitrary: bytesFrom(
+          seeds.map((v) => utf8(JSON.stringify(v))),
+          { random: 100 },
+        ),
+      },
       {
         weight: 1,
         arbitrary: fc
-          .oneof(fc.string({ maxLength: 200 }), fc.nat({ max: 3000 }).map((n) => '-----BEGIN CERTIFICATE-----'.repeat(n)))
+          .oneof(
+            fc.string({ maxLength: 200 }),
+            fc.nat({ max: 3000 }).map((n) => '-----BEGIN CERTIFICATE-----'.repeat(n)),
+          )
           .map((r) => utf8(JSON.stringify({ ...STOCK_SEED, attestationRoot: r }))),
       },
     );
@@ -133,7 +163,13 @@ export const stockImport = defineTarget<{ root: string }>({
     if (validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).length) return;
     if (dto.development) return;
     if (!dto.name || !dto.algorithm || !dto.cards) return;
-    const checked = checkImport({ name: dto.name, vendor: dto.vendor, algorithm: dto.algorithm, attestationRoot: dto.attestationRoot, cards: dto.cards });
+    const checked = checkImport({
+      name: dto.name,
+      vendor: dto.vendor,
+      algorithm: dto.algorithm,
+      attestationRoot: dto.attestationRoot,
+      cards: dto.cards,
+    });
     oracle(checked.cards.length === dto.cards.length, 'cards lost by the check');
     if (dto.attestationRoot) parseAttestationRoot(dto.attestationRoot);
   },
@@ -155,7 +191,9 @@ interface AttestationState {
 /** An attestation certificate issued by `f9` for `key` with this raw value in Yubico's serial extension. */
 async function attestationWithSerial(f9: AttestationAuthority, spki: Buffer, serialExt: Uint8Array): Promise<Uint8Array> {
   const alg = { name: 'ECDSA', namedCurve: 'P-256' };
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', f9.privateKey.export({ format: 'der', type: 'pkcs8' }), alg, false, ['sign']);
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', f9.privateKey.export({ format: 'der', type: 'pkcs8' }), alg, false, [
+    'sign',
+  ]);
   const publicKey = await webcrypto.subtle.importKey('spki', spki, alg, true, ['verify']);
   const cert = await x509.X509CertificateGenerator.create(
     {

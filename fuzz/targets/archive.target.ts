@@ -60,7 +60,8 @@ export const iso9660 = defineTarget<SealedFixture>({
   inputs: imageInputs,
   run: (_f, b) => {
     const iso = readIso(b);
-    for (const f of [...iso.files, ...iso.jolietFiles]) oracle((f.lba + 0) * SECTOR + f.size <= b.length || f.size === 0, `file ${f.path} outside the image`);
+    for (const f of [...iso.files, ...iso.jolietFiles])
+      oracle((f.lba + 0) * SECTOR + f.size <= b.length || f.size === 0, `file ${f.path} outside the image`);
     mapImage(b, iso);
   },
   expected: (e) => e instanceof IsoError,
@@ -113,11 +114,13 @@ export const archiveDocuments = defineTarget<DocState>({
       // Structure-aware: a value changed and written back canonically, so the shape checks are reached.
       {
         weight: 4,
-        arbitrary: fc.nat({ max: 1 }).chain((which) =>
-          jsonMutated([s.values[which]], (v) => encodeDocument(v as JsonValue, new Set(['entries', 'regions']))).map((b) =>
-            Uint8Array.of(which, ...b),
+        arbitrary: fc
+          .nat({ max: 1 })
+          .chain((which) =>
+            jsonMutated([s.values[which]], (v) => encodeDocument(v as JsonValue, new Set(['entries', 'regions']))).map((b) =>
+              Uint8Array.of(which, ...b),
+            ),
           ),
-        ),
       },
     ),
   run: (_s, b) => {

@@ -96,8 +96,20 @@ export const auditBundle = defineTarget<BundleState>({
     return fc.oneof(
       { weight: 2, arbitrary: bytesFrom(s.seeds, { random: 200 }) },
       { weight: 2, arbitrary: fc.nat({ max: 3 }).chain((i) => part(i, bytesFrom([files[i]]))) },
-      { weight: 2, arbitrary: part(0, jsonMutated([s.parts.manifest], (v) => utf8(JSON.stringify(v, null, 2)))) },
-      { weight: 2, arbitrary: part(2, jsonMutated([s.parts.checkpoints], (v) => utf8(JSON.stringify(v, null, 2)))) },
+      {
+        weight: 2,
+        arbitrary: part(
+          0,
+          jsonMutated([s.parts.manifest], (v) => utf8(JSON.stringify(v, null, 2))),
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: part(
+          2,
+          jsonMutated([s.parts.checkpoints], (v) => utf8(JSON.stringify(v, null, 2))),
+        ),
+      },
       {
         weight: 3,
         arbitrary: part(
@@ -108,7 +120,8 @@ export const auditBundle = defineTarget<BundleState>({
     );
   },
   run: (s, b) => {
-    const [manifest = new Uint8Array(0), events = new Uint8Array(0), checkpoints = new Uint8Array(0), key = new Uint8Array(0)] = splitFrames(b);
+    const [manifest = new Uint8Array(0), events = new Uint8Array(0), checkpoints = new Uint8Array(0), key = new Uint8Array(0)] =
+      splitFrames(b);
     const files = { manifest: text(manifest), events: text(events), checkpoints: text(checkpoints), key };
     const rep = verifyBundle(files, s.parts.key);
     const same = Buffer.from(b).equals(Buffer.from(s.seeds[0]));

@@ -53,7 +53,15 @@ async function record(card: PivCard): Promise<Uint8Array[]> {
   const seeds = [joinFrames(sent)];
   for (let i = 0; i + 1 < cuts.length; i++) seeds.push(joinFrames([...auth, ...sent.slice(cuts[i], cuts[i + 1])]));
   // Hand-made commands the session never sends: chains, extended length, GET RESPONSE, odd classes.
-  const extra = ['10DB3FFF055C035FC105', '00DB3FFF0A53085C035FC1055300', '00C0000000', '00CB3FFF00000005' + '5C035FC107' + '0000', '80A4040000', '00FB0000', '00FA0000'];
+  const extra = [
+    '10DB3FFF055C035FC105',
+    '00DB3FFF0A53085C035FC1055300',
+    '00C0000000',
+    '00CB3FFF00000005' + '5C035FC107' + '0000',
+    '80A4040000',
+    '00FB0000',
+    '00FA0000',
+  ];
   seeds.push(joinFrames([...auth, ...extra.map(fromHex)]));
   return seeds;
 }
@@ -86,8 +94,16 @@ export const cardEngine = defineTarget<CardState>({
         arbitrary: fc
           .array(
             fc
-              .tuple(fc.constantFrom(0x00, 0x10, 0x0c, 0x80), fc.constantFrom(0xa4, 0xcb, 0xdb, 0x20, 0x24, 0x2c, 0x87, 0x47, 0xfe, 0xf7, 0xf9, 0xff, 0xc0, 0xfb, 0xfa, 0xfd, 0xf8), fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.uint8Array({ maxLength: 300 }))
-              .map(([cla, ins, p1, p2, data]) => Uint8Array.of(cla, ins, p1, p2, ...(data.length ? [Math.min(data.length, 255), ...data.subarray(0, 255)] : []))),
+              .tuple(
+                fc.constantFrom(0x00, 0x10, 0x0c, 0x80),
+                fc.constantFrom(0xa4, 0xcb, 0xdb, 0x20, 0x24, 0x2c, 0x87, 0x47, 0xfe, 0xf7, 0xf9, 0xff, 0xc0, 0xfb, 0xfa, 0xfd, 0xf8),
+                fc.nat({ max: 255 }),
+                fc.nat({ max: 255 }),
+                fc.uint8Array({ maxLength: 300 }),
+              )
+              .map(([cla, ins, p1, p2, data]) =>
+                Uint8Array.of(cla, ins, p1, p2, ...(data.length ? [Math.min(data.length, 255), ...data.subarray(0, 255)] : [])),
+              ),
             { minLength: 1, maxLength: 10 },
           )
           .map((cmds) => joinFrames([...splitFrames(s.seeds[2]).slice(0, 2), ...cmds])),
@@ -100,7 +116,10 @@ export const cardEngine = defineTarget<CardState>({
       const r = await card.transmit(cmd);
       oracle(r.length >= 2 && r.length <= 258, `a response of ${r.length} bytes`);
       const sw1 = r[r.length - 2];
-      oracle(SW1.includes(sw1), `status word ${Buffer.from(r.subarray(-2)).toString('hex')} to ${Buffer.from(cmd.subarray(0, 4)).toString('hex')}`);
+      oracle(
+        SW1.includes(sw1),
+        `status word ${Buffer.from(r.subarray(-2)).toString('hex')} to ${Buffer.from(cmd.subarray(0, 4)).toString('hex')}`,
+      );
       if (failures.length) throw failures[0];
     }
   },

@@ -12,7 +12,12 @@ import { vscFile } from './vsc.target';
  * The API target loads the whole issuer API (Nest, PKCS#11, PostgreSQL): loaded only when it runs,
  * so worker threads fuzzing the parsers never load it.
  */
-function lazy(name: string, about: string, opts: { inProcess?: boolean; budgetMs?: number }, load: () => FuzzTarget<unknown>): FuzzTarget<unknown> {
+function lazy(
+  name: string,
+  about: string,
+  opts: { inProcess?: boolean; budgetMs?: number },
+  load: () => FuzzTarget<unknown>,
+): FuzzTarget<unknown> {
   return {
     name,
     about,
@@ -25,10 +30,15 @@ function lazy(name: string, about: string, opts: { inProcess?: boolean; budgetMs
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const apiRoutes = lazy('api-routes', 'issuer API: every route (body, query, path params) with each role, in process on the test stack', { inProcess: true, budgetMs: 15_000 }, () => (require('./api.target') as typeof import('./api.target')).apiRoutes as FuzzTarget<unknown>);
+const apiRoutes = lazy(
+  'api-routes',
+  'issuer API: every route (body, query, path params) with each role, in process on the test stack',
+  { inProcess: true, budgetMs: 15_000 },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  () => (require('./api.target') as typeof import('./api.target')).apiRoutes as FuzzTarget<unknown>,
+);
 
-/** Every fuzz target, in the order `npm run fuzz` runs them . */
+/** Every fuzz target, in the order `npm run fuzz` runs them. */
 export const TARGETS: ReadonlyArray<FuzzTarget<never>> = [
   apduCommand,
   apduResponse,

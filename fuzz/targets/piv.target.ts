@@ -18,7 +18,6 @@ import {
   encodeDiscovery,
   encodeKeyHistory,
   encodePrintedInfo,
-
   PivError,
   PivSession,
   readCardReport,
@@ -146,4 +145,3 @@ export const pivSession = defineTarget<SessionState>({
   // The script swallows typed errors itself: whatever escapes is a finding.
   expected: () => false,
 });
-

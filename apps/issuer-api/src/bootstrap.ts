@@ -10,6 +10,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import express from 'express';
 import { httpLogging } from './platform/http/http-logging';
 import { reviveJsonBody } from './platform/http/json-body';
+import { refuseNulCharacters } from './platform/http/nul-characters';
 import { RateLimiter } from './platform/http/rate-limit';
 import { securityHeaders } from './platform/http/security-headers';
 import { ProblemFilter } from './platform/http/problem.filter';
@@ -60,6 +61,7 @@ export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<Api
   );
   app.useBodyParser('json', { limit: cfg.SCM_BODY_LIMIT, reviver: reviveJsonBody });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+  app.use(refuseNulCharacters);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ProblemFilter(log));
   app.enableShutdownHooks();

@@ -33,7 +33,11 @@ function bundle() {
     events: 3,
     checkpoints: 1,
     keyFingerprint: sha256Hex(key),
-    files: { [BUNDLE_FILES.events]: sha256Hex(eventsText), [BUNDLE_FILES.checkpoints]: sha256Hex(checkpoints), [BUNDLE_FILES.key]: sha256Hex(key) },
+    files: {
+      [BUNDLE_FILES.events]: sha256Hex(eventsText),
+      [BUNDLE_FILES.checkpoints]: sha256Hex(checkpoints),
+      [BUNDLE_FILES.key]: sha256Hex(key),
+    },
   };
   return { manifest: JSON.stringify(manifest), events: eventsText, checkpoints, key };
 }
@@ -49,13 +53,21 @@ describe('verifyBundle on files from elsewhere', () => {
   it.each([
     ['manifest not JSON', { manifest: '{' }, 'manifest.json is not valid JSON'],
     ['manifest null', { manifest: 'null' }, 'not an SCM audit bundle'],
-    ['manifest format not a string', { manifest: JSON.stringify({ ...JSON.parse(good.manifest), format: ['scm-audit-bundle-v1'] }) }, 'not an SCM audit bundle'],
+    [
+      'manifest format not a string',
+      { manifest: JSON.stringify({ ...JSON.parse(good.manifest), format: ['scm-audit-bundle-v1'] }) },
+      'not an SCM audit bundle',
+    ],
     ['manifest without files', { manifest: JSON.stringify({ ...JSON.parse(good.manifest), files: undefined }) }, 'lacks the head'],
     ['manifest without head', { manifest: JSON.stringify({ ...JSON.parse(good.manifest), head: 7 }) }, 'lacks the head'],
     ['checkpoints not JSON', { checkpoints: '[{' }, 'checkpoints.json is not valid JSON'],
     ['checkpoints not a list', { checkpoints: '{}' }, 'not a list of checkpoints'],
     ['a null checkpoint', { checkpoints: '[null]' }, 'entry 1 is not a checkpoint'],
-    ['a checkpoint without its key', { checkpoints: JSON.stringify([{ ...JSON.parse(good.checkpoints)[0], publicKey: undefined }]) }, 'entry 1'],
+    [
+      'a checkpoint without its key',
+      { checkpoints: JSON.stringify([{ ...JSON.parse(good.checkpoints)[0], publicKey: undefined }]) },
+      'entry 1',
+    ],
   ])('%s: AuditBundleError', (_what, change, message) => {
     const files = { ...good, ...change };
     expect(() => verifyBundle(files, good.key)).toThrow(AuditBundleError);

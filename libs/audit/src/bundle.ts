@@ -121,7 +121,9 @@ function parseJson(text: string, file: string): unknown {
 function readManifest(text: string): BundleManifest {
   const m = parseJson(text, BUNDLE_FILES.manifest);
   if (!isObject(m) || m.format !== 'scm-audit-bundle-v1')
-    throw new AuditBundleError(`not an SCM audit bundle (format ${isObject(m) ? String(m.format) : 'missing'})`, { file: BUNDLE_FILES.manifest });
+    throw new AuditBundleError(`not an SCM audit bundle (format ${isObject(m) ? String(m.format) : 'missing'})`, {
+      file: BUNDLE_FILES.manifest,
+    });
   const head = m.head;
   const ok =
     isObject(head) &&
@@ -130,7 +132,8 @@ function readManifest(text: string): BundleManifest {
     typeof m.keyFingerprint === 'string' &&
     isObject(m.files) &&
     Object.values(m.files).every((h) => typeof h === 'string');
-  if (!ok) throw new AuditBundleError('manifest.json lacks the head, key fingerprint or file hashes of a bundle', { file: BUNDLE_FILES.manifest });
+  if (!ok)
+    throw new AuditBundleError('manifest.json lacks the head, key fingerprint or file hashes of a bundle', { file: BUNDLE_FILES.manifest });
   return m as unknown as BundleManifest;
 }
 
@@ -143,7 +146,8 @@ function readCheckpoints(text: string): StoredCheckpoint[] {
       isObject(c) &&
       isSeq(c.seq) &&
       ['headHash', 'signedAt', 'keyLabel', 'algorithm', 'publicKey', 'signature'].every((k) => typeof c[k] === 'string');
-    if (!ok) throw new AuditBundleError(`checkpoints.json entry ${i + 1} is not a checkpoint`, { file: BUNDLE_FILES.checkpoints, entry: i + 1 });
+    if (!ok)
+      throw new AuditBundleError(`checkpoints.json entry ${i + 1} is not a checkpoint`, { file: BUNDLE_FILES.checkpoints, entry: i + 1 });
   });
   return list as StoredCheckpoint[];
 }

@@ -6,6 +6,7 @@
  *   `{"any": {"constructor": 1}}` on every route with a DTO); no DTO has such a field;
  * - nesting deeper than MAX_JSON_DEPTH: class-transformer and class-validator recurse per level,
  *   and a body nested a few thousand levels deep overflowed the stack (a 500).
+ * (NUL characters, in bodies of any type and in URLs, are refused by nul-characters.ts.)
  */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -8,7 +8,7 @@ const { readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { transformSync } = require('@swc/core');
 
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..');
 const options = {
   swcrc: false,
   sourceMaps: 'inline',
