@@ -3,6 +3,8 @@ import {
   ArchiveError,
   decodeManifest,
   decodeSidecar,
+  encodeManifest,
+  encodeSidecar,
   DocumentError,
   encodeDocument,
   IsoError,
@@ -71,18 +73,34 @@ export const iso9660 = defineTarget<SealedFixture>({
 export const archiveVolume = defineTarget<SealedFixture>({
   name: 'archive-volume',
   quickRuns: 60,
-  about: 'verifyVolume (with sidecar and trust anchor), listVolume and recoverVscFromImage on damaged images',
+  about: 'verifyVolume (with sidecar and trust anchor), listVolume and recoverVscFromImage on damaged images or sidecars',
   budgetMs: 4000,
   setup: sealedFixture,
-  inputs: imageInputs,
+  // Byte 0 says what the rest is: 0 a damaged image (with the real sidecar), 1 a damaged sidecar (with the real image).
+  inputs: (f) =>
+    fc.oneof(
+      { weight: 3, arbitrary: imageInputs(f).map((img) => Buffer.concat([Buffer.of(0), img])) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .oneof(
+            jsonMutated([JSON.parse(f.sidecar.toString('utf8'))], (v) => encodeDocument(v as JsonValue, new Set(['regions']))),
+            bytesFrom([f.sidecar], { maxEdits: 3 }),
+          )
+          .map((sc) => Buffer.concat([Buffer.of(1), sc])),
+      },
+    ),
   run: (f, b) => {
-    const rep = verifyVolume(b, { sidecar: f.sidecar, issuerCertificates: [f.root] });
-    const same = Buffer.from(b).equals(f.image);
-    oracle(rep.ok === same, same ? 'the untouched image does not verify' : 'a changed image verifies');
-    readVolumeParts(b);
+    if (b.length === 0) return;
+    const rest = Buffer.from(b.subarray(1));
+    const [image, sidecar] = b[0] === 1 ? [f.image, rest] : [rest, f.sidecar];
+    const rep = verifyVolume(image, { sidecar, issuerCertificates: [f.root] });
+    const same = image.equals(f.image) && sidecar.equals(f.sidecar);
+    oracle(rep.ok === same, same ? 'the untouched volume does not verify' : 'a changed image or sidecar verifies');
+    readVolumeParts(image);
     try {
-      listVolume(b);
-      recoverVscFromImage(b, f.vsc, { issuerCertificates: [f.root] });
+      listVolume(image);
+      recoverVscFromImage(image, f.vsc, { issuerCertificates: [f.root] });
     } catch (e) {
       if (!(e instanceof ArchiveError)) throw e;
     }
@@ -126,8 +144,9 @@ export const archiveDocuments = defineTarget<DocState>({
   run: (_s, b) => {
     if (b.length === 0) throw new DocumentError('empty');
     const body = b.subarray(1);
-    if (b[0] % 2 === 0) decodeManifest(body);
-    else decodeSidecar(body);
+    // What decodes must be the whole document: written back it is the same bytes (no field left unread).
+    const again = b[0] % 2 === 0 ? encodeManifest(decodeManifest(body)) : encodeSidecar(decodeSidecar(body));
+    oracle(again.equals(Buffer.from(body)), 'a document decodes to less than it holds (a field accepted but not read)');
     oracle(text(body).endsWith('\n'), 'a document without its final newline was accepted');
   },
   expected: (e) => e instanceof DocumentError,
