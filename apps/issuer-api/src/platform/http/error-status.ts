@@ -1,4 +1,5 @@
 import { ArchiveErrorCode } from '@scm/archive';
+import { AuditBundleErrorCode } from '@scm/audit';
 import { CaErrorCode } from '@scm/ca';
 import { BackendErrorCode } from '@scm/card-engine';
 import { HsmErrorCode } from '@scm/hsm';
@@ -34,6 +35,7 @@ export type ErrorCode =
   | BackendErrorCode
   | CaErrorCode
   | ArchiveErrorCode
+  | AuditBundleErrorCode
   | AuthErrorCode
   | ApprovalErrorCode
   | UserErrorCode
@@ -156,6 +158,9 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [ArchiveErrorCode.NotFound]: 404,
   [ArchiveErrorCode.ImageInvalid]: 500,
   [ArchiveErrorCode.Invalid]: 400,
+
+  // ---- libs/audit: an offline bundle that cannot be read (the CLI's; an upload would be unprocessable)
+  [AuditBundleErrorCode.Malformed]: 422,
 
   // ---- trust
   [AuthErrorCode.Unauthenticated]: 401,
