@@ -1,0 +1,82 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { CardholdersModule } from '../issuance/cardholders/cardholders.module';
+import { CardsModule } from '../issuance/cards/cards.module';
+import { IssuanceModule } from '../issuance/requests/issuance.module';
+import { VscEscrowModule } from '../issuance/vsc-escrow/vsc-escrow.module';
+import { CardCertificatesService } from '../personalisation/card-certificates.service';
+import { CardSecretsService } from '../personalisation/card-secrets.service';
+import { CaModule } from '../pki/ca.module';
+import { PeriodicWork } from '../platform/jobs/periodic-work';
+import { systemActor } from '../trust/auth/principal';
+import { WorkersModule } from '../trust/workers/workers.module';
+import { ApproveCardUpdateController } from './approve-card-update/approve-card-update.controller';
+import { ApproveCardUpdateHandler } from './approve-card-update/approve-card-update.handler';
+import { CardUpdateCryptogramsController } from './card-update-cryptograms/card-update-cryptograms.controller';
+import { CardUpdateCryptogramsHandler } from './card-update-cryptograms/card-update-cryptograms.handler';
+import { CARD_UPDATE_REPOSITORY } from './card-update.repository';
+import { CardUpdatePreparation } from './card-update-preparation.service';
+import { CertifyUpdateKeyController } from './certify-update-key/certify-update-key.controller';
+import { CertifyUpdateKeyHandler } from './certify-update-key/certify-update-key.handler';
+import { CompleteCardUpdateController } from './complete-card-update/complete-card-update.controller';
+import { CompleteCardUpdateHandler } from './complete-card-update/complete-card-update.handler';
+import { ListCardUpdatesHandler } from './list-card-updates/list-card-updates.handler';
+import { OfferCardUpdateController } from './offer-card-update/offer-card-update.controller';
+import { OfferCardUpdateHandler } from './offer-card-update/offer-card-update.handler';
+import { PgCardUpdateRepository } from './pg-card-update.repository';
+import { QueueCardUpdateController } from './queue-card-update/queue-card-update.controller';
+import { QueueCardUpdateHandler } from './queue-card-update/queue-card-update.handler';
+import { StopCardUpdateController } from './stop-card-update/stop-card-update.controller';
+import { StopCardUpdateHandler } from './stop-card-update/stop-card-update.handler';
+import { SweepCardExpiryCommand } from './sweep-card-expiry/sweep-card-expiry.command';
+import { RENEWAL_WINDOW_DAYS, SweepCardExpiryController } from './sweep-card-expiry/sweep-card-expiry.controller';
+import { SweepCardExpiryHandler } from './sweep-card-expiry/sweep-card-expiry.handler';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Updates of issued cards (docs/card-updates.md): officers (and the daily expiry sweep) queue
+ * renewals, new keys and data objects; a card worker runs them the next time the card is in one
+ * of its readers, under the card's diversified management key, with a new escrowed VSC version.
+ */
+@Module({
+  imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule],
+  controllers: [
+    SweepCardExpiryController,
+    ApproveCardUpdateController,
+    QueueCardUpdateController,
+    OfferCardUpdateController,
+    CardUpdateCryptogramsController,
+    CertifyUpdateKeyController,
+    CompleteCardUpdateController,
+    StopCardUpdateController,
+  ],
+  providers: [
+    { provide: CARD_UPDATE_REPOSITORY, useClass: PgCardUpdateRepository },
+    CardCertificatesService,
+    CardSecretsService,
+    CardUpdatePreparation,
+    QueueCardUpdateHandler,
+    ApproveCardUpdateHandler,
+    ListCardUpdatesHandler,
+    OfferCardUpdateHandler,
+    CardUpdateCryptogramsHandler,
+    CertifyUpdateKeyHandler,
+    CompleteCardUpdateHandler,
+    StopCardUpdateHandler,
+    SweepCardExpiryHandler,
+  ],
+  exports: [CARD_UPDATE_REPOSITORY],
+})
+export class CardUpdatesModule implements OnModuleInit {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly periodic: PeriodicWork,
+  ) {}
+
+  onModuleInit(): void {
+    this.periodic.every('sweep-card-expiry', DAY_MS, CardUpdatesModule.name, async () => {
+      await this.commands.execute(new SweepCardExpiryCommand(RENEWAL_WINDOW_DAYS, systemActor('card-expiry')));
+    });
+  }
+}

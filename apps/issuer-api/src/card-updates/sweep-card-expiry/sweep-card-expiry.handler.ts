@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
+import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { CARD_UPDATE_REPOSITORY, type CardUpdateRepository } from '../card-update.repository';
+import { expiryDecision } from '../card-update-rules';
+import { type ExpirySweepResult, SweepCardExpiryCommand } from './sweep-card-expiry.command';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Lists the cards whose valid certificates end within the window (at the unit of work's clock),
+ * moves those past their end to `expired`, and queues a renewal for the others — pending when the
+ * profile renews automatically, awaiting an officer's approval otherwise (the default). One
+ * transaction; run again, it queues nothing twice (one open update per card).
+ */
+@CommandHandler(SweepCardExpiryCommand)
+export class SweepCardExpiryHandler implements ICommandHandler<SweepCardExpiryCommand, ExpirySweepResult> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(CARD_UPDATE_REPOSITORY) private readonly updates: CardUpdateRepository,
+    private readonly lifecycle: CardLifecycleService,
+  ) {}
+
+  execute(c: SweepCardExpiryCommand): Promise<ExpirySweepResult> {
+    return this.uow.run(c.actor, async (tx) => {
+      const out: ExpirySweepResult = { at: tx.now.toISOString(), withinDays: c.withinDays, expired: [], queued: [], skipped: [] };
+      const cards = await this.updates.expiring(new Date(tx.now.getTime() + c.withinDays * DAY_MS), tx);
+      for (const card of cards) {
+        const d = expiryDecision(card, tx.now);
+        if (d.kind === 'expire') {
+          const r = await this.lifecycle.transition(tx, card.cardId, 'expired', { notAfter: card.notAfter.toISOString() });
+          if (!(r instanceof Error)) out.expired.push(card.cardId);
+          else out.skipped.push({ cardId: card.cardId, why: r.message });
+          continue;
+        }
+        if (d.kind === 'none') {
+          out.skipped.push({ cardId: card.cardId, why: d.why });
+          continue;
+        }
+        const id = randomUUID();
+        await this.updates.insert(tx, {
+          id,
+          cardId: card.cardId,
+          kind: 'renew',
+          slot: null,
+          objectTag: null,
+          objectValue: null,
+          state: d.state,
+          origin: 'expiry',
+          reason: `certificates end ${card.certificates[0]?.notAfter.toISOString() ?? card.notAfter.toISOString()}`,
+          requestedBy: tx.actor.actor,
+          approvedBy: null,
+          workerId: null,
+          attempt: 0,
+          vscVersion: null,
+          prepared: null,
+          proofNonce: null,
+          failure: null,
+          createdAt: tx.now,
+          updatedAt: tx.now,
+          finishedAt: null,
+        });
+        tx.audit({
+          action: 'card-update.queued',
+          targetType: 'card-update',
+          targetId: id,
+          outcome: 'success',
+          details: { cardId: card.cardId, serial: card.serial, kind: 'renew', origin: 'expiry', state: d.state, notAfter: card.notAfter.toISOString() },
+        });
+        out.queued.push({ id, cardId: card.cardId, serial: card.serial, state: d.state });
+      }
+      return out;
+    });
+  }
+}
