@@ -18,8 +18,7 @@ export class PgCardUpdateRepository implements CardUpdateRepository {
 
   async lock(tx: TxScope, id: string): Promise<CardUpdate | undefined> {
     return (
-      (await tx.em.createQueryBuilder(CardUpdateEntity, 'u').where('u.id = :id', { id }).setLock('pessimistic_write').getOne()) ??
-      undefined
+      (await tx.em.createQueryBuilder(CardUpdateEntity, 'u').where('u.id = :id', { id }).setLock('pessimistic_write').getOne()) ?? undefined
     );
   }
 

@@ -13,7 +13,10 @@ export async function runningOn(
   const u = await repos.updates.lock(tx, id);
   if (!u) return new CardUpdateError(CardUpdateErrorCode.NotFound, `no card update ${id}`, { id });
   if (u.state !== 'running' || u.workerId !== workerId)
-    return new CardUpdateError(CardUpdateErrorCode.NotRunner, `card update ${id} is not running on worker ${workerId}`, { id, state: u.state });
+    return new CardUpdateError(CardUpdateErrorCode.NotRunner, `card update ${id} is not running on worker ${workerId}`, {
+      id,
+      state: u.state,
+    });
   const card = await repos.cards.get(u.cardId, tx);
   if (!card?.serial || !card.vscId || !card.requestId) throw new Error(`card ${u.cardId} of update ${id} has no identity`);
   return { u, card };

@@ -26,7 +26,13 @@ export class ApproveCardUpdateHandler implements ICommandHandler<ApproveCardUpda
       if (u.requestedBy === c.actor.actor)
         return deny(new CardUpdateError(CardUpdateErrorCode.SelfApproval, 'another officer approves what you asked for'));
       await this.updates.patch(tx, u.id, { state: 'pending', approvedBy: c.actor.actor });
-      tx.audit({ action: ACTION, targetType: 'card-update', targetId: u.id, outcome: 'success', details: { cardId: u.cardId, kind: u.kind } });
+      tx.audit({
+        action: ACTION,
+        targetType: 'card-update',
+        targetId: u.id,
+        outcome: 'success',
+        details: { cardId: u.cardId, kind: u.kind },
+      });
       return cardUpdateView({ ...u, state: 'pending', approvedBy: c.actor.actor });
     });
   }

@@ -24,6 +24,8 @@ export class CardUpdateCryptogramsController {
     @CurrentPrincipal() p: Principal,
     @CurrentActor() actor: Actor,
   ): Promise<CryptogramsView> {
-    return this.commands.execute(new CardUpdateCryptogramsCommand(id, callingWorker(p).id, Buffer.from(dto.encryptedWitness, 'base64'), actor));
+    return this.commands.execute(
+      new CardUpdateCryptogramsCommand(id, callingWorker(p).id, Buffer.from(dto.encryptedWitness, 'base64'), actor),
+    );
   }
 }

@@ -54,7 +54,9 @@ export class CertifyUpdateKeyHandler implements ICommandHandler<CertifyUpdateKey
         });
       const alg = spkiAlgorithm(c.publicKey);
       if (alg !== policy.algorithm)
-        return tx.refuse(new CardUpdateError(CardUpdateErrorCode.Invalid, `slot ${slot} takes a ${policy.algorithm} key, got ${alg ?? 'another key'}`));
+        return tx.refuse(
+          new CardUpdateError(CardUpdateErrorCode.Invalid, `slot ${slot} takes a ${policy.algorithm} key, got ${alg ?? 'another key'}`),
+        );
       const spki = normalisedSpki(c.publicKey);
       if (op.certificate && certifiesKey(Buffer.from(op.certificate, 'base64'), spki)) {
         const serial = prepared.issued[slot];

@@ -26,7 +26,7 @@ export class CompleteCardUpdateDto {
   @Type(() => SlotSignatureDto)
   signatures!: SlotSignatureDto[];
 
-  @ApiProperty({ description: "the public keys the card reports for the other slots (GET METADATA), SPKI DER base64" })
+  @ApiProperty({ description: 'the public keys the card reports for the other slots (GET METADATA), SPKI DER base64' })
   @IsArray()
   @ArrayMaxSize(24)
   @ValidateNested({ each: true })

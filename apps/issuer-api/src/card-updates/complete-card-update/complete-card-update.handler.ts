@@ -78,7 +78,9 @@ export class CompleteCardUpdateHandler implements ICommandHandler<CompleteCardUp
           outcome: 'failure',
           details: { cardId: card.id, serial: card.serial, problems },
         });
-        return tx.refuse(new CardUpdateError(CardUpdateErrorCode.ProofFailed, `the card did not prove its keys: ${problems.join('; ')}`, { problems }));
+        return tx.refuse(
+          new CardUpdateError(CardUpdateErrorCode.ProofFailed, `the card did not prove its keys: ${problems.join('; ')}`, { problems }),
+        );
       }
       const superseded: string[] = [];
       for (const serial of prepared.supersedes) {

@@ -93,7 +93,11 @@ export class OfferCardUpdateHandler implements ICommandHandler<OfferCardUpdateCo
           for (const slot of prepared.imports) {
             const op = prepared.operations.find((o) => o.op === 'import' && o.slot === slot);
             const key = vsc.exportPrivateKeyForIssuance(parseInt(slot, 16), { requestId: request.id });
-            material.keys.push({ slot, algorithm: op && 'algorithm' in op ? op.algorithm : '', pkcs8: key.export({ format: 'der', type: 'pkcs8' }) });
+            material.keys.push({
+              slot,
+              algorithm: op && 'algorithm' in op ? op.algorithm : '',
+              pkcs8: key.export({ format: 'der', type: 'pkcs8' }),
+            });
           }
           keyMaterial = await this.packages.seal(material, worker.kexKey, {
             requestId: u.id,
@@ -113,7 +117,13 @@ export class OfferCardUpdateHandler implements ICommandHandler<OfferCardUpdateCo
           targetType: 'card-update',
           targetId: u.id,
           outcome: 'success',
-          details: { workerId: c.workerId, slots: prepared.imports, vscVersion, serial: card.serial, expiresAt: keyMaterial.header.expiresAt },
+          details: {
+            workerId: c.workerId,
+            slots: prepared.imports,
+            vscVersion,
+            serial: card.serial,
+            expiresAt: keyMaterial.header.expiresAt,
+          },
         });
       }
       const plan: CardUpdatePlan = {

@@ -20,7 +20,9 @@ export class QueueCardUpdateController {
   @Post()
   @Roles('security-officer')
   @Fresh()
-  @ApiOperation({ summary: 'Queue an update (renew, rekey SLOT, put-object) for an issued or active card; it runs when the card is next in a reader' })
+  @ApiOperation({
+    summary: 'Queue an update (renew, rekey SLOT, put-object) for an issued or active card; it runs when the card is next in a reader',
+  })
   queue(@Param('serial') serial: string, @Body() dto: QueueCardUpdateDto, @CurrentActor() actor: Actor): Promise<CardUpdateView> {
     return this.commands.execute(
       new QueueCardUpdateCommand(

@@ -30,15 +30,21 @@ export class QueueCardUpdateHandler implements ICommandHandler<QueueCardUpdateCo
       if (problem) return deny(new CardUpdateError(CardUpdateErrorCode.Invalid, problem), card.id);
       if (!isUpdatable(card.state) || !card.vscId || !card.requestId)
         return deny(
-          new CardUpdateError(CardUpdateErrorCode.CardNotUpdatable, `card ${c.serial} is ${card.state}; only issued and active cards are updated`, {
-            state: card.state,
-          }),
+          new CardUpdateError(
+            CardUpdateErrorCode.CardNotUpdatable,
+            `card ${c.serial} is ${card.state}; only issued and active cards are updated`,
+            {
+              state: card.state,
+            },
+          ),
           card.id,
         );
       const open = await this.updates.lockOpenOfCard(tx, card.id);
       if (open)
         return deny(
-          new CardUpdateError(CardUpdateErrorCode.AlreadyOpen, `card ${c.serial} already has update ${open.id} (${open.state})`, { id: open.id }),
+          new CardUpdateError(CardUpdateErrorCode.AlreadyOpen, `card ${c.serial} already has update ${open.id} (${open.state})`, {
+            id: open.id,
+          }),
           card.id,
         );
       const u = {

@@ -67,7 +67,14 @@ export class SweepCardExpiryHandler implements ICommandHandler<SweepCardExpiryCo
           targetType: 'card-update',
           targetId: id,
           outcome: 'success',
-          details: { cardId: card.cardId, serial: card.serial, kind: 'renew', origin: 'expiry', state: d.state, notAfter: card.notAfter.toISOString() },
+          details: {
+            cardId: card.cardId,
+            serial: card.serial,
+            kind: 'renew',
+            origin: 'expiry',
+            state: d.state,
+            notAfter: card.notAfter.toISOString(),
+          },
         });
         out.queued.push({ id, cardId: card.cardId, serial: card.serial, state: d.state });
       }
