@@ -8,6 +8,8 @@ import { CardCertificatesService } from '../personalisation/card-certificates.se
 import { CardSecretsService } from '../personalisation/card-secrets.service';
 import { CaModule } from '../pki/ca.module';
 import { PeriodicWork } from '../platform/jobs/periodic-work';
+import { CLOCK } from '../platform/infra/tokens';
+import { EXPIRY_CLOCK, expiryClockFrom } from './expiry-clock';
 import { systemActor } from '../trust/auth/principal';
 import { WorkersModule } from '../trust/workers/workers.module';
 import { ApproveCardUpdateController } from './approve-card-update/approve-card-update.controller';
@@ -53,6 +55,7 @@ const DAY_MS = 86_400_000;
   ],
   providers: [
     { provide: CARD_UPDATE_REPOSITORY, useClass: PgCardUpdateRepository },
+    { provide: EXPIRY_CLOCK, useFactory: expiryClockFrom, inject: [CLOCK] },
     CardCertificatesService,
     CardSecretsService,
     CardUpdatePreparation,
@@ -66,7 +69,7 @@ const DAY_MS = 86_400_000;
     StopCardUpdateHandler,
     SweepCardExpiryHandler,
   ],
-  exports: [CARD_UPDATE_REPOSITORY],
+  exports: [CARD_UPDATE_REPOSITORY, EXPIRY_CLOCK],
 })
 export class CardUpdatesModule implements OnModuleInit {
   constructor(

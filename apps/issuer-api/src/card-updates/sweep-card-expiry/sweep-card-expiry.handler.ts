@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
+import type { Clock } from '../../platform/infra/clock.port';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
+import { EXPIRY_CLOCK } from '../expiry-clock';
 import { CARD_UPDATE_REPOSITORY, type CardUpdateRepository } from '../card-update.repository';
 import { expiryDecision } from '../card-update-rules';
 import { type ExpirySweepResult, SweepCardExpiryCommand } from './sweep-card-expiry.command';
@@ -21,18 +23,37 @@ export class SweepCardExpiryHandler implements ICommandHandler<SweepCardExpiryCo
     private readonly uow: UnitOfWork,
     @Inject(CARD_UPDATE_REPOSITORY) private readonly updates: CardUpdateRepository,
     private readonly lifecycle: CardLifecycleService,
+    @Inject(EXPIRY_CLOCK) private readonly clock: Clock,
   ) {}
 
   execute(c: SweepCardExpiryCommand): Promise<ExpirySweepResult> {
     return this.uow.run(c.actor, async (tx) => {
-      const out: ExpirySweepResult = { at: tx.now.toISOString(), withinDays: c.withinDays, expired: [], queued: [], skipped: [] };
-      const cards = await this.updates.expiring(new Date(tx.now.getTime() + c.withinDays * DAY_MS), tx);
+      const now = this.clock.now();
+      const out: ExpirySweepResult = { at: now.toISOString(), withinDays: c.withinDays, expired: [], queued: [], skipped: [] };
+      const cards = await this.updates.expiring(new Date(now.getTime() + c.withinDays * DAY_MS), tx);
       for (const card of cards) {
-        const d = expiryDecision(card, tx.now);
+        const d = expiryDecision(card, now);
         if (d.kind === 'expire') {
-          const r = await this.lifecycle.transition(tx, card.cardId, 'expired', { notAfter: card.notAfter.toISOString() });
-          if (!(r instanceof Error)) out.expired.push(card.cardId);
-          else out.skipped.push({ cardId: card.cardId, why: r.message });
+          const r = await this.lifecycle.transition(tx, card.cardId, 'expired', {
+            notAfter: card.notAfter.toISOString(),
+            ended: card.certificates.map((x) => x.serial),
+          });
+          if (r instanceof Error) {
+            out.skipped.push({ cardId: card.cardId, why: r.message });
+            continue;
+          }
+          out.expired.push(card.cardId);
+          // Nothing runs on an expired card: its open update (a renewal that came too late) is cancelled.
+          if (card.openUpdate) {
+            await this.updates.patch(tx, card.openUpdate, { state: 'cancelled', failure: 'the card expired', finishedAt: tx.now });
+            tx.audit({
+              action: 'card-update.cancelled',
+              targetType: 'card-update',
+              targetId: card.openUpdate,
+              outcome: 'success',
+              details: { cardId: card.cardId, reason: 'the card expired' },
+            });
+          }
           continue;
         }
         if (d.kind === 'none') {
