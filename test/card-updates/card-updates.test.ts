@@ -60,6 +60,10 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
     await remove(card);
   }, 240_000);
 
+  afterEach(async () => {
+    if (card?.inserted) await remove(card);
+  });
+
   afterAll(async () => {
     if (card) await remove(card).catch(() => undefined);
     await s?.close();
@@ -96,7 +100,13 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
       },
       90_000,
       200,
-    );
+    ).catch((e: Error) => {
+      const lines = w
+        .log()
+        .split('\n')
+        .filter((l) => l.includes(card.serial) || l.includes(id) || l.includes('update'));
+      throw new Error(`${e.message}\nworker log:\n${lines.slice(-20).join('\n')}`);
+    });
     await waitFor('the worker to let go of the card', async () => (ended.exec(w.log()) ? true : undefined), 20_000, 100);
     return row;
   }
@@ -161,8 +171,9 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
           '--sign',
           '--id',
           '01',
-          '-m',
-          'SHA256-RSA-PKCS',
+          ...(new9a.publicKey.asymmetricKeyType === 'ec'
+            ? ['-m', 'ECDSA-SHA256', '--signature-format', 'openssl']
+            : ['-m', 'SHA256-RSA-PKCS']),
           '-i',
           'data.txt',
           '-o',

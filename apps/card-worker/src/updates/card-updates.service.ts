@@ -40,7 +40,7 @@ export class CardUpdatesService {
    * undefined when nothing was to be done.
    */
   async offer(reader: string, card: { serial: string; guid?: string }, current: () => boolean): Promise<CardUpdateOutcome | undefined> {
-    const offer = await this.api.offer(card);
+    const offer = await this.api.offer({ serial: card.serial, ...(card.guid ? { guid: card.guid } : {}) });
     for (const w of offer.waiting)
       this.log.info(
         { reader, serial: card.serial, updateId: w.id, kind: w.kind, state: w.state, reason: w.reason },
