@@ -281,7 +281,15 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
       },
       30_000,
       200,
-    );
+    ).catch(async (e: Error) => {
+      const lines = s.workers
+        .get(0)!
+        .log()
+        .split('\n')
+        .filter((l) => l.includes(card.serial) || l.includes(id));
+      const u = await updateRow(id);
+      throw new Error(`${e.message} (${u.state}, attempt ${u.attempt})\nworker log:\n${lines.slice(-12).join('\n')}`);
+    });
     expect(interrupted.vsc_version).not.toBeNull();
     const done = await runUpdate(id);
     expect(done.attempt).toBe(2);

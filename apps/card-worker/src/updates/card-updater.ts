@@ -11,6 +11,7 @@ import {
 } from '@scm/personalisation';
 import { keyAlgorithm, MANAGEMENT_ALGORITHMS, RemoteManagementKey } from '../personalisation/card-keys';
 import { cardRefusal, certifies } from '../personalisation/card-state';
+import { WorkerApiError } from '../personalisation/worker-api.client';
 import type { CardUpdatesClient } from './card-updates.client';
 
 const slotByte = (slot: string): number => parseInt(slot, 16);
@@ -55,16 +56,17 @@ export class CardUpdater {
       this.ports.progress(id, 'done', { kind: plan.kind, vscVersion: plan.vscVersion });
       return { kind: 'done', updateId: id };
     } catch (e) {
-      if (e instanceof PcscError) {
-        await api.stop(id, 'interrupted', `${e.code}: ${e.message}`).catch(() => undefined);
-        return { kind: 'interrupted', updateId: id, reason: e.message };
-      }
-      if (cardRefusal(e) || (e instanceof PivError && e.code === PivErrorCode.InvalidArgument)) {
+      if (e instanceof WorkerApiError) throw e;
+      if (!(e instanceof PcscError) && (cardRefusal(e) || (e instanceof PivError && e.code === PivErrorCode.InvalidArgument))) {
         const reason = (e as Error).message.slice(0, 300);
         await api.stop(id, 'refused', reason).catch(() => undefined);
         return { kind: 'failed', updateId: id, reason };
       }
-      throw e;
+      // The card left the reader, or stopped answering (an empty or missing response): the update
+      // waits for the card's next insertion, where it resumes.
+      const reason = e instanceof PcscError ? `${e.code}: ${e.message}` : (e as Error).message;
+      await api.stop(id, 'interrupted', reason).catch(() => undefined);
+      return { kind: 'interrupted', updateId: id, reason };
     }
   }
 
