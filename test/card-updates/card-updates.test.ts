@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../apps/issuer-api/src/platform/infra/clock.port';
 import { EXPIRY_CLOCK } from '../../apps/issuer-api/src/card-updates/expiry-clock';
-import { call, runCli } from '@scm/test-kit';
+import { approveAs, approveBySecondOfficer, call, runCli } from '@scm/test-kit';
 import { expectOk, OPENSC_PKCS11, runTool, testReader } from '../card-engine/support';
 import { insertPulling } from '../personalisation/support';
 import {
@@ -312,6 +312,77 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
       'card-update.started',
       'card-update.done',
     ]);
+  });
+
+  it('a new on-card 9E key, certified and proved by a signature without a PIN; a vendor data object written and read back', async () => {
+    const old9e = (await validCerts()).find((c) => c.slot === '9e')!;
+    const id = await queue(['--rekey', '9e']);
+    const done = await runUpdate(id);
+    const new9eSerial = (done.prepared as { issued: Record<string, string> }).issued['9e'];
+    expect(new9eSerial).toBeDefined();
+    const session = await directSession(card);
+    const on9e = new X509Certificate(Buffer.from((await session.readCertificate(0x9e))!.der));
+    expect(on9e.serialNumber.toLowerCase()).toBe(new9eSerial);
+    expect(
+      Buffer.from((await session.getMetadata(0x9e)).publicKey!.spki).equals(on9e.publicKey.export({ format: 'der', type: 'spki' })),
+    ).toBe(true);
+    await remove(card);
+    const status = await s.db.query<{ serial: string; status: string; reason: string | null }>(
+      `SELECT serial, status, reason FROM ca_certificate WHERE serial = ANY($1)`,
+      [[old9e.serial, new9eSerial]],
+    );
+    expect(Object.fromEntries(status.rows.map((r) => [r.serial, `${r.status}:${r.reason ?? ''}`]))).toEqual({
+      [old9e.serial]: 'revoked:superseded',
+      [new9eSerial]: 'valid:',
+    });
+    const certified = await s.db.query(`SELECT 1 FROM audit_event WHERE action = 'card-update.slot-certified' AND target_id = $1`, [id]);
+    expect(certified.rowCount).toBe(1);
+
+    writeFileSync(join(s.tmp, 'vendor.bin'), Buffer.from('53 fa 01 02 department: payroll'));
+    const put = await runCli(['card', 'update', card.serial, '--put-object', `5fff10=${join(s.tmp, 'vendor.bin')}`, '--json'], {
+      env: s.officer.env,
+    });
+    expect([put.code, put.stderr]).toEqual([0, '']);
+    await runUpdate((JSON.parse(put.stdout) as { id: string }).id);
+    const again = await directSession(card);
+    expect(Buffer.from((await again.getObject(0x5fff10))!).toString()).toBe('53 fa 01 02 department: payroll');
+    await remove(card);
+    // Objects SCM derives from the VSC cannot be put by hand.
+    const chuid = await runCli(['card', 'update', card.serial, '--put-object', `5fc102=${join(s.tmp, 'vendor.bin')}`], {
+      env: s.officer.env,
+    });
+    expect(chuid.code).not.toBe(0);
+    expect(chuid.stderr).toMatch(/card-update.invalid/);
+  });
+
+  it('a name and e-mail change, approved by a second officer, renews the card: its new certificates name the new identity', async () => {
+    const newName = `${holder.name} Renamed`;
+    const change = await call<{ approval: { id: string } }>(
+      s.api.url,
+      'POST',
+      `/api/v1/cardholders/${holder.id}/identity-changes`,
+      s.officer.token,
+      { name: newName, email: `renamed-${Date.now()}@example.org`, reason: 'marriage' },
+    );
+    expect(change.status).toBe(201);
+    // Nothing changes until a second officer approves; the officer who asked cannot.
+    const self = await approveAs(s.api.url, s.officer.token, change.body.approval.id);
+    expect(self.status).toBe(403);
+    expect(
+      (await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM card_update WHERE card_id = $1 AND state = 'pending'`, [cardId]))
+        .rows[0].n,
+    ).toBe(0);
+    await approveBySecondOfficer(s.api.url, change.body.approval);
+    const queued = await s.db.query<{ id: string; origin: string; state: string }>(
+      `SELECT id, origin, state FROM card_update WHERE card_id = $1 AND state = 'pending'`,
+      [cardId],
+    );
+    expect(queued.rows).toEqual([expect.objectContaining({ origin: 'identity-change', state: 'pending' })]);
+    await runUpdate(queued.rows[0].id);
+    const session = await directSession(card);
+    const cert9a = new X509Certificate(Buffer.from((await session.readCertificate(0x9a))!.der));
+    expect(cert9a.subject).toContain(`CN=${newName}`);
+    await remove(card);
   });
 
   it('expiry on a clock moved forward: the report lists what expires, a renewal waits for approval and the card says so, an expired card reaches expired', async () => {

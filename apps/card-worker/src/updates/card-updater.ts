@@ -15,6 +15,8 @@ import { WorkerApiError } from '../personalisation/worker-api.client';
 import type { CardUpdatesClient } from './card-updates.client';
 
 const slotByte = (slot: string): number => parseInt(slot, 16);
+/** Objects whose GET DATA needs the PIN (SP 800-73-4: fingerprints, facial image, printed information, iris). */
+const PIN_PROTECTED = new Set([0x5fc103, 0x5fc108, 0x5fc109, 0x5fc121]);
 
 export type CardUpdateOutcome =
   | { kind: 'done'; updateId: string }
@@ -116,7 +118,9 @@ export class CardUpdater {
         return;
       case 'object':
         await session.putObject(op.tag, Buffer.from(op.value, 'base64'));
-        // The card proves it holds what was written: read back and compared.
+        // The card proves it holds what was written: read back and compared (objects a PIN protects
+        // cannot be read without the cardholder: their PUT DATA's 9000 stands).
+        if (PIN_PROTECTED.has(op.tag)) return;
         if (!Buffer.from((await session.getObject(op.tag)) ?? []).equals(Buffer.from(op.value, 'base64')))
           throw new PivError(PivErrorCode.CardError, `object ${op.tag.toString(16)} does not read back as written`);
         return;

@@ -13,7 +13,8 @@ describe('card update rules', () => {
 
   it('lets officers put only objects SCM does not derive from the VSC', () => {
     expect(objectProblem(0x5fc109, Buffer.from('x'))).toBeUndefined();
-    expect(objectProblem(0x5fff20, Buffer.from('x'))).toBeUndefined();
+    expect(objectProblem(0x5fff10, Buffer.from('x'))).toBeUndefined();
+    expect(objectProblem(0x5fff20, Buffer.from('x'))).toMatch(/not one an officer may put/);
     expect(objectProblem(0x5fc102, Buffer.from('x'))).toMatch(/not one an officer may put/);
     expect(objectProblem(0x5fc105, Buffer.from('x'))).toMatch(/not one an officer may put/);
     expect(objectProblem(0x5fff01, Buffer.from('x'))).toMatch(/not one an officer may put/);

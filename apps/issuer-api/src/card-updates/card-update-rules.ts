@@ -26,13 +26,13 @@ export function nextRetiredSlot(used: readonly number[]): number | undefined {
 /**
  * Data objects SCM keeps itself (identity objects, certificate containers, Key History) cannot be
  * put by an officer: they follow from the VSC. Printed information, facial image, fingerprints,
- * iris and the vendor range 5FFF00–5FFFFF (but Yubico's attestation objects) can.
+ * iris and the vendor objects 5FFF02–5FFF15 (a YubiKey's range, but its admin data and attestation certificate) can.
  */
 const PUTTABLE = new Set([0x5fc103, 0x5fc108, 0x5fc109, 0x5fc121]);
 export function objectProblem(tag: number, value: Uint8Array): string | undefined {
-  const vendor = tag >= 0x5fff10 && tag <= 0x5fffff;
+  const vendor = tag >= 0x5fff02 && tag <= 0x5fff15;
   if (!PUTTABLE.has(tag) && !vendor)
-    return `object ${tag.toString(16)} is not one an officer may put (printed information 5fc109, facial 5fc108, fingerprints 5fc103, iris 5fc121, or vendor objects 5fff10–5fffff)`;
+    return `object ${tag.toString(16)} is not one an officer may put (printed information 5fc109, facial 5fc108, fingerprints 5fc103, iris 5fc121, or vendor objects 5fff02–5fff15)`;
   if (value.length === 0) return 'the object is empty';
   if (value.length > 3052) return `the object has ${value.length} bytes; a PIV card holds at most 3052 in one object`;
   return undefined;

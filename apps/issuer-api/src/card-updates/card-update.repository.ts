@@ -29,6 +29,8 @@ export interface CardUpdateRepository {
   lockOpenOfCard(tx: TxScope, cardId: string): Promise<CardUpdate | undefined>;
   ofCard(cardId: string, tx?: TxScope): Promise<CardUpdate[]>;
   patch(tx: TxScope, id: string, patch: Partial<CardUpdate>): Promise<void>;
+  /** The ids of a cardholder's cards that take updates (issued or active). */
+  updatableCardsOf(cardholderId: string, tx?: TxScope): Promise<string[]>;
   /** Issued, active or suspended cards whose valid certificates end before `horizon`. */
   expiring(horizon: Date, tx?: TxScope): Promise<ExpiringCard[]>;
 }

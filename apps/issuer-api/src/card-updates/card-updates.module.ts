@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { ApprovalsService } from '../trust/approvals/approvals.service';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { CardholdersModule } from '../issuance/cardholders/cardholders.module';
 import { CardsModule } from '../issuance/cards/cards.module';
@@ -18,6 +19,10 @@ import { CardUpdateCryptogramsController } from './card-update-cryptograms/card-
 import { CardUpdateCryptogramsHandler } from './card-update-cryptograms/card-update-cryptograms.handler';
 import { CARD_UPDATE_REPOSITORY } from './card-update.repository';
 import { CardUpdatePreparation } from './card-update-preparation.service';
+import { CardUpdateQueue } from './card-update-queue.service';
+import { ChangeCardholderIdentityController } from './change-cardholder-identity/change-cardholder-identity.controller';
+import { ChangeCardholderIdentityHandler } from './change-cardholder-identity/change-cardholder-identity.handler';
+import { IDENTITY_CHANGE_KIND, IdentityChangeApproval } from './change-cardholder-identity/identity-change-approval';
 import { CertifyUpdateKeyController } from './certify-update-key/certify-update-key.controller';
 import { CertifyUpdateKeyHandler } from './certify-update-key/certify-update-key.handler';
 import { CompleteCardUpdateController } from './complete-card-update/complete-card-update.controller';
@@ -44,6 +49,7 @@ const DAY_MS = 86_400_000;
 @Module({
   imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule],
   controllers: [
+    ChangeCardholderIdentityController,
     SweepCardExpiryController,
     ApproveCardUpdateController,
     QueueCardUpdateController,
@@ -59,6 +65,9 @@ const DAY_MS = 86_400_000;
     CardCertificatesService,
     CardSecretsService,
     CardUpdatePreparation,
+    CardUpdateQueue,
+    IdentityChangeApproval,
+    ChangeCardholderIdentityHandler,
     QueueCardUpdateHandler,
     ApproveCardUpdateHandler,
     ListCardUpdatesHandler,
@@ -75,9 +84,12 @@ export class CardUpdatesModule implements OnModuleInit {
   constructor(
     private readonly commands: CommandBus,
     private readonly periodic: PeriodicWork,
+    private readonly approvals: ApprovalsService,
+    private readonly identityChanges: IdentityChangeApproval,
   ) {}
 
   onModuleInit(): void {
+    this.approvals.register(IDENTITY_CHANGE_KIND, (tx, req) => this.identityChanges.execute(tx, req));
     this.periodic.every('sweep-card-expiry', DAY_MS, CardUpdatesModule.name, async () => {
       await this.commands.execute(new SweepCardExpiryCommand(RENEWAL_WINDOW_DAYS, systemActor('card-expiry')));
     });

@@ -44,6 +44,14 @@ export class PgCardUpdateRepository implements CardUpdateRepository {
     await tx.em.update(CardUpdateEntity, { id }, { ...patch, updatedAt: tx.now } as QueryDeepPartialEntity<CardUpdateEntity>);
   }
 
+  async updatableCardsOf(cardholderId: string, tx?: TxScope): Promise<string[]> {
+    const rows: Array<{ id: string }> = await (tx?.em ?? this.ds.manager).query(
+      `SELECT id FROM card WHERE cardholder_id = $1 AND state IN ('issued', 'active') AND request_id IS NOT NULL ORDER BY created_at`,
+      [cardholderId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async expiring(horizon: Date, tx?: TxScope): Promise<ExpiringCard[]> {
     const rows: Array<{
       card_id: string;

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { CARD_UPDATE_REPOSITORY, type CardUpdateRepository } from '../card-update.repository';
+import { CardUpdateQueue } from '../card-update-queue.service';
 import { CardUpdateError, CardUpdateErrorCode } from '../card-update-errors';
 import { isUpdatable, updateProblem } from '../card-update-rules';
 import { cardUpdateView, type CardUpdateView } from '../card-update-view';
@@ -18,6 +18,7 @@ export class QueueCardUpdateHandler implements ICommandHandler<QueueCardUpdateCo
     private readonly uow: UnitOfWork,
     @Inject(CARD_UPDATE_REPOSITORY) private readonly updates: CardUpdateRepository,
     @Inject(CARD_REPOSITORY) private readonly cards: CardRepository,
+    private readonly queue: CardUpdateQueue,
   ) {}
 
   execute(c: QueueCardUpdateCommand): Promise<CardUpdateView> {
@@ -47,35 +48,16 @@ export class QueueCardUpdateHandler implements ICommandHandler<QueueCardUpdateCo
           }),
           card.id,
         );
-      const u = {
-        id: randomUUID(),
+      const u = await this.queue.queue(tx, {
         cardId: card.id,
         kind: c.kind,
-        slot: c.params.slot ?? null,
-        objectTag: c.params.tag !== undefined ? c.params.tag.toString(16) : null,
-        objectValue: c.params.value ?? null,
-        state: 'pending' as const,
-        origin: 'officer' as const,
+        origin: 'officer',
+        state: 'pending',
         reason: c.reason,
-        requestedBy: c.actor.actor,
-        approvedBy: null,
-        workerId: null,
-        attempt: 0,
-        vscVersion: null,
-        prepared: null,
-        proofNonce: null,
-        failure: null,
-        createdAt: tx.now,
-        updatedAt: tx.now,
-        finishedAt: null,
-      };
-      await this.updates.insert(tx, u);
-      tx.audit({
-        action: ACTION,
-        targetType: 'card-update',
-        targetId: u.id,
-        outcome: 'success',
-        details: { cardId: card.id, serial: card.serial, kind: u.kind, slot: u.slot, objectTag: u.objectTag, reason: c.reason },
+        ...(c.params.slot ? { slot: c.params.slot } : {}),
+        ...(c.params.tag !== undefined ? { objectTag: c.params.tag.toString(16) } : {}),
+        ...(c.params.value ? { objectValue: c.params.value } : {}),
+        details: { serial: card.serial },
       });
       return cardUpdateView(u);
     });

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
 import type { Clock } from '../../platform/infra/clock.port';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { EXPIRY_CLOCK } from '../expiry-clock';
+import { CardUpdateQueue } from '../card-update-queue.service';
 import { CARD_UPDATE_REPOSITORY, type CardUpdateRepository } from '../card-update.repository';
 import { expiryDecision } from '../card-update-rules';
 import { type ExpirySweepResult, SweepCardExpiryCommand } from './sweep-card-expiry.command';
@@ -24,6 +24,7 @@ export class SweepCardExpiryHandler implements ICommandHandler<SweepCardExpiryCo
     @Inject(CARD_UPDATE_REPOSITORY) private readonly updates: CardUpdateRepository,
     private readonly lifecycle: CardLifecycleService,
     @Inject(EXPIRY_CLOCK) private readonly clock: Clock,
+    private readonly queue: CardUpdateQueue,
   ) {}
 
   execute(c: SweepCardExpiryCommand): Promise<ExpirySweepResult> {
@@ -60,44 +61,15 @@ export class SweepCardExpiryHandler implements ICommandHandler<SweepCardExpiryCo
           out.skipped.push({ cardId: card.cardId, why: d.why });
           continue;
         }
-        const id = randomUUID();
-        await this.updates.insert(tx, {
-          id,
+        const u = await this.queue.queue(tx, {
           cardId: card.cardId,
           kind: 'renew',
-          slot: null,
-          objectTag: null,
-          objectValue: null,
-          state: d.state,
           origin: 'expiry',
+          state: d.state,
           reason: `certificates end ${card.certificates[0]?.notAfter.toISOString() ?? card.notAfter.toISOString()}`,
-          requestedBy: tx.actor.actor,
-          approvedBy: null,
-          workerId: null,
-          attempt: 0,
-          vscVersion: null,
-          prepared: null,
-          proofNonce: null,
-          failure: null,
-          createdAt: tx.now,
-          updatedAt: tx.now,
-          finishedAt: null,
+          details: { serial: card.serial, notAfter: card.notAfter.toISOString() },
         });
-        tx.audit({
-          action: 'card-update.queued',
-          targetType: 'card-update',
-          targetId: id,
-          outcome: 'success',
-          details: {
-            cardId: card.cardId,
-            serial: card.serial,
-            kind: 'renew',
-            origin: 'expiry',
-            state: d.state,
-            notAfter: card.notAfter.toISOString(),
-          },
-        });
-        out.queued.push({ id, cardId: card.cardId, serial: card.serial, state: d.state });
+        out.queued.push({ id: u.id, cardId: card.cardId, serial: card.serial, state: d.state });
       }
       return out;
     });
