@@ -1,8 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clock } from '../../apps/issuer-api/src/platform/infra/clock.port';
-import { EXPIRY_CLOCK } from '../../apps/issuer-api/src/card-updates/expiry-clock';
+import { type Clock, EXPIRY_CLOCK } from '../../apps/issuer-api/src';
 import { approveAs, approveBySecondOfficer, call, runCli } from '@scm/test-kit';
 import { expectOk, OPENSC_PKCS11, runTool, testReader } from '../card-engine/support';
 import { insertPulling } from '../personalisation/support';
