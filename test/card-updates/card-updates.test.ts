@@ -48,6 +48,7 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
   let cardId: string;
   let requestId: string;
   const sh = (file: string, args: string[]) => runTool(file, args, { cwd: s.tmp });
+  const timings: string[] = [];
 
   beforeAll(async () => {
     s = await startHelpdeskStack([0]);
@@ -64,6 +65,8 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
   });
 
   afterAll(async () => {
+    // Figures (printed, not asserted): how long each update took on the card, from the worker's log.
+    if (timings.length) console.log(`card updates, insertion to done:\n  ${timings.join('\n  ')}`);
     if (card) await remove(card).catch(() => undefined);
     await s?.close();
   });
@@ -106,7 +109,9 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
         .filter((l) => l.includes(card.serial) || l.includes(id) || l.includes('update'));
       throw new Error(`${e.message}\nworker log:\n${lines.slice(-20).join('\n')}`);
     });
-    await waitFor('the worker to let go of the card', async () => (ended.exec(w.log()) ? true : undefined), 20_000, 100);
+    const m = await waitFor('the worker to let go of the card', async () => ended.exec(w.log()) ?? undefined, 20_000, 100);
+    const ms = /"ms":(\d+)/.exec(w.log().slice(m.index))?.[1];
+    if (ms) timings.push(`${row.id.slice(0, 8)} attempt ${row.attempt}: ${ms} ms`);
     return row;
   }
 
