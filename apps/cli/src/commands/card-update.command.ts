@@ -81,6 +81,15 @@ export function registerCardUpdate(program: Command): void {
       process.stdout.write(`${line(u)}\n`);
     });
   card
+    .command('update-cancel')
+    .description('Cancel an update that never started on the card')
+    .argument('<id>', 'the update id')
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (id: string, o: { reason: string }) => {
+      const u = await api<UpdateView>('POST', `/api/v1/card-updates/${encodeURIComponent(id)}/cancel`, { reason: o.reason });
+      process.stdout.write(`${line(u)}\n`);
+    });
+  card
     .command('expiry-sweep')
     .description('Run the daily expiry sweep now: cards past their end become expired; renewals are queued within the window')
     .option('--within-days <n>', 'the renewal window', '30')

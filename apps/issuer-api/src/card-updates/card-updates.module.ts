@@ -13,6 +13,8 @@ import { CLOCK } from '../platform/infra/tokens';
 import { EXPIRY_CLOCK, expiryClockFrom } from './expiry-clock';
 import { systemActor } from '../trust/auth/principal';
 import { WorkersModule } from '../trust/workers/workers.module';
+import { CancelCardUpdateController } from './cancel-card-update/cancel-card-update.controller';
+import { CancelCardUpdateHandler } from './cancel-card-update/cancel-card-update.handler';
 import { ApproveCardUpdateController } from './approve-card-update/approve-card-update.controller';
 import { ApproveCardUpdateHandler } from './approve-card-update/approve-card-update.handler';
 import { CardUpdateCryptogramsController } from './card-update-cryptograms/card-update-cryptograms.controller';
@@ -52,6 +54,7 @@ const DAY_MS = 86_400_000;
     ChangeCardholderIdentityController,
     SweepCardExpiryController,
     ApproveCardUpdateController,
+    CancelCardUpdateController,
     QueueCardUpdateController,
     OfferCardUpdateController,
     CardUpdateCryptogramsController,
@@ -70,6 +73,7 @@ const DAY_MS = 86_400_000;
     ChangeCardholderIdentityHandler,
     QueueCardUpdateHandler,
     ApproveCardUpdateHandler,
+    CancelCardUpdateHandler,
     ListCardUpdatesHandler,
     OfferCardUpdateHandler,
     CardUpdateCryptogramsHandler,
