@@ -131,6 +131,11 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
     const vscBefore = (await s.db.query<{ current_version: number }>(`SELECT current_version FROM vsc WHERE request_id = $1`, [requestId]))
       .rows[0].current_version;
 
+    // An update queued by mistake is cancelled before it ever reaches the card.
+    const mistake = await queue(['--rekey', '9c']);
+    const cancelled = await runCli(['card', 'update-cancel', mistake, '--reason', 'wrong card'], { env: s.officer.env });
+    expect([cancelled.code, cancelled.stdout]).toEqual([0, expect.stringContaining(`${mistake}  rekey 9c  cancelled`)]);
+
     const id = await queue(['--renew']);
     const listed = await runCli(['card', 'updates', card.serial], { env: s.officer.env });
     expect(listed.stdout).toContain(`${id}  renew  pending`);
