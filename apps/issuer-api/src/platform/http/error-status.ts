@@ -8,6 +8,7 @@ import type { PcscErrorCode } from '@scm/pcsc';
 import { PivErrorCode } from '@scm/piv';
 import { VscErrorCode } from '@scm/vsc';
 import { CardReportErrorCode } from '../../help-desk/card-reports/card-report-errors';
+import { CardUpdateErrorCode } from '../../card-updates/card-update-errors';
 import { KeyRecoveryErrorCode } from '../../help-desk/key-recovery/key-recovery-errors';
 import { PinUnblockErrorCode } from '../../help-desk/pin-unblock/pin-unblock-errors';
 import { ReissueErrorCode } from '../../help-desk/reissue/reissue-errors';
@@ -51,7 +52,8 @@ export type ErrorCode =
   | TemporaryCardErrorCode
   | ReissueErrorCode
   | KeyRecoveryErrorCode
-  | PinUnblockErrorCode;
+  | PinUnblockErrorCode
+  | CardUpdateErrorCode;
 
 /** The HTTP statuses SCM answers with; each has a title in the problem filter. */
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
@@ -252,6 +254,16 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [StockErrorCode.CardUnavailable]: 409,
   [StockErrorCode.ProofFailed]: 422,
   [StockErrorCode.AttestationRefused]: 422,
+
+  // ---- card updates
+  [CardUpdateErrorCode.NotFound]: 404,
+  [CardUpdateErrorCode.Invalid]: 400,
+  [CardUpdateErrorCode.CardNotUpdatable]: 409,
+  [CardUpdateErrorCode.AlreadyOpen]: 409,
+  [CardUpdateErrorCode.WrongState]: 409,
+  [CardUpdateErrorCode.NotRunner]: 403,
+  [CardUpdateErrorCode.ProofFailed]: 422,
+  [CardUpdateErrorCode.SelfApproval]: 403,
 
   // ---- help desk
   [CardReportErrorCode.NotFound]: 404,
