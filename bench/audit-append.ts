@@ -15,8 +15,8 @@ import { createDataSource, provisionDatabase } from '@scm/db';
 import type { DataSource } from 'typeorm';
 
 const ADMIN = process.env.SCM_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const OWNER = 'postgres://scm_owner@127.0.0.1:5432/scm_bench';
-const APP = 'postgres://scm_app@127.0.0.1:5432/scm_bench';
+const OWNER = 'postgres://scm_owner@127.0.0.1:5432/scm_bench_audit';
+const APP = 'postgres://scm_app@127.0.0.1:5432/scm_bench_audit';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 
 type Row = { name: string; clients: number; perSec: number; p50: number; p99: number; n: number };

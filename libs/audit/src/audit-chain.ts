@@ -38,23 +38,36 @@ export interface AuditRecord {
 export const GENESIS_HASH = '0'.repeat(64);
 const DOMAIN = 'scm-audit-v1';
 
+/**
+ * The canonical JSON of an event's fields (every field but the hashes): canonicalJson of the record
+ * written out field by field in its sorted key order, which is what a verifier of a million events
+ * spends its time on. Equal to canonicalJson({ seq, id, …, details }) byte for byte.
+ */
+function eventBody(r: Omit<AuditRecord, 'hash'>): string {
+  let out = '{';
+  const field = (key: string, v: unknown) => {
+    if (v === undefined) return;
+    out += `${out.length > 1 ? ',' : ''}${key}:${typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v)}`;
+  };
+  // Keys in canonicalJson's order (sorted by UTF-16 code units).
+  field('"action"', r.action);
+  field('"actor"', r.actor);
+  field('"actorName"', r.actorName);
+  field('"at"', r.at);
+  field('"details"', r.details);
+  field('"id"', r.id);
+  field('"outcome"', r.outcome);
+  field('"requestId"', r.requestId);
+  field('"role"', r.role);
+  field('"seq"', r.seq);
+  field('"targetId"', r.targetId);
+  field('"targetType"', r.targetType);
+  return `${out}}`;
+}
+
 /** SHA-256 over the domain tag, the canonical event (every field but the hashes) and the previous hash. */
 export function eventHash(r: Omit<AuditRecord, 'hash'>): string {
-  const body = canonicalJson({
-    seq: r.seq,
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    actorName: r.actorName,
-    role: r.role,
-    action: r.action,
-    targetType: r.targetType,
-    targetId: r.targetId,
-    outcome: r.outcome,
-    requestId: r.requestId,
-    details: r.details,
-  });
-  return createHash('sha256').update(`${DOMAIN}\n${body}\n${r.prevHash}`).digest('hex');
+  return createHash('sha256').update(`${DOMAIN}\n${eventBody(r)}\n${r.prevHash}`).digest('hex');
 }
 
 /** Places inputs after (seq, hash), returning the records to insert. */

@@ -4,3 +4,4 @@ export * from './canonical-json';
 export * from './chain-verifier';
 export * from './checkpoint';
 export * from './bundle';
+export * from './sequencer';

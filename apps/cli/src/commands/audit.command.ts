@@ -79,6 +79,8 @@ export function registerAudit(program: Command): void {
       const ctx = await ServerContext.open();
       try {
         const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
+        // Everything committed so far goes into the chain first, so the bundle ends at today's head.
+        await ctx.sequencer.settle();
         if (o.checkpoint) await signCheckpoint(ctx.db, signerOf(key), new Date());
         const head = await chainHead(ctx.db);
         const out = createWriteStream(join(o.out, BUNDLE_FILES.events), { mode: 0o644 });

@@ -5,6 +5,7 @@ import { assertIdsOnly, JOB_QUEUE, jobId, type JobName, type JobPayloads } from 
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../trust/auth/principal';
 import { OUTBOX_REPOSITORY, type OutboxJob, type OutboxRepository } from '../outbox/outbox.repository';
+import { ApiAuditSequencer } from './audit-sequencer';
 import type { Clock } from './clock.port';
 import { CLOCK, DATA_SOURCE } from './tokens';
 
@@ -82,8 +83,15 @@ export class UnitOfWork {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly signal: OutboxSignal,
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+    @Inject(ApiAuditSequencer) private readonly sequencer: Pick<ApiAuditSequencer, 'settle'>,
   ) {}
 
+  /**
+   * Runs fn in one transaction with the audit events and outbox jobs it records. The events are
+   * inserted unchained (no chain-wide lock in the transaction); once it has committed, run waits
+   * for the sequencer's next pass, so when it returns they are in the chain, in commit order.
+   * A pass that fails is logged and retried by the poll: the commit stands either way.
+   */
   async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
     let tx: Tx | undefined;
     const result = await this.ds.transaction(async (em) => {
@@ -94,6 +102,7 @@ export class UnitOfWork {
       return r;
     });
     if (tx?.jobs.length) this.signal.kick();
+    if (tx?.events.length) await this.sequencer.settle().catch(() => undefined);
     if (result instanceof Refusal) throw result.error;
     return result;
   }

@@ -19,8 +19,9 @@ const recordOf = (e: AuditEventEntity): AuditRecord => ({
   outcome: e.outcome,
   requestId: e.requestId,
   details: e.details,
-  prevHash: e.prevHash.toString('hex'),
-  hash: e.hash.toString('hex'),
+  // events() reads chained rows only (seq > afterSeq), whose hashes are set.
+  prevHash: e.prevHash!.toString('hex'),
+  hash: e.hash!.toString('hex'),
 });
 
 @Injectable()
