@@ -5,7 +5,9 @@ import { canonicalJson } from './canonical-json';
 /** The hash as the chain's format defines it: canonicalJson of every field but the hashes. */
 function referenceHash(r: Omit<AuditRecord, 'hash'>): string {
   const { prevHash, ...fields } = r;
-  return createHash('sha256').update(`scm-audit-v1\n${canonicalJson(fields)}\n${prevHash}`).digest('hex');
+  return createHash('sha256')
+    .update(`scm-audit-v1\n${canonicalJson(fields)}\n${prevHash}`)
+    .digest('hex');
 }
 
 const base: Omit<AuditRecord, 'hash'> = {
@@ -38,7 +40,13 @@ describe('eventHash', () => {
 
   it('changes with any field', () => {
     const h = eventHash(base);
-    for (const [k, v] of Object.entries({ seq: 8, actor: 'user:b', at: '2026-11-25T00:00:00.124Z', details: { a: false }, prevHash: 'f'.repeat(64) }))
+    for (const [k, v] of Object.entries({
+      seq: 8,
+      actor: 'user:b',
+      at: '2026-11-25T00:00:00.124Z',
+      details: { a: false },
+      prevHash: 'f'.repeat(64),
+    }))
       expect(eventHash({ ...base, [k]: v })).not.toBe(h);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 
 export type Outcome = 'success' | 'failure' | 'denied';
@@ -65,9 +65,13 @@ function eventBody(r: Omit<AuditRecord, 'hash'>): string {
   return `${out}}`;
 }
 
+// One-shot hashing (Node 20.12+) costs half of createHash().update().digest() for a short input.
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+const hashHex = oneShot ? (s: string) => oneShot('sha256', s, 'hex') : (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
 /** SHA-256 over the domain tag, the canonical event (every field but the hashes) and the previous hash. */
 export function eventHash(r: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(`${DOMAIN}\n${eventBody(r)}\n${r.prevHash}`).digest('hex');
+  return hashHex(`${DOMAIN}\n${eventBody(r)}\n${r.prevHash}`);
 }
 
 /** Places inputs after (seq, hash), returning the records to insert. */

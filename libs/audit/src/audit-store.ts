@@ -29,9 +29,9 @@ type Row = {
   outcome: AuditRecord['outcome'];
   request_id: string | null;
   details: Record<string, unknown>;
-  /** Hex (RECORD_COLUMNS), or a Buffer from a plain SELECT *. */
-  prev_hash: string | Buffer;
-  hash: string | Buffer;
+  /** Hex (RECORD_COLUMNS), or a Buffer from a plain SELECT *; null while unchained. */
+  prev_hash: string | Buffer | null;
+  hash: string | Buffer | null;
 };
 
 // The database formats what the driver would otherwise parse one row at a time (timestamps to
@@ -41,7 +41,7 @@ type Row = {
 const RECORD_COLUMNS = `seq, id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, actor_name, role, action,
   target_type, target_id, outcome, request_id, details, encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash`;
 
-const hex = (b: string | Buffer): string => (typeof b === 'string' ? b : b.toString('hex'));
+const hex = (b: string | Buffer | null): string => (b === null ? '' : typeof b === 'string' ? b : b.toString('hex'));
 
 /** A chained audit_event row as a record of the chain. */
 export function rowToRecord(r: Row): AuditRecord {
@@ -111,10 +111,9 @@ async function insertEvents(em: EntityManager | Queryable, events: readonly Audi
  */
 export async function chainPending(tx: Queryable, max = 5000): Promise<number> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-  const pending = (await tx.query(
-    `SELECT entry, ${RECORD_COLUMNS} FROM audit_event WHERE seq IS NULL ORDER BY entry LIMIT $1`,
-    [max],
-  )) as Array<Row & { entry: string }>;
+  const pending = (await tx.query(`SELECT entry, ${RECORD_COLUMNS} FROM audit_event WHERE seq IS NULL ORDER BY entry LIMIT $1`, [
+    max,
+  ])) as Array<Row & { entry: string }>;
   if (pending.length === 0) return 0;
   let { seq, hash } = await chainHead(tx);
   const entries: string[] = [];

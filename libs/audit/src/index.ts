@@ -5,3 +5,5 @@ export * from './chain-verifier';
 export * from './checkpoint';
 export * from './bundle';
 export * from './sequencer';
+export * from './stored-batch';
+export * from './verify-stored';

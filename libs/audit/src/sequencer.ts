@@ -13,8 +13,8 @@ export interface AuditSequencerOptions {
 /**
  * Places committed events in the audit chain, in batches, the way a transparency log's sequencer
  * does: writers insert their events unchained in their own transactions (appendAudit) and then ask
- * for a pass (settle); every writer that asks while a pass runs shares the next one, so one
- * sequencer transaction chains the events of many commits. Across processes the chain lock makes
+ * for a pass (kick, or settle to wait for it); every writer that asks while a pass runs shares the
+ * next one, so one sequencer transaction chains the events of many commits. Across processes the chain lock makes
  * one sequencer chain at a time; a pass waits for the other's commit and then chains what is left.
  */
 export class AuditSequencer {
@@ -42,6 +42,11 @@ export class AuditSequencer {
       () => this.start(),
     );
     return this.next;
+  }
+
+  /** Asks for a pass without waiting for it (a writer right after its commit). */
+  kick(): void {
+    this.settle().catch(() => undefined);
   }
 
   /** Also chains on a timer: events whose writer stopped between its commit and its pass. */

@@ -12,6 +12,7 @@ import {
   sha256Hex,
   signCheckpoint,
   verifyBundle,
+  verifyStoredChain,
 } from '@scm/audit';
 import { manifestSignatureValid, readVolumeParts } from '@scm/archive';
 import type { Checkpoint } from '@scm/audit';
@@ -58,9 +59,7 @@ export function registerAudit(program: Command): void {
       const ctx = await ServerContext.open();
       try {
         const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
-        const v = new ChainVerifier(await readCheckpoints(ctx.db));
-        for await (const r of readChain(ctx.db)) v.push(r);
-        const rep = v.finish([key.spki]);
+        const rep = await verifyStoredChain(ctx.db, [key.spki]);
         if (o.json) printJson(rep);
         else process.stdout.write(`${describe(rep).join('\n')}\n`);
         if (!rep.ok) process.exitCode = 1;

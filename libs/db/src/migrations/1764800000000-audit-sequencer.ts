@@ -17,8 +17,12 @@ export class AuditSequencer1764800000000 implements MigrationInterface {
     await q.query(`ALTER TABLE audit_event DROP CONSTRAINT audit_event_pkey`);
     await q.query(`ALTER TABLE audit_event DROP CONSTRAINT audit_event_id_key`);
     await q.query(`ALTER TABLE audit_event ADD PRIMARY KEY (id)`);
-    await q.query(`ALTER TABLE audit_event ALTER COLUMN seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL`);
-    await q.query(`ALTER TABLE audit_event ADD CONSTRAINT audit_event_chained CHECK ((seq IS NULL) = (hash IS NULL) AND (seq IS NULL) = (prev_hash IS NULL))`);
+    await q.query(
+      `ALTER TABLE audit_event ALTER COLUMN seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL`,
+    );
+    await q.query(
+      `ALTER TABLE audit_event ADD CONSTRAINT audit_event_chained CHECK ((seq IS NULL) = (hash IS NULL) AND (seq IS NULL) = (prev_hash IS NULL))`,
+    );
     await q.query(`CREATE UNIQUE INDEX audit_event_seq ON audit_event (seq)`);
     // What the sequencer reads: the unchained events in insertion order (empty once they are chained).
     await q.query(`CREATE INDEX audit_event_unchained ON audit_event (entry) WHERE seq IS NULL`);
@@ -46,7 +50,9 @@ export class AuditSequencer1764800000000 implements MigrationInterface {
     await q.query(`DROP INDEX audit_event_seq`);
     await q.query(`ALTER TABLE audit_event DROP CONSTRAINT audit_event_chained`);
     // Fails while unchained events exist: chain them first (any API start does).
-    await q.query(`ALTER TABLE audit_event ALTER COLUMN seq SET NOT NULL, ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL`);
+    await q.query(
+      `ALTER TABLE audit_event ALTER COLUMN seq SET NOT NULL, ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL`,
+    );
     await q.query(`ALTER TABLE audit_event DROP CONSTRAINT audit_event_pkey`);
     await q.query(`ALTER TABLE audit_event ADD PRIMARY KEY (seq)`);
     await q.query(`ALTER TABLE audit_event ADD CONSTRAINT audit_event_id_key UNIQUE (id)`);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
 import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
-import { ApiAuditSequencer } from './audit-sequencer';
+import { ApiAuditSequencer } from './audit-sequencer.repository';
 import { systemClock } from './clock.port';
 import { PgNotifications } from './pg-notifications.repository';
 import { BACKGROUND_WORK, CLOCK, DATA_SOURCE, HSM, LOGGER, REDIS } from './tokens';

@@ -14,7 +14,7 @@ describe('UnitOfWork and the outbox', () => {
     const signal = new OutboxSignal();
     const kicks = jest.fn();
     signal.onKick(kicks);
-    return { clock, outbox, kicks, uow: new UnitOfWork(noDatabase, clock, signal, outbox, { settle: async () => 0 }) };
+    return { clock, outbox, kicks, uow: new UnitOfWork(noDatabase, clock, signal, outbox, { kick: () => undefined }) };
   };
 
   it('writes the queued jobs in the transaction, with its time, and wakes the relay after the commit', async () => {

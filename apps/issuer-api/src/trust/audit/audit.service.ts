@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { ChainVerifier, type Checkpoint, type CheckpointSigner, type VerifyReport } from '@scm/audit';
+import { type Checkpoint, type CheckpointSigner, type VerifyReport } from '@scm/audit';
 import type { Logger } from 'pino';
-import { ApiAuditSequencer } from '../../platform/infra/audit-sequencer';
+import { ApiAuditSequencer } from '../../platform/infra/audit-sequencer.repository';
 import type { Clock } from '../../platform/infra/clock.port';
 import { CLOCK, LOGGER } from '../../platform/infra/tokens';
 import { AUDIT_REPOSITORY, type AuditRepository } from './audit.repository';
@@ -44,9 +44,6 @@ export class AuditService implements OnModuleDestroy {
 
   /** Walks the whole chain against the signed checkpoints, trusting only the HSM's checkpoint key. */
   async verify(): Promise<VerifyReport> {
-    const trusted = [await this.signer.publicKey()];
-    const v = new ChainVerifier(await this.audit.checkpoints());
-    for await (const r of this.audit.chain()) v.push(r);
-    return v.finish(trusted);
+    return this.audit.verify([await this.signer.publicKey()]);
   }
 }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AuditRecord, type Checkpoint, type CheckpointSigner, readChain, readCheckpoints, signCheckpoint } from '@scm/audit';
+import {
+  type AuditRecord,
+  type Checkpoint,
+  type CheckpointSigner,
+  readCheckpoints,
+  signCheckpoint,
+  verifyStoredChain,
+  type VerifyReport,
+} from '@scm/audit';
 import { AuditEventEntity } from '@scm/db';
 import type { DataSource } from 'typeorm';
 import type { AuditEventFilter, AuditRepository } from './audit.repository';
@@ -37,8 +45,8 @@ export class PgAuditRepository implements AuditRepository {
     return (await q.orderBy('e.seq').limit(f.limit).getMany()).map(recordOf);
   }
 
-  chain(): AsyncIterable<AuditRecord> {
-    return readChain(this.ds);
+  verify(trustedKeys: readonly Uint8Array[]): Promise<VerifyReport> {
+    return verifyStoredChain(this.ds, trustedKeys);
   }
 
   checkpoints(): Promise<Checkpoint[]> {
