@@ -257,7 +257,7 @@ async function main(): Promise<void> {
   });
   await ds.query('VACUUM ANALYZE audit_event').catch(() => undefined);
   const v0 = performance.now();
-  const rep = await verifyStoredChain(ds, [spki]);
+  const rep = await verifyStoredChain(ds, [spki], { databaseUrl: APP });
   const verifySecs = (performance.now() - v0) / 1000;
   if (!rep.ok) throw new Error(`the bench chain does not verify: ${JSON.stringify(rep)}`);
   await ds2.destroy();

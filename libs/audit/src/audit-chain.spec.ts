@@ -32,6 +32,9 @@ describe('eventHash', () => {
       base,
       { ...base, actorName: null, role: null, targetType: null, targetId: null, requestId: null, details: {} },
       { ...base, seq: 1e15, details: { big: 1e21, unicode: '\u2028\ud83d\ude00', nested: [[[]]] } },
+      { ...base, actor: 'lone \ud800 surrogate \\ back\u0001', targetId: '\u007f\u00ff', details: { 'k"ey': 'v\\', '\u0000': 0 } },
+      // A hand-edited bundle line: seq as text takes the general path.
+      { ...base, seq: '7' as unknown as number },
       // A bundle line that lacks a field: omitted, as canonicalJson omits undefined keys.
       { ...base, actorName: undefined as unknown as null, requestId: undefined as unknown as null },
     ];

@@ -1,6 +1,10 @@
 /** JSON with object keys sorted at every level and no whitespace: one value, one byte string. */
+/** A string JSON.stringify prints as is between quotes: no quote, backslash, control character or surrogate to escape. */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
+export const JSON_PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 export function canonicalJson(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON_PLAIN_STRING.test(v) ? `"${v}"` : JSON.stringify(v);
   if (v === null || typeof v === 'boolean') return JSON.stringify(v);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new TypeError('non-finite number in audit data');
@@ -20,7 +24,7 @@ export function canonicalJson(v: unknown): string {
     for (const k of keys) {
       const x = o[k];
       if (x === undefined) continue;
-      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(x)}`;
+      out += `${out.length > 1 ? ',' : ''}${JSON_PLAIN_STRING.test(k) ? `"${k}"` : JSON.stringify(k)}:${canonicalJson(x)}`;
     }
     return `${out}}`;
   }

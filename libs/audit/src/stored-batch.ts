@@ -1,49 +1,44 @@
 import type { AuditRecord } from './audit-chain';
 
 /**
- * A batch of the chain as the database hands it to a verifier: one JSON text (an array of arrays),
- * built by PostgreSQL, which a reader parses with one JSON.parse instead of the driver decoding
- * every column of every row (the most of what reading a million events cost).
+ * A range of the stored chain as a verifier reads it on a connection of its own: every column as
+ * PostgreSQL prints it (no type parsing in the driver), rows as arrays. The connection must use
+ * UTC and ISO dates (RANGE_SESSION); recordOfRaw turns a row into a record.
  */
-export const BATCH_QUERY = `
-  SELECT json_agg(json_build_array(seq, id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), actor, actor_name, role, action,
-           target_type, target_id, outcome, request_id, details, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY seq)::text AS j,
-         count(*)::int AS n, max(seq) AS m
-    FROM (SELECT * FROM audit_event WHERE seq >= $1 ORDER BY seq LIMIT $2) e`;
+export const RANGE_SESSION = `SET TIME ZONE 'UTC'; SET datestyle = 'ISO'`;
+export const RANGE_QUERY = `SELECT seq, id, at, actor, actor_name, role, action, target_type, target_id, outcome, request_id, details, prev_hash, hash
+  FROM audit_event WHERE seq >= $1 AND seq < $2 ORDER BY seq`;
 
-type Tuple = [
-  number,
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-  string,
-  string | null,
-  string | null,
-  AuditRecord['outcome'],
-  string | null,
-  Record<string, unknown>,
-  string,
-  string,
-];
+type Raw = Array<string | null>;
 
-/** The records of a batch's JSON text (BATCH_QUERY). */
-export function recordsOfBatch(text: string): AuditRecord[] {
-  return (JSON.parse(text) as Tuple[]).map((t) => ({
-    seq: t[0],
-    id: t[1],
-    at: t[2],
-    actor: t[3],
-    actorName: t[4],
-    role: t[5],
-    action: t[6],
-    targetType: t[7],
-    targetId: t[8],
-    outcome: t[9],
-    requestId: t[10],
-    details: t[11],
-    prevHash: t[12],
-    hash: t[13],
-  }));
+/** '2026-12-01 10:20:30.12+00' (UTC, ISO style) as toISOString prints it: '2026-12-01T10:20:30.120Z'. */
+export function isoOfPgTimestamp(t: string): string {
+  const plus = t.lastIndexOf('+');
+  const body = plus > 10 ? t.slice(0, plus) : t;
+  const dot = body.indexOf('.', 11);
+  const whole = dot < 0 ? body : body.slice(0, dot);
+  const frac = dot < 0 ? '' : body.slice(dot + 1);
+  return `${whole.replace(' ', 'T')}.${(frac + '000').slice(0, 3)}Z`;
+}
+
+const hexOf = (bytea: string | null): string => (bytea ?? '').slice(2); // '\x…'
+
+/** A RANGE_QUERY row (raw text values) as a record of the chain. */
+export function recordOfRaw(r: Raw): AuditRecord {
+  return {
+    seq: Number(r[0]),
+    id: r[1]!,
+    at: isoOfPgTimestamp(r[2]!),
+    actor: r[3]!,
+    actorName: r[4],
+    role: r[5],
+    action: r[6]!,
+    targetType: r[7],
+    targetId: r[8],
+    outcome: r[9] as AuditRecord['outcome'],
+    requestId: r[10],
+    details: JSON.parse(r[11]!) as Record<string, unknown>,
+    prevHash: hexOf(r[12]),
+    hash: hexOf(r[13]),
+  };
 }

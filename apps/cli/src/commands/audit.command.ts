@@ -59,7 +59,7 @@ export function registerAudit(program: Command): void {
       const ctx = await ServerContext.open();
       try {
         const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
-        const rep = await verifyStoredChain(ctx.db, [key.spki]);
+        const rep = await verifyStoredChain(ctx.db, [key.spki], { databaseUrl: (ctx.db.options as { url?: string }).url });
         if (o.json) printJson(rep);
         else process.stdout.write(`${describe(rep).join('\n')}\n`);
         if (!rep.ok) process.exitCode = 1;

@@ -46,7 +46,8 @@ export class PgAuditRepository implements AuditRepository {
   }
 
   verify(trustedKeys: readonly Uint8Array[]): Promise<VerifyReport> {
-    return verifyStoredChain(this.ds, trustedKeys);
+    // Worker threads read the chain on connections of their own (the pool's URL).
+    return verifyStoredChain(this.ds, trustedKeys, { databaseUrl: (this.ds.options as { url?: string }).url });
   }
 
   checkpoints(): Promise<Checkpoint[]> {
