@@ -50,14 +50,16 @@ async function post(url: string, token: string, body: unknown): Promise<{ status
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-/** Inserts n cardholders straight into the database (fixtures, not what is measured). */
+/** Inserts n sponsored cardholders straight into the database (fixtures, not what is measured). */
 async function makeCardholders(ds: DataSource, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());
   for (let i = 0; i < n; i += 10_000) {
     const chunk = ids.slice(i, i + 10_000);
     await ds.query(
-      `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at)
-       SELECT id, 'Bench ' || id, id || '@example.org', id || '@corp.example', now(), now() FROM unnest($1::uuid[]) AS t(id)`,
+      // Sponsored by a second officer (separation of duties), as an approved sponsorship leaves them.
+      `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at, sponsored_by, sponsored_at)
+       SELECT id, 'Bench ' || id, id || '@example.org', id || '@corp.example', now(), now(), 'user:00000000-0000-4000-8000-00000000beef', now()
+         FROM unnest($1::uuid[]) AS t(id)`,
       [chunk],
     );
   }
