@@ -137,12 +137,6 @@ export async function chainPending(tx: Queryable, max = 5000): Promise<number> {
   return pending.length;
 }
 
-/** How many committed events wait for their place in the chain. */
-export async function unchainedCount(db: Queryable): Promise<number> {
-  const rows = (await db.query('SELECT count(*)::int AS n FROM audit_event WHERE seq IS NULL')) as Array<{ n: number }>;
-  return rows[0].n;
-}
-
 /**
  * The chain in seq order (chained events only), fetched in batches; the next batch is read while
  * the caller works through the current one.
