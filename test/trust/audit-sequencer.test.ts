@@ -90,7 +90,7 @@ describe('the audit sequencer', () => {
     expect((await chainHead(a)).seq).toBeGreaterThan(head.seq);
   });
 
-  it('lets the application place an unchained event once and change nothing else of any event', async () => {
+  it("gives the application no UPDATE on audit rows: events are placed once through the owner's function", async () => {
     const app = await appDb();
     try {
       const id = randomUUID();
@@ -98,23 +98,27 @@ describe('the audit sequencer', () => {
         `INSERT INTO audit_event (id, at, actor, action, outcome, details) VALUES ($1, now(), 'system:test', 'test.grant', 'success', '{}')`,
         [id],
       );
-      // content of an unchained event: refused by the column grant
+      // no UPDATE privilege at all, not even on the chain columns
       await expect(app.query(`UPDATE audit_event SET action = 'test.forged' WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
-      // a chain position while the content changes too: refused (by the grant, before the trigger)
+      await expect(app.query(`UPDATE audit_event SET seq = -5, prev_hash = '\\x00', hash = '\\x00' WHERE id = $1`, [id])).rejects.toThrow(
+        /permission denied/,
+      );
+      const { entry } = (await app.query(`SELECT entry FROM audit_event WHERE id = $1`, [id])).rows[0] as { entry: string };
+      // half a chain position through the function: refused by the check
       await expect(
-        app.query(`UPDATE audit_event SET seq = -5, prev_hash = '\\x00', hash = '\\x00', outcome = 'failure' WHERE id = $1`, [id]),
-      ).rejects.toThrow(/permission denied/);
-      // half a chain position: refused by the check
-      await expect(app.query(`UPDATE audit_event SET seq = -5 WHERE id = $1`, [id])).rejects.toThrow();
+        app.query(`SELECT audit_place_events($1::bigint[], ARRAY[-5]::bigint[], ARRAY[NULL]::bytea[], ARRAY['\\x00']::bytea[])`, [[entry]]),
+      ).rejects.toThrow();
       // the sequencer places it (and the other pending events)
       await new AuditSequencer((fn) => a.transaction((em) => fn(em))).settle();
       const placed = await app.query(`SELECT seq FROM audit_event WHERE id = $1`, [id]);
       expect(placed.rows[0].seq).not.toBeNull();
-      // placed once: moving it again is refused by the trigger
-      await expect(app.query(`UPDATE audit_event SET seq = -6, prev_hash = '\\x00', hash = '\\x00' WHERE id = $1`, [id])).rejects.toThrow(
-        /append-only/,
+      // placed once: the function does not move it again
+      const again = await app.query(
+        `SELECT audit_place_events($1::bigint[], ARRAY[-6]::bigint[], ARRAY['\\x00']::bytea[], ARRAY['\\x00']::bytea[]) AS n`,
+        [[entry]],
       );
-      await expect(app.query(`UPDATE audit_event SET hash = '\\x00' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+      expect(again.rows[0].n).toBe(0);
+      expect((await app.query(`SELECT seq FROM audit_event WHERE id = $1`, [id])).rows[0].seq).toBe(placed.rows[0].seq);
       await expect(app.query(`DELETE FROM audit_event WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
     } finally {
       await app.end();

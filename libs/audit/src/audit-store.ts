@@ -128,12 +128,13 @@ export async function chainPending(tx: Queryable, max = 5000): Promise<number> {
     prevs.push(rec.prevHash);
     hashes.push(hash);
   }
-  await tx.query(
-    `UPDATE audit_event e SET seq = c.seq, prev_hash = decode(c.prev, 'hex'), hash = decode(c.hash, 'hex')
-       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS c(entry, seq, prev, hash)
-      WHERE e.entry = c.entry AND e.seq IS NULL`,
-    [entries, seqs, prevs, hashes],
-  );
+  // The application role has no UPDATE on audit_event: the schema owner's function places them.
+  await tx.query(`SELECT audit_place_events($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])`, [
+    entries,
+    seqs,
+    prevs.map((h) => Buffer.from(h, 'hex')),
+    hashes.map((h) => Buffer.from(h, 'hex')),
+  ]);
   return pending.length;
 }
 

@@ -4,9 +4,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The audit chain appended by a sequencer (docs/trust.md): a command's transaction inserts its
  * events unchained (no seq, prev_hash or hash: no chain-wide lock in the request), and a sequencer
  * holding the chain's advisory lock places them in the chain in batches right after the commit.
- * `entry` is the insertion order the sequencer chains in. The application role may set an
- * unchained event's place in the chain (seq, prev_hash, hash) once; everything else of an audit
- * row stays insert-only, and no row is ever deleted.
+ * `entry` is the insertion order the sequencer chains in. The application role keeps only INSERT
+ * on audit_event (design invariant 3): it places events in the chain through
+ * audit_place_events(), a function the schema owner defines (SECURITY DEFINER), which sets the
+ * chain position (seq, prev_hash, hash) of events that have none and touches nothing else; the
+ * trigger refuses any other change and every DELETE, whoever asks.
  */
 export class AuditSequencer1764800000000 implements MigrationInterface {
   name = 'AuditSequencer1764800000000';
@@ -37,12 +39,25 @@ export class AuditSequencer1764800000000 implements MigrationInterface {
         END IF;
         RAISE EXCEPTION 'audit_event is append-only (an event is placed in the chain once and never changed)';
       END $$`);
-    await q.query(`GRANT UPDATE (seq, prev_hash, hash) ON audit_event TO scm_app`);
+    // The only way an application session changes an audit row: giving unchained events their
+    // place, once. The function runs as the schema owner; scm_app has no UPDATE on the table.
+    await q.query(`
+      CREATE FUNCTION audit_place_events(entries bigint[], seqs bigint[], prevs bytea[], hashes bytea[]) RETURNS integer
+      LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        WITH placed AS (
+          UPDATE public.audit_event e SET seq = c.seq, prev_hash = c.prev, hash = c.hash
+            FROM unnest(entries, seqs, prevs, hashes) AS c(entry, seq, prev, hash)
+           WHERE e.entry = c.entry AND e.seq IS NULL
+          RETURNING 1)
+        SELECT count(*)::integer FROM placed
+      $$`);
+    await q.query(`REVOKE ALL ON FUNCTION audit_place_events(bigint[], bigint[], bytea[], bytea[]) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION audit_place_events(bigint[], bigint[], bytea[], bytea[]) TO scm_app`);
     await q.query(`GRANT USAGE ON SEQUENCE audit_event_entry_seq TO scm_app`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`REVOKE UPDATE (seq, prev_hash, hash) ON audit_event FROM scm_app`);
+    await q.query(`DROP FUNCTION audit_place_events(bigint[], bigint[], bytea[], bytea[])`);
     await q.query(`
       CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$`);
