@@ -5,6 +5,7 @@ export * from './format/sidecar.codec';
 export * from './format/signatures';
 export * from './iso/iso9660-reader';
 export * from './iso/image-map';
+export * from './iso/image-source';
 export * from './volume/layout';
 export * from './volume/verify-volume';
 export * from './volume/recover-from-image';

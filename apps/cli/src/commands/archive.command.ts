@@ -5,6 +5,7 @@ import {
   ArchiveError,
   checkVolumeOnline,
   decodeSidecar,
+  FileImageSource,
   listVolume,
   manifestSignatureValid,
   PgArchiveSource,
@@ -12,7 +13,7 @@ import {
   readVolumeParts,
   reconcile,
   recoverVscFromImage,
-  sha256Hex,
+  sha256OfRange,
   verifyVolume,
   type ArchivedCopy,
   type Finding,
@@ -78,6 +79,26 @@ function readInput(path: string, what: string, size?: number): Buffer {
     return readFileSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** An image file or optical drive, read by position (never loaded whole); close it when done. */
+function openImage(path: string, size?: number): FileImageSource {
+  try {
+    return FileImageSource.open(path, size);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CliError(`${path} is a device: give --sidecar so its image size is known`, USAGE);
+    throw new CliError(`cannot read image ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, USAGE);
+  }
+}
+
+/** Runs `fn` on an opened image, then closes it. */
+function withImage<T>(path: string, size: number | undefined, fn: (img: FileImageSource) => T): T {
+  const img = openImage(path, size);
+  try {
+    return fn(img);
+  } finally {
+    img.close();
   }
 }
 
@@ -210,8 +231,8 @@ export function registerArchive(program: Command): void {
       } catch {
         size = undefined;
       }
-      const img = readInput(image, 'image', size);
-      const previous = o.previous ? readInput(o.previous, 'previous image') : undefined;
+      const img = openImage(image, size);
+      const previous = o.previous ? openImage(o.previous) : undefined;
       let anchors: Buffer[] | undefined;
       if (o.issuerCert) {
         try {
@@ -221,15 +242,21 @@ export function registerArchive(program: Command): void {
           throw new CliError(`${o.issuerCert}: ${(e as Error).message}`, USAGE);
         }
       }
-      const rep = verifyVolume(img, { sidecar, previous, issuerCertificates: anchors });
+      let rep: VolumeReport;
       let online: Finding[] | undefined;
-      if (o.online) {
-        const hsm = HsmContext.open(hsmSettingsFrom(loadConfig({ ...stateSchema, ...hsmSchema })));
-        try {
-          online = await checkVolumeOnline(img, new HsmKeyProtector(hsm));
-        } finally {
-          hsm.close();
+      try {
+        rep = verifyVolume(img, { sidecar, previous, issuerCertificates: anchors });
+        if (o.online) {
+          const hsm = HsmContext.open(hsmSettingsFrom(loadConfig({ ...stateSchema, ...hsmSchema })));
+          try {
+            online = await checkVolumeOnline(img, new HsmKeyProtector(hsm));
+          } finally {
+            hsm.close();
+          }
         }
+      } finally {
+        img.close();
+        previous?.close();
       }
       if (o.json) printJson({ ...rep, ok: rep.ok && (online ?? []).every((f) => f.ok), online: online ?? null });
       else printReport(rep, online);
@@ -240,7 +267,7 @@ export function registerArchive(program: Command): void {
     .description("A volume's contents: the manifest (its signature checked) and the files of the image (offline)")
     .option('--json', 'machine-readable output')
     .action((image: string, o: { json?: boolean }) => {
-      const l = listVolume(readInput(image, 'image'));
+      const l = withImage(image, undefined, (img) => listVolume(img));
       if (o.json) return printJson(l);
       const m = l.manifest;
       process.stdout.write(
@@ -270,10 +297,8 @@ export function registerArchive(program: Command): void {
     .action((image: string, o: { vsc: string; version: number; out: string; issuerCert?: string }) => {
       const anchors = o.issuerCert ? readCertificates(readInput(o.issuerCert, 'issuer certificate')) : undefined;
       try {
-        const r = recoverVscFromImage(
-          readInput(image, 'image'),
-          { vscId: o.vsc.toLowerCase(), version: o.version },
-          { issuerCertificates: anchors },
+        const r = withImage(image, undefined, (img) =>
+          recoverVscFromImage(img, { vscId: o.vsc.toLowerCase(), version: o.version }, { issuerCertificates: anchors }),
         );
         writeFileSync(o.out, r.content, { mode: 0o600, flag: 'wx' });
         process.stdout.write(
@@ -296,7 +321,7 @@ export function registerArchive(program: Command): void {
         const status = (v: (typeof vols)[number]): string => {
           if (!o.check) return '';
           try {
-            return sha256Hex(readFileSync(join(v.directory, v.imageName))) === v.imageSha256 ? 'ok' : 'CHANGED';
+            return withImage(join(v.directory, v.imageName), undefined, (img) => sha256OfRange(img)) === v.imageSha256 ? 'ok' : 'CHANGED';
           } catch {
             return 'MISSING';
           }
@@ -376,7 +401,7 @@ function copiesFromImages(dir: string): ArchivedCopy[] {
     throw new CliError(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code}`, USAGE);
   }
   for (const n of names.sort()) {
-    const parts = readVolumeParts(readFileSync(join(dir, n)));
+    const parts = withImage(join(dir, n), undefined, (img) => readVolumeParts(img));
     if (!parts.manifest)
       throw new CliError(
         `${n}: the manifest does not read (${parts.manifestError ?? parts.isoError?.message}); run "scm archive verify" on it`,

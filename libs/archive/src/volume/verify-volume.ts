@@ -14,6 +14,7 @@ import {
   verifyChain,
   verifyEcdsa,
 } from '../format/signatures';
+import { sha256OfRange, toSource, type ImageInput, type ImageSource } from '../iso/image-source';
 import { IsoError, readIso, type IsoFile, type IsoImage } from '../iso/iso9660-reader';
 import { CERTIFICATES_PATH, MANIFEST_PATH, SECTOR, SIGNATURE_PATH } from './layout';
 
@@ -56,7 +57,7 @@ export interface VerifyOptions {
   /** Certificates to trust (the issuing CA or root, DER): the signer must chain to one of them. */
   issuerCertificates?: readonly Uint8Array[];
   /** The image of the volume this one should follow. */
-  previous?: Uint8Array;
+  previous?: ImageInput;
   /**
    * Results of the VSC format check by file SHA-256 (null: passed), for callers that verify many
    * images sharing files (the format check is a function of the bytes; a changed file has another hash).
@@ -103,9 +104,10 @@ function headerProblem(bytes: Buffer, e: { vscId: string; version: number; kek: 
 export const formatCacheKey = (e: { sha256: string; vscId: string; version: number; kek: string; recoveryKey: string }): string =>
   `${e.sha256}/${e.vscId}/${e.version}/${e.kek}/${e.recoveryKey}`;
 
-/** The bytes of a file in the image. */
-export function fileBytes(image: Uint8Array, f: IsoFile): Buffer {
-  return Buffer.from(image.buffer, image.byteOffset + f.lba * SECTOR, f.size);
+/** The bytes of a file in the image (a view of an image in memory; a copy read from a file source). */
+export function fileBytes(image: ImageInput, f: IsoFile): Buffer {
+  if (image instanceof Uint8Array) return Buffer.from(image.buffer, image.byteOffset + f.lba * SECTOR, f.size);
+  return image.read(f.lba * SECTOR, f.size);
 }
 
 /** The parts of a volume every reader needs, each with the error that kept it from being read. */
@@ -125,7 +127,8 @@ export interface VolumeParts {
 }
 
 /** Reads the ISO structure, the manifest, its signature and the certificates, without judging them. */
-export function readVolumeParts(image: Uint8Array): VolumeParts {
+export function readVolumeParts(input: ImageInput): VolumeParts {
+  const image = toSource(input);
   const parts: VolumeParts = { files: new Map() };
   try {
     parts.iso = readIso(image);
@@ -178,22 +181,23 @@ export function manifestSignatureValid(parts: VolumeParts): boolean {
  * structural half of the VSC consistency check), and the link to the previous volume. A changed
  * byte is named by the place it hits, using the sidecar's signed map of the image.
  */
-export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): VolumeReport {
+export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): VolumeReport {
   const findings: Finding[] = [];
   const changed = new Map<string, Place>();
   const add = (check: string, ok: boolean, message: string, where?: Place): void => {
     findings.push({ check, ok, message, ...(where ? { where } : {}) });
     if (!ok && where && where.kind !== 'previous') changed.set(`${where.kind}\0${where.name}`, where);
   };
-  const img = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
-  const imageSha = sha256Hex(img);
+  // The image is read by position: a file source holds a few pages of it at a time.
+  const img: ImageSource = toSource(image);
+  const imageSha = sha256OfRange(img);
   const parts = readVolumeParts(img);
   const report: VolumeReport = {
     ok: false,
     volume: null,
     volumeId: null,
     createdAt: null,
-    image: { size: img.length, sha256: imageSha },
+    image: { size: img.size, sha256: imageSha },
     entries: 0,
     signer: null,
     checkpoint: null,
@@ -231,7 +235,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
           sidecarTrusted ? undefined : sidecarPlace,
         );
       }
-      const sizeOk = sidecar.image.size === img.length;
+      const sizeOk = sidecar.image.size === img.size;
       const hashOk = sidecar.image.sha256 === imageSha;
       add(
         'image hash',
@@ -239,12 +243,12 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
         sizeOk && hashOk
           ? `SHA-256 ${imageSha} as the sidecar says`
           : !sizeOk
-            ? `the image is ${img.length} bytes; the sidecar says ${sidecar.image.size}`
+            ? `the image is ${img.size} bytes; the sidecar says ${sidecar.image.size}`
             : `the SHA-256 of the image (${imageSha}) is not the one in the sidecar (${sidecar.image.sha256})`,
       );
       if (sidecarTrusted && sizeOk && !hashOk) {
         for (const r of sidecar.regions) {
-          if (sha256Hex(img.subarray(r.offset, r.offset + r.length)) !== r.sha256)
+          if (r.offset + r.length > img.size || sha256OfRange(img, r.offset, r.length) !== r.sha256)
             add('region', false, `${r.name} changed (bytes ${r.offset}..${r.offset + r.length - 1})`, {
               kind: r.kind,
               name: r.name,
@@ -411,7 +415,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
       );
       continue;
     }
-    const tail = img.subarray(f.lba * SECTOR + f.size, (f.lba + Math.ceil(f.size / SECTOR)) * SECTOR);
+    const tail = img.read(f.lba * SECTOR + f.size, (f.lba + Math.ceil(f.size / SECTOR)) * SECTOR - (f.lba * SECTOR + f.size));
     if (tail.some((x) => x !== 0))
       add('padding', false, `the padding after ${e.path} is not zero`, {
         kind: 'padding',
@@ -441,8 +445,8 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
     if (!listed.has(f.path)) add('unexpected file', false, `${f.path} is not in the manifest`, { kind: 'iso', name: 'the ISO structures' });
 
   // 5. Every sector is either a VSC file or in the sidecar's map.
-  if (sidecar && sidecarTrusted && sidecar.image.size === img.length) {
-    const covered = new Uint8Array(img.length / SECTOR);
+  if (sidecar && sidecarTrusted && sidecar.image.size === img.size) {
+    const covered = new Uint8Array(img.size / SECTOR);
     for (const r of sidecar.regions) covered.fill(1, r.offset / SECTOR, (r.offset + r.length) / SECTOR);
     let clash = 0;
     for (const s of vscSectors) {
@@ -459,7 +463,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
 
   // 6. The previous volume.
   if (opts.previous) {
-    const prevSha = sha256Hex(opts.previous);
+    const prevSha = sha256OfRange(toSource(opts.previous));
     let prevVolume: number | undefined;
     try {
       prevVolume = readVolumeParts(opts.previous).manifest?.volume;
