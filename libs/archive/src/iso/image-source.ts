@@ -26,7 +26,8 @@ export class BufferImageSource implements ImageSource {
     return this.buffer.length;
   }
   read(offset: number, length: number): Buffer {
-    if (offset < 0 || length < 0 || offset + length > this.buffer.length) throw new RangeError(`bytes ${offset}+${length} lie outside the image`);
+    if (offset < 0 || length < 0 || offset + length > this.buffer.length)
+      throw new RangeError(`bytes ${offset}+${length} lie outside the image`);
     return this.buffer.subarray(offset, offset + length);
   }
 }

@@ -277,7 +277,10 @@ export function readIso(image: ImageInput): IsoImage {
   if (pvd === undefined) throw new IsoError('no primary volume descriptor');
   const sectors = r.both32(pvd + 80, 'the volume space size');
   if (r.both16(pvd + 128, 'the logical block size') !== SECTOR) throw new IsoError('the logical block size is not 2048', pvd + 128);
-  const volumeId = b.slice(pvd + 40, 32).toString('latin1').trimEnd();
+  const volumeId = b
+    .slice(pvd + 40, 32)
+    .toString('latin1')
+    .trimEnd();
   const pathTables: IsoPathTable[] = [];
   const tables = (at: number, tree: IsoTree): void => {
     const size = r.both32(at + 132, 'a path table size');

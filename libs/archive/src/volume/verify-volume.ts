@@ -18,6 +18,11 @@ import { sha256OfRange, toSource, type ImageInput, type ImageSource } from '../i
 import { IsoError, readIso, type IsoFile, type IsoImage } from '../iso/iso9660-reader';
 import { CERTIFICATES_PATH, MANIFEST_PATH, SECTOR, SIGNATURE_PATH } from './layout';
 
+const isZero = (b: Uint8Array): boolean => {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+};
+
 const keyLabelOf = (k: { label: string; version: number }): string => `${k.label}/${k.version}`;
 
 /** Where a problem is: a VSC file, the manifest, its signature, the certificates, an ISO structure, padding, the sidecar. */
@@ -405,7 +410,9 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
     }
     const place: Place = { kind: 'file', name: e.path, offset: f.lba * SECTOR, length: f.size };
     for (let s = f.lba; s < f.lba + Math.ceil(f.size / SECTOR); s++) vscSectors.add(s);
-    const bytes = fileBytes(img, f);
+    // One read per file: its bytes and the padding to the end of its last sector.
+    const extent = img.read(f.lba * SECTOR, Math.ceil(f.size / SECTOR) * SECTOR);
+    const bytes = extent.subarray(0, f.size);
     if (f.size !== e.size || sha256Hex(bytes) !== e.sha256) {
       add(
         'vsc file',
@@ -415,8 +422,8 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
       );
       continue;
     }
-    const tail = img.read(f.lba * SECTOR + f.size, (f.lba + Math.ceil(f.size / SECTOR)) * SECTOR - (f.lba * SECTOR + f.size));
-    if (tail.some((x) => x !== 0))
+    const tail = extent.subarray(f.size);
+    if (!isZero(tail))
       add('padding', false, `the padding after ${e.path} is not zero`, {
         kind: 'padding',
         name: `padding after ${e.path}`,
