@@ -18,3 +18,4 @@ export * from './seal/hsm-archive-signer';
 export * from './seal/archive-key';
 export * from './store/pg-archive-source';
 export * from './seal/seal-archive';
+export * from './backup/backup-bundle';

@@ -1,13 +1,6 @@
 import type { Command } from 'commander';
 import { hsmSchema, loadConfig, stateSchema } from '@scm/config';
-import {
-  BackupError,
-  checkBackup,
-  createBackup,
-  restoreBackup,
-  softHsmTokenDir,
-  type BackupManifest,
-} from '../../../issuer-api/src/backup/backup-bundle';
+import { BackupError, checkBackup, createBackup, restoreBackup, softHsmTokenDir, type BackupManifest } from '@scm/archive';
 import { CliError, printJson } from '../output';
 import { readSecret } from '../prompt';
 import { adminSchema } from './db.command';
