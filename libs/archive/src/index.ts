@@ -19,3 +19,5 @@ export * from './seal/archive-key';
 export * from './store/pg-archive-source';
 export * from './seal/seal-archive';
 export * from './backup/backup-bundle';
+export * from './volume/rebuild-plan';
+export * from './store/pg-rebuild';

@@ -5,7 +5,11 @@ import {
   ArchiveError,
   checkVolumeOnline,
   decodeSidecar,
+  escrowCounts,
   FileImageSource,
+  notRebuilt,
+  planRebuild,
+  writeRebuild,
   listVolume,
   manifestSignatureValid,
   PgArchiveSource,
@@ -385,6 +389,66 @@ export function registerArchive(program: Command): void {
           process.stdout.write(`${lines.join('\n')}\n`);
         }
         if (!rep.ok) process.exitCode = 1;
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  usageExits(archive.command('rebuild <dir>'))
+    .description(
+      'Disaster recovery: into an empty database, rebuild the escrow (VSC versions byte for byte), cards and cardholders as far as ' +
+        'the archive volumes of <dir> hold them, after verifying every volume and the chain; prints what cannot be rebuilt (server-side)',
+    )
+    .option('--issuer-cert <file>', 'trust anchor the archive signer must chain to')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string, o: { issuerCert?: string; json?: boolean }) => {
+      const anchors = o.issuerCert ? readCertificates(readInput(o.issuerCert, 'issuer certificate')) : undefined;
+      const plan = planRebuild(resolve(dir), { issuerCertificates: anchors });
+      const ctx = await ServerContext.open();
+      try {
+        const before = await escrowCounts(ctx.db);
+        if (before.vscs > 0 || before.volumes > 0)
+          throw new CliError(
+            `the database already holds ${before.vscs} VSCs and ${before.volumes} volumes: a rebuild goes into an empty database (scm db setup on a new one)`,
+            1,
+          );
+        if (plan.volumes.length === 0)
+          throw new CliError(`no volume of ${dir} verifies: ${plan.problems.join('; ') || 'no *.iso there'}`, 1);
+        const counts = await ctx.tx(async (em, audit) => {
+          const c = await writeRebuild(em, plan, new Date());
+          audit({
+            ...ServerContext.cliActor('archive-rebuild'),
+            action: 'archive.rebuilt-from-volumes',
+            targetType: 'archive',
+            targetId: String(plan.volumes.length),
+            outcome: 'success',
+            details: {
+              ...c,
+              lastCheckpoint: plan.lastCheckpoint ? { seq: plan.lastCheckpoint.seq, headHash: plan.lastCheckpoint.headHash } : null,
+            },
+          });
+          return c;
+        });
+        const missing = notRebuilt(plan);
+        if (o.json)
+          return printJson({
+            volumes: plan.volumes.map((v) => ({ path: v.path, volume: v.record.volume, ok: v.report.ok })),
+            rebuilt: counts,
+            notRebuilt: missing,
+          });
+        process.stdout.write(
+          [
+            ...plan.volumes.map(
+              (v) =>
+                `ok    volume ${v.record.volume} ${v.path}: ${v.record.entries.length} VSC files, image SHA-256 ${v.record.imageSha256}`,
+            ),
+            `rebuilt: ${counts.volumes} volumes, ${counts.versions} VSC versions of ${counts.vscs} VSCs (escrow), ${counts.cards} cards, ` +
+              `${counts.cardholders} cardholders, ${counts.signers} archive signer chains`,
+            'NOT rebuilt (not in the archive):',
+            ...missing.map((m) => `  - ${m}`),
+          ].join('\n') + '\n',
+        );
+        if (plan.problems.length) process.exitCode = 1;
       } finally {
         await ctx.close();
       }
