@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,18 +68,57 @@ describe('disaster recovery drill: backup and restore; rebuild from the archive 
     const officer = await loginAs(api.url, o);
     const sealed = await call<{ sealed: boolean; volume: number }>(api.url, 'POST', '/api/v1/archive/volumes', officer, {});
     expect(sealed.body).toMatchObject({ sealed: true, volume: 1 });
+    // The certificate of the CA that certifies the archive key: what an auditor keeps beside the media.
+    const der = Buffer.from(await (await fetch(`${api.url}/ca/scm-issuing.crt`)).arrayBuffer());
+    writeFileSync(
+      join(work, 'archive-ca.pem'),
+      `-----BEGIN CERTIFICATE-----\n${der
+        .toString('base64')
+        .replace(/(.{64})/g, '$1\n')
+        .trim()}\n-----END CERTIFICATE-----\n`,
+    );
     await api.close();
     api = undefined;
   });
   afterAll(async () => {
     await api?.close();
-    // Leave the database as the drill found it for the tests after it: the backup, restored.
-    if (backupDir) await runCli(['backup', 'restore', backupDir, '--only', 'database', '--force'], { env });
+    // Leave a fresh test database, as the run's global set-up makes it, to the tests after this one.
+    await globalSetup();
     hsm?.close();
     for (const d of [shelf, work]) {
       execFileSync('chmod', ['-R', 'u+w', d]);
       rmSync(d, { recursive: true, force: true });
     }
+  });
+
+  it('the offline verifier needs only the image, its sidecar and the archive CA certificate: no database, HSM, configuration or network', async () => {
+    const alone = join(work, 'auditor');
+    mkdirSync(alone);
+    const image = readdirSync(shelf).find((n) => n.endsWith('.iso'))!;
+    copyFileSync(join(shelf, image), join(alone, 'volume.iso'));
+    copyFileSync(join(shelf, `${image}.sidecar.json`), join(alone, 'volume.iso.sidecar.json'));
+    copyFileSync(join(work, 'archive-ca.pem'), join(alone, 'archive-ca.pem'));
+    expect(readdirSync(alone).sort()).toEqual(['archive-ca.pem', 'volume.iso', 'volume.iso.sidecar.json']);
+    const cli = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+    const run = (args: string[]) =>
+      spawnSync('unshare', ['--net', process.execPath, cli, 'archive', 'verify', ...args], {
+        cwd: alone,
+        // No SCM_* settings, no PostgreSQL or HSM configuration; no network at all (a namespace of its own).
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: alone, SOFTHSM2_CONF: join(alone, 'no-such.conf') },
+        encoding: 'utf8',
+      });
+    const ok = run(['volume.iso', '--issuer-cert', 'archive-ca.pem']);
+    expect([ok.status, ok.stderr]).toEqual([0, '']);
+    expect(ok.stdout).toContain('chains to the issuer certificate given');
+    expect(ok.stdout).toContain('2 of 2 VSC files have the hash, size and format the manifest says');
+    expect(ok.stdout).toContain('OK: the volume verifies');
+    // And it fails when a byte of the image changes.
+    const changed = readFileSync(join(alone, 'volume.iso'));
+    changed[changed.length - 2048 * 3] ^= 0xff;
+    writeFileSync(join(alone, 'changed.iso'), changed);
+    copyFileSync(join(alone, 'volume.iso.sidecar.json'), join(alone, 'changed.iso.sidecar.json'));
+    const bad = run(['changed.iso', '--issuer-cert', 'archive-ca.pem']);
+    expect([bad.status, bad.stdout]).toEqual([1, expect.stringContaining('VERIFICATION FAILED')]);
   });
 
   it('scm backup writes the database and the HSM token encrypted, with an authenticated manifest; nothing in plaintext', async () => {
