@@ -14,7 +14,7 @@ import {
   verifyChain,
   verifyEcdsa,
 } from '../format/signatures';
-import { sha256OfRange, toSource, type ImageInput, type ImageSource } from '../iso/image-source';
+import { ForwardReader, sha256OfRange, toSource, type ImageInput, type ImageSource } from '../iso/image-source';
 import { IsoError, readIso, type IsoFile, type IsoImage } from '../iso/iso9660-reader';
 import { CERTIFICATES_PATH, MANIFEST_PATH, SECTOR, SIGNATURE_PATH } from './layout';
 
@@ -401,6 +401,7 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
   const listed = new Set<string>([MANIFEST_PATH, SIGNATURE_PATH, CERTIFICATES_PATH]);
   let filesOk = 0;
   const vscSectors = new Set<number>();
+  const files = new ForwardReader(img);
   for (const e of m.entries) {
     listed.add(e.path);
     const f = parts.files.get(e.path);
@@ -411,7 +412,7 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
     const place: Place = { kind: 'file', name: e.path, offset: f.lba * SECTOR, length: f.size };
     for (let s = f.lba; s < f.lba + Math.ceil(f.size / SECTOR); s++) vscSectors.add(s);
     // One read per file: its bytes and the padding to the end of its last sector.
-    const extent = img.read(f.lba * SECTOR, Math.ceil(f.size / SECTOR) * SECTOR);
+    const extent = files.read(f.lba * SECTOR, Math.ceil(f.size / SECTOR) * SECTOR);
     const bytes = extent.subarray(0, f.size);
     if (f.size !== e.size || sha256Hex(bytes) !== e.sha256) {
       add(
