@@ -27,6 +27,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['admin'], load: async () => (await import('./commands/admin.command')).registerAdmin },
   { names: ['hsm'], load: async () => (await import('./commands/hsm.command')).registerHsm },
   { names: ['db'], load: async () => (await import('./commands/db.command')).registerDb },
+  { names: ['backup'], load: async () => (await import('./commands/backup.command')).registerBackup },
   { names: ['card'], load: async () => (await import('./commands/card-emulate.command')).registerCardEmulate },
   { names: ['vsc'], load: async () => (await import('./commands/vsc.command')).registerVsc },
   { names: ['card'], load: async () => (await import('./commands/card-backup.command')).registerCardBackup },

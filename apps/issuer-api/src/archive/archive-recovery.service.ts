@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { ArchiveError, ArchiveErrorCode, recoverVscFromImage } from '@scm/archive';
+import { ArchiveError, ArchiveErrorCode, FileImageSource, recoverVscFromImage } from '@scm/archive';
 import { VSC_REPOSITORY, type VscRepository } from '../issuance/vsc-escrow/vsc.repository';
 import type { TxScope } from '../platform/infra/unit-of-work';
 import { ARCHIVE_REPOSITORY, type ArchiveRepository } from './archive.repository';
@@ -69,9 +68,10 @@ export class ArchiveRecoveryService {
     if (!at) throw new ArchiveError(ArchiveErrorCode.NotFound, `VSC ${ref.vscId} v${ref.version} is in no archive volume`, ref);
     const { volume: v, entry } = at;
     const path = join(v.directory, v.imageName);
-    let image: Buffer;
+    let image: FileImageSource;
     try {
-      image = await readFile(path);
+      // Read by position: the recovery of one VSC holds a few pages of the image, not all of it.
+      image = FileImageSource.open(path);
     } catch (e) {
       throw new ArchiveError(
         ArchiveErrorCode.NotFound,
@@ -82,10 +82,15 @@ export class ArchiveRecoveryService {
         },
       );
     }
-    const got = recoverVscFromImage(image, ref, {
-      expectedImageSha256: v.imageSha256.toString('hex'),
-      expectedSignerSha256: v.signerCertSha256.toString('hex'),
-    });
+    let got;
+    try {
+      got = recoverVscFromImage(image, ref, {
+        expectedImageSha256: v.imageSha256.toString('hex'),
+        expectedSignerSha256: v.signerCertSha256.toString('hex'),
+      });
+    } finally {
+      image.close();
+    }
     if (got.entry.sha256 !== entry.sha256.toString('hex'))
       throw new ArchiveError(
         ArchiveErrorCode.ImageInvalid,
