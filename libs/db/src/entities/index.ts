@@ -35,6 +35,7 @@ import {
 } from './trust.entities';
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
+import { CardholderTerminationEntity, CardProfileVersionEntity, EscrowPurgeEntity } from './lifecycle.entities';
 
 /**
  * Every TypeORM entity, one per table of the migrations, listed explicitly so the same list serves
@@ -92,6 +93,10 @@ export const entities = [
   StockCardEntity,
   StockCardProofEntity,
   OnCardAttestationEntity,
+  // after issuance
+  CardholderTerminationEntity,
+  EscrowPurgeEntity,
+  CardProfileVersionEntity,
 ];
 export { WorkstationEntity };
 export type { ReaderReport } from './workstation.entity';
@@ -103,3 +108,4 @@ export * from './archive.entities';
 export * from './personalisation.entities';
 export * from './helpdesk.entities';
 export * from './stock.entities';
+export * from './lifecycle.entities';

@@ -22,6 +22,7 @@ import { ApprovalErrorCode } from '../../trust/approvals/approval-errors';
 import { AuthErrorCode } from '../../trust/auth/auth-errors';
 import { UserErrorCode } from '../../trust/users/user-errors';
 import { WorkerErrorCode } from '../../trust/workers/worker-errors';
+import { LifecycleErrorCode } from '../../lifecycle/lifecycle-errors';
 import { ApiErrorCode } from './api-errors';
 
 /** Every error code a library or a module of the API can raise. */
@@ -40,6 +41,7 @@ export type ErrorCode =
   | WorkerErrorCode
   | CardholderErrorCode
   | ProfileErrorCode
+  | LifecycleErrorCode
   | IssuanceErrorCode
   | VscEscrowErrorCode
   | CardErrorCode
@@ -156,6 +158,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [ArchiveErrorCode.NotFound]: 404,
   [ArchiveErrorCode.ImageInvalid]: 500,
   [ArchiveErrorCode.Invalid]: 400,
+  [ArchiveErrorCode.Purged]: 410,
 
   // ---- trust
   [AuthErrorCode.Unauthenticated]: 401,
@@ -200,6 +203,12 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [CardholderErrorCode.NotActive]: 409,
   [ProfileErrorCode.NotFound]: 404,
   [ProfileErrorCode.Invalid]: 500,
+  [LifecycleErrorCode.NotFound]: 404,
+  [LifecycleErrorCode.Invalid]: 400,
+  [LifecycleErrorCode.AlreadyTerminated]: 409,
+  [LifecycleErrorCode.NotTerminated]: 409,
+  [LifecycleErrorCode.RetentionRunning]: 409,
+  [LifecycleErrorCode.AlreadyPurged]: 409,
   [IssuanceErrorCode.NotFound]: 404,
   [IssuanceErrorCode.Invalid]: 400,
   [IssuanceErrorCode.WrongSlot]: 400,
