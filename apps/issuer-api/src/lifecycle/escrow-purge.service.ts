@@ -97,7 +97,10 @@ export class EscrowPurgeService {
           version: v.version,
           sha256: v.sha256,
           purgeId: purge.id,
-          archive: v.volume === null ? 'never archived' : `volume ${v.volume}: purged in DB, still on write-once media until the volume's destruction`,
+          archive:
+            v.volume === null
+              ? 'never archived'
+              : `volume ${v.volume}: purged in DB, still on write-once media until the volume's destruction`,
         },
       });
     tx.audit({

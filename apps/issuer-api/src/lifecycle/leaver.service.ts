@@ -49,7 +49,15 @@ export class LeaverService {
 
   async end(tx: Tx, cardholderId: string, reason: string): Promise<TerminationSummary> {
     const why = `cardholder ${cardholderId} terminated: ${reason}`.slice(0, 300);
-    const out: TerminationSummary = { cards: [], requests: [], certificates: [], temporaryCards: [], activations: [], approvals: [], vscs: [] };
+    const out: TerminationSummary = {
+      cards: [],
+      requests: [],
+      certificates: [],
+      temporaryCards: [],
+      activations: [],
+      approvals: [],
+      vscs: [],
+    };
     const revoked = new Set<string>();
 
     const held = await this.leavers.cardsOf(cardholderId, tx);
@@ -88,7 +96,13 @@ export class LeaverService {
     out.temporaryCards = await this.temporary.revokeOfCardholder(tx, cardholderId, why);
     out.approvals = await this.leavers.cancelApprovals(tx, cardholderId, APPROVALS_KEPT_AT_TERMINATION);
     for (const a of out.approvals)
-      tx.audit({ action: 'approval.cancelled', targetType: 'approval', targetId: a.id, outcome: 'success', details: { kind: a.kind, reason: why } });
+      tx.audit({
+        action: 'approval.cancelled',
+        targetType: 'approval',
+        targetId: a.id,
+        outcome: 'success',
+        details: { kind: a.kind, reason: why },
+      });
     for (const v of await this.leavers.vscsOf(cardholderId, tx)) {
       await this.vscs.patchState(tx, v.id, { status: 'disabled' });
       out.vscs.push(v.id);

@@ -10,7 +10,14 @@ export interface TerminationView {
   retainUntil: string;
   escrow: 'retained' | 'purgeable' | 'purged';
   summary: Record<string, unknown>;
-  purge: { id: string; approvalId: string; proposedBy: string; approvedBy: string; purgedAt: string; versions: EscrowPurge['versions'] } | null;
+  purge: {
+    id: string;
+    approvalId: string;
+    proposedBy: string;
+    approvedBy: string;
+    purgedAt: string;
+    versions: EscrowPurge['versions'];
+  } | null;
 }
 
 export function toTerminationView(t: CardholderTermination, purge: EscrowPurge | undefined, now: Date): TerminationView {

@@ -62,7 +62,14 @@ describe('reconcile', () => {
     expect(r.ok).toBe(true);
     expect(r.missing).toEqual([]);
     expect(r.purged).toEqual([
-      { cardId: 'a', serial: 'S-a', vscId: 'v1', version: 1, volumes: [4], note: 'purged in DB, still on write-once media until the destruction of volume 4' },
+      {
+        cardId: 'a',
+        serial: 'S-a',
+        vscId: 'v1',
+        version: 1,
+        volumes: [4],
+        note: 'purged in DB, still on write-once media until the destruction of volume 4',
+      },
       { cardId: 'b', serial: 'S-b', vscId: 'v2', version: 1, volumes: [], note: 'purged in DB before it was archived: no copy anywhere' },
     ]);
   });

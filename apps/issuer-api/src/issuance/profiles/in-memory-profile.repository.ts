@@ -58,7 +58,12 @@ export class InMemoryProfileRepository implements ProfileRepository {
     this.rows.set(p.id, { ...p });
   }
 
-  async advance(_tx: TxScope, id: string, from: number, to: Pick<StoredProfile, 'version' | 'description' | 'definition'>): Promise<boolean> {
+  async advance(
+    _tx: TxScope,
+    id: string,
+    from: number,
+    to: Pick<StoredProfile, 'version' | 'description' | 'definition'>,
+  ): Promise<boolean> {
     const p = this.rows.get(id);
     if (!p || (p.version ?? 1) !== from) return false;
     this.rows.set(id, { ...p, ...to });

@@ -36,7 +36,12 @@ export class PgProfileRepository implements ProfileRepository {
     await tx.em.insert(CardProfileEntity, { ...p, definition: json(p.definition) });
   }
 
-  async advance(tx: TxScope, id: string, from: number, to: Pick<StoredProfile, 'version' | 'description' | 'definition'>): Promise<boolean> {
+  async advance(
+    tx: TxScope,
+    id: string,
+    from: number,
+    to: Pick<StoredProfile, 'version' | 'description' | 'definition'>,
+  ): Promise<boolean> {
     const r = await tx.em.update(
       CardProfileEntity,
       { id, version: from },

@@ -22,8 +22,10 @@ export interface ProfileChangeSubject {
 }
 
 /** Whether a proposal would change nothing of the current version. */
-export const sameProfile = (a: Pick<StoredProfile, 'description' | 'definition'>, b: Pick<StoredProfile, 'description' | 'definition'>): boolean =>
-  a.description === b.description && canonicalJson(a.definition) === canonicalJson(b.definition);
+export const sameProfile = (
+  a: Pick<StoredProfile, 'description' | 'definition'>,
+  b: Pick<StoredProfile, 'description' | 'definition'>,
+): boolean => a.description === b.description && canonicalJson(a.definition) === canonicalJson(b.definition);
 
 /**
  * Card profiles as data under dual control (docs/card-profile.md, section 4): an officer proposes a

@@ -16,7 +16,10 @@ export class ShowTerminationHandler implements IQueryHandler<ShowTerminationQuer
 
   async execute(q: ShowTerminationQuery): Promise<TerminationView> {
     const t = await this.leavers.get(q.cardholderId);
-    if (!t) throw new LifecycleError(LifecycleErrorCode.NotFound, `cardholder ${q.cardholderId} is not terminated`, { cardholderId: q.cardholderId });
+    if (!t)
+      throw new LifecycleError(LifecycleErrorCode.NotFound, `cardholder ${q.cardholderId} is not terminated`, {
+        cardholderId: q.cardholderId,
+      });
     return toTerminationView(t, await this.leavers.purgeOf(q.cardholderId), this.clock.now());
   }
 }

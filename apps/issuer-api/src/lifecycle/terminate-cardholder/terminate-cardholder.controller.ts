@@ -21,7 +21,11 @@ export class TerminateCardholderController {
     summary:
       'Terminate a cardholder (a leaver): every certificate revoked (cessationOfOperation), cards terminated, requests, activations and the temporary card ended, VSCs disabled; escrowed keys kept for the retention period',
   })
-  terminate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: TerminateCardholderDto, @CurrentActor() actor: Actor): Promise<TerminationView> {
+  terminate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TerminateCardholderDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<TerminationView> {
     return this.commands.execute(new TerminateCardholderCommand(id, dto.reason, actor));
   }
 }

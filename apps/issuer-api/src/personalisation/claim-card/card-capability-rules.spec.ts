@@ -10,7 +10,9 @@ describe('capabilityRefusal', () => {
   it('refuses a card without key import for a profile that escrows a key, naming the slots and the card', () => {
     const e = capabilityRefusal(request, { serial: '42', atr: GENERIC, probe: { version: null } });
     expect(e?.code).toBe(PersonalisationErrorCode.CardLacksCapability);
-    expect(e?.message).toMatch(/^card 42 cannot carry profile default v2: the profile needs import-key \(slots 9d \(escrow\), 9e \(regenerate\)/);
+    expect(e?.message).toMatch(
+      /^card 42 cannot carry profile default v2: the profile needs import-key \(slots 9d \(escrow\), 9e \(regenerate\)/,
+    );
     expect(e?.message).toMatch(/Nothing was written to the card/);
   });
 

@@ -26,6 +26,13 @@ export function capabilityRefusal(
     `card ${card.serial} cannot carry profile ${profile}: the profile needs ${missing.join(', ')}` +
       `${imported.length ? ` (slots ${imported.join(', ')} are generated off the card and imported into it)` : ''}` +
       ` and the card ${caps.basis}. Nothing was written to the card; use a card that imports keys, or a profile whose keys the card generates`,
-    { requestId: request.id, serial: card.serial, missing, model: caps.model, profile: request.profileId, profileVersion: request.profileVersion ?? null },
+    {
+      requestId: request.id,
+      serial: card.serial,
+      missing,
+      model: caps.model,
+      profile: request.profileId,
+      profileVersion: request.profileVersion ?? null,
+    },
   );
 }

@@ -12,7 +12,11 @@ export class CardProofDto {
 }
 
 export class CardProbeDto {
-  @ApiProperty({ description: "the card's answer to GET VERSION (INS FD), e.g. 5.4.3; null when it refused it", nullable: true, type: String })
+  @ApiProperty({
+    description: "the card's answer to GET VERSION (INS FD), e.g. 5.4.3; null when it refused it",
+    nullable: true,
+    type: String,
+  })
   @ValidateIf((_o, v) => v !== null)
   @IsString()
   @Matches(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/)
@@ -29,7 +33,10 @@ export class ClaimDto {
   @ValidateNested()
   @Type(() => CardProofDto)
   proof?: CardProofDto;
-  @ApiPropertyOptional({ description: 'what the worker read of the card to know its capabilities (nothing is written to probe)', type: CardProbeDto })
+  @ApiPropertyOptional({
+    description: 'what the worker read of the card to know its capabilities (nothing is written to probe)',
+    type: CardProbeDto,
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => CardProbeDto)

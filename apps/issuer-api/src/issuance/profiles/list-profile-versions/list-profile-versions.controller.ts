@@ -12,7 +12,9 @@ export class ListProfileVersionsController {
 
   @Get(':id/versions')
   @Roles('security-officer', 'help-desk', 'auditor')
-  @ApiOperation({ summary: "Every approved version of a card profile (who proposed and who approved it); requests name the version they were made with" })
+  @ApiOperation({
+    summary: 'Every approved version of a card profile (who proposed and who approved it); requests name the version they were made with',
+  })
   list(@Param('id') id: string): Promise<ProfileVersionView[]> {
     return this.queries.execute(new ListProfileVersionsQuery(id));
   }

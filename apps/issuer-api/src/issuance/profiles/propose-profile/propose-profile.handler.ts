@@ -15,7 +15,10 @@ const ACTION = 'profile.change-proposed';
  * against the version it was edited from, then opens the approval a second officer decides.
  */
 @CommandHandler(ProposeProfileCommand)
-export class ProposeProfileHandler implements ICommandHandler<ProposeProfileCommand, PendingApproval & { profileId: string; version: number }> {
+export class ProposeProfileHandler implements ICommandHandler<
+  ProposeProfileCommand,
+  PendingApproval & { profileId: string; version: number }
+> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly approvals: ProfileApprovals,
@@ -27,9 +30,13 @@ export class ProposeProfileHandler implements ICommandHandler<ProposeProfileComm
       const target = { action: ACTION, targetType: 'card-profile', targetId: c.profileId };
       if (!PROFILE_ID.test(c.profileId))
         return tx.deny(
-          new ProfileError(E.InvalidProposal, `"${c.profileId}" is not a profile id (a-z, 0-9 and -, at most 40, starting with a letter or digit)`, {
-            problems: ['id'],
-          }),
+          new ProfileError(
+            E.InvalidProposal,
+            `"${c.profileId}" is not a profile id (a-z, 0-9 and -, at most 40, starting with a letter or digit)`,
+            {
+              problems: ['id'],
+            },
+          ),
           target,
         );
       const problems = proposalProblems(c.definition);
