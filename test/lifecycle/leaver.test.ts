@@ -3,8 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pemBlocks } from '@scm/common';
 import { approveAs, approveBySecondOfficer, call, loginAs, reauth, runCli, TEST_PASSWORD } from '@scm/test-kit';
-import { CLOCK } from '../../apps/issuer-api/src';
-import type { Clock } from '../../apps/issuer-api/src/platform/infra/clock.port';
+import { CLOCK, type Clock } from '../../apps/issuer-api/src';
 import { expectOk, runTool, testReader } from '../card-engine/support';
 import { activate, cardholder, type HelpdeskStack, insertInspected, issueCard, remove, waitFor } from '../helpdesk/support';
 import { startLifecycleStack } from './support';
@@ -78,7 +77,10 @@ describe('leavers: termination, escrow kept for the retention period, then purge
     );
     writeFileSync(join(s.tmp, 'leaver-9d.pem'), old9d.toString());
     writeFileSync(join(s.tmp, 'secret.txt'), SECRET);
-    expectOk(await sh('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', 'leaver-9d.pem', '-in', 'secret.txt', '-out', 'secret.enc']), 'encrypt');
+    expectOk(
+      await sh('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', 'leaver-9d.pem', '-in', 'secret.txt', '-out', 'secret.enc']),
+      'encrypt',
+    );
 
     // Activated, then left at home: on hold, and a temporary card (two officers approve) stands in for it.
     await insertInspected(s, card.card, READER);
@@ -135,7 +137,9 @@ describe('leavers: termination, escrow kept for the retention period, then purge
       `SELECT serial, status, reason FROM ca_certificate WHERE serial = ANY($1::text[])`,
       [all],
     );
-    expect(after.rows.map((r) => [r.serial, r.status, r.reason]).sort()).toEqual(all.map((x) => [x, 'revoked', 'cessationOfOperation']).sort());
+    expect(after.rows.map((r) => [r.serial, r.status, r.reason]).sort()).toEqual(
+      all.map((x) => [x, 'revoked', 'cessationOfOperation']).sort(),
+    );
     const state = async (sql: string, id: string) => (await s.db.query<{ v: string }>(sql, [id])).rows[0].v;
     expect(await state(`SELECT state AS v FROM card WHERE id = $1`, card.cardId)).toBe('terminated');
     expect(await state(`SELECT state AS v FROM issuance_request WHERE id = $1`, openRequest)).toBe('cancelled');
@@ -153,7 +157,10 @@ describe('leavers: termination, escrow kept for the retention period, then purge
     const crl = await waitFor('a CRL listing every certificate of the leaver', async () => {
       const res = await fetch(`${s.api.url}/crl/${ca}.crl`);
       writeFileSync(join(s.tmp, 'issuing.crl'), Buffer.from(await res.arrayBuffer()));
-      const out = expectOk(await sh('openssl', ['crl', '-inform', 'DER', '-in', 'issuing.crl', '-noout', '-text']), 'openssl crl').stdout.toUpperCase();
+      const out = expectOk(
+        await sh('openssl', ['crl', '-inform', 'DER', '-in', 'issuing.crl', '-noout', '-text']),
+        'openssl crl',
+      ).stdout.toUpperCase();
       return all.every((x) => out.includes(x.toUpperCase())) ? out : undefined;
     });
     for (const serial of all) {
@@ -259,7 +266,10 @@ describe('leavers: termination, escrow kept for the retention period, then purge
     const ours = rec.body.purged.filter((p) => p.vscId === vscId);
     expect(ours.length).toBeGreaterThanOrEqual(1);
     for (const p of ours)
-      expect(p).toMatchObject({ volumes: [volume], note: `purged in DB, still on write-once media until the destruction of volume ${volume}` });
+      expect(p).toMatchObject({
+        volumes: [volume],
+        note: `purged in DB, still on write-once media until the destruction of volume ${volume}`,
+      });
     const audit = await s.db.query<{ action: string }>(
       `SELECT action FROM audit_event WHERE (target_id = $1 AND action = 'cardholder.escrow-purged') OR (target_id = $2 AND action = 'vsc.purged')`,
       [holder.id, vscId],

@@ -45,7 +45,10 @@ const definition = (pinTries: number, validityDays: number) => ({
 
 describe('card profiles as data, and cards that cannot import', () => {
   let s: HelpdeskStack;
-  const profileId = uniqueName('lc').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const profileId = uniqueName('lc')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40);
   const cards: TestCard[] = [];
 
   beforeAll(async () => {
@@ -65,7 +68,15 @@ describe('card profiles as data, and cards that cannot import', () => {
 
   async function propose(def: unknown, description?: string): Promise<{ id: string; version: number }> {
     const r = await runCli(
-      ['profile', 'propose', profileId, '--file', file(`p-${Date.now()}.json`, def), ...(description ? ['--description', description] : []), '--json'],
+      [
+        'profile',
+        'propose',
+        profileId,
+        '--file',
+        file(`p-${Date.now()}.json`, def),
+        ...(description ? ['--description', description] : []),
+        '--json',
+      ],
       { env: s.officer.env },
     );
     expect([r.code, r.stderr]).toEqual([0, '']);
@@ -79,7 +90,10 @@ describe('card profiles as data, and cards that cannot import', () => {
   }
 
   async function request(holderId: string): Promise<string> {
-    const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/issuance-requests', s.officer.token, { cardholder: holderId, profile: profileId });
+    const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/issuance-requests', s.officer.token, {
+      cardholder: holderId,
+      profile: profileId,
+    });
     expect(r.status).toBe(201);
     return r.body.id;
   }
@@ -99,12 +113,16 @@ describe('card profiles as data, and cards that cannot import', () => {
       const pin = await session.getMetadata(KEY_REF.PIN);
       const cert = new X509Certificate(Buffer.from((await session.readCertificate(0x9a))!.der));
       const fromDb = (
-        await s.db.query<{ serial: string }>(`SELECT serial FROM ca_certificate WHERE reference->>'requestId' = $1 AND reference->>'slot' = '9a'`, [
-          requestId,
-        ])
+        await s.db.query<{ serial: string }>(
+          `SELECT serial FROM ca_certificate WHERE reference->>'requestId' = $1 AND reference->>'slot' = '9a'`,
+          [requestId],
+        )
       ).rows[0].serial;
       expect(cert.serialNumber.toLowerCase()).toBe(fromDb);
-      return { pinTries: pin.retriesTotal!, validityDays: Math.round((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 86_400_000) };
+      return {
+        pinTries: pin.retriesTotal!,
+        validityDays: Math.round((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 86_400_000),
+      };
     } finally {
       await remove(c);
     }
@@ -148,7 +166,12 @@ describe('card profiles as data, and cards that cannot import', () => {
     const shownChanges = await approve(v2.id);
     expect(shownChanges).toContain('pin.tries: 3 → 5');
     expect(shownChanges).toContain('validityDays: 1000 → 30');
-    const versions = await call<Array<{ version: number; approvedBy: string }>>(s.api.url, 'GET', `/api/v1/profiles/${profileId}/versions`, s.auditor.token);
+    const versions = await call<Array<{ version: number; approvedBy: string }>>(
+      s.api.url,
+      'GET',
+      `/api/v1/profiles/${profileId}/versions`,
+      s.auditor.token,
+    );
     expect(versions.body.map((v) => [v.version, v.approvedBy])).toEqual([
       [1, `user:${s.approvers[0].id}`],
       [2, `user:${s.approvers[0].id}`],
@@ -180,7 +203,9 @@ describe('card profiles as data, and cards that cannot import', () => {
     const r = await call<{ id: string }>(s.api.url, 'POST', '/api/v1/issuance-requests', s.officer.token, { cardholder: holder.id });
     expect(r.status).toBe(201);
     const requestId = r.body.id;
-    await waitFor('the request to wait for a card', async () => ((await requestRow(requestId)).state === 'awaiting-card' ? true : undefined));
+    await waitFor('the request to wait for a card', async () =>
+      (await requestRow(requestId)).state === 'awaiting-card' ? true : undefined,
+    );
 
     const seen: number[] = [];
     const card = blankCard({ refuse: NO_IMPORT_REFUSALS, onCommand: (c) => seen.push(c.ins) });

@@ -7,6 +7,7 @@
 export { createApiApp, type ApiApp } from './bootstrap';
 export { API_CONFIG, loadApiConfig, type ApiConfig } from './platform/config/api-config';
 export { CLOCK, HSM } from './platform/infra/tokens';
+export type { Clock } from './platform/infra/clock.port';
 export { UnitOfWork } from './platform/infra/unit-of-work';
 export { OutboxRelay } from './platform/outbox/outbox.relay';
 export { routeTable, type RouteInfo } from './platform/http/route-table';

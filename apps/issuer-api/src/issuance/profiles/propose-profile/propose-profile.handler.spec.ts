@@ -21,7 +21,13 @@ describe('ProposeProfileHandler', () => {
     profileApprovals.register();
     const approve = (id: string) =>
       uow.run(testActor(SECOND), (tx) =>
-        approvals.decide(tx, id, { id: SECOND, roles: ['security-officer'] }, 'approve', approvalRepo.requests.get(id)!.subjectHash.toString('hex')),
+        approvals.decide(
+          tx,
+          id,
+          { id: SECOND, roles: ['security-officer'] },
+          'approve',
+          approvalRepo.requests.get(id)!.subjectHash.toString('hex'),
+        ),
       );
     return { profiles, uow, approvalRepo, approve, handler: new ProposeProfileHandler(uow, profileApprovals, profiles) };
   };
@@ -62,7 +68,10 @@ describe('ProposeProfileHandler', () => {
     });
     await expect(
       handler.execute(new ProposeProfileCommand('default', 'the default profile', { ...DEFAULT_DEFINITION }, undefined, testActor())),
-    ).rejects.toMatchObject({ code: ProfileErrorCode.InvalidProposal, message: expect.stringContaining('cardCapabilities: say what cards') });
+    ).rejects.toMatchObject({
+      code: ProfileErrorCode.InvalidProposal,
+      message: expect.stringContaining('cardCapabilities: say what cards'),
+    });
     await expect(handler.execute(new ProposeProfileCommand('Bad Id', 'x', edited, undefined, testActor()))).rejects.toMatchObject({
       code: ProfileErrorCode.InvalidProposal,
     });
