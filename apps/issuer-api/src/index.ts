@@ -7,7 +7,6 @@
 export { createApiApp, type ApiApp } from './bootstrap';
 export { API_CONFIG, loadApiConfig, type ApiConfig } from './platform/config/api-config';
 export { CLOCK, HSM } from './platform/infra/tokens';
-export type { Clock } from './platform/infra/clock.port';
 export { UnitOfWork } from './platform/infra/unit-of-work';
 export { OutboxRelay } from './platform/outbox/outbox.relay';
 export { routeTable, type RouteInfo } from './platform/http/route-table';
@@ -21,3 +20,5 @@ export { CrlPublisher } from './pki/crl-publisher.service';
 export { fillDerivedVsc, recoverableKeys } from './help-desk/shared/derived-vsc';
 export type { CardProfileDefinition } from './issuance/profiles/card-profile';
 export { CHANNEL_PATH } from './trust/workers/worker-channel';
+export { EXPIRY_CLOCK } from './card-updates/expiry-clock';
+export type { Clock } from './platform/infra/clock.port';

@@ -12,4 +12,5 @@ export * from './steps';
 export * from './activation-protocol';
 export * from './key-transfer.codec';
 export * from './worker-contract';
+export * from './card-update-contract';
 export * from './card-capabilities';

@@ -66,6 +66,19 @@ export class InMemoryTerminationRepository implements TerminationRepository {
     return out;
   }
 
+  /** Card updates by id (card and state), as a spec seeds them. */
+  readonly updates = new Map<string, { cardId: string; state: string }>();
+
+  async cancelCardUpdates(_tx: TxScope, cardIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const [id, u] of this.updates)
+      if ((u.state === 'awaiting-approval' || u.state === 'pending') && cardIds.includes(u.cardId)) {
+        this.updates.set(id, { ...u, state: 'cancelled' });
+        out.push(id);
+      }
+    return out;
+  }
+
   async cancelApprovals(_tx: TxScope, cardholderId: string, keep: readonly string[]): Promise<Array<{ id: string; kind: string }>> {
     const out: Array<{ id: string; kind: string }> = [];
     for (const r of this.approvals.requests.values())

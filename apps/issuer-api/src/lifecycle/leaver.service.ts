@@ -21,6 +21,8 @@ export interface TerminationSummary {
   certificates: string[];
   temporaryCards: string[];
   activations: string[];
+  /** Card updates of the cardholder's cards that had not started. */
+  cardUpdates: string[];
   approvals: Array<{ id: string; kind: string }>;
   vscs: string[];
 }
@@ -55,6 +57,7 @@ export class LeaverService {
       certificates: [],
       temporaryCards: [],
       activations: [],
+      cardUpdates: [],
       approvals: [],
       vscs: [],
     };
@@ -62,6 +65,11 @@ export class LeaverService {
 
     const held = await this.leavers.cardsOf(cardholderId, tx);
     out.activations = await this.leavers.cancelActivations(
+      tx,
+      held.map((c) => c.id),
+      why,
+    );
+    out.cardUpdates = await this.leavers.cancelCardUpdates(
       tx,
       held.map((c) => c.id),
       why,

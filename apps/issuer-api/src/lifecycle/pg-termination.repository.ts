@@ -57,6 +57,16 @@ export class PgTerminationRepository implements TerminationRepository {
     return rows.map((r) => r.id);
   }
 
+  async cancelCardUpdates(tx: TxScope, cardIds: readonly string[], reason: string): Promise<string[]> {
+    if (!cardIds.length) return [];
+    const [rows] = (await tx.em.query(
+      `UPDATE card_update SET state = 'cancelled', failure = $2, finished_at = $3, updated_at = $3
+        WHERE state IN ('awaiting-approval', 'pending') AND card_id = ANY($1::uuid[]) RETURNING id`,
+      [cardIds, reason.slice(0, 500), tx.now],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((r) => r.id);
+  }
+
   async cancelApprovals(tx: TxScope, cardholderId: string, keep: readonly string[]): Promise<Array<{ id: string; kind: string }>> {
     // A registration names its cardholders in a list; the other kinds name one cardholderId.
     const [rows] = (await tx.em.query(

@@ -40,6 +40,8 @@ export interface TerminationRepository {
   requestsOf(cardholderId: string, tx?: TxScope): Promise<IssuanceRequest[]>;
   /** Cancels the open activation (or PIN unblock) sessions of these cards; returns their ids. */
   cancelActivations(tx: TxScope, cardIds: readonly string[], reason: string): Promise<string[]>;
+  /** Cancels the card updates of these cards that have not started (awaiting approval or pending); returns their ids. */
+  cancelCardUpdates(tx: TxScope, cardIds: readonly string[], reason: string): Promise<string[]>;
   /** Cancels pending approvals about the cardholder, except those of `keep` kinds; returns them. */
   cancelApprovals(tx: TxScope, cardholderId: string, keep: readonly string[]): Promise<Array<{ id: string; kind: string }>>;
   /** The VSCs of the cardholder (their own, or their requests'). */

@@ -35,6 +35,7 @@ import {
 } from './trust.entities';
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
+import { CardUpdateEntity } from './card-update.entity';
 import { CardholderTerminationEntity, CardProfileVersionEntity, EscrowPurgeEntity } from './lifecycle.entities';
 
 /**
@@ -93,6 +94,8 @@ export const entities = [
   StockCardEntity,
   StockCardProofEntity,
   OnCardAttestationEntity,
+  // card updates
+  CardUpdateEntity,
   // after issuance
   CardholderTerminationEntity,
   EscrowPurgeEntity,
@@ -108,4 +111,5 @@ export * from './archive.entities';
 export * from './personalisation.entities';
 export * from './helpdesk.entities';
 export * from './stock.entities';
+export * from './card-update.entity';
 export * from './lifecycle.entities';

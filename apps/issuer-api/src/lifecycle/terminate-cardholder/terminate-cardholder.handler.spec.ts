@@ -39,6 +39,7 @@ describe('TerminateCardholderHandler and the escrow purge', () => {
     const tmp = await w.temporaryCard();
     w.temporary.rows.set(tmp.id, { ...tmp, cardholderId: holderId });
     leavers.activations.set('act-1', { cardId: active.cardId, state: 'open' });
+    leavers.updates.set('upd-1', { cardId: active.cardId, state: 'pending' });
     return { w, holders, leavers, handler, propose, purges, holderId, active, waiting, tmp, finished };
   };
 
@@ -53,6 +54,7 @@ describe('TerminateCardholderHandler and the escrow purge', () => {
     expect(finished).toHaveLength(1);
     expect(w.temporary.rows.get(tmp.id)!.state).toBe('revoked');
     expect(leavers.activations.get('act-1')!.state).toBe('cancelled');
+    expect(leavers.updates.get('upd-1')!.state).toBe('cancelled');
     const revoked = w.statuses.applied.filter((a) => a.change.action === 'revoke');
     expect(new Set(revoked.map((a) => a.serial))).toEqual(new Set(['a9a', 'a9d', 'b9d']));
     expect(revoked.every((a) => a.change.action === 'revoke' && a.change.reason === 'cessationOfOperation')).toBe(true);

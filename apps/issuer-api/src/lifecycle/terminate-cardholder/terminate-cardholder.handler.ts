@@ -69,6 +69,7 @@ export class TerminateCardholderHandler implements ICommandHandler<TerminateCard
           certificates: summary.certificates,
           temporaryCards: summary.temporaryCards,
           activations: summary.activations,
+          cardUpdates: summary.cardUpdates,
           approvals: summary.approvals.map((a) => a.id),
           vscs: summary.vscs,
         },
