@@ -35,6 +35,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['stock'], load: async () => (await import('./commands/stock.command')).registerStock },
   { names: ['profile'], load: async () => (await import('./commands/profile.command')).registerProfile },
   { names: ['cardholder'], load: async () => (await import('./commands/cardholder.command')).registerCardholder },
+  { names: ['cardholder'], load: async () => (await import('./commands/cardholder-lifecycle.command')).registerCardholderLifecycle },
   { names: ['issue'], load: async () => (await import('./commands/issue.command')).registerIssue },
   { names: ['request'], load: async () => (await import('./commands/request.command')).registerRequest },
   { names: ['card'], load: async () => (await import('./commands/card-spoil.command')).registerCardSpoil },

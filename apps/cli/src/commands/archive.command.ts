@@ -384,6 +384,7 @@ export function registerArchive(program: Command): void {
                 `mismatch:   card ${d.cardId} (serial ${d.serial ?? '-'}): VSC ${d.vscId} v${d.version} in volume ${d.volume}: ${d.reason}`,
             ),
             ...rep.withoutVsc.map((d) => `no VSC:     card ${d.cardId} (serial ${d.serial ?? '-'})`),
+            ...rep.purged.map((d) => `purged:     card ${d.cardId} (serial ${d.serial ?? '-'}): VSC ${d.vscId} v${d.version}: ${d.note}`),
             rep.ok ? 'OK: every issued card has its VSC in exactly one sealed volume' : 'NOT RECONCILED',
           ];
           process.stdout.write(`${lines.join('\n')}\n`);

@@ -41,6 +41,7 @@ export class ArchiveRecoveryService {
    * missing or no longer matches its hash). Throws ArchiveError NotFound, EscrowMismatch or ImageInvalid.
    */
   async readVsc(ref: { vscId: string; version: number }, from: VscCopySource | 'any' = 'any', tx?: TxScope): Promise<RecoveredVscCopy> {
+    await this.refusePurged(ref, tx);
     if (from === 'archive') return this.fromArchive(ref, tx);
     try {
       return await this.fromEscrow(ref, tx);
@@ -48,6 +49,21 @@ export class ArchiveRecoveryService {
       if (from === 'escrow' || !(e instanceof ArchiveError)) throw e;
       return this.fromArchive(ref, tx);
     }
+  }
+
+  /**
+   * A leaver's version purged after its retention period (docs/lifecycle.md) is read from nowhere:
+   * its escrow copy is empty, and the copy still on write-once media is not used for recovery.
+   */
+  private async refusePurged(ref: { vscId: string; version: number }, tx?: TxScope): Promise<void> {
+    const facts = (await this.vscs.versions(ref.vscId, tx)).find((v) => v.version === ref.version);
+    if (facts?.purgedAt)
+      throw new ArchiveError(
+        ArchiveErrorCode.Purged,
+        `VSC ${ref.vscId} v${ref.version} was purged at ${facts.purgedAt.toISOString()} after its retention period ` +
+          `(purge ${facts.purgeId}): its keys can no longer be recovered`,
+        { ...ref, purgeId: facts.purgeId },
+      );
   }
 
   private async fromEscrow(ref: { vscId: string; version: number }, tx?: TxScope): Promise<RecoveredVscCopy> {
