@@ -21,4 +21,11 @@ describe('card capabilities (no write to the card)', () => {
     expect(cardCapabilitiesOf(YUBIKEY_5, { version: null }).capabilities).toEqual([]);
     expect(missingCapabilities([], g)).toEqual([]);
   });
+
+  it('a card with another ATR that answers GET VERSION (a YubiKey-compatible applet) imports keys; without a probe it is not trusted to', () => {
+    const c = cardCapabilitiesOf(GENERIC, { version: '5.7.1' });
+    expect(c.capabilities).toEqual(['import-key']);
+    expect(c.basis).toMatch(/answers the Yubico GET VERSION \(5\.7\.1\)/);
+    expect(cardCapabilitiesOf(GENERIC).capabilities).toEqual([]);
+  });
 });

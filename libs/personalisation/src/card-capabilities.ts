@@ -5,8 +5,9 @@
  * generate keys but cannot import them. Trying the import would write to the card, so the rule rests
  * on what the card says of itself: its ATR (the historical bytes name the model, as OpenSC's YubiKey
  * detection reads them) and its answer to GET VERSION (INS FD, a read). A card whose ATR names a
- * YubiKey and that answers GET VERSION speaks the Yubico PIV extensions, import included; any other
- * card is taken as unable to import unless its ATR is listed as a known importer.
+ * YubiKey and that answers GET VERSION speaks the Yubico PIV extensions, import included; so does a
+ * card with another ATR that answers GET VERSION (YubiKey-compatible applets); any other card is
+ * taken as unable to import unless its ATR is listed as a known importer.
  */
 
 export const CARD_CAPABILITY_NAMES = ['import-key'] as const;
@@ -50,6 +51,14 @@ export function cardCapabilitiesOf(atrHex: string, probe?: CardProbe): CardCapab
       basis: `is a YubiKey (ATR${probe?.version ? `, firmware ${probe.version}` : ''}): it has IMPORT ASYMMETRIC KEY`,
     };
   }
+  // Another card that answers GET VERSION speaks the Yubico PIV extensions too (applets made to be
+  // YubiKey-compatible do), IMPORT ASYMMETRIC KEY among them.
+  if (probe && probe.version !== null)
+    return {
+      capabilities: ['import-key'],
+      model: `Yubico-compatible PIV card ${probe.version}`,
+      basis: `answers the Yubico GET VERSION (${probe.version}), so it speaks the Yubico PIV extensions: it has IMPORT ASYMMETRIC KEY`,
+    };
   return {
     capabilities: [],
     model: 'generic PIV card',
