@@ -11,6 +11,7 @@ import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-d
 import { PasswordChange1764730000000 } from './1764730000000-password-change';
 import { Stock1764750000000 } from './1764750000000-stock';
 import { CardUpdates1764810000000 } from './1764810000000-card-updates';
+import { CardUpdatePuk1764820000000 } from './1764820000000-card-update-puk';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   PasswordChange1764730000000,
   Stock1764750000000,
   CardUpdates1764810000000,
+  CardUpdatePuk1764820000000,
 ];
