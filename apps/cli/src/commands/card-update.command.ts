@@ -48,25 +48,27 @@ export function registerCardUpdate(program: Command): void {
     .option('--rotate-puk', "change the card's PUK to a new random one (never shown; kept sealed under the HSM)")
     .option('--reason <text>', 'why (kept in the audit trail)', 'requested by an officer')
     .option('--json', 'machine-readable output')
-    .action(async (
-      serial: string,
-      o: { renew?: boolean; rekey?: string; putObject?: string; rotatePuk?: boolean; reason: string; json?: boolean },
-    ) => {
-      const chosen = [o.renew, o.rekey, o.putObject, o.rotatePuk].filter((x) => x !== undefined && x !== false).length;
-      if (chosen !== 1) throw new CliError('give exactly one of --renew, --rekey SLOT, --put-object TAG=FILE, --rotate-puk');
-      let body: Record<string, unknown>;
-      if (o.renew) body = { kind: 'renew' };
-      else if (o.rotatePuk) body = { kind: 'rotate-puk' };
-      else if (o.rekey) body = { kind: 'rekey', slot: o.rekey.toLowerCase() };
-      else {
-        const m = /^([0-9a-fA-F]{2,6})=(.+)$/.exec(o.putObject!);
-        if (!m) throw new CliError('--put-object takes TAG=FILE, e.g. 5fc109=printed-info.bin');
-        body = { kind: 'put-object', tag: m[1].toLowerCase(), value: readFileSync(m[2]).toString('base64') };
-      }
-      const u = await api<UpdateView>('POST', `/api/v1/cards/${encodeURIComponent(serial)}/updates`, { ...body, reason: o.reason });
-      if (o.json) return printJson(u);
-      process.stdout.write(`update ${u.id} queued for card ${serial}: ${u.state}; it runs when the card is next in a reader\n`);
-    });
+    .action(
+      async (
+        serial: string,
+        o: { renew?: boolean; rekey?: string; putObject?: string; rotatePuk?: boolean; reason: string; json?: boolean },
+      ) => {
+        const chosen = [o.renew, o.rekey, o.putObject, o.rotatePuk].filter((x) => x !== undefined && x !== false).length;
+        if (chosen !== 1) throw new CliError('give exactly one of --renew, --rekey SLOT, --put-object TAG=FILE, --rotate-puk');
+        let body: Record<string, unknown>;
+        if (o.renew) body = { kind: 'renew' };
+        else if (o.rotatePuk) body = { kind: 'rotate-puk' };
+        else if (o.rekey) body = { kind: 'rekey', slot: o.rekey.toLowerCase() };
+        else {
+          const m = /^([0-9a-fA-F]{2,6})=(.+)$/.exec(o.putObject!);
+          if (!m) throw new CliError('--put-object takes TAG=FILE, e.g. 5fc109=printed-info.bin');
+          body = { kind: 'put-object', tag: m[1].toLowerCase(), value: readFileSync(m[2]).toString('base64') };
+        }
+        const u = await api<UpdateView>('POST', `/api/v1/cards/${encodeURIComponent(serial)}/updates`, { ...body, reason: o.reason });
+        if (o.json) return printJson(u);
+        process.stdout.write(`update ${u.id} queued for card ${serial}: ${u.state}; it runs when the card is next in a reader\n`);
+      },
+    );
   card
     .command('updates')
     .description("A card's updates, oldest first")

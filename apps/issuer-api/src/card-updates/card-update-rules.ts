@@ -58,7 +58,9 @@ export function updateProblem(kind: CardUpdateKind, p: { slot?: string; tag?: nu
  * not the factory default, and every try left (a successful change resets the counter). A card
  * without GET METADATA reports only that the change succeeded.
  */
-export function pukProofProblem(p: { changed: boolean; isDefault?: boolean; retriesLeft?: number; retriesTotal?: number } | undefined): string | undefined {
+export function pukProofProblem(
+  p: { changed: boolean; isDefault?: boolean; retriesLeft?: number; retriesTotal?: number } | undefined,
+): string | undefined {
   if (!p?.changed) return 'the card did not report the PUK change';
   if (p.isDefault) return 'the card reports its default PUK';
   if (p.retriesLeft !== undefined && p.retriesTotal !== undefined && p.retriesLeft !== p.retriesTotal)

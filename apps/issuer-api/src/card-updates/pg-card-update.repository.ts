@@ -101,10 +101,11 @@ export class PgCardUpdateRepository implements CardUpdateRepository {
   }
 
   async replaceCardPuk(tx: TxScope, cardId: string, sealed: Buffer, key: string): Promise<void> {
-    const [, n] = (await tx.em.query(`UPDATE card_credential SET puk_sealed = $2, puk_key = $3 WHERE card_id = $1`, [cardId, sealed, key])) as [
-      unknown,
-      number,
-    ];
+    const [, n] = (await tx.em.query(`UPDATE card_credential SET puk_sealed = $2, puk_key = $3 WHERE card_id = $1`, [
+      cardId,
+      sealed,
+      key,
+    ])) as [unknown, number];
     if (n !== 1) throw new Error(`card ${cardId} has no PUK to replace`);
   }
 }

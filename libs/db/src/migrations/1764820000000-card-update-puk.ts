@@ -10,7 +10,9 @@ export class CardUpdatePuk1764820000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE card_update DROP CONSTRAINT IF EXISTS card_update_kind_check`);
-    await q.query(`ALTER TABLE card_update ADD CONSTRAINT card_update_kind_check CHECK (kind IN ('renew', 'rekey', 'put-object', 'rotate-puk'))`);
+    await q.query(
+      `ALTER TABLE card_update ADD CONSTRAINT card_update_kind_check CHECK (kind IN ('renew', 'rekey', 'put-object', 'rotate-puk'))`,
+    );
     await q.query(`ALTER TABLE card_update ADD COLUMN puk_sealed bytea CHECK (length(puk_sealed) >= 28)`);
     await q.query(`ALTER TABLE card_update ADD COLUMN puk_key text`);
   }

@@ -114,7 +114,14 @@ export class CompleteCardUpdateHandler implements ICommandHandler<CompleteCardUp
         from: card.state,
         to: card.state,
         actor: tx.actor.actor,
-        details: { update: u.id, kind: u.kind, vscVersion: u.vscVersion, issued: prepared.issued, superseded, ...(pukRotated ? { pukRotated } : {}) },
+        details: {
+          update: u.id,
+          kind: u.kind,
+          vscVersion: u.vscVersion,
+          issued: prepared.issued,
+          superseded,
+          ...(pukRotated ? { pukRotated } : {}),
+        },
       });
       tx.audit({
         action: 'card-update.done',
