@@ -10,6 +10,7 @@ import { CardLeases1764700000000 } from './1764700000000-card-leases';
 import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-duties';
 import { PasswordChange1764730000000 } from './1764730000000-password-change';
 import { Stock1764750000000 } from './1764750000000-stock';
+import { AuditSequencer1764800000000 } from './1764800000000-audit-sequencer';
 import { CardUpdates1764810000000 } from './1764810000000-card-updates';
 import { CardUpdatePuk1764820000000 } from './1764820000000-card-update-puk';
 
@@ -27,6 +28,7 @@ export const migrations = [
   SeparationOfDuties1764720000000,
   PasswordChange1764730000000,
   Stock1764750000000,
+  AuditSequencer1764800000000,
   CardUpdates1764810000000,
   CardUpdatePuk1764820000000,
 ];
