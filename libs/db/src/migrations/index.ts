@@ -13,6 +13,7 @@ import { Stock1764750000000 } from './1764750000000-stock';
 import { AuditSequencer1764800000000 } from './1764800000000-audit-sequencer';
 import { CardUpdates1764810000000 } from './1764810000000-card-updates';
 import { Lifecycle1764820000000 } from './1764820000000-lifecycle';
+import { CardUpdatePuk1764825000000 } from './1764825000000-card-update-puk';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   AuditSequencer1764800000000,
   CardUpdates1764810000000,
   Lifecycle1764820000000,
+  CardUpdatePuk1764825000000,
 ];
