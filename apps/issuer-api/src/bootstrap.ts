@@ -11,6 +11,7 @@ import express from 'express';
 import { httpLogging } from './platform/http/http-logging';
 import { RateLimiter } from './platform/http/rate-limit';
 import { securityHeaders } from './platform/http/security-headers';
+import { consoleStatic } from './platform/http/console-static';
 import { ProblemFilter } from './platform/http/problem.filter';
 
 export interface ApiApp {
@@ -57,6 +58,8 @@ export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<Api
       { perMinute: login, burst: Math.max(5, login / 3) },
     ).middleware(),
   );
+  // The console (dist/console), at `/`, outside the API's paths.
+  app.use(consoleStatic());
   app.useBodyParser('json', { limit: cfg.SCM_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

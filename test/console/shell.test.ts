@@ -1,0 +1,99 @@
+import { createTestUser, type RunningApi, startApi, uniqueName } from '@scm/test-kit';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, logIn, openConsole, openScreen, requireBuiltConsole, screenshot, seriousA11yViolations } from './support';
+
+/**
+ * The console served by the API: its page and headers (CSP with a per-response style nonce),
+ * client-side routes outside /api, the login screen and the shell with the navigation of the
+ * user's roles, the session token kept out of every storage, zero CSP violations and no serious
+ * accessibility violations.
+ */
+describe('console: served by the API, log-in, shell', () => {
+  let api: RunningApi;
+  let browser: Browser;
+  let officer: string;
+  let auditor: string;
+
+  beforeAll(async () => {
+    requireBuiltConsole();
+    api = await startApi();
+    officer = uniqueName('officer');
+    await createTestUser(officer, ['security-officer']);
+    auditor = uniqueName('auditor');
+    await createTestUser(auditor, ['auditor']);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('serves the page at / and at client routes with a strict CSP and a fresh style nonce; /api stays the API', async () => {
+    const a = await fetch(`${api.url}/`);
+    const b = await fetch(`${api.url}/cardholders`);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const csp = a.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+    const html = await a.text();
+    expect(html).toContain(`<meta name="scm-style-nonce" content="${nonce}"`);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    expect(/'nonce-([^']+)'/.exec(b.headers.get('content-security-policy')!)![1]).not.toBe(nonce);
+    const missingApi = await fetch(`${api.url}/api/v1/no-such-route`);
+    expect([missingApi.status, missingApi.headers.get('content-type')]).toEqual([404, expect.stringContaining('application/problem+json')]);
+    const missingAsset = await fetch(`${api.url}/assets/no-such-file.js`);
+    expect([missingAsset.status, missingAsset.headers.get('content-type')]).toEqual([404, expect.stringContaining('text/plain')]);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const js = await fetch(`${api.url}${asset}`);
+    expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control')]).toEqual([
+      200,
+      expect.stringContaining('javascript'),
+      'public, max-age=31536000, immutable',
+    ]);
+  });
+
+  it('logs an officer in: the shell shows the officer screens only; the token is in no storage; no CSP violation', async () => {
+    const c = await openConsole(browser, api.url);
+    try {
+      await c.page.goto('/');
+      expect(await seriousA11yViolations(c.page)).toEqual([]);
+      await screenshot(c.page, 'login');
+      await c.page.getByLabel('Username').fill(officer);
+      await c.page.getByLabel('Password', { exact: true }).fill('wrong password');
+      await c.page.getByRole('button', { name: 'Log in' }).click();
+      await c.page.getByRole('alert').waitFor();
+      expect(await c.page.getByRole('alert').textContent()).toContain('auth.');
+      await logIn(c.page, officer);
+      await c.page.getByRole('heading', { level: 2, name: 'Dashboard' }).waitFor();
+      const nav = c.page.getByRole('navigation', { name: 'Screens' });
+      expect(await nav.getByRole('link', { name: 'Dashboard' }).count()).toBe(1);
+      expect(await seriousA11yViolations(c.page)).toEqual([]);
+      await openScreen(c.page, 'Readers');
+      const stored = await c.page.evaluate<string>('JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie])');
+      expect(stored).not.toMatch(/[A-Za-z0-9_-]{30,}/);
+      expect((await c.page.context().cookies()).length).toBe(0);
+      expect([c.cspViolations, c.pageErrors]).toEqual([[], []]);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+
+  it('shows an auditor no officer screen, and refuses an officer route they type', async () => {
+    const c = await openConsole(browser, api.url);
+    try {
+      await logIn(c.page, auditor);
+      const nav = c.page.getByRole('navigation', { name: 'Screens' });
+      expect(await nav.getByRole('link', { name: 'Dashboard' }).count()).toBe(0);
+      await c.page.goto('/dashboard');
+      // A reload forgets the session (memory only): the login screen comes back.
+      await c.page.getByRole('button', { name: 'Log in' }).waitFor();
+      expect([c.cspViolations, c.pageErrors]).toEqual([[], []]);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});
