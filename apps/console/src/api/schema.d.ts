@@ -399,6 +399,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cards, newest first (?q= serial or cardholder, ?state=; paged with ?limit= and ?offset=) */
+        get: operations["ListCardsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cards/{id}": {
         parameters: {
             query?: never;
@@ -408,6 +425,23 @@ export interface paths {
         };
         /** A card: its state, binding and history */
         get: operations["ShowCardController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cards/{id}/escrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A card's VSC versions (hashes, never content) and the archive volume holding each */
+        get: operations["ShowCardEscrowController_escrow"];
         put?: never;
         post?: never;
         delete?: never;
@@ -603,6 +637,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/issuance-request-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many requests are in each state (every state named) */
+        get: operations["CountRequestsController_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/issuance-requests": {
         parameters: {
             query?: never;
@@ -610,7 +661,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests, newest first (?batch=, ?cardholder=, ?state=) */
+        /** Requests, newest first (?batch=, ?cardholder=, ?state=; paged with ?limit= and ?offset=) */
         get: operations["ListRequestsController_list"];
         put?: never;
         /** Request a card for one cardholder; keys are generated and escrowed in the background */
@@ -767,6 +818,23 @@ export interface paths {
         };
         /** Follow the cards of a batch (?batch=) or of one request (?request=): a snapshot, then every step and state (server-sent events) */
         get: operations["FollowProgressController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personalisation/reader-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per workstation and reader, the card SCM last worked on there, with its request, cardholder and state */
+        get: operations["ShowReaderCardsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1859,7 +1927,10 @@ export interface components {
             /** @example alice */
             username: string;
         };
-        DecisionDto: Record<string, never>;
+        DecisionDto: {
+            /** @description the subject hash the approver was shown (required to approve) */
+            subjectHash?: string;
+        };
         DestroyStockCardDto: {
             /** @description why the card was destroyed */
             reason: string;
@@ -2150,7 +2221,9 @@ export interface operations {
     };
     ListApprovalsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                status?: "pending" | "approved" | "rejected" | "expired" | "executed" | "cancelled";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2590,7 +2663,49 @@ export interface operations {
             };
         };
     };
+    ListCardsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description part of the serial, or of the cardholder name, e-mail or UPN */
+                q?: string;
+                state?: "blank" | "personalising" | "issued" | "active" | "suspended" | "lost" | "stolen" | "damaged" | "replaced" | "spoiled" | "terminated" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ShowCardController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ShowCardEscrowController_escrow: {
         parameters: {
             query?: never;
             header?: never;
@@ -2835,12 +2950,30 @@ export interface operations {
             };
         };
     };
+    CountRequestsController_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ListRequestsController_list: {
         parameters: {
             query?: {
                 batch?: string;
                 cardholder?: string;
                 limit?: number;
+                offset?: number;
                 state?: "requested" | "keys-generated" | "escrowed" | "awaiting-card" | "personalising" | "verifying" | "issued" | "failed" | "cancelled" | "failed-card";
             };
             header?: never;
@@ -3069,6 +3202,23 @@ export interface operations {
         };
     };
     FollowProgressController_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ShowReaderCardsController_list: {
         parameters: {
             query?: never;
             header?: never;
