@@ -36,7 +36,7 @@ export async function openConsole(browser: Browser, baseUrl: string): Promise<Co
   // Page code as a string: the tests compile without the DOM's types.
   await page.addInitScript({
     content:
-      "document.addEventListener('securitypolicyviolation', (e) => window.__scmCspViolation(e.violatedDirective + ' ' + e.blockedURI));",
+      "document.addEventListener('securitypolicyviolation', (e) => window.__scmCspViolation(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '') + ' at ' + location.pathname));",
   });
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());

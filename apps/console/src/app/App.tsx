@@ -1,4 +1,4 @@
-import { type CSSVariablesResolver, createTheme, MantineProvider } from '@mantine/core';
+import { Badge, type CSSVariablesResolver, createTheme, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
@@ -11,9 +11,16 @@ import { Shell } from './Shell';
 
 /** The nonce the API put in this page for the component library's <style> elements (CSP). */
 const styleNonce = document.querySelector<HTMLMetaElement>('meta[name="scm-style-nonce"]')?.content ?? '';
+// Modals lock scrolling with a <style> element (react-remove-scroll, through get-nonce), which
+// takes its nonce from this global.
+(globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = styleNonce;
 
 // Darker shades than Mantine's defaults, so text on filled controls and dimmed text keep WCAG AA contrast.
-const theme = createTheme({ primaryShade: { light: 8, dark: 8 } });
+// Badges: a tint of their colour behind dark text, which every colour passes.
+const theme = createTheme({
+  primaryShade: { light: 8, dark: 8 },
+  components: { Badge: Badge.extend({ defaultProps: { variant: 'light', c: 'dark.8' } }) },
+});
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
   light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },

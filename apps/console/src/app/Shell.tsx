@@ -23,7 +23,7 @@ export function Shell({ screens }: { screens: ScreenDef[] }) {
               {user?.username}
             </Text>
             {user?.roles.map((r) => (
-              <Badge key={r} variant="light">
+              <Badge key={r}>
                 {r}
               </Badge>
             ))}
@@ -47,6 +47,7 @@ export function Shell({ screens }: { screens: ScreenDef[] }) {
                     component={Link}
                     to={`/${s.path}`}
                     label={s.title}
+                    variant="filled"
                     active={location.pathname === `/${s.path}` || location.pathname.startsWith(`/${s.path}/`)}
                   />
                 ))}

@@ -21,7 +21,8 @@ function Approval({ a }: { a: ApprovalView }) {
     mutationFn: () => call(() => api.POST('/api/v1/approvals/{id}/reject', { params: { path: { id: a.id } }, body: {} })),
     onSuccess: done,
   });
-  const mine = a.requestedBy.endsWith(`:${user?.id}`);
+  // requestedBy is the user id (or, for some kinds, an actor "user:<id>").
+  const mine = !!user && (a.requestedBy === user.id || a.requestedBy === `user:${user.id}`);
   return (
     <Card withBorder aria-label={describeApproval(a.kind, a.subject)} role="article">
       <Stack gap="xs">
@@ -42,7 +43,7 @@ function Approval({ a }: { a: ApprovalView }) {
           <Button onClick={() => approve.mutate()} loading={approve.isPending} disabled={mine}>
             Approve
           </Button>
-          <Button color="red" variant="outline" onClick={() => reject.mutate()} loading={reject.isPending}>
+          <Button color="red.9" onClick={() => reject.mutate()} loading={reject.isPending}>
             Reject
           </Button>
           {mine && <Text size="sm">You asked for this: another person approves it.</Text>}

@@ -46,7 +46,7 @@ export default function DashboardScreen() {
           <Group gap="xs" data-testid="request-counts">
             {counts.data &&
               Object.entries(counts.data).map(([s, n]) => (
-                <Badge key={s} color={stateColor(s)} variant={n ? 'filled' : 'outline'} size="lg">
+                <Badge key={s} color={stateColor(s)} size="lg">
                   {s} {n}
                 </Badge>
               ))}

@@ -39,7 +39,7 @@ export default function ReadersScreen() {
               <Stack gap="xs">
                 <Title order={3} size="h4">
                   Workstation {w.id}{' '}
-                  <Badge color={online ? 'green' : 'gray'} variant="light">
+                  <Badge color={online ? 'green' : 'gray'}>
                     {online ? 'online' : 'offline'}
                   </Badge>
                 </Title>
@@ -62,7 +62,7 @@ export default function ReadersScreen() {
                       return (
                         <Table.Tr key={r.name} data-reader={r.name}>
                           <Table.Td>
-                            {r.name} {/virtual/i.test(r.name) && <Badge variant="outline">virtual</Badge>}
+                            {r.name} {/virtual/i.test(r.name) && <Badge color="gray">virtual</Badge>}
                           </Table.Td>
                           <Table.Td>{r.cardPresent ? <Badge color="blue">present</Badge> : <Text size="sm">empty</Text>}</Table.Td>
                           <Table.Td>{r.atr ? <Code>{r.atr}</Code> : '—'}</Table.Td>
