@@ -1,5 +1,6 @@
-import { createTestUser, type RunningApi, startApi, uniqueName } from '@scm/test-kit';
+import { appDb, call, createTestUser, loginAs, type RunningApi, startApi, uniqueName } from '@scm/test-kit';
 import type { Browser } from 'playwright-core';
+import { TEST_PASSWORD } from '@scm/test-kit';
 import { launchBrowser, logIn, openConsole, openScreen, requireBuiltConsole, screenshot, seriousA11yViolations } from './support';
 
 /**
@@ -88,11 +89,53 @@ describe('console: served by the API, log-in, shell', () => {
       await logIn(c.page, auditor);
       const nav = c.page.getByRole('navigation', { name: 'Screens' });
       expect(await nav.getByRole('link', { name: 'Dashboard' }).count()).toBe(0);
-      await c.page.goto('/dashboard');
+      // Typed into the app (client-side navigation): the route does not exist for an auditor.
+      await c.page.evaluate("history.pushState({}, '', '/dashboard'); dispatchEvent(new PopStateEvent('popstate'))");
+      await c.page.getByRole('heading', { level: 2, name: 'Not available' }).waitFor();
+      expect(await seriousA11yViolations(c.page)).toEqual([]);
       // A reload forgets the session (memory only): the login screen comes back.
+      await c.page.reload();
       await c.page.getByRole('button', { name: 'Log in' }).waitFor();
       expect([c.cspViolations, c.pageErrors]).toEqual([[], []]);
     } finally {
+      await c.close();
+    }
+  }, 60_000);
+
+  it('asks for the password again where the API wants a recent one (@Fresh), and carries on once it is confirmed', async () => {
+    // The officer registers a cardholder over HTTP; the approver's console session is made stale.
+    const name = `Fresh Holder ${Date.now() % 100000}`;
+    const token = await loginAs(api.url, officer);
+    const created = await call<{ approval: { id: string } }>(api.url, 'POST', '/api/v1/cardholders', token, {
+      name,
+      upn: `fresh${Date.now() % 100000}@corp.example`,
+      email: 'fresh.holder@example.org',
+    });
+    expect(created.status).toBe(201);
+    const approver = uniqueName('approver');
+    const approverId = await createTestUser(approver, ['security-officer']);
+    const c = await openConsole(browser, api.url);
+    const db = await appDb();
+    try {
+      await logIn(c.page, approver);
+      await db.query(`UPDATE session SET created_at = now() - interval '1 day' WHERE principal_id = $1`, [approverId]);
+      await openScreen(c.page, 'Approvals');
+      const item = c.page.getByRole('article', { name: `Register cardholder ${name}` });
+      await item.getByRole('button', { name: 'Approve' }).click();
+      const prompt = c.page.getByRole('dialog', { name: 'Confirm your password' });
+      await prompt.waitFor();
+      expect(await seriousA11yViolations(c.page)).toEqual([]);
+      await prompt.getByLabel('Password', { exact: true }).fill('not my password');
+      await prompt.getByRole('button', { name: 'Confirm' }).click();
+      await prompt.getByText(/auth\./).waitFor();
+      await prompt.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+      await prompt.getByRole('button', { name: 'Confirm' }).click();
+      await item.waitFor({ state: 'detached' });
+      const after = await call<Array<{ id: string; status: string }>>(api.url, 'GET', '/api/v1/approvals?status=executed', token);
+      expect(after.body.some((a) => a.id === created.body.approval.id)).toBe(true);
+      expect([c.cspViolations, c.pageErrors]).toEqual([[], []]);
+    } finally {
+      await db.end();
       await c.close();
     }
   }, 60_000);

@@ -1,4 +1,4 @@
-import { Badge, type CSSVariablesResolver, createTheme, MantineProvider } from '@mantine/core';
+import { Badge, type CSSVariablesResolver, createTheme, MantineProvider, Modal } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
@@ -19,7 +19,11 @@ const styleNonce = document.querySelector<HTMLMetaElement>('meta[name="scm-style
 // Badges: a tint of their colour behind dark text, which every colour passes.
 const theme = createTheme({
   primaryShade: { light: 8, dark: 8 },
-  components: { Badge: Badge.extend({ defaultProps: { variant: 'light', c: 'dark.8' } }) },
+  components: {
+    Badge: Badge.extend({ defaultProps: { variant: 'light', c: 'dark.8' } }),
+    // A dialog's close button gets a name screen readers announce.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 });
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},

@@ -79,7 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await call(() => api.POST('/api/v1/auth/reauth', { body: { password } }));
       finish(true);
     } catch (e) {
-      setError(e instanceof ApiProblem ? e.message : String(e));
+      setError(e instanceof ApiProblem ? `${e.message} (${e.code})` : String(e));
     }
   };
 
