@@ -32,7 +32,6 @@ describe('console: lists with 10,000 rows', () => {
   }, 120_000);
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(
       [
         `console time to usable with ${ROWS} rows (ms)`,

@@ -46,6 +46,10 @@ describe('console: served by the API, log-in, shell', () => {
     expect(/'nonce-([^']+)'/.exec(b.headers.get('content-security-policy')!)![1]).not.toBe(nonce);
     const missingApi = await fetch(`${api.url}/api/v1/no-such-route`);
     expect([missingApi.status, missingApi.headers.get('content-type')]).toEqual([404, expect.stringContaining('application/problem+json')]);
+    for (const variant of ['/API/v1/auth/me', '//api/v1/auth/me', '/Health/x']) {
+      const r = await fetch(`${api.url}${variant}`);
+      expect([variant, r.status, r.headers.get('content-type')]).toEqual([variant, 404, expect.not.stringContaining('html')]);
+    }
     const missingAsset = await fetch(`${api.url}/assets/no-such-file.js`);
     expect([missingAsset.status, missingAsset.headers.get('content-type')]).toEqual([404, expect.stringContaining('text/plain')]);
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];

@@ -23,9 +23,7 @@ export function Shell({ screens }: { screens: ScreenDef[] }) {
               {user?.username}
             </Text>
             {user?.roles.map((r) => (
-              <Badge key={r}>
-                {r}
-              </Badge>
+              <Badge key={r}>{r}</Badge>
             ))}
             <Button size="xs" variant="default" onClick={() => void logout()}>
               Log out

@@ -38,10 +38,7 @@ export default function ReadersScreen() {
             <Card withBorder key={w.id} data-workstation={w.id}>
               <Stack gap="xs">
                 <Title order={3} size="h4">
-                  Workstation {w.id}{' '}
-                  <Badge color={online ? 'green' : 'gray'}>
-                    {online ? 'online' : 'offline'}
-                  </Badge>
+                  Workstation {w.id} <Badge color={online ? 'green' : 'gray'}>{online ? 'online' : 'offline'}</Badge>
                 </Title>
                 <Text size="sm">
                   {w.host}, last report {new Date(w.lastSeen).toLocaleTimeString()}

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
-/** Paths the console never answers: the API and the other machine routes keep their own 404s. */
-const NOT_CONSOLE = /^\/(api|health|metrics|ca|crl)(\/|$)/;
+/** Paths the console never answers, in any case or with doubled slashes: the API and the other machine routes keep their own 404s. */
+const NOT_CONSOLE = /^\/+(api|health|metrics|ca|crl)(\/|$)/i;
 const NONCE_PLACEHOLDER = '__SCM_STYLE_NONCE__';
 
 /**
