@@ -80,7 +80,9 @@ export default function ReadersScreen() {
                                 <Badge color={stateColor(c.cardState ?? c.requestState ?? '')} data-testid="reader-card-state">
                                   {c.cardState ?? c.requestState ?? 'unknown'}
                                 </Badge>
-                                {c.live && <Text size="xs">being worked on</Text>}
+                                {c.live && ['awaiting-card', 'personalising', 'verifying'].includes(c.requestState ?? '') && (
+                                  <Text size="xs">being worked on</Text>
+                                )}
                               </Stack>
                             ) : r.cardPresent ? (
                               <Text size="sm">not worked on yet (blank or foreign card)</Text>
