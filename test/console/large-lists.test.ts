@@ -1,7 +1,7 @@
-import { appDb, createTestUser, type RunningApi, startApi, uniqueName } from '@scm/test-kit';
+import { appDb, ownerDb, createTestUser, type RunningApi, startApi, uniqueName } from '@scm/test-kit';
 import type { Browser } from 'playwright-core';
 import type { Client } from 'pg';
-import { seedLargeLists } from './seed-large';
+import { removeLargeLists, seedLargeLists } from './seed-large';
 import { type ConsolePage, launchBrowser, logIn, openConsole, requireBuiltConsole } from './support';
 
 /**
@@ -17,13 +17,14 @@ describe('console: lists with 10,000 rows', () => {
   let browser: Browser;
   let c: ConsolePage;
   let tag: string;
+  let prefix: string;
   const times: Array<[string, number]> = [];
 
   beforeAll(async () => {
     requireBuiltConsole();
     api = await startApi();
     db = await appDb();
-    tag = await seedLargeLists(db, ROWS);
+    ({ tag, prefix } = await seedLargeLists(db, ROWS));
     const officer = uniqueName('officer');
     await createTestUser(officer, ['security-officer']);
     browser = await launchBrowser();
@@ -39,6 +40,10 @@ describe('console: lists with 10,000 rows', () => {
       ].join('\n'),
     );
     await browser?.close();
+    if (tag) {
+      const owner = await ownerDb();
+      await removeLargeLists(owner, { tag, prefix }).finally(() => owner.end());
+    }
     await db?.end();
     await api?.close();
   });
@@ -64,12 +69,12 @@ describe('console: lists with 10,000 rows', () => {
     await measure(
       'cards: open',
       () => nav('Cards'),
-      () => firstRow('Cards', `LL${String(ROWS).padStart(6, '0')}`),
+      () => firstRow('Cards', `${prefix}${String(ROWS).padStart(6, '0')}`),
     );
     await measure(
       'cards: search a serial',
-      () => c.page.getByLabel('Search cards').fill('LL000042'),
-      () => firstRow('Cards', 'LL000042'),
+      () => c.page.getByLabel('Search cards').fill(`${prefix}000042`),
+      () => firstRow('Cards', `${prefix}000042`),
     );
     expect(await c.page.getByRole('table', { name: 'Cards' }).getByRole('row').count()).toBe(2);
     await measure(
