@@ -83,7 +83,7 @@ export function LiveProgress({ follow }: { follow: Follow }) {
               <Table.Td>{c.serial ?? '—'}</Table.Td>
               <Table.Td w={200}>
                 <Progress
-                  value={c.stepsTotal ? (100 * c.stepsDone) / c.stepsTotal : 0}
+                  value={c.state === 'issued' || c.state === 'active' ? 100 : c.stepsTotal ? (100 * c.stepsDone) / c.stepsTotal : 0}
                   aria-label={`${c.stepsDone} of ${c.stepsTotal ?? '?'} steps`}
                 />
               </Table.Td>
