@@ -330,6 +330,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/card-updates/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a queued renewal: it runs when the card is next in a reader */
+        post: operations["ApproveCardUpdateController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-updates/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an update that never started on the card */
+        post: operations["CancelCardUpdateController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-updates/expiry-sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the daily expiry sweep now: expire cards past their end, queue renewals within the window */
+        post: operations["SweepCardExpiryController_sweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cardholders": {
         parameters: {
             query?: never;
@@ -359,6 +410,23 @@ export interface paths {
         get: operations["ShowCardholderController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cardholders/{id}/identity-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change a cardholder's name, UPN or e-mail: a second officer approves (POST /api/v1/approvals/:id/approve); then every issued or active card of the cardholder gets a renewal */
+        post: operations["ChangeCardholderIdentityController_change"];
         delete?: never;
         options?: never;
         head?: never;
@@ -461,6 +529,24 @@ export interface paths {
         put?: never;
         /** Declare a card spoiled (pulled out mid-personalisation and abandoned); its request's escrowed keys are regenerated */
         post: operations["SpoilCardController_spoil"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cards/{serial}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A card's updates, oldest first (a pending renewal says so) */
+        get: operations["QueueCardUpdateController_list"];
+        put?: never;
+        /** Queue an update (renew, rekey SLOT, put-object) for an issued or active card; it runs when the card is next in a reader */
+        post: operations["QueueCardUpdateController_queue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1306,6 +1392,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/worker/card-updates/{id}/cryptograms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mutual authentication with the card's diversified management key for a running update (HSM cryptograms) */
+        post: operations["CardUpdateCryptogramsController_cryptograms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worker/card-updates/{id}/proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The card's proofs of its new keys: the update ends (superseded certificates revoked) */
+        post: operations["CompleteCardUpdateController_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worker/card-updates/{id}/slots/{slot}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Certify the key a card generated in an on-card slot during an update */
+        post: operations["CertifyUpdateKeyController_certify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worker/card-updates/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A running update stopped: interrupted (resumed at the next insertion) or refused by the card (failed) */
+        post: operations["StopCardUpdateController_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worker/card-updates/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An issued card is in a reader: its pending update starts (or resumes) on this worker */
+        post: operations["OfferCardUpdateController_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/issuance-requests/{id}/personalisation": {
         parameters: {
             query?: never;
@@ -1849,6 +2020,7 @@ export interface components {
             reference?: string;
             requests: components["schemas"]["IssueDto"][];
         };
+        CancelCardUpdateDto: Record<string, never>;
         CancelDto: {
             reason?: string;
         };
@@ -1892,8 +2064,19 @@ export interface components {
             /** @description the card's answer to the HSM's challenge (GENERAL AUTHENTICATE 9B, tag 82), base64 */
             response: string;
         };
+        CertifyUpdateKeyDto: {
+            /** @description the SubjectPublicKeyInfo of the key the card generated, DER, base64 */
+            publicKey: string;
+        };
         ChallengeDto: {
             workerId: string;
+        };
+        ChangeCardholderIdentityDto: {
+            /** @description the new e-mail address, or null to remove it */
+            email?: Record<string, never>;
+            name?: string;
+            /** @description the new UPN, or null to remove it */
+            upn?: Record<string, never>;
         };
         ChangePasswordDto: {
             /** Format: password */
@@ -1915,6 +2098,12 @@ export interface components {
         CommentDto: {
             /** @description why, for the audit trail */
             comment?: string;
+        };
+        CompleteCardUpdateDto: {
+            /** @description the public keys the card reports for the other slots (GET METADATA), SPKI DER base64 */
+            keys: string[];
+            /** @description signatures over the proof messages (slots usable without a PIN) */
+            signatures: string[];
         };
         CreateUserDto: {
             /** @example Alice Martin */
@@ -1971,6 +2160,7 @@ export interface components {
             /** @example alice */
             username: string;
         };
+        OfferCardUpdateDto: Record<string, never>;
         Pkcs12Dto: {
             /** @description the password protecting the PKCS#12 (12–128 printable ASCII characters); never stored */
             password: string;
@@ -2007,6 +2197,16 @@ export interface components {
             attestation?: components["schemas"]["AttestationDto"];
             /** @description the SubjectPublicKeyInfo the card generated, DER, base64 */
             publicKey: string;
+        };
+        QueueCardUpdateDto: {
+            /** @enum {string} */
+            kind: "renew" | "rekey" | "put-object";
+            /** @description rekey: the slot (9a, 9c, 9d, 9e) */
+            slot?: string;
+            /** @description put-object: the object tag in hex, e.g. 5fc109 */
+            tag?: string;
+            /** @description put-object: the value (what goes inside tag 53), base64 */
+            value?: string;
         };
         ReasonDto: {
             reason: string;
@@ -2136,6 +2336,8 @@ export interface components {
             /** @description the card's transport (management) key, hex */
             transportKey: string;
         };
+        StopCardUpdateDto: Record<string, never>;
+        SweepCardExpiryDto: Record<string, never>;
         WitnessDto: {
             /** @description the card's encrypted witness (GENERAL AUTHENTICATE 9B, tag 80), base64 */
             encryptedWitness: string;
@@ -2562,6 +2764,69 @@ export interface operations {
             };
         };
     };
+    ApproveCardUpdateController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CancelCardUpdateController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelCardUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SweepCardExpiryController_sweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCardExpiryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ListCardholdersController_list: {
         parameters: {
             query?: {
@@ -2616,6 +2881,29 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ChangeCardholderIdentityController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeCardholderIdentityDto"];
+            };
+        };
+        responses: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2740,6 +3028,48 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QueueCardUpdateController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serial: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QueueCardUpdateController_queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serial: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueCardUpdateDto"];
+            };
+        };
+        responses: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3841,6 +4171,120 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CardUpdateCryptogramsController_cryptograms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WitnessDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CompleteCardUpdateController_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteCardUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertifyUpdateKeyController_certify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                slot: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertifyUpdateKeyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StopCardUpdateController_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StopCardUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OfferCardUpdateController_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferCardUpdateDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
