@@ -8,3 +8,5 @@ export * from './worker';
 export * from './private-redis';
 export * from './card-work';
 export * from './wait';
+export * from './api-process';
+export * from './load-balancer';

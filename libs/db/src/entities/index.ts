@@ -35,6 +35,7 @@ import {
 } from './trust.entities';
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
+import { PeriodicRunEntity } from './periodic-run.entity';
 
 /**
  * Every TypeORM entity, one per table of the migrations, listed explicitly so the same list serves
@@ -92,8 +93,10 @@ export const entities = [
   StockCardEntity,
   StockCardProofEntity,
   OnCardAttestationEntity,
+  // periodic work across API replicas
+  PeriodicRunEntity,
 ];
-export { WorkstationEntity };
+export { WorkstationEntity, PeriodicRunEntity };
 export type { ReaderReport } from './workstation.entity';
 export * from './trust.entities';
 export * from './audit.entities';
