@@ -206,6 +206,17 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
       const verify = await call<{ broken: unknown }>(api.url, 'GET', '/api/v1/audit/verify', await loginAs(api.url, auditor));
       expect(verify.status).toBe(200);
       expect(verify.body.broken).toBeNull();
+      // What the workers went through: attempts cut by the killed replica and resumed, and the median attempt.
+      const lines = workers.flatMap((w) => w.log().split('\n'));
+      const stopped = lines.filter((l) => l.includes('"personalisation attempt stopped; it will be retried"')).length;
+      const attemptMs = lines
+        .filter((l) => l.includes('"personalisation attempt ended"') && l.includes('"outcome":"issued"'))
+        .map((l) => (JSON.parse(l) as { ms: number }).ms)
+        .sort((x, y) => x - y);
+      console.log(
+        `workers: ${attemptMs.length} attempts issued a card (median ${((attemptMs[attemptMs.length >> 1] ?? 0) / 1000).toFixed(1)} s), ` +
+          `${stopped} attempts cut by the killed replica and resumed`,
+      );
       console.log(
         `${N} cards over 2 replicas (one SIGKILLed at ${((killedAt - t0) / 1000).toFixed(1)} s) and ${readers.length} readers: ` +
           `${(ms / 1000).toFixed(1)} s, ${((N * 1000) / ms).toFixed(2)} cards/s; ${cards.length} cards fed, ${spare.length} unused`,

@@ -54,7 +54,7 @@ export class PeriodicWork implements OnApplicationBootstrap {
         throw e;
       }
       await this.runs.finish(job, period, 'done');
-      this.log.debug({ job, period: period.toISOString(), replica: REPLICA_NAME, ms: Date.now() - t0 }, 'periodic job ran');
+      this.log.info({ job, period: period.toISOString(), replica: REPLICA_NAME, ms: Date.now() - t0 }, 'periodic job ran');
     });
     this.schedules.set(job, Math.round(ms));
   }
