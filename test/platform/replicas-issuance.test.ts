@@ -113,7 +113,7 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
       let killedAt = 0;
       let restarted: Promise<void> | undefined;
       const t0 = Date.now();
-      const deadline = t0 + 120_000 + N * 4_000;
+      const deadline = t0 + 120_000 + N * 6_000;
       // One poller: a reader without a card gets a blank one while requests wait for cards; a card
       // leaves its reader once it is no longer being personalised (issued, or never wanted).
       let rows = await states();
@@ -222,6 +222,6 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
           `${(ms / 1000).toFixed(1)} s, ${((N * 1000) / ms).toFixed(2)} cards/s; ${cards.length} cards fed, ${spare.length} unused`,
       );
     },
-    300_000 + N * 6_000,
+    300_000 + N * 8_000,
   );
 });
