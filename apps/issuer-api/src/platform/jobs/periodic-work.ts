@@ -17,9 +17,11 @@ export type PeriodicJob = { [J in JobName]: JobPayloads[J] extends Record<string
  * notices a flush). There is no leader to lose: whichever replica's consumer is free takes the
  * period's job, so when one replica dies the others run the next period.
  *
- * PostgreSQL records every period a replica takes (periodic_run): the first to insert its row runs
- * it, so a job BullMQ hands out a second time — a stalled job of a replica that died mid-run, moved
- * back to wait — does not run the period again; the next period does what it left.
+ * PostgreSQL records every period a replica takes (periodic_run; a period is a slot of the wall
+ * clock, see scheduledPeriod): the first to insert its row runs it, so a job BullMQ hands out a
+ * second time — a stalled job of a replica that died mid-run, moved back to wait — or the first
+ * iteration of a scheduler written anew after Redis lost it does not run the period again; the
+ * next period does what it left.
  */
 @Injectable()
 export class PeriodicWork implements OnApplicationBootstrap {
@@ -38,8 +40,9 @@ export class PeriodicWork implements OnApplicationBootstrap {
   /** Runs `fn` every `ms` milliseconds (once per period across replicas); call while initialising. */
   every(job: PeriodicJob, ms: number, owner: string, fn: () => Promise<void>): void {
     if (!Number.isFinite(ms) || ms < 100) throw new Error(`periodic job "${job}" needs a period of at least 100 ms, got ${ms}`);
+    const every = Math.round(ms);
     this.jobs.on(job, owner, async (_payload, ctx) => {
-      const period = scheduledPeriod(ctx.id, job);
+      const period = scheduledPeriod(ctx.id, job, every);
       // A job no scheduler made (an operator's one-off) has no period to take: it just runs.
       if (period === undefined) return fn();
       if (!(await this.runs.take(job, period, REPLICA_NAME))) {
@@ -56,7 +59,7 @@ export class PeriodicWork implements OnApplicationBootstrap {
       await this.runs.finish(job, period, 'done');
       this.log.info({ job, period: period.toISOString(), replica: REPLICA_NAME, ms: Date.now() - t0 }, 'periodic job ran');
     });
-    this.schedules.set(job, Math.round(ms));
+    this.schedules.set(job, every);
   }
 
   onApplicationBootstrap(): void {
