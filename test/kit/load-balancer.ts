@@ -74,6 +74,10 @@ export class LoadBalancer {
     });
     upstream.connect(this.upstreams[k], this.opts.host ?? '127.0.0.1', () => {
       open = true;
+      if (client.destroyed) {
+        upstream.destroy();
+        return;
+      }
       this.connections[k]++;
       client.on('close', () => upstream.destroy());
       client.pipe(upstream);
