@@ -17,7 +17,7 @@ import {
   type RunningApi,
   type RunningWorker,
 } from '@scm/test-kit';
-import { cardPresent, type TestReader, testReader } from '../card-engine/support';
+import { cardPresent, type TestReader, testReader, waitForCard } from '../card-engine/support';
 import { blankCard, insert, remove, type TestCard } from '../card-engine/test-cards';
 
 /** 500 cards with SCM_LONG_TESTS=1 (`npm run test:long`, minutes); 40 in `npm test`. */
@@ -110,6 +110,7 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
       const inReader = new Map<TestReader, TestCard>();
       const busy = new Set<TestReader>();
       const failures: unknown[] = [];
+      let harnessRetries = 0;
       let killedAt = 0;
       let restarted: Promise<void> | undefined;
       const t0 = Date.now();
@@ -145,13 +146,22 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
               ? async () => {
                   const blank = blankCard();
                   cards.push(blank);
-                  await insert(blank, r);
-                  inReader.set(r, blank);
+                  // pcscd on a loaded machine may be slow to see a card: take it out and try again later.
+                  const ok = await insert(blank, r).then(
+                    () => true,
+                    async (e: unknown) => {
+                      await remove(blank).catch(() => undefined);
+                      if (++harnessRetries > 20) throw e;
+                      return false;
+                    },
+                  );
+                  if (ok) inReader.set(r, blank);
                 }
               : undefined
             : (cardState.has(c.serial) && cardState.get(c.serial) !== 'personalising') || (!cardState.has(c.serial) && upcoming === 0)
               ? async () => {
-                  await remove(c);
+                  // The card is out at once; pcscd on a loaded machine may take a while to report the reader empty.
+                  await remove(c).catch(() => waitForCard(r, false, 120_000));
                   inReader.delete(r);
                 }
               : undefined;
