@@ -8,5 +8,6 @@ export * from './worker';
 export * from './private-redis';
 export * from './card-work';
 export * from './wait';
+export * from './private-postgres';
 export * from './api-process';
 export * from './load-balancer';

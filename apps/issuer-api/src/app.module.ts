@@ -27,6 +27,8 @@ import { ReissueModule } from './help-desk/reissue/reissue.module';
 import { KeyRecoveryModule } from './help-desk/key-recovery/key-recovery.module';
 import { PinUnblockModule } from './help-desk/pin-unblock/pin-unblock.module';
 import { StockModule } from './stock/stock.module';
+import { CardUpdatesModule } from './card-updates/card-updates.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 
 @Module({})
 export class AppModule {
@@ -58,6 +60,8 @@ export class AppModule {
         ReissueModule,
         KeyRecoveryModule,
         PinUnblockModule,
+        CardUpdatesModule,
+        LifecycleModule,
         ReportsModule,
         HealthModule,
         MetricsModule,

@@ -35,6 +35,8 @@ import {
 } from './trust.entities';
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
+import { CardUpdateEntity } from './card-update.entity';
+import { CardholderTerminationEntity, CardProfileVersionEntity, EscrowPurgeEntity } from './lifecycle.entities';
 import { PeriodicRunEntity } from './periodic-run.entity';
 
 /**
@@ -93,6 +95,12 @@ export const entities = [
   StockCardEntity,
   StockCardProofEntity,
   OnCardAttestationEntity,
+  // card updates
+  CardUpdateEntity,
+  // after issuance
+  CardholderTerminationEntity,
+  EscrowPurgeEntity,
+  CardProfileVersionEntity,
   // periodic work across API replicas
   PeriodicRunEntity,
 ];
@@ -106,3 +114,5 @@ export * from './archive.entities';
 export * from './personalisation.entities';
 export * from './helpdesk.entities';
 export * from './stock.entities';
+export * from './card-update.entity';
+export * from './lifecycle.entities';

@@ -1,4 +1,5 @@
 import { ArchiveErrorCode } from '@scm/archive';
+import { AuditBundleErrorCode } from '@scm/audit';
 import { CaErrorCode } from '@scm/ca';
 import { BackendErrorCode } from '@scm/card-engine';
 import { HsmErrorCode } from '@scm/hsm';
@@ -7,6 +8,7 @@ import type { PcscErrorCode } from '@scm/pcsc';
 import { PivErrorCode } from '@scm/piv';
 import { VscErrorCode } from '@scm/vsc';
 import { CardReportErrorCode } from '../../help-desk/card-reports/card-report-errors';
+import { CardUpdateErrorCode } from '../../card-updates/card-update-errors';
 import { KeyRecoveryErrorCode } from '../../help-desk/key-recovery/key-recovery-errors';
 import { PinUnblockErrorCode } from '../../help-desk/pin-unblock/pin-unblock-errors';
 import { ReissueErrorCode } from '../../help-desk/reissue/reissue-errors';
@@ -22,6 +24,7 @@ import { ApprovalErrorCode } from '../../trust/approvals/approval-errors';
 import { AuthErrorCode } from '../../trust/auth/auth-errors';
 import { UserErrorCode } from '../../trust/users/user-errors';
 import { WorkerErrorCode } from '../../trust/workers/worker-errors';
+import { LifecycleErrorCode } from '../../lifecycle/lifecycle-errors';
 import { ApiErrorCode } from './api-errors';
 
 /** Every error code a library or a module of the API can raise. */
@@ -34,12 +37,14 @@ export type ErrorCode =
   | BackendErrorCode
   | CaErrorCode
   | ArchiveErrorCode
+  | AuditBundleErrorCode
   | AuthErrorCode
   | ApprovalErrorCode
   | UserErrorCode
   | WorkerErrorCode
   | CardholderErrorCode
   | ProfileErrorCode
+  | LifecycleErrorCode
   | IssuanceErrorCode
   | VscEscrowErrorCode
   | CardErrorCode
@@ -49,7 +54,8 @@ export type ErrorCode =
   | TemporaryCardErrorCode
   | ReissueErrorCode
   | KeyRecoveryErrorCode
-  | PinUnblockErrorCode;
+  | PinUnblockErrorCode
+  | CardUpdateErrorCode;
 
 /** The HTTP statuses SCM answers with; each has a title in the problem filter. */
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
@@ -156,6 +162,10 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [ArchiveErrorCode.NotFound]: 404,
   [ArchiveErrorCode.ImageInvalid]: 500,
   [ArchiveErrorCode.Invalid]: 400,
+  [ArchiveErrorCode.Purged]: 410,
+
+  // ---- libs/audit: an offline bundle that cannot be read (the CLI's; an upload would be unprocessable)
+  [AuditBundleErrorCode.Malformed]: 422,
 
   // ---- trust
   [AuthErrorCode.Unauthenticated]: 401,
@@ -200,6 +210,15 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [CardholderErrorCode.NotActive]: 409,
   [ProfileErrorCode.NotFound]: 404,
   [ProfileErrorCode.Invalid]: 500,
+  [ProfileErrorCode.InvalidProposal]: 422,
+  [ProfileErrorCode.Stale]: 409,
+  [ProfileErrorCode.Unchanged]: 409,
+  [LifecycleErrorCode.NotFound]: 404,
+  [LifecycleErrorCode.Invalid]: 400,
+  [LifecycleErrorCode.AlreadyTerminated]: 409,
+  [LifecycleErrorCode.NotTerminated]: 409,
+  [LifecycleErrorCode.RetentionRunning]: 409,
+  [LifecycleErrorCode.AlreadyPurged]: 409,
   [IssuanceErrorCode.NotFound]: 404,
   [IssuanceErrorCode.Invalid]: 400,
   [IssuanceErrorCode.WrongSlot]: 400,
@@ -231,6 +250,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [PersonalisationErrorCode.NotReady]: 409,
   [PersonalisationErrorCode.WaitsForAnotherCard]: 409,
   [PersonalisationErrorCode.CardTaken]: 409,
+  [PersonalisationErrorCode.CardLacksCapability]: 409,
   [PersonalisationErrorCode.CardNotBlank]: 409,
   [PersonalisationErrorCode.CardSpoiled]: 409,
   [PersonalisationErrorCode.CardInUse]: 409,
@@ -247,6 +267,16 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [StockErrorCode.CardUnavailable]: 409,
   [StockErrorCode.ProofFailed]: 422,
   [StockErrorCode.AttestationRefused]: 422,
+
+  // ---- card updates
+  [CardUpdateErrorCode.NotFound]: 404,
+  [CardUpdateErrorCode.Invalid]: 400,
+  [CardUpdateErrorCode.CardNotUpdatable]: 409,
+  [CardUpdateErrorCode.AlreadyOpen]: 409,
+  [CardUpdateErrorCode.WrongState]: 409,
+  [CardUpdateErrorCode.NotRunner]: 403,
+  [CardUpdateErrorCode.ProofFailed]: 422,
+  [CardUpdateErrorCode.SelfApproval]: 403,
 
   // ---- help desk
   [CardReportErrorCode.NotFound]: 404,
