@@ -37,6 +37,7 @@ import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardPr
 import { WorkstationEntity } from './workstation.entity';
 import { CardUpdateEntity } from './card-update.entity';
 import { CardholderTerminationEntity, CardProfileVersionEntity, EscrowPurgeEntity } from './lifecycle.entities';
+import { PeriodicRunEntity } from './periodic-run.entity';
 
 /**
  * Every TypeORM entity, one per table of the migrations, listed explicitly so the same list serves
@@ -100,8 +101,10 @@ export const entities = [
   CardholderTerminationEntity,
   EscrowPurgeEntity,
   CardProfileVersionEntity,
+  // periodic work across API replicas
+  PeriodicRunEntity,
 ];
-export { WorkstationEntity };
+export { WorkstationEntity, PeriodicRunEntity };
 export type { ReaderReport } from './workstation.entity';
 export * from './trust.entities';
 export * from './audit.entities';

@@ -14,6 +14,7 @@ import { AuditSequencer1764800000000 } from './1764800000000-audit-sequencer';
 import { CardUpdates1764810000000 } from './1764810000000-card-updates';
 import { Lifecycle1764820000000 } from './1764820000000-lifecycle';
 import { CardUpdatePuk1764825000000 } from './1764825000000-card-update-puk';
+import { PeriodicRuns1764840000000 } from './1764840000000-periodic-runs';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CardUpdates1764810000000,
   Lifecycle1764820000000,
   CardUpdatePuk1764825000000,
+  PeriodicRuns1764840000000,
 ];
