@@ -416,6 +416,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cardholders/{id}/escrow-purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose purging a terminated cardholder's escrowed keys once the retention period is over; a second officer approves (POST /api/v1/approvals/:id/approve) */
+        post: operations["ProposeEscrowPurgeController_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cardholders/{id}/identity-changes": {
         parameters: {
             query?: never;
@@ -444,6 +461,24 @@ export interface paths {
         put?: never;
         /** Ask a second officer to sponsor one more card for this cardholder (the approver becomes its sponsor) */
         post: operations["SponsorCardholderController_sponsor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cardholders/{id}/termination": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A terminated cardholder: what the termination did, the retention period and the escrow's purge */
+        get: operations["ShowTerminationController_show"];
+        put?: never;
+        /** Terminate a cardholder (a leaver): every certificate revoked (cessationOfOperation), cards terminated, requests, activations and the temporary card ended, VSCs disabled; escrowed keys kept for the retention period */
+        post: operations["TerminateCardholderController_terminate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -989,6 +1024,40 @@ export interface paths {
         };
         /** One card profile */
         get: operations["ShowProfileController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/{id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a new card profile, or its next version; a second officer approves (POST /api/v1/approvals/:id/approve). Requests made before keep their version */
+        post: operations["ProposeProfileController_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every approved version of a card profile (who proposed and who approved it); requests name the version they were made with */
+        get: operations["ListProfileVersionsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2058,6 +2127,10 @@ export interface components {
             /** @description the card's serial (Yubico GET SERIAL, decimal) */
             serial: string;
         };
+        CardProbeDto: {
+            /** @description the card's answer to GET VERSION (INS FD), e.g. 5.4.3; null when it refused it */
+            version: string | null;
+        };
         CardProofDto: {
             /** @description the id POST /api/v1/worker/stock/proofs answered */
             proofId: string;
@@ -2089,6 +2162,8 @@ export interface components {
             atr: string;
             /** @description the GUID of the card's CHUID, if it has one */
             guid?: string;
+            /** @description what the worker read of the card to know its capabilities (nothing is written to probe) */
+            probe?: components["schemas"]["CardProbeDto"];
             /** @description a blank card's proof of its stock transport key (needed to bind it) */
             proof?: components["schemas"]["CardProofDto"];
             requestId: string;
@@ -2102,6 +2177,8 @@ export interface components {
         CompleteCardUpdateDto: {
             /** @description the public keys the card reports for the other slots (GET METADATA), SPKI DER base64 */
             keys: string[];
+            /** @description rotate-puk: CHANGE REFERENCE DATA of the PUK succeeded, and what GET METADATA 81 then reports */
+            puk?: components["schemas"]["PukReportDto"];
             /** @description signatures over the proof messages (slots usable without a PIN) */
             signatures: string[];
         };
@@ -2169,6 +2246,14 @@ export interface components {
             keyManagement?: components["schemas"]["KeyManagementAnswerDto"];
             signatures: components["schemas"]["SignatureDto"][];
         };
+        ProposeProfileDto: {
+            /** @description the version this edit starts from: refused when the profile moved on meanwhile */
+            basedOn?: number;
+            /** @description slots, pin, puk, managementKey, validityDays, cardCapabilities (docs/card-profile.md section 4) */
+            definition: Record<string, never>;
+            /** @description what the profile is for */
+            description: string;
+        };
         ProveBoundCardDto: {
             /**
              * @description the card's management-key algorithm (GET METADATA 9B)
@@ -2198,9 +2283,10 @@ export interface components {
             /** @description the SubjectPublicKeyInfo the card generated, DER, base64 */
             publicKey: string;
         };
+        PukReportDto: Record<string, never>;
         QueueCardUpdateDto: {
             /** @enum {string} */
-            kind: "renew" | "rekey" | "put-object";
+            kind: "renew" | "rekey" | "put-object" | "rotate-puk";
             /** @description rekey: the slot (9a, 9c, 9d, 9e) */
             slot?: string;
             /** @description put-object: the object tag in hex, e.g. 5fc109 */
@@ -2338,6 +2424,10 @@ export interface components {
         };
         StopCardUpdateDto: Record<string, never>;
         SweepCardExpiryDto: Record<string, never>;
+        TerminateCardholderDto: {
+            /** @description why the cardholder leaves (recorded in the audit and the termination record) */
+            reason: string;
+        };
         WitnessDto: {
             /** @description the card's encrypted witness (GENERAL AUTHENTICATE 9B, tag 80), base64 */
             encryptedWitness: string;
@@ -2888,6 +2978,25 @@ export interface operations {
             };
         };
     };
+    ProposeEscrowPurgeController_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ChangeCardholderIdentityController_change: {
         parameters: {
             query?: never;
@@ -2923,6 +3032,48 @@ export interface operations {
         requestBody?: never;
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ShowTerminationController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TerminateCardholderController_terminate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TerminateCardholderDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3623,6 +3774,48 @@ export interface operations {
         };
     };
     ShowProfileController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProposeProfileController_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeProfileDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListProfileVersionsController_list: {
         parameters: {
             query?: never;
             header?: never;
