@@ -1,19 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -21,6 +6,7 @@ import { api, call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { Problem } from '../../components/Problem';
 import { hasAnyRole, type Role, useUser } from '../../session/session';
+import { Notice } from '../auditor/Notice';
 
 interface UserView {
   id: string;
@@ -150,7 +136,6 @@ export default function UsersScreen() {
                     <Badge
                       key={r.role}
                       color={r.status === 'active' ? 'blue' : 'yellow'}
-                      variant={r.status === 'active' ? 'filled' : 'light'}
                     >
                       {r.role}
                       {r.status === 'active' ? '' : ` (${r.status})`}
@@ -202,7 +187,7 @@ export default function UsersScreen() {
             onChange={setRole}
             comboboxProps={{ withinPortal: false }}
           />
-          <Alert color="blue">The role takes effect when a second admin approves it.</Alert>
+          <Notice color="blue">The role takes effect when a second admin approves it.</Notice>
           <Problem error={grant.error} />
           <Button
             disabled={!role}

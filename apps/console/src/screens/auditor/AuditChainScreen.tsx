@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Code, List, SimpleGrid, Text, Title } from '@mantine/core';
+import { Button, Card, Code, List, SimpleGrid, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { Problem } from '../../components/Problem';
+import { Notice } from './Notice';
 
 interface VerifyReport {
   ok: boolean;
@@ -42,7 +43,7 @@ export default function AuditChainScreen() {
       <Problem error={verify.error ?? sign.error} />
       {v && (
         <>
-          <Alert color={v.ok ? 'green' : 'red'} title={v.ok ? 'Verified' : 'Verification failed'} data-testid="chain-result">
+          <Notice color={v.ok ? 'green' : 'red'} title={v.ok ? 'Verified' : 'Verification failed'} data-testid="chain-result">
             <Text size="sm">
               {v.events} event(s) walked against {v.checkpointsChecked} signed checkpoint(s).
               {v.broken && ` First broken link: #${v.broken.seq} (${v.broken.reason}).`}
@@ -54,7 +55,7 @@ export default function AuditChainScreen() {
                 ))}
               </List>
             )}
-          </Alert>
+          </Notice>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Card withBorder>
               <Title order={3} size="h4">

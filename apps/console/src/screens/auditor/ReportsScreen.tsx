@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiProblem, api, authHeader, call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { Problem } from '../../components/Problem';
 import { type Bar, BarChart } from './BarChart';
+import { Notice } from './Notice';
 
 interface ReportColumn {
   key: string;
@@ -29,7 +30,7 @@ interface RenderedReport {
 
 /** Which reports get a chart, and how its bars are counted from the rows. */
 const CHARTS: Record<string, { title: string; unit: string; by: string; sum?: string }> = {
-  issuance: { title: 'Cards issued per day', unit: 'issued', by: 'day', sum: 'issued' },
+  issuance: { title: 'Issuance requests per day', unit: 'requests', by: 'day', sum: 'requested' },
   'failed-attempts': { title: 'Failed attempts by reason', unit: 'attempts', by: 'reason' },
   recoveries: { title: 'Recoveries by kind', unit: 'recoveries', by: 'kind' },
   reissues: { title: 'Reissues and temporary cards by action', unit: 'events', by: 'action' },
@@ -131,14 +132,14 @@ export default function ReportsScreen() {
       <Problem error={reports.error ?? run.error ?? dl.error} />
       {r && (
         <>
-          <Alert color={r.chain.verified ? 'green' : 'red'} title={r.chain.verified ? 'Audit chain verified' : 'Audit chain NOT verified'}>
+          <Notice color={r.chain.verified ? 'green' : 'red'} title={r.chain.verified ? 'Audit chain verified' : 'Audit chain NOT verified'}>
             <Text size="sm">
               {r.title}, generated {new Date(r.generatedAt).toLocaleString()} by {r.generatedBy}; chain head #{r.chain.headSeq}{' '}
               <Code>{r.chain.headHash.slice(0, 16)}…</Code>, last checkpoint{' '}
               {r.chain.latestCheckpoint === null ? 'none' : `#${r.chain.latestCheckpoint}`}
               {r.chain.broken ? `; broken: ${r.chain.broken}` : ''}.
             </Text>
-          </Alert>
+          </Notice>
           {bars && bars.length > 0 && <BarChart title={CHARTS[r.name].title} unit={CHARTS[r.name].unit} bars={bars} />}
           <Table striped aria-label={r.title}>
             <Table.Thead>

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -23,6 +22,7 @@ import { stateColor } from '../../components/LiveProgress';
 import { Page } from '../../components/Page';
 import { Problem } from '../../components/Problem';
 import type { ApprovalTicket, CardReportView, ReissueView, TemporaryCardView } from './views';
+import { Notice } from '../auditor/Notice';
 
 type Reason = 'lost' | 'stolen' | 'damaged' | 'left-at-home' | 'found';
 const REASONS: Array<{ value: Reason; label: string; what: string }> = [
@@ -167,7 +167,7 @@ export default function LostCardScreen() {
 
 function ReportOutcome({ r }: { r: CardReportView }) {
   return (
-    <Alert color={r.state === 'found' ? 'green' : 'yellow'} title={r.state === 'found' ? 'Recorded as found' : `Reported ${r.reason}`}>
+    <Notice color={r.state === 'found' ? 'green' : 'yellow'} title={r.state === 'found' ? 'Recorded as found' : `Reported ${r.reason}`}>
       <Text size="sm">
         Card {r.serial ?? r.cardId} is now <Badge color={stateColor(r.cardState)}>{r.cardState}</Badge>; CRL reason {r.crlReason}.
       </Text>
@@ -175,7 +175,7 @@ function ReportOutcome({ r }: { r: CardReportView }) {
       {r.temporaryCardsRevoked && r.temporaryCardsRevoked.length > 0 && (
         <Text size="sm">{r.temporaryCardsRevoked.length} temporary card(s) revoked.</Text>
       )}
-    </Alert>
+    </Notice>
   );
 }
 
@@ -221,21 +221,21 @@ function Waiting({ ticket, serial, kind }: { ticket: ApprovalTicket; serial: str
       </Card>
       <Problem error={approval.error ?? temp.error ?? reissue.error} />
       {t && (
-        <Alert color="green" title="Temporary card made" data-testid="temporary-card">
+        <Notice color="green" title="Temporary card made" data-testid="temporary-card">
           <Text size="sm">
             {t.label} for {t.cardholder}: <Badge color={stateColor(t.state)}>{t.state}</Badge>, served by {t.host.name} (workstation{' '}
             {t.host.workstation}) until {new Date(t.expiresAt).toLocaleString()}. The cardholder sets its PIN at that workstation
             (activation).
           </Text>
-        </Alert>
+        </Notice>
       )}
       {ri && (
-        <Alert color="green" title="Reissue under way" data-testid="reissue">
+        <Notice color="green" title="Reissue under way" data-testid="reissue">
           <Text size="sm">
             Reissue {ri.state}; its issuance request is {ri.requestState}
             {ri.newSerial ? `, new card ${ri.newSerial}` : ''}.
           </Text>
-        </Alert>
+        </Notice>
       )}
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Group, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -7,6 +7,7 @@ import { stateColor } from '../../components/LiveProgress';
 import { Page } from '../../components/Page';
 import { Problem } from '../../components/Problem';
 import type { SessionView } from './views';
+import { Notice } from '../auditor/Notice';
 
 /**
  * Activation (an issued card's first PIN) and PIN unblock (an active card's new PIN) sessions.
@@ -82,7 +83,7 @@ export default function SessionsScreen() {
         </Stack>
       </Card>
       {started.length === 0 ? (
-        <Alert color="gray">No session started from this console yet.</Alert>
+        <Notice color="gray">No session started from this console yet.</Notice>
       ) : (
         <Table striped aria-label="Sessions">
           <Table.Thead>
