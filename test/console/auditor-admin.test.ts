@@ -144,8 +144,10 @@ describe('console: auditor reports and audit chain, admin users and roles', () =
       await logIn(c.page, admin);
       await openScreen(c.page, 'Users and roles');
       const row = c.page.locator(`[data-user="${target}"]`);
-      await row.getByText('help-desk').waitFor();
-      await row.getByText('auditor', { exact: true }).waitFor();
+      // Active roles carry a revoke control; the grant is no longer pending.
+      await row.getByRole('button', { name: `Revoke auditor from ${target}` }).waitFor();
+      await row.getByRole('button', { name: `Revoke help-desk from ${target}` }).waitFor();
+      expect(await row.getByText('auditor (pending)').count()).toBe(0);
       expect([c.cspViolations, c.pageErrors]).toEqual([[], []]);
     } finally {
       await c.close();

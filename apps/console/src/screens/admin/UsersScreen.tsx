@@ -133,10 +133,7 @@ export default function UsersScreen() {
               <Table.Td>
                 <Group gap={4}>
                   {u.roles.map((r) => (
-                    <Badge
-                      key={r.role}
-                      color={r.status === 'active' ? 'blue' : 'yellow'}
-                    >
+                    <Badge key={r.role} color={r.status === 'active' ? 'blue' : 'yellow'}>
                       {r.role}
                       {r.status === 'active' ? '' : ` (${r.status})`}
                       {isAdmin && r.status === 'active' && (
