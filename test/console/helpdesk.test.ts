@@ -76,7 +76,7 @@ describe('console: the help desk runs the lost-card wizard to a temporary card',
     await desk.page.getByLabel('Card serial').fill(serial);
     await desk.page.getByRole('radio', { name: 'Lost' }).check();
     await desk.page.getByLabel('What the cardholder said (audited; no secrets)').fill('lost on the train');
-    await desk.page.getByRole('button', { name: 'Report' }).click();
+    await desk.page.getByRole('button', { name: 'Report the card' }).click();
     await desk.page.getByText('Reported lost').waitFor();
     await desk.page.getByText(/certificate\(s\) changed/).waitFor();
     await desk.page.getByRole('combobox', { name: 'Host (card worker serving it)' }).click();

@@ -103,7 +103,7 @@ export default function LostCardScreen() {
               <Problem error={report.error} />
               <Group>
                 <Button onClick={() => report.mutate()} loading={report.isPending} disabled={!serial.trim()}>
-                  {reason === 'found' ? 'Record as found' : 'Report'}
+                  {reason === 'found' ? 'Record as found' : 'Report the card'}
                 </Button>
               </Group>
             </Stack>
@@ -183,20 +183,28 @@ function ReportOutcome({ r }: { r: CardReportView }) {
 function Waiting({ ticket, serial, kind }: { ticket: ApprovalTicket; serial: string; kind: 'temporary' | 'reissue' }) {
   const approval = useQuery({
     queryKey: ['approval', ticket.approvalId],
-    queryFn: async () => (await call<ApprovalView[]>(() => api.GET('/api/v1/approvals'))).find((a) => a.id === ticket.approvalId) ?? null,
+    // The list answers one status at a time (pending by default): pending first, then how it ended.
+    queryFn: async () => {
+      for (const status of ['pending', 'executed', 'approved', 'rejected', 'expired'] as const) {
+        const list = await call<ApprovalView[]>(() => api.GET('/api/v1/approvals', { params: { query: { status } } }));
+        const found = list.find((x) => x.id === ticket.approvalId);
+        if (found) return found;
+      }
+      return null;
+    },
     refetchInterval: (q) => (q.state.data && q.state.data.status !== 'pending' ? false : 2000),
   });
-  const decided = approval.data && approval.data.status !== 'pending';
+  const decided = !!approval.data && approval.data.status !== 'pending';
   const temp = useQuery({
     queryKey: ['temporary-cards', serial],
     queryFn: () => call<TemporaryCardView[]>(() => api.GET('/api/v1/temporary-cards', { params: { query: { card: serial } } })),
-    enabled: kind === 'temporary' && !!decided,
+    enabled: kind === 'temporary' && decided,
     refetchInterval: (q) => (q.state.data?.some((t) => t.approvalId === ticket.approvalId) ? false : 2000),
   });
   const reissue = useQuery({
     queryKey: ['reissues', serial],
     queryFn: () => call<ReissueView[]>(() => api.GET('/api/v1/reissues', { params: { query: { card: serial } } })),
-    enabled: kind === 'reissue' && !!decided,
+    enabled: kind === 'reissue' && decided,
     refetchInterval: 2000,
   });
   const a = approval.data;
