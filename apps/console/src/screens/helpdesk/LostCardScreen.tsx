@@ -213,7 +213,9 @@ function Waiting({ ticket, serial, kind }: { ticket: ApprovalTicket; serial: str
   return (
     <Stack>
       <Card withBorder aria-label="Approval" role="region">
-        <Text fw={600}>{kind === 'temporary' ? 'Temporary card' : 'Reissue'} waiting for approval</Text>
+        <Text fw={600}>
+          {kind === 'temporary' ? 'Temporary card' : 'Reissue'} {decided ? `request ${a?.status ?? ''}` : 'waiting for approval'}
+        </Text>
         <List size="sm" mt="xs">
           <List.Item>
             {a ? a.approvals : 0} of {ticket.requiredApprovals} approval(s) by a {ticket.approverRole} (never the requester)
