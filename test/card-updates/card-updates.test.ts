@@ -214,7 +214,7 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
       expect([b.serial, entry]).toEqual([b.serial, expect.stringContaining('SUPERSEDED')]);
     }
     const audit = await s.db.query<{ action: string }>(
-      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY seq`,
+      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY entry`,
       [id],
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['card-update.queued', 'card-update.started', 'card-update.done']);
@@ -311,7 +311,7 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
     }
     await remove(card);
     const audit = await s.db.query<{ action: string }>(
-      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY seq`,
+      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY entry`,
       [id],
     );
     expect(audit.rows.map((r) => r.action)).toEqual([

@@ -21,4 +21,5 @@ export * from './applet/security-state';
 export * from './applet/piv-applet';
 export * from './card/piv-card';
 export * from './card/command-refusals';
+export * from './card/no-import-card';
 export * from './emulated-card';

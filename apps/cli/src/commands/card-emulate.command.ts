@@ -7,6 +7,8 @@ import {
   mgmKeyLength,
   SoftPivBackend,
   startEmulatedCard,
+  GENERIC_PIV_ATR,
+  NO_IMPORT_REFUSALS,
   type EmulatedCard,
   type PivCardBackend,
 } from '@scm/card-engine';
@@ -19,6 +21,8 @@ interface EmulateOptions {
   serial?: number;
   atr?: string;
   firmware?: [number, number, number];
+  /** commander's --no-import: false. */
+  import: boolean;
   transportKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
 }
 
@@ -84,10 +88,15 @@ export function registerCardEmulate(program: Command): void {
     .option('--atr <hex>', 'answer-to-reset for a new card (default: the YubiKey 5 ATR)', atrOption)
     .option('--firmware <x.y.z>', 'firmware version for a new card (default 5.4.3)', firmwareOption)
     .option('--transport-key <alg:hex>', "a new card's management key from the factory, e.g. aes192:<48 hex digits>", transportKeyOption)
+    .option(
+      '--no-import',
+      'act as a PIV card that generates keys but cannot import them: no IMPORT ASYMMETRIC KEY (FE) nor GET VERSION (FD), ' +
+        'both answered 6D00, and a generic (non-YubiKey) ATR unless --atr is given',
+    )
     .action(async (o: EmulateOptions) => {
       const identity = {
         serial: o.serial,
-        atr: o.atr ? new Uint8Array(Buffer.from(o.atr, 'hex')) : undefined,
+        atr: o.atr ? new Uint8Array(Buffer.from(o.atr, 'hex')) : o.import ? undefined : GENERIC_PIV_ATR,
         version: o.firmware,
         ...(o.transportKey ? { managementKey: o.transportKey } : {}),
       };
@@ -111,6 +120,7 @@ async function runCard(o: EmulateOptions, backend: PivCardBackend): Promise<void
       port: o.port,
       host: o.host,
       backend,
+      ...(o.import ? {} : { refuse: NO_IMPORT_REFUSALS }),
       onClose: () => lost?.(),
       onError: (e) => process.stderr.write(`scm: card error: ${e instanceof Error ? e.message : String(e)}\n`),
     });
@@ -125,6 +135,7 @@ async function runCard(o: EmulateOptions, backend: PivCardBackend): Promise<void
   process.stdout.write(
     `card inserted into the vpcd reader at ${where}: software PIV card, serial ${serial}, firmware ${version.join('.')}, ` +
       `ATR ${Buffer.from(atr).toString('hex').toUpperCase()}${isYubiKeyAtr ? ' (YubiKey 5)' : ''}, ` +
+      `${o.import ? '' : 'without key import (FE) or GET VERSION (FD), '}` +
       `${o.state ? `state in ${o.state}` : 'in memory (lost when stopped)'}. Stop with Ctrl-C.\n`,
   );
 

@@ -10,6 +10,8 @@ export interface PivCardOptions extends PivAppletOptions {
   maxChainBytes?: number;
   /** Commands this card refuses with a fixed status word, every time (fault tests: a card that refuses an object or a key). */
   refuse?: readonly CommandRefusal[];
+  /** Told of every complete command the card receives (instruction and parameters, never the data): tests see what reached the card. */
+  onCommand?: (cmd: { ins: number; p1: number; p2: number }) => void;
 }
 
 /** Responses are cut at this many bytes; the rest waits for GET RESPONSE (OpenSC's buffer is 258). */
@@ -48,6 +50,7 @@ export class PivCard implements VirtualCard {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly maxChain: number;
   private readonly refuse: readonly CommandRefusal[];
+  private readonly onCommand: PivCardOptions['onCommand'];
 
   constructor(
     readonly backend: PivCardBackend,
@@ -56,6 +59,7 @@ export class PivCard implements VirtualCard {
     this.applet = new PivApplet(backend, opts);
     this.maxChain = opts.maxChainBytes ?? DEFAULT_MAX_CHAIN;
     this.refuse = opts.refuse ?? [];
+    this.onCommand = opts.onCommand;
   }
 
   atr(): Uint8Array {
@@ -110,6 +114,7 @@ export class PivCard implements VirtualCard {
     const data = this.collectChain(cmd);
     if (data === 'more') return sw(SW.OK);
     if (data === 'overflow') return sw(SW.NOT_ENOUGH_MEMORY);
+    this.onCommand?.({ ins: cmd.ins, p1: cmd.p1, p2: cmd.p2 });
 
     if (cmd.ins === Ins.SELECT) return this.select(cmd.p1, cmd.p2, data);
     if (this.selected !== 'piv') return sw(SW.INS_NOT_SUPPORTED);

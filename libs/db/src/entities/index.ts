@@ -36,6 +36,7 @@ import {
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
 import { CardUpdateEntity } from './card-update.entity';
+import { CardholderTerminationEntity, CardProfileVersionEntity, EscrowPurgeEntity } from './lifecycle.entities';
 
 /**
  * Every TypeORM entity, one per table of the migrations, listed explicitly so the same list serves
@@ -95,6 +96,10 @@ export const entities = [
   OnCardAttestationEntity,
   // card updates
   CardUpdateEntity,
+  // after issuance
+  CardholderTerminationEntity,
+  EscrowPurgeEntity,
+  CardProfileVersionEntity,
 ];
 export { WorkstationEntity };
 export type { ReaderReport } from './workstation.entity';
@@ -107,3 +112,4 @@ export * from './personalisation.entities';
 export * from './helpdesk.entities';
 export * from './stock.entities';
 export * from './card-update.entity';
+export * from './lifecycle.entities';
