@@ -113,7 +113,7 @@ export class ChaosApi implements RunningApi {
           ...API_ENV,
           SCM_HTTP_PORT: String(this.port),
           SCM_LOG_FILE: join(this.dir, 'api.log'),
-          SCM_LOG_LEVEL: 'warn',
+          SCM_LOG_LEVEL: 'info',
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       }),
@@ -212,8 +212,15 @@ export class ChaosStack {
     await this.pg.crashRestart(downMs);
   }
 
-  workerLogs(): string {
-    return [...this.workers].map(([ws, w]) => `--- worker ${ws}\n${w.log().split('\n').slice(-30).join('\n')}`).join('\n');
+  /** The tail of each worker's log, or with `about`, every line of any worker (this run) naming one of those strings. */
+  workerLogs(about: string[] = []): string {
+    return [...this.workers]
+      .map(([ws, w]) => {
+        const lines = w.log().split('\n');
+        const picked = about.length ? lines.filter((l) => about.some((a) => l.includes(a))) : lines.slice(-30);
+        return `--- worker ${ws}\n${picked.join('\n')}`;
+      })
+      .join('\n');
   }
 
   async close(): Promise<void> {
