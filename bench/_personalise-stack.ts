@@ -3,7 +3,8 @@
  * own (recreated), card workers as their own processes (one per workstation, enrolled and approved),
  * software cards fed into vpcd readers, and what the workers logged per card.
  * Environment: SCM_BENCH_STATE_DIR (workstations; default SCM_STATE_DIR or /var/lib/scm),
- * SCM_PKCS11_TOKEN_LABEL/SCM_STATE_DIR (the HSM token, which must hold the VSC keys: scm vsc init-keys).
+ * SCM_PKCS11_TOKEN_LABEL/SCM_STATE_DIR (the HSM token, which must hold the VSC keys: scm vsc init-keys),
+ * SCM_BENCH_SUFFIX (a database and Redis prefix of its own, for a second run on the same machine).
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PivCard, SoftPivBackend } from '@scm/card-engine';
-import { createLogger } from '@scm/common';
+import { createLogger, hashPassword } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
 import { createDataSource } from '@scm/db';
 import { provisionCardKeys } from '@scm/card-secrets';
@@ -24,8 +25,12 @@ import { createApiApp, type ApiApp, loadApiConfig } from '../apps/issuer-api/src
 import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');
-const DB = 'scm_bench_personalise';
-const PREFIX = 'scm-bench-personalise';
+// SCM_BENCH_SUFFIX keeps two runs on one machine apart (their own database and Redis keys).
+const SUFFIX = (process.env.SCM_BENCH_SUFFIX ?? '').replace(/[^a-z0-9]/g, '');
+const DB = `scm_bench_personalise${SUFFIX ? `_${SUFFIX}` : ''}`;
+const PREFIX = `scm-bench-personalise${SUFFIX ? `-${SUFFIX}` : ''}`;
+
+const APPROVER = 'bench-approver';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -152,6 +157,20 @@ export async function startBenchStack(): Promise<BenchStack> {
     username: BENCH_USER,
     password: BENCH_PASSWORD,
   });
+  // Separation of duties: a second officer approves the workers whose enrolment tokens the first made.
+  const approverId = randomUUID();
+  await ds.query(
+    `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,$2,'Bench approver',$3,false,now(),now())`,
+    [approverId, APPROVER, await hashPassword(BENCH_PASSWORD)],
+  );
+  await ds.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,'security-officer','active',now())`, [
+    randomUUID(),
+    approverId,
+  ]);
+  const { token: approver } = await post<{ token: string }>(`${url}/api/v1/auth/login`, undefined, {
+    username: APPROVER,
+    password: BENCH_PASSWORD,
+  });
   const stateDir = process.env.SCM_BENCH_STATE_DIR ?? process.env.SCM_STATE_DIR ?? '/var/lib/scm';
   const readers = readWorkstations(stateDir).flatMap((ws) =>
     ws.vpcdPorts.map((port, index) => ({ ws, index, name: vpcdReaderName(index), port })),
@@ -206,8 +225,8 @@ export async function startBenchStack(): Promise<BenchStack> {
       fingerprint: string;
     }>;
     const id = list.find((x) => x.fingerprint === fp)!.id;
-    await post(`${url}/api/v1/workers/${id}/approve`, token, { fingerprint: fp });
-    for (let i = 0; !/taking card jobs/.test(w.log); i++) {
+    await post(`${url}/api/v1/workers/${id}/approve`, approver, { fingerprint: fp });
+    for (let i = 0; !/asking the API for card jobs/.test(w.log); i++) {
       if (i > 300) throw new Error(`worker ${ws.id} did not start taking jobs:\n${w.log}`);
       await sleep(100);
     }
@@ -229,8 +248,9 @@ export async function startBenchStack(): Promise<BenchStack> {
     async cardholders(n) {
       const ids = Array.from({ length: n }, () => randomUUID());
       await ds.query(
-        `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at) SELECT id, 'Bench ' || left(id::text, 8), id || '@example.org', id || '@corp.example', now(), now() FROM unnest($1::uuid[]) AS t(id)`,
-        [ids],
+        `INSERT INTO cardholder (id, name, email, upn, sponsored_by, sponsored_at, created_at, updated_at) SELECT id, 'Bench ' || left(id::text, 8), id || '@example.org', id || '@corp.example', $2, now(), now(), now() FROM unnest($1::uuid[]) AS t(id)`,
+        // Sponsored by the second officer (separation of duties): the first requests the cards.
+        [ids, `user:${approverId}`],
       );
       return ids;
     },

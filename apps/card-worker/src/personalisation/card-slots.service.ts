@@ -7,6 +7,7 @@ import { EnrolmentService } from '../enrolment/enrolment.service';
 import { ReadersService } from '../readers/readers.service';
 import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from '../worker-config';
 import { type CardFacts, CardPersonaliser, type PersonaliseOutcome } from './card-personaliser';
+import { type AttemptTimes, summarise, timed } from './attempt-clock';
 import { ReaderAccessService } from './reader-access.service';
 import { WorkerApiClient, WorkerApiError } from './worker-api.client';
 
@@ -34,6 +35,8 @@ interface ReaderSlot {
   /** Reads of this card that failed in a row (I/O), and attempts on it that stopped in a row. */
   ioFailures: number;
   attemptFailures: number;
+  /** When the reader reported the card (for the attempt's log line). */
+  insertedAt?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +100,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.generation++;
       s.state = 'inspecting';
       s.facts = undefined;
+      s.insertedAt = Date.now();
       s.ioFailures = s.attemptFailures = 0;
       void this.inspectWhenApproved(s, s.generation);
     });
@@ -252,19 +256,22 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     const t0 = Date.now();
     let outcome: PersonaliseOutcome;
     let apdus = 0;
+    let times: AttemptTimes | undefined;
     try {
-      outcome = await this.access.use(s.reader, async (card) => {
-        const id = await card.session.identity();
-        // pcscd now and then reports an empty ATR right after the card was reset: the inspection's stands.
-        const atr = card.atr || s.facts?.atr || '';
-        const facts: CardFacts = { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
-        if (s.facts && facts.serial !== s.facts.serial) return { kind: 'superseded', reason: 'another card is in the reader' } as const;
-        try {
-          return await this.personaliser.run(card.session, facts, requestId, opts);
-        } finally {
-          apdus = card.apdus();
-        }
-      });
+      ({ value: outcome, times } = await timed(() =>
+        this.access.use(s.reader, async (card) => {
+          const id = await card.session.identity();
+          // pcscd now and then reports an empty ATR right after the card was reset: the inspection's stands.
+          const atr = card.atr || s.facts?.atr || '';
+          const facts: CardFacts = { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
+          if (s.facts && facts.serial !== s.facts.serial) return { kind: 'superseded', reason: 'another card is in the reader' } as const;
+          try {
+            return await this.personaliser.run(card.session, facts, requestId, opts);
+          } finally {
+            apdus = card.apdus();
+          }
+        }),
+      ));
     } catch (e) {
       if (s.generation === generation) {
         // The card may still be in the reader: an APDU not answered in time, the API or the network
@@ -288,6 +295,8 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
         outcome: outcome.kind,
         ms: Date.now() - t0,
         apdus,
+        ...(s.insertedAt ? { sinceInsertMs: Date.now() - s.insertedAt } : {}),
+        ...(times ? summarise(times) : {}),
         ...('reason' in outcome ? { reason: outcome.reason } : {}),
       },
       'personalisation attempt ended',

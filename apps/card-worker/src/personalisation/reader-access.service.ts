@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PcscCardChannel } from '@scm/pcsc';
 import { PivSession } from '@scm/piv';
 import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
+import { measure } from './attempt-clock';
 
 /** A card session handed to a caller: the PIV session, the raw channel, and its APDU count. */
 export interface CardAccess {
@@ -30,12 +31,14 @@ export class ReaderAccessService {
   use<T>(reader: string, fn: (card: CardAccess) => Promise<T>): Promise<T> {
     const prev = this.queues.get(reader) ?? Promise.resolve();
     const run = prev.then(async () => {
-      const channel = await PcscCardChannel.open(reader, { share: 'exclusive', timeoutMs: this.cfg.SCM_CARD_TIMEOUT_MS });
+      const channel = await measure('reader:open', () =>
+        PcscCardChannel.open(reader, { share: 'exclusive', timeoutMs: this.cfg.SCM_CARD_TIMEOUT_MS }),
+      );
       let n = 0;
       const counted = {
         transmit: (apdu: Uint8Array) => {
           n++;
-          return channel.transmit(apdu);
+          return measure('card', () => channel.transmit(apdu));
         },
       };
       try {
@@ -43,7 +46,7 @@ export class ReaderAccessService {
         const session = await PivSession.open(counted, { atr: new Uint8Array(Buffer.from(atr, 'hex')) });
         return await fn({ session, channel, atr, apdus: () => n });
       } finally {
-        await channel.close('reset');
+        await measure('reader:close', () => channel.close('reset'));
       }
     });
     const tail = run.then(

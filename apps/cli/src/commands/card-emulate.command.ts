@@ -9,6 +9,8 @@ import {
   startEmulatedCard,
   type EmulatedCard,
   type PivCardBackend,
+  type CardLatency,
+  parseCardLatency,
 } from '@scm/card-engine';
 import { CliError } from '../output';
 
@@ -20,6 +22,16 @@ interface EmulateOptions {
   atr?: string;
   firmware?: [number, number, number];
   transportKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
+  latency?: CardLatency;
+}
+
+/** `--latency yubikey5[,apdu=4,p256=250,…]`: answer as slowly as a real card. */
+export function latencyOption(v: string): CardLatency | undefined {
+  try {
+    return parseCardLatency(v);
+  } catch (e) {
+    throw new CliError(`--latency: ${(e as Error).message}`);
+  }
 }
 
 function intOption(name: string, min: number, max: number): (v: string) => number {
@@ -84,6 +96,11 @@ export function registerCardEmulate(program: Command): void {
     .option('--atr <hex>', 'answer-to-reset for a new card (default: the YubiKey 5 ATR)', atrOption)
     .option('--firmware <x.y.z>', 'firmware version for a new card (default 5.4.3)', firmwareOption)
     .option('--transport-key <alg:hex>', "a new card's management key from the factory, e.g. aes192:<48 hex digits>", transportKeyOption)
+    .option(
+      '--latency <model>',
+      'answer as slowly as a real card: yubikey5, optionally with overrides in ms (yubikey5,apdu=4,p256=250,rsa2048=6000); off by default',
+      latencyOption,
+    )
     .action(async (o: EmulateOptions) => {
       const identity = {
         serial: o.serial,
@@ -111,6 +128,7 @@ async function runCard(o: EmulateOptions, backend: PivCardBackend): Promise<void
       port: o.port,
       host: o.host,
       backend,
+      ...(o.latency ? { latency: o.latency } : {}),
       onClose: () => lost?.(),
       onError: (e) => process.stderr.write(`scm: card error: ${e instanceof Error ? e.message : String(e)}\n`),
     });
