@@ -13,7 +13,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PivCard, SoftPivBackend } from '@scm/card-engine';
+import { type CardLatency, PivCard, SoftPivBackend } from '@scm/card-engine';
 import { createLogger, hashPassword } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
 import { createDataSource } from '@scm/db';
@@ -45,15 +45,17 @@ export interface Reader {
 export interface BenchCard {
   serial: string;
   backend: SoftPivBackend;
+  /** Answers as slowly as a real card (none: at once). */
+  latency?: CardLatency;
   apdus: number;
   connector?: VpcdConnector;
 }
 
 let serialSeq = 40_000_000 + (process.pid % 1000) * 1000;
 
-export function newCard(): BenchCard {
+export function newCard(latency?: CardLatency): BenchCard {
   const serial = ++serialSeq;
-  return { serial: String(serial), backend: new SoftPivBackend({ serial }), apdus: 0 };
+  return { serial: String(serial), backend: new SoftPivBackend({ serial }), apdus: 0, ...(latency ? { latency } : {}) };
 }
 
 /**
@@ -65,7 +67,7 @@ export async function insertCard(c: BenchCard, r: Reader): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     let seen: () => void = () => undefined;
     const powered = new Promise<void>((res) => (seen = res));
-    const inner = new PivCard(c.backend);
+    const inner = new PivCard(c.backend, c.latency ? { latency: c.latency } : {});
     const card: VirtualCard = {
       atr: () => {
         seen();
@@ -312,7 +314,12 @@ export async function waitStates(ds: DataSource, ids: string[], states: string[]
  * an operator per reader would: insert, wait for the card to be issued, take it out, next); returns
  * the cards and the wall time from the first insertion to the last issued card.
  */
-export async function feed(s: BenchStack, readers: Reader[], count: number): Promise<{ cards: BenchCard[]; ms: number }> {
+export async function feed(
+  s: BenchStack,
+  readers: Reader[],
+  count: number,
+  latency?: CardLatency,
+): Promise<{ cards: BenchCard[]; ms: number }> {
   const done: BenchCard[] = [];
   let started = 0;
   const t0 = Date.now();
@@ -320,7 +327,7 @@ export async function feed(s: BenchStack, readers: Reader[], count: number): Pro
   const loop = async (r: Reader): Promise<void> => {
     while (started < count) {
       started++;
-      const c = newCard();
+      const c = newCard(latency);
       await insertCard(c, r);
       for (;;) {
         const st = (await s.ds.query(`SELECT state FROM card WHERE serial = $1`, [c.serial])) as Array<{ state: string }>;

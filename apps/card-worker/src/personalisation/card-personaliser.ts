@@ -69,7 +69,7 @@ export type PersonaliserApi = Pick<
   | 'proveCard'
   | 'proveBoundCard'
   | 'package'
-  | 'certify'
+  | 'certifyAll'
   | 'cryptograms'
   | 'releaseManagementKey'
   | 'confirmManagementKey'
@@ -402,6 +402,12 @@ export class CardPersonaliser {
     //    earlier attempt generated and had certified, still in its slot, is kept: no new key, no new
     //    certificate (and no revoked one) for the same card within a request.
     const certificates = new Map<string, string>(pkg.importSlots.map((s) => [s.slot, s.certificate]));
+    const generated: Array<{
+      slot: string;
+      algorithm: string;
+      spki: Uint8Array;
+      attestation?: { certificate: Uint8Array; intermediate: Uint8Array };
+    }> = [];
     for (const s of pkg.onCardSlots) {
       begin(`generate:${s.slot}`);
       if (s.certificate && (await holdsCertifiedKey(session, SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), s.certificate, pin!))) {
@@ -411,9 +417,22 @@ export class CardPersonaliser {
       }
       step(`generate:${s.slot}`, 'started');
       const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
-      const cert = await api.certify(requestId, s.slot, pub.spki, await attestationOf(session, SLOT_BYTE(s.slot)));
-      certificates.set(s.slot, cert.certificate);
-      step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
+      const attestation = await attestationOf(session, SLOT_BYTE(s.slot));
+      generated.push({ slot: s.slot, algorithm: s.algorithm, spki: pub.spki, ...(attestation ? { attestation } : {}) });
+    }
+    // The card's new keys are certified together: one call, one new VSC version for all of them.
+    if (generated.length) {
+      begin(`generate:${generated[0]!.slot}`);
+      const certs = await api.certifyAll(
+        requestId,
+        generated.map(({ slot, spki, attestation }) => ({ slot, spki, ...(attestation ? { attestation } : {}) })),
+      );
+      for (const g of generated) {
+        const cert = certs.find((c) => c.slot === g.slot);
+        if (!cert) throw new WorkerApiError(502, 'personalisation.bad-answer', `the API certified no key for slot ${g.slot}`);
+        certificates.set(g.slot, cert.certificate);
+        step(`generate:${g.slot}`, 'done', { algorithm: g.algorithm, certificate: cert.serial });
+      }
     }
 
     // 8. Certificates, then the card's identity objects (the Security Object last: it signs the others).

@@ -113,6 +113,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     });
     m.on('reader-removed', (name) => {
       this.slots.delete(name);
+      void this.access.release(name);
       this.wake();
     });
     if (this.cfg.SCM_CARD_JOBS) void this.dispatch();

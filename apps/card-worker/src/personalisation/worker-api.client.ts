@@ -136,6 +136,27 @@ export class WorkerApiClient {
     });
   }
 
+  /** Certifies every key the card generated, in one call (the API makes one new VSC version for them all). */
+  certifyAll(
+    requestId: string,
+    keys: Array<{ slot: string; spki: Uint8Array; attestation?: { certificate: Uint8Array; intermediate: Uint8Array } }>,
+  ): Promise<OnCardCertificate[]> {
+    return this.call('POST', `/api/v1/worker/issuance-requests/${requestId}/certificates`, {
+      keys: keys.map((k) => ({
+        slot: k.slot,
+        publicKey: Buffer.from(k.spki).toString('base64'),
+        ...(k.attestation
+          ? {
+              attestation: {
+                certificate: Buffer.from(k.attestation.certificate).toString('base64'),
+                intermediate: Buffer.from(k.attestation.intermediate).toString('base64'),
+              },
+            }
+          : {}),
+      })),
+    });
+  }
+
   /** The HSM's answer to the witness of the diversified key of the card bound to the request (to take the request over). */
   proveBoundCard(requestId: string, c: { serial: string; algorithm: string; encryptedWitness: Uint8Array }): Promise<CardProofChallenge> {
     return this.call('POST', `/api/v1/worker/personalisation/${requestId}/card-proofs`, {
