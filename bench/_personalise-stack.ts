@@ -7,21 +7,21 @@
  * SCM_BENCH_SUFFIX (a database and Redis prefix of its own, for a second run on the same machine).
  */
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CardLatency, PivCard, SoftPivBackend } from '@scm/card-engine';
 import { createLogger, hashPassword } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
+import { type BenchCard, insertCard, newCard, type Reader, removeCard, sleep } from './_soft-cards';
 import { createDataSource } from '@scm/db';
 import { provisionCardKeys } from '@scm/card-secrets';
-import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp, loadApiConfig } from '../apps/issuer-api/src';
+import type { FarmReply, FarmRequest } from './_card-farm';
 import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,72 +32,7 @@ const PREFIX = `scm-bench-personalise${SUFFIX ? `-${SUFFIX}` : ''}`;
 
 const APPROVER = 'bench-approver';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export interface Reader {
-  ws: Workstation;
-  index: number;
-  name: string;
-  port: number;
-}
-
-/** A software card in a reader, counting the APDUs it answers. */
-export interface BenchCard {
-  serial: string;
-  backend: SoftPivBackend;
-  /** Answers as slowly as a real card (none: at once). */
-  latency?: CardLatency;
-  apdus: number;
-  connector?: VpcdConnector;
-}
-
-let serialSeq = 40_000_000 + (process.pid % 1000) * 1000;
-
-export function newCard(latency?: CardLatency): BenchCard {
-  const serial = ++serialSeq;
-  return { serial: String(serial), backend: new SoftPivBackend({ serial }), apdus: 0, ...(latency ? { latency } : {}) };
-}
-
-/**
- * Puts a card into a reader and resolves once pcscd has powered it (vpcd asks the card for its ATR
- * when it sees it). No OpenSC polling: an OpenSC tool probing the readers would touch the cards the
- * workers are writing and skew what is measured.
- */
-export async function insertCard(c: BenchCard, r: Reader): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    let seen: () => void = () => undefined;
-    const powered = new Promise<void>((res) => (seen = res));
-    const inner = new PivCard(c.backend, c.latency ? { latency: c.latency } : {});
-    const card: VirtualCard = {
-      atr: () => {
-        seen();
-        return inner.atr();
-      },
-      powerOn: () => inner.powerOn(),
-      powerOff: () => inner.powerOff(),
-      reset: () => inner.reset(),
-      transmit: (a) => {
-        c.apdus++;
-        return inner.transmit(a);
-      },
-    };
-    c.connector = new VpcdConnector(card, { port: r.port });
-    await c.connector.insert();
-    const ok = await Promise.race([powered.then(() => true), sleep(5000).then(() => false)]);
-    if (ok) return;
-    // vpcd dropped the connection (it was still closing the previous card's): try again.
-    await c.connector.remove();
-    if (attempt === 3) throw new Error(`${r.name} of workstation ${r.ws.id} never saw card ${c.serial}`);
-    await sleep(1000);
-  }
-}
-
-/** Takes a card out; vpcd notices within its 400 ms poll and needs a moment more before the next card. */
-export async function removeCard(c: BenchCard, _r: Reader): Promise<void> {
-  await c.connector?.remove();
-  c.connector = undefined;
-  await sleep(1200);
-}
+export { type BenchCard, insertCard, newCard, type Reader, removeCard, sleep } from './_soft-cards';
 
 export interface BenchWorker {
   ws: Workstation;
@@ -309,6 +244,40 @@ export async function waitStates(ds: DataSource, ids: string[], states: string[]
   }
 }
 
+/** Software cards in a child process of their own (bench/_card-farm.ts). */
+export interface CardFarm {
+  /** Inserts a blank card with the latency model (`off`, `yubikey5`, …); resolves with its serial once pcscd powered it. */
+  insert(r: Reader, latency: string): Promise<string>;
+  remove(serial: string): Promise<void>;
+  close(): void;
+}
+
+export function startCardFarm(): CardFarm {
+  const child = fork(join(__dirname, '_card-farm.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seq = 0;
+  const pending = new Map<number, (r: FarmReply) => void>();
+  child.on('message', (m: FarmReply) => {
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
+  const ask = (req: DistributiveOmit<FarmRequest, 'id'>): Promise<FarmReply & { ok: true }> =>
+    new Promise((resolve, reject) => {
+      const id = ++seq;
+      pending.set(id, (r) => (r.ok ? resolve(r) : reject(new Error(`card farm: ${r.error}`))));
+      child.send({ ...req, id });
+    });
+  return {
+    insert: async (r, latency) => (await ask({ op: 'insert', port: r.port, latency })).serial!,
+    remove: async (serial) => {
+      await ask({ op: 'remove', serial });
+      await sleep(1200);
+    },
+    close: () => child.kill(),
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /**
  * Keeps `readers` fed with blank cards until `count` cards are issued (each reader its own loop, as
  * an operator per reader would: insert, wait for the card to be issued, take it out, next); returns
@@ -318,26 +287,28 @@ export async function feed(
   s: BenchStack,
   readers: Reader[],
   count: number,
-  latency?: CardLatency,
-): Promise<{ cards: BenchCard[]; ms: number }> {
-  const done: BenchCard[] = [];
+  farm?: { farm: CardFarm; latency: string },
+): Promise<{ cards: string[]; ms: number }> {
+  const done: string[] = [];
   let started = 0;
   const t0 = Date.now();
   let last = t0;
   const loop = async (r: Reader): Promise<void> => {
     while (started < count) {
       started++;
-      const c = newCard(latency);
-      await insertCard(c, r);
+      const c: BenchCard | undefined = farm ? undefined : newCard();
+      const serial = farm ? await farm.farm.insert(r, farm.latency) : c!.serial;
+      if (c) await insertCard(c, r);
       for (;;) {
-        const st = (await s.ds.query(`SELECT state FROM card WHERE serial = $1`, [c.serial])) as Array<{ state: string }>;
+        const st = (await s.ds.query(`SELECT state FROM card WHERE serial = $1`, [serial])) as Array<{ state: string }>;
         if (st[0]?.state === 'issued') break;
-        if (Date.now() - t0 > 900_000) throw new Error(`card ${c.serial} not issued in 15 minutes`);
+        if (Date.now() - t0 > 900_000) throw new Error(`card ${serial} not issued in 15 minutes`);
         await sleep(50);
       }
       last = Date.now();
-      done.push(c);
-      await removeCard(c, r);
+      done.push(serial);
+      if (farm) await farm.farm.remove(serial);
+      else await removeCard(c!, r);
     }
   };
   await Promise.all(readers.map(loop));

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { attempts, insertCard, newCard, removeCard, type Reader, startBenchStack, waitStates } from './_personalise-stack';
-import { median, runBench, table } from './_support';
+import { median, runBench, summaryRow, table } from './_support';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -138,6 +138,14 @@ async function main(): Promise<void> {
         median(yk.map((x) => x.ms)).toFixed(0),
         '-',
       ]);
+      summaryRow({
+        what: `One card end to end (insert → issued), ${name}`,
+        scm: Math.round(median(scm.map((x) => x.ms))),
+        unit: 'ms',
+        anchor: { name: 'yubico-piv-tool, the same work', value: Math.round(median(yk.map((x) => x.ms))) },
+        target: '≤ 300 ms',
+        higherIsBetter: false,
+      });
       process.stderr.write(
         `${rows
           .slice(-2)

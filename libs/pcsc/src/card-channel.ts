@@ -52,6 +52,11 @@ export class ReaderHost {
     return this.child !== undefined;
   }
 
+  /** The child's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private spawn(): ChildProcess {
     // env is passed explicitly: the reader host must see this process's PCSCLITE_CSOCK_NAME as it is
     // now (jest gives tests their own process.env object, which fork's default would bypass).
