@@ -1,5 +1,5 @@
 /**
- * The software cards of a benchmark in a process of their own, as real cards are hardware of their
+ * Software cards of a benchmark in a process of their own (one per reader: startCardFarms), as real cards are hardware of their
  * own: a card's answers never wait for the API's work in the benchmark's process (which would make
  * every reader look slower the busier the API is). Driven over IPC by `startCardFarm()` in
  * _personalise-stack.ts: insert (serial, vpcd port, latency model) → resolves once pcscd powered the

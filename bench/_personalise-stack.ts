@@ -57,11 +57,18 @@ export interface BenchStack {
 }
 
 async function post<T>(url: string, token: string | undefined, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+  let res: Response;
+  // The auth routes have a rate limit of their own: wait as the answer says.
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 429 || attempt === 20) break;
+    await res.text();
+    await sleep(1500);
+  }
   const j = (await res.json()) as T;
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(j)}`);
   return j;
@@ -113,6 +120,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     ws.vpcdPorts.map((port, index) => ({ ws, index, name: vpcdReaderName(index), port })),
   );
   const workers = new Map<number, BenchWorker>();
+  let reauthAt = Date.now();
 
   const startWorker = async (ws: Workstation): Promise<void> => {
     const dir = mkdtempSync(join(tmpdir(), 'scm-bench-worker-'));
@@ -162,6 +170,11 @@ export async function startBenchStack(): Promise<BenchStack> {
       fingerprint: string;
     }>;
     const id = list.find((x) => x.fingerprint === fp)!.id;
+    // Approving a worker needs a recent password confirmation (a bench run is longer than its window).
+    if (Date.now() - reauthAt > 180_000) {
+      await post(`${url}/api/v1/auth/reauth`, approver, { password: BENCH_PASSWORD });
+      reauthAt = Date.now();
+    }
     await post(`${url}/api/v1/workers/${id}/approve`, approver, { fingerprint: fp });
     for (let i = 0; !/asking the API for card jobs/.test(w.log); i++) {
       if (i > 300) throw new Error(`worker ${ws.id} did not start taking jobs:\n${w.log}`);
@@ -273,6 +286,32 @@ export function startCardFarm(): CardFarm {
       await sleep(1200);
     },
     close: () => child.kill(),
+  };
+}
+
+/**
+ * One card farm per reader: a card is hardware of its own, so one card's work (its PIN hashing,
+ * its key generation) never holds up another reader's card, as it would in one shared process.
+ */
+export function startCardFarms(): CardFarm {
+  const farms = new Map<number, CardFarm>();
+  const bySerial = new Map<string, CardFarm>();
+  return {
+    insert: async (r, latency) => {
+      let f = farms.get(r.port);
+      if (!f) farms.set(r.port, (f = startCardFarm()));
+      const serial = await f.insert(r, latency);
+      bySerial.set(serial, f);
+      return serial;
+    },
+    remove: async (serial) => {
+      const f = bySerial.get(serial);
+      bySerial.delete(serial);
+      await f?.remove(serial);
+    },
+    close: () => {
+      for (const f of farms.values()) f.close();
+    },
   };
 }
 

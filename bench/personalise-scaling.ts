@@ -26,7 +26,7 @@
  * p256,rsa2048); BENCH_LOG_DIR keeps the workers' logs.
  */
 import { parseCardLatency } from '@scm/card-engine';
-import { attempts, feed, startBenchStack, startCardFarm, waitStates } from './_personalise-stack';
+import { attempts, feed, startBenchStack, startCardFarms, waitStates } from './_personalise-stack';
 import { median, runBench, summaryRow, table } from './_support';
 
 async function main(): Promise<void> {
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
   const readerCounts = (process.env.BENCH_READERS ?? '1,2,4,8').split(',').map(Number);
   const algs = (process.env.BENCH_ALGS ?? 'p256,rsa2048').split(',') as Array<'p256' | 'rsa2048'>;
   const s = await startBenchStack();
-  // The cards answer from a process of their own, as real cards do from their own chips.
-  const farm = startCardFarm();
+  // Each reader's cards answer from a process of their own, as real cards do from their own chips.
+  const farm = startCardFarms();
   const rows: string[][] = [];
   const perSecond = new Map<string, number>();
   try {

@@ -8,7 +8,7 @@
  * BENCH_CARDS_PER_READER (default 2), BENCH_READERS (default 1,2,4,8), BENCH_ALGS (default p256,rsa2048);
  * BENCH_LOG_DIR keeps the workers' logs (one file per worker process, written as it runs).
  */
-import { attempts, feed, startBenchStack, startCardFarm, waitStates } from './_personalise-stack';
+import { attempts, feed, startBenchStack, startCardFarms, waitStates } from './_personalise-stack';
 import { median, runBench, summaryRow, table } from './_support';
 
 async function main(): Promise<void> {
@@ -16,8 +16,8 @@ async function main(): Promise<void> {
   const readerCounts = (process.env.BENCH_READERS ?? '1,2,4,8').split(',').map(Number);
   const algs = (process.env.BENCH_ALGS ?? 'p256,rsa2048').split(',') as Array<'p256' | 'rsa2048'>;
   const s = await startBenchStack();
-  // The cards answer from a process of their own (as real cards do), at once (no latency model).
-  const farm = startCardFarm();
+  // Each reader's cards answer from a process of their own (as real cards do), at once (no latency model).
+  const farm = startCardFarms();
   const rows: string[][] = [];
   try {
     const max = Math.max(...readerCounts);

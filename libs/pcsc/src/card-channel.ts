@@ -86,6 +86,11 @@ export class ReaderHost {
     return child;
   }
 
+  /** Starts the child now (it loads pcsclite and finds the readers), so the first card session does not wait for it. */
+  start(): void {
+    this.child ??= this.spawn();
+  }
+
   /** One exchange with the child, with a deadline; past it the child is killed. */
   request(req: WithoutId<HostRequest>, what: string, timeoutMs: number): Promise<HostReply & { ok: true }> {
     this.child ??= this.spawn();

@@ -111,6 +111,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.facts = undefined;
       this.wake();
     });
+    m.on('reader-added', (r) => this.access.warm(r.name));
     m.on('reader-removed', (name) => {
       this.slots.delete(name);
       void this.access.release(name);

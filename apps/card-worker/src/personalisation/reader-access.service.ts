@@ -42,6 +42,11 @@ export class ReaderAccessService implements OnModuleDestroy {
     return h;
   }
 
+  /** Starts a reader's host before its first card (a reader just found). */
+  warm(reader: string): void {
+    this.hostOf(reader).start();
+  }
+
   /** Stops a reader's host (the reader is gone); a later use starts a new one. */
   async release(reader: string): Promise<void> {
     const h = this.hosts.get(reader);
