@@ -155,6 +155,8 @@ export class PcscCardChannel implements CardTransport {
   private readonly ownHost: boolean;
   private busy = false;
   private connected = false;
+  /** An exchange failed: the host is restarted at close. */
+  private faulted = false;
   protocol: 'T0' | 'T1' = 'T1';
   atr = '';
 
@@ -219,6 +221,9 @@ export class PcscCardChannel implements CardTransport {
     try {
       const r = await this.request({ op: 'transmit', apdu }, 'an APDU');
       return r.data ?? new Uint8Array();
+    } catch (e) {
+      this.faulted = true;
+      throw e;
     } finally {
       this.busy = false;
     }
@@ -233,9 +238,18 @@ export class PcscCardChannel implements CardTransport {
     await this.connect();
   }
 
+  /**
+   * Ends the session. A long-lived host is left running, unless the session failed (a card pulled
+   * out, a reader gone, no answer): pcscd may keep such a session's handle, and the reader then
+   * refuses the next card until the client that holds it goes away, so the host is stopped too (it
+   * starts again at the next session).
+   */
   async close(disposition: 'leave' | 'reset' | 'unpower' = 'leave'): Promise<void> {
-    if (this.connected) await this.request({ op: 'disconnect', disposition }, 'disconnect').catch(() => undefined);
+    if (this.connected)
+      await this.request({ op: 'disconnect', disposition }, 'disconnect').catch(() => {
+        this.faulted = true;
+      });
     this.connected = false;
-    if (this.ownHost) await this.host.close();
+    if (this.ownHost || this.faulted) await this.host.close();
   }
 }
