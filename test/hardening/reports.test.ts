@@ -59,6 +59,7 @@ describe("the auditor's reports", () => {
       'temporary-cards',
       'failed-attempts',
       'archive-volumes',
+      'expiring',
     ]);
     expect((await call(api.url, 'GET', '/api/v1/reports', off.token)).status).toBe(403);
   });

@@ -8,3 +8,4 @@ export * from './worker';
 export * from './private-redis';
 export * from './card-work';
 export * from './wait';
+export * from './private-postgres';

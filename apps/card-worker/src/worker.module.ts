@@ -7,6 +7,8 @@ import { CardSlotsService } from './personalisation/card-slots.service';
 import { ReaderAccessService } from './personalisation/reader-access.service';
 import { WorkerApiClient } from './personalisation/worker-api.client';
 import { ReadersService } from './readers/readers.service';
+import { CardUpdatesClient } from './updates/card-updates.client';
+import { CardUpdatesService } from './updates/card-updates.service';
 import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from './worker-config';
 
 /** A card worker talks to the API only (HTTP and its channel): no Redis, no database, no HSM. */
@@ -23,10 +25,12 @@ export class WorkerModule {
         ChannelService,
         WorkerApiClient,
         ReaderAccessService,
+        CardUpdatesClient,
+        CardUpdatesService,
         CardSlotsService,
         ActivationSocketService,
       ],
-      exports: [ReadersService, EnrolmentService, ChannelService, CardSlotsService],
+      exports: [ReadersService, EnrolmentService, ChannelService, CardSlotsService, CardUpdatesService],
     };
   }
 }

@@ -39,6 +39,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['card'], load: async () => (await import('./commands/card-spoil.command')).registerCardSpoil },
   { names: ['activate', 'activation'], load: async () => (await import('./commands/activate.command')).registerActivate },
   { names: ['card'], load: async () => (await import('./commands/card-show.command')).registerCardShow },
+  { names: ['card'], load: async () => (await import('./commands/card-update.command')).registerCardUpdate },
   { names: ['archive'], load: async () => (await import('./commands/archive.command')).registerArchive },
   { names: ['card-report'], load: async () => (await import('./commands/card-report.command')).registerCardReport },
   { names: ['temporary-card'], load: async () => (await import('./commands/temporary-card.command')).registerTemporaryCard },

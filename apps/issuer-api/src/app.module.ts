@@ -27,6 +27,7 @@ import { ReissueModule } from './help-desk/reissue/reissue.module';
 import { KeyRecoveryModule } from './help-desk/key-recovery/key-recovery.module';
 import { PinUnblockModule } from './help-desk/pin-unblock/pin-unblock.module';
 import { StockModule } from './stock/stock.module';
+import { CardUpdatesModule } from './card-updates/card-updates.module';
 
 @Module({})
 export class AppModule {
@@ -58,6 +59,7 @@ export class AppModule {
         ReissueModule,
         KeyRecoveryModule,
         PinUnblockModule,
+        CardUpdatesModule,
         ReportsModule,
         HealthModule,
         MetricsModule,

@@ -9,6 +9,8 @@ import type { ApiConfig } from './platform/config/api-config';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import { httpLogging } from './platform/http/http-logging';
+import { reviveJsonBody } from './platform/http/json-body';
+import { refuseNulCharacters } from './platform/http/nul-characters';
 import { RateLimiter } from './platform/http/rate-limit';
 import { securityHeaders } from './platform/http/security-headers';
 import { ProblemFilter } from './platform/http/problem.filter';
@@ -57,8 +59,9 @@ export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<Api
       { perMinute: login, burst: Math.max(5, login / 3) },
     ).middleware(),
   );
-  app.useBodyParser('json', { limit: cfg.SCM_BODY_LIMIT });
+  app.useBodyParser('json', { limit: cfg.SCM_BODY_LIMIT, reviver: reviveJsonBody });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+  app.use(refuseNulCharacters);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ProblemFilter(log));
   app.enableShutdownHooks();

@@ -20,3 +20,5 @@ export { CrlPublisher } from './pki/crl-publisher.service';
 export { fillDerivedVsc, recoverableKeys } from './help-desk/shared/derived-vsc';
 export type { CardProfileDefinition } from './issuance/profiles/card-profile';
 export { CHANNEL_PATH } from './trust/workers/worker-channel';
+export { EXPIRY_CLOCK } from './card-updates/expiry-clock';
+export type { Clock } from './platform/infra/clock.port';

@@ -11,3 +11,4 @@ export * from './steps';
 export * from './activation-protocol';
 export * from './key-transfer.codec';
 export * from './worker-contract';
+export * from './card-update-contract';

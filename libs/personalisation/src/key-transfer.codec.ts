@@ -17,7 +17,7 @@ const INFO_PREFIX = 'SCM key transfer v2\0';
 const SIGNING_PREFIX = 'SCM key package v2\0';
 
 /** What a key package is for: the cardholder keys and PUK of a personalisation, a card's new management key, an activation's PUK. */
-export type KeyPackagePurpose = 'key-material' | 'management-key' | 'activation-puk';
+export type KeyPackagePurpose = 'key-material' | 'management-key' | 'activation-puk' | 'card-update';
 
 /** How long a key package may be used after the API made it. */
 export const KEY_PACKAGE_TTL_MS = 5 * 60_000;

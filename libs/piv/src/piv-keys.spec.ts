@@ -34,6 +34,11 @@ describe('PIV key encodings', () => {
     const k = decodePublicKey(ALGORITHM.RSA2048, content);
     expect(Buffer.from(k.spki)).toEqual(rsa.publicKey.export({ type: 'spki', format: 'der' }));
     expect(() => decodePublicKey(ALGORITHM.ECCP256, Buffer.from('860104', 'hex'))).toThrow('unusable P-256 public key');
+    // Malformed TLV is a bad object too, not a bare TlvError (fuzz/corpus/piv-objects).
+    for (const hex of ['8600', '8682ffff04', '860104aa00', '8101', '9f00'])
+      expect(() => decodePublicKey(ALGORITHM.ECCP256, Buffer.from(hex, 'hex'))).toThrow(
+        expect.objectContaining({ code: 'piv.bad-object' }),
+      );
   });
 
   it('PKCS#1 v1.5 signature block equals what node signs (raw RSA of the block)', () => {

@@ -26,9 +26,10 @@ function stripZeros(b: Uint8Array): Uint8Array {
 
 /** Decodes the inside of a 7F49 (or a metadata 04) public key: 81 n 82 e, or 86 04|X|Y. */
 export function decodePublicKey(algorithm: AsymmetricAlgorithm, content: Uint8Array | Tlv[]): PivPublicKey {
-  const list = Array.isArray(content) ? content : parseTlvs(content);
   const info = ALGORITHM_INFO[algorithm];
   try {
+    // Malformed TLV is a bad object like any other defect of the key (not a bare TlvError).
+    const list = Array.isArray(content) ? content : parseTlvs(content);
     if (info.kind === 'rsa') {
       const n = findTlv(list, 0x81)?.value;
       const e = findTlv(list, 0x82)?.value;

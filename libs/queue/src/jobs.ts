@@ -35,6 +35,8 @@ export interface JobPayloads {
   'sweep-reissues': Record<string, never>;
   /** Sends personalisation attempts that stopped reporting back to wait for their card. */
   'sweep-stalled-attempts': Record<string, never>;
+  /** Expires cards past their end and queues renewals of cards near it (daily). */
+  'sweep-card-expiry': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -49,6 +51,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'sweep-temporary-cards': QUEUES.maintenance,
   'sweep-reissues': QUEUES.maintenance,
   'sweep-stalled-attempts': QUEUES.maintenance,
+  'sweep-card-expiry': QUEUES.maintenance,
 };
 
 /** The fields of each job's payload, for checking what comes back out of Redis (every field is an id). */
@@ -62,6 +65,7 @@ export const JOB_FIELDS: { readonly [J in JobName]: ReadonlyArray<keyof JobPaylo
   'sweep-temporary-cards': [],
   'sweep-reissues': [],
   'sweep-stalled-attempts': [],
+  'sweep-card-expiry': [],
 };
 
 /** Jobs of one queue. */

@@ -33,3 +33,31 @@ describe('vpcd framing', () => {
     expect(() => frame(new Uint8Array(65536))).toThrow(RangeError);
   });
 });
+
+describe('vpcd framing under a trickling peer', () => {
+  it('reassembles a 64 KiB frame sent one byte at a time copying each byte a bounded number of times', () => {
+    // Regression (fuzz/corpus/vpcd-framing): joining the buffer on every chunk copied O(n^2) bytes
+    // (2 GiB for one 64 KiB frame trickled byte by byte: seconds of the card's event loop).
+    const payload = new Uint8Array(0xffff).map((_, i) => i & 0xff);
+    const stream = frame(payload);
+    const concat = jest.spyOn(Buffer, 'concat');
+    try {
+      const r = new FrameReader();
+      const out: Buffer[] = [];
+      for (let i = 0; i < stream.length; i++) out.push(...r.push(stream.subarray(i, i + 1)));
+      expect(out).toHaveLength(1);
+      expect(Buffer.compare(out[0], Buffer.from(payload))).toBe(0);
+      const copied = concat.mock.calls.reduce((n, [list]) => n + list.reduce((m, b) => m + b.length, 0), 0);
+      expect(copied).toBeLessThanOrEqual(2 * stream.length);
+    } finally {
+      concat.mockRestore();
+    }
+  });
+
+  it('yields empty frames and keeps a split length field', () => {
+    const r = new FrameReader();
+    expect(r.push(Uint8Array.of(0x00))).toEqual([]);
+    expect(r.push(Uint8Array.of(0x00, 0x00, 0x01))).toEqual([Buffer.alloc(0)]);
+    expect(r.push(Uint8Array.of(0x07))).toEqual([Buffer.of(0x07)]);
+  });
+});

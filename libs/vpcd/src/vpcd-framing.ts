@@ -9,20 +9,39 @@ export function frame(payload: Uint8Array): Buffer {
   return out;
 }
 
-/** Accumulates stream chunks and yields whole frames, however the stream splits them. */
+/**
+ * Accumulates stream chunks and yields whole frames, however the stream splits them. Chunks are
+ * kept in a list and joined once a frame is complete, so a frame trickled in byte by byte costs
+ * linear time (joining on every chunk was quadratic: 64 KiB in 1-byte chunks took seconds).
+ */
 export class FrameReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private size = 0;
 
   push(chunk: Uint8Array): Buffer[] {
-    this.buf = this.buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buf, chunk]);
+    if (chunk.length > 0) {
+      this.chunks.push(Buffer.from(chunk));
+      this.size += chunk.length;
+    }
     const out: Buffer[] = [];
-    while (this.buf.length >= 2) {
-      const len = this.buf.readUInt16BE(0);
-      if (this.buf.length < 2 + len) break;
-      out.push(this.buf.subarray(2, 2 + len));
-      this.buf = this.buf.subarray(2 + len);
+    while (this.size >= 2) {
+      if (this.chunks[0].length < 2) this.join();
+      const len = this.chunks[0].readUInt16BE(0);
+      if (this.size < 2 + len) break;
+      const buf = this.join();
+      out.push(buf.subarray(2, 2 + len));
+      const rest = buf.subarray(2 + len);
+      this.chunks = rest.length ? [rest] : [];
+      this.size = rest.length;
     }
     return out;
+  }
+
+  /** The pending bytes as one buffer (kept as the only chunk). */
+  private join(): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    this.chunks = [all];
+    return all;
   }
 }
 

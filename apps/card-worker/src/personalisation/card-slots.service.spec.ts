@@ -1,3 +1,4 @@
+import type { CardUpdatesService } from '../updates/card-updates.service';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ChannelService } from '../channel/channel.service';
@@ -42,6 +43,7 @@ describe('CardSlotsService: a card that cannot be read', () => {
       { workerId: 'w' } as unknown as WorkerApiClient,
       { send: () => true } as unknown as ChannelService,
       access as unknown as ReaderAccessService,
+      { offer: async () => undefined } as unknown as CardUpdatesService,
     );
     service.onApplicationBootstrap();
     return { monitor, warnings, service, reads: () => reads };

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ChannelService } from '../channel/channel.service';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { ReadersService } from '../readers/readers.service';
+import { CardUpdatesService } from '../updates/card-updates.service';
 import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from '../worker-config';
 import { type CardFacts, CardPersonaliser, type PersonaliseOutcome } from './card-personaliser';
 import { type AttemptTimes, summarise, timed } from './attempt-clock';
@@ -80,6 +81,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly api: WorkerApiClient,
     private readonly channel: ChannelService,
     private readonly access: ReaderAccessService,
+    private readonly updates: CardUpdatesService,
   ) {
     this.personaliser = new CardPersonaliser({
       api,
@@ -242,6 +244,16 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     }
     s.state = facts.guid ? 'other' : 'blank';
     this.log.info({ reader: s.reader, serial: facts.serial, state: s.state }, 'card inspected');
+    // An issued card may have updates waiting for it (docs/card-updates.md).
+    if (facts.guid)
+      await this.updates
+        .offer(s.reader, facts, () => s.generation === generation)
+        .catch((e: unknown) =>
+          this.log.warn(
+            { reader: s.reader, serial: facts.serial, err: (e as Error).message },
+            'card update stopped; it resumes when the card is next inserted',
+          ),
+        );
     if (lease && s.state === 'blank') return this.take(s, lease.requestId);
     this.wake();
   }

@@ -15,7 +15,7 @@ type Rendered = {
 export function registerReport(program: Command): void {
   const report = program
     .command('report')
-    .description("The auditor's reports: issuance, reissues, recoveries, temporary-cards, failed-attempts, archive-volumes");
+    .description("The auditor's reports: issuance, reissues, recoveries, temporary-cards, failed-attempts, archive-volumes, expiring");
   report
     .command('list')
     .description('The reports and what each shows')

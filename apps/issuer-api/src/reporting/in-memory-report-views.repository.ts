@@ -2,6 +2,7 @@ import type { ArchiveVolumeEntity } from '@scm/db';
 import type {
   CardReportEvent,
   ExecutedApproval,
+  ExpiringCertificate,
   FailedAttempt,
   IssuanceSummary,
   ReportFilter,
@@ -20,6 +21,7 @@ export class InMemoryReportViewsRepository implements ReportViewsRepository {
   activationRows: TemporaryCardActivation[] = [];
   failedRows: FailedAttempt[] = [];
   volumeRows: ArchiveVolumeEntity[] = [];
+  expiringRows: ExpiringCertificate[] = [];
 
   private seen<T>(f: ReportFilter, rows: T[], at?: (r: T) => Date): T[] {
     this.asked.push(f);
@@ -48,5 +50,9 @@ export class InMemoryReportViewsRepository implements ReportViewsRepository {
 
   async archiveVolumes(f: ReportFilter): Promise<ArchiveVolumeEntity[]> {
     return this.seen(f, this.volumeRows, (r) => r.createdAt).sort((a, b) => a.volume - b.volume);
+  }
+
+  async expiring(f: ReportFilter): Promise<ExpiringCertificate[]> {
+    return this.seen(f, this.expiringRows, (r) => r.notAfter);
   }
 }

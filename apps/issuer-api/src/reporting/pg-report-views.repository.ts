@@ -5,6 +5,7 @@ import { And, type DataSource, type FindOperator, LessThan, MoreThanOrEqual } fr
 import type {
   CardReportEvent,
   ExecutedApproval,
+  ExpiringCertificate,
   FailedAttempt,
   IssuanceSummary,
   ReportFilter,
@@ -108,5 +109,23 @@ export class PgReportViewsRepository implements ReportViewsRepository {
       where: period.length ? { createdAt: period.length === 1 ? period[0] : And(...period) } : {},
       order: { volume: 'ASC' },
     });
+  }
+
+  expiring(f: ReportFilter): Promise<ExpiringCertificate[]> {
+    const from = f.from ?? new Date();
+    const to = f.to ?? new Date(from.getTime() + 30 * 86_400_000);
+    return this.ds.query<ExpiringCertificate[]>(
+      `SELECT cc.not_after AS "notAfter", cc.serial AS certificate, cc.reference->>'slot' AS slot, c.serial AS card,
+              c.state AS "cardState", h.name AS cardholder,
+              (SELECT u.kind || ':' || u.state FROM card_update u
+                WHERE u.card_id = c.id AND u.state IN ('awaiting-approval', 'pending', 'running')) AS renewal
+         FROM ca_certificate cc
+         JOIN card c ON c.request_id::text = cc.reference->>'requestId'
+         LEFT JOIN cardholder h ON h.id = c.cardholder_id
+        WHERE cc.status = 'valid' AND c.state IN ('issued', 'active', 'suspended')
+          AND cc.not_after >= $1 AND cc.not_after < $2
+        ORDER BY cc.not_after, cc.serial`,
+      [from, to],
+    );
   }
 }

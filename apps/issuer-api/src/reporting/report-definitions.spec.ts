@@ -18,6 +18,15 @@ describe('report definitions', () => {
   views.approvalRows.push({ at, kind: 'key-recovery', request: 'ap1', requestedBy: 'olga', approvers: 'a, b', subject: '{"vsc":"v1"}' });
   views.activationRows.push({ at, vsc: 'v9', cardholder: 'h1', expires: '2026-11-27T10:00:00.000Z', by: 'hd' });
   views.failedRows.push({ at, action: 'auth.login', who: 'olga', reason: 'invalid-credentials', outcome: 'failure' });
+  views.expiringRows.push({
+    notAfter: at,
+    certificate: '0a1b',
+    slot: '9a',
+    card: '1001',
+    cardState: 'active',
+    cardholder: 'Holder One',
+    renewal: 'renew:awaiting-approval',
+  });
   views.volumeRows.push({
     volume: 2,
     volumeId: 'SCM_ARCHIVE_000002',

@@ -114,6 +114,22 @@ export const REPORTS: ReportDefinition[] = [
         auditSeq: Number(v.auditSeq),
       })),
   },
+  {
+    name: 'expiring',
+    title: 'Certificates and cards expiring',
+    description:
+      'Valid certificates of cards in service that end in the period (default: the next 30 days), with the renewal queued for each card',
+    columns: [
+      { key: 'notAfter', title: 'Ends' },
+      { key: 'certificate', title: 'Certificate' },
+      { key: 'slot', title: 'Slot' },
+      { key: 'card', title: 'Card' },
+      { key: 'cardState', title: 'Card state' },
+      { key: 'cardholder', title: 'Cardholder' },
+      { key: 'renewal', title: 'Renewal' },
+    ],
+    run: async (views, f) => (await views.expiring(f)).map((r) => ({ ...r, notAfter: iso(new Date(r.notAfter)) })),
+  },
 ];
 
 /** The report of that name; NotFound (listing the names) otherwise. */

@@ -60,6 +60,18 @@ export interface FailedAttempt {
   outcome: string;
 }
 
+/** A valid certificate of an issued, active or suspended card that ends within the report's period. */
+export interface ExpiringCertificate {
+  notAfter: Date;
+  certificate: string;
+  slot: string | null;
+  card: string | null;
+  cardState: string;
+  cardholder: string | null;
+  /** The card's open update (a queued renewal), as `kind:state`, if any. */
+  renewal: string | null;
+}
+
 /**
  * The read models of the auditor's reports, over the domain tables and the audit chain. Each
  * takes the report's filter; those read from the audit chain answer in chain order.
@@ -72,6 +84,8 @@ export interface ReportViewsRepository {
   failedAttempts(f: ReportFilter): Promise<FailedAttempt[]>;
   /** Sealed volumes by number (the period applies to when they were sealed; the actor does not apply). */
   archiveVolumes(f: ReportFilter): Promise<ArchiveVolumeEntity[]>;
+  /** Valid certificates of cards in service ending in [from, to): from defaults to now, to to 30 days after from. */
+  expiring(f: ReportFilter): Promise<ExpiringCertificate[]>;
 }
 
 export const REPORT_VIEWS_REPOSITORY = Symbol('ReportViewsRepository');

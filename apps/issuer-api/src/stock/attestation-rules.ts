@@ -14,7 +14,14 @@ export interface OnCardAttestationInput {
 
 /** The serial in Yubico's extension: the DER INTEGER as a decimal string, or undefined. */
 export function attestedSerial(der: Buffer): string | undefined {
-  const ext = new x509.X509Certificate(der).getExtension(YUBICO_SERIAL_OID);
+  let ext: x509.Extension | null;
+  try {
+    // node:crypto accepted these bytes before this runs; @peculiar/x509's stricter ASN.1 schemas
+    // may not (a Name it cannot map): that is "no serial", not an exception out of the claim.
+    ext = new x509.X509Certificate(der).getExtension(YUBICO_SERIAL_OID);
+  } catch {
+    return undefined;
+  }
   if (!ext) return undefined;
   const v = Buffer.from(ext.value);
   if (v.length < 3 || v[0] !== 0x02 || v[1] !== v.length - 2 || v[1] > 8) return undefined;

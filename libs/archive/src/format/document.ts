@@ -119,10 +119,11 @@ export const obj =
   <S extends Record<string, Check<unknown>>>(shape: S): Check<{ [K in keyof S]: ReturnType<S[K]> }> =>
   (v, p) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(p, 'an object is expected');
-    for (const k of Object.keys(v)) if (!(k in shape)) fail(`${p}.${k}`, 'unknown field');
+    // Own properties only: `k in shape` let "constructor", "toString", … through as known fields.
+    for (const k of Object.keys(v)) if (!Object.hasOwn(shape, k)) fail(`${p}.${k}`, 'unknown field');
     const out = {} as Record<string, unknown>;
     for (const [k, c] of Object.entries(shape)) {
-      if (!(k in v)) fail(`${p}.${k}`, 'missing');
+      if (!Object.hasOwn(v, k)) fail(`${p}.${k}`, 'missing');
       out[k] = c(v[k], `${p}.${k}`);
     }
     return out as { [K in keyof S]: ReturnType<S[K]> };

@@ -35,6 +35,7 @@ import {
 } from './trust.entities';
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
+import { CardUpdateEntity } from './card-update.entity';
 
 /**
  * Every TypeORM entity, one per table of the migrations, listed explicitly so the same list serves
@@ -92,6 +93,8 @@ export const entities = [
   StockCardEntity,
   StockCardProofEntity,
   OnCardAttestationEntity,
+  // card updates
+  CardUpdateEntity,
 ];
 export { WorkstationEntity };
 export type { ReaderReport } from './workstation.entity';
@@ -103,3 +106,4 @@ export * from './archive.entities';
 export * from './personalisation.entities';
 export * from './helpdesk.entities';
 export * from './stock.entities';
+export * from './card-update.entity';

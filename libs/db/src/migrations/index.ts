@@ -10,6 +10,7 @@ import { CardLeases1764700000000 } from './1764700000000-card-leases';
 import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-duties';
 import { PasswordChange1764730000000 } from './1764730000000-password-change';
 import { Stock1764750000000 } from './1764750000000-stock';
+import { CardUpdates1764810000000 } from './1764810000000-card-updates';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   SeparationOfDuties1764720000000,
   PasswordChange1764730000000,
   Stock1764750000000,
+  CardUpdates1764810000000,
 ];

@@ -11,6 +11,13 @@ export interface CardholderSearch {
   offset: number;
 }
 
+/** The identity fields of a cardholder that certificates carry. */
+export interface CardholderIdentity {
+  name: string;
+  upn: string | null;
+  email: string | null;
+}
+
 /** The cardholder aggregate's storage. */
 export interface CardholderRepository {
   /** Inserts every cardholder in one statement (imports of thousands). */
@@ -26,6 +33,8 @@ export interface CardholderRepository {
   approveRegistration(tx: TxScope, ids: readonly string[], sponsor: string): Promise<string[]>;
   /** Records `sponsor` (an actor) as the sponsor of the cardholder's next card; false when the cardholder is not active. */
   sponsor(tx: TxScope, id: string, sponsor: string): Promise<boolean>;
+  /** Changes an active cardholder's name, UPN and e-mail if they are still `from`; false otherwise. */
+  updateIdentity(tx: TxScope, id: string, from: CardholderIdentity, to: CardholderIdentity): Promise<boolean>;
   /** Consumes the sponsorships of these cardholders (one card each). */
   consumeSponsorships(tx: TxScope, ids: readonly string[]): Promise<void>;
 }

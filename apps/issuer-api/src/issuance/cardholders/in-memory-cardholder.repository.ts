@@ -1,5 +1,5 @@
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { Cardholder, CardholderRepository, CardholderSearch } from './cardholder.repository';
+import type { Cardholder, CardholderIdentity, CardholderRepository, CardholderSearch } from './cardholder.repository';
 
 /** Cardholders in memory, for handler specs. */
 export class InMemoryCardholderRepository implements CardholderRepository {
@@ -57,6 +57,13 @@ export class InMemoryCardholderRepository implements CardholderRepository {
       done.push(id);
     }
     return done;
+  }
+
+  async updateIdentity(tx: TxScope, id: string, from: CardholderIdentity, to: CardholderIdentity): Promise<boolean> {
+    const c = this.rows.get(id);
+    if (c?.status !== 'active' || c.name !== from.name || c.upn !== from.upn || c.email !== from.email) return false;
+    this.rows.set(id, { ...c, ...to, updatedAt: tx.now });
+    return true;
   }
 
   async sponsor(tx: TxScope, id: string, sponsor: string): Promise<boolean> {

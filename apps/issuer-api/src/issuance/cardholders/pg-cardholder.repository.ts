@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CardholderEntity } from '@scm/db';
 import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
-import type { Cardholder, CardholderRepository, CardholderSearch } from './cardholder.repository';
+import type { Cardholder, CardholderIdentity, CardholderRepository, CardholderSearch } from './cardholder.repository';
 
 /** LIKE's wildcards and its escape character, taken literally. */
 const likeLiteral = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -84,6 +84,15 @@ export class PgCardholderRepository implements CardholderRepository {
       [ids, sponsor, tx.now],
     )) as [Array<{ id: string }>, number];
     return rows[0].map((r) => r.id);
+  }
+
+  async updateIdentity(tx: TxScope, id: string, from: CardholderIdentity, to: CardholderIdentity): Promise<boolean> {
+    const rows = (await tx.em.query(
+      `UPDATE cardholder SET name = $5, upn = $6, email = $7, updated_at = $8
+        WHERE id = $1 AND status = 'active' AND name = $2 AND upn IS NOT DISTINCT FROM $3 AND email IS NOT DISTINCT FROM $4 RETURNING id`,
+      [id, from.name, from.upn, from.email, to.name, to.upn, to.email, tx.now],
+    )) as [Array<{ id: string }>, number];
+    return rows[0].length === 1;
   }
 
   async sponsor(tx: TxScope, id: string, sponsor: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { ArchiveErrorCode } from '@scm/archive';
+import { AuditBundleErrorCode } from '@scm/audit';
 import { CaErrorCode } from '@scm/ca';
 import { BackendErrorCode } from '@scm/card-engine';
 import { HsmErrorCode } from '@scm/hsm';
@@ -7,6 +8,7 @@ import type { PcscErrorCode } from '@scm/pcsc';
 import { PivErrorCode } from '@scm/piv';
 import { VscErrorCode } from '@scm/vsc';
 import { CardReportErrorCode } from '../../help-desk/card-reports/card-report-errors';
+import { CardUpdateErrorCode } from '../../card-updates/card-update-errors';
 import { KeyRecoveryErrorCode } from '../../help-desk/key-recovery/key-recovery-errors';
 import { PinUnblockErrorCode } from '../../help-desk/pin-unblock/pin-unblock-errors';
 import { ReissueErrorCode } from '../../help-desk/reissue/reissue-errors';
@@ -34,6 +36,7 @@ export type ErrorCode =
   | BackendErrorCode
   | CaErrorCode
   | ArchiveErrorCode
+  | AuditBundleErrorCode
   | AuthErrorCode
   | ApprovalErrorCode
   | UserErrorCode
@@ -49,7 +52,8 @@ export type ErrorCode =
   | TemporaryCardErrorCode
   | ReissueErrorCode
   | KeyRecoveryErrorCode
-  | PinUnblockErrorCode;
+  | PinUnblockErrorCode
+  | CardUpdateErrorCode;
 
 /** The HTTP statuses SCM answers with; each has a title in the problem filter. */
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
@@ -157,6 +161,9 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [ArchiveErrorCode.ImageInvalid]: 500,
   [ArchiveErrorCode.Invalid]: 400,
 
+  // ---- libs/audit: an offline bundle that cannot be read (the CLI's; an upload would be unprocessable)
+  [AuditBundleErrorCode.Malformed]: 422,
+
   // ---- trust
   [AuthErrorCode.Unauthenticated]: 401,
   [AuthErrorCode.InvalidCredentials]: 401,
@@ -247,6 +254,16 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [StockErrorCode.CardUnavailable]: 409,
   [StockErrorCode.ProofFailed]: 422,
   [StockErrorCode.AttestationRefused]: 422,
+
+  // ---- card updates
+  [CardUpdateErrorCode.NotFound]: 404,
+  [CardUpdateErrorCode.Invalid]: 400,
+  [CardUpdateErrorCode.CardNotUpdatable]: 409,
+  [CardUpdateErrorCode.AlreadyOpen]: 409,
+  [CardUpdateErrorCode.WrongState]: 409,
+  [CardUpdateErrorCode.NotRunner]: 403,
+  [CardUpdateErrorCode.ProofFailed]: 422,
+  [CardUpdateErrorCode.SelfApproval]: 403,
 
   // ---- help desk
   [CardReportErrorCode.NotFound]: 404,

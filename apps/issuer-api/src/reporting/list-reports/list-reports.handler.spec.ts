@@ -11,6 +11,7 @@ describe('ListReportsHandler', () => {
       'temporary-cards',
       'failed-attempts',
       'archive-volumes',
+      'expiring',
     ]);
     expect(list[0]).toEqual({
       name: 'issuance',

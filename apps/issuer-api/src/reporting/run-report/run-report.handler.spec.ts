@@ -82,7 +82,7 @@ describe('RunReportHandler', () => {
     const { views, calls, handler } = setup();
     await expect(handler.execute(new RunReportQuery('salaries', {}, 'audrey'))).rejects.toMatchObject({
       code: ApiErrorCode.NotFound,
-      message: 'no report "salaries"; reports: issuance, reissues, recoveries, temporary-cards, failed-attempts, archive-volumes',
+      message: 'no report "salaries"; reports: issuance, reissues, recoveries, temporary-cards, failed-attempts, archive-volumes, expiring',
     });
     expect(views.asked).toEqual([]);
     expect(calls).toEqual([]);

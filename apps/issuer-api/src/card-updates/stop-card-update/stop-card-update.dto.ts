@@ -1,0 +1,9 @@
+import { IsIn, IsString, MaxLength } from 'class-validator';
+
+export class StopCardUpdateDto {
+  @IsIn(['interrupted', 'refused'])
+  outcome!: 'interrupted' | 'refused';
+  @IsString()
+  @MaxLength(300)
+  reason!: string;
+}
