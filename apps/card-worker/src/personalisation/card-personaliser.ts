@@ -89,6 +89,12 @@ export interface PersonaliserPorts {
   apiKey(): KeyObject;
   /** Sends a step report (live over the worker channel). */
   report(r: StepReport): void;
+  /**
+   * Sends a step report and resolves once the API recorded it and every report sent before it (the
+   * API records a request's reports in arrival order): the last report before the proofs, so no
+   * step's record arrives after the card is issued.
+   */
+  reportSettled?(r: StepReport): Promise<void>;
   /** Sends the plan of an attempt (every step, for progress bars). */
   plan(requestId: string, attempt: number, steps: string[]): void;
   /** How many APDUs the card exchanged so far (for the reports). */
@@ -448,7 +454,15 @@ export class CardPersonaliser {
     // A reissued card (issue 8) also holds recovered keys in retired slots, which Key History announces.
     if (pkg.objects.keyHistory) await session.putObject(OBJECT.KEY_HISTORY, Buffer.from(pkg.objects.keyHistory, 'base64'));
     await session.putObject(OBJECT.SECURITY, Buffer.from(pkg.objects.securityObject, 'base64'));
-    step(FIXED_STEPS.objects, 'done', { guid: pkg.cardUuid });
+    const objectsDone: StepReport = {
+      requestId,
+      attempt: claim.attempt,
+      step: FIXED_STEPS.objects,
+      outcome: 'done',
+      details: { guid: pkg.cardUuid },
+    };
+    if (this.ports.reportSettled) await this.ports.reportSettled(objectsDone);
+    else this.ports.report(objectsDone);
 
     // 9. Every key proves itself: a signature over the API's message, and the key-management test.
     begin('prove:9a');

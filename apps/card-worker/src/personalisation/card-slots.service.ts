@@ -91,6 +91,11 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       kexKey: enrolment.identity.kexKey,
       apiKey: () => enrolment.apiPackageKey(),
       report: (r) => this.report(r),
+      reportSettled: async (r) => {
+        const { requestId, ...body } = r;
+        // Over HTTP: it is recorded after every report the channel carried before it.
+        await this.api.step(requestId, body as unknown as Record<string, unknown>).catch(() => this.report(r));
+      },
       plan: (requestId, attempt, steps) => this.sendOrPost(requestId, PLAN_EVENT, { requestId, attempt, steps }),
     });
   }
