@@ -93,7 +93,7 @@ const APPS_BY_ENTRY = pattern(
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'scripts/*.js', 'jest.config.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'scripts/*.js', 'jest.config.js', 'apps/console/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,7 +12,11 @@
  *
  * The CA keys are throw-away labels in the token (removed at the end); the VSC keys
  * (scm-vsc-kek/1, scm-recovery/1) must exist: `scm vsc init-keys`, or point SCM_PKCS11_TOKEN_LABEL
- * and SCM_STATE_DIR at a test token. BENCH_SECONDS sets the time per accept cell (default 4).
+ * and SCM_STATE_DIR at a test token. BENCH_SECONDS sets the time per accept cell (default 4);
+ * BENCH_DB the database (default scm_bench_issuance); BENCH_ISSUANCE_KEYGEN=0 stops after the
+ * accept cells. The accept load comes from a worker thread (bench/_load.ts), and two anchors are
+ * measured at 16 clients in the same run: a bare express app answering the same POST, and bare
+ * PostgreSQL transactions of the writes an accepted request makes.
  */
 import 'reflect-metadata';
 import { generateKeyPair, randomUUID } from 'node:crypto';
@@ -20,22 +24,33 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { createLogger } from '@scm/common';
 import { createDataSource } from '@scm/db';
 import { finalizePkcs11Modules } from '@scm/hsm';
-import { table } from './_support';
+import { loadFromThread, pct } from './_load';
+import { summaryRow, table } from './_support';
 import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, loadApiConfig } from '../apps/issuer-api/src';
 
-const PREFIX = 'scm-bench-issuance';
+// The application's Redis user may touch only keys under `scm:` (ACL ~scm:*): the benchmark keeps
+// the default prefix and takes a Redis database of its own (BENCH_REDIS_DB, default 14) instead of
+// another prefix, which every queue call would have answered with NOPERM.
+const PREFIX = 'scm';
+const REDIS_DB = process.env.BENCH_REDIS_DB ?? '14';
+
+function benchRedisUrl(): string {
+  const u = new URL(loadApiConfig({ ...process.env, SCM_HTTP_PORT: '1' }).SCM_REDIS_URL);
+  u.password = ''; // loadApiConfig adds it again from SCM_REDIS_PASSWORD_FILE
+  u.pathname = `/${REDIS_DB}`;
+  return u.toString();
+}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 
 const genKeyPair = promisify(generateKeyPair);
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 async function post(url: string, token: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
@@ -46,22 +61,89 @@ async function post(url: string, token: string, body: unknown): Promise<{ status
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-/** Inserts n cardholders straight into the database (fixtures, not what is measured). */
+/** Inserts n sponsored cardholders straight into the database (fixtures, not what is measured). */
 async function makeCardholders(ds: DataSource, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());
   for (let i = 0; i < n; i += 10_000) {
     const chunk = ids.slice(i, i + 10_000);
     await ds.query(
-      `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at)
-       SELECT id, 'Bench ' || id, id || '@example.org', id || '@corp.example', now(), now() FROM unnest($1::uuid[]) AS t(id)`,
+      // Sponsored by a second officer (separation of duties), as an approved sponsorship leaves them.
+      `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at, sponsored_by, sponsored_at)
+       SELECT id, 'Bench ' || id, id || '@example.org', id || '@corp.example', now(), now(), 'user:00000000-0000-4000-8000-00000000beef', now()
+         FROM unnest($1::uuid[]) AS t(id)`,
       [chunk],
     );
   }
   return ids;
 }
 
+/**
+ * The anchors at 16 clients, measured in the same run: a bare express app answering a POST (same
+ * load thread, same JSON body; no Nest, no database) and bare PostgreSQL transactions of what an
+ * accepted request writes (a session lookup and four inserts), without the API.
+ */
+async function measureAnchors(ds: DataSource): Promise<{ express: number; pg: number }> {
+  const app = express();
+  app.use(express.json());
+  app.post('/hello', (req, res) => {
+    res.status(201).json({ id: randomUUID(), cardholder: (req.body as { cardholder?: string }).cardholder });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const bodies = Array.from({ length: SECONDS * 40_000 }, () => JSON.stringify({ cardholder: randomUUID() }));
+  const r = await loadFromThread({
+    url: `http://127.0.0.1:${port}/hello`,
+    token: 'none',
+    clients: 16,
+    seconds: SECONDS,
+    bodies,
+    status: 201,
+  });
+  await new Promise((res) => server.close(() => res(undefined)));
+  const profile = ((await ds.query(`SELECT id FROM card_profile WHERE id = 'default'`)) as Array<{ id: string }>)[0]?.id ?? 'default';
+  const holder = ((await ds.query(`SELECT id FROM cardholder LIMIT 1`)) as Array<{ id: string }>)[0].id;
+  let n = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (Date.now() < end) {
+        const id = randomUUID();
+        await ds.transaction(async (em) => {
+          await em.query(`SELECT id FROM session WHERE token_hash = $1 AND revoked_at IS NULL`, [Buffer.alloc(32)]);
+          await em.query(
+            `INSERT INTO bench_anchor (id, cardholder_id, profile_id, state, created_at) VALUES ($1, $2, $3, 'requested', now())`,
+            [id, holder, profile],
+          );
+          await em.query(`INSERT INTO bench_anchor_event (request_id, to_state, at) VALUES ($1, 'requested', now())`, [id]);
+          await em.query(`INSERT INTO outbox (queue, job_name, job_id, payload, created_at) VALUES ('bench', 'bench', $1, $2, now())`, [
+            `bench|${id}`,
+            JSON.stringify({ requestId: id }),
+          ]);
+          await em.query(
+            `INSERT INTO bench_anchor_audit (id, at, actor, action, details) VALUES ($1, now(), 'system:bench', 'bench.anchor', '{}')`,
+            [id],
+          );
+        });
+        n++;
+      }
+    }),
+  );
+  return { express: r.lat.length / r.secs, pg: n / ((performance.now() - t0) / 1000) };
+}
+
 async function main(): Promise<void> {
-  const { ownerUrl, base, cfg: cfg0, ds, hsm, caKeys } = await benchIssuer('scm_bench_issuance', PREFIX);
+  const {
+    ownerUrl,
+    base,
+    cfg: cfg0,
+    ds,
+    hsm,
+    caKeys,
+  } = await benchIssuer(process.env.BENCH_DB ?? 'scm_bench_issuance', PREFIX, {
+    SCM_REDIS_URL: benchRedisUrl(),
+  });
   const redis = new Redis(cfg0.SCM_REDIS_URL, { maxRetriesPerRequest: null });
   try {
     // One-slot profiles isolate the cost of one key and one certificate per algorithm.
@@ -83,7 +165,23 @@ async function main(): Promise<void> {
           await o.destroy();
         });
     }
-    const holders = await makeCardholders(ds, 60_000);
+    const holders = await makeCardholders(ds, 100_000);
+    await createDataSource(ownerUrl, 1)
+      .initialize()
+      .then(async (o) => {
+        await o.query(
+          `CREATE TABLE bench_anchor (id uuid PRIMARY KEY, cardholder_id uuid NOT NULL, profile_id text NOT NULL, state text NOT NULL, created_at timestamptz NOT NULL)`,
+        );
+        await o.query(
+          `CREATE TABLE bench_anchor_event (id bigserial PRIMARY KEY, request_id uuid NOT NULL, to_state text NOT NULL, at timestamptz NOT NULL)`,
+        );
+        await o.query(
+          `CREATE TABLE bench_anchor_audit (id uuid PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, action text NOT NULL, details jsonb NOT NULL)`,
+        );
+        await o.query(`GRANT SELECT, INSERT ON bench_anchor, bench_anchor_event, bench_anchor_audit TO scm_app`);
+        await o.query(`GRANT USAGE ON SEQUENCE bench_anchor_event_id_seq TO scm_app`);
+        await o.destroy();
+      });
     let next = 0;
     const holder = () => holders[next++];
 
@@ -102,31 +200,22 @@ async function main(): Promise<void> {
     });
     const token = ((await login.json()) as { token: string }).token;
     const acceptRows: string[][] = [];
+    let single16: { perSec: number; p99: number } | undefined;
     for (const clients of [1, 4, 16]) {
-      const lat: number[] = [];
-      const end = Date.now() + SECONDS * 1000;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          while (Date.now() < end) {
-            const s = performance.now();
-            const r = await post(`${url}/api/v1/issuance-requests`, token, { cardholder: holder() });
-            if (r.status !== 201) throw new Error(`issue: HTTP ${r.status} ${JSON.stringify(r.json)}`);
-            lat.push(performance.now() - s);
-          }
-        }),
-      );
-      const secs = (performance.now() - t0) / 1000;
-      lat.sort((a, b) => a - b);
+      const bodies = holders.slice(next, next + SECONDS * 4000).map((cardholder) => JSON.stringify({ cardholder }));
+      const r = await loadFromThread({ url: `${url}/api/v1/issuance-requests`, token, clients, seconds: SECONDS, bodies, status: 201 });
+      next += r.lat.length;
       acceptRows.push([
         `single request`,
         String(clients),
-        (lat.length / secs).toFixed(0),
-        pct(lat, 0.5).toFixed(1),
-        pct(lat, 0.99).toFixed(1),
-        String(lat.length),
+        (r.lat.length / r.secs).toFixed(0),
+        pct(r.lat, 0.5).toFixed(1),
+        pct(r.lat, 0.99).toFixed(1),
+        String(r.lat.length),
       ]);
+      if (clients === 16) single16 = { perSec: r.lat.length / r.secs, p99: pct(r.lat, 0.99) };
     }
+    const anchors = await measureAnchors(ds);
     {
       const lat: number[] = [];
       const t0 = performance.now();
@@ -150,6 +239,37 @@ async function main(): Promise<void> {
       ]);
     }
     await accept.app.close();
+    console.log(
+      `PostgreSQL ${process.env.BENCH_DB ?? 'scm_bench_issuance'}; HSM token ${cfg0.SCM_PKCS11_TOKEN_LABEL} (CA P-384, content signer P-256); ${SECONDS} s per accept cell; load from a thread of its own\n`,
+    );
+    console.log('Accepted by the API (request + history + audit + outbox in one commit; no key generation running)');
+    console.log(table(['call', 'clients', 'requests/s', 'p50 ms', 'p99 ms', 'requests'], acceptRows));
+    console.log(
+      `anchors at 16 clients: bare express answering the same POST ${anchors.express.toFixed(0)} req/s; bare PostgreSQL transactions of the same writes ${anchors.pg.toFixed(0)} tx/s`,
+    );
+    summaryRow({
+      what: 'Issuance API, single requests, 16 clients',
+      scm: Math.round(single16!.perSec),
+      unit: 'req/s',
+      anchor: { name: 'bare PostgreSQL transactions of the same writes', value: Math.round(anchors.pg) },
+      target: '≥ 1,500 req/s',
+      higherIsBetter: true,
+    });
+    summaryRow({
+      what: 'Issuance API, single requests, 16 clients, p99',
+      scm: Number(single16!.p99.toFixed(1)),
+      unit: 'ms',
+      target: '≤ 25 ms',
+      higherIsBetter: false,
+    });
+    summaryRow({
+      what: 'Bare express POST, 16 clients (HTTP ceiling of the same load)',
+      scm: Math.round(anchors.express),
+      unit: 'req/s',
+      higherIsBetter: true,
+    });
+    // BENCH_ISSUANCE_KEYGEN=0: the accept cells only.
+    if (process.env.BENCH_ISSUANCE_KEYGEN === '0') return;
     // Nobody generates keys for these: settle them so the keygen run below sees only its own work.
     await ds.query(`UPDATE issuance_request SET state = 'cancelled' WHERE state = 'requested'`);
     await ds.query(`UPDATE outbox SET done_at = now() WHERE done_at IS NULL`);
@@ -246,11 +366,6 @@ async function main(): Promise<void> {
     }
     await gen.app.close();
 
-    console.log(
-      `PostgreSQL scm_bench_issuance; HSM token ${cfg0.SCM_PKCS11_TOKEN_LABEL} (CA P-384, content signer P-256); ${SECONDS} s per accept cell\n`,
-    );
-    console.log('Accepted by the API (request + history + audit + outbox in one commit; no key generation running)');
-    console.log(table(['call', 'clients', 'requests/s', 'p50 ms', 'p99 ms', 'requests'], acceptRows));
     console.log(
       "\nKeys and certificates generated (concurrent jobs; loop delay = the event loop's delay during the run, machine load included)",
     );

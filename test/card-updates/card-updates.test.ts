@@ -2,8 +2,15 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, EXPIRY_CLOCK } from '../../apps/issuer-api/src';
-import { approveAs, approveBySecondOfficer, call, runCli } from '@scm/test-kit';
-import { expectOk, OPENSC_PKCS11, runTool, testReader } from '../card-engine/support';
+import { PivCard } from '@scm/card-engine';
+import { PukVault } from '@scm/card-secrets';
+import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
+import { InvalidPukError } from '@scm/piv';
+import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
+import { approveAs, approveBySecondOfficer, call, runCli, testEnv } from '@scm/test-kit';
+import { expectOk, OPENSC_PKCS11, runTool, testReader, type TestReader, waitForCard } from '../card-engine/support';
+import { VPCD_SETTLE_MS } from '../card-engine/test-cards';
+import { workerSocket } from '../helpdesk/support';
 import { insertPulling } from '../personalisation/support';
 import {
   activate,
@@ -214,7 +221,7 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
       expect([b.serial, entry]).toEqual([b.serial, expect.stringContaining('SUPERSEDED')]);
     }
     const audit = await s.db.query<{ action: string }>(
-      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY seq`,
+      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY entry`,
       [id],
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['card-update.queued', 'card-update.started', 'card-update.done']);
@@ -311,7 +318,7 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
     }
     await remove(card);
     const audit = await s.db.query<{ action: string }>(
-      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY seq`,
+      `SELECT action FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY entry`,
       [id],
     );
     expect(audit.rows.map((r) => r.action)).toEqual([
@@ -392,6 +399,136 @@ describe('card updates: renew in place, 9D rotation, an interrupted update resum
     const cert9a = new X509Certificate(Buffer.from((await session.readCertificate(0x9a))!.der));
     expect(cert9a.subject).toContain(`CN=${newName}`);
     await remove(card);
+  });
+
+  /** Inserts the card and pulls it out at the command after the first one `after` matches (the card has answered that one). */
+  async function insertPullingAfter(reader: TestReader, after: (apdu: Uint8Array) => boolean): Promise<void> {
+    const inner = new PivCard(card.backend, card.options);
+    let armed = false;
+    let pulledNow: () => void = () => undefined;
+    const pulled = new Promise<void>((r) => (pulledNow = r));
+    const ref: { connector?: VpcdConnector } = {};
+    const virtual: VirtualCard = {
+      atr: () => inner.atr(),
+      powerOn: () => inner.powerOn(),
+      powerOff: () => inner.powerOff(),
+      reset: () => inner.reset(),
+      transmit: (apdu: Uint8Array) => {
+        if (armed) {
+          setImmediate(() => void ref.connector?.remove().then(() => pulledNow()));
+          return new Promise<Uint8Array>(() => undefined);
+        }
+        if (after(apdu)) armed = true;
+        return inner.transmit(apdu);
+      },
+    };
+    ref.connector = new VpcdConnector(virtual, { port: reader.port });
+    await ref.connector.insert();
+    await waitForCard(reader, true);
+    await pulled;
+    await waitForCard(reader, false);
+    await new Promise((r) => setTimeout(r, VPCD_SETTLE_MS));
+  }
+
+  it('rotates the PUK: pulled after the card took it, resumed with the new PUK first; the new PUK unblocks the PIN, the old one is refused; the help-desk unblock uses it', async () => {
+    const hsm = HsmContext.open(
+      hsmSettingsFrom({
+        SCM_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+        SCM_PKCS11_TOKEN_LABEL: testEnv.SCM_PKCS11_TOKEN_LABEL,
+        SCM_PKCS11_SLOT: -1,
+        SCM_PKCS11_PIN: '',
+        SCM_PKCS11_PIN_FILE: '',
+        SCM_STATE_DIR: testEnv.SCM_STATE_DIR,
+      }),
+    );
+    const open = async (sealed: Buffer): Promise<string> => {
+      const p = await new PukVault(hsm).open(sealed, cardId);
+      const end = p.indexOf(0xff);
+      return p.subarray(0, end < 0 ? 8 : end).toString('latin1');
+    };
+    const kept = async (): Promise<string> =>
+      open(
+        (await s.db.query<{ puk_sealed: Buffer }>(`SELECT puk_sealed FROM card_credential WHERE card_id = $1`, [cardId])).rows[0]
+          .puk_sealed,
+      );
+    const pending = async (id: string): Promise<Buffer | null> =>
+      (await s.db.query<{ puk_sealed: Buffer | null }>(`SELECT puk_sealed FROM card_update WHERE id = $1`, [id])).rows[0].puk_sealed;
+    try {
+      const oldPuk = await kept();
+      const bad = await runCli(['card', 'update', card.serial, '--rotate-puk', '--renew', '--reason', 'test'], { env: s.officer.env });
+      expect(bad.code).not.toBe(0);
+      const id = await queue(['--rotate-puk']);
+
+      // Pulled right after the card answered CHANGE REFERENCE DATA of the PUK (00 24 00 81): the card
+      // holds the new PUK, the API has not heard of it; the new PUK waits sealed on the update.
+      await insertPullingAfter(READER, (a) => a[1] === 0x24 && a[3] === 0x81);
+      await waitFor(
+        'the PUK rotation to wait for the card again',
+        async () => {
+          const u = await updateRow(id);
+          return u.state === 'pending' && u.attempt === 1 ? u : undefined;
+        },
+        30_000,
+        200,
+      );
+      const sealedNew = await pending(id);
+      expect(sealedNew).not.toBeNull();
+      const newPuk = await open(sealedNew!);
+      expect(newPuk).toMatch(/^[0-9]{8}$/);
+      expect(newPuk).not.toBe(oldPuk);
+      expect(await kept()).toBe(oldPuk);
+
+      const logFrom = s.workers.get(0)!.log().length;
+      const done = await runUpdate(id);
+      expect(done.attempt).toBe(2);
+      // The resumed attempt tried the new PUK first (the card already held it): no try spent.
+      expect(s.workers.get(0)!.log().slice(logFrom)).toMatch(/puk changed.*first guess/);
+      expect(await kept()).toBe(newPuk);
+      expect(await pending(id)).toBeNull();
+
+      const session = await directSession(card);
+      const tries = await session.pukStatus();
+      expect(tries?.retriesLeft).toBe(tries?.retriesTotal);
+      await expect(session.unblockPin(oldPuk, '11223344')).rejects.toBeInstanceOf(InvalidPukError);
+      await session.unblockPin(newPuk, '11223344');
+      await session.verifyPin('11223344');
+      await remove(card);
+
+      // The help desk's PIN unblock fetches the kept (rotated) PUK for the worker: the cardholder's PIN is set again.
+      await insertInspected(s, card, READER);
+      const start = await runCli(
+        ['unblock', 'start', '--card', card.serial, '--workstation', '0', '--identity-check', 'passport seen at the desk'],
+        { env: s.helpdesk.env },
+      );
+      expect([start.code, start.stderr]).toEqual([0, '']);
+      const typed = await runCli(['unblock', 'pin', '--card', card.serial, '--socket', workerSocket(s, 0), '--pin-stdin'], {
+        input: `${PIN}\n`,
+      });
+      expect([typed.code, typed.stdout]).toEqual([0, `card ${card.serial}: the new PIN is set\n`]);
+      const after = await directSession(card);
+      await after.verifyPin(PIN);
+      await remove(card);
+
+      const audit = await s.db.query<{ action: string; details: unknown }>(
+        `SELECT action, details FROM audit_event WHERE target_type = 'card-update' AND target_id = $1 ORDER BY seq`,
+        [id],
+      );
+      expect(audit.rows.map((r) => r.action)).toEqual([
+        'card-update.queued',
+        'card-update.started',
+        'card-update.puk-released',
+        'card-update.interrupted',
+        'card-update.started',
+        'card-update.puk-released',
+        'card-update.done',
+      ]);
+      expect(audit.rows.at(-1)!.details).toMatchObject({ kind: 'rotate-puk', pukRotated: true });
+      // Neither PUK in clear in the audit trail or the logs.
+      const text = JSON.stringify(audit.rows) + s.workers.get(0)!.log();
+      for (const puk of [oldPuk, newPuk]) expect(text.includes(puk)).toBe(false);
+    } finally {
+      hsm.close();
+    }
   });
 
   it('expiry on a clock moved forward: the report lists what expires, a renewal waits for approval and the card says so, an expired card reaches expired', async () => {

@@ -110,7 +110,7 @@ describe('re-authentication before sensitive actions', () => {
       // past the guard now: the serial does not exist
       expect(after.body.code).not.toBe('auth.reauth-required');
       expect(after.status).toBe(404);
-      const audit = await c.query(`SELECT outcome FROM audit_event WHERE action = 'auth.reauth' AND actor_name = $1 ORDER BY seq`, [u]);
+      const audit = await c.query(`SELECT outcome FROM audit_event WHERE action = 'auth.reauth' AND actor_name = $1 ORDER BY entry`, [u]);
       expect(audit.rows.map((r) => r.outcome)).toEqual(['failure', 'success']);
       await c.end();
     } finally {

@@ -333,7 +333,7 @@ describe('help desk: a lost card, reissued from escrow; its keys recovered; a PI
       const state = await s.db.query<{ state: string }>(`SELECT state FROM card WHERE id = $1`, [reissued.cardId]);
       expect(state.rows[0].state).toBe('active');
       const audit = await s.db.query<{ action: string; outcome: string }>(
-        `SELECT action, outcome FROM audit_event WHERE target_id = $1 AND action LIKE 'card.p%' ORDER BY seq`,
+        `SELECT action, outcome FROM audit_event WHERE target_id = $1 AND action LIKE 'card.p%' ORDER BY entry`,
         [reissued.cardId],
       );
       expect(audit.rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(

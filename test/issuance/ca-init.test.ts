@@ -48,7 +48,7 @@ describe('scm ca init', () => {
     const c = new Client({ connectionString: app });
     await c.connect();
     try {
-      const audit = await c.query(`SELECT target_id FROM audit_event WHERE action = 'ca.created' ORDER BY seq`);
+      const audit = await c.query(`SELECT target_id FROM audit_event WHERE action = 'ca.created' ORDER BY entry`);
       expect(audit.rows.map((r: { target_id: string }) => r.target_id)).toEqual(['scm-root', 'scm-issuing', 'scm-content-signer']);
       const cdp = await c.query(`SELECT encode(der, 'hex') AS der FROM ca_authority WHERE ca_id = 'scm-issuing'`);
       expect(Buffer.from(cdp.rows[0].der, 'hex').toString('latin1')).toContain('https://pki.init.example/crl/scm-root.crl');

@@ -62,7 +62,7 @@ describe('card job leases and the claims they allow', () => {
   const denials = async (action: string, workerId: string) =>
     (
       await db.query<{ reason: string; target_id: string }>(
-        `SELECT details->>'reason' AS reason, target_id FROM audit_event WHERE action = $1 AND outcome = 'denied' AND details->>'workerId' = $2 ORDER BY seq`,
+        `SELECT details->>'reason' AS reason, target_id FROM audit_event WHERE action = $1 AND outcome = 'denied' AND details->>'workerId' = $2 ORDER BY entry`,
         [action, workerId],
       )
     ).rows;

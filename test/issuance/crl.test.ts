@@ -152,7 +152,7 @@ describe('revocation and the published CRL', () => {
     const db = await appDb();
     try {
       const audit = await db.query(
-        `SELECT action, outcome FROM audit_event WHERE target_type = 'certificate' AND target_id = ANY($1::text[]) ORDER BY seq`,
+        `SELECT action, outcome FROM audit_event WHERE target_type = 'certificate' AND target_id = ANY($1::text[]) ORDER BY entry`,
         [[certs[0].serial, certs[1].serial, certs[2].serial]],
       );
       expect(audit.rows).toEqual(

@@ -310,7 +310,7 @@ describe('worker routes for personalisation', () => {
     const db = await appDb();
     try {
       const denied = await db.query(
-        `SELECT details FROM audit_event WHERE action = 'issuance-request.cancelled' AND outcome = 'denied' AND target_id = ANY($1::text[]) ORDER BY seq`,
+        `SELECT details FROM audit_event WHERE action = 'issuance-request.cancelled' AND outcome = 'denied' AND target_id = ANY($1::text[]) ORDER BY entry`,
         [[def, spare]],
       );
       expect(denied.rows.map((r: { details: { from: string } }) => r.details.from)).toEqual(['personalising', 'cancelled']);

@@ -9,3 +9,5 @@ export * from './private-redis';
 export * from './card-work';
 export * from './wait';
 export * from './private-postgres';
+export * from './api-process';
+export * from './load-balancer';

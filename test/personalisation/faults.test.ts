@@ -225,7 +225,7 @@ describe('personalisation faults', () => {
       expect(Buffer.from(onCard).equals(oldKey)).toBe(false);
       await escrowedBeforeCard(fresh.serial);
       const audit = await s.db.query<{ action: string }>(
-        `SELECT action FROM audit_event WHERE action IN ('card.spoiled', 'personalisation.card-released', 'vsc.version-sealed') AND at > now() - interval '5 minutes' ORDER BY seq`,
+        `SELECT action FROM audit_event WHERE action IN ('card.spoiled', 'personalisation.card-released', 'vsc.version-sealed') AND at > now() - interval '5 minutes' ORDER BY entry`,
       );
       expect(audit.rows.map((r) => r.action)).toEqual(
         expect.arrayContaining(['card.spoiled', 'personalisation.card-released', 'vsc.version-sealed']),

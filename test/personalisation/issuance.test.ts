@@ -190,7 +190,7 @@ describe('issuance part 2: a batch on two workstations, OpenSC, activation', () 
       const row = await s.db.query<{ state: string }>(`SELECT state FROM card WHERE serial = $1`, [c.serial]);
       expect(row.rows[0].state).toBe('active');
       const audit = await s.db.query<{ action: string; outcome: string }>(
-        `SELECT action, outcome FROM audit_event WHERE target_id = (SELECT id::text FROM card WHERE serial = $1) AND action LIKE 'card.%' ORDER BY seq`,
+        `SELECT action, outcome FROM audit_event WHERE target_id = (SELECT id::text FROM card WHERE serial = $1) AND action LIKE 'card.%' ORDER BY entry`,
         [c.serial],
       );
       expect(audit.rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(

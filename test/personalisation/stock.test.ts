@@ -88,7 +88,7 @@ describe('card stock: trust the card, not the workstation', () => {
   const audit = async (action: string, targetId: string) =>
     (
       await s.db.query<{ outcome: string; details: Record<string, unknown> }>(
-        `SELECT outcome, details FROM audit_event WHERE action = $1 AND target_id = $2 ORDER BY seq`,
+        `SELECT outcome, details FROM audit_event WHERE action = $1 AND target_id = $2 ORDER BY entry`,
         [action, targetId],
       )
     ).rows;
@@ -284,7 +284,7 @@ describe('card stock: trust the card, not the workstation', () => {
     const fifth = await claim(stock[5].serial, { proofId: challenge.body.proofId, response: randomBytes(16).toString('base64') });
     expect(fifth).toMatchObject({ status: 422, body: { code: 'stock.proof-failed' } });
     const alarms = await s.db.query<{ details: { reason: string; last: string; refusedClaims: number } }>(
-      `SELECT details FROM audit_event WHERE action = 'worker.suspended' ORDER BY seq DESC LIMIT 1`,
+      `SELECT details FROM audit_event WHERE action = 'worker.suspended' ORDER BY entry DESC LIMIT 1`,
     );
     expect(
       Number((await s.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_event WHERE action = 'worker.suspended'`)).rows[0]!.n),

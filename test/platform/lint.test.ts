@@ -22,6 +22,11 @@ const CHECKS = [
     bin('tsc'),
     ['-p', 'tsconfig.json', '--noEmit', '--incremental', '--tsBuildInfoFile', join(CACHE, 'tsc.tsbuildinfo')],
   ],
+  [
+    'TypeScript (console, strict, DOM)',
+    bin('tsc'),
+    ['-p', 'apps/console/tsconfig.json', '--incremental', '--tsBuildInfoFile', join(CACHE, 'tsc-console.tsbuildinfo')],
+  ],
   ['ESLint', bin('eslint'), ['.', '--cache', '--cache-strategy', 'content', '--cache-location', join(CACHE, 'eslint')]],
   [
     'Prettier',

@@ -117,7 +117,7 @@ describe('dual control (real PostgreSQL)', () => {
     const db = await appDb();
     try {
       const rows = await db.query(
-        `SELECT action, outcome, details->>'reason' AS reason FROM audit_event WHERE action LIKE 'approval.%' ORDER BY seq`,
+        `SELECT action, outcome, details->>'reason' AS reason FROM audit_event WHERE action LIKE 'approval.%' ORDER BY entry`,
       );
       const seen = rows.rows.map((r) => `${r.action}:${r.outcome}:${r.reason ?? ''}`);
       expect(seen).toEqual(

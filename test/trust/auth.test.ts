@@ -46,7 +46,7 @@ describe('identity: login, sessions, lockout (real PostgreSQL)', () => {
     const db = await appDb();
     try {
       const rows = await db.query(
-        `SELECT outcome, details->>'reason' AS reason FROM audit_event WHERE action = 'auth.login' AND details->>'username' = $1 ORDER BY seq`,
+        `SELECT outcome, details->>'reason' AS reason FROM audit_event WHERE action = 'auth.login' AND details->>'username' = $1 ORDER BY entry`,
         [u],
       );
       expect(rows.rows.map((x) => `${x.outcome}:${x.reason}`)).toEqual([

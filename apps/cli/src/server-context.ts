@@ -1,4 +1,4 @@
-import { appendAudit, type AuditEventInput } from '@scm/audit';
+import { AuditSequencer, appendAudit, type AuditEventInput } from '@scm/audit';
 import { databaseSchema, hsmSchema, loadConfig, stateSchema } from '@scm/config';
 import { createDataSource } from '@scm/db';
 import { HsmContext, hsmSettingsFrom } from '@scm/hsm';
@@ -11,10 +11,14 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 export class ServerContext {
   private hsmCtx: HsmContext | undefined;
+  /** Places this command's audit events (and any others waiting) in the chain after each commit. */
+  readonly sequencer: AuditSequencer;
   private constructor(
     readonly db: DataSource,
     private readonly cfg: ReturnType<typeof loadServerConfig>,
-  ) {}
+  ) {
+    this.sequencer = new AuditSequencer((fn) => db.transaction((em) => fn(em)));
+  }
 
   static async open(): Promise<ServerContext> {
     const cfg = loadServerConfig();
@@ -33,14 +37,18 @@ export class ServerContext {
     return { actor: `cli:${what}`, actorName: userInfo().username, role: null };
   }
 
-  /** A transaction whose audit events commit with it. */
+  /** A transaction whose audit events commit with it; they are in the chain when it returns. */
   async tx<T>(fn: (em: EntityManager, audit: (e: AuditEventInput) => void) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (em) => {
-      const events: AuditEventInput[] = [];
+    const events: AuditEventInput[] = [];
+    const r = await this.db.transaction(async (em) => {
+      events.length = 0;
       const r = await fn(em, (e) => events.push(e));
       await appendAudit(em, events, new Date());
       return r;
     });
+    // The change has committed whatever happens here; a pass that fails leaves the events to the API's poll.
+    if (events.length) await this.sequencer.settle().catch(() => undefined);
+    return r;
   }
 
   async close(): Promise<void> {

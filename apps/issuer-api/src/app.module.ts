@@ -28,6 +28,7 @@ import { KeyRecoveryModule } from './help-desk/key-recovery/key-recovery.module'
 import { PinUnblockModule } from './help-desk/pin-unblock/pin-unblock.module';
 import { StockModule } from './stock/stock.module';
 import { CardUpdatesModule } from './card-updates/card-updates.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         KeyRecoveryModule,
         PinUnblockModule,
         CardUpdatesModule,
+        LifecycleModule,
         ReportsModule,
         HealthModule,
         MetricsModule,

@@ -13,6 +13,7 @@ import { reviveJsonBody } from './platform/http/json-body';
 import { refuseNulCharacters } from './platform/http/nul-characters';
 import { RateLimiter } from './platform/http/rate-limit';
 import { securityHeaders } from './platform/http/security-headers';
+import { consoleStatic } from './platform/http/console-static';
 import { ProblemFilter } from './platform/http/problem.filter';
 
 export interface ApiApp {
@@ -59,6 +60,8 @@ export async function createApiApp(cfg: ApiConfig, logger?: Logger): Promise<Api
       { perMinute: login, burst: Math.max(5, login / 3) },
     ).middleware(),
   );
+  // The console (dist/console), at `/`, outside the API's paths.
+  app.use(consoleStatic());
   app.useBodyParser('json', { limit: cfg.SCM_BODY_LIMIT, reviver: reviveJsonBody });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.use(refuseNulCharacters);

@@ -14,6 +14,8 @@ export enum ArchiveErrorCode {
   ImageInvalid = 'archive.image-invalid',
   /** A bad argument (path, id, version). */
   Invalid = 'archive.invalid',
+  /** A leaver's VSC version purged after its retention period: it is never read for recovery again. */
+  Purged = 'archive.purged',
 }
 
 export class ArchiveError extends CodedError<ArchiveErrorCode> {

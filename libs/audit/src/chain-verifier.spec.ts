@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { type AuditRecord, chainEvents, checkpointMessage, eventHash, GENESIS_HASH } from './audit-chain';
-import { ChainVerifier, type Checkpoint } from './chain-verifier';
+import { ChainVerifier, type Checkpoint, summariseRun } from './chain-verifier';
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const spki = new Uint8Array(keys.publicKey.export({ format: 'der', type: 'spki' }));
@@ -100,5 +100,21 @@ describe('audit chain verification', () => {
     const rep = verify(chain(2), []);
     expect(rep.ok).toBe(false);
     expect(rep.problems).toContain('no signed checkpoint: the chain is only self-consistent');
+  });
+
+  it('gives the same report from runs summarised apart (worker threads) as record by record', () => {
+    const c = chain(23);
+    const cps = [checkpoint(c[4]), checkpoint(c[11]), checkpoint(c[22])];
+    const altered = c.map((r) => (r.seq === 9 ? { ...r, details: { i: 'x' } } : r));
+    const relinked = c.map((r) => (r.seq === 15 ? { ...r, prevHash: GENESIS_HASH } : r));
+    const gap = c.filter((r) => r.seq !== 12);
+    const swapped = [...c.slice(0, 6), c[7], c[6], ...c.slice(8)];
+    const cases = [c, altered, relinked, gap, swapped, c.slice(0, 18), []];
+    for (const records of cases)
+      for (const size of [1, 2, 5, 7, 100]) {
+        const v = new ChainVerifier(cps);
+        for (let i = 0; i < records.length; i += size) v.pushRun(summariseRun(records.slice(i, i + size), v.wantedSeqs()));
+        expect(v.finish([spki])).toEqual(verify(records, cps));
+      }
   });
 });

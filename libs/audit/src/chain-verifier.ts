@@ -50,6 +50,53 @@ export function checkpointSignatureValid(c: Checkpoint): boolean {
 }
 
 /**
+ * What one run of consecutive records amounts to, worked out on its own (in a worker thread): a
+ * verifier joins the runs in order (ChainVerifier.pushRun) with the same result as pushing every
+ * record. `first` is null for an empty run.
+ */
+export interface RunSummary {
+  count: number;
+  first: { seq: number; prevHash: string } | null;
+  /** The last record before `broken` (or of the run): where the next run must link. */
+  last: { seq: number; hash: string } | null;
+  /** The first problem inside the run (the link into the run is the joiner's to check). */
+  broken: Break | null;
+  /** [seq, hash] of the checkpointed positions the run passed before any break. */
+  seen: Array<[number, string]>;
+}
+
+/** Checks a run of consecutive records on its own, as ChainVerifier.push would after its first record. */
+export function summariseRun(records: readonly AuditRecord[], wanted: ReadonlySet<number>): RunSummary {
+  const out: RunSummary = { count: records.length, first: null, last: null, broken: null, seen: [] };
+  if (records.length === 0) return out;
+  out.first = { seq: records[0].seq, prevHash: records[0].prevHash };
+  let prev: { seq: number; hash: string } | null = null;
+  for (const r of records) {
+    if (prev) {
+      if (r.seq !== prev.seq + 1) {
+        out.broken = {
+          seq: prev.seq + 1,
+          reason: r.seq > prev.seq + 1 ? `event ${prev.seq + 1} is missing (next is ${r.seq})` : `event ${r.seq} out of order`,
+        };
+        break;
+      }
+      if (r.prevHash !== prev.hash) {
+        out.broken = { seq: r.seq, reason: `event ${r.seq} does not link to event ${prev.seq} (previous-hash mismatch)` };
+        break;
+      }
+    }
+    if (eventHash(r) !== r.hash) {
+      out.broken = { seq: r.seq, reason: `event ${r.seq} was altered (its content does not match its hash)` };
+      break;
+    }
+    if (wanted.has(r.seq)) out.seen.push([r.seq, r.hash]);
+    prev = { seq: r.seq, hash: r.hash };
+  }
+  out.last = prev;
+  return out;
+}
+
+/**
  * Walks the chain in seq order, one record at a time (so a chain of any length verifies in constant
  * memory), then checks it against the signed checkpoints. `trustedKeys` are the SPKI DER of keys
  * allowed to sign checkpoints (the HSM's checkpoint key, or the key pinned in an offline bundle).
@@ -86,6 +133,35 @@ export class ChainVerifier {
     }
     if (this.wanted.has(r.seq)) this.wanted.set(r.seq, r.hash);
     this.prev = { seq: r.seq, hash: r.hash };
+  }
+
+  /** The checkpointed positions, for runs summarised elsewhere (summariseRun). */
+  wantedSeqs(): Set<number> {
+    return new Set(this.wanted.keys());
+  }
+
+  /** Takes a run of the next records, summarised by summariseRun: the same as pushing each of them. */
+  pushRun(run: RunSummary): void {
+    this.count += run.count;
+    if (this.broken || !run.first) return;
+    const first = run.first;
+    if (first.seq !== this.prev.seq + 1) {
+      this.broken = {
+        seq: this.prev.seq + 1,
+        reason:
+          first.seq > this.prev.seq + 1
+            ? `event ${this.prev.seq + 1} is missing (next is ${first.seq})`
+            : `event ${first.seq} out of order`,
+      };
+      return;
+    }
+    if (first.prevHash !== this.prev.hash) {
+      this.broken = { seq: first.seq, reason: `event ${first.seq} does not link to event ${this.prev.seq} (previous-hash mismatch)` };
+      return;
+    }
+    for (const [seq, hash] of run.seen) this.wanted.set(seq, hash);
+    if (run.last) this.prev = run.last;
+    if (run.broken) this.broken = run.broken;
   }
 
   finish(trustedKeys: readonly Uint8Array[]): VerifyReport {

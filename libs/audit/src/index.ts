@@ -4,3 +4,6 @@ export * from './canonical-json';
 export * from './chain-verifier';
 export * from './checkpoint';
 export * from './bundle';
+export * from './sequencer';
+export * from './stored-batch';
+export * from './verify-stored';

@@ -22,4 +22,5 @@ export * from './applet/piv-applet';
 export * from './card/piv-card';
 export * from './card/card-latency';
 export * from './card/command-refusals';
+export * from './card/no-import-card';
 export * from './emulated-card';

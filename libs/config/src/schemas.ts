@@ -120,6 +120,12 @@ export const apiSchema = {
   SCM_HELPDESK_APPROVALS: int('Officers (never the requester) who approve a temporary card, a reissue or a key recovery', '2', 1, 10),
   SCM_TEMPORARY_CARD_DAYS: int('Default lifetime of a temporary card (and of its certificates), in days', '7', 1, 90),
   SCM_TEMPORARY_CARD_MAX_DAYS: int('Longest lifetime a temporary card may be given, in days', '14', 1, 90),
+  SCM_ESCROW_RETENTION_DAYS: int(
+    "Days a leaver's escrowed keys stay recoverable after their termination; after that two officers may purge them from the database",
+    '730',
+    0,
+    36500,
+  ),
   SCM_HELPDESK_SWEEP_SECONDS: int('Interval of the check that expires temporary cards and completes reissues', '30', 1, 3600),
   SCM_DEV_STOCK: bool(
     'Development machines only: blank cards not in registered stock count as the factory-default batch (well-known transport key). Off in production',

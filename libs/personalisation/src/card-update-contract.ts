@@ -20,7 +20,13 @@ export type CardUpdateOperation =
    */
   | { op: 'generate'; slot: string; algorithm: string; previous: string; certificate: string | null }
   /** PUT DATA of a data object (tag as a number, value = what goes inside tag 53). */
-  | { op: 'object'; tag: number; name: string; value: string };
+  | { op: 'object'; tag: number; name: string; value: string }
+  /**
+   * CHANGE REFERENCE DATA of the PUK (81) from the card's PUK to a new one, both in `puk` (wrapped
+   * for the worker). A resumed attempt tries the new PUK first (the card may have taken it), then
+   * the current one; the first attempt the other way round.
+   */
+  | { op: 'puk' };
 
 /** What the card proves at the end: a signature over `message` (slot usable without a PIN), or the public key it holds. */
 export interface CardUpdateProofSlot {
@@ -34,7 +40,7 @@ export interface CardUpdateProofSlot {
 
 export interface CardUpdatePlan {
   updateId: string;
-  kind: 'renew' | 'rekey' | 'put-object';
+  kind: 'renew' | 'rekey' | 'put-object' | 'rotate-puk';
   attempt: number;
   cardId: string;
   serial: string;
@@ -46,6 +52,8 @@ export interface CardUpdatePlan {
   operations: CardUpdateOperation[];
   proofs: CardUpdateProofSlot[];
   keyMaterial?: WrappedKeyMaterial;
+  /** rotate-puk: the card's current PUK and the new one, each alone in a package wrapped for the worker (purpose card-update, bound to the update). */
+  puk?: { current: WrappedKeyMaterial; next: WrappedKeyMaterial };
 }
 
 /** The API's answer when a worker presents an issued card: its update to run now, or what waits (an approval). */
@@ -57,6 +65,8 @@ export interface CardUpdateOffer {
 export interface CardUpdateProofs {
   signatures: Array<{ slot: string; signature: string }>;
   keys: Array<{ slot: string; publicKey: string }>;
+  /** rotate-puk: the change succeeded, and what GET METADATA 81 then reports (when the card has it). */
+  puk?: { changed: boolean; isDefault?: boolean; retriesLeft?: number; retriesTotal?: number };
 }
 
 export interface CardUpdateCertificate {

@@ -6,9 +6,11 @@
  *   activation protocol                        the workstation's local PIN channel (UNIX socket) messages
  *   wrapForWorker / unwrapAsWorker             key material wrapped for one enrolled worker (X25519, HKDF, AES-GCM)
  *   ClaimView, PersonalisationPackage, …       the API ↔ worker wire contract (worker-contract.ts)
+ *   cardCapabilitiesOf                         what a card can do (import keys), from its ATR and GET VERSION
  */
 export * from './steps';
 export * from './activation-protocol';
 export * from './key-transfer.codec';
 export * from './worker-contract';
 export * from './card-update-contract';
+export * from './card-capabilities';

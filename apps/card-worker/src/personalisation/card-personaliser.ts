@@ -32,6 +32,7 @@ import {
   TransportKeyProof,
   unpadSecret,
 } from './card-keys';
+import { probeCard } from './card-probe';
 import { cardRefusal, certificateSerial, ensureDiscovery, holdsCertifiedKey, isPackageFault, signatureMatches } from './card-state';
 import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
@@ -172,6 +173,7 @@ export class CardPersonaliser {
         atr: card.atr,
         ...(card.guid ? { guid: card.guid } : {}),
         ...(proof ? { proof } : {}),
+        probe: await probeCard(session),
       });
     } catch (e) {
       if (!(e instanceof WorkerApiError)) throw e;
@@ -187,6 +189,7 @@ export class CardPersonaliser {
         case 'personalisation.card-taken':
         case 'personalisation.card-not-blank':
         case 'personalisation.card-spoiled':
+        case 'personalisation.card-lacks-capability':
           return { kind: 'card-refused', code: e.code, reason: e.message };
         default:
           throw e;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ActivationView,
+  CardProbe,
   CardProofChallenge,
   CardLeaseView,
   CardPresence,
@@ -94,6 +95,8 @@ export class WorkerApiClient {
     guid?: string;
     /** A blank card's answer to the HSM's transport-key challenge (proveCard), base64. */
     proof?: { proofId: string; response: string };
+    /** What the worker read of the card for its capabilities (GET VERSION). */
+    probe?: CardProbe;
   }): Promise<ClaimView> {
     return this.call('POST', '/api/v1/worker/personalisation/claims', c);
   }

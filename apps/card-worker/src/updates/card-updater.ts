@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { PcscError } from '@scm/pcsc';
-import { NoKeyError, PivError, PivErrorCode, type PivSession } from '@scm/piv';
+import { InvalidPukError, NoKeyError, PivError, PivErrorCode, type PivSession } from '@scm/piv';
 import {
   type CardUpdateOperation,
   type CardUpdatePlan,
@@ -9,7 +9,7 @@ import {
   type KeyMaterial,
   unwrapAsWorker,
 } from '@scm/personalisation';
-import { keyAlgorithm, MANAGEMENT_ALGORITHMS, RemoteManagementKey } from '../personalisation/card-keys';
+import { keyAlgorithm, MANAGEMENT_ALGORITHMS, RemoteManagementKey, unpadSecret } from '../personalisation/card-keys';
 import { cardRefusal, certifies } from '../personalisation/card-state';
 import { WorkerApiError } from '../personalisation/worker-api.client';
 import type { CardUpdatesClient } from './card-updates.client';
@@ -92,7 +92,7 @@ export class CardUpdater {
     try {
       for (const op of plan.operations) {
         await this.operation(session, plan, op, material);
-        this.ports.progress(plan.updateId, op.op, 'slot' in op ? { slot: op.slot } : { tag: op.tag.toString(16) });
+        this.ports.progress(plan.updateId, op.op, 'slot' in op ? { slot: op.slot } : 'tag' in op ? { tag: op.tag.toString(16) } : {});
       }
     } finally {
       for (const k of material?.keys ?? []) k.pkcs8.fill(0);
@@ -136,6 +136,53 @@ export class CardUpdater {
         await session.writeCertificate(slot, Buffer.from(certificate, 'base64'));
         return;
       }
+      case 'puk':
+        await this.rotatePuk(session, plan);
+        return;
+    }
+  }
+
+  /**
+   * CHANGE REFERENCE DATA of the PUK to the new one. The first attempt starts from the card's
+   * current PUK; a resumed one from the new PUK (an interrupted attempt may have changed it: the
+   * change to itself is harmless), then the current one. A wrong guess spends a PUK try (the
+   * successful change restores them): with one try left only the first guess is made.
+   */
+  private async rotatePuk(session: PivSession, plan: CardUpdatePlan): Promise<void> {
+    if (!plan.puk) throw new PivError(PivErrorCode.InvalidArgument, 'a PUK rotation without the PUKs');
+    const open = (w: NonNullable<CardUpdatePlan['puk']>['current']): Buffer => {
+      const m = unwrapAsWorker(w, this.ports.kexKey, {
+        requestId: plan.updateId,
+        workerId: this.ports.workerId,
+        cardSerial: plan.serial,
+        purpose: 'card-update',
+        apiKey: this.ports.apiKey(),
+      });
+      if (!m.puk) throw new PivError(PivErrorCode.InvalidArgument, 'a PUK package without a PUK');
+      return m.puk;
+    };
+    const current = open(plan.puk.current);
+    const next = open(plan.puk.next);
+    try {
+      const newPuk = unpadSecret(next);
+      const both = plan.attempt > 1 ? [newPuk, unpadSecret(current)] : [unpadSecret(current), newPuk];
+      const status = await session.pukStatus();
+      if (status?.blocked) throw new PivError(PivErrorCode.PukBlocked, 'the PUK is blocked');
+      const order = status?.retriesLeft !== undefined && status.retriesLeft < 2 ? both.slice(0, 1) : both;
+      for (let i = 0; i < order.length; i++) {
+        try {
+          await session.changePuk(order[i], newPuk);
+          this.ports.progress(plan.updateId, 'puk changed', { from: i === 0 ? 'first guess' : 'second guess' });
+          return;
+        } catch (e) {
+          // A wrong first guess leaves the card on its other PUK: the second guess (while a try is left) is the one it holds.
+          if (e instanceof InvalidPukError && i < order.length - 1 && e.retriesLeft >= 1) continue;
+          throw e;
+        }
+      }
+    } finally {
+      current.fill(0);
+      next.fill(0);
     }
   }
 
@@ -150,6 +197,14 @@ export class CardUpdater {
 
   private async prove(session: PivSession, plan: CardUpdatePlan): Promise<CardUpdateProofs> {
     const out: CardUpdateProofs = { signatures: [], keys: [] };
+    if (plan.kind === 'rotate-puk') {
+      // CHANGE REFERENCE DATA's 9000 is the proof; GET METADATA 81 (Yubico) adds the tries and the default flag.
+      const m = await session.tryMetadata(0x81);
+      out.puk = {
+        changed: true,
+        ...(m ? { isDefault: !!m.isDefault, retriesLeft: m.retriesLeft, retriesTotal: m.retriesTotal } : {}),
+      };
+    }
     for (const p of plan.proofs) {
       if (p.message) {
         const sig = await session.sign(slotByte(p.slot), keyAlgorithm(p.algorithm), Buffer.from(p.message, 'base64'));

@@ -5,6 +5,11 @@ import {
   ArchiveError,
   checkVolumeOnline,
   decodeSidecar,
+  escrowCounts,
+  FileImageSource,
+  notRebuilt,
+  planRebuild,
+  writeRebuild,
   listVolume,
   manifestSignatureValid,
   PgArchiveSource,
@@ -12,7 +17,7 @@ import {
   readVolumeParts,
   reconcile,
   recoverVscFromImage,
-  sha256Hex,
+  sha256OfRange,
   verifyVolume,
   type ArchivedCopy,
   type Finding,
@@ -78,6 +83,26 @@ function readInput(path: string, what: string, size?: number): Buffer {
     return readFileSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** An image file or optical drive, read by position (never loaded whole); close it when done. */
+function openImage(path: string, size?: number): FileImageSource {
+  try {
+    return FileImageSource.open(path, size);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CliError(`${path} is a device: give --sidecar so its image size is known`, USAGE);
+    throw new CliError(`cannot read image ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, USAGE);
+  }
+}
+
+/** Runs `fn` on an opened image, then closes it. */
+function withImage<T>(path: string, size: number | undefined, fn: (img: FileImageSource) => T): T {
+  const img = openImage(path, size);
+  try {
+    return fn(img);
+  } finally {
+    img.close();
   }
 }
 
@@ -210,8 +235,8 @@ export function registerArchive(program: Command): void {
       } catch {
         size = undefined;
       }
-      const img = readInput(image, 'image', size);
-      const previous = o.previous ? readInput(o.previous, 'previous image') : undefined;
+      const img = openImage(image, size);
+      const previous = o.previous ? openImage(o.previous) : undefined;
       let anchors: Buffer[] | undefined;
       if (o.issuerCert) {
         try {
@@ -221,15 +246,21 @@ export function registerArchive(program: Command): void {
           throw new CliError(`${o.issuerCert}: ${(e as Error).message}`, USAGE);
         }
       }
-      const rep = verifyVolume(img, { sidecar, previous, issuerCertificates: anchors });
+      let rep: VolumeReport;
       let online: Finding[] | undefined;
-      if (o.online) {
-        const hsm = HsmContext.open(hsmSettingsFrom(loadConfig({ ...stateSchema, ...hsmSchema })));
-        try {
-          online = await checkVolumeOnline(img, new HsmKeyProtector(hsm));
-        } finally {
-          hsm.close();
+      try {
+        rep = verifyVolume(img, { sidecar, previous, issuerCertificates: anchors });
+        if (o.online) {
+          const hsm = HsmContext.open(hsmSettingsFrom(loadConfig({ ...stateSchema, ...hsmSchema })));
+          try {
+            online = await checkVolumeOnline(img, new HsmKeyProtector(hsm));
+          } finally {
+            hsm.close();
+          }
         }
+      } finally {
+        img.close();
+        previous?.close();
       }
       if (o.json) printJson({ ...rep, ok: rep.ok && (online ?? []).every((f) => f.ok), online: online ?? null });
       else printReport(rep, online);
@@ -240,7 +271,7 @@ export function registerArchive(program: Command): void {
     .description("A volume's contents: the manifest (its signature checked) and the files of the image (offline)")
     .option('--json', 'machine-readable output')
     .action((image: string, o: { json?: boolean }) => {
-      const l = listVolume(readInput(image, 'image'));
+      const l = withImage(image, undefined, (img) => listVolume(img));
       if (o.json) return printJson(l);
       const m = l.manifest;
       process.stdout.write(
@@ -270,10 +301,8 @@ export function registerArchive(program: Command): void {
     .action((image: string, o: { vsc: string; version: number; out: string; issuerCert?: string }) => {
       const anchors = o.issuerCert ? readCertificates(readInput(o.issuerCert, 'issuer certificate')) : undefined;
       try {
-        const r = recoverVscFromImage(
-          readInput(image, 'image'),
-          { vscId: o.vsc.toLowerCase(), version: o.version },
-          { issuerCertificates: anchors },
+        const r = withImage(image, undefined, (img) =>
+          recoverVscFromImage(img, { vscId: o.vsc.toLowerCase(), version: o.version }, { issuerCertificates: anchors }),
         );
         writeFileSync(o.out, r.content, { mode: 0o600, flag: 'wx' });
         process.stdout.write(
@@ -296,7 +325,7 @@ export function registerArchive(program: Command): void {
         const status = (v: (typeof vols)[number]): string => {
           if (!o.check) return '';
           try {
-            return sha256Hex(readFileSync(join(v.directory, v.imageName))) === v.imageSha256 ? 'ok' : 'CHANGED';
+            return withImage(join(v.directory, v.imageName), undefined, (img) => sha256OfRange(img)) === v.imageSha256 ? 'ok' : 'CHANGED';
           } catch {
             return 'MISSING';
           }
@@ -355,11 +384,72 @@ export function registerArchive(program: Command): void {
                 `mismatch:   card ${d.cardId} (serial ${d.serial ?? '-'}): VSC ${d.vscId} v${d.version} in volume ${d.volume}: ${d.reason}`,
             ),
             ...rep.withoutVsc.map((d) => `no VSC:     card ${d.cardId} (serial ${d.serial ?? '-'})`),
+            ...rep.purged.map((d) => `purged:     card ${d.cardId} (serial ${d.serial ?? '-'}): VSC ${d.vscId} v${d.version}: ${d.note}`),
             rep.ok ? 'OK: every issued card has its VSC in exactly one sealed volume' : 'NOT RECONCILED',
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         }
         if (!rep.ok) process.exitCode = 1;
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  usageExits(archive.command('rebuild <dir>'))
+    .description(
+      'Disaster recovery: into an empty database, rebuild the escrow (VSC versions byte for byte), cards and cardholders as far as ' +
+        'the archive volumes of <dir> hold them, after verifying every volume and the chain; prints what cannot be rebuilt (server-side)',
+    )
+    .option('--issuer-cert <file>', 'trust anchor the archive signer must chain to')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string, o: { issuerCert?: string; json?: boolean }) => {
+      const anchors = o.issuerCert ? readCertificates(readInput(o.issuerCert, 'issuer certificate')) : undefined;
+      const plan = planRebuild(resolve(dir), { issuerCertificates: anchors });
+      const ctx = await ServerContext.open();
+      try {
+        const before = await escrowCounts(ctx.db);
+        if (before.vscs > 0 || before.volumes > 0)
+          throw new CliError(
+            `the database already holds ${before.vscs} VSCs and ${before.volumes} volumes: a rebuild goes into an empty database (scm db setup on a new one)`,
+            1,
+          );
+        if (plan.volumes.length === 0)
+          throw new CliError(`no volume of ${dir} verifies: ${plan.problems.join('; ') || 'no *.iso there'}`, 1);
+        const counts = await ctx.tx(async (em, audit) => {
+          const c = await writeRebuild(em, plan, new Date());
+          audit({
+            ...ServerContext.cliActor('archive-rebuild'),
+            action: 'archive.rebuilt-from-volumes',
+            targetType: 'archive',
+            targetId: String(plan.volumes.length),
+            outcome: 'success',
+            details: {
+              ...c,
+              lastCheckpoint: plan.lastCheckpoint ? { seq: plan.lastCheckpoint.seq, headHash: plan.lastCheckpoint.headHash } : null,
+            },
+          });
+          return c;
+        });
+        const missing = notRebuilt(plan);
+        if (o.json)
+          return printJson({
+            volumes: plan.volumes.map((v) => ({ path: v.path, volume: v.record.volume, ok: v.report.ok })),
+            rebuilt: counts,
+            notRebuilt: missing,
+          });
+        process.stdout.write(
+          [
+            ...plan.volumes.map(
+              (v) =>
+                `ok    volume ${v.record.volume} ${v.path}: ${v.record.entries.length} VSC files, image SHA-256 ${v.record.imageSha256}`,
+            ),
+            `rebuilt: ${counts.volumes} volumes, ${counts.versions} VSC versions of ${counts.vscs} VSCs (escrow), ${counts.cards} cards, ` +
+              `${counts.cardholders} cardholders, ${counts.signers} archive signer chains`,
+            'NOT rebuilt (not in the archive):',
+            ...missing.map((m) => `  - ${m}`),
+          ].join('\n') + '\n',
+        );
+        if (plan.problems.length) process.exitCode = 1;
       } finally {
         await ctx.close();
       }
@@ -376,7 +466,7 @@ function copiesFromImages(dir: string): ArchivedCopy[] {
     throw new CliError(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code}`, USAGE);
   }
   for (const n of names.sort()) {
-    const parts = readVolumeParts(readFileSync(join(dir, n)));
+    const parts = withImage(join(dir, n), undefined, (img) => readVolumeParts(img));
     if (!parts.manifest)
       throw new CliError(
         `${n}: the manifest does not read (${parts.manifestError ?? parts.isoError?.message}); run "scm archive verify" on it`,

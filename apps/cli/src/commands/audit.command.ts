@@ -12,6 +12,7 @@ import {
   sha256Hex,
   signCheckpoint,
   verifyBundle,
+  verifyStoredChain,
 } from '@scm/audit';
 import { manifestSignatureValid, readVolumeParts } from '@scm/archive';
 import type { Checkpoint } from '@scm/audit';
@@ -58,9 +59,7 @@ export function registerAudit(program: Command): void {
       const ctx = await ServerContext.open();
       try {
         const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
-        const v = new ChainVerifier(await readCheckpoints(ctx.db));
-        for await (const r of readChain(ctx.db)) v.push(r);
-        const rep = v.finish([key.spki]);
+        const rep = await verifyStoredChain(ctx.db, [key.spki], { databaseUrl: (ctx.db.options as { url?: string }).url });
         if (o.json) printJson(rep);
         else process.stdout.write(`${describe(rep).join('\n')}\n`);
         if (!rep.ok) process.exitCode = 1;
@@ -79,6 +78,8 @@ export function registerAudit(program: Command): void {
       const ctx = await ServerContext.open();
       try {
         const key = await ctx.hsm().getSigningKey(CHECKPOINT_KEY, 'P-256');
+        // Everything committed so far goes into the chain first, so the bundle ends at today's head.
+        await ctx.sequencer.settle();
         if (o.checkpoint) await signCheckpoint(ctx.db, signerOf(key), new Date());
         const head = await chainHead(ctx.db);
         const out = createWriteStream(join(o.out, BUNDLE_FILES.events), { mode: 0o644 });

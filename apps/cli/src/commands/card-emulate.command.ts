@@ -7,6 +7,8 @@ import {
   mgmKeyLength,
   SoftPivBackend,
   startEmulatedCard,
+  GENERIC_PIV_ATR,
+  NO_IMPORT_REFUSALS,
   type EmulatedCard,
   type PivCardBackend,
   type CardLatency,
@@ -21,6 +23,8 @@ interface EmulateOptions {
   serial?: number;
   atr?: string;
   firmware?: [number, number, number];
+  /** commander's --no-import: false. */
+  import: boolean;
   transportKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
   latency?: CardLatency;
 }
@@ -101,10 +105,15 @@ export function registerCardEmulate(program: Command): void {
       'answer as slowly as a real card: yubikey5, optionally with overrides in ms (yubikey5,apdu=4,p256=250,rsa2048=6000); off by default',
       latencyOption,
     )
+    .option(
+      '--no-import',
+      'act as a PIV card that generates keys but cannot import them: no IMPORT ASYMMETRIC KEY (FE) nor GET VERSION (FD), ' +
+        'both answered 6D00, and a generic (non-YubiKey) ATR unless --atr is given',
+    )
     .action(async (o: EmulateOptions) => {
       const identity = {
         serial: o.serial,
-        atr: o.atr ? new Uint8Array(Buffer.from(o.atr, 'hex')) : undefined,
+        atr: o.atr ? new Uint8Array(Buffer.from(o.atr, 'hex')) : o.import ? undefined : GENERIC_PIV_ATR,
         version: o.firmware,
         ...(o.transportKey ? { managementKey: o.transportKey } : {}),
       };
@@ -129,6 +138,7 @@ async function runCard(o: EmulateOptions, backend: PivCardBackend): Promise<void
       host: o.host,
       backend,
       ...(o.latency ? { latency: o.latency } : {}),
+      ...(o.import ? {} : { refuse: NO_IMPORT_REFUSALS }),
       onClose: () => lost?.(),
       onError: (e) => process.stderr.write(`scm: card error: ${e instanceof Error ? e.message : String(e)}\n`),
     });
@@ -143,6 +153,7 @@ async function runCard(o: EmulateOptions, backend: PivCardBackend): Promise<void
   process.stdout.write(
     `card inserted into the vpcd reader at ${where}: software PIV card, serial ${serial}, firmware ${version.join('.')}, ` +
       `ATR ${Buffer.from(atr).toString('hex').toUpperCase()}${isYubiKeyAtr ? ' (YubiKey 5)' : ''}, ` +
+      `${o.import ? '' : 'without key import (FE) or GET VERSION (FD), '}` +
       `${o.state ? `state in ${o.state}` : 'in memory (lost when stopped)'}. Stop with Ctrl-C.\n`,
   );
 

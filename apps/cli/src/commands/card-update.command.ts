@@ -32,36 +32,43 @@ const line = (u: UpdateView): string =>
   (u.retired ? `  old 9D in ${u.retired.slot}` : '') +
   (u.failure ? `  failure: ${u.failure}` : '');
 
-/** `scm card update SERIAL --renew | --rekey SLOT | --put-object TAG=FILE`, `scm card updates SERIAL`, `scm card update-approve ID`, `scm card expiry-sweep`. */
+/** `scm card update SERIAL --renew | --rekey SLOT | --put-object TAG=FILE | --rotate-puk`, `scm card updates SERIAL`, `scm card update-approve ID`, `scm card expiry-sweep`. */
 export function registerCardUpdate(program: Command): void {
   const card = cardCommand(program);
   card
     .command('update')
     .description(
       'Queue an update for an issued or active card: it runs the next time the card is in a reader of an approved workstation ' +
-        '(renew: new certificates for the same keys; rekey SLOT: a new key — 9D keeps the old one in a retired slot; put-object TAG=FILE: a data object). Needs the security-officer role.',
+        '(renew: new certificates for the same keys; rekey SLOT: a new key — 9D keeps the old one in a retired slot; put-object TAG=FILE: a data object; rotate-puk: a new random PUK, kept sealed under the HSM). Needs the security-officer role.',
     )
     .argument('<serial>', "the card's serial")
     .option('--renew', 'new certificates (and CHUID, Security Object) for the keys the card holds')
     .option('--rekey <slot>', 'a new key in this slot (9a, 9c, 9d, 9e)')
     .option('--put-object <tag=file>', 'write a data object, e.g. 5fc109=printed-info.bin (the value inside tag 53)')
+    .option('--rotate-puk', "change the card's PUK to a new random one (never shown; kept sealed under the HSM)")
     .option('--reason <text>', 'why (kept in the audit trail)', 'requested by an officer')
     .option('--json', 'machine-readable output')
-    .action(async (serial: string, o: { renew?: boolean; rekey?: string; putObject?: string; reason: string; json?: boolean }) => {
-      const chosen = [o.renew, o.rekey, o.putObject].filter((x) => x !== undefined && x !== false).length;
-      if (chosen !== 1) throw new CliError('give exactly one of --renew, --rekey SLOT, --put-object TAG=FILE');
-      let body: Record<string, unknown>;
-      if (o.renew) body = { kind: 'renew' };
-      else if (o.rekey) body = { kind: 'rekey', slot: o.rekey.toLowerCase() };
-      else {
-        const m = /^([0-9a-fA-F]{2,6})=(.+)$/.exec(o.putObject!);
-        if (!m) throw new CliError('--put-object takes TAG=FILE, e.g. 5fc109=printed-info.bin');
-        body = { kind: 'put-object', tag: m[1].toLowerCase(), value: readFileSync(m[2]).toString('base64') };
-      }
-      const u = await api<UpdateView>('POST', `/api/v1/cards/${encodeURIComponent(serial)}/updates`, { ...body, reason: o.reason });
-      if (o.json) return printJson(u);
-      process.stdout.write(`update ${u.id} queued for card ${serial}: ${u.state}; it runs when the card is next in a reader\n`);
-    });
+    .action(
+      async (
+        serial: string,
+        o: { renew?: boolean; rekey?: string; putObject?: string; rotatePuk?: boolean; reason: string; json?: boolean },
+      ) => {
+        const chosen = [o.renew, o.rekey, o.putObject, o.rotatePuk].filter((x) => x !== undefined && x !== false).length;
+        if (chosen !== 1) throw new CliError('give exactly one of --renew, --rekey SLOT, --put-object TAG=FILE, --rotate-puk');
+        let body: Record<string, unknown>;
+        if (o.renew) body = { kind: 'renew' };
+        else if (o.rotatePuk) body = { kind: 'rotate-puk' };
+        else if (o.rekey) body = { kind: 'rekey', slot: o.rekey.toLowerCase() };
+        else {
+          const m = /^([0-9a-fA-F]{2,6})=(.+)$/.exec(o.putObject!);
+          if (!m) throw new CliError('--put-object takes TAG=FILE, e.g. 5fc109=printed-info.bin');
+          body = { kind: 'put-object', tag: m[1].toLowerCase(), value: readFileSync(m[2]).toString('base64') };
+        }
+        const u = await api<UpdateView>('POST', `/api/v1/cards/${encodeURIComponent(serial)}/updates`, { ...body, reason: o.reason });
+        if (o.json) return printJson(u);
+        process.stdout.write(`update ${u.id} queued for card ${serial}: ${u.state}; it runs when the card is next in a reader\n`);
+      },
+    );
   card
     .command('updates')
     .description("A card's updates, oldest first")

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { databaseSchema, loadConfig, str, url } from '@scm/config';
 import { provisionDatabase } from '@scm/db';
 
-const adminSchema = {
+export const adminSchema = {
   ...databaseSchema,
   SCM_DATABASE_ADMIN_URL: url(
     'Superuser URL used by setup to create roles and databases',

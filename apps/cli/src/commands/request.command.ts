@@ -9,6 +9,7 @@ type RequestView = {
   batchId: string | null;
   cardholder: { id: string; name: string; upn: string | null; email: string | null };
   profileId: string;
+  profileVersion?: number | null;
   state: string;
   stateChangedAt: string;
   failure: string | null;
@@ -58,7 +59,7 @@ export function registerRequest(program: Command): void {
       const lines = [
         `request     ${r.id}${r.batchId ? ` (batch ${r.batchId})` : ''}`,
         `cardholder  ${r.cardholder.name} ${r.cardholder.upn ?? r.cardholder.email ?? ''} (${r.cardholder.id})`,
-        `profile     ${r.profileId}`,
+        `profile     ${r.profileId}${r.profileVersion ? ` v${r.profileVersion}` : ''}`,
         `state       ${r.state} since ${r.stateChangedAt}${r.failure ? ` — ${r.failure}` : ''}`,
         ...refusalLines(r),
         `vsc         ${r.vsc ? `${r.vsc.id} v${r.vsc.currentVersion} ${r.vsc.escrowed ? 'escrowed' : 'not escrowed yet'} sha256 ${r.vsc.sha256}` : '-'}`,

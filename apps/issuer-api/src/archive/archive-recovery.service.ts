@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { ArchiveError, ArchiveErrorCode, recoverVscFromImage } from '@scm/archive';
+import { ArchiveError, ArchiveErrorCode, FileImageSource, recoverVscFromImage } from '@scm/archive';
 import { VSC_REPOSITORY, type VscRepository } from '../issuance/vsc-escrow/vsc.repository';
 import type { TxScope } from '../platform/infra/unit-of-work';
 import { ARCHIVE_REPOSITORY, type ArchiveRepository } from './archive.repository';
@@ -42,6 +41,7 @@ export class ArchiveRecoveryService {
    * missing or no longer matches its hash). Throws ArchiveError NotFound, EscrowMismatch or ImageInvalid.
    */
   async readVsc(ref: { vscId: string; version: number }, from: VscCopySource | 'any' = 'any', tx?: TxScope): Promise<RecoveredVscCopy> {
+    await this.refusePurged(ref, tx);
     if (from === 'archive') return this.fromArchive(ref, tx);
     try {
       return await this.fromEscrow(ref, tx);
@@ -49,6 +49,21 @@ export class ArchiveRecoveryService {
       if (from === 'escrow' || !(e instanceof ArchiveError)) throw e;
       return this.fromArchive(ref, tx);
     }
+  }
+
+  /**
+   * A leaver's version purged after its retention period (docs/lifecycle.md) is read from nowhere:
+   * its escrow copy is empty, and the copy still on write-once media is not used for recovery.
+   */
+  private async refusePurged(ref: { vscId: string; version: number }, tx?: TxScope): Promise<void> {
+    const facts = (await this.vscs.versions(ref.vscId, tx)).find((v) => v.version === ref.version);
+    if (facts?.purgedAt)
+      throw new ArchiveError(
+        ArchiveErrorCode.Purged,
+        `VSC ${ref.vscId} v${ref.version} was purged at ${facts.purgedAt.toISOString()} after its retention period ` +
+          `(purge ${facts.purgeId}): its keys can no longer be recovered`,
+        { ...ref, purgeId: facts.purgeId },
+      );
   }
 
   private async fromEscrow(ref: { vscId: string; version: number }, tx?: TxScope): Promise<RecoveredVscCopy> {
@@ -69,9 +84,10 @@ export class ArchiveRecoveryService {
     if (!at) throw new ArchiveError(ArchiveErrorCode.NotFound, `VSC ${ref.vscId} v${ref.version} is in no archive volume`, ref);
     const { volume: v, entry } = at;
     const path = join(v.directory, v.imageName);
-    let image: Buffer;
+    let image: FileImageSource;
     try {
-      image = await readFile(path);
+      // Read by position: the recovery of one VSC holds a few pages of the image, not all of it.
+      image = FileImageSource.open(path);
     } catch (e) {
       throw new ArchiveError(
         ArchiveErrorCode.NotFound,
@@ -82,10 +98,15 @@ export class ArchiveRecoveryService {
         },
       );
     }
-    const got = recoverVscFromImage(image, ref, {
-      expectedImageSha256: v.imageSha256.toString('hex'),
-      expectedSignerSha256: v.signerCertSha256.toString('hex'),
-    });
+    let got;
+    try {
+      got = recoverVscFromImage(image, ref, {
+        expectedImageSha256: v.imageSha256.toString('hex'),
+        expectedSignerSha256: v.signerCertSha256.toString('hex'),
+      });
+    } finally {
+      image.close();
+    }
     if (got.entry.sha256 !== entry.sha256.toString('hex'))
       throw new ArchiveError(
         ArchiveErrorCode.ImageInvalid,

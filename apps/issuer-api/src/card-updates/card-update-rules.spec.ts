@@ -1,4 +1,4 @@
-import { expiryDecision, isUpdatable, nextRetiredSlot, objectProblem, updateProblem } from './card-update-rules';
+import { expiryDecision, isUpdatable, nextRetiredSlot, objectProblem, pukProofProblem, updateProblem } from './card-update-rules';
 
 describe('card update rules', () => {
   it('takes issued and active cards only', () => {
@@ -40,5 +40,16 @@ describe('card update rules', () => {
     });
     expect(expiryDecision({ notAfter: soon, renewal: 'automatic', openUpdate: null }, now)).toEqual({ kind: 'renew', state: 'pending' });
     expect(expiryDecision({ notAfter: soon, renewal: 'automatic', openUpdate: 'u1' }, now).kind).toBe('none');
+  });
+
+  it('a PUK rotation takes nothing else; the card proves it by the change, no default PUK and every try left', () => {
+    expect(updateProblem('rotate-puk', {})).toBeUndefined();
+    expect(updateProblem('rotate-puk', { slot: '9a' })).toMatch(/takes no slot/);
+    expect(pukProofProblem(undefined)).toMatch(/did not report/);
+    expect(pukProofProblem({ changed: false })).toMatch(/did not report/);
+    expect(pukProofProblem({ changed: true })).toBeUndefined();
+    expect(pukProofProblem({ changed: true, isDefault: false, retriesLeft: 3, retriesTotal: 3 })).toBeUndefined();
+    expect(pukProofProblem({ changed: true, isDefault: true, retriesLeft: 3, retriesTotal: 3 })).toMatch(/default PUK/);
+    expect(pukProofProblem({ changed: true, isDefault: false, retriesLeft: 2, retriesTotal: 3 })).toMatch(/2 of 3/);
   });
 });

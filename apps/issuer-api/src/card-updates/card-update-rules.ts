@@ -48,7 +48,24 @@ export function updateProblem(kind: CardUpdateKind, p: { slot?: string; tag?: nu
     case 'put-object':
       if (p.tag === undefined || !p.value) return 'put-object needs an object tag and a value';
       return objectProblem(p.tag, p.value);
+    case 'rotate-puk':
+      return p.slot || p.tag !== undefined ? 'a PUK rotation takes no slot or object' : undefined;
   }
+}
+
+/**
+ * Whether the card's report after CHANGE REFERENCE DATA of the PUK shows it took a PUK of SCM's:
+ * not the factory default, and every try left (a successful change resets the counter). A card
+ * without GET METADATA reports only that the change succeeded.
+ */
+export function pukProofProblem(
+  p: { changed: boolean; isDefault?: boolean; retriesLeft?: number; retriesTotal?: number } | undefined,
+): string | undefined {
+  if (!p?.changed) return 'the card did not report the PUK change';
+  if (p.isDefault) return 'the card reports its default PUK';
+  if (p.retriesLeft !== undefined && p.retriesTotal !== undefined && p.retriesLeft !== p.retriesTotal)
+    return `the card reports ${p.retriesLeft} of ${p.retriesTotal} PUK tries left after the change`;
+  return undefined;
 }
 
 /** What the expiry sweep does with a card whose certificates end before the horizon. */

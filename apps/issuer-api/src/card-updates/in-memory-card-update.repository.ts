@@ -53,4 +53,16 @@ export class InMemoryCardUpdateRepository implements CardUpdateRepository {
         openUpdate: [...this.rows.values()].find((u) => u.cardId === c.cardId && OPEN_UPDATE_STATES.includes(u.state))?.id ?? null,
       }));
   }
+
+  /** Cards' sealed PUKs (card_credential), seeded by specs. */
+  readonly puks = new Map<string, { sealed: Buffer; key: string }>();
+
+  async lockCardPuk(_tx: TxScope, cardId: string): Promise<{ sealed: Buffer; key: string } | undefined> {
+    return this.puks.get(cardId);
+  }
+
+  async replaceCardPuk(_tx: TxScope, cardId: string, sealed: Buffer, key: string): Promise<void> {
+    if (!this.puks.has(cardId)) throw new Error(`card ${cardId} has no PUK to replace`);
+    this.puks.set(cardId, { sealed, key });
+  }
 }

@@ -91,4 +91,21 @@ export class PgCardUpdateRepository implements CardUpdateRepository {
       openUpdate: r.open_update,
     }));
   }
+
+  async lockCardPuk(tx: TxScope, cardId: string): Promise<{ sealed: Buffer; key: string } | undefined> {
+    const rows: Array<{ puk_sealed: Buffer; puk_key: string }> = await tx.em.query(
+      `SELECT puk_sealed, puk_key FROM card_credential WHERE card_id = $1 FOR UPDATE`,
+      [cardId],
+    );
+    return rows[0] ? { sealed: rows[0].puk_sealed, key: rows[0].puk_key } : undefined;
+  }
+
+  async replaceCardPuk(tx: TxScope, cardId: string, sealed: Buffer, key: string): Promise<void> {
+    const [, n] = (await tx.em.query(`UPDATE card_credential SET puk_sealed = $2, puk_key = $3 WHERE card_id = $1`, [
+      cardId,
+      sealed,
+      key,
+    ])) as [unknown, number];
+    if (n !== 1) throw new Error(`card ${cardId} has no PUK to replace`);
+  }
 }

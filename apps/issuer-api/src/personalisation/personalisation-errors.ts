@@ -3,6 +3,8 @@ import { CodedError } from '@scm/common';
 export enum PersonalisationErrorCode {
   /** No such request, card or session. */
   NotFound = 'personalisation.not-found',
+  /** The card lacks a capability the request's profile needs (e.g. key import); refused before anything is written to it. */
+  CardLacksCapability = 'personalisation.card-lacks-capability',
   /** The request already ended (issued, failed, cancelled): its job has nothing left to do. */
   RequestClosed = 'personalisation.request-closed',
   /** The request is not ready for a card yet (its escrow is not committed). */

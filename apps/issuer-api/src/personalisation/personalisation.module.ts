@@ -1,3 +1,7 @@
+import { PgReaderCardsRepository } from './reader-cards/pg-reader-cards.repository';
+import { READER_CARDS_REPOSITORY } from './reader-cards/reader-cards.repository';
+import { ShowReaderCardsController } from './reader-cards/show-reader-cards/show-reader-cards.controller';
+import { ShowReaderCardsHandler } from './reader-cards/show-reader-cards/show-reader-cards.handler';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CardsModule } from '../issuance/cards/cards.module';
@@ -94,6 +98,7 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
 @Module({
   imports: [CqrsModule, CaModule, CardsModule, CardholdersModule, IssuanceModule, VscEscrowModule, WorkersModule, StockModule],
   controllers: [
+    ShowReaderCardsController,
     // the card worker's routes (the API ↔ worker wire contract, @scm/personalisation)
     LeaseCardJobController,
     ClaimCardController,
@@ -124,6 +129,8 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     FollowProgressController,
   ],
   providers: [
+    { provide: READER_CARDS_REPOSITORY, useClass: PgReaderCardsRepository },
+    ShowReaderCardsHandler,
     { provide: PERSONALISATION_REPOSITORY, useClass: PgPersonalisationRepository },
     { provide: CARD_LEASE_REPOSITORY, useClass: PgCardLeaseRepository },
     { provide: CARD_CREDENTIAL_REPOSITORY, useClass: PgCardCredentialRepository },

@@ -15,11 +15,12 @@ import type {
 
 /** AND-ed conditions on the audit chain (alias e) for the period and actor of a report. */
 function auditWhere(f: ReportFilter, params: unknown[], col = 'e'): string {
-  const w: string[] = [];
+  // Only events placed in the chain (the sequencer chains a commit's events right after it).
+  const w: string[] = [`${col}.seq IS NOT NULL`];
   if (f.from) w.push(`${col}.at >= $${params.push(f.from)}`);
   if (f.to) w.push(`${col}.at < $${params.push(f.to)}`);
   if (f.actor) w.push(`(${col}.actor = $${params.push(f.actor)} OR ${col}.actor_name = $${params.length})`);
-  return w.length ? ` AND ${w.join(' AND ')}` : '';
+  return ` AND ${w.join(' AND ')}`;
 }
 
 /**

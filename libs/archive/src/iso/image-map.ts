@@ -1,5 +1,6 @@
 import type { RegionKind } from '../format/sidecar.codec';
 import { SECTOR } from '../volume/layout';
+import { rangeIsZero, toSource, type ImageInput } from './image-source';
 import { IsoError, type IsoImage } from './iso9660-reader';
 
 /** A run of sectors with one owner: an ISO structure, a file, or padding. */
@@ -15,18 +16,14 @@ export interface ImageRegion {
 
 const TREE = { iso: 'ISO 9660/Rock Ridge', joliet: 'Joliet' } as const;
 
-const isZero = (b: Uint8Array): boolean => {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
-  return true;
-};
-
 /**
  * Assigns every sector of the image to what occupies it and returns the runs, in order. Files
  * named in `special` get that kind (the manifest, its signature, the certificates); other files
  * are 'file'. Sectors nothing claims are padding when zero, else "unidentified ISO data".
  */
-export function mapImage(image: Uint8Array, iso: IsoImage, special: Readonly<Record<string, RegionKind>> = {}): ImageRegion[] {
-  const total = image.length / SECTOR;
+export function mapImage(image: ImageInput, iso: IsoImage, special: Readonly<Record<string, RegionKind>> = {}): ImageRegion[] {
+  const src = toSource(image);
+  const total = src.size / SECTOR;
   if (!Number.isInteger(total)) throw new IsoError('the image is not a whole number of sectors');
   if (iso.sectors !== total) throw new IsoError(`the volume space size (${iso.sectors} sectors) is not the image size (${total})`);
   const labels: Array<Omit<ImageRegion, 'offset' | 'length'>> = [];
@@ -50,7 +47,7 @@ export function mapImage(image: Uint8Array, iso: IsoImage, special: Readonly<Rec
     }
   };
   const sectorsOf = (bytes: number): number => Math.ceil(bytes / SECTOR);
-  claim(0, 16, { kind: isZero(image.subarray(0, 16 * SECTOR)) ? 'padding' : 'iso', name: 'system area' }, true);
+  claim(0, 16, { kind: rangeIsZero(src, 0, 16 * SECTOR) ? 'padding' : 'iso', name: 'system area' }, true);
   for (const s of iso.descriptorSectors) claim(s, 1, { kind: 'iso', name: 'volume descriptors' }, true);
   for (const t of iso.pathTables) claim(t.lba, sectorsOf(t.size), { kind: 'iso', name: `path table (${TREE[t.tree]}, ${t.kind})` }, true);
   for (const d of iso.directories) claim(d.lba, sectorsOf(d.size), { kind: 'iso', name: `directory ${d.path} (${TREE[d.tree]})` }, true);
@@ -64,7 +61,7 @@ export function mapImage(image: Uint8Array, iso: IsoImage, special: Readonly<Rec
   const padding = labelId({ kind: 'padding', name: 'padding (unused sectors)' });
   const unknown = labelId({ kind: 'iso', name: 'unidentified ISO data' });
   for (let s = 0; s < total; s++) {
-    if (owner[s] < 0) owner[s] = isZero(image.subarray(s * SECTOR, (s + 1) * SECTOR)) ? padding : unknown;
+    if (owner[s] < 0) owner[s] = rangeIsZero(src, s * SECTOR, SECTOR) ? padding : unknown;
   }
   const out: ImageRegion[] = [];
   for (let s = 0; s < total;) {

@@ -1,4 +1,5 @@
 import { SECTOR } from '../volume/layout';
+import { PagedImage, toSource, type ImageInput } from './image-source';
 
 /**
  * A small ISO 9660 reader for the images SCM writes (xorriso: Rock Ridge and Joliet, one
@@ -77,24 +78,26 @@ class Reader {
   private readonly seenDirs = new Set<number>();
   suspSkip = -1;
 
-  constructor(readonly b: Buffer) {}
+  constructor(readonly b: PagedImage) {}
 
   both32(at: number, what: string): number {
     this.need(at, 8, what);
-    const le = this.b.readUInt32LE(at);
-    if (le !== this.b.readUInt32BE(at + 4)) throw new IsoError(`${what}: its little- and big-endian copies differ`, at);
+    const x = this.b.slice(at, 8);
+    const le = x.readUInt32LE(0);
+    if (le !== x.readUInt32BE(4)) throw new IsoError(`${what}: its little- and big-endian copies differ`, at);
     return le;
   }
 
   both16(at: number, what: string): number {
     this.need(at, 4, what);
-    const le = this.b.readUInt16LE(at);
-    if (le !== this.b.readUInt16BE(at + 2)) throw new IsoError(`${what}: its little- and big-endian copies differ`, at);
+    const x = this.b.slice(at, 4);
+    const le = x.readUInt16LE(0);
+    if (le !== x.readUInt16BE(2)) throw new IsoError(`${what}: its little- and big-endian copies differ`, at);
     return le;
   }
 
   need(at: number, n: number, what: string): void {
-    if (at < 0 || n < 0 || at + n > this.b.length) throw new IsoError(`${what} lies outside the image`, at);
+    if (at < 0 || n < 0 || at + n > this.b.size) throw new IsoError(`${what} lies outside the image`, at);
   }
 
   extent(lba: number, size: number, what: string): void {
@@ -123,7 +126,7 @@ class Reader {
     for (let sector = start; sector < start + size; sector += SECTOR) {
       let pos = sector;
       while (pos < sector + SECTOR) {
-        const len = this.b[pos];
+        const len = this.b.byte(pos);
         if (len === 0) break;
         if (++this.records > MAX_RECORDS) throw new IsoError('too many directory records');
         const rec = this.record(pos, tree, first && path === '');
@@ -144,26 +147,29 @@ class Reader {
         }
       }
       // Whatever follows the last record of a sector must be zero.
-      for (let i = pos; i < sector + SECTOR; i++)
-        if (this.b[i] !== 0) throw new IsoError(`unexpected bytes after the last record of a sector of /${path}`, i);
+      if (pos < sector + SECTOR && !this.b.isZero(pos, sector + SECTOR)) {
+        let i = pos;
+        while (this.b.byte(i) === 0) i++;
+        throw new IsoError(`unexpected bytes after the last record of a sector of /${path}`, i);
+      }
     }
   }
 
   /** One directory record; `root` marks the record whose SUSP area carries the SP entry. */
   private record(at: number, tree: IsoTree, root: boolean): { name: string; lba: number; size: number; dir: boolean } | undefined {
     this.need(at, 34, 'a directory record');
-    const len = this.b[at];
-    const nameLen = this.b[at + 32];
+    const len = this.b.byte(at);
+    const nameLen = this.b.byte(at + 32);
     if (len < 34 || 33 + nameLen > len) throw new IsoError('a directory record has an impossible length', at);
     this.need(at, len, 'a directory record');
-    if (this.b[at + 1] !== 0) throw new IsoError('extended attribute records are not used here', at + 1);
+    if (this.b.byte(at + 1) !== 0) throw new IsoError('extended attribute records are not used here', at + 1);
     const lba = this.both32(at + 2, 'an extent location');
     const size = this.both32(at + 10, 'a data length');
-    const flags = this.b[at + 25];
+    const flags = this.b.byte(at + 25);
     if (flags & 0x80) throw new IsoError('multi-extent files are not used here', at + 25);
-    if (this.b[at + 26] !== 0 || this.b[at + 27] !== 0) throw new IsoError('interleaved files are not used here', at + 26);
+    if (this.b.byte(at + 26) !== 0 || this.b.byte(at + 27) !== 0) throw new IsoError('interleaved files are not used here', at + 26);
     if (this.both16(at + 28, 'a volume sequence number') !== 1) throw new IsoError('a record names another volume of a set', at + 28);
-    const raw = this.b.subarray(at + 33, at + 33 + nameLen);
+    const raw = this.b.slice(at + 33, nameLen);
     let name: string;
     if (nameLen === 1 && raw[0] === 0) name = '.';
     else if (nameLen === 1 && raw[0] === 1) name = '..';
@@ -185,10 +191,10 @@ class Reader {
   private susp(start: number, end: number, root: boolean): string | undefined {
     if (root) {
       // The SP entry opens the root's "." system use area when SUSP (and so Rock Ridge) is used.
-      if (end - start >= 7 && this.b.toString('latin1', start, start + 2) === 'SP') {
-        if (this.b[start + 2] !== 7 || this.b[start + 3] !== 1 || this.b[start + 4] !== 0xbe || this.b[start + 5] !== 0xef)
-          throw new IsoError('a malformed SUSP SP entry', start);
-        this.suspSkip = this.b[start + 6];
+      const sp = end - start >= 7 ? this.b.slice(start, 7) : undefined;
+      if (sp && sp.toString('latin1', 0, 2) === 'SP') {
+        if (sp[2] !== 7 || sp[3] !== 1 || sp[4] !== 0xbe || sp[5] !== 0xef) throw new IsoError('a malformed SUSP SP entry', start);
+        this.suspSkip = sp[6];
       }
     }
     if (this.suspSkip < 0) return undefined;
@@ -200,15 +206,15 @@ class Reader {
     for (;;) {
       let next: IsoContinuation | undefined;
       while (pos + 4 <= stop) {
-        const sig = this.b.toString('latin1', pos, pos + 2);
-        const l = this.b[pos + 2];
+        const sig = this.b.slice(pos, 2).toString('latin1');
+        const l = this.b.byte(pos + 2);
         if (sig === '\0\0' && l === 0) break; // padding at the end of an area
         if (l < 4 || pos + l > stop) throw new IsoError(`a malformed SUSP entry "${printable(sig)}"`, pos);
         if (sig === 'NM') {
           if (l < 5) throw new IsoError('a malformed Rock Ridge NM entry', pos);
-          const flags = this.b[pos + 4];
+          const flags = this.b.byte(pos + 4);
           if (flags & 0x06) throw new IsoError('an NM entry for "." or ".." on a file', pos);
-          parts.push(this.b.subarray(pos + 5, pos + l));
+          parts.push(Buffer.from(this.b.slice(pos + 5, l - 5)));
           if (!(flags & 0x01)) {
             name = Buffer.concat(parts).toString('utf8');
             parts = [];
@@ -244,10 +250,10 @@ function ucs2(b: Buffer): string {
 const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
 
 /** Reads the structure of an ISO 9660 image (nothing of the files' contents). Throws IsoError. */
-export function readIso(image: Uint8Array): IsoImage {
-  const b = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+export function readIso(image: ImageInput): IsoImage {
+  const b = new PagedImage(toSource(image));
   const r = new Reader(b);
-  if (b.length % SECTOR !== 0) throw new IsoError(`the image is ${b.length} bytes, not a whole number of 2048-byte sectors`);
+  if (b.size % SECTOR !== 0) throw new IsoError(`the image is ${b.size} bytes, not a whole number of 2048-byte sectors`);
   const descriptorSectors: number[] = [];
   let pvd: number | undefined;
   let svd: number | undefined;
@@ -255,15 +261,15 @@ export function readIso(image: Uint8Array): IsoImage {
     if (descriptorSectors.length >= MAX_DESCRIPTORS) throw new IsoError('no volume descriptor set terminator');
     const at = s * SECTOR;
     r.need(at, SECTOR, 'a volume descriptor');
-    if (b.toString('latin1', at + 1, at + 6) !== 'CD001' || b[at + 6] !== 1)
+    if (b.slice(at + 1, 5).toString('latin1') !== 'CD001' || b.byte(at + 6) !== 1)
       throw new IsoError(`sector ${s} is not a volume descriptor`, at);
     descriptorSectors.push(s);
-    const type = b[at];
+    const type = b.byte(at);
     if (type === 255) break;
     if (type === 1) {
       if (pvd !== undefined) throw new IsoError('two primary volume descriptors', at);
       pvd = at;
-    } else if (type === 2 && JOLIET_ESCAPES.includes(b.toString('latin1', at + 88, at + 91))) {
+    } else if (type === 2 && JOLIET_ESCAPES.includes(b.slice(at + 88, 3).toString('latin1'))) {
       if (svd !== undefined) throw new IsoError('two Joliet volume descriptors', at);
       svd = at;
     } else throw new IsoError(`volume descriptor type ${type} is not used here`, at);
@@ -271,7 +277,10 @@ export function readIso(image: Uint8Array): IsoImage {
   if (pvd === undefined) throw new IsoError('no primary volume descriptor');
   const sectors = r.both32(pvd + 80, 'the volume space size');
   if (r.both16(pvd + 128, 'the logical block size') !== SECTOR) throw new IsoError('the logical block size is not 2048', pvd + 128);
-  const volumeId = b.toString('latin1', pvd + 40, pvd + 72).trimEnd();
+  const volumeId = b
+    .slice(pvd + 40, 32)
+    .toString('latin1')
+    .trimEnd();
   const pathTables: IsoPathTable[] = [];
   const tables = (at: number, tree: IsoTree): void => {
     const size = r.both32(at + 132, 'a path table size');
@@ -281,7 +290,7 @@ export function readIso(image: Uint8Array): IsoImage {
       [148, 'M', false],
       [152, 'M', false],
     ] as const) {
-      const lba = le ? b.readUInt32LE(at + off) : b.readUInt32BE(at + off);
+      const lba = le ? b.slice(at + off, 4).readUInt32LE(0) : b.slice(at + off, 4).readUInt32BE(0);
       if (lba === 0) {
         if (off === 140 || off === 148) throw new IsoError(`the ${tree} tree has no ${kind} path table`, at + off);
         continue;

@@ -1,10 +1,11 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
 import { MANIFEST_FORMAT, encodeManifest, type Manifest, type ManifestEntry } from '../format/manifest.codec';
 import { SIDECAR_FORMAT, encodeSidecar, sidecarSignedBytes, type RegionKind, type UnsignedSidecar } from '../format/sidecar.codec';
 import { encodePemBundle, sha256, sha256Hex } from '../format/signatures';
+import { FileImageSource, sha256OfRange } from '../iso/image-source';
 import { readVscHeader } from '../format/vsc-header';
 import { mapImage } from '../iso/image-map';
 import { readIso } from '../iso/iso9660-reader';
@@ -124,51 +125,61 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       stagedImage,
       volumeId,
     );
-    const image = await readFile(stagedImage);
-    let regions;
+    // The image as written is read back by position (a few pages at a time): mapped, hashed
+    // and verified without holding it in memory.
+    const image = FileImageSource.open(stagedImage);
+    let imageSha256: string;
+    let unsigned: UnsignedSidecar;
+    let sidecar: Buffer;
     try {
-      regions = mapImage(image, readIso(image), SPECIAL);
-    } catch (e) {
-      throw new ArchiveError(
-        ArchiveErrorCode.WriterFailed,
-        `the image xorriso wrote does not read back: ${(e as Error).message}`,
-        {},
-        { cause: e },
-      );
-    }
-    const imageSha256 = sha256Hex(image);
-    const unsigned: UnsignedSidecar = {
-      format: SIDECAR_FORMAT,
-      volume,
-      createdAt: manifest.createdAt,
-      image: { name: imageName, size: image.length, sha256: imageSha256 },
-      manifestSha256: sha256Hex(manifestBytes),
-      previousImageSha256: manifest.previous?.imageSha256 ?? null,
-      regions: regions
-        .filter((r) => r.kind !== 'file')
-        .map((r) => ({
-          offset: r.offset,
-          length: r.length,
-          kind: r.kind as RegionKind,
-          name: r.name,
-          sha256: sha256Hex(image.subarray(r.offset, r.offset + r.length)),
-        })),
-      signer: {
-        keyLabel: signer.keyLabel,
-        algorithm: signer.algorithm,
-        certificate: Buffer.from(signer.certificates[0]).toString('base64'),
-      },
-    };
-    const sidecar = encodeSidecar({ ...unsigned, signature: (await signer.sign(sidecarSignedBytes(unsigned))).toString('hex') });
+      let regions;
+      try {
+        regions = mapImage(image, readIso(image), SPECIAL);
+      } catch (e) {
+        throw new ArchiveError(
+          ArchiveErrorCode.WriterFailed,
+          `the image xorriso wrote does not read back: ${(e as Error).message}`,
+          {},
+          { cause: e },
+        );
+      }
+      imageSha256 = sha256OfRange(image);
+      unsigned = {
+        format: SIDECAR_FORMAT,
+        volume,
+        createdAt: manifest.createdAt,
+        image: { name: imageName, size: image.size, sha256: imageSha256 },
+        manifestSha256: sha256Hex(manifestBytes),
+        previousImageSha256: manifest.previous?.imageSha256 ?? null,
+        regions: regions
+          .filter((r) => r.kind !== 'file')
+          .map((r) => ({
+            offset: r.offset,
+            length: r.length,
+            kind: r.kind as RegionKind,
+            name: r.name,
+            sha256: sha256OfRange(image, r.offset, r.length),
+          })),
+        signer: {
+          keyLabel: signer.keyLabel,
+          algorithm: signer.algorithm,
+          certificate: Buffer.from(signer.certificates[0]).toString('base64'),
+        },
+      };
+      sidecar = encodeSidecar({ ...unsigned, signature: (await signer.sign(sidecarSignedBytes(unsigned))).toString('hex') });
 
-    // Verify after write: the image as read back passes the same offline check an auditor runs.
-    const check = verifyVolume(image, { sidecar });
-    if (!check.ok) {
-      const bad = check.findings.filter((f: Finding) => !f.ok).map((f) => f.message);
-      throw new ArchiveError(ArchiveErrorCode.WriterFailed, `the new volume fails its own verification: ${bad.join('; ')}`, {
-        findings: bad,
-      });
+      // Verify after write: the image as read back passes the same offline check an auditor runs.
+      const check = verifyVolume(image, { sidecar });
+      if (!check.ok) {
+        const bad = check.findings.filter((f: Finding) => !f.ok).map((f) => f.message);
+        throw new ArchiveError(ArchiveErrorCode.WriterFailed, `the new volume fails its own verification: ${bad.join('; ')}`, {
+          findings: bad,
+        });
+      }
+    } finally {
+      image.close();
     }
+    const imageSize = (await stat(stagedImage)).size;
 
     const sidecarName = sidecarNameOf(imageName);
     const record: VolumeRecord = {
@@ -179,7 +190,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       imageName,
       sidecarName,
       imageSha256,
-      imageSize: image.length,
+      imageSize,
       manifestSha256: unsigned.manifestSha256,
       previous: manifest.previous,
       audit: { seq: checkpoint.seq, headHash: checkpoint.headHash },

@@ -36,7 +36,7 @@ export class PgArchiveSource implements ArchiveSource {
               (SELECT c.serial FROM card c WHERE c.vsc_id = v.vsc_id AND c.serial IS NOT NULL AND c.state <> 'spoiled'
                 ORDER BY c.state_changed_at DESC LIMIT 1) AS card_serial
          FROM vsc_version v
-        WHERE v.escrowed_at IS NOT NULL
+        WHERE v.escrowed_at IS NOT NULL AND v.purged_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM archive_entry a WHERE a.vsc_id = v.vsc_id AND a.version = v.version)
         ORDER BY v.created_at, v.vsc_id, v.version`,
     );
@@ -124,10 +124,11 @@ export class PgArchiveSource implements ArchiveSource {
       serial: string | null;
       state: string;
       vsc_id: string | null;
-      versions: Array<{ version: number; sha256: string }> | null;
+      versions: Array<{ version: number; sha256: string; purged: boolean }> | null;
     }>(
       `SELECT c.id, c.serial, c.state, c.vsc_id,
-              (SELECT json_agg(json_build_object('version', v.version, 'sha256', encode(v.sha256, 'hex')) ORDER BY v.version)
+              (SELECT json_agg(json_build_object('version', v.version, 'sha256', encode(v.sha256, 'hex'), 'purged', v.purged_at IS NOT NULL)
+                         ORDER BY v.version)
                  FROM vsc_version v WHERE v.vsc_id = c.vsc_id AND v.escrowed_at IS NOT NULL) AS versions
          FROM card c WHERE c.state = ANY($1::text[]) ORDER BY c.created_at, c.id`,
       [[...ISSUED_CARD_STATES]],

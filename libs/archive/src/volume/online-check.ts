@@ -1,4 +1,5 @@
 import { VirtualSmartCard, type VscKeyProtector } from '@scm/vsc';
+import type { ImageInput } from '../iso/image-source';
 import { fileBytes, readVolumeParts, type Finding } from './verify-volume';
 
 /**
@@ -6,7 +7,7 @@ import { fileBytes, readVolumeParts, type Finding } from './verify-volume';
  * of libs/vsc (seal under the KEK, the recovery slot, every area's GCM tag). Nothing is decrypted
  * beyond what the check needs, and nothing of it is kept.
  */
-export async function checkVolumeOnline(image: Uint8Array, protector: VscKeyProtector): Promise<Finding[]> {
+export async function checkVolumeOnline(image: ImageInput, protector: VscKeyProtector): Promise<Finding[]> {
   const parts = readVolumeParts(image);
   if (!parts.manifest) return [{ check: 'online', ok: false, message: 'the manifest does not read: run the offline verification first' }];
   const out: Finding[] = [];

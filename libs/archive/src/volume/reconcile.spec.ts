@@ -50,4 +50,27 @@ describe('reconcile', () => {
     ]);
     expect(r.withoutVsc).toEqual([{ cardId: 'e', serial: 'S-e' }]);
   });
+
+  it("counts a leaver's purged versions neither missing nor failed, and says where a write-once copy stays", () => {
+    const r = reconcile(
+      [
+        { cardId: 'a', serial: 'S-a', state: 'terminated', vscId: 'v1', versions: [{ version: 1, sha256: 'h1', purged: true }] },
+        { cardId: 'b', serial: 'S-b', state: 'terminated', vscId: 'v2', versions: [{ version: 1, sha256: 'h2', purged: true }] },
+      ],
+      [copy(4, 'v1', 1, 'h1')],
+    );
+    expect(r.ok).toBe(true);
+    expect(r.missing).toEqual([]);
+    expect(r.purged).toEqual([
+      {
+        cardId: 'a',
+        serial: 'S-a',
+        vscId: 'v1',
+        version: 1,
+        volumes: [4],
+        note: 'purged in DB, still on write-once media until the destruction of volume 4',
+      },
+      { cardId: 'b', serial: 'S-b', vscId: 'v2', version: 1, volumes: [], note: 'purged in DB before it was archived: no copy anywhere' },
+    ]);
+  });
 });

@@ -17,7 +17,8 @@ export interface IssuedCard {
   serial: string | null;
   state: string;
   vscId: string | null;
-  versions: ReadonlyArray<{ version: number; sha256: string }>;
+  /** `purged`: a leaver's version emptied in the database after its retention period (docs/lifecycle.md). */
+  versions: ReadonlyArray<{ version: number; sha256: string; purged?: boolean }>;
 }
 
 /** A VSC version found in a sealed volume. */
@@ -51,6 +52,11 @@ export interface ReconciliationReport {
   mismatched: Array<CardVersionRef & { volume: number; reason: string }>;
   /** Issued cards with no VSC at all. */
   withoutVsc: Array<{ cardId: string; serial: string | null }>;
+  /**
+   * Versions purged from the database (a leaver's escrow past its retention): never missing; a copy
+   * in a volume stays on the write-once media until the volume is destroyed, and is never read again.
+   */
+  purged: Array<CardVersionRef & { volumes: number[]; note: string }>;
 }
 
 /**
@@ -75,6 +81,7 @@ export function reconcile(cards: readonly IssuedCard[], copies: readonly Archive
     duplicated: [],
     mismatched: [],
     withoutVsc: [],
+    purged: [],
   };
   for (const card of cards) {
     if (!card.vscId) {
@@ -86,6 +93,17 @@ export function reconcile(cards: readonly IssuedCard[], copies: readonly Archive
       report.versions++;
       const ref: CardVersionRef = { cardId: card.cardId, serial: card.serial, vscId: card.vscId, version: v.version };
       const found = byKey.get(`${card.vscId}/${v.version}`) ?? [];
+      if (v.purged) {
+        const volumes = found.map((c) => c.volume).sort((a, b) => a - b);
+        report.purged.push({
+          ...ref,
+          volumes,
+          note: volumes.length
+            ? `purged in DB, still on write-once media until the destruction of volume ${volumes.join(', ')}`
+            : 'purged in DB before it was archived: no copy anywhere',
+        });
+        continue;
+      }
       if (found.length === 0) report.missing.push(ref);
       if (found.length > 1) report.duplicated.push({ ...ref, volumes: found.map((c) => c.volume).sort((a, b) => a - b) });
       for (const c of found) {

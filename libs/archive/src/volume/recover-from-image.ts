@@ -3,6 +3,7 @@ import { parseVscFile, VscFileType } from '@scm/vsc';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
 import type { Manifest, ManifestEntry } from '../format/manifest.codec';
 import { sha256Hex, verifyChain } from '../format/signatures';
+import { sha256OfRange, toSource, type ImageInput } from '../iso/image-source';
 import { vscPath } from './layout';
 import { fileBytes, manifestSignatureValid, readVolumeParts } from './verify-volume';
 
@@ -32,11 +33,12 @@ const invalid = (message: string, meta: Record<string, unknown> = {}): ArchiveEr
  * must be what the manifest says. Returns the bytes; opening them needs the HSM (libs/vsc).
  */
 export function recoverVscFromImage(
-  image: Uint8Array,
+  input: ImageInput,
   ref: { vscId: string; version: number },
   opts: RecoverFromImageOptions = {},
 ): RecoveredVsc {
-  if (opts.expectedImageSha256 && sha256Hex(image) !== opts.expectedImageSha256)
+  const image = toSource(input);
+  if (opts.expectedImageSha256 && sha256OfRange(image) !== opts.expectedImageSha256)
     throw invalid('the image is not the one recorded when the volume was sealed (its SHA-256 differs)');
   const parts = readVolumeParts(image);
   if (!parts.iso) throw invalid(`the image does not read as ISO 9660: ${parts.isoError?.message}`);
@@ -77,7 +79,7 @@ export function recoverVscFromImage(
 }
 
 /** What `scm archive list` shows: the manifest (signature checked) and the files of the image. */
-export function listVolume(image: Uint8Array): {
+export function listVolume(image: ImageInput): {
   manifest: Manifest;
   signatureValid: boolean;
   signer: { subject: string; fingerprint: string } | null;

@@ -14,8 +14,14 @@ import {
   verifyChain,
   verifyEcdsa,
 } from '../format/signatures';
+import { ForwardReader, sha256OfRange, toSource, type ImageInput, type ImageSource } from '../iso/image-source';
 import { IsoError, readIso, type IsoFile, type IsoImage } from '../iso/iso9660-reader';
 import { CERTIFICATES_PATH, MANIFEST_PATH, SECTOR, SIGNATURE_PATH } from './layout';
+
+const isZero = (b: Uint8Array): boolean => {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+};
 
 const keyLabelOf = (k: { label: string; version: number }): string => `${k.label}/${k.version}`;
 
@@ -56,7 +62,7 @@ export interface VerifyOptions {
   /** Certificates to trust (the issuing CA or root, DER): the signer must chain to one of them. */
   issuerCertificates?: readonly Uint8Array[];
   /** The image of the volume this one should follow. */
-  previous?: Uint8Array;
+  previous?: ImageInput;
   /**
    * Results of the VSC format check by file SHA-256 (null: passed), for callers that verify many
    * images sharing files (the format check is a function of the bytes; a changed file has another hash).
@@ -103,9 +109,10 @@ function headerProblem(bytes: Buffer, e: { vscId: string; version: number; kek: 
 export const formatCacheKey = (e: { sha256: string; vscId: string; version: number; kek: string; recoveryKey: string }): string =>
   `${e.sha256}/${e.vscId}/${e.version}/${e.kek}/${e.recoveryKey}`;
 
-/** The bytes of a file in the image. */
-export function fileBytes(image: Uint8Array, f: IsoFile): Buffer {
-  return Buffer.from(image.buffer, image.byteOffset + f.lba * SECTOR, f.size);
+/** The bytes of a file in the image (a view of an image in memory; a copy read from a file source). */
+export function fileBytes(image: ImageInput, f: IsoFile): Buffer {
+  if (image instanceof Uint8Array) return Buffer.from(image.buffer, image.byteOffset + f.lba * SECTOR, f.size);
+  return image.read(f.lba * SECTOR, f.size);
 }
 
 /** The parts of a volume every reader needs, each with the error that kept it from being read. */
@@ -125,7 +132,8 @@ export interface VolumeParts {
 }
 
 /** Reads the ISO structure, the manifest, its signature and the certificates, without judging them. */
-export function readVolumeParts(image: Uint8Array): VolumeParts {
+export function readVolumeParts(input: ImageInput): VolumeParts {
+  const image = toSource(input);
   const parts: VolumeParts = { files: new Map() };
   try {
     parts.iso = readIso(image);
@@ -178,22 +186,23 @@ export function manifestSignatureValid(parts: VolumeParts): boolean {
  * structural half of the VSC consistency check), and the link to the previous volume. A changed
  * byte is named by the place it hits, using the sidecar's signed map of the image.
  */
-export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): VolumeReport {
+export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): VolumeReport {
   const findings: Finding[] = [];
   const changed = new Map<string, Place>();
   const add = (check: string, ok: boolean, message: string, where?: Place): void => {
     findings.push({ check, ok, message, ...(where ? { where } : {}) });
     if (!ok && where && where.kind !== 'previous') changed.set(`${where.kind}\0${where.name}`, where);
   };
-  const img = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
-  const imageSha = sha256Hex(img);
+  // The image is read by position: a file source holds a few pages of it at a time.
+  const img: ImageSource = toSource(image);
+  const imageSha = sha256OfRange(img);
   const parts = readVolumeParts(img);
   const report: VolumeReport = {
     ok: false,
     volume: null,
     volumeId: null,
     createdAt: null,
-    image: { size: img.length, sha256: imageSha },
+    image: { size: img.size, sha256: imageSha },
     entries: 0,
     signer: null,
     checkpoint: null,
@@ -231,7 +240,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
           sidecarTrusted ? undefined : sidecarPlace,
         );
       }
-      const sizeOk = sidecar.image.size === img.length;
+      const sizeOk = sidecar.image.size === img.size;
       const hashOk = sidecar.image.sha256 === imageSha;
       add(
         'image hash',
@@ -239,12 +248,12 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
         sizeOk && hashOk
           ? `SHA-256 ${imageSha} as the sidecar says`
           : !sizeOk
-            ? `the image is ${img.length} bytes; the sidecar says ${sidecar.image.size}`
+            ? `the image is ${img.size} bytes; the sidecar says ${sidecar.image.size}`
             : `the SHA-256 of the image (${imageSha}) is not the one in the sidecar (${sidecar.image.sha256})`,
       );
       if (sidecarTrusted && sizeOk && !hashOk) {
         for (const r of sidecar.regions) {
-          if (sha256Hex(img.subarray(r.offset, r.offset + r.length)) !== r.sha256)
+          if (r.offset + r.length > img.size || sha256OfRange(img, r.offset, r.length) !== r.sha256)
             add('region', false, `${r.name} changed (bytes ${r.offset}..${r.offset + r.length - 1})`, {
               kind: r.kind,
               name: r.name,
@@ -392,6 +401,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
   const listed = new Set<string>([MANIFEST_PATH, SIGNATURE_PATH, CERTIFICATES_PATH]);
   let filesOk = 0;
   const vscSectors = new Set<number>();
+  const files = new ForwardReader(img);
   for (const e of m.entries) {
     listed.add(e.path);
     const f = parts.files.get(e.path);
@@ -401,7 +411,9 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
     }
     const place: Place = { kind: 'file', name: e.path, offset: f.lba * SECTOR, length: f.size };
     for (let s = f.lba; s < f.lba + Math.ceil(f.size / SECTOR); s++) vscSectors.add(s);
-    const bytes = fileBytes(img, f);
+    // One read per file: its bytes and the padding to the end of its last sector.
+    const extent = files.read(f.lba * SECTOR, Math.ceil(f.size / SECTOR) * SECTOR);
+    const bytes = extent.subarray(0, f.size);
     if (f.size !== e.size || sha256Hex(bytes) !== e.sha256) {
       add(
         'vsc file',
@@ -411,8 +423,8 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
       );
       continue;
     }
-    const tail = img.subarray(f.lba * SECTOR + f.size, (f.lba + Math.ceil(f.size / SECTOR)) * SECTOR);
-    if (tail.some((x) => x !== 0))
+    const tail = extent.subarray(f.size);
+    if (!isZero(tail))
       add('padding', false, `the padding after ${e.path} is not zero`, {
         kind: 'padding',
         name: `padding after ${e.path}`,
@@ -441,8 +453,8 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
     if (!listed.has(f.path)) add('unexpected file', false, `${f.path} is not in the manifest`, { kind: 'iso', name: 'the ISO structures' });
 
   // 5. Every sector is either a VSC file or in the sidecar's map.
-  if (sidecar && sidecarTrusted && sidecar.image.size === img.length) {
-    const covered = new Uint8Array(img.length / SECTOR);
+  if (sidecar && sidecarTrusted && sidecar.image.size === img.size) {
+    const covered = new Uint8Array(img.size / SECTOR);
     for (const r of sidecar.regions) covered.fill(1, r.offset / SECTOR, (r.offset + r.length) / SECTOR);
     let clash = 0;
     for (const s of vscSectors) {
@@ -459,7 +471,7 @@ export function verifyVolume(image: Uint8Array, opts: VerifyOptions = {}): Volum
 
   // 6. The previous volume.
   if (opts.previous) {
-    const prevSha = sha256Hex(opts.previous);
+    const prevSha = sha256OfRange(toSource(opts.previous));
     let prevVolume: number | undefined;
     try {
       prevVolume = readVolumeParts(opts.previous).manifest?.volume;

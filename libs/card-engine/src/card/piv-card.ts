@@ -13,6 +13,8 @@ export interface PivCardOptions extends PivAppletOptions {
   refuse?: readonly CommandRefusal[];
   /** Answer as slowly as a real card (per APDU, per key generation); none by default. */
   latency?: CardLatency;
+  /** Told of every complete command the card receives (instruction and parameters, never the data): tests see what reached the card. */
+  onCommand?: (cmd: { ins: number; p1: number; p2: number }) => void;
 }
 
 /** Responses are cut at this many bytes; the rest waits for GET RESPONSE (OpenSC's buffer is 258). */
@@ -54,6 +56,7 @@ export class PivCard implements VirtualCard {
   private readonly latency: CardLatency | undefined;
   /** The algorithm of the key the last command generated (for the latency model). */
   private generated: number | undefined;
+  private readonly onCommand: PivCardOptions['onCommand'];
 
   constructor(
     readonly backend: PivCardBackend,
@@ -63,6 +66,7 @@ export class PivCard implements VirtualCard {
     this.maxChain = opts.maxChainBytes ?? DEFAULT_MAX_CHAIN;
     this.refuse = opts.refuse ?? [];
     this.latency = opts.latency;
+    this.onCommand = opts.onCommand;
   }
 
   atr(): Uint8Array {
@@ -127,6 +131,7 @@ export class PivCard implements VirtualCard {
     const data = this.collectChain(cmd);
     if (data === 'more') return sw(SW.OK);
     if (data === 'overflow') return sw(SW.NOT_ENOUGH_MEMORY);
+    this.onCommand?.({ ins: cmd.ins, p1: cmd.p1, p2: cmd.p2 });
 
     if (cmd.ins === Ins.SELECT) return this.select(cmd.p1, cmd.p2, data);
     if (this.selected !== 'piv') return sw(SW.INS_NOT_SUPPORTED);

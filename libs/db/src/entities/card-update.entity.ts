@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const CARD_UPDATE_KINDS = ['renew', 'rekey', 'put-object'] as const;
+export const CARD_UPDATE_KINDS = ['renew', 'rekey', 'put-object', 'rotate-puk'] as const;
 export type CardUpdateKind = (typeof CARD_UPDATE_KINDS)[number];
 export const CARD_UPDATE_STATES = ['awaiting-approval', 'pending', 'running', 'done', 'failed', 'cancelled'] as const;
 export type CardUpdateState = (typeof CARD_UPDATE_STATES)[number];
@@ -27,6 +27,9 @@ export class CardUpdateEntity {
   /** What the update's VSC version holds for the card: new certificate serials by slot, a retired slot. */
   @Column('jsonb', { nullable: true }) prepared!: Record<string, unknown> | null;
   @Column('bytea', { name: 'proof_nonce', nullable: true }) proofNonce!: Buffer | null;
+  /** rotate-puk: the new PUK sealed under the HSM's PUK key, bound to the card (never in clear); cleared once it is the card's. */
+  @Column('bytea', { name: 'puk_sealed', nullable: true }) pukSealed?: Buffer | null;
+  @Column('text', { name: 'puk_key', nullable: true }) pukKey?: string | null;
   @Column('text', { nullable: true }) failure!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;

@@ -36,6 +36,8 @@ import {
 import { OnCardAttestationEntity, StockBatchEntity, StockCardEntity, StockCardProofEntity } from './stock.entities';
 import { WorkstationEntity } from './workstation.entity';
 import { CardUpdateEntity } from './card-update.entity';
+import { CardholderTerminationEntity, CardProfileVersionEntity, EscrowPurgeEntity } from './lifecycle.entities';
+import { PeriodicRunEntity } from './periodic-run.entity';
 
 /**
  * Every TypeORM entity, one per table of the migrations, listed explicitly so the same list serves
@@ -95,8 +97,14 @@ export const entities = [
   OnCardAttestationEntity,
   // card updates
   CardUpdateEntity,
+  // after issuance
+  CardholderTerminationEntity,
+  EscrowPurgeEntity,
+  CardProfileVersionEntity,
+  // periodic work across API replicas
+  PeriodicRunEntity,
 ];
-export { WorkstationEntity };
+export { WorkstationEntity, PeriodicRunEntity };
 export type { ReaderReport } from './workstation.entity';
 export * from './trust.entities';
 export * from './audit.entities';
@@ -107,3 +115,4 @@ export * from './personalisation.entities';
 export * from './helpdesk.entities';
 export * from './stock.entities';
 export * from './card-update.entity';
+export * from './lifecycle.entities';

@@ -39,6 +39,10 @@ export const CARD_STATES = [
 ] as const;
 export type CardState = (typeof CARD_STATES)[number];
 
+/** Card capabilities a profile may need (docs/card-profile.md): import-key is the vendor IMPORT ASYMMETRIC KEY. */
+export const CARD_CAPABILITIES = ['import-key'] as const;
+export type CardCapabilityName = (typeof CARD_CAPABILITIES)[number];
+
 /** The key slots a card profile may define. */
 export type CardProfileSlot = '9a' | '9c' | '9d' | '9e';
 
@@ -62,6 +66,8 @@ export interface CardProfileJson {
   pin: { minLength: number; maxLength: number; tries: number };
   puk: { length: number; tries: number };
   managementKey: { algorithm: ManagementKeyAlgorithmName };
+  /** What a card must be able to do to carry the profile (import-key: it takes keys generated off the card). */
+  cardCapabilities?: CardCapabilityName[];
   /** Certificates and the CHUID expire this many days after issuance (capped by the CA). */
   validityDays: number;
 }
@@ -102,6 +108,8 @@ export class CardProfileEntity {
   @Column('text') description!: string;
   @Column('jsonb') definition!: CardProfileJson;
   @Column('boolean', { name: 'is_default', default: false }) isDefault!: boolean;
+  /** The current version (card_profile_version keeps every approved one). */
+  @Column('int', { default: 1 }) version?: number;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
@@ -123,6 +131,8 @@ export class IssuanceRequestEntity {
   @Column('uuid', { name: 'cardholder_id' }) cardholderId!: string;
   @Column('text', { name: 'profile_id' }) profileId!: string;
   @Column('jsonb') profile!: CardProfileJson;
+  /** The version of the profile the request (and its card) was issued with. */
+  @Column('int', { name: 'profile_version', nullable: true }) profileVersion?: number | null;
   @Column('text') state!: RequestState;
   @Column('timestamptz', { name: 'state_changed_at' }) stateChangedAt!: Date;
   @Column('text', { nullable: true }) failure!: string | null;
@@ -174,6 +184,9 @@ export class VscVersionEntity {
   @Column('text') reason!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'escrowed_at', nullable: true }) escrowedAt!: Date | null;
+  /** Set when a leaver's escrow was purged: the content is then empty (the hash stays). */
+  @Column('timestamptz', { name: 'purged_at', nullable: true }) purgedAt?: Date | null;
+  @Column('uuid', { name: 'purge_id', nullable: true }) purgeId?: string | null;
 }
 
 /** A physical card, from blank stock to the end of its life. */

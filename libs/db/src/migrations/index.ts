@@ -10,7 +10,11 @@ import { CardLeases1764700000000 } from './1764700000000-card-leases';
 import { SeparationOfDuties1764720000000 } from './1764720000000-separation-of-duties';
 import { PasswordChange1764730000000 } from './1764730000000-password-change';
 import { Stock1764750000000 } from './1764750000000-stock';
+import { AuditSequencer1764800000000 } from './1764800000000-audit-sequencer';
 import { CardUpdates1764810000000 } from './1764810000000-card-updates';
+import { Lifecycle1764820000000 } from './1764820000000-lifecycle';
+import { CardUpdatePuk1764825000000 } from './1764825000000-card-update-puk';
+import { PeriodicRuns1764840000000 } from './1764840000000-periodic-runs';
 
 /** Every migration in order; new ones are appended here. */
 export const migrations = [
@@ -26,5 +30,9 @@ export const migrations = [
   SeparationOfDuties1764720000000,
   PasswordChange1764730000000,
   Stock1764750000000,
+  AuditSequencer1764800000000,
   CardUpdates1764810000000,
+  Lifecycle1764820000000,
+  CardUpdatePuk1764825000000,
+  PeriodicRuns1764840000000,
 ];

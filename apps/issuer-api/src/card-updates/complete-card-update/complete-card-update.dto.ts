@@ -1,6 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBase64, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBase64,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 class SlotSignatureDto {
   @Matches(/^[0-9a-f]{2}$/)
@@ -18,6 +30,24 @@ class SlotKeyDto {
   publicKey!: string;
 }
 
+class PukReportDto {
+  @IsBoolean()
+  changed!: boolean;
+  @IsOptional()
+  @IsBoolean()
+  isDefault?: boolean;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(255)
+  retriesLeft?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(255)
+  retriesTotal?: number;
+}
+
 export class CompleteCardUpdateDto {
   @ApiProperty({ description: 'signatures over the proof messages (slots usable without a PIN)' })
   @IsArray()
@@ -32,4 +62,10 @@ export class CompleteCardUpdateDto {
   @ValidateNested({ each: true })
   @Type(() => SlotKeyDto)
   keys!: SlotKeyDto[];
+
+  @ApiPropertyOptional({ description: 'rotate-puk: CHANGE REFERENCE DATA of the PUK succeeded, and what GET METADATA 81 then reports' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PukReportDto)
+  puk?: PukReportDto;
 }

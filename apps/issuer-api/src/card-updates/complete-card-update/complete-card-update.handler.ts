@@ -9,7 +9,7 @@ import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { CARD_UPDATE_REPOSITORY, type CardUpdateRepository } from '../card-update.repository';
 import { CardUpdateError, CardUpdateErrorCode } from '../card-update-errors';
 import type { PreparedUpdate } from '../card-update-preparation.service';
-import { proofMessage } from '../card-update-rules';
+import { proofMessage, pukProofProblem } from '../card-update-rules';
 import { cardUpdateView, type CardUpdateView } from '../card-update-view';
 import { runnerDenial, runningOn } from '../running-update';
 import { CompleteCardUpdateCommand } from './complete-card-update.command';
@@ -40,6 +40,11 @@ export class CompleteCardUpdateHandler implements ICommandHandler<CompleteCardUp
       const { u, card } = r;
       const prepared = u.prepared as unknown as PreparedUpdate;
       const problems: string[] = [];
+      if (u.kind === 'rotate-puk') {
+        const p = pukProofProblem(c.proofs.puk);
+        if (p) problems.push(`PUK: ${p}`);
+        else if (!u.pukSealed || !u.pukKey) problems.push('PUK: the update holds no new PUK');
+      }
       for (const p of prepared.proofs) {
         const [cert] = await this.issued.find({ serial: p.certificateSerial }, tx);
         if (!cert) {
@@ -69,14 +74,23 @@ export class CompleteCardUpdateHandler implements ICommandHandler<CompleteCardUp
           if (!ok) problems.push(`slot ${p.slot}: the card's key is not the key of certificate ${cert.serial}`);
         }
       }
+      // The card answered 9000 to CHANGE REFERENCE DATA to the new PUK: it holds it now, whatever else
+      // it reports, so the new PUK becomes the card's PUK (sealed, as before) in this transaction.
+      const pukRotated = u.kind === 'rotate-puk' && !!c.proofs.puk?.changed && !!u.pukSealed && !!u.pukKey;
+      if (pukRotated) await this.updates.replaceCardPuk(tx, card.id, u.pukSealed!, u.pukKey!);
       if (problems.length) {
-        await this.updates.patch(tx, u.id, { state: 'failed', failure: problems.join('; ').slice(0, 500), finishedAt: tx.now });
+        await this.updates.patch(tx, u.id, {
+          state: 'failed',
+          failure: problems.join('; ').slice(0, 500),
+          finishedAt: tx.now,
+          ...(pukRotated ? { pukSealed: null, pukKey: null } : {}),
+        });
         tx.audit({
           action: 'card-update.failed',
           targetType: 'card-update',
           targetId: u.id,
           outcome: 'failure',
-          details: { cardId: card.id, serial: card.serial, problems },
+          details: { cardId: card.id, serial: card.serial, problems, ...(pukRotated ? { pukRotated } : {}) },
         });
         return tx.refuse(
           new CardUpdateError(CardUpdateErrorCode.ProofFailed, `the card did not prove its keys: ${problems.join('; ')}`, { problems }),
@@ -89,13 +103,25 @@ export class CompleteCardUpdateHandler implements ICommandHandler<CompleteCardUp
         await this.statuses.apply(tx, serial, { action: 'revoke', reason: 'superseded' }, `card ${card.id} updated (${u.id})`);
         superseded.push(serial);
       }
-      await this.updates.patch(tx, u.id, { state: 'done', finishedAt: tx.now, proofNonce: null });
+      await this.updates.patch(tx, u.id, {
+        state: 'done',
+        finishedAt: tx.now,
+        proofNonce: null,
+        ...(pukRotated ? { pukSealed: null, pukKey: null } : {}),
+      });
       await this.cards.addHistory(tx, {
         cardId: card.id,
         from: card.state,
         to: card.state,
         actor: tx.actor.actor,
-        details: { update: u.id, kind: u.kind, vscVersion: u.vscVersion, issued: prepared.issued, superseded },
+        details: {
+          update: u.id,
+          kind: u.kind,
+          vscVersion: u.vscVersion,
+          issued: prepared.issued,
+          superseded,
+          ...(pukRotated ? { pukRotated } : {}),
+        },
       });
       tx.audit({
         action: 'card-update.done',
@@ -111,6 +137,7 @@ export class CompleteCardUpdateHandler implements ICommandHandler<CompleteCardUp
           issued: prepared.issued,
           superseded,
           ...(prepared.retired ? { retired: prepared.retired } : {}),
+          ...(pukRotated ? { pukRotated, pukReport: c.proofs.puk } : {}),
           workerId: c.workerId,
         },
       });

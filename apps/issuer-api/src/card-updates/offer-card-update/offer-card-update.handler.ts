@@ -5,6 +5,9 @@ import type { CardUpdateOffer, CardUpdatePlan, KeyMaterial } from '@scm/personal
 import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
 import { REQUEST_REPOSITORY, type RequestRepository } from '../../issuance/requests/request.repository';
 import { VscEscrowService } from '../../issuance/vsc-escrow/vsc-escrow.service';
+import { VSC_REPOSITORY, type VscRepository } from '../../issuance/vsc-escrow/vsc.repository';
+import { randomPuk } from '../../issuance/requests/generate-keys/card-content';
+import { CardSecretsService } from '../../personalisation/card-secrets.service';
 import { approved } from '../../personalisation/worker-principal';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { KEY_PACKAGES, type KeyPackages } from '../../trust/workers/key-package-signer';
@@ -38,6 +41,8 @@ export class OfferCardUpdateHandler implements ICommandHandler<OfferCardUpdateCo
     @Inject(KEY_PACKAGES) private readonly packages: KeyPackages,
     private readonly vscs: VscEscrowService,
     private readonly preparation: CardUpdatePreparation,
+    private readonly secrets: CardSecretsService,
+    @Inject(VSC_REPOSITORY) private readonly vscRows: VscRepository,
   ) {}
 
   execute(c: OfferCardUpdateCommand): Promise<CardUpdateOffer> {
@@ -67,9 +72,29 @@ export class OfferCardUpdateHandler implements ICommandHandler<OfferCardUpdateCo
       let prepared = u.prepared as PreparedUpdate | null;
       let vscVersion = u.vscVersion;
       const resumed = !!prepared;
+      // A PUK rotation changes no VSC content: the card keeps its VSC version; the new PUK is
+      // drawn, sealed and committed on the update (pending) before the card sees it.
+      let pendingPuk: { sealed: Buffer; key: string } | undefined;
+      if (u.kind === 'rotate-puk') {
+        if (!(await this.updates.lockCardPuk(tx, card.id)))
+          return tx.refuse(new CardUpdateError(CardUpdateErrorCode.Invalid, `card ${card.serial} has no PUK under the HSM`));
+        vscVersion = (await this.vscRows.get(card.vscId, tx))?.currentVersion ?? null;
+        if (!prepared) prepared = { operations: [{ op: 'puk' }], proofs: [], imports: [], supersedes: [], issued: {} };
+        if (u.pukSealed && u.pukKey) pendingPuk = { sealed: u.pukSealed, key: u.pukKey };
+        else {
+          const padded = Buffer.alloc(8, 0xff);
+          Buffer.from(randomPuk(request.profile.puk.length), 'latin1').copy(padded);
+          try {
+            pendingPuk = { sealed: await this.secrets.sealPuk(padded, card.id), key: this.secrets.pukKeyLabel };
+          } finally {
+            padded.fill(0);
+          }
+        }
+      }
       if (!prepared) ({ prepared, vscVersion } = await this.preparation.prepare(tx, u, request, card.vscId));
       const nonce = randomBytes(32);
       await this.updates.patch(tx, u.id, {
+        ...(pendingPuk ? { pukSealed: pendingPuk.sealed, pukKey: pendingPuk.key } : {}),
         state: 'running',
         workerId: c.workerId,
         attempt: u.attempt + 1,
@@ -126,6 +151,35 @@ export class OfferCardUpdateHandler implements ICommandHandler<OfferCardUpdateCo
           },
         });
       }
+      let puk: CardUpdatePlan['puk'];
+      if (pendingPuk) {
+        const current = (await this.updates.lockCardPuk(tx, card.id))!;
+        const binding = {
+          requestId: u.id,
+          workerId: c.workerId,
+          vscId: card.vscId,
+          vscVersion: vscVersion ?? 0,
+          purpose: 'card-update' as const,
+          cardSerial: card.serial!,
+          now: tx.now,
+        };
+        const wrap = async (sealed: Buffer) => {
+          const value = await this.secrets.openPuk(sealed, card.id);
+          try {
+            return await this.packages.seal({ keys: [], puk: value }, worker.kexKey, binding);
+          } finally {
+            value.fill(0);
+          }
+        };
+        puk = { current: await wrap(current.sealed), next: await wrap(pendingPuk.sealed) };
+        tx.audit({
+          action: 'card-update.puk-released',
+          targetType: 'card-update',
+          targetId: u.id,
+          outcome: 'success',
+          details: { workerId: c.workerId, serial: card.serial, resumed, expiresAt: puk.next.header.expiresAt },
+        });
+      }
       const plan: CardUpdatePlan = {
         updateId: u.id,
         kind: u.kind,
@@ -141,6 +195,7 @@ export class OfferCardUpdateHandler implements ICommandHandler<OfferCardUpdateCo
           ...(p.slot === '9e' ? { message: proofMessage(u.id, p.slot, nonce).toString('base64') } : {}),
         })),
         ...(keyMaterial ? { keyMaterial } : {}),
+        ...(puk ? { puk } : {}),
       };
       return { update: plan, waiting: [] };
     });

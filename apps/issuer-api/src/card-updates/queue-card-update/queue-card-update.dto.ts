@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBase64, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class QueueCardUpdateDto {
-  @ApiProperty({ enum: ['renew', 'rekey', 'put-object'] })
-  @IsIn(['renew', 'rekey', 'put-object'])
-  kind!: 'renew' | 'rekey' | 'put-object';
+  @ApiProperty({ enum: ['renew', 'rekey', 'put-object', 'rotate-puk'] })
+  @IsIn(['renew', 'rekey', 'put-object', 'rotate-puk'])
+  kind!: 'renew' | 'rekey' | 'put-object' | 'rotate-puk';
 
   @ApiPropertyOptional({ description: 'rekey: the slot (9a, 9c, 9d, 9e)' })
   @IsOptional()

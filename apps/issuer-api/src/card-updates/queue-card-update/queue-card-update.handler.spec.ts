@@ -20,8 +20,11 @@ function setup(state: 'issued' | 'active' | 'lost' = 'active') {
   });
   const updates = new InMemoryCardUpdateRepository();
   const handler = new QueueCardUpdateHandler(uow, updates, cards, new CardUpdateQueue(updates));
-  const queue = (kind: 'renew' | 'rekey' | 'put-object', params: { slot?: string; tag?: number; value?: Buffer } = {}, serial = '1001') =>
-    handler.execute(new QueueCardUpdateCommand(serial, kind, 'why not', params, testActor()));
+  const queue = (
+    kind: 'renew' | 'rekey' | 'put-object' | 'rotate-puk',
+    params: { slot?: string; tag?: number; value?: Buffer } = {},
+    serial = '1001',
+  ) => handler.execute(new QueueCardUpdateCommand(serial, kind, 'why not', params, testActor()));
   return { uow, updates, queue };
 }
 
@@ -45,5 +48,13 @@ describe('QueueCardUpdateHandler', () => {
     await expect(active.queue('put-object', { tag: 0x5fc102, value: Buffer.from('x') })).rejects.toMatchObject({ code: E.Invalid });
     expect(lost.updates.rows.size + active.updates.rows.size).toBe(0);
     expect([...lost.uow.events, ...active.uow.events].map((e) => e.outcome)).toEqual(['denied', 'denied', 'denied', 'denied']);
+  });
+
+  it('queues a PUK rotation only for a card whose PUK SCM keeps sealed', async () => {
+    const { updates, queue } = setup();
+    await expect(queue('rotate-puk')).rejects.toMatchObject({ code: E.Invalid });
+    expect(updates.rows.size).toBe(0);
+    updates.puks.set(CARD, { sealed: Buffer.alloc(40), key: 'scm-card-puk/1' });
+    expect(await queue('rotate-puk')).toMatchObject({ kind: 'rotate-puk', state: 'pending' });
   });
 });

@@ -40,6 +40,8 @@ export class QueueCardUpdateHandler implements ICommandHandler<QueueCardUpdateCo
           ),
           card.id,
         );
+      if (c.kind === 'rotate-puk' && !(await this.updates.lockCardPuk(tx, card.id)))
+        return deny(new CardUpdateError(CardUpdateErrorCode.Invalid, `card ${c.serial} has no PUK under the HSM to rotate`), card.id);
       const open = await this.updates.lockOpenOfCard(tx, card.id);
       if (open)
         return deny(

@@ -41,6 +41,15 @@ export class TemporaryCardRevocation {
     });
   }
 
+  /** Revokes the cardholder's open temporary card (a leaver: docs/lifecycle.md); returns its id, if there was one. */
+  async revokeOfCardholder(tx: Tx, cardholderId: string, reason: string): Promise<string[]> {
+    const open = await this.temporary.openOf(cardholderId, tx);
+    const t = open && (await this.temporary.lock(tx, open.id));
+    if (!t || (t.state !== 'issued' && t.state !== 'active')) return [];
+    await this.revoke(tx, t, reason);
+    return [t.id];
+  }
+
   /** Revokes the open temporary cards standing in for a card; returns their ids. */
   async revokeStandIns(tx: Tx, cardId: string, reason: string): Promise<string[]> {
     const standIns = await this.temporary.lockStandIns(tx, cardId);

@@ -1,5 +1,6 @@
+import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { CardProfileDefinition } from './card-profile';
-import type { ProfileRepository, StoredProfile } from './profile.repository';
+import type { ProfileRepository, StoredProfile, StoredProfileVersion } from './profile.repository';
 
 /** The default profile of the issuance migration: 9A on the card, 9D escrowed, 9E regenerated. */
 export const DEFAULT_DEFINITION: CardProfileDefinition = {
@@ -17,12 +18,14 @@ export const DEFAULT_DEFINITION: CardProfileDefinition = {
 /** Card profiles in memory, for handler specs. */
 export class InMemoryProfileRepository implements ProfileRepository {
   readonly rows = new Map<string, StoredProfile>();
+  readonly history: StoredProfileVersion[] = [];
 
   seed(p: Partial<StoredProfile> & Pick<StoredProfile, 'id'>): StoredProfile {
     const row: StoredProfile = {
       description: `the ${p.id} profile`,
       definition: DEFAULT_DEFINITION,
       isDefault: false,
+      version: 1,
       createdAt: new Date('2026-12-01T08:00:00Z'),
       ...p,
     };
@@ -41,8 +44,38 @@ export class InMemoryProfileRepository implements ProfileRepository {
     return p && { ...p };
   }
 
+  lock(_tx: TxScope, id: string): Promise<StoredProfile | undefined> {
+    return this.get(id);
+  }
+
   async getDefault(): Promise<StoredProfile | undefined> {
     const p = [...this.rows.values()].find((x) => x.isDefault);
     return p && { ...p };
+  }
+
+  async insert(_tx: TxScope, p: StoredProfile): Promise<void> {
+    if (this.rows.has(p.id)) throw new Error(`duplicate profile ${p.id}`);
+    this.rows.set(p.id, { ...p });
+  }
+
+  async advance(
+    _tx: TxScope,
+    id: string,
+    from: number,
+    to: Pick<StoredProfile, 'version' | 'description' | 'definition'>,
+  ): Promise<boolean> {
+    const p = this.rows.get(id);
+    if (!p || (p.version ?? 1) !== from) return false;
+    this.rows.set(id, { ...p, ...to });
+    return true;
+  }
+
+  async insertVersion(_tx: TxScope, v: StoredProfileVersion): Promise<void> {
+    if (this.history.some((h) => h.profileId === v.profileId && h.version === v.version)) throw new Error('duplicate version');
+    this.history.push({ ...v });
+  }
+
+  async versions(id: string): Promise<StoredProfileVersion[]> {
+    return this.history.filter((h) => h.profileId === id).sort((a, b) => a.version - b.version);
   }
 }

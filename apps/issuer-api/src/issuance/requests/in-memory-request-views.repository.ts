@@ -19,7 +19,7 @@ export class InMemoryRequestViewsRepository implements RequestViewsRepository {
           (f.cardholderId === undefined || r.cardholderId === f.cardholderId),
       )
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id))
-      .slice(0, f.limit)
+      .slice(f.offset ?? 0, (f.offset ?? 0) + f.limit)
       .map((r) => ({
         id: r.id,
         batchId: r.batchId,
@@ -32,9 +32,9 @@ export class InMemoryRequestViewsRepository implements RequestViewsRepository {
       }));
   }
 
-  async stateCounts(batchId: string): Promise<Partial<Record<RequestState, number>>> {
+  async stateCounts(batchId: string | undefined): Promise<Partial<Record<RequestState, number>>> {
     const out: Partial<Record<RequestState, number>> = {};
-    for (const r of this.requests.rows.values()) if (r.batchId === batchId) out[r.state] = (out[r.state] ?? 0) + 1;
+    for (const r of this.requests.rows.values()) if (batchId === undefined || r.batchId === batchId) out[r.state] = (out[r.state] ?? 0) + 1;
     return out;
   }
 }

@@ -12,6 +12,8 @@ import { GenerateKeysService } from './generate-keys/generate-keys.service';
 import { HsmKeygenAuthority } from './generate-keys/hsm-keygen-authority';
 import { KEYGEN_AUTHORITY } from './generate-keys/keygen-authority.port';
 import { KeygenProcessor } from './generate-keys/keygen.processor';
+import { CountRequestsController } from './count-requests/count-requests.controller';
+import { CountRequestsHandler } from './count-requests/count-requests.handler';
 import { ListRequestsController } from './list-requests/list-requests.controller';
 import { ListRequestsHandler } from './list-requests/list-requests.handler';
 import { PgRequestRepository } from './pg-request.repository';
@@ -34,6 +36,7 @@ import { ShowRequestHandler } from './show-request/show-request.handler';
   controllers: [
     RequestIssuanceController,
     ListRequestsController,
+    CountRequestsController,
     ShowRequestController,
     CancelRequestController,
     ShowBatchController,
@@ -48,6 +51,7 @@ import { ShowRequestHandler } from './show-request/show-request.handler';
     RequestStateMachine,
     RequestIssuanceHandler,
     ListRequestsHandler,
+    CountRequestsHandler,
     ShowRequestHandler,
     ShowBatchHandler,
     CancelRequestHandler,

@@ -19,7 +19,12 @@ export class PgRequestViewsRepository implements RequestViewsRepository {
     if (f.batchId !== undefined) q.andWhere('r.batchId = :batchId', { batchId: f.batchId });
     if (f.state !== undefined) q.andWhere('r.state = :state', { state: f.state });
     if (f.cardholderId !== undefined) q.andWhere('r.cardholderId = :cardholderId', { cardholderId: f.cardholderId });
-    const rows = await q.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'ASC').limit(f.limit).getMany();
+    const rows = await q
+      .orderBy('r.createdAt', 'DESC')
+      .addOrderBy('r.id', 'ASC')
+      .offset(f.offset ?? 0)
+      .limit(f.limit)
+      .getMany();
     const holderIds = [...new Set(rows.map((r) => r.cardholderId))];
     const holders = holderIds.length ? await em.find(CardholderEntity, { select: ['id', 'name'], where: { id: In(holderIds) } }) : [];
     const names = new Map(holders.map((h) => [h.id, h.name]));
@@ -35,14 +40,13 @@ export class PgRequestViewsRepository implements RequestViewsRepository {
     }));
   }
 
-  async stateCounts(batchId: string, tx?: TxScope): Promise<Partial<Record<RequestState, number>>> {
-    const counts = await (tx?.em ?? this.ds.manager)
+  async stateCounts(batchId: string | undefined, tx?: TxScope): Promise<Partial<Record<RequestState, number>>> {
+    const q = (tx?.em ?? this.ds.manager)
       .createQueryBuilder(IssuanceRequestEntity, 'r')
       .select('r.state', 'state')
-      .addSelect('count(*)::int', 'n')
-      .where('r.batchId = :batchId', { batchId })
-      .groupBy('r.state')
-      .getRawMany<{ state: RequestState; n: number }>();
+      .addSelect('count(*)::int', 'n');
+    if (batchId !== undefined) q.where('r.batchId = :batchId', { batchId });
+    const counts = await q.groupBy('r.state').getRawMany<{ state: RequestState; n: number }>();
     return Object.fromEntries(counts.map((c) => [c.state, c.n]));
   }
 }

@@ -79,8 +79,8 @@ export class PgRequestRepository implements RequestRepository {
     try {
       // One statement whatever the size: a multi-row VALUES would pass PostgreSQL's 65535 parameters.
       await tx.em.query(
-        `INSERT INTO issuance_request (id, batch_id, cardholder_id, profile_id, profile, state, state_changed_at, failure, worker_id, card_id, created_by, created_at, sponsored_by)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[], $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::timestamptz[], $13::text[])`,
+        `INSERT INTO issuance_request (id, batch_id, cardholder_id, profile_id, profile, state, state_changed_at, failure, worker_id, card_id, created_by, created_at, sponsored_by, profile_version)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[], $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::timestamptz[], $13::text[], $14::int[])`,
         [
           rows.map((r) => r.id),
           rows.map((r) => r.batchId),
@@ -95,6 +95,7 @@ export class PgRequestRepository implements RequestRepository {
           rows.map((r) => r.createdBy),
           rows.map((r) => r.createdAt),
           rows.map((r) => r.sponsoredBy ?? null),
+          rows.map((r) => r.profileVersion ?? null),
         ],
       );
     } catch (e) {

@@ -8,6 +8,8 @@ export interface RequestListFilter {
   cardholderId?: string;
   state?: RequestState;
   limit: number;
+  /** Rows to skip (paging). */
+  offset?: number;
 }
 
 /** A request as lists show it: its facts without the profile copy, and its cardholder's name. */
@@ -22,8 +24,8 @@ export type RequestListEntry = Pick<
 export interface RequestViewsRepository {
   /** Newest first. */
   list(filter: RequestListFilter, tx?: TxScope): Promise<RequestListEntry[]>;
-  /** How many requests of a batch are in each state (states with none are left out). */
-  stateCounts(batchId: string, tx?: TxScope): Promise<Partial<Record<RequestState, number>>>;
+  /** How many requests of a batch (or of all batches) are in each state (states with none are left out). */
+  stateCounts(batchId: string | undefined, tx?: TxScope): Promise<Partial<Record<RequestState, number>>>;
 }
 
 export const REQUEST_VIEWS_REPOSITORY = Symbol('RequestViewsRepository');

@@ -39,7 +39,19 @@ export class PgVscRepository implements VscRepository {
 
   versions(vscId: string, tx?: TxScope): Promise<VscVersionFacts[]> {
     return this.em(tx).find(VscVersionEntity, {
-      select: ['vscId', 'version', 'sha256', 'size', 'kekLabel', 'recoveryLabel', 'reason', 'createdAt', 'escrowedAt'],
+      select: [
+        'vscId',
+        'version',
+        'sha256',
+        'size',
+        'kekLabel',
+        'recoveryLabel',
+        'reason',
+        'createdAt',
+        'escrowedAt',
+        'purgedAt',
+        'purgeId',
+      ],
       where: { vscId },
       order: { version: 'ASC' },
     });

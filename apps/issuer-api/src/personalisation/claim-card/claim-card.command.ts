@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ClaimView } from '@scm/personalisation';
+import type { CardProbe, ClaimView } from '@scm/personalisation';
 import type { Actor } from '../../trust/auth/principal';
 export type { ClaimView } from '@scm/personalisation';
 
@@ -11,6 +11,8 @@ export interface CardInReader {
   atr: string;
   /** The GUID of the CHUID the card holds now, if any (a blank card has none). */
   guid?: string;
+  /** What the worker read of the card for its capabilities (GET VERSION), if it probed it. */
+  probe?: CardProbe;
 }
 
 /** A blank card's answer to the HSM's transport-key challenge (POST /api/v1/worker/stock/proofs). */

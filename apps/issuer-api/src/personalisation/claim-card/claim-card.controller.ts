@@ -24,7 +24,7 @@ export class ClaimCardController {
         dto.requestId,
         w.id,
         w.workstation,
-        { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid },
+        { serial: dto.serial, atr: dto.atr.toUpperCase(), guid: dto.guid, ...(dto.probe ? { probe: { version: dto.probe.version } } : {}) },
         actor,
         dto.proof ? { proofId: dto.proof.proofId, response: Buffer.from(dto.proof.response, 'base64') } : undefined,
       ),

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBase64, IsOptional, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBase64, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { SERIAL } from '../worker-principal';
 
 export class CardProofDto {
@@ -9,6 +9,18 @@ export class CardProofDto {
   @IsBase64()
   @Length(8, 48)
   response!: string;
+}
+
+export class CardProbeDto {
+  @ApiProperty({
+    description: "the card's answer to GET VERSION (INS FD), e.g. 5.4.3; null when it refused it",
+    nullable: true,
+    type: String,
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @Matches(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/)
+  version!: string | null;
 }
 
 export class ClaimDto {
@@ -21,4 +33,12 @@ export class ClaimDto {
   @ValidateNested()
   @Type(() => CardProofDto)
   proof?: CardProofDto;
+  @ApiPropertyOptional({
+    description: 'what the worker read of the card to know its capabilities (nothing is written to probe)',
+    type: CardProbeDto,
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CardProbeDto)
+  probe?: CardProbeDto;
 }

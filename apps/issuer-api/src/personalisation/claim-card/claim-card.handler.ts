@@ -14,6 +14,7 @@ import { WORKER_REPOSITORY, type WorkerRepository } from '../../trust/workers/wo
 import { PersonalisationError, PersonalisationErrorCode } from '../personalisation-errors';
 import { CardBindingService } from './card-binding.service';
 import { ClaimCardCommand, type ClaimView } from './claim-card.command';
+import { capabilityRefusal } from './card-capability-rules';
 import { cardRefusal, requestRefusal } from './claim-rules';
 import { StockCardsService } from '../../stock/stock-cards.service';
 import { StockError } from '../../stock/stock-errors';
@@ -79,6 +80,18 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
           requestId: row.id,
         }),
       );
+    }
+    // A card that cannot carry the profile (e.g. no key import for an escrowed key) is refused before
+    // it is bound and before anything is written to it. Not a suspicious claim: no guard count.
+    if (!row.cardId) {
+      const lacking = capabilityRefusal(row, c.card);
+      if (lacking)
+        return tx.deny(lacking, {
+          action: 'personalisation.claim',
+          targetType: 'issuance-request',
+          targetId: c.requestId,
+          details: { workerId: c.workerId, workstation: c.workstation, serial: c.card.serial, atr: c.card.atr, reason: lacking.code },
+        });
     }
     const card = await this.cards.lockBySerial(tx, c.card.serial);
     const guidVsc = c.card.guid ? await this.vscs.get(c.card.guid, tx) : undefined;

@@ -24,6 +24,7 @@ import { ApprovalErrorCode } from '../../trust/approvals/approval-errors';
 import { AuthErrorCode } from '../../trust/auth/auth-errors';
 import { UserErrorCode } from '../../trust/users/user-errors';
 import { WorkerErrorCode } from '../../trust/workers/worker-errors';
+import { LifecycleErrorCode } from '../../lifecycle/lifecycle-errors';
 import { ApiErrorCode } from './api-errors';
 
 /** Every error code a library or a module of the API can raise. */
@@ -43,6 +44,7 @@ export type ErrorCode =
   | WorkerErrorCode
   | CardholderErrorCode
   | ProfileErrorCode
+  | LifecycleErrorCode
   | IssuanceErrorCode
   | VscEscrowErrorCode
   | CardErrorCode
@@ -160,6 +162,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [ArchiveErrorCode.NotFound]: 404,
   [ArchiveErrorCode.ImageInvalid]: 500,
   [ArchiveErrorCode.Invalid]: 400,
+  [ArchiveErrorCode.Purged]: 410,
 
   // ---- libs/audit: an offline bundle that cannot be read (the CLI's; an upload would be unprocessable)
   [AuditBundleErrorCode.Malformed]: 422,
@@ -207,6 +210,15 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [CardholderErrorCode.NotActive]: 409,
   [ProfileErrorCode.NotFound]: 404,
   [ProfileErrorCode.Invalid]: 500,
+  [ProfileErrorCode.InvalidProposal]: 422,
+  [ProfileErrorCode.Stale]: 409,
+  [ProfileErrorCode.Unchanged]: 409,
+  [LifecycleErrorCode.NotFound]: 404,
+  [LifecycleErrorCode.Invalid]: 400,
+  [LifecycleErrorCode.AlreadyTerminated]: 409,
+  [LifecycleErrorCode.NotTerminated]: 409,
+  [LifecycleErrorCode.RetentionRunning]: 409,
+  [LifecycleErrorCode.AlreadyPurged]: 409,
   [IssuanceErrorCode.NotFound]: 404,
   [IssuanceErrorCode.Invalid]: 400,
   [IssuanceErrorCode.WrongSlot]: 400,
@@ -238,6 +250,7 @@ const STATUS: { readonly [C in ErrorCode]: HttpStatus } = {
   [PersonalisationErrorCode.NotReady]: 409,
   [PersonalisationErrorCode.WaitsForAnotherCard]: 409,
   [PersonalisationErrorCode.CardTaken]: 409,
+  [PersonalisationErrorCode.CardLacksCapability]: 409,
   [PersonalisationErrorCode.CardNotBlank]: 409,
   [PersonalisationErrorCode.CardSpoiled]: 409,
   [PersonalisationErrorCode.CardInUse]: 409,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { OUTBOX_REPOSITORY } from '../outbox/outbox.repository';
 import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
+import { ApiAuditSequencer } from './audit-sequencer.repository';
 import { systemClock } from './clock.port';
 import { PgNotifications } from './pg-notifications.repository';
 import { BACKGROUND_WORK, CLOCK, DATA_SOURCE, HSM, LOGGER, REDIS } from './tokens';
@@ -68,10 +69,23 @@ export class InfraModule {
         InfraShutdown,
         OutboxSignal,
         { provide: OUTBOX_REPOSITORY, useClass: PgOutboxRepository },
+        ApiAuditSequencer,
         UnitOfWork,
         PgNotifications,
       ],
-      exports: [API_CONFIG, LOGGER, BACKGROUND_WORK, CLOCK, REDIS, HSM, OutboxSignal, OUTBOX_REPOSITORY, UnitOfWork, PgNotifications],
+      exports: [
+        API_CONFIG,
+        LOGGER,
+        BACKGROUND_WORK,
+        CLOCK,
+        REDIS,
+        HSM,
+        OutboxSignal,
+        OUTBOX_REPOSITORY,
+        ApiAuditSequencer,
+        UnitOfWork,
+        PgNotifications,
+      ],
     };
   }
 }

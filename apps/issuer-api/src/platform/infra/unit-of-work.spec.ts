@@ -14,7 +14,7 @@ describe('UnitOfWork and the outbox', () => {
     const signal = new OutboxSignal();
     const kicks = jest.fn();
     signal.onKick(kicks);
-    return { clock, outbox, kicks, uow: new UnitOfWork(noDatabase, clock, signal, outbox) };
+    return { clock, outbox, kicks, uow: new UnitOfWork(noDatabase, clock, signal, outbox, { kick: () => undefined }) };
   };
 
   it('writes the queued jobs in the transaction, with its time, and wakes the relay after the commit', async () => {
@@ -52,5 +52,27 @@ describe('UnitOfWork and the outbox', () => {
       }),
     ).rejects.toBe(refusal);
     expect(outbox.rows.map((r) => r.jobId)).toEqual(['publish-crl|caId=scm-issuing&cause=refused']);
+  });
+
+  it('inserts the audit events in the transaction and wakes the sequencer only after a commit that recorded some', async () => {
+    const sql: string[] = [];
+    const em = { query: async (q: string) => void sql.push(q) } as unknown as EntityManager;
+    const db = { transaction: async <T>(fn: (e: EntityManager) => Promise<T>) => fn(em) } as unknown as DataSource;
+    const clock = new TestClock();
+    const kick = jest.fn();
+    const uow = new UnitOfWork(db, clock, new OutboxSignal(), new InMemoryOutboxRepository(() => clock.now()), { kick });
+    await uow.run(testActor(), async (tx) => tx.audit({ action: 'spec.done', outcome: 'success' }));
+    expect(sql.filter((q) => q.startsWith('INSERT INTO audit_event'))).toHaveLength(1);
+    expect(sql.some((q) => /advisory/.test(q))).toBe(false);
+    expect(kick).toHaveBeenCalledTimes(1);
+    await uow.run(testActor(), async () => 'nothing audited');
+    expect(kick).toHaveBeenCalledTimes(1);
+    await expect(
+      uow.run(testActor(), async (tx) => {
+        tx.audit({ action: 'spec.failed', outcome: 'success' });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(kick).toHaveBeenCalledTimes(1);
   });
 });

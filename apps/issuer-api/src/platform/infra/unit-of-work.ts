@@ -5,6 +5,7 @@ import { assertIdsOnly, JOB_QUEUE, jobId, type JobName, type JobPayloads } from 
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../trust/auth/principal';
 import { OUTBOX_REPOSITORY, type OutboxJob, type OutboxRepository } from '../outbox/outbox.repository';
+import { ApiAuditSequencer } from './audit-sequencer.repository';
 import type { Clock } from './clock.port';
 import { CLOCK, DATA_SOURCE } from './tokens';
 
@@ -82,8 +83,15 @@ export class UnitOfWork {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly signal: OutboxSignal,
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+    @Inject(ApiAuditSequencer) private readonly sequencer: Pick<ApiAuditSequencer, 'kick'>,
   ) {}
 
+  /**
+   * Runs fn in one transaction with the audit events and outbox jobs it records. The events are
+   * inserted unchained (no chain-wide lock in the transaction); once it has committed, the
+   * sequencer is woken to chain them (a batch of every commit since its last pass). Readers of the
+   * chain see chained events only; a checkpoint first waits for the pass.
+   */
   async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
     let tx: Tx | undefined;
     const result = await this.ds.transaction(async (em) => {
@@ -94,6 +102,7 @@ export class UnitOfWork {
       return r;
     });
     if (tx?.jobs.length) this.signal.kick();
+    if (tx?.events.length) this.sequencer.kick();
     if (result instanceof Refusal) throw result.error;
     return result;
   }

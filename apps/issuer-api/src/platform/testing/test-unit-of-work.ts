@@ -38,7 +38,7 @@ export class TestUnitOfWork extends UnitOfWork {
   readonly committed: Committed[] = [];
 
   constructor(readonly testClock: TestClock = new TestClock()) {
-    super(undefined as never, testClock, new OutboxSignal(), undefined as never);
+    super(undefined as never, testClock, new OutboxSignal(), undefined as never, undefined as never);
   }
 
   override async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {

@@ -4,6 +4,7 @@ import { InMemoryAuditRepository } from './in-memory-audit.repository';
 import { TestCheckpointSigner } from './testing/test-checkpoint-signer';
 
 const silent = { warn: () => undefined };
+const noSequencer = { settle: async () => 0 };
 const event = (action: string) => ({ actor: 'user:u1', action, outcome: 'success' as const, details: {} });
 
 describe('AuditService', () => {
@@ -11,7 +12,7 @@ describe('AuditService', () => {
     const clock = new TestClock();
     const repo = new InMemoryAuditRepository();
     const signer = new TestCheckpointSigner();
-    return { clock, repo, signer, audit: new AuditService(repo, signer, clock, silent) };
+    return { clock, repo, signer, audit: new AuditService(repo, signer, clock, silent, noSequencer) };
   };
 
   it('signs the head once, and again only when the chain grew (or when forced)', async () => {
@@ -49,8 +50,8 @@ describe('AuditService', () => {
   it('trusts no checkpoint signed by another key', async () => {
     const { clock, repo, signer } = setup();
     repo.append([event('a')], clock.now());
-    await new AuditService(repo, new TestCheckpointSigner(), clock, silent).checkpoint();
-    const rep = await new AuditService(repo, signer, clock, silent).verify();
+    await new AuditService(repo, new TestCheckpointSigner(), clock, silent, noSequencer).checkpoint();
+    const rep = await new AuditService(repo, signer, clock, silent, noSequencer).verify();
     expect(rep.ok).toBe(false);
     expect(rep.problems).toEqual(expect.arrayContaining([expect.stringMatching(/untrusted key/)]));
   });

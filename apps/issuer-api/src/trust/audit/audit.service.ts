@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { ChainVerifier, type Checkpoint, type CheckpointSigner, type VerifyReport } from '@scm/audit';
+import { type Checkpoint, type CheckpointSigner, type VerifyReport } from '@scm/audit';
 import type { Logger } from 'pino';
+import { ApiAuditSequencer } from '../../platform/infra/audit-sequencer.repository';
 import type { Clock } from '../../platform/infra/clock.port';
 import { CLOCK, LOGGER } from '../../platform/infra/tokens';
 import { AUDIT_REPOSITORY, type AuditRepository } from './audit.repository';
@@ -17,6 +18,7 @@ export class AuditService implements OnModuleDestroy {
     @Inject(CHECKPOINT_SIGNER) readonly signer: CheckpointSigner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Pick<Logger, 'warn'>,
+    @Inject(ApiAuditSequencer) private readonly sequencer: Pick<ApiAuditSequencer, 'settle'>,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -26,23 +28,22 @@ export class AuditService implements OnModuleDestroy {
   /**
    * Signs the head now unless the latest checkpoint covers it (or always with force). Signing is
    * serialised in this process, so the schedule and a request never sign the same head twice.
+   * Events committed before the call are chained first, so the checkpoint covers them.
    */
   checkpoint(force = false): Promise<Checkpoint | null> {
-    const p = this.running.then(() =>
-      this.audit.signCheckpoint(this.signer, this.clock.now(), force).catch((e: unknown) => {
+    const p = this.running.then(async () => {
+      await this.sequencer.settle().catch(() => undefined);
+      return this.audit.signCheckpoint(this.signer, this.clock.now(), force).catch((e: unknown) => {
         this.log.warn({ err: (e as Error).message }, 'audit checkpoint not signed');
         throw e;
-      }),
-    );
+      });
+    });
     this.running = p.catch(() => undefined);
     return p;
   }
 
   /** Walks the whole chain against the signed checkpoints, trusting only the HSM's checkpoint key. */
   async verify(): Promise<VerifyReport> {
-    const trusted = [await this.signer.publicKey()];
-    const v = new ChainVerifier(await this.audit.checkpoints());
-    for await (const r of this.audit.chain()) v.push(r);
-    return v.finish(trusted);
+    return this.audit.verify([await this.signer.publicKey()]);
   }
 }

@@ -4,6 +4,8 @@ import {
   type AuditRecord,
   type Checkpoint,
   type CheckpointSigner,
+  ChainVerifier,
+  type VerifyReport,
   chainEvents,
   checkpointMessage,
   GENESIS_HASH,
@@ -36,8 +38,10 @@ export class InMemoryAuditRepository implements AuditRepository {
       .slice(0, f.limit);
   }
 
-  async *chain(): AsyncIterable<AuditRecord> {
-    for (const r of this.records) yield r;
+  async verify(trustedKeys: readonly Uint8Array[]): Promise<VerifyReport> {
+    const v = new ChainVerifier(this.stored);
+    for (const r of this.records) v.push(r);
+    return v.finish(trustedKeys);
   }
 
   async checkpoints(): Promise<Checkpoint[]> {

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AuditRecord, type Checkpoint, type CheckpointSigner, readChain, readCheckpoints, signCheckpoint } from '@scm/audit';
+import {
+  type AuditRecord,
+  type Checkpoint,
+  type CheckpointSigner,
+  readCheckpoints,
+  signCheckpoint,
+  verifyStoredChain,
+  type VerifyReport,
+} from '@scm/audit';
 import { AuditEventEntity } from '@scm/db';
 import type { DataSource } from 'typeorm';
 import type { AuditEventFilter, AuditRepository } from './audit.repository';
@@ -19,8 +27,9 @@ const recordOf = (e: AuditEventEntity): AuditRecord => ({
   outcome: e.outcome,
   requestId: e.requestId,
   details: e.details,
-  prevHash: e.prevHash.toString('hex'),
-  hash: e.hash.toString('hex'),
+  // events() reads chained rows only (seq > afterSeq), whose hashes are set.
+  prevHash: e.prevHash!.toString('hex'),
+  hash: e.hash!.toString('hex'),
 });
 
 @Injectable()
@@ -36,8 +45,9 @@ export class PgAuditRepository implements AuditRepository {
     return (await q.orderBy('e.seq').limit(f.limit).getMany()).map(recordOf);
   }
 
-  chain(): AsyncIterable<AuditRecord> {
-    return readChain(this.ds);
+  verify(trustedKeys: readonly Uint8Array[]): Promise<VerifyReport> {
+    // Worker threads read the chain on connections of their own (the pool's URL).
+    return verifyStoredChain(this.ds, trustedKeys, { databaseUrl: (this.ds.options as { url?: string }).url });
   }
 
   checkpoints(): Promise<Checkpoint[]> {

@@ -19,6 +19,7 @@ describe('ListProfilesHandler', () => {
       id: 'default',
       description: 'what most cards get',
       isDefault: true,
+      version: 1,
       definition: repo.rows.get('default')!.definition,
     });
   });

@@ -13,8 +13,10 @@ export class ListRequestsController {
 
   @Get('issuance-requests')
   @Roles('security-officer', 'help-desk', 'auditor')
-  @ApiOperation({ summary: 'Requests, newest first (?batch=, ?cardholder=, ?state=)' })
+  @ApiOperation({ summary: 'Requests, newest first (?batch=, ?cardholder=, ?state=; paged with ?limit= and ?offset=)' })
   list(@Query() q: ListDto): Promise<RequestSummary[]> {
-    return this.queries.execute(new ListRequestsQuery({ batchId: q.batch, cardholderId: q.cardholder, state: q.state, limit: q.limit }));
+    return this.queries.execute(
+      new ListRequestsQuery({ batchId: q.batch, cardholderId: q.cardholder, state: q.state, limit: q.limit, offset: q.offset }),
+    );
   }
 }

@@ -8,4 +8,5 @@ export class ListDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() cardholder?: string;
   @ApiPropertyOptional({ enum: REQUEST_STATES }) @IsOptional() @IsIn(REQUEST_STATES as unknown as string[]) state?: RequestState;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20000) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }

@@ -48,5 +48,7 @@ describe('ListRequestsHandler', () => {
     expect(await ids({ state: 'awaiting-card' })).toEqual(['r1']);
     expect(await ids({ cardholderId: 'c1' })).toEqual(['r3', 'r1']);
     expect(await ids({ limit: 1 })).toEqual(['r3']);
+    expect(await ids({ limit: 1, offset: 1 })).toEqual(['r2']);
+    expect(await ids({ limit: 5, offset: 2 })).toEqual(['r1']);
   });
 });

@@ -14,7 +14,7 @@ export interface RequestSummary {
 
 /** Requests of a batch (or all, filtered by state or cardholder), newest first. */
 export class ListRequestsQuery extends Query<RequestSummary[]> {
-  constructor(readonly filter: { batchId?: string; state?: RequestState; cardholderId?: string; limit?: number }) {
+  constructor(readonly filter: { batchId?: string; state?: RequestState; cardholderId?: string; limit?: number; offset?: number }) {
     super();
   }
 }

@@ -20,6 +20,7 @@ const profile = (id: string, withPivAuth = true): CardProfile => ({
   id,
   description: id,
   isDefault: id === 'default',
+  version: 1,
   definition: withPivAuth ? DEFAULT_DEFINITION : { ...DEFAULT_DEFINITION, slots: { '9d': DEFAULT_DEFINITION.slots['9d'] } },
 });
 

@@ -142,6 +142,7 @@ export class RequestIssuanceHandler implements ICommandHandler<RequestIssuanceCo
       cardholderId: a.holder.id,
       profileId: a.profile.id,
       profile: a.profile.definition,
+      profileVersion: a.profile.version,
       state: 'requested',
       stateChangedAt: tx.now,
       failure: null,

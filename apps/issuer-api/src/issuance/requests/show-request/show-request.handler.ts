@@ -32,6 +32,7 @@ export class ShowRequestHandler implements IQueryHandler<ShowRequestQuery, Reque
       batchId: r.batchId,
       cardholder: { id: holder.id, name: holder.name, upn: holder.upn, email: holder.email },
       profileId: r.profileId,
+      profileVersion: r.profileVersion ?? null,
       state: r.state,
       stateChangedAt: r.stateChangedAt.toISOString(),
       failure: r.failure,

@@ -5,6 +5,8 @@ export interface RequestView {
   batchId: string | null;
   cardholder: { id: string; name: string; upn: string | null; email: string | null };
   profileId: string;
+  /** The version of the profile the request (and its card) was issued with (null: made before profiles had versions). */
+  profileVersion: number | null;
   state: string;
   stateChangedAt: string;
   failure: string | null;

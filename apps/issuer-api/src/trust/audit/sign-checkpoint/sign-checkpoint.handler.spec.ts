@@ -9,7 +9,9 @@ describe('SignCheckpointHandler', () => {
   it('signs the head and says so; says unchanged when the latest checkpoint covers the head', async () => {
     const clock = new TestClock();
     const repo = new InMemoryAuditRepository();
-    const handler = new SignCheckpointHandler(new AuditService(repo, new TestCheckpointSigner(), clock, { warn: () => undefined }));
+    const handler = new SignCheckpointHandler(
+      new AuditService(repo, new TestCheckpointSigner(), clock, { warn: () => undefined }, { settle: async () => 0 }),
+    );
     repo.append([{ actor: 'user:u1', action: 'a', outcome: 'success' }], clock.now());
 
     expect(await handler.execute()).toEqual({ seq: 1, headHash: repo.records[0].hash, signedAt: clock.now().toISOString() });
@@ -25,7 +27,9 @@ describe('SignCheckpointHandler', () => {
     signer.sign = async () => {
       throw new Error('HSM gone');
     };
-    const handler = new SignCheckpointHandler(new AuditService(repo, signer, new TestClock(), { warn: (o: unknown) => warned.push(o) }));
+    const handler = new SignCheckpointHandler(
+      new AuditService(repo, signer, new TestClock(), { warn: (o: unknown) => warned.push(o) }, { settle: async () => 0 }),
+    );
     await expect(handler.execute()).rejects.toThrow('HSM gone');
     expect(warned).toEqual([{ err: 'HSM gone' }]);
     expect(repo.stored).toEqual([]);

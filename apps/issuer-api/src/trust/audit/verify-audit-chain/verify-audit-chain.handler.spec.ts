@@ -8,7 +8,7 @@ describe('VerifyAuditChainHandler', () => {
   it('reports a chain that verifies against its checkpoint, and names a deleted event', async () => {
     const clock = new TestClock();
     const repo = new InMemoryAuditRepository();
-    const audit = new AuditService(repo, new TestCheckpointSigner(), clock, { warn: () => undefined });
+    const audit = new AuditService(repo, new TestCheckpointSigner(), clock, { warn: () => undefined }, { settle: async () => 0 });
     repo.append(
       ['a', 'b', 'c'].map((action) => ({ actor: 'user:u1', action, outcome: 'success' as const })),
       clock.now(),
@@ -25,7 +25,7 @@ describe('VerifyAuditChainHandler', () => {
     const repo = new InMemoryAuditRepository();
     repo.append([{ actor: 'user:u1', action: 'a', outcome: 'success' }], new Date());
     const rep = await new VerifyAuditChainHandler(
-      new AuditService(repo, new TestCheckpointSigner(), new TestClock(), { warn: () => undefined }),
+      new AuditService(repo, new TestCheckpointSigner(), new TestClock(), { warn: () => undefined }, { settle: async () => 0 }),
     ).execute();
     expect(rep).toMatchObject({ ok: false, problems: ['no signed checkpoint: the chain is only self-consistent'] });
   });

@@ -1,0 +1,5 @@
+import type { ScreenDef } from '../../app/screen';
+
+export const screens: ScreenDef[] = [
+  { path: 'cardholders', title: 'Cardholders', nav: 'Officer', roles: ['security-officer'], load: () => import('./CardholdersScreen') },
+];
