@@ -3,94 +3,36 @@
  * own (recreated), card workers as their own processes (one per workstation, enrolled and approved),
  * software cards fed into vpcd readers, and what the workers logged per card.
  * Environment: SCM_BENCH_STATE_DIR (workstations; default SCM_STATE_DIR or /var/lib/scm),
- * SCM_PKCS11_TOKEN_LABEL/SCM_STATE_DIR (the HSM token, which must hold the VSC keys: scm vsc init-keys).
+ * SCM_PKCS11_TOKEN_LABEL/SCM_STATE_DIR (the HSM token, which must hold the VSC keys: scm vsc init-keys),
+ * SCM_BENCH_SUFFIX (a database and Redis prefix of its own, for a second run on the same machine).
  */
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PivCard, SoftPivBackend } from '@scm/card-engine';
-import { createLogger } from '@scm/common';
+import { createLogger, hashPassword } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
+import { type BenchCard, insertCard, newCard, type Reader, removeCard, sleep } from './_soft-cards';
 import { createDataSource } from '@scm/db';
 import { provisionCardKeys } from '@scm/card-secrets';
-import { VpcdConnector, type VirtualCard } from '@scm/vpcd';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp, loadApiConfig } from '../apps/issuer-api/src';
+import type { FarmReply, FarmRequest } from './_card-farm';
 import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');
-const DB = 'scm_bench_personalise';
-const PREFIX = 'scm-bench-personalise';
+// SCM_BENCH_SUFFIX keeps two runs on one machine apart (their own database and Redis keys).
+const SUFFIX = (process.env.SCM_BENCH_SUFFIX ?? '').replace(/[^a-z0-9]/g, '');
+const DB = `scm_bench_personalise${SUFFIX ? `_${SUFFIX}` : ''}`;
+const PREFIX = `scm-bench-personalise${SUFFIX ? `-${SUFFIX}` : ''}`;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const APPROVER = 'bench-approver';
 
-export interface Reader {
-  ws: Workstation;
-  index: number;
-  name: string;
-  port: number;
-}
-
-/** A software card in a reader, counting the APDUs it answers. */
-export interface BenchCard {
-  serial: string;
-  backend: SoftPivBackend;
-  apdus: number;
-  connector?: VpcdConnector;
-}
-
-let serialSeq = 40_000_000 + (process.pid % 1000) * 1000;
-
-export function newCard(): BenchCard {
-  const serial = ++serialSeq;
-  return { serial: String(serial), backend: new SoftPivBackend({ serial }), apdus: 0 };
-}
-
-/**
- * Puts a card into a reader and resolves once pcscd has powered it (vpcd asks the card for its ATR
- * when it sees it). No OpenSC polling: an OpenSC tool probing the readers would touch the cards the
- * workers are writing and skew what is measured.
- */
-export async function insertCard(c: BenchCard, r: Reader): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    let seen: () => void = () => undefined;
-    const powered = new Promise<void>((res) => (seen = res));
-    const inner = new PivCard(c.backend);
-    const card: VirtualCard = {
-      atr: () => {
-        seen();
-        return inner.atr();
-      },
-      powerOn: () => inner.powerOn(),
-      powerOff: () => inner.powerOff(),
-      reset: () => inner.reset(),
-      transmit: (a) => {
-        c.apdus++;
-        return inner.transmit(a);
-      },
-    };
-    c.connector = new VpcdConnector(card, { port: r.port });
-    await c.connector.insert();
-    const ok = await Promise.race([powered.then(() => true), sleep(5000).then(() => false)]);
-    if (ok) return;
-    // vpcd dropped the connection (it was still closing the previous card's): try again.
-    await c.connector.remove();
-    if (attempt === 3) throw new Error(`${r.name} of workstation ${r.ws.id} never saw card ${c.serial}`);
-    await sleep(1000);
-  }
-}
-
-/** Takes a card out; vpcd notices within its 400 ms poll and needs a moment more before the next card. */
-export async function removeCard(c: BenchCard, _r: Reader): Promise<void> {
-  await c.connector?.remove();
-  c.connector = undefined;
-  await sleep(1200);
-}
+export { type BenchCard, insertCard, newCard, type Reader, removeCard, sleep } from './_soft-cards';
 
 export interface BenchWorker {
   ws: Workstation;
@@ -115,11 +57,18 @@ export interface BenchStack {
 }
 
 async function post<T>(url: string, token: string | undefined, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+  let res: Response;
+  // The auth routes have a rate limit of their own: wait as the answer says.
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 429 || attempt === 20) break;
+    await res.text();
+    await sleep(1500);
+  }
   const j = (await res.json()) as T;
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(j)}`);
   return j;
@@ -152,11 +101,26 @@ export async function startBenchStack(): Promise<BenchStack> {
     username: BENCH_USER,
     password: BENCH_PASSWORD,
   });
+  // Separation of duties: a second officer approves the workers whose enrolment tokens the first made.
+  const approverId = randomUUID();
+  await ds.query(
+    `INSERT INTO app_user (id, username, display_name, password_hash, disabled, created_at, password_changed_at) VALUES ($1,$2,'Bench approver',$3,false,now(),now())`,
+    [approverId, APPROVER, await hashPassword(BENCH_PASSWORD)],
+  );
+  await ds.query(`INSERT INTO user_role (id, user_id, role, status, requested_at) VALUES ($1,$2,'security-officer','active',now())`, [
+    randomUUID(),
+    approverId,
+  ]);
+  const { token: approver } = await post<{ token: string }>(`${url}/api/v1/auth/login`, undefined, {
+    username: APPROVER,
+    password: BENCH_PASSWORD,
+  });
   const stateDir = process.env.SCM_BENCH_STATE_DIR ?? process.env.SCM_STATE_DIR ?? '/var/lib/scm';
   const readers = readWorkstations(stateDir).flatMap((ws) =>
     ws.vpcdPorts.map((port, index) => ({ ws, index, name: vpcdReaderName(index), port })),
   );
   const workers = new Map<number, BenchWorker>();
+  let reauthAt = Date.now();
 
   const startWorker = async (ws: Workstation): Promise<void> => {
     const dir = mkdtempSync(join(tmpdir(), 'scm-bench-worker-'));
@@ -206,8 +170,13 @@ export async function startBenchStack(): Promise<BenchStack> {
       fingerprint: string;
     }>;
     const id = list.find((x) => x.fingerprint === fp)!.id;
-    await post(`${url}/api/v1/workers/${id}/approve`, token, { fingerprint: fp });
-    for (let i = 0; !/taking card jobs/.test(w.log); i++) {
+    // Approving a worker needs a recent password confirmation (a bench run is longer than its window).
+    if (Date.now() - reauthAt > 180_000) {
+      await post(`${url}/api/v1/auth/reauth`, approver, { password: BENCH_PASSWORD });
+      reauthAt = Date.now();
+    }
+    await post(`${url}/api/v1/workers/${id}/approve`, approver, { fingerprint: fp });
+    for (let i = 0; !/asking the API for card jobs/.test(w.log); i++) {
       if (i > 300) throw new Error(`worker ${ws.id} did not start taking jobs:\n${w.log}`);
       await sleep(100);
     }
@@ -229,8 +198,9 @@ export async function startBenchStack(): Promise<BenchStack> {
     async cardholders(n) {
       const ids = Array.from({ length: n }, () => randomUUID());
       await ds.query(
-        `INSERT INTO cardholder (id, name, email, upn, created_at, updated_at) SELECT id, 'Bench ' || left(id::text, 8), id || '@example.org', id || '@corp.example', now(), now() FROM unnest($1::uuid[]) AS t(id)`,
-        [ids],
+        `INSERT INTO cardholder (id, name, email, upn, sponsored_by, sponsored_at, created_at, updated_at) SELECT id, 'Bench ' || left(id::text, 8), id || '@example.org', id || '@corp.example', $2, now(), now(), now() FROM unnest($1::uuid[]) AS t(id)`,
+        // Sponsored by the second officer (separation of duties): the first requests the cards.
+        [ids, `user:${approverId}`],
       );
       return ids;
     },
@@ -287,30 +257,97 @@ export async function waitStates(ds: DataSource, ids: string[], states: string[]
   }
 }
 
+/** Software cards in a child process of their own (bench/_card-farm.ts). */
+export interface CardFarm {
+  /** Inserts a blank card with the latency model (`off`, `yubikey5`, …); resolves with its serial once pcscd powered it. */
+  insert(r: Reader, latency: string): Promise<string>;
+  remove(serial: string): Promise<void>;
+  close(): void;
+}
+
+export function startCardFarm(): CardFarm {
+  const child = fork(join(__dirname, '_card-farm.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seq = 0;
+  const pending = new Map<number, (r: FarmReply) => void>();
+  child.on('message', (m: FarmReply) => {
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
+  const ask = (req: DistributiveOmit<FarmRequest, 'id'>): Promise<FarmReply & { ok: true }> =>
+    new Promise((resolve, reject) => {
+      const id = ++seq;
+      pending.set(id, (r) => (r.ok ? resolve(r) : reject(new Error(`card farm: ${r.error}`))));
+      child.send({ ...req, id });
+    });
+  return {
+    insert: async (r, latency) => (await ask({ op: 'insert', port: r.port, latency })).serial!,
+    remove: async (serial) => {
+      await ask({ op: 'remove', serial });
+      await sleep(1200);
+    },
+    close: () => child.kill(),
+  };
+}
+
+/**
+ * One card farm per reader: a card is hardware of its own, so one card's work (its PIN hashing,
+ * its key generation) never holds up another reader's card, as it would in one shared process.
+ */
+export function startCardFarms(): CardFarm {
+  const farms = new Map<number, CardFarm>();
+  const bySerial = new Map<string, CardFarm>();
+  return {
+    insert: async (r, latency) => {
+      let f = farms.get(r.port);
+      if (!f) farms.set(r.port, (f = startCardFarm()));
+      const serial = await f.insert(r, latency);
+      bySerial.set(serial, f);
+      return serial;
+    },
+    remove: async (serial) => {
+      const f = bySerial.get(serial);
+      bySerial.delete(serial);
+      await f?.remove(serial);
+    },
+    close: () => {
+      for (const f of farms.values()) f.close();
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /**
  * Keeps `readers` fed with blank cards until `count` cards are issued (each reader its own loop, as
  * an operator per reader would: insert, wait for the card to be issued, take it out, next); returns
  * the cards and the wall time from the first insertion to the last issued card.
  */
-export async function feed(s: BenchStack, readers: Reader[], count: number): Promise<{ cards: BenchCard[]; ms: number }> {
-  const done: BenchCard[] = [];
+export async function feed(
+  s: BenchStack,
+  readers: Reader[],
+  count: number,
+  farm?: { farm: CardFarm; latency: string },
+): Promise<{ cards: string[]; ms: number }> {
+  const done: string[] = [];
   let started = 0;
   const t0 = Date.now();
   let last = t0;
   const loop = async (r: Reader): Promise<void> => {
     while (started < count) {
       started++;
-      const c = newCard();
-      await insertCard(c, r);
+      const c: BenchCard | undefined = farm ? undefined : newCard();
+      const serial = farm ? await farm.farm.insert(r, farm.latency) : c!.serial;
+      if (c) await insertCard(c, r);
       for (;;) {
-        const st = (await s.ds.query(`SELECT state FROM card WHERE serial = $1`, [c.serial])) as Array<{ state: string }>;
+        const st = (await s.ds.query(`SELECT state FROM card WHERE serial = $1`, [serial])) as Array<{ state: string }>;
         if (st[0]?.state === 'issued') break;
-        if (Date.now() - t0 > 900_000) throw new Error(`card ${c.serial} not issued in 15 minutes`);
+        if (Date.now() - t0 > 900_000) throw new Error(`card ${serial} not issued in 15 minutes`);
         await sleep(50);
       }
       last = Date.now();
-      done.push(c);
-      await removeCard(c, r);
+      done.push(serial);
+      if (farm) await farm.farm.remove(serial);
+      else await removeCard(c!, r);
     }
   };
   await Promise.all(readers.map(loop));

@@ -5,7 +5,8 @@
  * the escrowed 9D key, generate 9A/9C/9E, import four certificates, CHUID, CCC, PUK, PIN, management
  * key, then a test signature per slot and a 9D decryption). For yubico-piv-tool the certificates are
  * made by openssl beforehand and its time counts the tool's runs only. APDUs are counted at the card.
- * `npm run bench personalise-card`; BENCH_ROUNDS (default 3); SCM_BENCH_WORKSTATION (default 0).
+ * `npm run bench personalise-card`; BENCH_ROUNDS (default 3); BENCH_ALGS (default p256,rsa2048);
+ * SCM_BENCH_WORKSTATION (default 0).
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { attempts, insertCard, newCard, removeCard, type Reader, startBenchStack, waitStates } from './_personalise-stack';
-import { median, runBench, table } from './_support';
+import { median, runBench, summaryRow, table } from './_support';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'scm-bench-ykpiv-'));
   const rows: string[][] = [];
   try {
-    for (const alg of ['p256', 'rsa2048'] as const) {
+    for (const alg of (process.env.BENCH_ALGS ?? 'p256,rsa2048').split(',') as Array<'p256' | 'rsa2048'>) {
       await s.startWorkers([wsId]);
       await s.profile(`bench-${alg}`, alg);
       // SCM, end to end: insertion of a blank card to the issued card.
@@ -137,6 +138,14 @@ async function main(): Promise<void> {
         median(yk.map((x) => x.ms)).toFixed(0),
         '-',
       ]);
+      summaryRow({
+        what: `One card end to end (insert → issued), ${name}`,
+        scm: Math.round(median(scm.map((x) => x.ms))),
+        unit: 'ms',
+        anchor: { name: 'yubico-piv-tool, the same work', value: Math.round(median(yk.map((x) => x.ms))) },
+        target: '≤ 300 ms',
+        higherIsBetter: false,
+      });
       process.stderr.write(
         `${rows
           .slice(-2)

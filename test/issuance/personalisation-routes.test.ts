@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { HsmContext } from '@scm/hsm';
 import { CARD_KEYS } from '@scm/card-secrets';
@@ -203,6 +203,62 @@ describe('worker routes for personalisation', () => {
     expect([notMine.status, notMine.body.code]).toEqual([403, 'issuance.not-claimant']);
     const notClaimed = await certify(spare, '9a', w1.token, p256);
     expect([notClaimed.status, notClaimed.body.code]).toEqual([409, 'issuance.illegal-transition']);
+  });
+
+  it('certifies every key a card generated in one call: one new VSC version; one refused key refuses them all', async () => {
+    const certifyAll = (id: string, token: string, keys: Array<{ slot: string; publicKey: string }>) =>
+      call<Certified[] & { code?: string }>(api.url, 'POST', `/api/v1/worker/issuance-requests/${id}/certificates`, token, { keys });
+    const p256 = () => spkiOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+    const before = (await pkg(def, w1.token)).body.vscVersion;
+    // One bad key (an escrowed slot) among good ones: refused whole, nothing certified, no new version.
+    const mixed = await certifyAll(def, w1.token, [
+      { slot: '9c', publicKey: p256() },
+      { slot: '9d', publicKey: p256() },
+    ]);
+    expect([mixed.status, mixed.body.code]).toEqual([400, 'issuance.wrong-slot']);
+    expect((await pkg(def, w1.token)).body.vscVersion).toBe(before);
+    const twice = await certifyAll(def, w1.token, [
+      { slot: '9c', publicKey: p256() },
+      { slot: '9c', publicKey: p256() },
+    ]);
+    expect([twice.status, twice.body.code]).toEqual([400, 'issuance.wrong-slot']);
+    const notMine = await certifyAll(def, w2.token, [{ slot: '9c', publicKey: p256() }]);
+    expect([notMine.status, notMine.body.code]).toEqual([403, 'issuance.not-claimant']);
+    const empty = await certifyAll(def, w1.token, []);
+    expect(empty.status).toBe(400);
+
+    const keys = [
+      { slot: '9c', publicKey: p256() },
+      { slot: '9e', publicKey: p256() },
+    ];
+    const r = await certifyAll(def, w1.token, keys);
+    expect(r.status).toBe(201);
+    expect(r.body.map((c) => [c.slot, c.vscVersion])).toEqual([
+      ['9c', before + 1],
+      ['9e', before + 1],
+    ]);
+    for (const [i, c] of r.body.entries())
+      expect(
+        new X509Certificate(Buffer.from(c.certificate, 'base64')).publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      ).toBe(keys[i]!.publicKey);
+    const db = await appDb();
+    try {
+      const v = await db.query(`SELECT reason FROM vsc_version WHERE vsc_id = $1 AND version = $2`, [
+        (await pkg(def, w1.token)).body.vscId,
+        before + 1,
+      ]);
+      expect(v.rows).toEqual([{ reason: 'certified on-card keys 9c, 9e' }]);
+      const audit = await db.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'issuance-request.slot-certified' AND target_id = $1 AND outcome = 'success' AND details->>'vscVersion' = $2`,
+        [def, String(before + 1)],
+      );
+      expect(audit.rows[0].n).toBe(2);
+    } finally {
+      await db.end();
+    }
+    // The same keys again: the same certificates, no new version.
+    const again = await certifyAll(def, w1.token, keys);
+    expect(again.body.map((c) => [c.serial, c.vscVersion])).toEqual(r.body.map((c) => [c.serial, before + 1]));
   });
 
   it("signs every key package with the API's HSM key, bound to the card: a worker refuses it for another card, another purpose or after expiry", async () => {

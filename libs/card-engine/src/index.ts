@@ -20,6 +20,7 @@ export * from './applet/applet-context';
 export * from './applet/security-state';
 export * from './applet/piv-applet';
 export * from './card/piv-card';
+export * from './card/card-latency';
 export * from './card/command-refusals';
 export * from './card/no-import-card';
 export * from './emulated-card';

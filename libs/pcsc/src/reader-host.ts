@@ -1,5 +1,6 @@
 /**
- * Child process that does the card I/O of one reader. The card channel in the parent gives every
+ * Child process that does the card I/O of one reader, one card session after another (a card
+ * worker keeps one per reader for its whole life). The card channel in the parent gives every
  * request a deadline and kills this process when it passes: pcsclite runs SCardTransmit on the
  * libuv pool but holds a per-reader mutex that its status callbacks also take on the main thread,
  * so a card that never answers could stall a process that shared its pcsclite context.
@@ -70,6 +71,13 @@ function findReader(name: string, timeoutMs: number): Promise<Reader> {
 async function handle(m: HostRequest): Promise<HostReply> {
   switch (m.op) {
     case 'connect': {
+      // A long-lived host: a session its owner never closed (it lost track of it) ends here, or its
+      // exclusive hold would refuse this connect.
+      if (current) {
+        const prev = current;
+        current = undefined;
+        await new Promise<void>((res) => prev.disconnect(prev.SCARD_LEAVE_CARD, () => res()));
+      }
       const r = await findReader(m.reader, 2000);
       const share = m.share === 'exclusive' ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED;
       const proto = m.protocols.reduce((acc, p) => acc | (p === 'T0' ? r.SCARD_PROTOCOL_T0 : r.SCARD_PROTOCOL_T1), 0);

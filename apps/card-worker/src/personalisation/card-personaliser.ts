@@ -70,7 +70,7 @@ export type PersonaliserApi = Pick<
   | 'proveCard'
   | 'proveBoundCard'
   | 'package'
-  | 'certify'
+  | 'certifyAll'
   | 'cryptograms'
   | 'releaseManagementKey'
   | 'confirmManagementKey'
@@ -90,6 +90,12 @@ export interface PersonaliserPorts {
   apiKey(): KeyObject;
   /** Sends a step report (live over the worker channel). */
   report(r: StepReport): void;
+  /**
+   * Sends a step report and resolves once the API recorded it and every report sent before it (the
+   * API records a request's reports in arrival order): the last report before the proofs, so no
+   * step's record arrives after the card is issued.
+   */
+  reportSettled?(r: StepReport): Promise<void>;
   /** Sends the plan of an attempt (every step, for progress bars). */
   plan(requestId: string, attempt: number, steps: string[]): void;
   /** How many APDUs the card exchanged so far (for the reports). */
@@ -405,6 +411,12 @@ export class CardPersonaliser {
     //    earlier attempt generated and had certified, still in its slot, is kept: no new key, no new
     //    certificate (and no revoked one) for the same card within a request.
     const certificates = new Map<string, string>(pkg.importSlots.map((s) => [s.slot, s.certificate]));
+    const generated: Array<{
+      slot: string;
+      algorithm: string;
+      spki: Uint8Array;
+      attestation?: { certificate: Uint8Array; intermediate: Uint8Array };
+    }> = [];
     for (const s of pkg.onCardSlots) {
       begin(`generate:${s.slot}`);
       if (s.certificate && (await holdsCertifiedKey(session, SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm), s.certificate, pin!))) {
@@ -414,9 +426,22 @@ export class CardPersonaliser {
       }
       step(`generate:${s.slot}`, 'started');
       const pub = await session.generateKey(SLOT_BYTE(s.slot), keyAlgorithm(s.algorithm));
-      const cert = await api.certify(requestId, s.slot, pub.spki, await attestationOf(session, SLOT_BYTE(s.slot)));
-      certificates.set(s.slot, cert.certificate);
-      step(`generate:${s.slot}`, 'done', { algorithm: s.algorithm, certificate: cert.serial });
+      const attestation = await attestationOf(session, SLOT_BYTE(s.slot));
+      generated.push({ slot: s.slot, algorithm: s.algorithm, spki: pub.spki, ...(attestation ? { attestation } : {}) });
+    }
+    // The card's new keys are certified together: one call, one new VSC version for all of them.
+    if (generated.length) {
+      begin(`generate:${generated[0]!.slot}`);
+      const certs = await api.certifyAll(
+        requestId,
+        generated.map(({ slot, spki, attestation }) => ({ slot, spki, ...(attestation ? { attestation } : {}) })),
+      );
+      for (const g of generated) {
+        const cert = certs.find((c) => c.slot === g.slot);
+        if (!cert) throw new WorkerApiError(502, 'personalisation.bad-answer', `the API certified no key for slot ${g.slot}`);
+        certificates.set(g.slot, cert.certificate);
+        step(`generate:${g.slot}`, 'done', { algorithm: g.algorithm, certificate: cert.serial });
+      }
     }
 
     // 8. Certificates, then the card's identity objects (the Security Object last: it signs the others).
@@ -432,7 +457,15 @@ export class CardPersonaliser {
     // A reissued card (issue 8) also holds recovered keys in retired slots, which Key History announces.
     if (pkg.objects.keyHistory) await session.putObject(OBJECT.KEY_HISTORY, Buffer.from(pkg.objects.keyHistory, 'base64'));
     await session.putObject(OBJECT.SECURITY, Buffer.from(pkg.objects.securityObject, 'base64'));
-    step(FIXED_STEPS.objects, 'done', { guid: pkg.cardUuid });
+    const objectsDone: StepReport = {
+      requestId,
+      attempt: claim.attempt,
+      step: FIXED_STEPS.objects,
+      outcome: 'done',
+      details: { guid: pkg.cardUuid },
+    };
+    if (this.ports.reportSettled) await this.ports.reportSettled(objectsDone);
+    else this.ports.report(objectsDone);
 
     // 9. Every key proves itself: a signature over the API's message, and the key-management test.
     begin('prove:9a');

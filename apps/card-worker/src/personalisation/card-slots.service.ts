@@ -8,6 +8,7 @@ import { ReadersService } from '../readers/readers.service';
 import { CardUpdatesService } from '../updates/card-updates.service';
 import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from '../worker-config';
 import { type CardFacts, CardPersonaliser, type PersonaliseOutcome } from './card-personaliser';
+import { type AttemptTimes, summarise, timed } from './attempt-clock';
 import { ReaderAccessService } from './reader-access.service';
 import { WorkerApiClient, WorkerApiError } from './worker-api.client';
 
@@ -35,6 +36,8 @@ interface ReaderSlot {
   /** Reads of this card that failed in a row (I/O), and attempts on it that stopped in a row. */
   ioFailures: number;
   attemptFailures: number;
+  /** When the reader reported the card (for the attempt's log line). */
+  insertedAt?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,6 +91,11 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       kexKey: enrolment.identity.kexKey,
       apiKey: () => enrolment.apiPackageKey(),
       report: (r) => this.report(r),
+      reportSettled: async (r) => {
+        const { requestId, ...body } = r;
+        // Over HTTP: it is recorded after every report the channel carried before it.
+        await this.api.step(requestId, body as unknown as Record<string, unknown>).catch(() => this.report(r));
+      },
       plan: (requestId, attempt, steps) => this.sendOrPost(requestId, PLAN_EVENT, { requestId, attempt, steps }),
     });
   }
@@ -99,6 +107,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.generation++;
       s.state = 'inspecting';
       s.facts = undefined;
+      s.insertedAt = Date.now();
       s.ioFailures = s.attemptFailures = 0;
       void this.inspectWhenApproved(s, s.generation);
     });
@@ -109,8 +118,10 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.facts = undefined;
       this.wake();
     });
+    m.on('reader-added', (r) => this.access.warm(r.name));
     m.on('reader-removed', (name) => {
       this.slots.delete(name);
+      void this.access.release(name);
       this.wake();
     });
     if (this.cfg.SCM_CARD_JOBS) void this.dispatch();
@@ -264,19 +275,22 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     const t0 = Date.now();
     let outcome: PersonaliseOutcome;
     let apdus = 0;
+    let times: AttemptTimes | undefined;
     try {
-      outcome = await this.access.use(s.reader, async (card) => {
-        const id = await card.session.identity();
-        // pcscd now and then reports an empty ATR right after the card was reset: the inspection's stands.
-        const atr = card.atr || s.facts?.atr || '';
-        const facts: CardFacts = { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
-        if (s.facts && facts.serial !== s.facts.serial) return { kind: 'superseded', reason: 'another card is in the reader' } as const;
-        try {
-          return await this.personaliser.run(card.session, facts, requestId, opts);
-        } finally {
-          apdus = card.apdus();
-        }
-      });
+      ({ value: outcome, times } = await timed(() =>
+        this.access.use(s.reader, async (card) => {
+          const id = await card.session.identity();
+          // pcscd now and then reports an empty ATR right after the card was reset: the inspection's stands.
+          const atr = card.atr || s.facts?.atr || '';
+          const facts: CardFacts = { serial: String(id.serial), atr, ...(id.guid ? { guid: id.guid } : {}) };
+          if (s.facts && facts.serial !== s.facts.serial) return { kind: 'superseded', reason: 'another card is in the reader' } as const;
+          try {
+            return await this.personaliser.run(card.session, facts, requestId, opts);
+          } finally {
+            apdus = card.apdus();
+          }
+        }),
+      ));
     } catch (e) {
       if (s.generation === generation) {
         // The card may still be in the reader: an APDU not answered in time, the API or the network
@@ -300,6 +314,8 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
         outcome: outcome.kind,
         ms: Date.now() - t0,
         apdus,
+        ...(s.insertedAt ? { sinceInsertMs: Date.now() - s.insertedAt } : {}),
+        ...(times ? summarise(times) : {}),
         ...('reason' in outcome ? { reason: outcome.reason } : {}),
       },
       'personalisation attempt ended',

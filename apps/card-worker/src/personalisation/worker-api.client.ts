@@ -16,6 +16,7 @@ import type {
 } from '@scm/personalisation';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { WORKER_CONFIG, type WorkerConfig } from '../worker-config';
+import { measure } from './attempt-clock';
 
 /** A problem the API answered (application/problem+json), or a network failure (status 0). */
 export class WorkerApiError extends Error {
@@ -34,6 +35,13 @@ export class WorkerApiError extends Error {
   }
 }
 
+/** A call's name for the attempt clock: its path without the prefix, ids and query. */
+const callName = (path: string): string =>
+  path
+    .replace(/^\/api\/v1\/worker\//, '')
+    .replace(/\?.*$/, '')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id');
+
 /** The worker's calls to the issuer API, with its approved session (waits for approval first). */
 @Injectable()
 export class WorkerApiClient {
@@ -48,7 +56,11 @@ export class WorkerApiClient {
     return id;
   }
 
-  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return measure(callName(path), () => this.send<T>(method, path, body));
+  }
+
+  private async send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const s = this.enrolment.current() ?? (await this.enrolment.whenApproved());
     let res: Response;
     try {
@@ -124,6 +136,27 @@ export class WorkerApiClient {
             },
           }
         : {}),
+    });
+  }
+
+  /** Certifies every key the card generated, in one call (the API makes one new VSC version for them all). */
+  certifyAll(
+    requestId: string,
+    keys: Array<{ slot: string; spki: Uint8Array; attestation?: { certificate: Uint8Array; intermediate: Uint8Array } }>,
+  ): Promise<OnCardCertificate[]> {
+    return this.call('POST', `/api/v1/worker/issuance-requests/${requestId}/certificates`, {
+      keys: keys.map((k) => ({
+        slot: k.slot,
+        publicKey: Buffer.from(k.spki).toString('base64'),
+        ...(k.attestation
+          ? {
+              attestation: {
+                certificate: Buffer.from(k.attestation.certificate).toString('base64'),
+                intermediate: Buffer.from(k.attestation.intermediate).toString('base64'),
+              },
+            }
+          : {}),
+      })),
     });
   }
 

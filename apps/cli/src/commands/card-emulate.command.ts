@@ -11,6 +11,8 @@ import {
   NO_IMPORT_REFUSALS,
   type EmulatedCard,
   type PivCardBackend,
+  type CardLatency,
+  parseCardLatency,
 } from '@scm/card-engine';
 import { CliError } from '../output';
 
@@ -24,6 +26,16 @@ interface EmulateOptions {
   /** commander's --no-import: false. */
   import: boolean;
   transportKey?: { algorithm: MgmAlgorithmId; key: Uint8Array };
+  latency?: CardLatency;
+}
+
+/** `--latency yubikey5[,apdu=4,p256=250,…]`: answer as slowly as a real card. */
+export function latencyOption(v: string): CardLatency | undefined {
+  try {
+    return parseCardLatency(v);
+  } catch (e) {
+    throw new CliError(`--latency: ${(e as Error).message}`);
+  }
 }
 
 function intOption(name: string, min: number, max: number): (v: string) => number {
@@ -89,6 +101,11 @@ export function registerCardEmulate(program: Command): void {
     .option('--firmware <x.y.z>', 'firmware version for a new card (default 5.4.3)', firmwareOption)
     .option('--transport-key <alg:hex>', "a new card's management key from the factory, e.g. aes192:<48 hex digits>", transportKeyOption)
     .option(
+      '--latency <model>',
+      'answer as slowly as a real card: yubikey5, optionally with overrides in ms (yubikey5,apdu=4,p256=250,rsa2048=6000); off by default',
+      latencyOption,
+    )
+    .option(
       '--no-import',
       'act as a PIV card that generates keys but cannot import them: no IMPORT ASYMMETRIC KEY (FE) nor GET VERSION (FD), ' +
         'both answered 6D00, and a generic (non-YubiKey) ATR unless --atr is given',
@@ -120,6 +137,7 @@ async function runCard(o: EmulateOptions, backend: PivCardBackend): Promise<void
       port: o.port,
       host: o.host,
       backend,
+      ...(o.latency ? { latency: o.latency } : {}),
       ...(o.import ? {} : { refuse: NO_IMPORT_REFUSALS }),
       onClose: () => lost?.(),
       onError: (e) => process.stderr.write(`scm: card error: ${e instanceof Error ? e.message : String(e)}\n`),

@@ -34,7 +34,8 @@ import { CardCertificatesService } from './card-certificates.service';
 import { CARD_CREDENTIAL_REPOSITORY } from './card-credential.repository';
 import { CardSecretsService } from './card-secrets.service';
 import { CertifyOnCardKeyController } from './certify-on-card-key/certify-on-card-key.controller';
-import { CertifyOnCardKeyHandler } from './certify-on-card-key/certify-on-card-key.handler';
+import { CertifyOnCardKeyHandler, CertifyOnCardKeysHandler } from './certify-on-card-key/certify-on-card-key.handler';
+import { OnCardCertification } from './certify-on-card-key/on-card-certification.service';
 import { CardBindingService } from './claim-card/card-binding.service';
 import { ClaimCardController } from './claim-card/claim-card.controller';
 import { ClaimCardHandler } from './claim-card/claim-card.handler';
@@ -156,6 +157,8 @@ import { SweepStalledAttemptsHandler } from './watchdog/sweep-stalled-attempts/s
     ProveBoundCardHandler,
     ReleaseKeyMaterialHandler,
     CertifyOnCardKeyHandler,
+    CertifyOnCardKeysHandler,
+    OnCardCertification,
     ComputeCryptogramsHandler,
     ReleaseManagementKeyHandler,
     ConfirmManagementKeyHandler,

@@ -3,6 +3,7 @@ import type { VirtualCard } from '@scm/vpcd';
 import { PivApplet, PIV_APT, type PivAppletOptions } from '../applet/piv-applet';
 import type { PivCardBackend } from '../backend/piv-card-backend.port';
 import { Ins, PIV_AID, PIV_AID_MIN_PREFIX, YUBICO_MGMT_AID } from '../piv.constants';
+import { type CardLatency, latencyOf } from './card-latency';
 import { type CommandRefusal, refusalFor } from './command-refusals';
 
 export interface PivCardOptions extends PivAppletOptions {
@@ -10,6 +11,8 @@ export interface PivCardOptions extends PivAppletOptions {
   maxChainBytes?: number;
   /** Commands this card refuses with a fixed status word, every time (fault tests: a card that refuses an object or a key). */
   refuse?: readonly CommandRefusal[];
+  /** Answer as slowly as a real card (per APDU, per key generation); none by default. */
+  latency?: CardLatency;
   /** Told of every complete command the card receives (instruction and parameters, never the data): tests see what reached the card. */
   onCommand?: (cmd: { ins: number; p1: number; p2: number }) => void;
 }
@@ -50,6 +53,9 @@ export class PivCard implements VirtualCard {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly maxChain: number;
   private readonly refuse: readonly CommandRefusal[];
+  private readonly latency: CardLatency | undefined;
+  /** The algorithm of the key the last command generated (for the latency model). */
+  private generated: number | undefined;
   private readonly onCommand: PivCardOptions['onCommand'];
 
   constructor(
@@ -59,6 +65,7 @@ export class PivCard implements VirtualCard {
     this.applet = new PivApplet(backend, opts);
     this.maxChain = opts.maxChainBytes ?? DEFAULT_MAX_CHAIN;
     this.refuse = opts.refuse ?? [];
+    this.latency = opts.latency;
     this.onCommand = opts.onCommand;
   }
 
@@ -88,9 +95,19 @@ export class PivCard implements VirtualCard {
 
   /** One APDU at a time, in arrival order, even if callers overlap. */
   transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    const run = this.queue.then(() => this.exchange(apdu));
+    const run = this.queue.then(() => (this.latency ? this.slowExchange(apdu, this.latency) : this.exchange(apdu)));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** An exchange that takes as long as the latency model says (the card is busy meanwhile). */
+  private async slowExchange(bytes: Uint8Array, latency: CardLatency): Promise<Uint8Array> {
+    const t0 = performance.now();
+    this.generated = undefined;
+    const r = await this.exchange(bytes);
+    const wait = latencyOf(latency, { ins: bytes[1] ?? 0, generatedAlgorithm: this.generated }) - (performance.now() - t0);
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+    return r;
   }
 
   private async exchange(bytes: Uint8Array): Promise<Uint8Array> {
@@ -121,6 +138,8 @@ export class PivCard implements VirtualCard {
     const refused = refusalFor(this.refuse, { ins: cmd.ins, p2: cmd.p2, data });
     if (refused !== undefined) return sw(refused);
     const r = await this.applet.process({ ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, data, ne: cmd.ne });
+    // GENERATE's template is AC { 80 01 alg, … }: what the latency model charges for.
+    if (cmd.ins === Ins.GENERATE && r.sw === SW.OK && data[0] === 0xac && data[2] === 0x80) this.generated = data[4];
     return this.respond(r.data, r.sw, cmd.ne);
   }
 

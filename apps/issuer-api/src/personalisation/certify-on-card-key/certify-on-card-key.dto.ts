@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBase64, IsOptional, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 
 export class AttestationDto {
   @ApiProperty({ description: "the slot key's attestation certificate (Yubico ATTEST, INS F9), DER, base64" })
@@ -23,4 +23,20 @@ export class PublicKeyDto {
   @ValidateNested()
   @Type(() => AttestationDto)
   attestation?: AttestationDto;
+}
+
+export class SlotPublicKeyDto extends PublicKeyDto {
+  @ApiProperty({ description: 'the on-card slot (9a, 9c, 9d, 9e)' })
+  @Matches(/^(9a|9c|9d|9e)$/i)
+  slot!: string;
+}
+
+export class PublicKeysDto {
+  @ApiProperty({ type: [SlotPublicKeyDto], description: 'every key the card generated, one per on-card slot' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => SlotPublicKeyDto)
+  keys!: SlotPublicKeyDto[];
 }

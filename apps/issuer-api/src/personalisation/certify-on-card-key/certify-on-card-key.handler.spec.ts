@@ -6,12 +6,16 @@ import { testActor } from '../../platform/testing/test-unit-of-work';
 import { claimedRequest, OTHER_WORKER, personalisationWorld, REQUEST, SERIAL, WORKER } from '../testing/personalisation-world';
 import { CertifyOnCardKeyCommand } from './certify-on-card-key.command';
 import { CertifyOnCardKeyHandler } from './certify-on-card-key.handler';
+import { OnCardCertification } from './on-card-certification.service';
 
 const spkiOf = (k: ReturnType<typeof generateKeyPairSync>['publicKey']) => k.export({ format: 'der', type: 'spki' });
 
 function setup() {
   const w = personalisationWorld();
-  const handler = new CertifyOnCardKeyHandler(w.uow, w.states, w.repos.vscs, w.escrow, w.certificates, w.repos.cards, w.stock.service);
+  const handler = new CertifyOnCardKeyHandler(
+    w.uow,
+    new OnCardCertification(w.states, w.repos.vscs, w.escrow, w.certificates, w.repos.cards, w.stock.service),
+  );
   const certify = (slot: string, publicKey: Buffer, workerId = WORKER, attestation?: { certificate: Buffer; intermediate: Buffer }) =>
     handler.execute(new CertifyOnCardKeyCommand(REQUEST, slot, publicKey, workerId, testActor(workerId, 'card-worker'), attestation));
   return { w, certify };

@@ -1,0 +1,95 @@
+/**
+ * How issuance scales with readers when the cards are as slow as real ones: cards per second with
+ * 1, 2, 4 and 8 readers (two per workstation, each workstation its own pcscd and card worker), the
+ * software PIV cards answering with a latency model (libs/card-engine/src/card/card-latency.ts),
+ * and the scaling factor against one reader. With slow cards SCM scales when it keeps every reader
+ * busy: a card waiting for SCM (the API, the HSM, a worker's event loop) is time lost for that reader.
+ *
+ * The latency model's defaults (`yubikey5`) are estimates. No vendor publishes per-command timings
+ * of the YubiKey 5 PIV applet; what public sources say, and what the defaults take from them:
+ * - Per APDU 4 ms. A YubiKey 5 answers a GET DATA for an empty slot "in less than 1 ms" (compared
+ *   with ~127 ms on a Nitrokey 3: github.com/trussed-dev/piv-authenticator/issues/40); a command
+ *   over USB full-speed CCID costs a few ms of bus and driver round trip on top of that.
+ * - On-card ECC key generation well under a second ("we can generate ECC keys … in less than a
+ *   second", github.com/trustcrypto/OnlyKey-Firmware/issues/66; "elliptic curve cryptography should
+ *   however be quite fast", github.com/Nitrokey/nitrokey-3-firmware/issues/136): P-256 250 ms,
+ *   P-384 500 ms.
+ * - On-card RSA key generation takes seconds: a prime search on the card's chip ("smartcards can
+ *   generate RSA keys of 2048bit in about 9 secs", OnlyKey-Firmware/issues/66; longer keys cost
+ *   more CPU time on embedded devices, yubico.com/blog/big-debate-2048-4096-yubicos-stand): RSA-1024
+ *   1.5 s, RSA-2048 6 s, RSA-3072 20 s (RSA-3072/4096 need firmware 5.7: docs.yubico.com/hardware/
+ *   yubikey/yk-tech-manual/yk5-apps-piv.html).
+ * Override them to match a measured card: BENCH_CARD_LATENCY=yubikey5,apdu=3,rsa2048=9000.
+ *
+ * `npm run bench personalise-scaling`; BENCH_CARD_LATENCY (default yubikey5; `off` for fast cards),
+ * BENCH_CARDS_PER_READER (default 2), BENCH_READERS (default 1,2,4,8), BENCH_ALGS (default
+ * p256,rsa2048); BENCH_LOG_DIR keeps the workers' logs.
+ */
+import { parseCardLatency } from '@scm/card-engine';
+import { attempts, feed, startBenchStack, startCardFarms, waitStates } from './_personalise-stack';
+import { median, runBench, summaryRow, table } from './_support';
+
+async function main(): Promise<void> {
+  const latencySpec = process.env.BENCH_CARD_LATENCY ?? 'yubikey5';
+  const latency = parseCardLatency(latencySpec);
+  const perReader = Number(process.env.BENCH_CARDS_PER_READER ?? 2);
+  const readerCounts = (process.env.BENCH_READERS ?? '1,2,4,8').split(',').map(Number);
+  const algs = (process.env.BENCH_ALGS ?? 'p256,rsa2048').split(',') as Array<'p256' | 'rsa2048'>;
+  const s = await startBenchStack();
+  // Each reader's cards answer from a process of their own, as real cards do from their own chips.
+  const farm = startCardFarms();
+  const rows: string[][] = [];
+  const perSecond = new Map<string, number>();
+  try {
+    const max = Math.max(...readerCounts);
+    if (s.readers.length < max) throw new Error(`${max} readers wanted, the workstations have ${s.readers.length}`);
+    for (const alg of algs) {
+      await s.profile(`bench-${alg}`, alg);
+      for (const n of readerCounts) {
+        const readers = s.readers.slice(0, n);
+        const stations = [...new Set(readers.map((r) => r.ws.id))];
+        await s.stopWorkers();
+        await s.startWorkers(stations);
+        const count = n * perReader;
+        const ids = await s.issue(await s.cardholders(count), `bench-${alg}`);
+        await waitStates(s.ds, ids, ['awaiting-card']);
+        const { ms } = await feed(s, readers, count, { farm, latency: latencySpec });
+        await waitStates(s.ds, ids, ['issued']);
+        const a = attempts(s).filter((x) => x.outcome === 'issued');
+        const cps = (count * 1000) / ms;
+        perSecond.set(`${alg}/${n}`, cps);
+        const one = perSecond.get(`${alg}/${readerCounts[0]}`)!;
+        rows.push([
+          alg === 'p256' ? 'P-256' : 'RSA-2048',
+          String(n),
+          String(count),
+          (ms / 1000).toFixed(1),
+          cps.toFixed(3),
+          `${(cps / one).toFixed(2)}×`,
+          (median(a.map((x) => x.ms)) / 1000).toFixed(2),
+        ]);
+        process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
+      }
+      const last = readerCounts[readerCounts.length - 1];
+      if (readerCounts[0] === 1 && latency)
+        summaryRow({
+          what: `Scaling 1 → ${last} readers, slow cards (${latencySpec}), ${alg === 'p256' ? 'P-256' : 'RSA-2048'}`,
+          scm: Number((perSecond.get(`${alg}/${last}`)! / perSecond.get(`${alg}/1`)!).toFixed(2)),
+          unit: '×',
+          target: `≥ ${Math.round(last * 0.875)}×`,
+          higherIsBetter: true,
+        });
+    }
+  } finally {
+    farm.close();
+    await s.close();
+  }
+  process.stdout.write(
+    `\nIssuance scaling with readers (software cards with latency "${latencySpec}", two readers per workstation, API and workers on this machine)\n${table(
+      ['profile', 'readers', 'cards', 'wall s', 'cards/s', 'vs 1 reader', 'median s/card (worker)'],
+      rows,
+    )}\n`,
+  );
+}
+
+runBench(main);
