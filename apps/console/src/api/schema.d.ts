@@ -1546,6 +1546,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/worker/issuance-requests/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Certify every public key the card generated, in one transaction (one new VSC version) */
+        post: operations["CertifyOnCardKeyController_certifyAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/worker/issuance-requests/{id}/personalisation": {
         parameters: {
             query?: never;
@@ -2283,6 +2300,10 @@ export interface components {
             /** @description the SubjectPublicKeyInfo the card generated, DER, base64 */
             publicKey: string;
         };
+        PublicKeysDto: {
+            /** @description every key the card generated, one per on-card slot */
+            keys: components["schemas"]["SlotPublicKeyDto"][];
+        };
         PukReportDto: Record<string, never>;
         QueueCardUpdateDto: {
             /** @enum {string} */
@@ -2383,6 +2404,14 @@ export interface components {
         };
         SignatureDto: {
             signature: string;
+            slot: string;
+        };
+        SlotPublicKeyDto: {
+            /** @description needed when the card's stock attests its keys */
+            attestation?: components["schemas"]["AttestationDto"];
+            /** @description the SubjectPublicKeyInfo the card generated, DER, base64 */
+            publicKey: string;
+            /** @description the on-card slot (9a, 9c, 9d, 9e) */
             slot: string;
         };
         SpoilDto: {
@@ -4480,6 +4509,29 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertifyOnCardKeyController_certifyAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicKeysDto"];
+            };
+        };
+        responses: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
