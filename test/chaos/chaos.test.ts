@@ -101,7 +101,10 @@ async function insertPulling(c: TestCard, reader: TestReader, pullAt: number): P
   const connector = new VpcdConnector(card, { port: reader.port });
   ref.connector = connector;
   await connector.insert();
-  await waitForCard(reader, true);
+  await waitForCard(reader, true).catch(async (e: unknown) => {
+    await connector.remove().catch(() => undefined);
+    throw e;
+  });
   return {
     pulled,
     // The card was issued before its pull point: taken out normally.
@@ -134,6 +137,8 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
     cardsUsed: 0,
   };
   let requestIds: string[] = [];
+  /** What went wrong in the harness itself (not SCM): printed with the counts. */
+  const harness: string[] = [];
 
   /** A query that rides out the PostgreSQL restart (the pool drops the connections that died). */
   async function query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -215,12 +220,27 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
           for (let tries = 0; !finished; tries++) {
             counts.presentations++;
             if (tries > 0) counts.rePresented++;
+            // The harness rides out its own hiccups (pcscd slow to show a card under load): a
+            // failed insertion is taken back and tried again, so no card SCM holds is forgotten.
             let pull: Awaited<ReturnType<typeof insertPulling>> | undefined;
-            if (pullsWanted > 0) {
-              pullsWanted--;
-              pull = await insertPulling(c, reader, between(2, 14));
-            } else {
-              await insert(c, reader);
+            for (let attempt = 1; ; attempt++) {
+              try {
+                if (pullsWanted > 0) {
+                  pullsWanted--;
+                  pull = await insertPulling(c, reader, between(2, 14)).catch((e: unknown) => {
+                    pullsWanted++;
+                    throw e;
+                  });
+                } else {
+                  await insert(c, reader);
+                }
+                break;
+              } catch (e) {
+                harness.push(`ws${reader.ws.id}/${reader.name} card ${c.serial}: insertion ${attempt} failed: ${(e as Error).message}`);
+                await remove(c).catch(() => undefined);
+                if (finished || Date.now() > deadline) throw e;
+                await sleep(2000);
+              }
             }
             const since = Date.now();
             let outcome: 'issued' | 'pulled' | 'aside' | 'stuck' | 'finished' = 'finished';
@@ -264,7 +284,9 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
               await waitForCard(reader, false).catch(() => undefined);
               await sleep(VPCD_SETTLE_MS);
             } else {
-              await remove(c);
+              await remove(c).catch((e: unknown) =>
+                harness.push(`ws${reader.ws.id}/${reader.name} card ${c.serial}: removal not seen: ${(e as Error).message}`),
+              );
               await sleep(VPCD_SETTLE_MS);
             }
             if (outcome === 'stuck') continue;
@@ -306,7 +328,12 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
         }
       };
 
-      const feeders = READERS.map((r) => feeder(r));
+      const feeders = READERS.map((r) =>
+        feeder(r).catch((e: unknown) => {
+          harness.push(`feeder of ws${r.ws.id}/${r.name} stopped: ${(e as Error).message}`);
+          throw e;
+        }),
+      );
       const driving = driver();
       try {
         await waitFor(
@@ -337,7 +364,7 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
             .split('\n')
             .filter((l) => about.some((a) => l.includes(a)));
           throw new Error(
-            `${(e as Error).message}: ${JSON.stringify(states)}\n${JSON.stringify(open, null, 1)}\n${stack.workerLogs(about)}\n--- api\n${apiLines.join('\n')}`,
+            `${(e as Error).message}: ${JSON.stringify(states)}\nharness: ${JSON.stringify(harness)}\n${JSON.stringify(open, null, 1)}\n${stack.workerLogs(about)}\n--- api\n${apiLines.join('\n')}`,
           );
         });
       } finally {
@@ -461,6 +488,7 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
             .map(([k, v]) => `${k} ${v}`)
             .join(', ')})`,
           `cards: ${counts.cardsUsed} used, ${counts.presentations} presentations (${counts.rePresented} put back), ${unissuedWithKeys} keys on cards left unissued (all escrowed)`,
+          `harness hiccups (pcscd, vpcd; retried): ${harness.length}`,
           `checks: requests ended with reasons, no card twice, keys escrowed, audit chain verified, archive reconciled: 0 violations`,
           '',
         ].join('\n'),
