@@ -118,8 +118,8 @@ describe('cardholder import and batch issuance from CSV: clear per-line errors',
     const both = await runCli(['issue', '--cardholder', 'x', '--batch', 'y.csv'], { env: off.cliEnv });
     expect([both.code, both.stderr.trim()]).toEqual([1, 'scm: give either --cardholder REF or --batch FILE.csv']);
     const list = await runCli(['profile', 'list'], { env: off.cliEnv });
-    expect(list.stdout).toMatch(/default\s+yes\s+9a:on-card 9c:on-card 9d:escrow 9e:on-card/);
-    expect(list.stdout).toMatch(/seed\s+9a:escrow 9c:escrow 9d:escrow 9e:escrow/);
+    expect(list.stdout).toMatch(/default\s+\d+\s+yes\s+9a:on-card 9c:on-card 9d:escrow 9e:on-card/);
+    expect(list.stdout).toMatch(/seed\s+\d+\s+9a:escrow 9c:escrow 9d:escrow 9e:escrow/);
     const show = await runCli(['profile', 'show', 'seed'], { env: off.cliEnv });
     expect(show.stdout).toMatch(/9a\s+rsa2048\s+piv-authentication\s+escrow/);
     expect(show.stdout).toMatch(/PUK\s+8 digits, 3 tries/);
