@@ -358,6 +358,16 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
               WHERE r.id = ANY($1::uuid[]) AND NOT (r.state = ANY($2))`,
             [requestIds, FINAL],
           );
+          // Where the API's connections are: a pool that ran dry shows here (state, wait, last query).
+          const sessions = await query<Record<string, unknown>>(
+            `SELECT pid, application_name, state, wait_event_type, wait_event, now() - xact_start AS in_xact, left(query, 160) AS query
+               FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
+          );
+          const pool = await fetch(`${stack.api.url}/metrics`)
+            .then((r) => r.text())
+            .then((t) => t.split('\n').filter((l) => l.startsWith('scm_db_pool_connections')))
+            .catch((err: unknown) => [`/metrics: ${(err as Error).message}`]);
+          harness.push(`pool: ${pool.join('; ')}`, `sessions: ${JSON.stringify(sessions)}`);
           const about = open.flatMap((o) => [String(o.id), ...(o.serial ? [String(o.serial)] : [])]);
           const apiLines = stack.api
             .log()

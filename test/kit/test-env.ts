@@ -24,6 +24,8 @@ export const testEnv: Record<string, string> = {
   // A development machine: blank test cards not in registered stock are factory-default stock
   // (the stock tests turn it off to play production).
   SCM_DEV_STOCK: '1',
+  // A query inside a transaction that takes a second pool connection fails the test.
+  SCM_TX_GUARD: process.env.SCM_TEST_TX_GUARD ?? 'refuse',
 };
 
 export function applyTestEnv(): void {

@@ -28,6 +28,14 @@ export const databaseSchema = {
   SCM_DATABASE_POOL: int('Connections in the pool', '10', 1, 200),
 };
 
+/** What the API does when a query inside a transaction takes a second pool connection (a bug: see the unit of work). */
+export const txGuardSchema = {
+  SCM_TX_GUARD: oneOf('A second pool connection taken inside a transaction: log it, or refuse it (tests)', 'log', [
+    'log',
+    'refuse',
+  ] as const),
+};
+
 /** The API's own Redis (its background work); card workers never reach it. */
 export const redisSchema = {
   SCM_REDIS_URL: url(
@@ -64,6 +72,7 @@ export const apiSchema = {
   ...stateSchema,
   ...logSchema,
   ...databaseSchema,
+  ...txGuardSchema,
   ...redisSchema,
   ...hsmSchema,
   SCM_HTTP_HOST: str('Address the issuer API listens on', '127.0.0.1'),

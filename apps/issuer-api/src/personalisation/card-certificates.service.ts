@@ -88,8 +88,8 @@ export class CardCertificatesService {
   }
 
   /** The issuing CA's certificate, when the CA store has it. */
-  async issuingCertificate(): Promise<X509Certificate | undefined> {
-    const der = await this.cas.issuingCertificate();
+  async issuingCertificate(tx?: Tx): Promise<X509Certificate | undefined> {
+    const der = await this.cas.issuingCertificate(tx);
     return der ? new X509Certificate(der) : undefined;
   }
 }

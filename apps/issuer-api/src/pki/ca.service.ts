@@ -5,7 +5,7 @@ import { API_CONFIG, type ApiConfig } from '../platform/config/api-config';
 import type { Clock } from '../platform/infra/clock.port';
 import type { HsmHandle } from '../platform/infra/infra.module';
 import { CLOCK, HSM } from '../platform/infra/tokens';
-import type { Tx } from '../platform/infra/unit-of-work';
+import type { Tx, TxScope } from '../platform/infra/unit-of-work';
 import { CA_AUTHORITY_REPOSITORY, type CaAuthorityRepository } from './ca-authority.repository';
 import { CA_STORE, type CaStorePort } from './ca-store.port';
 
@@ -65,8 +65,8 @@ export class CaService {
   }
 
   /** The issuing CA's certificate (DER) as stored, without opening its key; undefined before `scm ca init`. */
-  async issuingCertificate(): Promise<Buffer | undefined> {
-    return (await this.authorities.get(this.issuingId))?.der;
+  async issuingCertificate(tx?: TxScope): Promise<Buffer | undefined> {
+    return (await this.authorities.get(this.issuingId, tx))?.der;
   }
 
   private current(): NonNullable<CaService['cache']> {

@@ -22,7 +22,7 @@ export class InitArchiveKeyHandler implements ICommandHandler<InitArchiveKeyComm
       if (first.created) tx.audit({ action: 'archive.key-created', targetType: 'archive-key', targetId: firstLabel, outcome: 'success' });
       const ref = await currentArchiveKey(env.hsm);
       const key = `${ref.label}/${ref.version}`;
-      if (!(await this.ca.issuingCertificate())) {
+      if (!(await this.ca.issuingCertificate(tx))) {
         return {
           key,
           created: first.created,

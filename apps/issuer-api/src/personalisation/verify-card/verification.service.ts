@@ -58,7 +58,7 @@ export class VerificationService {
         profile: c.request.profile,
         nonce,
         certificates: new Map([...certs].map(([slot, cert]) => [slot, cert.der])),
-        issuer: await this.certificates.issuingCertificate(),
+        issuer: await this.certificates.issuingCertificate(tx),
         decryptCheck: c.attempt.decryptCheck,
       },
       input,

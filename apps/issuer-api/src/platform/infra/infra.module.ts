@@ -10,6 +10,7 @@ import { PgOutboxRepository } from '../outbox/pg-outbox.repository';
 import { ApiAuditSequencer } from './audit-sequencer.repository';
 import { systemClock } from './clock.port';
 import { PgNotifications } from './pg-notifications.repository';
+import { PgPoolGuard } from './pg-pool-guard.repository';
 import { BACKGROUND_WORK, CLOCK, DATA_SOURCE, HSM, LOGGER, REDIS } from './tokens';
 import { OutboxSignal, UnitOfWork } from './unit-of-work';
 
@@ -67,6 +68,7 @@ export class InfraModule {
         },
         { provide: HSM, useFactory: () => new HsmHandle(cfg) },
         InfraShutdown,
+        PgPoolGuard,
         OutboxSignal,
         { provide: OUTBOX_REPOSITORY, useClass: PgOutboxRepository },
         ApiAuditSequencer,

@@ -8,6 +8,7 @@ import { OUTBOX_REPOSITORY, type OutboxJob, type OutboxRepository } from '../out
 import { ApiAuditSequencer } from './audit-sequencer.repository';
 import type { Clock } from './clock.port';
 import { CLOCK, DATA_SOURCE } from './tokens';
+import { outsideUnitOfWork, withinUnitOfWork } from './tx-guard';
 
 type AuditFacts = Omit<AuditEventInput, 'actor' | 'actorName' | 'role' | 'requestId'>;
 
@@ -94,15 +95,17 @@ export class UnitOfWork {
    */
   async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
     let tx: Tx | undefined;
-    const result = await this.ds.transaction(async (em) => {
-      tx = new Tx(em, actor, this.clock.now());
-      const r = await fn(tx);
-      await this.outbox.insert(tx, tx.jobs);
-      await appendAudit(em, tx.events, tx.now);
-      return r;
-    });
+    const result = await this.ds.transaction((em) =>
+      withinUnitOfWork(fn.name || 'anonymous', async () => {
+        tx = new Tx(em, actor, this.clock.now());
+        const r = await fn(tx);
+        await this.outbox.insert(tx, tx.jobs);
+        await appendAudit(em, tx.events, tx.now);
+        return r;
+      }),
+    );
     if (tx?.jobs.length) this.signal.kick();
-    if (tx?.events.length) this.sequencer.kick();
+    if (tx?.events.length) outsideUnitOfWork(() => this.sequencer.kick());
     if (result instanceof Refusal) throw result.error;
     return result;
   }
