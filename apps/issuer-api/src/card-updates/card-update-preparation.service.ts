@@ -70,7 +70,7 @@ export class CardUpdatePreparation {
       if (identity) {
         // The CHUID carries the card's new end (renewal) and the Security Object signs it and Key History.
         const end = u.kind === 'renew' ? expires : ((await this.certificates.expiry(tx, request)) ?? expires);
-        await writeIdentityObjects(vsc, await this.cas.contentSigner(), end, this.retiredSlots(vsc).length);
+        await writeIdentityObjects(vsc, await this.cas.contentSigner(tx), end, this.retiredSlots(vsc).length);
         for (const o of [CARD_OBJECT.chuid, KEY_HISTORY_OBJECT, CARD_OBJECT.securityObject]) {
           const obj = vsc.getObject(o.name);
           if (obj?.kind === 'data') p.operations.push({ op: 'object', tag: o.tag, name: o.name, value: b64(obj.value) });

@@ -67,7 +67,7 @@ export class CardCertificatesService {
   async issue(tx: Tx, request: IssuanceRequest, vscId: string, keys: readonly SlotKey[], notAfter: Date): Promise<IssuedCertificate[]> {
     const holder = await this.cardholders.get(request.cardholderId, tx);
     if (!holder) throw new Error(`cardholder ${request.cardholderId} of request ${request.id} is gone`);
-    const ca = await this.cas.ca();
+    const ca = await this.cas.ca(tx);
     return this.cas.inTx(tx, async () => {
       const out: IssuedCertificate[] = [];
       for (const k of keys) {

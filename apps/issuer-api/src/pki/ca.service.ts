@@ -75,29 +75,36 @@ export class CaService {
     return this.cache;
   }
 
-  /** A CA of the store whose key is in this HSM (the issuing CA by default). */
-  ca(caId = this.issuingId): Promise<HsmCertificateAuthority> {
+  /**
+   * A CA of the store whose key is in this HSM (the issuing CA by default). Inside a unit of work
+   * pass its tx: the first use opens the CA by reading the store, on that transaction's connection.
+   */
+  ca(tx?: Pick<Tx, 'em'>, caId = this.issuingId): Promise<HsmCertificateAuthority> {
     const c = this.current();
     let p = c.cas.get(caId);
     if (!p) {
-      p = HsmCertificateAuthority.open(c.ctx, this.caStore.store, caId, this.config);
+      p = this.opening(tx, () => HsmCertificateAuthority.open(c.ctx, this.caStore.store, caId, this.config));
       p.catch(() => c.cas.delete(caId));
       c.cas.set(caId, p);
     }
     return p;
   }
 
-  /** The PIV content signer (CHUID and Security Object). */
-  contentSigner(): Promise<PivContentSigner> {
+  /** The PIV content signer (CHUID and Security Object); inside a unit of work pass its tx (see ca()). */
+  contentSigner(tx?: Pick<Tx, 'em'>): Promise<PivContentSigner> {
     const c = this.current();
     if (!c.signer) {
-      const p = PivContentSigner.open(c.ctx, this.caStore.store);
+      const p = this.opening(tx, () => PivContentSigner.open(c.ctx, this.caStore.store));
       p.catch(() => {
         if (c.signer === p) c.signer = undefined;
       });
       c.signer = p;
     }
     return c.signer;
+  }
+
+  private opening<T>(tx: Pick<Tx, 'em'> | undefined, open: () => Promise<T>): Promise<T> {
+    return tx ? this.caStore.inTx(tx, open) : open();
   }
 
   /** Forgets opened keys after an HSM failure; the next use reopens the context. */

@@ -18,7 +18,7 @@ export class CertificateStatusService {
   constructor(private readonly cas: CaService) {}
 
   async apply(tx: Tx, serial: string, change: CertificateStatusAction, comment?: string): Promise<CertificateInfo> {
-    const ca = await this.cas.ca();
+    const ca = await this.cas.ca(tx);
     const before = await this.cas.inTx(tx, () => ca.get(serial));
     const after = await this.cas.inTx(tx, () => {
       switch (change.action) {

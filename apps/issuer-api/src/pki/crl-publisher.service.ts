@@ -60,7 +60,7 @@ export class CrlPublisher {
         if (!claimed.some((r) => r.jobId === jobId)) return undefined;
         causes = claimed.map((r) => String(r.payload.cause));
       }
-      const ca = await this.cas.ca(caId);
+      const ca = await this.cas.ca(tx, caId);
       const crl = await this.cas.inTx(tx, () => ca.generateCrl());
       const out: PublishedCrl = {
         caId,

@@ -83,7 +83,7 @@ export function fakeCaService(...cas: FakeCa[]): CaService & { resets: number } 
   const svc = {
     resets: 0,
     issuingId: cas[0]?.caId ?? 'scm-issuing',
-    ca: async (caId?: string) => {
+    ca: async (_tx?: unknown, caId?: string) => {
       const ca = cas.find((c) => c.caId === (caId ?? cas[0]?.caId));
       if (!ca) throw new CaError(CaErrorCode.NotConfigured, `no CA ${caId}`);
       return ca;

@@ -24,7 +24,7 @@ export class HsmKeygenAuthority implements KeygenAuthority {
   }
 
   async issue(tx: TxScope, requests: readonly IssueCertificateRequest[]): Promise<IssuedCertificate[]> {
-    const ca = await this.cas.ca();
+    const ca = await this.cas.ca(tx);
     // The CA signs in the HSM's session lanes in parallel; the rows share the transaction.
     return this.cas.inTx(tx, () => Promise.all(requests.map((r) => ca.issue(r))));
   }
