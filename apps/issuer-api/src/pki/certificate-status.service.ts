@@ -18,7 +18,8 @@ export class CertificateStatusService {
   constructor(private readonly cas: CaService) {}
 
   async apply(tx: Tx, serial: string, change: CertificateStatusAction, comment?: string): Promise<CertificateInfo> {
-    const ca = await this.cas.ca();
+    // Opened on the transaction: the first use after the API starts reads the CA's record there.
+    const ca = await this.cas.inTx(tx, () => this.cas.ca());
     const before = await this.cas.inTx(tx, () => ca.get(serial));
     const after = await this.cas.inTx(tx, () => {
       switch (change.action) {

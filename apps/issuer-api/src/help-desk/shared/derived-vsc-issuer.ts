@@ -14,15 +14,23 @@ const DAY_MS = 86_400_000;
 export class DerivedVscIssuer {
   constructor(private readonly cas: CaService) {}
 
-  /** `days` after `now`, or earlier when the issuing CA's or the content signer's certificate ends first. */
-  async latestExpiry(now: Date, days: number): Promise<Date> {
-    const [ca, signer] = await Promise.all([this.cas.ca(), this.cas.contentSigner()]);
-    return new Date(Math.min(now.getTime() + days * DAY_MS, ca.certificate.notAfter.getTime(), signer.certificate.notAfter.getTime()));
+  /** `days` after the transaction's time, or earlier when the issuing CA's or the content signer's certificate ends first. */
+  async latestExpiry(tx: Tx, days: number): Promise<Date> {
+    const [ca, signer] = await this.opened(tx);
+    return new Date(Math.min(tx.now.getTime() + days * DAY_MS, ca.certificate.notAfter.getTime(), signer.certificate.notAfter.getTime()));
   }
 
   /** Fills `vsc` from the opened source as the plan says (see fillDerivedVsc); the caller seals and stores it. */
   async fill(tx: Tx, vsc: VirtualSmartCard, src: VirtualSmartCard, plan: DerivedVscPlan): Promise<DerivedVscResult> {
-    const [ca, signer] = await Promise.all([this.cas.ca(), this.cas.contentSigner()]);
+    const [ca, signer] = await this.opened(tx);
     return this.cas.inTx(tx, () => fillDerivedVsc(vsc, src, plan, { ca, signer }));
+  }
+
+  /**
+   * The issuing CA and the content signer, opened (their records read) on the caller's
+   * transaction: the first use after the API starts must not take a second pool connection.
+   */
+  private opened(tx: Tx) {
+    return this.cas.inTx(tx, () => Promise.all([this.cas.ca(), this.cas.contentSigner()]));
   }
 }

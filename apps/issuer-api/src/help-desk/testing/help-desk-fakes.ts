@@ -47,8 +47,8 @@ export class RecordingStatuses {
 export class FakeDerivedVscIssuer {
   readonly plans: DerivedVscPlan[] = [];
 
-  async latestExpiry(now: Date, days: number): Promise<Date> {
-    return new Date(now.getTime() + days * DAY_MS);
+  async latestExpiry(tx: { now: Date }, days: number): Promise<Date> {
+    return new Date(tx.now.getTime() + days * DAY_MS);
   }
 
   async fill(_tx: Tx, vsc: VirtualSmartCard, _src: VirtualSmartCard, plan: DerivedVscPlan): Promise<DerivedVscResult> {

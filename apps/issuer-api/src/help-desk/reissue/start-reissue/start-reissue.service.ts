@@ -67,7 +67,7 @@ export class StartReissue {
     const src = await this.escrow.open(tx, { vscId: s.sourceVscId, version: s.sourceVersion }, s.from);
     try {
       let row = (await this.states.lock(tx, requested.id))!;
-      const expires = await this.issuer.latestExpiry(tx.now, profile.validityDays);
+      const expires = await this.issuer.latestExpiry(tx, profile.validityDays);
       const vsc = await VirtualSmartCard.create(
         { kind: 'escrow', parentId: src.vsc.id, pinTries: profile.pin.tries, pukTries: profile.puk.tries },
         this.vscs.deps(),

@@ -49,7 +49,7 @@ export class MakeTemporaryCard {
 
     const src = await this.escrow.open(tx, { vscId: s.sourceVscId, version: s.sourceVersion }, s.from);
     try {
-      const expires = await this.issuer.latestExpiry(tx.now, s.days);
+      const expires = await this.issuer.latestExpiry(tx, s.days);
       const tmp = await VirtualSmartCard.create(
         {
           kind: 'temporary',
