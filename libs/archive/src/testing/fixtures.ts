@@ -113,6 +113,9 @@ export interface SampleMaterial {
   certificates: Array<{ slot: number; der: Buffer }>;
 }
 
+/** The cardholder's UPN in the subject alternative name of the sample 9A certificate, as the PIV authentication template puts it. */
+export const SAMPLE_UPN = 'sample.cardholder@corp.example';
+
 /**
  * Key material shared by sample VSCs (generating RSA keys per VSC would dominate a benchmark):
  * 9A, 9C, 9E public keys (generated on the card), an escrowed RSA-2048 9D key, a certificate per slot.
@@ -127,6 +130,7 @@ export async function sampleMaterial(): Promise<SampleMaterial> {
     publicKeys.push({ slot, spki });
     const cert = await issue(ca, `CN=Sample Cardholder ${slot.toString(16)}, O=SCM`, k.publicKey, [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      ...(slot === 0x9a ? [new x509.SubjectAlternativeNameExtension([{ type: 'upn', value: SAMPLE_UPN }])] : []),
     ]);
     certificates.push({ slot, der: Buffer.from(cert.rawData) });
   }

@@ -37,10 +37,18 @@ export interface RebuildPlan {
   problems: string[];
 }
 
-const UPN_OID = '1.3.6.1.4.1.311.20.2.3';
+/**
+ * The UPN of a subject alternative name as node:crypto prints it: `othername:UPN:user@realm`
+ * (some versions print `UPN::`, or the OID 1.3.6.1.4.1.311.20.2.3 for the name); null without one.
+ */
+export function upnOf(subjectAltName: string | undefined): string | null {
+  return (
+    /(?:^|,\s*)othername:\s*(?:UPN|1\.3\.6\.1\.4\.1\.311\.20\.2\.3)::?"?([^,\s"]+@[^,\s"]+)"?/i.exec(subjectAltName ?? '')?.[1] ?? null
+  );
+}
 
 /** The cardholder a VSC belongs to, from its PIV authentication (9A) certificate, else any certificate: the subject's CN and the UPN. */
-function cardholderOf(objects: ReturnType<typeof parseVscFile>['content']['objects']): RebuiltCardholder | null {
+export function cardholderOf(objects: ReturnType<typeof parseVscFile>['content']['objects']): RebuiltCardholder | null {
   const certs = objects.filter((o) => o.kind === 'certificate');
   const cert = certs.find((c) => c.slot === 0x9a) ?? certs[0];
   if (!cert) return null;
@@ -48,7 +56,7 @@ function cardholderOf(objects: ReturnType<typeof parseVscFile>['content']['objec
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(x.subject)?.[1]?.trim();
   if (!cn) return null;
   // The UPN of the subject alternative name, when the card profile put one there.
-  const upn = x.subjectAltName?.includes(UPN_OID) ? (/othername:\s*UPN::?([^,\s]+)/i.exec(x.subjectAltName)?.[1] ?? null) : null;
+  const upn = upnOf(x.subjectAltName);
   return { key: upn ? `upn:${upn.toLowerCase()}` : `name:${cn}`, name: cn, upn };
 }
 

@@ -47,7 +47,7 @@ export class RecordingStatuses {
 export class FakeDerivedVscIssuer {
   readonly plans: DerivedVscPlan[] = [];
 
-  async latestExpiry(tx: Tx, days: number): Promise<Date> {
+  async latestExpiry(tx: { now: Date }, days: number): Promise<Date> {
     return new Date(tx.now.getTime() + days * DAY_MS);
   }
 

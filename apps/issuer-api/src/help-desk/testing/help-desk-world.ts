@@ -14,6 +14,7 @@ import { ArchiveRecoveryService } from '../../archive/archive-recovery.service';
 import { CardLifecycleService } from '../../issuance/cards/card-lifecycle.service';
 import { InMemoryCardRepository } from '../../issuance/cards/in-memory-card.repository';
 import type { CardProfileDefinition } from '../../issuance/profiles/card-profile';
+import { DEFAULT_DEFINITION, InMemoryProfileRepository } from '../../issuance/profiles/in-memory-profile.repository';
 import { InMemoryRequestRepository } from '../../issuance/requests/in-memory-request.repository';
 import { RequestStateMachine } from '../../issuance/requests/request-state-machine';
 import { InMemoryVscRepository } from '../../issuance/vsc-escrow/in-memory-vsc.repository';
@@ -34,6 +35,7 @@ import { InMemoryReissueRepository } from '../reissue/in-memory-reissue.reposito
 import { InMemoryReissueViewRepository } from '../reissue/in-memory-reissue-views.repository';
 import { EscrowSource } from '../shared/escrow-source';
 import { InMemoryHelpdeskCardRepository } from '../shared/in-memory-help-desk-card.repository';
+import { StandInProfile } from '../shared/stand-in-profile';
 import { TEMPORARY_CARD_KIND } from '../temporary-cards/temporary-card-approval';
 import { InMemoryTemporaryCardRepository } from '../temporary-cards/in-memory-temporary-card.repository';
 import { InMemoryTemporaryCardViewRepository } from '../temporary-cards/in-memory-temporary-card-views.repository';
@@ -87,6 +89,9 @@ export class HelpdeskWorld {
   readonly vscs = new InMemoryVscRepository();
   readonly certificates = new InMemoryCertificateRepository();
   readonly helpdeskCards = new InMemoryHelpdeskCardRepository(this.cards, this.requests, this.vscs, this.holders);
+  /** The card profiles: the default one as the issuance migration seeds it. */
+  readonly profiles = new InMemoryProfileRepository();
+  readonly standInProfile = new StandInProfile(this.profiles);
   readonly temporary = new InMemoryTemporaryCardRepository();
   readonly temporaryRecords = new InMemoryTemporaryCardViewRepository(this.temporary, this.vscs, this.cards, this.holders, this.workers);
   readonly reports = new InMemoryCardReportRepository();
@@ -120,6 +125,7 @@ export class HelpdeskWorld {
     this.lifecycle = new CardLifecycleService(this.cards, this.certificates, this.statuses.asService());
     this.revocation = new TemporaryCardRevocation(this.temporary, this.certificates, this.statuses.asService(), this.vscs);
     this.temporaryViews = new TemporaryCardViews(this.temporaryRecords, this.certificates);
+    this.profiles.seed({ id: 'default', isDefault: true, definition: DEFAULT_DEFINITION });
     // Each use case's spec runs its executor itself; requests only need the kind to be known.
     for (const kind of [TEMPORARY_CARD_KIND, REISSUE_KIND, KEY_RECOVERY_KIND]) this.approvals.register(kind, async () => undefined);
   }
@@ -172,16 +178,33 @@ export class HelpdeskWorld {
     }
   }
 
-  /** A cardholder's issued card in a given state, issued from a request of the spec profile, with its escrowed VSC. */
+  /**
+   * A cardholder's issued card in a given state, issued from a request of the spec profile, with its
+   * escrowed VSC. With `request: false`, a card as `scm archive rebuild` leaves it: escrow, no request.
+   */
   async card(
     state: string,
-    opts: { escrow?: boolean; serial?: string } = {},
+    opts: { escrow?: boolean; serial?: string; request?: boolean } = {},
   ): Promise<{ cardId: string; holderId: string; vscId?: string }> {
     const holderId = randomUUID();
     const cardId = randomUUID();
     const requestId = randomUUID();
     this.helpdeskCards.seedHolder({ id: holderId });
-    const vscId = opts.escrow === false ? undefined : await this.storedVsc({ cardholderId: holderId, requestId });
+    const vscId =
+      opts.escrow === false
+        ? undefined
+        : await this.storedVsc({ cardholderId: holderId, requestId: opts.request === false ? undefined : requestId });
+    if (opts.request === false) {
+      this.cards.seed({
+        id: cardId,
+        state: state as never,
+        cardholderId: holderId,
+        requestId: null,
+        vscId: vscId ?? null,
+        serial: opts.serial ?? `0000${cardId.slice(0, 4)}`,
+      });
+      return { cardId, holderId, vscId };
+    }
     this.helpdeskCards.seedCard(
       {
         id: cardId,

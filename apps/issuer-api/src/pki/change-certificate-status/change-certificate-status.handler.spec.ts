@@ -12,13 +12,14 @@ describe('ChangeCertificateStatusHandler', () => {
     certs.seed({ serial: 'aa01', reference: { requestId: 'r1', slot: '9a' } });
     certs.seed({ serial: 'aa02', status: 'revoked', reason: 'superseded', revokedAt: new Date('2026-11-01T00:00:00Z') });
     const uow = new TestUnitOfWork();
-    const handler = new ChangeCertificateStatusHandler(uow, new CertificateStatusService(fakeCaService(new FakeCa(certs))));
-    return { certs, uow, handler };
+    const cas = fakeCaService(new FakeCa(certs));
+    const handler = new ChangeCertificateStatusHandler(uow, new CertificateStatusService(cas));
+    return { certs, uow, handler, cas };
   };
   const actor = testActor();
 
   it('revokes: the record changes, the change is audited with the comment, and a CRL is queued', async () => {
-    const { certs, uow, handler } = setup();
+    const { certs, uow, handler, cas } = setup();
     const view = await handler.execute(
       new ChangeCertificateStatusCommand('AA:01', { action: 'revoke', reason: 'keyCompromise' }, actor, 'laptop stolen'),
     );
@@ -29,6 +30,8 @@ describe('ChangeCertificateStatusHandler', () => {
       revokedAt: uow.testClock.now().toISOString(),
     });
     expect(certs.rows[0]).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    // The CA is opened on the unit of work's transaction (its first use after start reads its record there).
+    expect(cas.openedOutsideTx).toBe(0);
     expect(uow.events).toEqual([
       expect.objectContaining({
         action: 'certificate.revoked',

@@ -79,17 +79,28 @@ const info = (r: IssuedCertificateRecord): CertificateInfo => ({
 });
 
 /** A CaService over fake CAs (by id; the issuing CA by default), whose store needs no transaction. */
-export function fakeCaService(...cas: FakeCa[]): CaService & { resets: number } {
+export function fakeCaService(...cas: FakeCa[]): CaService & { resets: number; openedOutsideTx: number } {
+  let depth = 0;
   const svc = {
     resets: 0,
+    /** CAs asked for outside `inTx`: inside a unit of work, the real one would read their record on a second pool connection. */
+    openedOutsideTx: 0,
     issuingId: cas[0]?.caId ?? 'scm-issuing',
-    ca: async (_tx?: unknown, caId?: string) => {
+    ca: async (tx?: unknown, caId?: string) => {
+      if (!tx && depth === 0) svc.openedOutsideTx++;
       const ca = cas.find((c) => c.caId === (caId ?? cas[0]?.caId));
       if (!ca) throw new CaError(CaErrorCode.NotConfigured, `no CA ${caId}`);
       return ca;
     },
-    inTx: <T>(_tx: unknown, fn: () => Promise<T>) => fn(),
+    inTx: async <T>(_tx: unknown, fn: () => Promise<T>) => {
+      depth++;
+      try {
+        return await fn();
+      } finally {
+        depth--;
+      }
+    },
     reset: () => void svc.resets++,
   };
-  return svc as unknown as CaService & { resets: number };
+  return svc as unknown as CaService & { resets: number; openedOutsideTx: number };
 }

@@ -6,10 +6,23 @@ import { MakeTemporaryCard } from './make-temporary-card.service';
 
 const REQUESTER = '00000000-0000-4000-8000-0000000000b1';
 
-async function setup(state = 'lost') {
+async function setup(state = 'lost', opts: { request?: boolean; pinTries?: number } = {}) {
   const w = new HelpdeskWorld();
-  const make = new MakeTemporaryCard(w.escrowSource, w.escrow, w.issuer.asService(), w.helpdeskCards, w.temporary, w.workers, w.cfg);
-  const { cardId, holderId, vscId } = await w.card(state);
+  if (opts.pinTries) {
+    const def = (await w.profiles.getDefault())!;
+    w.profiles.seed({ ...def, definition: { ...def.definition, pin: { ...def.definition.pin, tries: opts.pinTries } } });
+  }
+  const make = new MakeTemporaryCard(
+    w.escrowSource,
+    w.escrow,
+    w.issuer.asService(),
+    w.standInProfile,
+    w.helpdeskCards,
+    w.temporary,
+    w.workers,
+    w.cfg,
+  );
+  const { cardId, holderId, vscId } = await w.card(state, { request: opts.request });
   const subject: TemporaryCardSubject = {
     cardId,
     serial: w.cards.rows.get(cardId)!.serial,
@@ -73,6 +86,20 @@ describe('MakeTemporaryCard (the approval executor)', () => {
         recovered: [{ from: '9d', to: '9d', serial: '9d0001' }],
       },
     });
+  });
+
+  it('makes it for a card rebuilt from the archive (no issuance request) with the default profile', async () => {
+    const { w, approve } = await setup('lost', { request: false, pinTries: 5 });
+    await approve();
+    const [t] = [...w.temporary.rows.values()];
+    expect(t).toMatchObject({ state: 'issued', pinTries: 5, pinRemaining: 5 });
+    const def = (await w.profiles.getDefault())!.definition;
+    expect(w.issuer.plans).toEqual([expect.objectContaining({ mode: 'temporary', profile: def })]);
+    // Without a request and a default profile there is nothing to make it with.
+    const none = await setup('lost', { request: false });
+    none.w.profiles.rows.clear();
+    await expect(none.approve()).rejects.toMatchObject({ code: E.WrongState });
+    expect(none.w.temporary.rows.size).toBe(0);
   });
 
   it('refuses when the card is no longer reported, the cardholder got another temporary card, or the host lost its approval', async () => {

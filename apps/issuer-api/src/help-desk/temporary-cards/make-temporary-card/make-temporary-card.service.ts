@@ -9,6 +9,7 @@ import { STAND_IN_STATES } from '../../card-reports/card-report';
 import { DerivedVscIssuer } from '../../shared/derived-vsc-issuer';
 import { EscrowSource } from '../../shared/escrow-source';
 import { HELPDESK_CARD_REPOSITORY, type HelpdeskCardRepository } from '../../shared/help-desk-card.repository';
+import { StandInProfile } from '../../shared/stand-in-profile';
 import type { TemporaryCardSubject } from '../temporary-card-approval';
 import { TEMPORARY_CARD_REPOSITORY, type TemporaryCardRepository } from '../temporary-card.repository';
 import { TemporaryCardError, TemporaryCardErrorCode as E } from '../temporary-card-errors';
@@ -26,6 +27,7 @@ export class MakeTemporaryCard {
     private readonly escrow: EscrowSource,
     private readonly vscs: VscEscrowService,
     private readonly issuer: DerivedVscIssuer,
+    private readonly profiles: StandInProfile,
     @Inject(HELPDESK_CARD_REPOSITORY) private readonly cards: HelpdeskCardRepository,
     @Inject(TEMPORARY_CARD_REPOSITORY) private readonly temporary: TemporaryCardRepository,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
@@ -35,7 +37,7 @@ export class MakeTemporaryCard {
   async execute(tx: Tx, approval: ApprovalRequestEntity): Promise<void> {
     const s = approval.subject as TemporaryCardSubject;
     const found = await this.cards.lock(tx, s.cardId);
-    const profile = found?.request?.profile;
+    const profile = found && (await this.profiles.of(found, tx))?.definition;
     if (!found || !STAND_IN_STATES.includes(found.card.state) || !profile)
       throw new TemporaryCardError(E.WrongState, `card ${s.serial ?? s.cardId} is ${found?.card.state ?? 'gone'}: no temporary card`);
     const open = await this.temporary.openOf(s.cardholderId, tx);

@@ -8,7 +8,16 @@ const OFFICER = { id: '00000000-0000-4000-8000-0000000000b1' };
 
 function setup() {
   const w = new HelpdeskWorld();
-  const handler = new RequestTemporaryCardHandler(w.uow, w.approvals, w.escrowSource, w.helpdeskCards, w.temporary, w.workers, w.cfg);
+  const handler = new RequestTemporaryCardHandler(
+    w.uow,
+    w.approvals,
+    w.escrowSource,
+    w.standInProfile,
+    w.helpdeskCards,
+    w.temporary,
+    w.workers,
+    w.cfg,
+  );
   const ask = (card: string, host: string, days?: number) =>
     handler.execute(new RequestTemporaryCardCommand(card, host, days, undefined, OFFICER, testActor(OFFICER.id, 'help-desk')));
   return { w, ask };
@@ -50,6 +59,28 @@ describe('RequestTemporaryCardHandler', () => {
     ]);
     // Nothing is made before the approvals: no temporary card yet.
     expect(w.temporary.rows.size).toBe(0);
+  });
+
+  it('asks for a card rebuilt from the archive (escrow, no issuance request): its temporary card follows the default profile', async () => {
+    const { w, ask } = setup();
+    const { cardId, vscId } = await w.card('lost', { request: false });
+    const host = w.host();
+    const ticket = await ask(cardId, host, 2);
+    expect(w.requestedApprovals).toEqual([
+      expect.objectContaining({ kind: 'temporary-card', subject: expect.objectContaining({ cardId, sourceVscId: vscId }) }),
+    ]);
+    expect(w.uow.events.at(-1)).toMatchObject({
+      action: 'temporary-card.requested',
+      outcome: 'success',
+      details: { approvalId: ticket.approvalId, profile: 'default (the card has no issuance request)' },
+    });
+    // And is refused when there is no default profile to follow.
+    w.profiles.rows.clear();
+    const other = await w.card('lost', { request: false });
+    await expect(ask(other.cardId, host)).rejects.toMatchObject({
+      code: E.Invalid,
+      message: expect.stringContaining('no default card profile'),
+    });
   });
 
   it('takes the configured lifetime when none is given', async () => {

@@ -8,6 +8,7 @@ import { STAND_IN_STATES } from '../../card-reports/card-report';
 import { type ApprovalTicket, ticketOf } from '../../shared/approval-ticket';
 import { EscrowSource } from '../../shared/escrow-source';
 import { cardName, HELPDESK_CARD_REPOSITORY, type HelpdeskCardRepository } from '../../shared/help-desk-card.repository';
+import { StandInProfile } from '../../shared/stand-in-profile';
 import { TEMPORARY_CARD_KIND, type TemporaryCardSubject } from '../temporary-card-approval';
 import { TEMPORARY_CARD_REPOSITORY, type TemporaryCardRepository } from '../temporary-card.repository';
 import { TemporaryCardError, TemporaryCardErrorCode as E } from '../temporary-card-errors';
@@ -25,6 +26,7 @@ export class RequestTemporaryCardHandler implements ICommandHandler<RequestTempo
     private readonly uow: UnitOfWork,
     private readonly approvals: ApprovalsService,
     private readonly escrow: EscrowSource,
+    private readonly profiles: StandInProfile,
     @Inject(HELPDESK_CARD_REPOSITORY) private readonly cards: HelpdeskCardRepository,
     @Inject(TEMPORARY_CARD_REPOSITORY) private readonly temporary: TemporaryCardRepository,
     @Inject(WORKER_REPOSITORY) private readonly workers: WorkerRepository,
@@ -41,7 +43,7 @@ export class RequestTemporaryCardHandler implements ICommandHandler<RequestTempo
       };
       const found = await this.cards.lock(tx, c.card);
       if (!found) return tx.deny(new TemporaryCardError(E.NotFound, `no card ${c.card}`), denied);
-      const { card, request, vsc } = found;
+      const { card, vsc } = found;
       const onCard = { ...denied, targetId: card.id };
       if (!STAND_IN_STATES.includes(card.state)) {
         return tx.deny(
@@ -57,8 +59,14 @@ export class RequestTemporaryCardHandler implements ICommandHandler<RequestTempo
       const badLifetime = lifetimeRefusal(days, this.cfg.SCM_TEMPORARY_CARD_MAX_DAYS);
       if (badLifetime) return tx.deny(badLifetime, onCard);
       const version = vsc ? await this.escrow.latestEscrowed(tx, vsc.id) : undefined;
-      if (!vsc || !version || !request)
-        return tx.deny(new TemporaryCardError(E.NoEscrow, `card ${cardName(found)} has no escrowed VSC`), onCard);
+      if (!vsc || !version) return tx.deny(new TemporaryCardError(E.NoEscrow, `card ${cardName(found)} has no escrowed VSC`), onCard);
+      // A card rebuilt from the archive has no issuance request: its stand-in follows the default profile.
+      const profile = await this.profiles.of(found, tx);
+      if (!profile)
+        return tx.deny(
+          new TemporaryCardError(E.Invalid, `card ${cardName(found)} has no issuance request and there is no default card profile`),
+          onCard,
+        );
       const badHost = hostWorkerRefusal((await this.workers.get(c.hostWorkerId, tx))?.status, c.hostWorkerId);
       if (badHost) return tx.deny(badHost, onCard);
       const open = await this.temporary.openOf(found.holder.id, tx);
@@ -89,7 +97,14 @@ export class RequestTemporaryCardHandler implements ICommandHandler<RequestTempo
         targetType: 'card',
         targetId: card.id,
         outcome: 'success',
-        details: { approvalId: approval.id, hostWorkerId: c.hostWorkerId, days, sourceVsc: vsc.id, sourceVersion: version },
+        details: {
+          approvalId: approval.id,
+          hostWorkerId: c.hostWorkerId,
+          days,
+          sourceVsc: vsc.id,
+          sourceVersion: version,
+          ...(profile.from === 'default' ? { profile: 'default (the card has no issuance request)' } : {}),
+        },
       });
       return ticketOf(approval);
     });

@@ -8,7 +8,7 @@ describe('ShowActivationParametersHandler', () => {
   it('gives the KDF parameters of the escrowed VSC and the PIN rules of the card it stands in for', async () => {
     const w = new HelpdeskWorld();
     const t = await w.temporaryCard();
-    const params = await new ShowActivationParametersHandler(w.temporary, w.vscs, w.helpdeskCards).execute(
+    const params = await new ShowActivationParametersHandler(w.temporary, w.vscs, w.helpdeskCards, w.standInProfile).execute(
       new ShowActivationParametersQuery(t.id),
     );
     expect(params).toEqual({
@@ -22,7 +22,7 @@ describe('ShowActivationParametersHandler', () => {
 
   it('refuses an unknown card, and a card whose current version is not escrowed', async () => {
     const w = new HelpdeskWorld();
-    const show = new ShowActivationParametersHandler(w.temporary, w.vscs, w.helpdeskCards);
+    const show = new ShowActivationParametersHandler(w.temporary, w.vscs, w.helpdeskCards, w.standInProfile);
     await expect(show.execute(new ShowActivationParametersQuery('00000000-0000-4000-8000-000000000404'))).rejects.toMatchObject({
       code: E.NotFound,
     });
