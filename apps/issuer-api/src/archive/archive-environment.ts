@@ -33,7 +33,7 @@ export class ArchiveEnvironment {
     return {
       hsm,
       store: this.archives.sealingStore(tx),
-      certify: (key) => this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(), this.cfg.SCM_ORGANIZATION, key)),
+      certify: (key) => this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(tx), this.cfg.SCM_ORGANIZATION, key)),
       checkpointSigner: this.audit.signer,
       now: () => tx.now,
       audit: (facts) => tx.audit(facts),

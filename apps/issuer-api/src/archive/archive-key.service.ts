@@ -38,7 +38,7 @@ export class ArchiveKeyService implements OnModuleInit {
     const ref: KeyRef = { label: ARCHIVE_KEY.label, version: Number(to.split('/')[1]) };
     const hsm = this.hsm.get();
     await hsm.createSigningKey(ref, 'P-256');
-    const issued = await this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(), this.cfg.SCM_ORGANIZATION, ref));
+    const issued = await this.ca.inTx(tx, async () => certifyArchiveKey(hsm, await this.ca.ca(tx), this.cfg.SCM_ORGANIZATION, ref));
     await this.archives.saveSignerCertificates(tx, to, issued.serial, issued.certificates, issued.notAfter);
     tx.audit({
       action: 'archive.key-rotated',

@@ -84,10 +84,34 @@ describe('VscEscrowService: stored copies', () => {
     const s = setup();
     const id = await stored(s);
     s.repo.stored[0].sha256 = Buffer.alloc(32);
+    const before = s.uow.committed.length;
     await expect(s.uow.run(testActor(), (tx) => s.escrow.commitEscrow(tx, id, 1))).rejects.toMatchObject({
       code: VscEscrowErrorCode.IntegrityAlarm,
       meta: { check: 'sha256' },
     });
+    // Raised inside the caller's unit of work: kept through its rollback, committed after it by the
+    // same unit of work (no second one opened while the caller's transaction holds its connection).
+    expect(s.uow.committed.slice(before)).toEqual([
+      {
+        events: [expect.objectContaining({ action: 'vsc.integrity-alarm', targetId: id, outcome: 'failure', actor: testActor().actor })],
+        jobs: [],
+        rolledBack: expect.objectContaining({ code: VscEscrowErrorCode.IntegrityAlarm }),
+      },
+    ]);
+    expect(s.errors.map((e) => e.msg)).not.toContain('the VSC integrity alarm could not be audited');
+  });
+
+  it('commits an alarm raised in a unit of work that goes on to commit once, with the rest of it', async () => {
+    const s = setup();
+    const id = await stored(s);
+    s.repo.stored[0].sha256 = Buffer.alloc(32);
+    const before = s.uow.committed.length;
+    await s.uow.run(testActor(), async (tx) => {
+      await s.escrow.commitEscrow(tx, id, 1).catch(() => undefined);
+    });
+    expect(s.uow.committed.slice(before)).toEqual([
+      { events: [expect.objectContaining({ action: 'vsc.integrity-alarm', targetId: id })], jobs: [] },
+    ]);
   });
 
   it('lets an unreachable HSM through as what it is, with no alarm', async () => {

@@ -229,18 +229,19 @@ export class VscEscrowService {
       ...((cause as { meta?: Record<string, unknown> } | undefined)?.meta ?? {}),
     };
     this.log.error({ alarm: facts }, `VSC integrity alarm: ${message}`);
-    // In a transaction of its own: the caller's rolls back with the error.
-    await this.uow
-      .run(tx?.actor ?? systemActor('vsc-escrow'), async (own) =>
-        own.audit({
-          action: 'vsc.integrity-alarm',
-          targetType: 'vsc',
-          targetId: copy.vscId,
-          outcome: 'failure',
-          details: { ...facts, message },
-        }),
-      )
-      .catch((e: unknown) => this.log.error({ err: e, alarm: facts }, 'the VSC integrity alarm could not be audited'));
+    const event = {
+      action: 'vsc.integrity-alarm',
+      targetType: 'vsc',
+      targetId: copy.vscId,
+      outcome: 'failure' as const,
+      details: { ...facts, message },
+    };
+    const lost = (e: unknown) => this.log.error({ err: e, alarm: facts }, 'the VSC integrity alarm could not be audited');
+    // The caller's transaction rolls back with the error: the alarm is kept, committed once that
+    // transaction's connection is released (never a second connection while it is held). Outside
+    // a unit of work, in one of its own.
+    if (tx) tx.auditEvenIfRolledBack(event, lost);
+    else await this.uow.run(systemActor('vsc-escrow'), async (own) => own.audit(event)).catch(lost);
     throw new VscEscrowError(
       VscEscrowErrorCode.IntegrityAlarm,
       `integrity alarm: the ${copy.source === 'archive' ? `archived (volume ${copy.volume})` : 'stored'} copy of VSC ${copy.vscId} v${copy.version} does not read back as sealed (${message})`,

@@ -75,4 +75,69 @@ describe('UnitOfWork and the outbox', () => {
     ).rejects.toThrow('rolled back');
     expect(kick).toHaveBeenCalledTimes(1);
   });
+
+  it('commits kept events after a rollback in a transaction of their own, opened only once the first one has ended', async () => {
+    const log: string[] = [];
+    let open = 0;
+    let txs = 0;
+    const db = {
+      transaction: async <T>(fn: (e: EntityManager) => Promise<T>) => {
+        const n = ++txs;
+        if (open > 0) log.push(`transaction ${n} opened while another holds its connection`);
+        open++;
+        const em = {
+          query: async (q: string, p: unknown[]) => void log.push(`${n}: ${q.split(' ').slice(0, 3).join(' ')} ${JSON.stringify(p)}`),
+        };
+        try {
+          return await fn(em as unknown as EntityManager);
+        } finally {
+          open--;
+        }
+      },
+    } as unknown as DataSource;
+    const clock = new TestClock();
+    const kick = jest.fn();
+    const lost = jest.fn();
+    const uow = new UnitOfWork(db, clock, new OutboxSignal(), new InMemoryOutboxRepository(() => clock.now()), { kick });
+    await expect(
+      uow.run(testActor(), async (tx) => {
+        tx.audit({ action: 'spec.rolled-back', outcome: 'success' });
+        tx.auditEvenIfRolledBack({ action: 'spec.alarm', outcome: 'failure' }, lost);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(log.filter((l) => /opened while/.test(l))).toEqual([]);
+    const inserts = log.filter((l) => l.includes('INSERT INTO audit_event'));
+    expect(inserts).toHaveLength(1);
+    expect(inserts[0]).toMatch(/^2: .*spec\.alarm/);
+    expect(inserts[0]).not.toMatch(/spec\.rolled-back/);
+    expect(kick).toHaveBeenCalledTimes(1);
+    expect(lost).not.toHaveBeenCalled();
+
+    // Committed with the transaction when it commits; nothing left over to commit again.
+    log.length = 0;
+    await uow.run(testActor(), async (tx) => tx.auditEvenIfRolledBack({ action: 'spec.alarm', outcome: 'failure' }, lost));
+    expect(log.filter((l) => l.includes('INSERT INTO audit_event'))).toHaveLength(1);
+    expect(txs).toBe(3);
+  });
+
+  it('tells onLost when the kept events could not be committed either, and throws the first error', async () => {
+    let txs = 0;
+    const db = {
+      transaction: async <T>(fn: (e: EntityManager) => Promise<T>) => {
+        if (++txs > 1) throw new Error('the database is gone');
+        return fn({} as EntityManager);
+      },
+    } as unknown as DataSource;
+    const clock = new TestClock();
+    const lost = jest.fn();
+    const uow = new UnitOfWork(db, clock, new OutboxSignal(), new InMemoryOutboxRepository(() => clock.now()), { kick: () => undefined });
+    await expect(
+      uow.run(testActor(), async (tx) => {
+        tx.auditEvenIfRolledBack({ action: 'spec.alarm', outcome: 'failure' }, lost);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(lost).toHaveBeenCalledWith(expect.objectContaining({ message: 'the database is gone' }));
+  });
 });

@@ -25,6 +25,8 @@ export interface TxScope {
 export class Tx implements TxScope {
   readonly events: AuditEventInput[] = [];
   readonly jobs: OutboxJob[] = [];
+  /** Events committed whatever happens to the transaction (see auditEvenIfRolledBack). */
+  readonly kept: Array<{ event: AuditEventInput; onLost?: (e: unknown) => void }> = [];
 
   constructor(
     readonly em: EntityManager,
@@ -35,6 +37,17 @@ export class Tx implements TxScope {
   /** Records what was done, by the transaction's actor (or on behalf of another actor). */
   audit(facts: AuditFacts, as: Actor = this.actor): void {
     this.events.push({ ...facts, actor: as.actor, actorName: as.actorName, role: as.role, requestId: as.requestId });
+  }
+
+  /**
+   * Records an event that must outlive a rollback (an integrity alarm raised by the error that rolls
+   * the transaction back): committed with the transaction, or, when it rolls back, in a transaction
+   * of its own once this one's connection is released (never on a second connection while it is
+   * held). onLost hears of an event that could not be committed at all.
+   */
+  auditEvenIfRolledBack(facts: AuditFacts, onLost?: (e: unknown) => void): void {
+    this.audit(facts);
+    this.kept.push({ event: this.events[this.events.length - 1], ...(onLost ? { onLost } : {}) });
   }
 
   /** Queues a job through the outbox: relayed to BullMQ only after this transaction commits. */
@@ -95,18 +108,42 @@ export class UnitOfWork {
    */
   async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
     let tx: Tx | undefined;
-    const result = await this.ds.transaction((em) =>
-      withinUnitOfWork(fn.name || 'anonymous', async () => {
-        tx = new Tx(em, actor, this.clock.now());
-        const r = await fn(tx);
-        await this.outbox.insert(tx, tx.jobs);
-        await appendAudit(em, tx.events, tx.now);
-        return r;
-      }),
-    );
+    let result: T | Refusal;
+    try {
+      result = await this.ds.transaction((em) =>
+        withinUnitOfWork(fn.name || 'anonymous', async () => {
+          tx = new Tx(em, actor, this.clock.now());
+          const r = await fn(tx);
+          await this.outbox.insert(tx, tx.jobs);
+          await appendAudit(em, tx.events, tx.now);
+          return r;
+        }),
+      );
+    } catch (e) {
+      if (tx?.kept.length) await this.keep(tx);
+      throw e;
+    }
     if (tx?.jobs.length) this.signal.kick();
     if (tx?.events.length) outsideUnitOfWork(() => this.sequencer.kick());
     if (result instanceof Refusal) throw result.error;
     return result;
+  }
+
+  /** Commits the kept events of a transaction that rolled back, on its own transaction (the first one's connection is back in the pool). */
+  private async keep(tx: Tx): Promise<void> {
+    const kept = tx.kept;
+    try {
+      await this.ds.transaction((em) =>
+        appendAudit(
+          em,
+          kept.map((k) => k.event),
+          tx.now,
+        ),
+      );
+    } catch (e) {
+      for (const k of kept) k.onLost?.(e);
+      return;
+    }
+    outsideUnitOfWork(() => this.sequencer.kick());
   }
 }

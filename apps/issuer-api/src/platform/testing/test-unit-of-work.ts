@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuditEventInput } from '@scm/audit';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../trust/auth/principal';
@@ -27,6 +28,16 @@ export interface Committed {
   events: AuditEventInput[];
   jobs: Tx['jobs'];
   refused?: Error;
+  /** The unit of work threw: only its kept events (auditEvenIfRolledBack) were committed, after the rollback. */
+  rolledBack?: Error;
+}
+
+/** A unit of work started inside another: the real one takes a second pool connection while the first is held. */
+export class NestedUnitOfWorkError extends Error {
+  constructor() {
+    super('a unit of work was started inside another: it would take a second pool connection while the first is held');
+    this.name = 'NestedUnitOfWorkError';
+  }
 }
 
 /**
@@ -36,14 +47,22 @@ export interface Committed {
  */
 export class TestUnitOfWork extends UnitOfWork {
   readonly committed: Committed[] = [];
+  private readonly running = new AsyncLocalStorage<true>();
 
   constructor(readonly testClock: TestClock = new TestClock()) {
     super(undefined as never, testClock, new OutboxSignal(), undefined as never, undefined as never);
   }
 
   override async run<T>(actor: Actor, fn: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
+    if (this.running.getStore()) throw new NestedUnitOfWorkError();
     const tx = new Tx(NO_DATABASE, actor, this.testClock.now());
-    const r = await fn(tx);
+    let r: T | Refusal;
+    try {
+      r = await this.running.run(true, () => fn(tx));
+    } catch (e) {
+      if (tx.kept.length) this.committed.push({ events: tx.kept.map((k) => k.event), jobs: [], rolledBack: e as Error });
+      throw e;
+    }
     this.committed.push({ events: tx.events, jobs: tx.jobs, ...(r instanceof Refusal ? { refused: r.error } : {}) });
     if (r instanceof Refusal) throw r.error;
     return r;
