@@ -47,4 +47,29 @@ describe('DerivedVscIssuer', () => {
     await new DerivedVscIssuer(cas).latestExpiry(tx, 7);
     expect(outside).toEqual([]);
   });
+
+  it('fails only once neither opening still runs on the caller’s transaction (it rolls back with the error)', async () => {
+    const far = new Date(now.getTime() + 3650 * DAY_MS);
+    const { cas } = strictCas(far, far);
+    let signerDone = false;
+    let releaseSigner!: () => void;
+    const s = cas as unknown as Record<string, unknown>;
+    s.ca = async () => {
+      throw new Error('the CA record is not readable');
+    };
+    s.contentSigner = () =>
+      new Promise((resolve) => {
+        releaseSigner = () => {
+          signerDone = true;
+          resolve({ certificate: { notAfter: far } });
+        };
+      });
+    let settled = false;
+    const p = new DerivedVscIssuer(cas).latestExpiry(tx, 7).finally(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    releaseSigner();
+    await expect(p).rejects.toThrow('the CA record is not readable');
+    expect(signerDone).toBe(true);
+  });
 });
