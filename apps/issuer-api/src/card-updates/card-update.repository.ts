@@ -30,13 +30,13 @@ export interface CardUpdateRepository {
   ofCard(cardId: string, tx?: TxScope): Promise<CardUpdate[]>;
   patch(tx: TxScope, id: string, patch: Partial<CardUpdate>): Promise<void>;
   /** The ids of a cardholder's cards that take updates (issued or active). */
-  updatableCardsOf(cardholderId: string, tx?: TxScope): Promise<string[]>;
+  updatableCardsOf(cardholderId: string, tx: TxScope): Promise<string[]>;
   /** The card's PUK as kept (card_credential: sealed under the HSM, bound to the card), locked. */
   lockCardPuk(tx: TxScope, cardId: string): Promise<{ sealed: Buffer; key: string } | undefined>;
   /** A rotated PUK the card took becomes the card's PUK (sealed, bound to the card). */
   replaceCardPuk(tx: TxScope, cardId: string, sealed: Buffer, key: string): Promise<void>;
   /** Issued, active or suspended cards whose valid certificates end before `horizon`. */
-  expiring(horizon: Date, tx?: TxScope): Promise<ExpiringCard[]>;
+  expiring(horizon: Date, tx: TxScope): Promise<ExpiringCard[]>;
 }
 
 export const CARD_UPDATE_REPOSITORY = Symbol('CardUpdateRepository');

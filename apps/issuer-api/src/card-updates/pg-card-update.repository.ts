@@ -44,15 +44,15 @@ export class PgCardUpdateRepository implements CardUpdateRepository {
     await tx.em.update(CardUpdateEntity, { id }, { ...patch, updatedAt: tx.now } as QueryDeepPartialEntity<CardUpdateEntity>);
   }
 
-  async updatableCardsOf(cardholderId: string, tx?: TxScope): Promise<string[]> {
-    const rows: Array<{ id: string }> = await (tx?.em ?? this.ds.manager).query(
+  async updatableCardsOf(cardholderId: string, tx: TxScope): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.em.query(
       `SELECT id FROM card WHERE cardholder_id = $1 AND state IN ('issued', 'active') AND request_id IS NOT NULL ORDER BY created_at`,
       [cardholderId],
     );
     return rows.map((r) => r.id);
   }
 
-  async expiring(horizon: Date, tx?: TxScope): Promise<ExpiringCard[]> {
+  async expiring(horizon: Date, tx: TxScope): Promise<ExpiringCard[]> {
     const rows: Array<{
       card_id: string;
       serial: string | null;
@@ -63,7 +63,7 @@ export class PgCardUpdateRepository implements CardUpdateRepository {
       certificates: Array<{ serial: string; slot: string | null; notAfter: string }>;
       renewal: string | null;
       open_update: string | null;
-    }> = await (tx?.em ?? this.ds.manager).query(
+    }> = await tx.em.query(
       `SELECT c.id AS card_id, c.serial, c.state, c.cardholder_id, c.request_id,
               max(cc.not_after) AS not_after,
               coalesce(jsonb_agg(jsonb_build_object('serial', cc.serial, 'slot', cc.reference->>'slot', 'notAfter', cc.not_after)

@@ -39,11 +39,11 @@ export class PgTerminationRepository implements TerminationRepository {
     );
   }
 
-  cardsOf(cardholderId: string, tx?: TxScope): Promise<Card[]> {
+  cardsOf(cardholderId: string, tx: TxScope): Promise<Card[]> {
     return this.em(tx).find(CardEntity, { where: { cardholderId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  requestsOf(cardholderId: string, tx?: TxScope): Promise<IssuanceRequest[]> {
+  requestsOf(cardholderId: string, tx: TxScope): Promise<IssuanceRequest[]> {
     return this.em(tx).find(IssuanceRequestEntity, { where: { cardholderId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
@@ -79,7 +79,7 @@ export class PgTerminationRepository implements TerminationRepository {
     return rows;
   }
 
-  async vscsOf(cardholderId: string, tx?: TxScope): Promise<Array<{ id: string; kind: string }>> {
+  async vscsOf(cardholderId: string, tx: TxScope): Promise<Array<{ id: string; kind: string }>> {
     return this.em(tx).query(
       `SELECT v.id, v.kind FROM vsc v
         WHERE v.cardholder_id = $1 OR v.request_id IN (SELECT r.id FROM issuance_request r WHERE r.cardholder_id = $1)
@@ -88,7 +88,7 @@ export class PgTerminationRepository implements TerminationRepository {
     );
   }
 
-  async escrowedVersionsOf(cardholderId: string, tx?: TxScope): Promise<EscrowedVersion[]> {
+  async escrowedVersionsOf(cardholderId: string, tx: TxScope): Promise<EscrowedVersion[]> {
     const rows: Array<{ vsc_id: string; version: number; sha256: Buffer; kind: string; purged_at: Date | null; volume: number | null }> =
       await this.em(tx).query(
         `SELECT vv.vsc_id, vv.version, vv.sha256, v.kind, vv.purged_at,

@@ -35,9 +35,9 @@ export interface TerminationRepository {
   /** The termination, locked for the rest of the transaction. */
   lock(tx: TxScope, cardholderId: string): Promise<CardholderTermination | undefined>;
   /** Every card ever bound to the cardholder. */
-  cardsOf(cardholderId: string, tx?: TxScope): Promise<Card[]>;
+  cardsOf(cardholderId: string, tx: TxScope): Promise<Card[]>;
   /** Every request of the cardholder, oldest first. */
-  requestsOf(cardholderId: string, tx?: TxScope): Promise<IssuanceRequest[]>;
+  requestsOf(cardholderId: string, tx: TxScope): Promise<IssuanceRequest[]>;
   /** Cancels the open activation (or PIN unblock) sessions of these cards; returns their ids. */
   cancelActivations(tx: TxScope, cardIds: readonly string[], reason: string): Promise<string[]>;
   /** Cancels the card updates of these cards that have not started (awaiting approval or pending); returns their ids. */
@@ -45,9 +45,9 @@ export interface TerminationRepository {
   /** Cancels pending approvals about the cardholder, except those of `keep` kinds; returns them. */
   cancelApprovals(tx: TxScope, cardholderId: string, keep: readonly string[]): Promise<Array<{ id: string; kind: string }>>;
   /** The VSCs of the cardholder (their own, or their requests'). */
-  vscsOf(cardholderId: string, tx?: TxScope): Promise<Array<{ id: string; kind: string }>>;
+  vscsOf(cardholderId: string, tx: TxScope): Promise<Array<{ id: string; kind: string }>>;
   /** Every escrowed version of the cardholder's VSCs, with the archive volume holding it. */
-  escrowedVersionsOf(cardholderId: string, tx?: TxScope): Promise<EscrowedVersion[]>;
+  escrowedVersionsOf(cardholderId: string, tx: TxScope): Promise<EscrowedVersion[]>;
   /** Empties these versions' content (the seal trigger allows only this, once) under the purge record. */
   purgeVersions(tx: TxScope, purgeId: string, refs: ReadonlyArray<{ vscId: string; version: number }>): Promise<number>;
   insertPurge(tx: TxScope, p: EscrowPurge): Promise<void>;

@@ -88,7 +88,7 @@ export class CardCertificatesService {
   }
 
   /** The issuing CA's certificate, when the CA store has it. */
-  async issuingCertificate(tx?: Tx): Promise<X509Certificate | undefined> {
+  async issuingCertificate(tx: Tx): Promise<X509Certificate | undefined> {
     const der = await this.cas.issuingCertificate(tx);
     return der ? new X509Certificate(der) : undefined;
   }

@@ -7,7 +7,7 @@ export type CardCredential = CardCredentialEntity;
 /** The sealed credentials of the cards SCM personalised. */
 export interface CardCredentialRepository {
   insert(tx: TxScope, credential: CardCredential): Promise<void>;
-  get(cardId: string, tx?: TxScope): Promise<CardCredential | undefined>;
+  get(cardId: string, tx: TxScope): Promise<CardCredential | undefined>;
 }
 
 export const CARD_CREDENTIAL_REPOSITORY = Symbol('CardCredentialRepository');

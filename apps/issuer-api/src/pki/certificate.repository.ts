@@ -20,9 +20,9 @@ export interface CertificateFilter {
 export interface CertificateRepository {
   find(filter: CertificateFilter, tx?: TxScope): Promise<IssuedCertificateRecord[]>;
   /** The latest notAfter of the certificates issued for a request (none: undefined). */
-  latestNotAfter(requestId: string, tx?: TxScope): Promise<Date | undefined>;
+  latestNotAfter(requestId: string, tx: TxScope): Promise<Date | undefined>;
   /** Certificates of a CA a CRL made at `at` lists (not valid, not yet expired). */
-  countListed(caId: string, at: Date, tx?: TxScope): Promise<number>;
+  countListed(caId: string, at: Date, tx: TxScope): Promise<number>;
 }
 
 export const CERTIFICATE_REPOSITORY = Symbol('CertificateRepository');

@@ -21,8 +21,8 @@ export class PgCertificateRepository implements CertificateRepository {
     return q.getMany();
   }
 
-  async latestNotAfter(requestId: string, tx?: TxScope): Promise<Date | undefined> {
-    const r = await (tx?.em ?? this.ds.manager)
+  async latestNotAfter(requestId: string, tx: TxScope): Promise<Date | undefined> {
+    const r = await tx.em
       .createQueryBuilder(CaCertificateEntity, 'c')
       .select('max(c.notAfter)', 't')
       .where(`c.reference->>'requestId' = :requestId`, { requestId })
@@ -30,8 +30,8 @@ export class PgCertificateRepository implements CertificateRepository {
     return r?.t ?? undefined;
   }
 
-  countListed(caId: string, at: Date, tx?: TxScope): Promise<number> {
-    return (tx?.em ?? this.ds.manager)
+  countListed(caId: string, at: Date, tx: TxScope): Promise<number> {
+    return tx.em
       .createQueryBuilder(CaCertificateEntity, 'c')
       .where(`c.caId = :caId AND c.status <> 'valid' AND c.notAfter >= :at`, { caId, at })
       .getCount();

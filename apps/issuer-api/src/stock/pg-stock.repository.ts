@@ -42,11 +42,11 @@ export class PgStockRepository implements StockRepository {
     return (await this.em(tx).findOneBy(StockBatchEntity, { name })) ?? undefined;
   }
 
-  async batch(id: string, tx?: TxScope): Promise<StockBatch | undefined> {
+  async batch(id: string, tx: TxScope): Promise<StockBatch | undefined> {
     return (await this.em(tx).findOneBy(StockBatchEntity, { id })) ?? undefined;
   }
 
-  async developmentBatch(tx?: TxScope): Promise<StockBatch | undefined> {
+  async developmentBatch(tx: TxScope): Promise<StockBatch | undefined> {
     return (await this.em(tx).findOneBy(StockBatchEntity, { kind: 'development' })) ?? undefined;
   }
 
@@ -54,7 +54,7 @@ export class PgStockRepository implements StockRepository {
     return this.em(tx).find(StockBatchEntity, { order: { importedAt: 'ASC' } });
   }
 
-  async existingSerials(serials: string[], tx?: TxScope): Promise<string[]> {
+  async existingSerials(serials: string[], tx: TxScope): Promise<string[]> {
     if (!serials.length) return [];
     const rows: Array<{ serial: string }> = await this.em(tx).query(`SELECT serial FROM stock_card WHERE serial = ANY($1::text[])`, [
       serials,
@@ -62,7 +62,7 @@ export class PgStockRepository implements StockRepository {
     return rows.map((r) => r.serial);
   }
 
-  async card(serial: string, tx?: TxScope): Promise<StockCard | undefined> {
+  async card(serial: string, tx: TxScope): Promise<StockCard | undefined> {
     return (await this.em(tx).findOneBy(StockCardEntity, { serial })) ?? undefined;
   }
 
@@ -129,7 +129,7 @@ export class PgStockRepository implements StockRepository {
     await tx.em.update(StockCardProofEntity, { id }, { usedAt: tx.now });
   }
 
-  async provenAlgorithm(serial: string, tx?: TxScope): Promise<string | undefined> {
+  async provenAlgorithm(serial: string, tx: TxScope): Promise<string | undefined> {
     const rows: Array<{ algorithm: string }> = await this.em(tx).query(
       `SELECT algorithm FROM stock_card_proof WHERE serial = $1 AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1`,
       [serial],

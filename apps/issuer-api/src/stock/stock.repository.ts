@@ -26,12 +26,12 @@ export interface StockBatchCounts {
 export interface StockRepository {
   insertBatch(tx: TxScope, batch: StockBatch, cards: StockCard[]): Promise<void>;
   batchByName(name: string, tx?: TxScope): Promise<StockBatch | undefined>;
-  batch(id: string, tx?: TxScope): Promise<StockBatch | undefined>;
-  developmentBatch(tx?: TxScope): Promise<StockBatch | undefined>;
+  batch(id: string, tx: TxScope): Promise<StockBatch | undefined>;
+  developmentBatch(tx: TxScope): Promise<StockBatch | undefined>;
   listBatches(tx?: TxScope): Promise<StockBatch[]>;
   /** Which of these serials are in stock already. */
-  existingSerials(serials: string[], tx?: TxScope): Promise<string[]>;
-  card(serial: string, tx?: TxScope): Promise<StockCard | undefined>;
+  existingSerials(serials: string[], tx: TxScope): Promise<string[]>;
+  card(serial: string, tx: TxScope): Promise<StockCard | undefined>;
   addCard(tx: TxScope, card: StockCard): Promise<void>;
   destroy(tx: TxScope, serial: string, by: string): Promise<void>;
   setBatchCount(tx: TxScope, batchId: string, count: number): Promise<void>;
@@ -42,7 +42,7 @@ export interface StockRepository {
   lockProof(tx: TxScope, id: string): Promise<StockCardProof | undefined>;
   useProof(tx: TxScope, id: string): Promise<void>;
   /** The algorithm of the card's latest answered proof, if any. */
-  provenAlgorithm(serial: string, tx?: TxScope): Promise<string | undefined>;
+  provenAlgorithm(serial: string, tx: TxScope): Promise<string | undefined>;
   insertAttestation(tx: TxScope, a: OnCardAttestation): Promise<void>;
   attestation(certificateSerial: string, tx?: TxScope): Promise<OnCardAttestation | undefined>;
 }

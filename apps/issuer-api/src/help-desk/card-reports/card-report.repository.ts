@@ -10,7 +10,7 @@ export interface CardReportRepository {
   /** The card's open report, locked for the rest of the transaction. */
   lockOpen(tx: TxScope, cardId: string): Promise<CardReport | undefined>;
   /** The card's open report. */
-  openOf(cardId: string, tx?: TxScope): Promise<CardReport | undefined>;
+  openOf(cardId: string, tx: TxScope): Promise<CardReport | undefined>;
   /** Closes a report as `closed` (replaced by another, or the card was replaced) or `found`, by `by`, now. */
   close(tx: TxScope, id: string, state: Exclude<ReportState, 'open'>, by: string): Promise<void>;
   /** Closes the card's open report, if it has one. */

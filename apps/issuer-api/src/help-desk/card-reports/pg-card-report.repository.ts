@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { CardReportEntity, type ReportState } from '@scm/db';
-import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { CardReport, CardReportRepository } from './card-report.repository';
 
+/** Only ever used inside a unit of work: every query runs on its transaction; it holds no pool of its own. */
 @Injectable()
 export class PgCardReportRepository implements CardReportRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
   async insert(tx: TxScope, report: CardReport): Promise<void> {
     await tx.em.insert(CardReportEntity, report);
   }
@@ -23,8 +20,8 @@ export class PgCardReportRepository implements CardReportRepository {
     );
   }
 
-  async openOf(cardId: string, tx?: TxScope): Promise<CardReport | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(CardReportEntity, { cardId, state: 'open' })) ?? undefined;
+  async openOf(cardId: string, tx: TxScope): Promise<CardReport | undefined> {
+    return (await tx.em.findOneBy(CardReportEntity, { cardId, state: 'open' })) ?? undefined;
   }
 
   async close(tx: TxScope, id: string, state: Exclude<ReportState, 'open'>, by: string): Promise<void> {

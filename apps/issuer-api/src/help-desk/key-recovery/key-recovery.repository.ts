@@ -15,7 +15,7 @@ export interface KeyRecoveryRepository {
   byApproval(approvalId: string, tx?: TxScope): Promise<KeyRecovery | undefined>;
   /** Records the delivery, now, and which keys went out (never the keys). */
   delivered(tx: TxScope, id: string, keys: RecoveredKeyJson[]): Promise<void>;
-  cardholderExists(cardholderId: string, tx?: TxScope): Promise<boolean>;
+  cardholderExists(cardholderId: string, tx: TxScope): Promise<boolean>;
   /** The cardholder's escrow VSCs (not temporary copies), newest first: where recovered keys come from. */
   escrowVscsOf(cardholderId: string, tx?: TxScope): Promise<StoredVsc[]>;
 }

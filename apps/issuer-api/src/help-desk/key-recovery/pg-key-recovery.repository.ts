@@ -33,8 +33,8 @@ export class PgKeyRecoveryRepository implements KeyRecoveryRepository {
     await tx.em.update(KeyRecoveryEntity, { id }, { state: 'delivered', deliveredAt: tx.now, keys });
   }
 
-  async cardholderExists(cardholderId: string, tx?: TxScope): Promise<boolean> {
-    return (tx?.em ?? this.ds.manager).existsBy(CardholderEntity, { id: cardholderId });
+  async cardholderExists(cardholderId: string, tx: TxScope): Promise<boolean> {
+    return tx.em.existsBy(CardholderEntity, { id: cardholderId });
   }
 
   escrowVscsOf(cardholderId: string, tx?: TxScope): Promise<StoredVsc[]> {

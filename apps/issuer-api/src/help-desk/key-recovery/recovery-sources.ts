@@ -7,7 +7,7 @@ export async function recoverySources(
   recoveries: KeyRecoveryRepository,
   vscs: VscRepository,
   cardholderId: string,
-  tx?: TxScope,
+  tx: TxScope,
 ): Promise<Array<{ vscId: string; version: number }>> {
   const out: Array<{ vscId: string; version: number }> = [];
   for (const v of await recoveries.escrowVscsOf(cardholderId, tx)) {

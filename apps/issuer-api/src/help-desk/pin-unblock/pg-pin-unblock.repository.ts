@@ -1,16 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ActivationSessionEntity, CardCredentialEntity } from '@scm/db';
-import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { CardSession, PinUnblockRepository } from './pin-unblock.repository';
 
+/** Only ever used inside a unit of work: every query runs on its transaction; it holds no pool of its own. */
 @Injectable()
 export class PgPinUnblockRepository implements PinUnblockRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  hasPuk(cardId: string, tx?: TxScope): Promise<boolean> {
-    return (tx?.em ?? this.ds.manager).existsBy(CardCredentialEntity, { cardId });
+  hasPuk(cardId: string, tx: TxScope): Promise<boolean> {
+    return tx.em.existsBy(CardCredentialEntity, { cardId });
   }
 
   async expireStale(tx: TxScope, cardId: string): Promise<string[]> {
@@ -24,8 +21,8 @@ export class PgPinUnblockRepository implements PinUnblockRepository {
     return (r.raw as Array<{ id: string }>).map((s) => s.id);
   }
 
-  async openSession(cardId: string, tx?: TxScope): Promise<CardSession | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(ActivationSessionEntity, { cardId, state: 'open' })) ?? undefined;
+  async openSession(cardId: string, tx: TxScope): Promise<CardSession | undefined> {
+    return (await tx.em.findOneBy(ActivationSessionEntity, { cardId, state: 'open' })) ?? undefined;
   }
 
   async insert(tx: TxScope, session: CardSession): Promise<void> {

@@ -10,11 +10,11 @@ export type CardSession = ActivationSessionEntity;
  */
 export interface PinUnblockRepository {
   /** Whether the card's PUK is kept sealed under the HSM. */
-  hasPuk(cardId: string, tx?: TxScope): Promise<boolean>;
+  hasPuk(cardId: string, tx: TxScope): Promise<boolean>;
   /** Marks the card's open sessions past their expiry as expired; returns their ids. */
   expireStale(tx: TxScope, cardId: string): Promise<string[]>;
   /** The card's open session (activation or unblock), if any. */
-  openSession(cardId: string, tx?: TxScope): Promise<CardSession | undefined>;
+  openSession(cardId: string, tx: TxScope): Promise<CardSession | undefined>;
   insert(tx: TxScope, session: CardSession): Promise<void>;
 }
 

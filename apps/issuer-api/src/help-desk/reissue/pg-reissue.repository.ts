@@ -26,8 +26,8 @@ export class PgReissueRepository implements ReissueRepository {
     await tx.em.update(ReissueEntity, { id }, { state, closedAt: tx.now });
   }
 
-  async underWay(cardId: string, at: Date, tx?: TxScope): Promise<ReissueObstacles> {
-    const em = tx?.em ?? this.ds.manager;
+  async underWay(cardId: string, at: Date, tx: TxScope): Promise<ReissueObstacles> {
+    const em = tx.em;
     const approval = await em
       .createQueryBuilder(ApprovalRequestEntity, 'a')
       .select(['a.id'])

@@ -19,7 +19,7 @@ export interface ReissueRepository {
   lock(tx: TxScope, id: string): Promise<Reissue | undefined>;
   /** Ends a reissue, now. */
   close(tx: TxScope, id: string, state: Exclude<ReissueState, 'awaiting-card'>): Promise<void>;
-  underWay(cardId: string, at: Date, tx?: TxScope): Promise<ReissueObstacles>;
+  underWay(cardId: string, at: Date, tx: TxScope): Promise<ReissueObstacles>;
   /** Ids of the reissues awaiting a card whose request has ended (issued, failed or cancelled). */
   finished(tx?: TxScope): Promise<string[]>;
 }

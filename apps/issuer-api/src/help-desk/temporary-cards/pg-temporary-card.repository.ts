@@ -30,8 +30,8 @@ export class PgTemporaryCardRepository implements TemporaryCardRepository {
     await tx.em.update(TemporaryCardEntity, { id }, changes);
   }
 
-  async openOf(cardholderId: string, tx?: TxScope): Promise<TemporaryCard | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(TemporaryCardEntity, { cardholderId, state: OPEN })) ?? undefined;
+  async openOf(cardholderId: string, tx: TxScope): Promise<TemporaryCard | undefined> {
+    return (await tx.em.findOneBy(TemporaryCardEntity, { cardholderId, state: OPEN })) ?? undefined;
   }
 
   lockStandIns(tx: TxScope, cardId: string): Promise<TemporaryCard[]> {
@@ -43,8 +43,8 @@ export class PgTemporaryCardRepository implements TemporaryCardRepository {
       .getMany();
   }
 
-  async dueForExpiry(at: Date, tx?: TxScope): Promise<string[]> {
-    const due = await (tx?.em ?? this.ds.manager).find(TemporaryCardEntity, {
+  async dueForExpiry(at: Date, tx: TxScope): Promise<string[]> {
+    const due = await tx.em.find(TemporaryCardEntity, {
       select: ['id'],
       where: { state: OPEN, expiresAt: LessThanOrEqual(at) },
     });

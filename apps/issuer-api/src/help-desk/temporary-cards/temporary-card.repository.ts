@@ -13,11 +13,11 @@ export interface TemporaryCardRepository {
   get(id: string, tx?: TxScope): Promise<TemporaryCard | undefined>;
   update(tx: TxScope, id: string, changes: Partial<Omit<TemporaryCard, 'id'>>): Promise<void>;
   /** The cardholder's temporary card that is issued or active (there is at most one). */
-  openOf(cardholderId: string, tx?: TxScope): Promise<TemporaryCard | undefined>;
+  openOf(cardholderId: string, tx: TxScope): Promise<TemporaryCard | undefined>;
   /** The issued or active temporary cards standing in for a card, locked. */
   lockStandIns(tx: TxScope, cardId: string): Promise<TemporaryCard[]>;
   /** Ids of the issued or active temporary cards whose expiry has come by `at`. */
-  dueForExpiry(at: Date, tx?: TxScope): Promise<string[]>;
+  dueForExpiry(at: Date, tx: TxScope): Promise<string[]>;
 }
 
 export const TEMPORARY_CARD_REPOSITORY = Symbol('TemporaryCardRepository');

@@ -26,9 +26,9 @@ export interface CardholderRepository {
   /** By name (case-insensitive), then id. */
   search(filter: CardholderSearch, tx?: TxScope): Promise<Cardholder[]>;
   /** Cardholders whose UPN, lower-cased, is one of `upns` (given lower-cased). */
-  withUpns(upns: readonly string[], tx?: TxScope): Promise<Cardholder[]>;
+  withUpns(upns: readonly string[], tx: TxScope): Promise<Cardholder[]>;
   /** Cardholders whose id is one of `ids`, or whose UPN or e-mail address, lower-cased, is one of `names`. */
-  byReferences(ids: readonly string[], names: readonly string[], tx?: TxScope): Promise<Cardholder[]>;
+  byReferences(ids: readonly string[], names: readonly string[], tx: TxScope): Promise<Cardholder[]>;
   /** Makes pending cardholders active, sponsored by `sponsor` (an actor); returns the ids it changed. */
   approveRegistration(tx: TxScope, ids: readonly string[], sponsor: string): Promise<string[]>;
   /** Records `sponsor` (an actor) as the sponsor of the cardholder's next card; false when the cardholder is not active. */

@@ -58,12 +58,12 @@ export class PgCardholderRepository implements CardholderRepository {
     return q.orderBy('lower(c.name)').addOrderBy('c.id').limit(f.limit).offset(f.offset).getMany();
   }
 
-  withUpns(upns: readonly string[], tx?: TxScope): Promise<Cardholder[]> {
+  withUpns(upns: readonly string[], tx: TxScope): Promise<Cardholder[]> {
     if (upns.length === 0) return Promise.resolve([]);
     return this.em(tx).createQueryBuilder(CardholderEntity, 'c').where('lower(c.upn) = ANY(CAST(:upns AS text[]))', { upns }).getMany();
   }
 
-  byReferences(ids: readonly string[], names: readonly string[], tx?: TxScope): Promise<Cardholder[]> {
+  byReferences(ids: readonly string[], names: readonly string[], tx: TxScope): Promise<Cardholder[]> {
     return this.em(tx)
       .createQueryBuilder(CardholderEntity, 'c')
       .where(

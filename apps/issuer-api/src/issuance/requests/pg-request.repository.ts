@@ -112,7 +112,7 @@ export class PgRequestRepository implements RequestRepository {
     }
   }
 
-  openOf(cardholderIds: readonly string[], tx?: TxScope): Promise<IssuanceRequest[]> {
+  openOf(cardholderIds: readonly string[], tx: TxScope): Promise<IssuanceRequest[]> {
     if (cardholderIds.length === 0) return Promise.resolve([]);
     return this.em(tx)
       .createQueryBuilder(IssuanceRequestEntity, 'r')
@@ -133,11 +133,11 @@ export class PgRequestRepository implements RequestRepository {
     return (await this.em(tx).findOneBy(IssuanceBatchEntity, { id })) ?? undefined;
   }
 
-  async batchByReference(reference: string, tx?: TxScope): Promise<IssuanceBatch | undefined> {
+  async batchByReference(reference: string, tx: TxScope): Promise<IssuanceBatch | undefined> {
     return (await this.em(tx).findOneBy(IssuanceBatchEntity, { reference })) ?? undefined;
   }
 
-  ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]> {
+  ofBatch(batchId: string, tx: TxScope): Promise<IssuanceRequest[]> {
     return this.em(tx).find(IssuanceRequestEntity, { where: { batchId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 

@@ -51,15 +51,15 @@ export interface RequestRepository {
    */
   insertMany(tx: TxScope, requests: readonly IssuanceRequest[]): Promise<void>;
   /** The requests of these cardholders that are not issued, failed or cancelled (at most one each). */
-  openOf(cardholderIds: readonly string[], tx?: TxScope): Promise<IssuanceRequest[]>;
+  openOf(cardholderIds: readonly string[], tx: TxScope): Promise<IssuanceRequest[]>;
   /** A request's history, oldest first. */
   historyOf(requestId: string, tx?: TxScope): Promise<RequestHistoryLine[]>;
   insertBatch(tx: TxScope, batch: IssuanceBatch): Promise<void>;
   getBatch(id: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
   /** The batch submitted under the caller's reference. */
-  batchByReference(reference: string, tx?: TxScope): Promise<IssuanceBatch | undefined>;
+  batchByReference(reference: string, tx: TxScope): Promise<IssuanceBatch | undefined>;
   /** A batch's requests in the order they were created. */
-  ofBatch(batchId: string, tx?: TxScope): Promise<IssuanceRequest[]>;
+  ofBatch(batchId: string, tx: TxScope): Promise<IssuanceRequest[]>;
   /** Binds the request to a card and to the worker personalising it (null: neither any more). */
   assign(tx: TxScope, id: string, to: RequestAssignment): Promise<void>;
 }

@@ -11,7 +11,7 @@ export interface ActivationSessionRepository {
   /** The session, locked for the rest of the transaction. */
   lock(tx: TxScope, id: string): Promise<ActivationSession | undefined>;
   /** The open session of a card, if any (at most one is open). */
-  openOf(cardId: string, tx?: TxScope): Promise<ActivationSession | undefined>;
+  openOf(cardId: string, tx: TxScope): Promise<ActivationSession | undefined>;
   /** Changes fields of a session. */
   update(tx: TxScope, id: string, patch: Partial<Omit<ActivationSession, 'id'>>): Promise<void>;
   /** Closes, as expired, the open sessions (of one card, when given) whose time is up; returns them. */

@@ -40,7 +40,7 @@ export class ActivationService {
   }
 
   /** The issuance request that made this card (undefined for a card without one). */
-  async requestOf(card: Card, tx?: TxScope): Promise<IssuanceRequest | undefined> {
+  async requestOf(card: Card, tx: TxScope): Promise<IssuanceRequest | undefined> {
     return card.requestId ? this.requests.get(card.requestId, tx) : undefined;
   }
 

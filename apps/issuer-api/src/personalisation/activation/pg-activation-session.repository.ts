@@ -24,8 +24,8 @@ export class PgActivationSessionRepository implements ActivationSessionRepositor
     );
   }
 
-  async openOf(cardId: string, tx?: TxScope): Promise<ActivationSession | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(ActivationSessionEntity, { cardId, state: 'open' })) ?? undefined;
+  async openOf(cardId: string, tx: TxScope): Promise<ActivationSession | undefined> {
+    return (await tx.em.findOneBy(ActivationSessionEntity, { cardId, state: 'open' })) ?? undefined;
   }
 
   async update(tx: TxScope, id: string, patch: Partial<Omit<ActivationSession, 'id'>>): Promise<void> {

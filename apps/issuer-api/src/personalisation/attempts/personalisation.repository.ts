@@ -28,7 +28,7 @@ export interface StepEvent {
 export interface PersonalisationRepository {
   /** The request's attempt, locked for the rest of the transaction. */
   lock(tx: TxScope, requestId: string): Promise<Attempt | undefined>;
-  get(requestId: string, tx?: TxScope): Promise<Attempt | undefined>;
+  get(requestId: string, tx: TxScope): Promise<Attempt | undefined>;
   /** Writes the request's attempt, replacing the one it had. */
   put(tx: TxScope, attempt: Attempt): Promise<void>;
   /** Changes fields of the request's attempt (`attempt`: only while it is that attempt). */
@@ -41,7 +41,7 @@ export interface PersonalisationRepository {
    */
   addStep(tx: TxScope, step: StepRecord, counted: boolean): Promise<{ stepsDone: number; stepsTotal: number | null } | undefined>;
   /** The steps done on this card for the request (any attempt), distinct and sorted. */
-  doneSteps(requestId: string, cardId: string, tx?: TxScope): Promise<string[]>;
+  doneSteps(requestId: string, cardId: string, tx: TxScope): Promise<string[]>;
   /** Announces a step to progress listeners once the transaction commits. */
   announce(tx: TxScope, event: StepEvent): Promise<void>;
   /** Attempts of requests being personalised (or verified) with no change since `before`, at most `limit`. */

@@ -23,8 +23,8 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
     );
   }
 
-  async get(requestId: string, tx?: TxScope): Promise<Attempt | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(PersonalisationEntity, { requestId })) ?? undefined;
+  async get(requestId: string, tx: TxScope): Promise<Attempt | undefined> {
+    return (await tx.em.findOneBy(PersonalisationEntity, { requestId })) ?? undefined;
   }
 
   async put(tx: TxScope, attempt: Attempt): Promise<void> {
@@ -52,8 +52,8 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
     return row && { stepsDone: row.steps_done, stepsTotal: row.steps_total };
   }
 
-  async doneSteps(requestId: string, cardId: string, tx?: TxScope): Promise<string[]> {
-    const rows = await (tx?.em ?? this.ds.manager)
+  async doneSteps(requestId: string, cardId: string, tx: TxScope): Promise<string[]> {
+    const rows = await tx.em
       .createQueryBuilder(PersonalisationStepEntity, 's')
       .select('DISTINCT s.step', 'step')
       .where('s.requestId = :requestId AND s.cardId = :cardId AND s.outcome = :done', { requestId, cardId, done: 'done' })

@@ -11,7 +11,7 @@ export type WorkerClaim = Omit<WorkerClaimEntity, 'id'>;
  * waiting for a blank card (awaiting-card, no card bound) without a live lease.
  */
 export interface CardLeaseRepository {
-  get(requestId: string, tx?: TxScope): Promise<CardLease | undefined>;
+  get(requestId: string, tx: TxScope): Promise<CardLease | undefined>;
   /** The lease a worker holds for a reader, if any (live or expired). */
   ofReader(tx: TxScope, workerId: string, reader: string): Promise<CardLease | undefined>;
   /**
@@ -27,7 +27,7 @@ export interface CardLeaseRepository {
 
   recordClaim(tx: TxScope, claim: WorkerClaim): Promise<void>;
   /** Claims of the worker since `since`: all of them, and the suspicious refusals among them. */
-  claimsSince(workerId: string, since: Date, tx?: TxScope): Promise<{ total: number; suspicious: number }>;
+  claimsSince(workerId: string, since: Date, tx: TxScope): Promise<{ total: number; suspicious: number }>;
 }
 
 export const CARD_LEASE_REPOSITORY = Symbol('CardLeaseRepository');

@@ -1,16 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { CardLeaseEntity, WorkerClaimEntity } from '@scm/db';
-import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
 import type { CardLease, CardLeaseRepository, WorkerClaim } from './card-lease.repository';
 
+/** Only ever used inside a unit of work: every query runs on its transaction; it holds no pool of its own. */
 @Injectable()
 export class PgCardLeaseRepository implements CardLeaseRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  async get(requestId: string, tx?: TxScope): Promise<CardLease | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(CardLeaseEntity, { requestId })) ?? undefined;
+  async get(requestId: string, tx: TxScope): Promise<CardLease | undefined> {
+    return (await tx.em.findOneBy(CardLeaseEntity, { requestId })) ?? undefined;
   }
 
   async ofReader(tx: TxScope, workerId: string, reader: string): Promise<CardLease | undefined> {
@@ -54,8 +51,8 @@ export class PgCardLeaseRepository implements CardLeaseRepository {
     await tx.em.insert(WorkerClaimEntity, claim);
   }
 
-  async claimsSince(workerId: string, since: Date, tx?: TxScope): Promise<{ total: number; suspicious: number }> {
-    const r = await (tx?.em ?? this.ds.manager)
+  async claimsSince(workerId: string, since: Date, tx: TxScope): Promise<{ total: number; suspicious: number }> {
+    const r = await tx.em
       .createQueryBuilder(WorkerClaimEntity, 'c')
       .select('count(*)::int', 'total')
       .addSelect('count(*) FILTER (WHERE c.suspicious)::int', 'suspicious')

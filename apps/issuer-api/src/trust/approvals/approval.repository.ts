@@ -12,7 +12,7 @@ export type ApprovalDecision = ApprovalEntity;
  */
 export interface ApprovalRepository {
   insert(tx: TxScope, request: ApprovalRequest): Promise<void>;
-  get(id: string, tx?: TxScope): Promise<ApprovalRequest | undefined>;
+  get(id: string, tx: TxScope): Promise<ApprovalRequest | undefined>;
   /** The request, locked for the rest of the transaction (decisions on it are serialised). */
   lock(tx: TxScope, id: string): Promise<ApprovalRequest | undefined>;
   setStatus(tx: TxScope, id: string, status: ApprovalRequest['status']): Promise<void>;

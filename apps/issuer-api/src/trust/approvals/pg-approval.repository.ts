@@ -16,8 +16,8 @@ export class PgApprovalRepository implements ApprovalRepository {
     await tx.em.insert(ApprovalRequestEntity, { ...request, subject });
   }
 
-  async get(id: string, tx?: TxScope): Promise<ApprovalRequest | undefined> {
-    return (await (tx?.em ?? this.ds.manager).findOneBy(ApprovalRequestEntity, { id })) ?? undefined;
+  async get(id: string, tx: TxScope): Promise<ApprovalRequest | undefined> {
+    return (await tx.em.findOneBy(ApprovalRequestEntity, { id })) ?? undefined;
   }
 
   async lock(tx: TxScope, id: string): Promise<ApprovalRequest | undefined> {

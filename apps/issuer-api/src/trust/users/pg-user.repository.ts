@@ -13,11 +13,11 @@ export class PgUserRepository implements UserRepository {
     return tx?.em ?? this.ds.manager;
   }
 
-  async get(id: string, tx?: TxScope): Promise<User | undefined> {
+  async get(id: string, tx: TxScope): Promise<User | undefined> {
     return (await this.em(tx).findOneBy(UserEntity, { id })) ?? undefined;
   }
 
-  async withPassword(by: { id: string } | { username: string }, tx?: TxScope): Promise<User | undefined> {
+  async withPassword(by: { id: string } | { username: string }, tx: TxScope): Promise<User | undefined> {
     const q = this.em(tx).createQueryBuilder(UserEntity, 'u').addSelect('u.passwordHash');
     const found = 'id' in by ? q.where('u.id = :id', { id: by.id }) : q.where('u.username = :username', { username: by.username });
     return (await found.getOne()) ?? undefined;

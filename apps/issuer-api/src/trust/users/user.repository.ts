@@ -12,9 +12,9 @@ export type UserRole = UserRoleEntity;
  */
 export interface UserRepository {
   /** The account without its password hash. */
-  get(id: string, tx?: TxScope): Promise<User | undefined>;
+  get(id: string, tx: TxScope): Promise<User | undefined>;
   /** The account with its password hash, by id or by (normalised) username. */
-  withPassword(by: { id: string } | { username: string }, tx?: TxScope): Promise<User | undefined>;
+  withPassword(by: { id: string } | { username: string }, tx: TxScope): Promise<User | undefined>;
   usernameTaken(tx: TxScope, username: string): Promise<boolean>;
   insert(tx: TxScope, user: User): Promise<void>;
   /** False when there is no such account. */

@@ -13,7 +13,7 @@ export class PgWorkerRepository implements WorkerRepository {
     return tx?.em ?? this.ds.manager;
   }
 
-  async get(id: string, tx?: TxScope): Promise<CardWorker | undefined> {
+  async get(id: string, tx: TxScope): Promise<CardWorker | undefined> {
     return (await this.em(tx).findOneBy(CardWorkerEntity, { id })) ?? undefined;
   }
 
@@ -64,7 +64,7 @@ export class PgWorkerRepository implements WorkerRepository {
     await tx.em.update(EnrollmentTokenEntity, { id }, { usedAt: tx.now, workerId });
   }
 
-  async enrollmentTokenOf(workerId: string, tx?: TxScope): Promise<EnrollmentToken | undefined> {
+  async enrollmentTokenOf(workerId: string, tx: TxScope): Promise<EnrollmentToken | undefined> {
     return (await this.em(tx).findOneBy(EnrollmentTokenEntity, { workerId })) ?? undefined;
   }
 

@@ -13,7 +13,7 @@ export type WorkerChallenge = WorkerChallengeEntity;
  * Writes take the unit of work's transaction; reads without one use the pool.
  */
 export interface WorkerRepository {
-  get(id: string, tx?: TxScope): Promise<CardWorker | undefined>;
+  get(id: string, tx: TxScope): Promise<CardWorker | undefined>;
   /** The worker, locked for the rest of the transaction. */
   lock(tx: TxScope, id: string): Promise<CardWorker | undefined>;
   /** Every registered worker, oldest first. */
@@ -34,7 +34,7 @@ export interface WorkerRepository {
   /** Marks a token used by the worker it enrolled. */
   useEnrollmentToken(tx: TxScope, id: string, workerId: string): Promise<void>;
   /** The enrolment token a worker registered with (undefined when there is none). */
-  enrollmentTokenOf(workerId: string, tx?: TxScope): Promise<EnrollmentToken | undefined>;
+  enrollmentTokenOf(workerId: string, tx: TxScope): Promise<EnrollmentToken | undefined>;
 
   insertChallenge(tx: TxScope, challenge: WorkerChallenge): Promise<void>;
   /** Drops challenges that expired before now. */
