@@ -65,7 +65,7 @@ export class CaService {
   }
 
   /** The issuing CA's certificate (DER) as stored, without opening its key; undefined before `scm ca init`. */
-  async issuingCertificate(tx?: TxScope): Promise<Buffer | undefined> {
+  async issuingCertificate(tx: TxScope): Promise<Buffer | undefined> {
     return (await this.authorities.get(this.issuingId, tx))?.der;
   }
 

@@ -17,7 +17,7 @@ export interface KeyRecoveryRepository {
   delivered(tx: TxScope, id: string, keys: RecoveredKeyJson[]): Promise<void>;
   cardholderExists(cardholderId: string, tx: TxScope): Promise<boolean>;
   /** The cardholder's escrow VSCs (not temporary copies), newest first: where recovered keys come from. */
-  escrowVscsOf(cardholderId: string, tx?: TxScope): Promise<StoredVsc[]>;
+  escrowVscsOf(cardholderId: string, tx: TxScope): Promise<StoredVsc[]>;
 }
 
 export const KEY_RECOVERY_REPOSITORY = Symbol('KeyRecoveryRepository');

@@ -37,7 +37,7 @@ export class PgKeyRecoveryRepository implements KeyRecoveryRepository {
     return tx.em.existsBy(CardholderEntity, { id: cardholderId });
   }
 
-  escrowVscsOf(cardholderId: string, tx?: TxScope): Promise<StoredVsc[]> {
-    return (tx?.em ?? this.ds.manager).find(VscEntity, { where: { cardholderId, kind: 'escrow' }, order: { createdAt: 'DESC' } });
+  escrowVscsOf(cardholderId: string, tx: TxScope): Promise<StoredVsc[]> {
+    return tx.em.find(VscEntity, { where: { cardholderId, kind: 'escrow' }, order: { createdAt: 'DESC' } });
   }
 }

@@ -62,7 +62,7 @@ export class PgVscRepository implements VscRepository {
     return r.affected === 1;
   }
 
-  async latestEscrowed(vscId: string, tx?: TxScope): Promise<number | undefined> {
+  async latestEscrowed(vscId: string, tx: TxScope): Promise<number | undefined> {
     const v = await this.em(tx).findOne(VscVersionEntity, {
       select: ['version'],
       where: { vscId, escrowedAt: Not(IsNull()) },

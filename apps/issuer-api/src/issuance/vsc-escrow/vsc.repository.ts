@@ -22,7 +22,7 @@ export interface VscRepository {
   /** Records that a version's escrow is committed; false when it already was. */
   markEscrowed(tx: TxScope, vscId: string, version: number): Promise<boolean>;
   /** The newest version whose escrow is committed. */
-  latestEscrowed(vscId: string, tx?: TxScope): Promise<number | undefined>;
+  latestEscrowed(vscId: string, tx: TxScope): Promise<number | undefined>;
   /** The escrow VSC of an issuance request (one per request). */
   ofRequest(requestId: string, tx?: TxScope): Promise<StoredVsc | undefined>;
   /** Merges `patch` into the VSC's state (top-level fields replaced). */
