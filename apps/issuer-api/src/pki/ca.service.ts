@@ -9,6 +9,13 @@ import type { Tx, TxScope } from '../platform/infra/unit-of-work';
 import { CA_AUTHORITY_REPOSITORY, type CaAuthorityRepository } from './ca-authority.repository';
 import { CA_STORE, type CaStorePort } from './ca-store.port';
 
+/** A CA or signer being opened (or open), and whether its opening reads on the pool (no transaction was given). */
+interface Opening<T> {
+  readonly promise: Promise<T>;
+  readonly onPool: boolean;
+  settled: boolean;
+}
+
 /**
  * The issuing CA, the root (when its key is on this HSM) and the PIV content signer as the API uses
  * them: keys in the HSM, state in PostgreSQL. They are opened on first use and reopened when the
@@ -17,7 +24,7 @@ import { CA_STORE, type CaStorePort } from './ca-store.port';
  */
 @Injectable()
 export class CaService {
-  private cache: { ctx: HsmContext; cas: Map<string, Promise<HsmCertificateAuthority>>; signer?: Promise<PivContentSigner> } | undefined;
+  private cache: { ctx: HsmContext; cas: Map<string, Opening<HsmCertificateAuthority>>; signer?: Opening<PivContentSigner> } | undefined;
 
   constructor(
     @Inject(CA_STORE) private readonly caStore: CaStorePort,
@@ -81,30 +88,43 @@ export class CaService {
    */
   ca(tx?: Pick<Tx, 'em'>, caId = this.issuingId): Promise<HsmCertificateAuthority> {
     const c = this.current();
-    let p = c.cas.get(caId);
-    if (!p) {
-      p = this.opening(tx, () => HsmCertificateAuthority.open(c.ctx, this.caStore.store, caId, this.config));
-      p.catch(() => c.cas.delete(caId));
-      c.cas.set(caId, p);
-    }
-    return p;
+    const cached = c.cas.get(caId);
+    if (cached && this.shares(cached, tx)) return cached.promise;
+    const o = this.opening(tx, () => HsmCertificateAuthority.open(c.ctx, this.caStore.store, caId, this.config));
+    o.promise.catch(() => {
+      if (c.cas.get(caId) === o) c.cas.delete(caId);
+    });
+    c.cas.set(caId, o);
+    return o.promise;
   }
 
   /** The PIV content signer (CHUID and Security Object); inside a unit of work pass its tx (see ca()). */
   contentSigner(tx?: Pick<Tx, 'em'>): Promise<PivContentSigner> {
     const c = this.current();
-    if (!c.signer) {
-      const p = this.opening(tx, () => PivContentSigner.open(c.ctx, this.caStore.store));
-      p.catch(() => {
-        if (c.signer === p) c.signer = undefined;
-      });
-      c.signer = p;
-    }
-    return c.signer;
+    if (c.signer && this.shares(c.signer, tx)) return c.signer.promise;
+    const o = this.opening(tx, () => PivContentSigner.open(c.ctx, this.caStore.store));
+    o.promise.catch(() => {
+      if (c.signer === o) c.signer = undefined;
+    });
+    c.signer = o;
+    return o.promise;
   }
 
-  private opening<T>(tx: Pick<Tx, 'em'> | undefined, open: () => Promise<T>): Promise<T> {
-    return tx ? this.caStore.inTx(tx, open) : open();
+  /**
+   * Whether a caller may wait for an opening already under way. A unit of work does not wait for
+   * one still reading on the pool: holding its connection while it waits for another is how the
+   * pool runs dry (every connection held by a unit of work waiting for this one opening). It opens
+   * on its own transaction instead.
+   */
+  private shares(o: Opening<unknown>, tx: Pick<Tx, 'em'> | undefined): boolean {
+    return o.settled || !tx || !o.onPool;
+  }
+
+  private opening<T>(tx: Pick<Tx, 'em'> | undefined, open: () => Promise<T>): Opening<T> {
+    const o: Opening<T> = { promise: tx ? this.caStore.inTx(tx, open) : open(), onPool: !tx, settled: false };
+    const settle = () => void (o.settled = true);
+    o.promise.then(settle, settle);
+    return o;
   }
 
   /** Forgets opened keys after an HSM failure; the next use reopens the context. */
