@@ -13,7 +13,7 @@ function setup() {
   const bound = new AsyncLocalStorage<string>();
   const store: CaStorePort = {
     store: {} as CaStorePort['store'],
-    inTx: (tx, fn) => bound.run((tx as { name: string }).name, fn),
+    inTx: (tx, fn) => bound.run((tx as unknown as { name: string }).name, fn),
   };
   const opens: Array<{ what: string; on: string; finish: () => void }> = [];
   const opened = <T>(what: string, value: T) =>
