@@ -5,7 +5,7 @@
  * workstations, restarted with the identity they had.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +156,11 @@ export class ChaosApi implements RunningApi {
 export class ChaosStack {
   readonly workers = new Map<number, RunningWorker>();
   private readonly stateDirs = new Map<number, string>();
+  /** Workers that exited when the driver had not killed them: each one a finding. */
+  readonly unexpectedExits: string[] = [];
+  private readonly killing = new Set<number>();
+  /** Where the run's logs are kept (every worker's, the API's) for a run that went wrong. */
+  readonly logDir = mkdtempSync(join(tmpdir(), 'scm-chaos-logs-'));
 
   private constructor(
     readonly pg: PrivatePostgres,
@@ -176,7 +181,7 @@ export class ChaosStack {
     for (const id of workstations) {
       const ws = testWorkstations().find((w) => w.id === id)!;
       const w = await startApprovedWorker(this.api, officerToken, ws, WORKER_ENV);
-      this.workers.set(id, w);
+      this.watch(id, w);
       this.stateDirs.set(id, w.stateDir);
     }
   }
@@ -184,15 +189,41 @@ export class ChaosStack {
   /** SIGKILL a workstation's worker, and start it again with the identity it had. */
   async killWorker(ws: number, downMs: number): Promise<void> {
     const w = this.workers.get(ws)!;
+    this.killing.add(ws);
     if (w.process.exitCode === null && w.process.signalCode === null) {
       const gone = new Promise((r) => w.process.once('exit', r));
       w.process.kill('SIGKILL');
       await gone;
     }
+    this.killing.delete(ws);
     await new Promise((r) => setTimeout(r, downMs));
     const again = respawnWorker({ api: this.api } as never, ws, this.stateDirs.get(ws)!);
-    this.workers.set(ws, again);
+    this.watch(ws, again);
     await again.waitForLog(/"msg":"channel to the API open"/, 60_000);
+  }
+
+  /** Keeps a worker's log when it exits, and records an exit the driver did not cause. */
+  private watch(ws: number, w: RunningWorker): void {
+    this.workers.set(ws, w);
+    w.process.once('exit', (code, signal) => {
+      appendFileSync(join(this.logDir, `worker-${ws}.log`), w.log());
+      if (!this.killing.has(ws) && !this.closing)
+        this.unexpectedExits.push(
+          `worker of workstation ${ws} exited (${signal ?? `code ${code}`}): ${w.log().split('\n').slice(-6).join(' | ')}`,
+        );
+    });
+  }
+
+  /** Writes the logs of the workers still running and the API's beside the logs of those that exited; returns the directory. */
+  saveLogs(): string {
+    for (const [ws, w] of this.workers) writeFileSync(join(this.logDir, `worker-${ws}.running.log`), w.log());
+    writeFileSync(join(this.logDir, 'api.log'), this.api.log());
+    return this.logDir;
+  }
+
+  /** Workers whose process is running. */
+  alive(): number {
+    return [...this.workers.values()].filter((w) => w.process.exitCode === null && w.process.signalCode === null).length;
   }
 
   async killApi(downMs: number): Promise<void> {
@@ -223,7 +254,10 @@ export class ChaosStack {
       .join('\n');
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     for (const w of this.workers.values()) await w.stop().catch(() => undefined);
     for (const d of this.stateDirs.values()) rmSync(d, { recursive: true, force: true });
     await this.api.close();

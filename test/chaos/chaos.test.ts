@@ -328,6 +328,16 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
         }
       };
 
+      // Progress on stderr while the run goes (jest shows console output only at the end).
+      const ticker = setInterval(() => {
+        void finalCount()
+          .then((n) =>
+            process.stderr.write(
+              `chaos ${((Date.now() - t0) / 60_000).toFixed(1)} min: ${n}/${CARDS} ended; faults ${JSON.stringify(counts.faults)}; workers ${stack.alive()}/${WORKSTATIONS.length}; unexpected exits ${stack.unexpectedExits.length}\n`,
+            ),
+          )
+          .catch(() => undefined);
+      }, 30_000);
       const feeders = READERS.map((r) =>
         feeder(r).catch((e: unknown) => {
           harness.push(`feeder of ws${r.ws.id}/${r.name} stopped: ${(e as Error).message}`);
@@ -363,11 +373,16 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
             `SELECT pid, application_name, state, wait_event_type, wait_event, now() - xact_start AS in_xact, left(query, 160) AS query
                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
           );
-          const pool = await fetch(`${stack.api.url}/metrics`)
+          const pool = await fetch(`${stack.api.url}/metrics`, { signal: AbortSignal.timeout(5000) })
             .then((r) => r.text())
             .then((t) => t.split('\n').filter((l) => l.startsWith('scm_db_pool_connections')))
             .catch((err: unknown) => [`/metrics: ${(err as Error).message}`]);
-          harness.push(`pool: ${pool.join('; ')}`, `sessions: ${JSON.stringify(sessions)}`);
+          harness.push(
+            `pool: ${pool.join('; ')}`,
+            `sessions: ${JSON.stringify(sessions)}`,
+            `unexpected worker exits: ${JSON.stringify(stack.unexpectedExits)}`,
+            `logs: ${stack.saveLogs()}`,
+          );
           const about = open.flatMap((o) => [String(o.id), ...(o.serial ? [String(o.serial)] : [])]);
           const apiLines = stack.api
             .log()
@@ -379,10 +394,15 @@ const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_CHAOS_CARDS !=
         });
       } finally {
         finished = true;
-        await Promise.allSettled([...feeders, driving]);
+        clearInterval(ticker);
+        // A feeder inside a slow insertion or removal gets a minute to notice.
+        await Promise.race([Promise.allSettled([...feeders, driving]), sleep(60_000)]);
       }
       await driving;
       const minutes = (Date.now() - t0) / 60_000;
+
+      // 0. No worker died on its own.
+      expect(stack.unexpectedExits).toEqual([]);
 
       // 1. Every request issued, or ended with a reason.
       const rows = await query<{

@@ -82,3 +82,49 @@ describe('CardSlotsService: a card that cannot be read', () => {
     await service.onModuleDestroy();
   });
 });
+
+/** A bound card whose every attempt the API takes away (superseded): the worker looks again less and less often. */
+describe('CardSlotsService: attempts the API keeps taking away', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('waits 0.5, 1, 2, 4 … s between looks, never a fixed pace; a new insertion starts again from 0.5 s', async () => {
+    const monitor = new EventEmitter();
+    const log = { info: () => undefined, debug: () => undefined, warn: () => undefined };
+    const access = {
+      use: async <T>(_reader: string, fn: (card: unknown) => Promise<T>) =>
+        fn({ atr: '3b8c', session: { identity: async () => ({ serial: 4242 }) }, apdus: () => 0 }),
+    };
+    const service = new CardSlotsService(
+      { SCM_CARD_JOBS: false } as unknown as WorkerConfig,
+      log as unknown as Logger,
+      { monitor } as unknown as ReadersService,
+      { whenApproved: async () => undefined, identity: { kexKey: undefined } } as unknown as EnrolmentService,
+      { workerId: 'w', lease: async () => ({ lease: { bound: true, requestId: 'r1' } }) } as unknown as WorkerApiClient,
+      { send: () => true } as unknown as ChannelService,
+      access as unknown as ReaderAccessService,
+      { offer: async () => undefined } as unknown as CardUpdatesService,
+    );
+    const runs: number[] = [];
+    (service as unknown as { personaliser: { run: () => Promise<unknown> } }).personaliser = {
+      run: async () => {
+        runs.push(Date.now());
+        return { kind: 'superseded', reason: 'request r1 is verifying, not personalising' };
+      },
+    };
+    service.onApplicationBootstrap();
+    monitor.emit('card-inserted', { name: 'Reader 0' });
+    await jest.advanceTimersByTimeAsync(60_000);
+    // A fixed half-second pace would have been 120 attempts in the minute.
+    const gaps = runs.slice(1).map((t, i) => t - runs[i]);
+    expect(gaps.slice(0, 6)).toEqual([500, 1000, 2000, 4000, 8000, 16000]);
+    expect(runs.length).toBeLessThanOrEqual(8);
+
+    monitor.emit('card-removed', { name: 'Reader 0' });
+    monitor.emit('card-inserted', { name: 'Reader 0' });
+    const before = runs.length;
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(runs.length - before).toBe(2);
+    await service.onModuleDestroy();
+  });
+});

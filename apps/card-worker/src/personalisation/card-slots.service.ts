@@ -36,6 +36,8 @@ interface ReaderSlot {
   /** Reads of this card that failed in a row (I/O), and attempts on it that stopped in a row. */
   ioFailures: number;
   attemptFailures: number;
+  /** Attempts on this card the API took away in a row (superseded): each look again waits longer. */
+  superseded: number;
   /** When the reader reported the card (for the attempt's log line). */
   insertedAt?: number;
 }
@@ -43,6 +45,8 @@ interface ReaderSlot {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** After an attempt stopped by an error, when the slot looks at its card again. */
 const RELOOK_AFTER_FAILURE_MS = 3000;
+/** After an attempt the API took away (superseded), when the slot first looks at its card again; doubled each time in a row. */
+const RELOOK_AFTER_SUPERSEDED_MS = 500;
 /** After a card refused a step the API lets it retry, when the slot resumes it. */
 const RELOOK_AFTER_REFUSAL_MS = 1000;
 /** After a card could not be read (I/O, not a PIV answer), when the slot looks at it again. */
@@ -108,7 +112,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.state = 'inspecting';
       s.facts = undefined;
       s.insertedAt = Date.now();
-      s.ioFailures = s.attemptFailures = 0;
+      s.ioFailures = s.attemptFailures = s.superseded = 0;
       void this.inspectWhenApproved(s, s.generation);
     });
     m.on('card-removed', (r) => {
@@ -146,7 +150,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
   private slot(reader: string): ReaderSlot {
     let s = this.slots.get(reader);
     if (!s) {
-      s = { reader, state: 'empty', generation: 0, reserved: false, ioFailures: 0, attemptFailures: 0 };
+      s = { reader, state: 'empty', generation: 0, reserved: false, ioFailures: 0, attemptFailures: 0, superseded: 0 };
       this.slots.set(reader, s);
     }
     return s;
@@ -307,6 +311,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     }
     this.outcomes.set(requestId, outcome.kind);
     s.attemptFailures = 0;
+    s.superseded = outcome.kind === 'superseded' ? s.superseded + 1 : 0;
     this.log.info(
       {
         reader: s.reader,
@@ -337,8 +342,10 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
         s.state = 'empty';
         break;
       case 'superseded':
+        // The API answered that the attempt is not (or no longer) this worker's: look again, later
+        // each time it repeats, so a request the API keeps refusing never has the worker spinning.
         s.state = 'inspecting';
-        setTimeout(() => this.relook(s, generation), 500).unref();
+        setTimeout(() => this.relook(s, generation), retryDelay(RELOOK_AFTER_SUPERSEDED_MS, s.superseded)).unref();
         break;
       case 'retry':
         // The card refused a step and the API lets it try again: the request waits for this card.

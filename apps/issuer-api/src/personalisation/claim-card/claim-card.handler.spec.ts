@@ -135,6 +135,25 @@ describe('ClaimCardHandler', () => {
     expect(r.credentials.rows.size).toBe(1);
   });
 
+  it('resumes a request its own claimant left in verifying: back to personalising on a new attempt, so the steps are served again', async () => {
+    const { w, r, claim } = setup();
+    await escrowedRequest(w);
+    await leaseTo(w);
+    const first = await claim();
+    r.requests.rows.set(REQUEST, { ...r.requests.rows.get(REQUEST)!, state: 'verifying' });
+    await leaseTo(w);
+    const again = await claim();
+    expect(again).toMatchObject({ cardId: first.cardId, attempt: 2, resumed: true, state: 'personalising' });
+    expect(r.requests.rows.get(REQUEST)).toMatchObject({ state: 'personalising', workerId: WORKER });
+    const moves = w.uow.events.filter(
+      (e) => e.action === 'issuance-request.awaiting-card' || e.action === 'issuance-request.personalising',
+    );
+    expect(moves.slice(-2).map((e) => [e.action, (e.details as { from?: string }).from])).toEqual([
+      ['issuance-request.awaiting-card', 'verifying'],
+      ['issuance-request.personalising', 'awaiting-card'],
+    ]);
+  });
+
   it('refuses another worker the bound request, even with a lease: no silent takeover', async () => {
     const { w, r, claim } = setup();
     await escrowedRequest(w);

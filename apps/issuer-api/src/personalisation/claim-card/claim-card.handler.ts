@@ -124,6 +124,17 @@ export class ClaimCardHandler implements ICommandHandler<ClaimCardCommand, Claim
     const onCard = resumed ? card! : await this.binding.bind(tx, row, vsc.id, c.card, c.workerId, stock.batch.name);
     let current: IssuanceRequest = { ...row, workerId: c.workerId };
     await this.guard.accepted(tx, intent);
+    // Its claimant back with the card while the request still says `verifying` (the worker
+    // restarted, or the API went away during the proofs, before the watchdog found the attempt
+    // lost): the card waits again and this attempt takes it, its done steps skipped. Without this
+    // the new attempt's first step is refused (not personalising) and the worker claims again.
+    if (current.state === 'verifying') {
+      const back = await this.states.transition(tx, current, 'awaiting-card', {
+        details: { reason: 'its claimant resumed the card before the proofs', waitsFor: c.card.serial },
+      });
+      if (back instanceof IssuanceError) throw back;
+      current = back;
+    }
     if (current.state === 'awaiting-card') {
       const r = await this.states.transition(tx, current, 'personalising', {
         details: { cardId: onCard.id, serial: c.card.serial, workerId: c.workerId, resumed },
