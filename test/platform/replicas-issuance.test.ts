@@ -34,10 +34,7 @@ type Row = { id: string; state: string; card_id: string | null; serial: string |
  * midway and started again: every request is issued, each on its own card, no card is issued
  * twice, and the audit chain still verifies.
  */
-// Only in `npm run test:long` (SCM_LONG_TESTS=1, also SCM_REPLICA_TEST=1 for the 40-card run) until
-// the stall after a replica kill is fixed (docs/reliability.md: the API's PostgreSQL pool runs dry).
-const RUN = process.env.SCM_LONG_TESTS === '1' || process.env.SCM_REPLICA_TEST === '1';
-(RUN ? describe : describe.skip)(`a batch of ${N} across two API replicas, one killed midway`, () => {
+describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
   let a: ApiReplica;
   let b: ApiReplica;
   let lb: LoadBalancer;
