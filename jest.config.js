@@ -35,6 +35,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/kit/global-setup.ts',
       setupFiles: ['<rootDir>/test/kit/setup-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/kit/cards-out.ts'],
       testTimeout: 120000,
     },
   ],

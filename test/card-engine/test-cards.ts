@@ -13,6 +13,15 @@ export const VPCD_SETTLE_MS = 800;
 // with a serial it already has.
 let serialSeq = 100_000_000 + (Math.floor(Date.now() / 10) % 2_000_000_000);
 
+/**
+ * The cards this test file has in readers, by card: test/kit/cards-out.ts takes them out after the
+ * file's last hook, so a file that failed midway leaves no card to the next one (one jest process
+ * runs every integration file, and the readers are shared).
+ */
+const inReaders: Map<object, () => Promise<void>> = ((
+  globalThis as { __scmCardsInReaders?: Map<object, () => Promise<void>> }
+).__scmCardsInReaders ??= new Map());
+
 /** A software card kept by the test across insertions (its backend holds what was written to it). */
 export interface TestCard {
   serial: string;
@@ -51,6 +60,7 @@ export async function insert(c: TestCard, reader: TestReader): Promise<void> {
     ).catch((e: unknown) => e as Error);
     if (seen === true && !dropped) {
       c.inserted = { reader, card };
+      inReaders.set(c, () => remove(c));
       return;
     }
     await card.remove();
@@ -63,6 +73,7 @@ export async function remove(c: TestCard): Promise<void> {
   const i = c.inserted;
   if (!i) return;
   c.inserted = undefined;
+  inReaders.delete(c);
   await i.card.remove();
   await waitForCard(i.reader, false);
 }

@@ -23,7 +23,7 @@ import { blankCard, insert, remove, type TestCard } from '../card-engine/test-ca
 /** 500 cards with SCM_LONG_TESTS=1 (`npm run test:long`, minutes); 40 in `npm test`. */
 const N = process.env.SCM_LONG_TESTS === '1' ? 500 : 40;
 /** A lost worker is noticed after 8 s; the outbox is relayed and reconciled often. */
-const API_ENV = { SCM_PERSONALISATION_STALL_SECONDS: '8', SCM_OUTBOX_POLL_MS: '200', SCM_RECONCILE_SECONDS: '2' };
+const API_ENV = { SCM_PERSONALISATION_STALL_SECONDS: '8', SCM_OUTBOX_POLL_MS: '200', SCM_RECONCILE_SECONDS: '2', SCM_LOG_LEVEL: 'info' };
 
 type Row = { id: string; state: string; card_id: string | null; serial: string | null; card_state: string | null };
 
@@ -92,6 +92,30 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
             [ids],
           )
         ).rows;
+      // What the requests that did not end were doing: their attempt, audit trail and every log line naming them.
+      const stuck = async (now: Row[]): Promise<string> => {
+        const open = now.filter((r) => r.state !== 'issued');
+        const about = open.flatMap((r) => [r.id, ...(r.serial ? [r.serial] : [])]);
+        const trail = await db.query(
+          `SELECT r.id, r.state, r.failure, c.serial, c.state AS card_state, p.attempt, p.last_step, p.worker_id,
+                  (SELECT json_agg(json_build_object('at', a.at, 'action', a.action, 'outcome', a.outcome, 'details', a.details) ORDER BY a.entry)
+                     FROM audit_event a WHERE a.target_id IN (r.id::text, c.id::text)) AS events
+             FROM issuance_request r LEFT JOIN card c ON c.id = r.card_id LEFT JOIN personalisation p ON p.request_id = r.id
+            WHERE r.id = ANY($1::uuid[])`,
+          [open.map((r) => r.id)],
+        );
+        const lines = (who: string, log: string) =>
+          log
+            .split('\n')
+            .filter((l) => about.some((x) => l.includes(x)))
+            .map((l) => `${who}: ${l}`);
+        return [
+          JSON.stringify(trail.rows, null, 1),
+          ...workers.flatMap((w, i) => lines(`worker ${i}`, w.log())),
+          ...lines('replica a', a.log()),
+          ...lines('replica b', b.log()),
+        ].join('\n');
+      };
       // Keys are generated and escrowed by both replicas' key generators while the first cards go in.
       await waitFor(
         'a request awaiting a card',
@@ -120,7 +144,8 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
       let rows = await states();
       while (!rows.every((r) => r.state === 'issued')) {
         if (failures.length) throw failures[0];
-        if (Date.now() > deadline) throw new Error(`${rows.filter((r) => r.state === 'issued').length} of ${N} issued in time`);
+        if (Date.now() > deadline)
+          throw new Error(`${rows.filter((r) => r.state === 'issued').length} of ${N} issued in time\n${await stuck(rows)}`);
         const issued = rows.filter((r) => r.state === 'issued').length;
         if (!killedAt && issued >= N / 2) {
           killedAt = Date.now();
