@@ -90,12 +90,24 @@ describe('revocation and the published CRL', () => {
       comment: 'left at home',
     });
     expect([held.status, held.body.status, held.body.reason]).toEqual([200, 'on-hold', 'certificateHold']);
-    await call(api.url, 'POST', `/api/v1/certificates/${certs[2].serial}/revoke`, off.token, { reason: 'cessationOfOperation' });
-    await call(api.url, 'POST', `/api/v1/certificates/${certs[3].serial}/revoke`, helpdesk.token, { reason: 'superseded' });
+    const r2 = await call<Cert>(api.url, 'POST', `/api/v1/certificates/${certs[2].serial}/revoke`, off.token, {
+      reason: 'cessationOfOperation',
+    });
+    const r3 = await call<Cert>(api.url, 'POST', `/api/v1/certificates/${certs[3].serial}/revoke`, helpdesk.token, {
+      reason: 'superseded',
+    });
+    expect([r2.status, r2.body.status, r3.status, r3.body.status]).toEqual([200, 'revoked', 200, 'revoked']);
 
+    let last: Buffer | undefined;
     const der = await waitFor('a CRL listing all four', async () => {
-      const d = await crl();
+      const d = (last = await crl());
       return [0, 1, 2, 3].every((i) => listed(d).has(certs[i].serial)) ? d : undefined;
+    }).catch(async (e: unknown) => {
+      // Which serials the newest CRL lists, against the four changed, and its number.
+      const got = last ? [...listed(last)] : [];
+      throw new Error(
+        `${(e as Error).message}: CRL ${last ? crlNumber(last) : '-'} (before ${before}) lists ${JSON.stringify(got)}; changed ${JSON.stringify(certs.slice(0, 4).map((c) => c.serial))}`,
+      );
     });
     expect(crlNumber(der)).toBeGreaterThan(before);
     const text = crlText(der);
