@@ -31,8 +31,11 @@ const cssVariables: CSSVariablesResolver = () => ({
   dark: {},
 });
 
+// A screen opened shows what it last had and asks the API again at once: another person (the
+// second officer of an approval) may have changed it a moment ago. Within a screen, answers stay
+// fresh for 5 s (components that share a query ask once).
 const queryClient = new QueryClient({
-  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 } },
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000, refetchOnMount: 'always' } },
 });
 
 function Routes() {
