@@ -3,7 +3,7 @@
  * own: a card's answers never wait for the API's work in the benchmark's process (which would make
  * every reader look slower the busier the API is). Driven over IPC by `startCardFarm()` in
  * _personalise-stack.ts: insert (serial, vpcd port, latency model) → resolves once pcscd powered the
- * card; remove; APDU count.
+ * card; remove; APDU count; ping (answered once the process is up).
  */
 import { parseCardLatency } from '@scm/card-engine';
 import { type BenchCard, insertCard, newCard, type Reader } from './_soft-cards';
@@ -11,7 +11,8 @@ import { type BenchCard, insertCard, newCard, type Reader } from './_soft-cards'
 export type FarmRequest =
   | { id: number; op: 'insert'; port: number; latency: string }
   | { id: number; op: 'remove'; serial: string }
-  | { id: number; op: 'apdus'; serial: string };
+  | { id: number; op: 'apdus'; serial: string }
+  | { id: number; op: 'ping' };
 export type FarmReply = { id: number; ok: true; serial?: string; apdus?: number } | { id: number; ok: false; error: string };
 
 const cards = new Map<string, BenchCard>();
@@ -33,6 +34,8 @@ async function handle(m: FarmRequest): Promise<FarmReply> {
     }
     case 'apdus':
       return { id: m.id, ok: true, apdus: cards.get(m.serial)?.apdus ?? 0 };
+    case 'ping':
+      return { id: m.id, ok: true };
   }
 }
 

@@ -8,6 +8,7 @@ import { PgCaStore, setupCaHierarchy } from '@scm/ca';
 import { hashPassword } from '@scm/common';
 import { createDataSource, provisionDatabase } from '@scm/db';
 import { HsmContext, hsmSettingsFrom, type KeyRef } from '@scm/hsm';
+import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { type ApiConfig, loadApiConfig } from '../apps/issuer-api/src';
 import { requireVscKeys } from './_support';
@@ -27,7 +28,37 @@ export interface BenchIssuer {
   caKeys: KeyRef[];
 }
 
-export async function benchIssuer(database: string, redisPrefix: string, env: Record<string, string> = {}): Promise<BenchIssuer> {
+/**
+ * The application's Redis user may touch only keys under `scm:` (ACL ~scm:*): a benchmark keeps the
+ * default prefix and takes a Redis database of its own instead of another prefix, which every queue
+ * call would have answered with NOPERM (the job then never runs).
+ */
+export const BENCH_REDIS_PREFIX = 'scm';
+
+/** The configured Redis URL with database `db` (a benchmark's own). */
+export function benchRedisUrl(db: number | string): string {
+  const u = new URL(loadApiConfig({ ...process.env, SCM_HTTP_PORT: '1' }).SCM_REDIS_URL);
+  u.password = ''; // loadApiConfig adds it again from SCM_REDIS_PASSWORD_FILE
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** Removes every key of the benchmark's Redis database (what a previous run left in its queues). */
+export async function clearBenchRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  try {
+    for (let cursor = '0'; ;) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${BENCH_REDIS_PREFIX}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function benchIssuer(database: string, redisDb: number | string, env: Record<string, string> = {}): Promise<BenchIssuer> {
   const ownerUrl = `postgres://scm_owner@127.0.0.1:5432/${database}`;
   const appUrl = `postgres://scm_app@127.0.0.1:5432/${database}`;
   await provisionDatabase({ adminUrl: ADMIN, ownerUrl, recreate: true });
@@ -37,7 +68,8 @@ export async function benchIssuer(database: string, redisPrefix: string, env: Re
     ...process.env,
     SCM_DATABASE_URL: appUrl,
     SCM_DATABASE_OWNER_URL: ownerUrl,
-    SCM_REDIS_PREFIX: redisPrefix,
+    SCM_REDIS_PREFIX: BENCH_REDIS_PREFIX,
+    SCM_REDIS_URL: benchRedisUrl(redisDb),
     SCM_LOG_LEVEL: 'error',
     SCM_HTTP_PORT: '1',
     ...env,

@@ -4,12 +4,13 @@
  * software cards fed into vpcd readers, and what the workers logged per card.
  * Environment: SCM_BENCH_STATE_DIR (workstations; default SCM_STATE_DIR or /var/lib/scm),
  * SCM_PKCS11_TOKEN_LABEL/SCM_STATE_DIR (the HSM token, which must hold the VSC keys: scm vsc init-keys),
- * SCM_BENCH_SUFFIX (a database and Redis prefix of its own, for a second run on the same machine).
+ * SCM_BENCH_SUFFIX with BENCH_REDIS_DB (a database and a Redis database of its own, for a second run
+ * on the same machine).
  */
 import 'reflect-metadata';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +19,17 @@ import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config'
 import { type BenchCard, insertCard, newCard, type Reader, removeCard, sleep } from './_soft-cards';
 import { createDataSource } from '@scm/db';
 import { provisionCardKeys } from '@scm/card-secrets';
-import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, type ApiApp, loadApiConfig } from '../apps/issuer-api/src';
 import type { FarmReply, FarmRequest } from './_card-farm';
-import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
+import { BENCH_PASSWORD, BENCH_USER, benchIssuer, clearBenchRedis } from './_issuer-setup';
 
 const ROOT = join(__dirname, '..', '..');
-// SCM_BENCH_SUFFIX keeps two runs on one machine apart (their own database and Redis keys).
+// SCM_BENCH_SUFFIX keeps two runs on one machine apart (their own database; BENCH_REDIS_DB their Redis).
 const SUFFIX = (process.env.SCM_BENCH_SUFFIX ?? '').replace(/[^a-z0-9]/g, '');
 const DB = `scm_bench_personalise${SUFFIX ? `_${SUFFIX}` : ''}`;
-const PREFIX = `scm-bench-personalise${SUFFIX ? `-${SUFFIX}` : ''}`;
+// Redis: the application's prefix in a database of the benchmark's own (BENCH_REDIS_DB, default 13).
+const REDIS_DB = process.env.BENCH_REDIS_DB ?? '13';
 
 const APPROVER = 'bench-approver';
 
@@ -75,21 +76,14 @@ async function post<T>(url: string, token: string | undefined, body: unknown): P
 }
 
 export async function startBenchStack(): Promise<BenchStack> {
-  const { ownerUrl, base, cfg, ds, hsm, caKeys } = await benchIssuer(DB, PREFIX, {
+  const { ownerUrl, base, cfg, ds, hsm, caKeys } = await benchIssuer(DB, REDIS_DB, {
     SCM_RATE_LIMIT_PER_MINUTE: '1000000',
     SCM_OUTBOX_POLL_MS: '100',
     // Software cards with the factory key: development stock (docs/stock.md section 2).
     SCM_DEV_STOCK: '1',
   });
   // The database is new: jobs a previous run left in the bench's queues name requests that are gone.
-  const redis = new Redis(cfg.SCM_REDIS_URL);
-  for (let cursor = '0'; ;) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-  redis.disconnect();
+  await clearBenchRedis(cfg.SCM_REDIS_URL);
   await provisionCardKeys(hsm);
   const api: ApiApp = await createApiApp(
     loadApiConfig({ ...base, SCM_CA_ROOT_ID: 'scm-root', SCM_CA_ISSUING_ID: 'scm-issuing' }),
@@ -131,7 +125,6 @@ export async function startBenchStack(): Promise<BenchStack> {
         SCM_STATE_DIR: dir,
         SCM_API_URL: url,
         SCM_WORKSTATION: String(ws.id),
-        SCM_REDIS_PREFIX: PREFIX,
         SCM_ENROLLMENT_TOKEN: enrol,
         SCM_LOG_LEVEL: 'info',
         SCM_HEARTBEAT_MS: '2000',
@@ -152,7 +145,9 @@ export async function startBenchStack(): Promise<BenchStack> {
       },
     };
     // BENCH_LOG_DIR: each worker's log also goes to a file as it is written (kept when a run hangs).
-    const logFile = process.env.BENCH_LOG_DIR ? join(process.env.BENCH_LOG_DIR, `ws${ws.id}-${child.pid}.log`) : undefined;
+    const logDir = process.env.BENCH_LOG_DIR;
+    if (logDir) mkdirSync(logDir, { recursive: true });
+    const logFile = logDir ? join(logDir, `ws${ws.id}-${child.pid}.log`) : undefined;
     const onLog = (d: Buffer) => {
       w.log += d.toString();
       if (logFile) appendFileSync(logFile, d);
@@ -262,6 +257,10 @@ export interface CardFarm {
   /** Inserts a blank card with the latency model (`off`, `yubikey5`, …); resolves with its serial once pcscd powered it. */
   insert(r: Reader, latency: string): Promise<string>;
   remove(serial: string): Promise<void>;
+  /** Resolves once the processes that will serve these readers' cards are up. */
+  ready(readers: Reader[]): Promise<void>;
+  /** The processes the cards answer from (for CPU accounting). */
+  pids(): number[];
   close(): void;
 }
 
@@ -285,6 +284,10 @@ export function startCardFarm(): CardFarm {
       await ask({ op: 'remove', serial });
       await sleep(1200);
     },
+    ready: async () => {
+      await ask({ op: 'ping' });
+    },
+    pids: () => (child.pid ? [child.pid] : []),
     close: () => child.kill(),
   };
 }
@@ -296,10 +299,17 @@ export function startCardFarm(): CardFarm {
 export function startCardFarms(): CardFarm {
   const farms = new Map<number, CardFarm>();
   const bySerial = new Map<string, CardFarm>();
+  const farmOf = (r: Reader): CardFarm => {
+    let f = farms.get(r.port);
+    if (!f) farms.set(r.port, (f = startCardFarm()));
+    return f;
+  };
   return {
+    ready: async (readers) => {
+      await Promise.all(readers.map((r) => farmOf(r).ready([r])));
+    },
     insert: async (r, latency) => {
-      let f = farms.get(r.port);
-      if (!f) farms.set(r.port, (f = startCardFarm()));
+      const f = farmOf(r);
       const serial = await f.insert(r, latency);
       bySerial.set(serial, f);
       return serial;
@@ -309,6 +319,7 @@ export function startCardFarms(): CardFarm {
       bySerial.delete(serial);
       await f?.remove(serial);
     },
+    pids: () => [...farms.values()].flatMap((f) => f.pids()),
     close: () => {
       for (const f of farms.values()) f.close();
     },

@@ -30,24 +30,14 @@ import { createDataSource } from '@scm/db';
 import { finalizePkcs11Modules } from '@scm/hsm';
 import { loadFromThread, pct } from './_load';
 import { summaryRow, table } from './_support';
-import { BENCH_PASSWORD, BENCH_USER, benchIssuer } from './_issuer-setup';
+import { BENCH_PASSWORD, BENCH_REDIS_PREFIX, BENCH_USER, benchIssuer } from './_issuer-setup';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createApiApp, loadApiConfig } from '../apps/issuer-api/src';
 
-// The application's Redis user may touch only keys under `scm:` (ACL ~scm:*): the benchmark keeps
-// the default prefix and takes a Redis database of its own (BENCH_REDIS_DB, default 14) instead of
-// another prefix, which every queue call would have answered with NOPERM.
-const PREFIX = 'scm';
+const PREFIX = BENCH_REDIS_PREFIX;
 const REDIS_DB = process.env.BENCH_REDIS_DB ?? '14';
-
-function benchRedisUrl(): string {
-  const u = new URL(loadApiConfig({ ...process.env, SCM_HTTP_PORT: '1' }).SCM_REDIS_URL);
-  u.password = ''; // loadApiConfig adds it again from SCM_REDIS_PASSWORD_FILE
-  u.pathname = `/${REDIS_DB}`;
-  return u.toString();
-}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 
 const genKeyPair = promisify(generateKeyPair);
@@ -134,16 +124,7 @@ async function measureAnchors(ds: DataSource): Promise<{ express: number; pg: nu
 }
 
 async function main(): Promise<void> {
-  const {
-    ownerUrl,
-    base,
-    cfg: cfg0,
-    ds,
-    hsm,
-    caKeys,
-  } = await benchIssuer(process.env.BENCH_DB ?? 'scm_bench_issuance', PREFIX, {
-    SCM_REDIS_URL: benchRedisUrl(),
-  });
+  const { ownerUrl, base, cfg: cfg0, ds, hsm, caKeys } = await benchIssuer(process.env.BENCH_DB ?? 'scm_bench_issuance', REDIS_DB);
   const redis = new Redis(cfg0.SCM_REDIS_URL, { maxRetriesPerRequest: null });
   try {
     // One-slot profiles isolate the cost of one key and one certificate per algorithm.

@@ -27,6 +27,8 @@
  */
 import { parseCardLatency } from '@scm/card-engine';
 import { attempts, feed, startBenchStack, startCardFarms, waitStates } from './_personalise-stack';
+import { cpus } from 'node:os';
+import { type CpuParts, cpuSnapshot, selfCpu } from './_cpu';
 import { median, runBench, summaryRow, table } from './_support';
 
 async function main(): Promise<void> {
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   // Each reader's cards answer from a process of their own, as real cards do from their own chips.
   const farm = startCardFarms();
   const rows: string[][] = [];
+  const cpuRows: string[][] = [];
   const perSecond = new Map<string, number>();
   try {
     const max = Math.max(...readerCounts);
@@ -53,8 +56,28 @@ async function main(): Promise<void> {
         const count = n * perReader;
         const ids = await s.issue(await s.cardholders(count), `bench-${alg}`);
         await waitStates(s.ds, ids, ['awaiting-card']);
+        await farm.ready(readers);
+        const cpuParts: CpuParts = {
+          workers: { pids: [...s.workers.values()].flatMap((w) => (w.process.pid ? [w.process.pid] : [])) },
+          cards: { pids: farm.pids() },
+          pcscd: { comm: 'pcscd' },
+          postgres: { comm: 'postgres' },
+          redis: { comm: 'redis-server' },
+        };
+        const cpu0: Record<string, number> = { ...cpuSnapshot(cpuParts), api: selfCpu() };
         const { ms } = await feed(s, readers, count, { farm, latency: latencySpec });
         await waitStates(s.ds, ids, ['issued']);
+        const cpu1: Record<string, number> = { ...cpuSnapshot(cpuParts), api: selfCpu() };
+        const perCard = (k: string) => (cpu1[k] - cpu0[k]) / count;
+        const parts = ['api', 'workers', 'cards', 'pcscd', 'postgres', 'redis'] as const;
+        const total = parts.reduce((t, k) => t + perCard(k), 0);
+        cpuRows.push([
+          alg === 'p256' ? 'P-256' : 'RSA-2048',
+          String(n),
+          ...parts.map((k) => String(Math.round(perCard(k) * 1000))),
+          String(Math.round(total * 1000)),
+          ((total * count) / (ms / 1000)).toFixed(2),
+        ]);
         const a = attempts(s).filter((x) => x.outcome === 'issued');
         const cps = (count * 1000) / ms;
         perSecond.set(`${alg}/${n}`, cps);
@@ -88,6 +111,9 @@ async function main(): Promise<void> {
     `\nIssuance scaling with readers (software cards with latency "${latencySpec}", two readers per workstation, API and workers on this machine)\n${table(
       ['profile', 'readers', 'cards', 'wall s', 'cards/s', 'vs 1 reader', 'median s/card (worker)'],
       rows,
+    )}\n\nCPU per card, ms (API: the API in this process; workers: the card workers and their reader hosts; cards: the software cards' processes; cores busy: all of it over the wall time, ${cpus().length} cores)\n${table(
+      ['profile', 'readers', 'API', 'workers', 'cards', 'pcscd', 'postgres', 'redis', 'total', 'cores busy'],
+      cpuRows,
     )}\n`,
   );
 }

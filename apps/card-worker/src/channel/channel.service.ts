@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { EnrolmentService } from '../enrolment/enrolment.service';
+import type { ChannelEvent } from './event-batch';
 import { ReadersService } from '../readers/readers.service';
 import { WORKER_CONFIG, WORKER_LOGGER, type WorkerConfig } from '../worker-config';
 
@@ -86,6 +87,11 @@ export class ChannelService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.open) return false;
     this.ws!.send(JSON.stringify(m));
     return true;
+  }
+
+  /** Several events in one message (the API records a request's reports of one message together). */
+  sendEvents(events: ChannelEvent[]): boolean {
+    return this.send({ type: 'events', events });
   }
 
   private reportSoon(): void {

@@ -3,6 +3,7 @@ import { type CardLeaseView, PLAN_EVENT, STEP_EVENT, type StepReport } from '@sc
 import { PivError } from '@scm/piv';
 import type { Logger } from 'pino';
 import { ChannelService } from '../channel/channel.service';
+import { type ChannelEvent, EventBatch } from '../channel/event-batch';
 import { EnrolmentService } from '../enrolment/enrolment.service';
 import { ReadersService } from '../readers/readers.service';
 import { CardUpdatesService } from '../updates/card-updates.service';
@@ -74,6 +75,11 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private readonly running = new Set<Promise<unknown>>();
+  /** Step reports on their way to the API, a batch per channel message. */
+  private readonly reports = new EventBatch(
+    (events) => this.channel.sendEvents(events),
+    (e) => this.post(e),
+  );
   /** Outcomes by request, for tests and the console (last one per request). */
   readonly outcomes = new Map<string, PersonaliseOutcome['kind']>();
 
@@ -96,11 +102,13 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       apiKey: () => enrolment.apiPackageKey(),
       report: (r) => this.report(r),
       reportSettled: async (r) => {
+        // The reports waiting for their batch go first: this one is recorded after them.
+        this.reports.flush();
         const { requestId, ...body } = r;
         // Over HTTP: it is recorded after every report the channel carried before it.
         await this.api.step(requestId, body as unknown as Record<string, unknown>).catch(() => this.report(r));
       },
-      plan: (requestId, attempt, steps) => this.sendOrPost(requestId, PLAN_EVENT, { requestId, attempt, steps }),
+      plan: (requestId, attempt, steps) => this.reports.add({ event: PLAN_EVENT, data: { requestId, attempt, steps } }),
     });
   }
 
@@ -135,6 +143,7 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     this.stopped = true;
     this.wake();
     await Promise.allSettled([...this.running]);
+    this.reports.flush();
   }
 
   /** The slots as they stand (for the console and tests). */
@@ -169,14 +178,14 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private report(r: StepReport): void {
-    this.sendOrPost(r.requestId, STEP_EVENT, r as unknown as Record<string, unknown>);
+    this.reports.add({ event: STEP_EVENT, data: r as unknown as Record<string, unknown> });
   }
 
-  /** Live over the channel; by HTTP when the channel is down (reports are never dropped silently). */
-  private sendOrPost(requestId: string, event: string, data: Record<string, unknown>): void {
-    if (this.channel.send({ type: 'event', event, data })) return;
-    const { requestId: _r, ...body } = data;
-    void this.api.step(requestId, body).catch((e: unknown) => this.log.warn({ requestId, err: (e as Error).message }, 'step report lost'));
+  /** A report the channel could not carry goes by HTTP (reports are never dropped silently). */
+  private post(e: ChannelEvent): void {
+    const { requestId, ...body } = e.data;
+    const id = String(requestId);
+    void this.api.step(id, body).catch((err: unknown) => this.log.warn({ requestId: id, err: (err as Error).message }, 'step report lost'));
   }
 
   // ---------------------------------------------------------------- inspection

@@ -60,4 +60,44 @@ describe('ReportStepHandler', () => {
     await Promise.all(steps.map((step) => report({ step, outcome: 'done' })));
     expect(w.repos.attempts.steps.map((s) => s.step)).toEqual(steps);
   });
+
+  it('records the reports of a request that arrive together in one transaction, and one that does not count costs only itself', async () => {
+    const { w, report } = setup();
+    await claimedRequest(w);
+    const before = w.uow.committed.length;
+    const results = await Promise.all([
+      report({ plan: true, steps: ['claim', 'authenticate', 'key-material'] }),
+      report({ step: 'claim', outcome: 'started' }),
+      report({ step: 'claim', outcome: 'done' }),
+      report({ step: 'claim', outcome: 'done', attempt: 7 }),
+      report({ step: 'authenticate', outcome: 'done' }),
+    ]);
+    expect(results).toEqual([true, true, true, false, true]);
+    expect(w.uow.committed.length - before).toBe(1);
+    expect(w.repos.attempts.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ['claim', 'started'],
+      ['claim', 'done'],
+      ['authenticate', 'done'],
+    ]);
+    expect(w.repos.attempts.rows.get(REQUEST)).toMatchObject({ stepsTotal: 3, stepsDone: 2, lastStep: 'authenticate' });
+    expect(w.uow.events.map((e) => (e.details as { step: string }).step)).toEqual(['claim', 'authenticate']);
+  });
+
+  it('records a batch report by report when its transaction fails, so only the failing report is lost', async () => {
+    const { w, report } = setup();
+    await claimedRequest(w);
+    const addStep = w.repos.attempts.addStep.bind(w.repos.attempts);
+    jest.spyOn(w.repos.attempts, 'addStep').mockImplementation(async (tx, s, counts) => {
+      if (s.step === 'authenticate') throw new Error('disk full');
+      return addStep(tx, s, counts);
+    });
+    const results = await Promise.allSettled([
+      report({ step: 'claim', outcome: 'done' }),
+      report({ step: 'authenticate', outcome: 'done' }),
+      report({ step: 'key-material', outcome: 'done' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // (The in-memory repositories keep what the failed transaction wrote: PostgreSQL would not.)
+    expect(new Set(w.repos.attempts.steps.map((s) => s.step))).toEqual(new Set(['claim', 'key-material']));
+  });
 });

@@ -5,9 +5,13 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../../platform/infra/tokens';
 import type { Actor } from '../../trust/auth/principal';
 import { WorkerChannel } from '../../trust/workers/worker-channel';
+import { messageEvents } from '../../trust/workers/worker-message';
 import { ReportStepCommand } from './report-step.command';
 
-/** Step reports arrive live over the worker channel; each becomes a ReportStepCommand of its worker. */
+/**
+ * Step reports arrive live over the worker channel, one per message or a batch per message; each
+ * becomes a ReportStepCommand of its worker (issued together, so a batch is recorded together).
+ */
 @Injectable()
 export class StepReportsListener implements OnModuleInit {
   constructor(
@@ -18,12 +22,14 @@ export class StepReportsListener implements OnModuleInit {
 
   onModuleInit(): void {
     this.channel.onMessageFrom((workerId, m) => {
-      if (m.type !== 'event' || (m.event !== STEP_EVENT && m.event !== PLAN_EVENT) || !m.data) return;
       const actor: Actor = { actor: `worker:${workerId}`, actorName: null, role: 'card-worker', requestId: null };
-      const report = m.event === PLAN_EVENT ? { ...m.data, plan: true } : m.data;
-      void this.commands
-        .execute(new ReportStepCommand(workerId, report, actor))
-        .catch((e: unknown) => this.log.warn({ worker: workerId, err: (e as Error).message }, 'step report not recorded'));
+      for (const e of messageEvents(m) ?? []) {
+        if ((e.event !== STEP_EVENT && e.event !== PLAN_EVENT) || !e.data || typeof e.data !== 'object') continue;
+        const report = e.event === PLAN_EVENT ? { ...e.data, plan: true } : e.data;
+        void this.commands
+          .execute(new ReportStepCommand(workerId, report, actor))
+          .catch((err: unknown) => this.log.warn({ worker: workerId, err: (err as Error).message }, 'step report not recorded'));
+      }
     });
   }
 }

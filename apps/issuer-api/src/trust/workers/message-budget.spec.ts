@@ -9,4 +9,12 @@ describe('MessageBudget', () => {
     expect(b.take(100)).toBe(false);
     expect(Array.from({ length: 6 }, () => b.take(10_000)).filter(Boolean)).toHaveLength(5);
   });
+
+  it('charges a message of several events for each of them', () => {
+    const b = new MessageBudget(10, 5, 0);
+    expect(b.take(0, 4)).toBe(true);
+    expect(b.take(0, 2)).toBe(false);
+    expect(b.take(0, 1)).toBe(true);
+    expect(b.take(0)).toBe(false);
+  });
 });

@@ -16,12 +16,12 @@ export class MessageBudget {
     this.at = now;
   }
 
-  /** Whether one more message fits now (and takes it). */
-  take(now = Date.now()): boolean {
+  /** Whether one more message (costing `cost`: one per event it carries) fits now, and takes it. */
+  take(now = Date.now(), cost = 1): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
     this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

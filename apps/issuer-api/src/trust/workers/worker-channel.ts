@@ -11,7 +11,7 @@ import { LOGGER } from '../../platform/infra/tokens';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { ReportHeartbeatCommand } from '../workstations/report-heartbeat/report-heartbeat.command';
 import { CHANNEL_MESSAGE_BURST, CHANNEL_MESSAGES_PER_SECOND, MessageBudget } from './message-budget';
-import { parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
+import { messageEvents, parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
 
 export type { WorkerMessage } from './worker-message';
 
@@ -97,8 +97,11 @@ export class WorkerChannel implements WorkerConnections, OnApplicationBootstrap,
 
   private async onMessage(p: Extract<Principal, { kind: 'worker' }>, token: string, data: RawData): Promise<void> {
     const m = parseWorkerMessage(data.toString());
-    if (m === undefined) return this.disconnect(p.id, 'malformed message');
-    if (this.conns.get(p.id)?.budget?.take() === false) return this.disconnect(p.id, 'too many messages');
+    const events = m === undefined ? undefined : messageEvents(m);
+    if (m === undefined || events === undefined) return this.disconnect(p.id, 'malformed message');
+    // A batch of events costs what its events would have cost as messages of their own.
+    if (this.conns.get(p.id)?.budget?.take(Date.now(), Math.max(1, events.length)) === false)
+      return this.disconnect(p.id, 'too many messages');
     // Every message is checked against a live session: a worker revoked or suspended (on any API
     // replica) is refused at its next message, not at the next periodic re-check.
     const live = await this.sessions.resolve(token).catch(() => null);

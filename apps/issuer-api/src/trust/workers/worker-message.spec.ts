@@ -1,4 +1,4 @@
-import { parseWorkerMessage, readerHeartbeat } from './worker-message';
+import { MAX_EVENTS, messageEvents, parseWorkerMessage, readerHeartbeat, type WorkerMessage } from './worker-message';
 
 describe('worker channel messages', () => {
   it('parses JSON and tells malformed input apart', () => {
@@ -29,5 +29,16 @@ describe('worker channel messages', () => {
     expect(readerHeartbeat({ type: 'readers', host: 'h', readers })?.readers).toHaveLength(64);
     expect(readerHeartbeat({ type: 'ping' })).toBeNull();
     expect(readerHeartbeat({ type: 'readers', host: 'h', readers: 'none' as never })).toBeNull();
+  });
+
+  it('lists the events a message carries, and refuses an events message that is not a bounded list of events', () => {
+    const e = { event: 'personalisation.step', data: { step: 'claim' } };
+    expect(messageEvents({ type: 'event', ...e })).toEqual([{ type: 'event', ...e }]);
+    expect(messageEvents({ type: 'events', events: [e, e] })).toEqual([e, e]);
+    expect(messageEvents({ type: 'ping' })).toEqual([]);
+    expect(messageEvents({ type: 'events', events: Array.from({ length: MAX_EVENTS + 1 }, () => e) })).toBeUndefined();
+    expect(messageEvents({ type: 'events', events: 'x' } as unknown as WorkerMessage)).toBeUndefined();
+    expect(messageEvents({ type: 'events', events: [e, null] } as unknown as WorkerMessage)).toBeUndefined();
+    expect(messageEvents({ type: 'events', events: [{ data: {} }] } as unknown as WorkerMessage)).toBeUndefined();
   });
 });

@@ -4,7 +4,20 @@ import type { ReaderReport } from '@scm/db';
 export type WorkerMessage =
   | { type: 'readers'; host: string; readers: Array<{ name: string; cardPresent: boolean; atr: string | null }> }
   | { type: 'ping' }
-  | { type: 'event'; event: string; data?: Record<string, unknown> };
+  | { type: 'event'; event: string; data?: Record<string, unknown> }
+  /** Several events at once (a worker's step reports of the last ~100 ms): at most MAX_EVENTS. */
+  | { type: 'events'; events: Array<{ event: string; data?: Record<string, unknown> }> };
+
+/** The most events one `events` message may carry. */
+export const MAX_EVENTS = 32;
+
+/** The events a message carries (one for `event`, each of `events`), or undefined when an `events` message is malformed. */
+export function messageEvents(m: WorkerMessage): Array<{ event: string; data?: Record<string, unknown> }> | undefined {
+  if (m?.type === 'event') return [m];
+  if (m?.type !== 'events') return [];
+  if (!Array.isArray(m.events) || m.events.length > MAX_EVENTS) return undefined;
+  return m.events.every((e) => e && typeof e === 'object' && typeof e.event === 'string') ? m.events : undefined;
+}
 
 /** A message as sent, or undefined when it is not JSON (the channel then closes). */
 export function parseWorkerMessage(text: string): WorkerMessage | undefined {
