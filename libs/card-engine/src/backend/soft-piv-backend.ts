@@ -3,7 +3,7 @@ import { encodeTlvs, findTlv, parseTlvs } from '@scm/apdu';
 import { attestationCertificate, createAttestationAuthority, type AttestationAuthority } from '../crypto/attestation';
 import { bytesEqual, mgmEncryptBlock } from '../crypto/management-key';
 import { algorithmOf, generatePrivateKey, InvalidKeyInputError, softwarePrivateOperation } from '../crypto/key-ops';
-import { hashPin, hashPinSync, padPin, pinMatches } from '../crypto/pin-hash';
+import { hashPin, hashPinSync, padPin, type PinHash, pinMatches } from '../crypto/pin-hash';
 import {
   Defaults,
   KeyRef,
@@ -68,8 +68,24 @@ export interface SoftPivBackendOptions {
 const DEFAULT_PIN = padPin(Defaults.PIN);
 const DEFAULT_PUK = padPin(Defaults.PUK);
 
+/**
+ * The hashes of the factory PIN and PUK, made once per process: the values are public (every blank
+ * card has them), so blank cards sharing their salt reveals nothing, and a new blank card costs no
+ * scrypt. A value set on the card is hashed with a fresh salt as before.
+ */
+const factoryHashes = new Map<string, PinHash>();
+
+/** Whether `r` still holds the factory hash of `value` (the public default entered): a match without scrypt. */
+function isFactoryValue(r: RefState, value: Uint8Array): boolean {
+  const h = factoryHashes.get(Buffer.from(value).toString('hex'));
+  return h !== undefined && bytesEqual(h.salt, r.salt) && bytesEqual(h.hash, r.hash);
+}
+
 function blankRef(value: Uint8Array, total: number): RefState {
-  return { ...hashPinSync(value), total, remaining: total, isDefault: true };
+  const key = Buffer.from(value).toString('hex');
+  let h = factoryHashes.get(key);
+  if (!h) factoryHashes.set(key, (h = hashPinSync(value)));
+  return { salt: Uint8Array.from(h.salt), hash: Uint8Array.from(h.hash), total, remaining: total, isDefault: true };
 }
 
 function defaultMgm(): SoftCardState['mgm'] {
@@ -154,7 +170,7 @@ export class SoftPivBackend implements PivCardBackend {
   async verifyReference(ref: PinReference, value: Uint8Array): Promise<PinCheck> {
     const r = this.ref(ref);
     if (r.remaining === 0) return { ok: false, remaining: 0 };
-    if (await pinMatches(value, r)) {
+    if (isFactoryValue(r, value) || (await pinMatches(value, r))) {
       if (r.remaining !== r.total) {
         r.remaining = r.total;
         await this.persist();

@@ -285,11 +285,16 @@ export function algorithmOfKey(k: KeyObject): KeyAlgorithmId | undefined {
 
 /** Checks a list of objects of one area: valid, unique names, one key and one certificate per slot, canonical order. */
 export function checkObjectList(objects: readonly VscObject[]): void {
+  for (const o of objects) checkObject(o);
+  checkListRules(objects);
+}
+
+/** The list's own rules (unique names, one key and one certificate per slot), its objects already checked one by one. */
+function checkListRules(objects: readonly VscObject[]): void {
   const names = new Set<string>();
   const keySlots = new Set<number>();
   const certSlots = new Set<number>();
   for (const o of objects) {
-    checkObject(o);
     if (names.has(o.name)) throw new VscError(VscErrorCode.ObjectExists, `two objects are named "${o.name}"`, { object: o.name });
     names.add(o.name);
     if (o.kind === 'key') {
@@ -357,7 +362,8 @@ export function decodeObjects(bytes: Buffer, base: number, area: 'public' | 'pri
     out.push(o);
   }
   try {
-    checkObjectList(out);
+    // Each object was checked as it was read: parsing every certificate and key again costs as much once more.
+    checkListRules(out);
   } catch (e) {
     throw formatError(VscErrorCode.Value, `${area} area: ${(e as Error).message}`, base);
   }
