@@ -78,7 +78,6 @@ async function post<T>(url: string, token: string | undefined, body: unknown): P
 export async function startBenchStack(): Promise<BenchStack> {
   const { ownerUrl, base, cfg, ds, hsm, caKeys } = await benchIssuer(DB, REDIS_DB, {
     SCM_RATE_LIMIT_PER_MINUTE: '1000000',
-    SCM_OUTBOX_POLL_MS: '100',
     // Software cards with the factory key: development stock (docs/stock.md section 2).
     SCM_DEV_STOCK: '1',
   });
@@ -127,7 +126,6 @@ export async function startBenchStack(): Promise<BenchStack> {
         SCM_WORKSTATION: String(ws.id),
         SCM_ENROLLMENT_TOKEN: enrol,
         SCM_LOG_LEVEL: 'info',
-        SCM_HEARTBEAT_MS: '2000',
         PCSCLITE_CSOCK_NAME: ws.socket,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
