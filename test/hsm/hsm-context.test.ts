@@ -52,6 +52,26 @@ describe('HsmContext on SoftHSM2', () => {
     },
   );
 
+  it('keeps a key it found (no second search of the token), and forgets it when it is destroyed or made again', async () => {
+    const r = ref('cache');
+    const made = await ctx.createSigningKey(r, 'P-256');
+    const first = await ctx.getSigningKey(r);
+    expect(await ctx.getSigningKey(r)).toBe(first);
+    expect(first.spki.equals(made.spki)).toBe(true);
+    const secret = ref('cache-secret');
+    await ctx.createSecretKey(secret, 'AES-256');
+    expect(await ctx.getSecretKey(secret, 'AES-256')).toBe(await ctx.getSecretKey(secret, 'AES-256'));
+    // The algorithm check still holds for a key that is kept.
+    await expect(ctx.getSigningKey(r, 'P-384')).rejects.toMatchObject({ code: HsmErrorCode.KeyMismatch });
+    await ctx.destroyKey(r);
+    await expect(ctx.getSigningKey(r)).rejects.toMatchObject({ code: HsmErrorCode.KeyNotFound });
+    // A lookup that failed is not kept: the key made again is found, and it is the new one.
+    const again = await ctx.createSigningKey(r, 'P-256');
+    const found = await ctx.getSigningKey(r);
+    expect(found.spki.equals(again.spki)).toBe(true);
+    expect(found.spki.equals(made.spki)).toBe(false);
+  });
+
   it('never creates a key on get: a missing key is KeyNotFound', async () => {
     const r = { label: scratchLabel('absent'), version: 1 };
     await expect(ctx.getSigningKey(r)).rejects.toMatchObject({ code: HsmErrorCode.KeyNotFound });

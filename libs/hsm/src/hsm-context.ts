@@ -76,6 +76,8 @@ export class HsmContext {
   /** WebCrypto provider: HSM keys are used inside the HSM, the rest runs in node:crypto. */
   readonly crypto: HsmWebCrypto;
   private closed = false;
+  /** Keys found by label (see {@link cached}). */
+  private readonly found = new Map<string, { label: string; at: number; key: Promise<HsmSigningKey | HsmSecretKey> }>();
 
   private constructor(
     readonly settings: HsmSettings,
@@ -139,6 +141,7 @@ export class HsmContext {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.found.clear();
     for (const l of this.lanes) safeClose(l.session);
   }
 
@@ -146,13 +149,16 @@ export class HsmContext {
 
   /** The existing key pair labelled `label/version`; HsmError KeyNotFound when missing. */
   async getSigningKey(ref: KeyRef, expected?: SigningKeyAlgorithm): Promise<HsmSigningKey> {
-    const found = await this.findPair(ref);
-    if (!found) throw keyNotFound(ref, 'key pair');
-    return this.toSigningKey(ref, found.priv, found.pub, expected);
+    return this.cached(ref, `pair ${expected ?? ''}`, async () => {
+      const found = await this.findPair(ref);
+      if (!found) throw keyNotFound(ref, 'key pair');
+      return this.toSigningKey(ref, found.priv, found.pub, expected);
+    });
   }
 
   /** Creates a new non-extractable key pair; HsmError KeyExists when the label/version is taken. */
   async createSigningKey(ref: KeyRef, algorithm: SigningKeyAlgorithm): Promise<HsmSigningKey> {
+    this.forget(ref);
     const label = keyLabel(ref);
     if (await this.anyObject(label)) throw new HsmError(HsmErrorCode.KeyExists, `HSM key ${label} already exists`, { key: label });
     const { priv, pub } = await runOp(
@@ -175,13 +181,43 @@ export class HsmContext {
 
   /** The existing secret key labelled `label/version`; HsmError KeyNotFound when missing. */
   async getSecretKey(ref: KeyRef, expected?: SecretKeyAlgorithm): Promise<HsmSecretKey> {
-    const obj = await this.findOne(ref, ObjectClass.SECRET_KEY);
-    if (!obj) throw keyNotFound(ref, 'secret key');
-    return this.toSecretKey(ref, obj.toType<SecretKey>(), expected);
+    return this.cached(ref, `secret ${expected ?? ''}`, async () => {
+      const obj = await this.findOne(ref, ObjectClass.SECRET_KEY);
+      if (!obj) throw keyNotFound(ref, 'secret key');
+      return this.toSecretKey(ref, obj.toType<SecretKey>(), expected);
+    });
+  }
+
+  /**
+   * A key found by label is kept for KEY_CACHE_MS: finding it costs a search of the token, two
+   * object reads and a public-key export, and every certificate, VSC seal and PUK would pay it
+   * again. Object handles of token objects stay valid across this process's sessions. A lookup that
+   * failed is not kept; a key destroyed or created here is forgotten at once; one destroyed by
+   * another process is noticed when its entry expires.
+   */
+  private cached<K extends HsmSigningKey | HsmSecretKey>(ref: KeyRef, kind: string, find: () => Promise<K>): Promise<K> {
+    const label = keyLabel(ref);
+    const id = `${kind}\n${label}`;
+    const now = Date.now();
+    const hit = this.found.get(id);
+    if (hit && now - hit.at < KEY_CACHE_MS) return hit.key as Promise<K>;
+    const key = find();
+    this.found.set(id, { label, at: now, key });
+    key.catch(() => {
+      if (this.found.get(id)?.key === key) this.found.delete(id);
+    });
+    return key;
+  }
+
+  /** Forgets what was found under `ref`'s label (the key was created or destroyed). */
+  private forget(ref: KeyRef): void {
+    const label = keyLabel(ref);
+    for (const [id, e] of [...this.found]) if (e.label === label) this.found.delete(id);
   }
 
   /** Creates a new non-extractable secret key; HsmError KeyExists when the label/version is taken. */
   async createSecretKey(ref: KeyRef, algorithm: SecretKeyAlgorithm, profile?: KeyProfile): Promise<HsmSecretKey> {
+    this.forget(ref);
     const label = keyLabel(ref);
     if (await this.anyObject(label)) throw new HsmError(HsmErrorCode.KeyExists, `HSM key ${label} already exists`, { key: label });
     const key = await runOp(
@@ -259,6 +295,7 @@ export class HsmContext {
 
   /** Destroys a key (both halves of a pair). Only for tests and key-ceremony tooling. */
   async destroyKey(ref: KeyRef): Promise<number> {
+    this.forget(ref);
     const label = keyLabel(ref);
     return this.lane().run((session) => {
       const objs: SessionObject[] = [];
@@ -376,6 +413,9 @@ function safeClose(s: Session): void {
     /* already closed */
   }
 }
+
+/** How long a key found by label is used without searching the token again. */
+export const KEY_CACHE_MS = 60_000;
 
 function keyNotFound(ref: KeyRef, what: string): HsmError {
   const label = keyLabel(ref);
