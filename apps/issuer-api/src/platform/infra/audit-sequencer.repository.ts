@@ -6,6 +6,8 @@ import { BACKGROUND_WORK, DATA_SOURCE, LOGGER } from './tokens';
 
 /** How often the API also chains on its own: events whose writer stopped between its commit and its pass. */
 export const AUDIT_POLL_MS = 1000;
+/** How long a kick waits for other commits to share its pass when none is under way. */
+export const AUDIT_LINGER_MS = 20;
 
 /**
  * The API's audit sequencer (libs/audit): the unit of work asks it for a pass after every commit
@@ -20,6 +22,7 @@ export class ApiAuditSequencer extends AuditSequencer implements OnModuleInit, B
     @Inject(BACKGROUND_WORK) private readonly background: boolean,
   ) {
     super((fn) => ds.transaction((em) => fn(em)), {
+      lingerMs: AUDIT_LINGER_MS,
       onError: (e) => log.warn({ err: (e as Error).message }, 'audit events not chained yet (the next pass retries)'),
     });
   }

@@ -16,14 +16,17 @@ describe('ListAuditEventsHandler', () => {
       [{ actor: 'worker:w1', actorName: 'ws0', action: 'approval.executed', outcome: 'success' }],
       new Date('2026-12-01T10:00:00Z'),
     );
-    return { repo, handler: new ListAuditEventsHandler(repo) };
+    const sequencer = { settle: jest.fn(async () => 0) };
+    return { repo, sequencer, handler: new ListAuditEventsHandler(repo, sequencer) };
   };
   const seqs = async (h: ListAuditEventsHandler, f: Partial<ListAuditEventsQuery['filter']>) =>
     (await h.execute(new ListAuditEventsQuery({ afterSeq: 0, limit: 200, ...f }))).events.map((e) => e.seq);
 
   it('pages the chain in order after a position, at most a limit at a time', async () => {
-    const { handler } = setup();
+    const { handler, sequencer } = setup();
     expect(await seqs(handler, {})).toEqual([1, 2, 3]);
+    // Every event committed before the request is chained before the list is read.
+    expect(sequencer.settle).toHaveBeenCalledTimes(1);
     expect(await seqs(handler, { afterSeq: 1, limit: 1 })).toEqual([2]);
   });
 
