@@ -28,6 +28,7 @@
 import { parseCardLatency } from '@scm/card-engine';
 import { attempts, feed, startBenchStack, startCardFarms, waitStates } from './_personalise-stack';
 import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { type CpuParts, cpuSnapshot, selfCpu } from './_cpu';
 import { median, runBench, summaryRow, table } from './_support';
 
@@ -65,9 +66,11 @@ async function main(): Promise<void> {
           redis: { comm: 'redis-server' },
         };
         const cpu0: Record<string, number> = { ...cpuSnapshot(cpuParts), api: selfCpu() };
+        const elu0 = performance.eventLoopUtilization();
         const { ms } = await feed(s, readers, count, { farm, latency: latencySpec });
         await waitStates(s.ds, ids, ['issued']);
         const cpu1: Record<string, number> = { ...cpuSnapshot(cpuParts), api: selfCpu() };
+        const elu = performance.eventLoopUtilization(elu0).utilization;
         const perCard = (k: string) => (cpu1[k] - cpu0[k]) / count;
         const parts = ['api', 'workers', 'cards', 'pcscd', 'postgres', 'redis'] as const;
         const total = parts.reduce((t, k) => t + perCard(k), 0);
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
           ...parts.map((k) => String(Math.round(perCard(k) * 1000))),
           String(Math.round(total * 1000)),
           ((total * count) / (ms / 1000)).toFixed(2),
+          `${Math.round(elu * 100)}%`,
         ]);
         const a = attempts(s).filter((x) => x.outcome === 'issued');
         const cps = (count * 1000) / ms;
@@ -111,8 +115,8 @@ async function main(): Promise<void> {
     `\nIssuance scaling with readers (software cards with latency "${latencySpec}", two readers per workstation, API and workers on this machine)\n${table(
       ['profile', 'readers', 'cards', 'wall s', 'cards/s', 'vs 1 reader', 'median s/card (worker)'],
       rows,
-    )}\n\nCPU per card, ms (API: the API in this process; workers: the card workers and their reader hosts; cards: the software cards' processes; cores busy: all of it over the wall time, ${cpus().length} cores)\n${table(
-      ['profile', 'readers', 'API', 'workers', 'cards', 'pcscd', 'postgres', 'redis', 'total', 'cores busy'],
+    )}\n\nCPU per card, ms (API: the API in this process; workers: the card workers and their reader hosts; cards: the software cards' processes; cores busy: all of it over the wall time, ${cpus().length} cores; API loop: how busy the API's event loop was)\n${table(
+      ['profile', 'readers', 'API', 'workers', 'cards', 'pcscd', 'postgres', 'redis', 'total', 'cores busy', 'API loop'],
       cpuRows,
     )}\n`,
   );

@@ -72,6 +72,33 @@ export class AttemptsService {
     return attempt;
   }
 
+  /** Records several steps of one attempt, in order (as recordStep each, in three statements in all). */
+  async recordSteps(
+    tx: Tx,
+    r: StepRef,
+    steps: ReadonlyArray<{ step: string; outcome: StepOutcome; details?: Record<string, unknown> }>,
+  ): Promise<StepEvent[]> {
+    const counters = await this.attempts.addSteps(
+      tx,
+      steps.map((s) => ({
+        step: {
+          requestId: r.requestId,
+          cardId: r.cardId,
+          workerId: r.workerId,
+          attempt: r.attempt,
+          step: s.step,
+          outcome: s.outcome,
+          details: s.details ?? {},
+          at: tx.now,
+        },
+        counted: s.outcome === 'done' || s.outcome === 'skipped',
+      })),
+    );
+    const events = steps.map((s, i) => this.stepEvent(tx, r, s.step, s.outcome, counters[i]));
+    await this.attempts.announceAll(tx, events);
+    return events;
+  }
+
   /** Records a step of an attempt (log line, counters) and announces it after commit. */
   async recordStep(tx: Tx, r: StepRef, step: string, outcome: StepOutcome, details: Record<string, unknown> = {}): Promise<StepEvent> {
     const counters = await this.attempts.addStep(
@@ -79,7 +106,19 @@ export class AttemptsService {
       { requestId: r.requestId, cardId: r.cardId, workerId: r.workerId, attempt: r.attempt, step, outcome, details, at: tx.now },
       outcome === 'done' || outcome === 'skipped',
     );
-    const e: StepEvent = {
+    const e = this.stepEvent(tx, r, step, outcome, counters);
+    await this.attempts.announce(tx, e);
+    return e;
+  }
+
+  private stepEvent(
+    tx: Tx,
+    r: StepRef,
+    step: string,
+    outcome: StepOutcome,
+    counters: { stepsDone: number; stepsTotal: number | null } | undefined,
+  ): StepEvent {
+    return {
       type: 'step',
       requestId: r.requestId,
       batchId: r.batchId,
@@ -90,7 +129,5 @@ export class AttemptsService {
       serial: r.serial,
       at: tx.now.toISOString(),
     };
-    await this.attempts.announce(tx, e);
-    return e;
   }
 }

@@ -62,6 +62,15 @@ export class InMemoryPersonalisationRepository implements PersonalisationReposit
     return { stepsDone: next.stepsDone, stepsTotal: next.stepsTotal };
   }
 
+  async addSteps(
+    tx: TxScope,
+    steps: ReadonlyArray<{ step: StepRecord; counted: boolean }>,
+  ): Promise<Array<{ stepsDone: number; stepsTotal: number | null } | undefined>> {
+    const out: Array<{ stepsDone: number; stepsTotal: number | null } | undefined> = [];
+    for (const s of steps) out.push(await this.addStep(tx, s.step, s.counted));
+    return out;
+  }
+
   async doneSteps(requestId: string, cardId: string): Promise<string[]> {
     const done = this.steps.filter((s) => s.requestId === requestId && s.cardId === cardId && s.outcome === 'done').map((s) => s.step);
     return [...new Set(done)].sort();
@@ -69,6 +78,10 @@ export class InMemoryPersonalisationRepository implements PersonalisationReposit
 
   async announce(_tx: TxScope, event: StepEvent): Promise<void> {
     this.announced.push(event);
+  }
+
+  async announceAll(_tx: TxScope, events: readonly StepEvent[]): Promise<void> {
+    this.announced.push(...events);
   }
 
   async stalled(before: Date, limit: number): Promise<Attempt[]> {

@@ -40,10 +40,20 @@ export interface PersonalisationRepository {
    * when `counted`; returns the attempt's counters after (none when it is no longer that attempt).
    */
   addStep(tx: TxScope, step: StepRecord, counted: boolean): Promise<{ stepsDone: number; stepsTotal: number | null } | undefined>;
+  /**
+   * Appends several steps of one attempt to the log in one go and counts them (as addStep each, in
+   * order); returns the counters after each step (none when it is no longer that attempt).
+   */
+  addSteps(
+    tx: TxScope,
+    steps: ReadonlyArray<{ step: StepRecord; counted: boolean }>,
+  ): Promise<Array<{ stepsDone: number; stepsTotal: number | null } | undefined>>;
   /** The steps done on this card for the request (any attempt), distinct and sorted. */
   doneSteps(requestId: string, cardId: string, tx: TxScope): Promise<string[]>;
   /** Announces a step to progress listeners once the transaction commits. */
   announce(tx: TxScope, event: StepEvent): Promise<void>;
+  /** Announces several steps, in order, in one statement. */
+  announceAll(tx: TxScope, events: readonly StepEvent[]): Promise<void>;
   /** Attempts of requests being personalised (or verified) with no change since `before`, at most `limit`. */
   stalled(before: Date, limit: number): Promise<Attempt[]>;
 }

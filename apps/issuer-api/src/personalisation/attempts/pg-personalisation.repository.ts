@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { IssuanceRequestEntity, PersonalisationEntity, PersonalisationStepEntity } from '@scm/db';
 import type { DataSource } from 'typeorm';
 import type { TxScope } from '../../platform/infra/unit-of-work';
@@ -52,6 +53,40 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
     return row && { stepsDone: row.steps_done, stepsTotal: row.steps_total };
   }
 
+  async addSteps(
+    tx: TxScope,
+    steps: ReadonlyArray<{ step: StepRecord; counted: boolean }>,
+  ): Promise<Array<{ stepsDone: number; stepsTotal: number | null } | undefined>> {
+    if (steps.length === 0) return [];
+    const first = steps[0].step;
+    if (steps.some((s) => s.step.requestId !== first.requestId || s.step.attempt !== first.attempt))
+      throw new RangeError('addSteps takes the steps of one attempt');
+    // One INSERT of every row, one UPDATE of the counters: two statements for the whole batch.
+    await tx.em.insert(
+      PersonalisationStepEntity,
+      steps.map((s) => ({ ...s.step }) as QueryDeepPartialEntity<PersonalisationStepEntity>),
+    );
+    const counted = steps.filter((s) => s.counted).length;
+    const last = steps[steps.length - 1].step;
+    const r = await tx.em
+      .createQueryBuilder()
+      .update(PersonalisationEntity)
+      .set({ stepsDone: () => `steps_done + ${counted}`, lastStep: last.step, updatedAt: last.at })
+      .where('request_id = :requestId AND attempt = :attempt', { requestId: first.requestId, attempt: first.attempt })
+      .returning(['stepsDone', 'stepsTotal'])
+      .execute();
+    const row = (r.raw as Array<{ steps_done: number; steps_total: number | null }>)[0];
+    if (!row) return steps.map(() => undefined);
+    // The counters after each step: the final count less what the steps after it counted.
+    let after = row.steps_done;
+    const out: Array<{ stepsDone: number; stepsTotal: number | null }> = [];
+    for (let i = steps.length - 1; i >= 0; i--) {
+      out[i] = { stepsDone: after, stepsTotal: row.steps_total };
+      if (steps[i].counted) after--;
+    }
+    return out;
+  }
+
   async doneSteps(requestId: string, cardId: string, tx: TxScope): Promise<string[]> {
     const rows = await tx.em
       .createQueryBuilder(PersonalisationStepEntity, 's')
@@ -63,6 +98,13 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
 
   async announce(tx: TxScope, event: StepEvent): Promise<void> {
     await tx.em.query(`SELECT pg_notify($1, $2)`, [PERSONALISATION_CHANNEL, JSON.stringify(event)]);
+  }
+
+  async announceAll(tx: TxScope, events: readonly StepEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // Notifications of one transaction are delivered in the order they were sent.
+    const calls = events.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
+    await tx.em.query(`SELECT ${calls}`, [PERSONALISATION_CHANNEL, ...events.map((e) => JSON.stringify(e))]);
   }
 
   stalled(before: Date, limit: number): Promise<Attempt[]> {

@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
+import type { StepOutcome } from '@scm/personalisation';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CARD_REPOSITORY, type CardRepository } from '../../issuance/cards/card.repository';
 import { REQUEST_REPOSITORY, type RequestRepository } from '../../issuance/requests/request.repository';
 import type { RequestState } from '../../issuance/requests/request-state';
 import { type Tx, UnitOfWork } from '../../platform/infra/unit-of-work';
-import { AttemptsService } from '../attempts/attempts.service';
+import { AttemptsService, type StepRef } from '../attempts/attempts.service';
 import { PERSONALISATION_REPOSITORY, type PersonalisationRepository } from '../attempts/personalisation.repository';
 import { ClaimGuardService } from '../leases/claim-guard.service';
 import { ReportStepCommand } from './report-step.command';
@@ -87,6 +88,12 @@ export class ReportStepHandler implements ICommandHandler<ReportStepCommand, boo
       const attempts = new Map<number, Awaited<ReturnType<ReportStepHandler['currentAttempt']>>>();
       const recorded: boolean[] = [];
       let renewed = false;
+      // Steps wait here and are written together, in order, before a plan (which changes the total) and at the end.
+      let pending: { ref: StepRef; steps: Array<{ step: string; outcome: StepOutcome; details: Record<string, unknown> }> } | undefined;
+      const flush = async () => {
+        if (pending) await this.attempts.recordSteps(tx, pending.ref, pending.steps);
+        pending = undefined;
+      };
       for (const report of reports) {
         if (!report) {
           recorded.push(false);
@@ -103,17 +110,17 @@ export class ReportStepHandler implements ICommandHandler<ReportStepCommand, boo
         renewed = true;
         recorded.push(true);
         if (report.kind === 'plan') {
+          await flush();
           await this.log.update(tx, report.requestId, { stepsTotal: report.steps.length, updatedAt: tx.now }, report.attempt);
           continue;
         }
         const { requestId, attempt, step, outcome, details } = report;
-        await this.attempts.recordStep(
-          tx,
-          { requestId, batchId: current.batchId, cardId: current.cardId, workerId, attempt, serial: current.serial },
-          step,
-          outcome,
-          details,
-        );
+        if (pending && pending.ref.attempt !== attempt) await flush();
+        pending ??= {
+          ref: { requestId, batchId: current.batchId, cardId: current.cardId, workerId, attempt, serial: current.serial },
+          steps: [],
+        };
+        pending.steps.push({ step, outcome, details });
         if (outcome !== 'started') {
           tx.audit({
             action: 'personalisation.step',
@@ -124,6 +131,7 @@ export class ReportStepHandler implements ICommandHandler<ReportStepCommand, boo
           });
         }
       }
+      await flush();
       return recorded;
     });
   }
