@@ -11,7 +11,7 @@ import 'reflect-metadata';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, hashPassword } from '@scm/common';
@@ -44,6 +44,10 @@ export interface BenchWorker {
 
 export interface BenchStack {
   url: string;
+  /** Every API replica's URL: this process's first, then the processes of BENCH_API_REPLICAS. */
+  urls: string[];
+  /** The process ids of the API replicas beyond this process. */
+  replicaPids(): number[];
   token: string;
   ds: DataSource;
   readers: Reader[];
@@ -90,6 +94,25 @@ export async function startBenchStack(): Promise<BenchStack> {
   );
   await api.app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+  // BENCH_API_REPLICAS=n: n - 1 more API replicas as processes of their own (what `npm start`
+  // runs) on the same database, Redis and HSM; the workstations are spread over the replicas.
+  const replicas: ChildProcess[] = [];
+  const urls = [url];
+  for (let i = 1; i < Number(process.env.BENCH_API_REPLICAS ?? 1); i++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/issuer-api/src/main.js')], {
+      env: { ...base, SCM_CA_ROOT_ID: 'scm-root', SCM_CA_ISSUING_ID: 'scm-issuing', SCM_HTTP_PORT: String(port), SCM_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    replicas.push(child);
+    const replicaUrl = `http://127.0.0.1:${port}`;
+    for (let t0 = Date.now(); ; await sleep(200)) {
+      if (child.exitCode !== null) throw new Error(`API replica ${i} exited ${child.exitCode}`);
+      if ((await fetch(`${replicaUrl}/health`).catch(() => undefined))?.ok) break;
+      if (Date.now() - t0 > 60_000) throw new Error(`API replica ${i} did not answer /health in 60 s`);
+    }
+    urls.push(replicaUrl);
+  }
   const { token } = await post<{ token: string }>(`${url}/api/v1/auth/login`, undefined, {
     username: BENCH_USER,
     password: BENCH_PASSWORD,
@@ -122,7 +145,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       env: {
         ...process.env,
         SCM_STATE_DIR: dir,
-        SCM_API_URL: url,
+        SCM_API_URL: urls[ws.id % urls.length],
         SCM_WORKSTATION: String(ws.id),
         SCM_ENROLLMENT_TOKEN: enrol,
         SCM_LOG_LEVEL: 'info',
@@ -177,6 +200,8 @@ export async function startBenchStack(): Promise<BenchStack> {
 
   return {
     url,
+    urls,
+    replicaPids: () => replicas.flatMap((c) => (c.pid ? [c.pid] : [])),
     token,
     ds,
     readers,
@@ -229,11 +254,26 @@ export async function startBenchStack(): Promise<BenchStack> {
     async close() {
       await Promise.all([...workers.values()].map((w) => w.stop()));
       await api.app.close();
+      await Promise.all(
+        replicas.map((c) => (c.exitCode === null ? new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))) : undefined)),
+      );
       await ds.destroy();
       for (const ref of caKeys) await hsm.destroyKey(ref).catch(() => undefined);
       hsm.close();
     },
   };
+}
+
+/** A free TCP port on the loopback interface. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 /** Waits until every request is in one of `states` (polling PostgreSQL). */

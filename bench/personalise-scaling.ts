@@ -22,8 +22,11 @@
  * Override them to match a measured card: BENCH_CARD_LATENCY=yubikey5,apdu=3,rsa2048=9000.
  *
  * `npm run bench personalise-scaling`; BENCH_CARD_LATENCY (default yubikey5; `off` for fast cards),
- * BENCH_CARDS_PER_READER (default 2), BENCH_READERS (default 1,2,4,8), BENCH_ALGS (default
- * p256,rsa2048); BENCH_LOG_DIR keeps the workers' logs.
+ * BENCH_CARDS_PER_READER (default 6 for P-256, 2 for RSA-2048), BENCH_READERS (default 1,2,4,8),
+ * BENCH_ALGS (default p256,rsa2048), BENCH_API_REPLICAS (default 1: the API in this process; more
+ * run as processes of their own, the workstations spread over them); BENCH_LOG_DIR keeps the
+ * workers' logs. Besides the throughput it prints the CPU each part spent per card and how busy
+ * the API's event loop was: what holds the scaling when it falls short.
  */
 import { parseCardLatency } from '@scm/card-engine';
 import { attempts, feed, startBenchStack, startCardFarms, waitStates } from './_personalise-stack';
@@ -35,7 +38,9 @@ import { median, runBench, summaryRow, table } from './_support';
 async function main(): Promise<void> {
   const latencySpec = process.env.BENCH_CARD_LATENCY ?? 'yubikey5';
   const latency = parseCardLatency(latencySpec);
-  const perReader = Number(process.env.BENCH_CARDS_PER_READER ?? 2);
+  // Enough cards per reader that the start and the end of a cell (readers starting together, the
+  // slowest reader's last card) weigh little against the steady state; an RSA card takes ~20 s.
+  const perReaderOf = (alg: 'p256' | 'rsa2048') => Number(process.env.BENCH_CARDS_PER_READER ?? (alg === 'p256' ? 6 : 2));
   const readerCounts = (process.env.BENCH_READERS ?? '1,2,4,8').split(',').map(Number);
   const algs = (process.env.BENCH_ALGS ?? 'p256,rsa2048').split(',') as Array<'p256' | 'rsa2048'>;
   const s = await startBenchStack();
@@ -54,22 +59,27 @@ async function main(): Promise<void> {
         const stations = [...new Set(readers.map((r) => r.ws.id))];
         await s.stopWorkers();
         await s.startWorkers(stations);
-        const count = n * perReader;
+        const count = n * perReaderOf(alg);
         const ids = await s.issue(await s.cardholders(count), `bench-${alg}`);
         await waitStates(s.ds, ids, ['awaiting-card']);
         await farm.ready(readers);
         const cpuParts: CpuParts = {
+          replicas: { pids: s.replicaPids() },
           workers: { pids: [...s.workers.values()].flatMap((w) => (w.process.pid ? [w.process.pid] : [])) },
           cards: { pids: farm.pids() },
           pcscd: { comm: 'pcscd' },
           postgres: { comm: 'postgres' },
           redis: { comm: 'redis-server' },
         };
-        const cpu0: Record<string, number> = { ...cpuSnapshot(cpuParts), api: selfCpu() };
+        const api = () => {
+          const c = cpuSnapshot(cpuParts);
+          return { ...c, api: selfCpu() + c.replicas };
+        };
+        const cpu0: Record<string, number> = api();
         const elu0 = performance.eventLoopUtilization();
         const { ms } = await feed(s, readers, count, { farm, latency: latencySpec });
         await waitStates(s.ds, ids, ['issued']);
-        const cpu1: Record<string, number> = { ...cpuSnapshot(cpuParts), api: selfCpu() };
+        const cpu1: Record<string, number> = api();
         const elu = performance.eventLoopUtilization(elu0).utilization;
         const perCard = (k: string) => (cpu1[k] - cpu0[k]) / count;
         const parts = ['api', 'workers', 'cards', 'pcscd', 'postgres', 'redis'] as const;
@@ -112,10 +122,10 @@ async function main(): Promise<void> {
     await s.close();
   }
   process.stdout.write(
-    `\nIssuance scaling with readers (software cards with latency "${latencySpec}", two readers per workstation, API and workers on this machine)\n${table(
+    `\nIssuance scaling with readers (software cards with latency "${latencySpec}", two readers per workstation, ${s.urls.length === 1 ? 'the API' : `${s.urls.length} API replicas`} and the workers on this machine)\n${table(
       ['profile', 'readers', 'cards', 'wall s', 'cards/s', 'vs 1 reader', 'median s/card (worker)'],
       rows,
-    )}\n\nCPU per card, ms (API: the API in this process; workers: the card workers and their reader hosts; cards: the software cards' processes; cores busy: all of it over the wall time, ${cpus().length} cores; API loop: how busy the API's event loop was)\n${table(
+    )}\n\nCPU per card, ms (API: ${s.urls.length === 1 ? 'the API in this process' : 'every API replica'}; workers: the card workers and their reader hosts; cards: the software cards' processes; cores busy: all of it over the wall time, ${cpus().length} cores; API loop: how busy the event loop of the API in this process was)\n${table(
       ['profile', 'readers', 'API', 'workers', 'cards', 'pcscd', 'postgres', 'redis', 'total', 'cores busy', 'API loop'],
       cpuRows,
     )}\n`,
