@@ -81,6 +81,28 @@ describe('PublishCrlHandler and the CRL publisher', () => {
     expect(await outbox.pendingCount()).toBe(1);
   });
 
+  it('for a job whose own change an earlier CRL covered: still signs one for the changes committed since, which it claimed', async () => {
+    const { uow, outbox, ca, publisher } = setup();
+    const tx = { em: undefined as never, now: uow.testClock.now() };
+    const job = (cause: string) => ({
+      queue: 'maintenance',
+      name: 'publish-crl',
+      id: `publish-crl|caId=scm-issuing&cause=${cause}`,
+      payload: { caId: 'scm-issuing', cause },
+    });
+    await outbox.insert(tx, [job('a'), job('b')]);
+    expect((await publisher.publish('scm-issuing', job('a').id))?.crlNumber).toBe(1);
+    // Committed after that CRL's claim, while job b waited for the publication lock.
+    await outbox.insert(tx, [job('c')]);
+    const second = await publisher.publish('scm-issuing', job('b').id);
+    expect(second?.crlNumber).toBe(2);
+    expect(uow.events.at(-1)?.details).toMatchObject({ causes: ['c'] });
+    // Job c then finds nothing left to cover.
+    await expect(publisher.publish('scm-issuing', job('c').id)).resolves.toBeUndefined();
+    expect(ca.crlNumber).toBe(2);
+    expect(await outbox.pendingCount()).toBe(0);
+  });
+
   it('schedules a CRL when the latest is missing, older than the republish period, or past half its validity', async () => {
     const { uow, authorities, publisher } = setup();
     const now = uow.testClock.now().getTime();
