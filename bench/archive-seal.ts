@@ -108,7 +108,9 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'scm-bench-archive-'));
   try {
     const alone = join(work, 'alone');
+    // The volume's layout: the VSC files spread over vsc/<first two characters of the id>/ (as the seal stages them).
     await mkdir(join(alone, 'root', VSC_DIR), { recursive: true });
+    for (let i = 0; i < 256; i++) await mkdir(join(alone, 'root', VSC_DIR, i.toString(16).padStart(2, '0')), { recursive: true });
 
     // Generate a pool of real VSCs, then the rest as copies under new ids, a thousand at a time;
     // each chunk is written to the directory (timed: the anchor's "files written") and dropped.

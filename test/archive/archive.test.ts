@@ -110,7 +110,8 @@ describe('archive volumes: seal, verify, chain, reconcile, recover', () => {
     expect([online.code, online.stdout]).toEqual([0, expect.stringMatching(/ok +vsc tags +(\d+) of \1 VSC files pass the HSM checks/)]);
     const list = await runCli(['archive', 'list', v1.image]);
     expect(list.code).toBe(0);
-    for (const c of first) expect(list.stdout).toContain(`vsc/${c.vscId}-v1.vsc`);
+    // New volumes spread the VSC files over subdirectories named by the first two characters of the id.
+    for (const c of first) expect(list.stdout).toContain(`vsc/${c.vscId.slice(0, 2)}/${c.vscId}-v1.vsc`);
   });
 
   it('names the file a changed byte hits, and exits 1; usage errors exit 2', async () => {
@@ -127,7 +128,7 @@ describe('archive volumes: seal, verify, chain, reconcile, recover', () => {
     writeFileSync(copy, img);
     const r = await runCli(['archive', 'verify', copy]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`changed: vsc/${victim.vscId}-v1.vsc`);
+    expect(r.stdout).toContain(`changed: vsc/${victim.vscId.slice(0, 2)}/${victim.vscId}-v1.vsc`);
     expect(r.stdout).toContain('VERIFICATION FAILED');
     expect((await runCli(['archive', 'verify'])).code).toBe(2);
     expect((await runCli(['archive', 'verify', join(scratch, 'no-such.iso')])).code).toBe(2);

@@ -54,6 +54,21 @@ function manifest(): Manifest {
 }
 
 describe('archive document codecs', () => {
+  it('reads volumes of both manifest formats, each with its own layout: /1 every VSC in vsc/, /2 in vsc/<two characters>/', () => {
+    // A volume written before format /2 still reads.
+    expect(decodeManifest(encodeManifest(manifest())).format).toBe('scm-archive-manifest/1');
+    const nested = (m: Manifest): Manifest => ({
+      ...m,
+      entries: m.entries.map((e) => ({ ...e, path: `vsc/${e.vscId.slice(0, 2)}/${e.vscId}-v${e.version}.vsc` })),
+    });
+    const v2: Manifest = nested({ ...manifest(), format: 'scm-archive-manifest/2' });
+    expect(decodeManifest(encodeManifest(v2))).toEqual(v2);
+    // Each format holds its entries to its own layout.
+    expect(() => encodeManifest({ ...manifest(), format: 'scm-archive-manifest/2' })).toThrow(/does not match its VSC id and version/);
+    expect(() => encodeManifest(nested(manifest()))).toThrow(/does not match its VSC id and version/);
+    expect(() => encodeManifest({ ...v2, format: 'scm-archive-manifest/3' as Manifest['format'] })).toThrow(/format/);
+  });
+
   it('writes one canonical form (sorted keys, entries one per line) and reads only that form back', () => {
     const bytes = encodeManifest(manifest());
     expect(decodeManifest(bytes)).toEqual(manifest());

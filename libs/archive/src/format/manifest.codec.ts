@@ -15,13 +15,13 @@ import {
   str,
   type JsonValue,
 } from './document';
-import { CERTIFICATES_PATH, vscPath } from '../volume/layout';
+import { CERTIFICATES_PATH, MANIFEST_FORMATS, type ManifestFormat, vscPath } from '../volume/layout';
 
-export const MANIFEST_FORMAT = 'scm-archive-manifest/1';
+export { MANIFEST_FORMAT, MANIFEST_FORMATS, type ManifestFormat } from '../volume/layout';
 
 /** One sealed VSC content version on the volume. */
 export interface ManifestEntry {
-  /** Path in the image, `vsc/<id>-v<version>.vsc`. */
+  /** Path in the image: `vsc/<first two characters of the id>/<id>-v<version>.vsc` (format /1: `vsc/<id>-v<version>.vsc`). */
   path: string;
   vscId: string;
   version: number;
@@ -49,7 +49,7 @@ export interface ManifestCheckpoint {
 }
 
 export interface Manifest {
-  format: typeof MANIFEST_FORMAT;
+  format: ManifestFormat;
   volume: number;
   volumeId: string;
   createdAt: string;
@@ -71,7 +71,8 @@ const COMPACT = new Set(['entries']);
 const SERIAL = /^[\x20-\x7e]{1,64}$/;
 
 const entryCheck = obj({
-  path: str(/^vsc\/[0-9a-f-]{36}-v[1-9][0-9]{0,9}\.vsc$/),
+  // Format /2 adds a subdirectory; checkManifest then holds each path to its format's layout.
+  path: str(/^vsc\/(?:[0-9a-f]{2}\/)?[0-9a-f-]{36}-v[1-9][0-9]{0,9}\.vsc$/),
   vscId: str(UUID),
   version: int(1, 0xffffffff),
   cardSerial: nullable(str(SERIAL)),
@@ -82,7 +83,7 @@ const entryCheck = obj({
 });
 
 const manifestCheck = obj({
-  format: str(/^scm-archive-manifest\/1$/),
+  format: str(/^scm-archive-manifest\/[12]$/),
   volume: int(1, 999_999),
   volumeId: str(/^SCM_ARCHIVE_\d{6}$/),
   createdAt: str(ISO_TIME),
@@ -124,7 +125,7 @@ function checkManifest(m: Manifest): void {
   const bad = (what: string): never => {
     throw new DocumentError(`manifest: ${what}`);
   };
-  if (m.format !== MANIFEST_FORMAT) bad('unknown format');
+  if (!MANIFEST_FORMATS.includes(m.format)) bad('unknown format');
   if (m.volumeId !== `SCM_ARCHIVE_${String(m.volume).padStart(6, '0')}`) bad('the volume id does not match the volume number');
   if ((m.volume === 1) !== (m.previous === null)) bad('volume 1, and only volume 1, has no previous volume');
   if (m.previous && m.previous.volume !== m.volume - 1) bad(`volume ${m.volume} must follow volume ${m.volume - 1}`);
@@ -132,7 +133,7 @@ function checkManifest(m: Manifest): void {
   if (m.entries.length === 0) bad('a volume holds at least one VSC');
   let last = '';
   for (const e of m.entries) {
-    if (e.path !== vscPath(e.vscId, e.version)) bad(`entry ${e.path} does not match its VSC id and version`);
+    if (e.path !== vscPath(e.vscId, e.version, m.format)) bad(`entry ${e.path} does not match its VSC id and version`);
     if (e.path <= last) bad(`entries are not sorted by path or repeat (${e.path})`);
     last = e.path;
   }

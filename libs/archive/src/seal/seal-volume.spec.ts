@@ -13,6 +13,7 @@ import {
   softwareSigner,
   type SampleMaterial,
 } from '../testing/fixtures';
+import { vscPath } from '../volume/layout';
 import { listVolume, recoverVscFromImage } from '../volume/recover-from-image';
 import { verifyVolume } from '../volume/verify-volume';
 import { sealVolume, type SealDeps, type SealResult } from './seal-volume';
@@ -168,7 +169,7 @@ describe('sealVolume (memory source, software signer, xorriso)', () => {
       expect(quick.findings.find((f) => f.check === 'vsc files')?.message).toContain('2 of 2 VSC files have the hash, size and format');
       const full = verifyVolume(image, { sidecar, fullFormatCheck: true });
       expect(full.ok).toBe(false);
-      expect(full.changed).toEqual([expect.objectContaining({ kind: 'file', name: `vsc/${odd.vscId}-v1.vsc` })]);
+      expect(full.changed).toEqual([expect.objectContaining({ kind: 'file', name: vscPath(odd.vscId, 1) })]);
 
       // The header is checked either way: a version that names another VSC is refused when sealing.
       const liar = await sampleVsc(material, protector, 'ODD00003');

@@ -1,6 +1,6 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
 import { MANIFEST_FORMAT, encodeManifest, type Manifest, type ManifestEntry } from '../format/manifest.codec';
 import { SIDECAR_FORMAT, encodeSidecar, sidecarSignedBytes, type RegionKind, type UnsignedSidecar } from '../format/sidecar.codec';
@@ -231,6 +231,8 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
 
 async function stageFiles(source: ArchiveSource, pending: readonly PendingVersion[], root: string): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
+  // The subdirectories of vsc/ made so far (the layout spreads the files over at most 256 of them).
+  const dirs = new Set<string>();
   for (let i = 0; i < pending.length; i += BATCH) {
     const batch = pending.slice(i, i + BATCH);
     const contents = await source.contents(batch);
@@ -271,6 +273,11 @@ async function stageFiles(source: ArchiveSource, pending: readonly PendingVersio
             },
           );
         const path = vscPath(p.vscId, p.version);
+        const dir = dirname(join(root, path));
+        if (!dirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          dirs.add(dir);
+        }
         writes.push(writeFile(join(root, path), bytes));
         entries.push({
           path,

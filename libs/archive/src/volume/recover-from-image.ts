@@ -51,7 +51,7 @@ export function recoverVscFromImage(
     const r = verifyChain(parts.chain!, opts.issuerCertificates, new Date(m.createdAt));
     if (!r.ok) throw invalid(`the signer of volume ${m.volume} is not trusted: ${r.problems.join('; ')}`);
   }
-  const path = vscPath(ref.vscId, ref.version);
+  const path = vscPath(ref.vscId, ref.version, m.format);
   const entry = m.entries.find((e) => e.path === path);
   if (!entry)
     throw new ArchiveError(ArchiveErrorCode.NotFound, `VSC ${ref.vscId} v${ref.version} is not in volume ${m.volume}`, {
