@@ -44,7 +44,11 @@ export type CpuParts = Record<string, { pids: number[] } | { comm: string }>;
 export function cpuSnapshot(parts: CpuParts): Record<string, number> {
   const all = readAll();
   const children = new Map<number, ProcStat[]>();
-  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  for (const p of all) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
   const byPid = new Map(all.map((p) => [p.pid, p]));
   const tree = (pid: number): number => {
     const p = byPid.get(pid);

@@ -2,17 +2,24 @@ import { type ChannelEvent, EventBatch } from './event-batch';
 
 const ev = (n: number): ChannelEvent => ({ event: 'personalisation.step', data: { n } });
 
+/** A batch over a channel that takes everything, and what it sent. */
+function sending(max?: number) {
+  const sent: ChannelEvent[][] = [];
+  const b = new EventBatch(
+    (e) => (sent.push(e), true),
+    () => undefined,
+    100,
+    max,
+  );
+  return { sent, b };
+}
+
 describe('EventBatch', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('sends the events of one linger window as one batch, in order', () => {
-    const sent: ChannelEvent[][] = [];
-    const b = new EventBatch(
-      (e) => (sent.push(e), true),
-      () => undefined,
-      100,
-    );
+    const { sent, b } = sending();
     b.add(ev(1));
     jest.advanceTimersByTime(60);
     b.add(ev(2));
@@ -26,13 +33,7 @@ describe('EventBatch', () => {
   });
 
   it('sends a full batch at once, and what waits on flush', () => {
-    const sent: ChannelEvent[][] = [];
-    const b = new EventBatch(
-      (e) => (sent.push(e), true),
-      () => undefined,
-      100,
-      2,
-    );
+    const { sent, b } = sending(2);
     b.add(ev(1));
     b.add(ev(2));
     expect(sent).toEqual([[ev(1), ev(2)]]);

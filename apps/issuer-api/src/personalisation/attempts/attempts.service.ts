@@ -95,20 +95,13 @@ export class AttemptsService {
       })),
     );
     const events = steps.map((s, i) => this.stepEvent(tx, r, s.step, s.outcome, counters[i]));
-    await this.attempts.announceAll(tx, events);
+    await this.attempts.announce(tx, events);
     return events;
   }
 
   /** Records a step of an attempt (log line, counters) and announces it after commit. */
   async recordStep(tx: Tx, r: StepRef, step: string, outcome: StepOutcome, details: Record<string, unknown> = {}): Promise<StepEvent> {
-    const counters = await this.attempts.addStep(
-      tx,
-      { requestId: r.requestId, cardId: r.cardId, workerId: r.workerId, attempt: r.attempt, step, outcome, details, at: tx.now },
-      outcome === 'done' || outcome === 'skipped',
-    );
-    const e = this.stepEvent(tx, r, step, outcome, counters);
-    await this.attempts.announce(tx, e);
-    return e;
+    return (await this.recordSteps(tx, r, [{ step, outcome, details }]))[0];
   }
 
   private stepEvent(

@@ -76,11 +76,7 @@ export class InMemoryPersonalisationRepository implements PersonalisationReposit
     return [...new Set(done)].sort();
   }
 
-  async announce(_tx: TxScope, event: StepEvent): Promise<void> {
-    this.announced.push(event);
-  }
-
-  async announceAll(_tx: TxScope, events: readonly StepEvent[]): Promise<void> {
+  async announce(_tx: TxScope, events: readonly StepEvent[]): Promise<void> {
     this.announced.push(...events);
   }
 

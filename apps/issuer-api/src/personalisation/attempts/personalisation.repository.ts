@@ -50,10 +50,8 @@ export interface PersonalisationRepository {
   ): Promise<Array<{ stepsDone: number; stepsTotal: number | null } | undefined>>;
   /** The steps done on this card for the request (any attempt), distinct and sorted. */
   doneSteps(requestId: string, cardId: string, tx: TxScope): Promise<string[]>;
-  /** Announces a step to progress listeners once the transaction commits. */
-  announce(tx: TxScope, event: StepEvent): Promise<void>;
-  /** Announces several steps, in order, in one statement. */
-  announceAll(tx: TxScope, events: readonly StepEvent[]): Promise<void>;
+  /** Announces steps, in order, to progress listeners once the transaction commits (one statement). */
+  announce(tx: TxScope, events: readonly StepEvent[]): Promise<void>;
   /** Attempts of requests being personalised (or verified) with no change since `before`, at most `limit`. */
   stalled(before: Date, limit: number): Promise<Attempt[]>;
 }

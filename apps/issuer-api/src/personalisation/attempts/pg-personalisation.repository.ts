@@ -41,16 +41,7 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
   }
 
   async addStep(tx: TxScope, step: StepRecord, counted: boolean): Promise<{ stepsDone: number; stepsTotal: number | null } | undefined> {
-    await tx.em.save(tx.em.create(PersonalisationStepEntity, step));
-    const r = await tx.em
-      .createQueryBuilder()
-      .update(PersonalisationEntity)
-      .set({ stepsDone: () => `steps_done + ${counted ? 1 : 0}`, lastStep: step.step, updatedAt: step.at })
-      .where('request_id = :requestId AND attempt = :attempt', { requestId: step.requestId, attempt: step.attempt })
-      .returning(['stepsDone', 'stepsTotal'])
-      .execute();
-    const row = (r.raw as Array<{ steps_done: number; steps_total: number | null }>)[0];
-    return row && { stepsDone: row.steps_done, stepsTotal: row.steps_total };
+    return (await this.addSteps(tx, [{ step, counted }]))[0];
   }
 
   async addSteps(
@@ -96,11 +87,7 @@ export class PgPersonalisationRepository implements PersonalisationRepository {
     return rows.map((s) => s.step).sort();
   }
 
-  async announce(tx: TxScope, event: StepEvent): Promise<void> {
-    await tx.em.query(`SELECT pg_notify($1, $2)`, [PERSONALISATION_CHANNEL, JSON.stringify(event)]);
-  }
-
-  async announceAll(tx: TxScope, events: readonly StepEvent[]): Promise<void> {
+  async announce(tx: TxScope, events: readonly StepEvent[]): Promise<void> {
     if (events.length === 0) return;
     // Notifications of one transaction are delivered in the order they were sent.
     const calls = events.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
