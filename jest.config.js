@@ -28,7 +28,7 @@ module.exports = {
   // Integration tests start processes and talk to real services; unit specs never come near this.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,fuzz}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,fuzz,bench}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -95,6 +95,22 @@ describe('issuance part 2: a batch on two workstations, OpenSC, activation', () 
       [batch.requestIds],
     );
     expect(plans.rows.every((p) => p.steps_total === 19 && p.steps_done === p.steps_total)).toBe(true);
+    // The package came with the claim: no attempt fetched it on its own, and each release is audited.
+    const ended = [...s.workers.values()]
+      .flatMap((w) => w.log().split('\n'))
+      .filter((l) => l.includes('"msg":"personalisation attempt ended"') && l.includes('"outcome":"issued"'))
+      .map((l) => (JSON.parse(l) as { calls: Record<string, string> }).calls);
+    expect(ended.length).toBeGreaterThanOrEqual(BATCH);
+    for (const calls of ended) {
+      expect(calls).toHaveProperty(['personalisation/claims']);
+      expect(calls).not.toHaveProperty(['issuance-requests/:id/personalisation']);
+    }
+    const released = await s.db.query<{ n: number }>(
+      `SELECT count(DISTINCT target_id)::int AS n FROM audit_event
+        WHERE action = 'issuance-request.key-material-released' AND outcome = 'success' AND target_id = ANY($1::text[])`,
+      [batch.requestIds],
+    );
+    expect(released.rows[0].n).toBe(BATCH);
   }, 300_000);
 
   it('holds on each card the keys its certificates name, under certificates that chain to the issuing CA; the transport key is gone', async () => {

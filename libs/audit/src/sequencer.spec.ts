@@ -38,12 +38,15 @@ describe('AuditSequencer', () => {
     expect(passes).toHaveLength(0);
     await jest.advanceTimersByTimeAsync(10);
     expect(passes).toHaveLength(1);
-    // A kick while a pass runs is served by the next pass, right after it, without linger.
+    // A kick while a pass runs is served by a pass that lingers after it.
     await jest.advanceTimersByTimeAsync(1);
     seq.kick();
+    seq.kick();
     await jest.advanceTimersByTimeAsync(5);
-    expect(passes).toHaveLength(2);
+    expect(passes).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(20);
+    expect(passes).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(30);
     expect(passes).toHaveLength(2);
     // settle() starts a pass at once and takes a waiting kick with it.
     seq.kick();
@@ -53,6 +56,32 @@ describe('AuditSequencer', () => {
     await jest.advanceTimersByTimeAsync(50);
     await now;
     expect(passes).toHaveLength(3);
+  });
+
+  it('under steady load, passes come once per pass time plus linger, and the last kick is served', async () => {
+    const { seq, passes } = counted(20, 5);
+    const kicks: number[] = [];
+    for (let t = 0; t < 500; t += 2) {
+      seq.kick();
+      kicks.push(Date.now());
+      await jest.advanceTimersByTimeAsync(2);
+    }
+    // Back to back (the 5 ms pass alone) would be ~100 passes; with 20 ms of linger after each, ~20.
+    expect(passes.length).toBeGreaterThanOrEqual(17);
+    expect(passes.length).toBeLessThanOrEqual(21);
+    await jest.advanceTimersByTimeAsync(60);
+    expect(passes[passes.length - 1]).toBeGreaterThan(kicks[kicks.length - 1]);
+    await seq.stop();
+  });
+
+  it('gives a kick made during the last pass its pass when stopped', async () => {
+    const { seq, passes } = counted(1000, 5);
+    void seq.settle();
+    seq.kick();
+    const stopped = seq.stop();
+    await jest.advanceTimersByTimeAsync(20);
+    await stopped;
+    expect(passes).toHaveLength(2);
   });
 
   it('gives a kick still lingering its pass when stopped', async () => {

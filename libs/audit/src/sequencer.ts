@@ -9,10 +9,10 @@ export interface AuditSequencerOptions {
   /** Told of a pass that failed (the events stay unchained until the next pass). */
   onError?: (e: unknown) => void;
   /**
-   * How long a kick waits, when no pass is under way, for other commits to share its pass (default
-   * 0: a pass at once). A pass costs a transaction of six statements whatever it chains; under load
-   * commits share passes anyway (they queue behind the running one), and a few ms of linger makes
-   * the quiet case share them too. settle() never waits for it.
+   * How long a kick waits for other commits to share its pass (default 0: a pass at once, or right
+   * after the one under way). A pass costs a transaction of six statements whatever it chains. A
+   * kick that comes while a pass runs waits this long after that pass, so under steady load passes
+   * come at most once per pass time plus linger instead of back to back. settle() never waits for it.
    */
   lingerMs?: number;
 }
@@ -29,6 +29,8 @@ export class AuditSequencer {
   private next: Promise<number> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private linger: NodeJS.Timeout | undefined;
+  /** A kick came while the pass under way ran: it lingers once that pass ends. */
+  private kickedDuringPass = false;
   private readonly batch: number;
 
   constructor(
@@ -57,11 +59,17 @@ export class AuditSequencer {
   /** Asks for a pass without waiting for it (a writer right after its commit). */
   kick(): void {
     const wait = this.opts.lingerMs ?? 0;
-    if (wait <= 0 || this.current || this.next) {
+    if (wait <= 0) {
       this.settle().catch(() => undefined);
       return;
     }
-    this.linger ??= setTimeout(() => this.settle().catch(() => undefined), wait);
+    // A pass already asked for (one to follow the current, or a kick lingering) takes this commit too.
+    if (this.next || this.linger) return;
+    if (this.current) {
+      this.kickedDuringPass = true;
+      return;
+    }
+    this.linger = setTimeout(() => this.settle().catch(() => undefined), wait);
   }
 
   /** Also chains on a timer: events whose writer stopped between its commit and its pass. */
@@ -73,23 +81,31 @@ export class AuditSequencer {
     this.timer.unref();
   }
 
-  /** Stops the timer and waits for the pass under way. */
+  /** Stops the timer and waits for the pass under way; a kick still waiting gets its pass now. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.linger) {
-      // A kick that was still waiting gets its pass now.
-      clearTimeout(this.linger);
-      this.linger = undefined;
-      this.settle().catch(() => undefined);
+    for (;;) {
+      if (this.linger || (this.kickedDuringPass && !this.current && !this.next)) {
+        clearTimeout(this.linger);
+        this.linger = undefined;
+        this.settle().catch(() => undefined);
+      }
+      if (!this.current && !this.next) return;
+      await Promise.all([this.current, this.next].map((p) => p?.catch(() => undefined)));
     }
-    await Promise.all([this.current, this.next].map((p) => p?.catch(() => undefined)));
   }
 
   private start(): Promise<number> {
     this.next = null;
+    // This pass chains every commit before it: kicks so far are served.
+    this.kickedDuringPass = false;
     const p = this.pass().finally(() => {
       if (this.current === p) this.current = null;
+      if (this.kickedDuringPass && !this.next && !this.current) {
+        this.kickedDuringPass = false;
+        this.kick();
+      }
     });
     this.current = p;
     return p;

@@ -66,6 +66,12 @@ export interface ClaimView {
   /** Steps completed on this card by earlier attempts. */
   stepsDone: string[];
   vscId: string;
+  /**
+   * The request's package when the claim asked for it (`withPackage`): what GET …/personalisation
+   * answers, released in a transaction of its own and audited the same way. Absent when it was not
+   * asked for or could not be released; the worker then fetches it, and learns why.
+   */
+  package?: PersonalisationPackage;
 }
 
 /**

@@ -5,7 +5,7 @@ export interface ChannelEvent {
 }
 
 /** How long a step report may wait for the ones after it before its batch goes out. */
-export const EVENT_LINGER_MS = 100;
+export const EVENT_LINGER_MS = 250;
 /** The most events one channel message carries (the API refuses more). */
 export const EVENT_BATCH_MAX = 32;
 

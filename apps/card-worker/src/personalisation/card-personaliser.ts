@@ -316,7 +316,7 @@ export class CardPersonaliser {
 
     // 1. Key material first (it names the slots of the plan); it stays wrapped until needed.
     begin(FIXED_STEPS.keyMaterial);
-    const pkg = await api.package(requestId);
+    const pkg = claim.package ?? (await api.package(requestId));
     const mgmtAlg = MANAGEMENT_ALGORITHMS[pkg.profile.managementKey.algorithm];
     if (mgmtAlg === undefined)
       throw new PivError(PivErrorCode.InvalidArgument, `unknown management-key algorithm ${pkg.profile.managementKey.algorithm}`);

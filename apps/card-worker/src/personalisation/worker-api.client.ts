@@ -98,7 +98,9 @@ export class WorkerApiClient {
     /** What the worker read of the card for its capabilities (GET VERSION). */
     probe?: CardProbe;
   }): Promise<ClaimView> {
-    return this.call('POST', '/api/v1/worker/personalisation/claims', c);
+    // The package comes with the claim: one round trip less per card. An API older than the worker
+    // refuses the unknown field: update the API replicas before the workers (docs/deploy.md).
+    return this.call('POST', '/api/v1/worker/personalisation/claims', { ...c, withPackage: true });
   }
 
   /** The HSM's answer to a blank card's transport-key witness, for the card of `serial` in stock. */

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkerOnly } from '../../trust/auth/access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../../trust/auth/principal';
+import { type PersonalisationPackage, ReleaseKeyMaterialCommand } from '../release-key-material/release-key-material.command';
 import { callingWorker } from '../worker-principal';
 import { ClaimCardCommand, type ClaimView } from './claim-card.command';
 import { ClaimDto } from './claim-card.dto';
@@ -17,9 +18,9 @@ export class ClaimCardController {
   @WorkerOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Claim the card in a reader for the request the API leased this worker (or resume on the card bound to it)' })
-  claim(@Body() dto: ClaimDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<ClaimView> {
+  async claim(@Body() dto: ClaimDto, @CurrentPrincipal() p: Principal, @CurrentActor() actor: Actor): Promise<ClaimView> {
     const w = callingWorker(p);
-    return this.commands.execute(
+    const claim = await this.commands.execute<ClaimCardCommand, ClaimView>(
       new ClaimCardCommand(
         dto.requestId,
         w.id,
@@ -29,5 +30,13 @@ export class ClaimCardController {
         dto.proof ? { proofId: dto.proof.proofId, response: Buffer.from(dto.proof.response, 'base64') } : undefined,
       ),
     );
+    if (!dto.withPackage) return claim;
+    // The package the worker fetches next, in the same round trip: the same command, checks and
+    // audit as GET …/personalisation, after the claim committed. The claim stands either way; when
+    // the release fails the worker asks for the package again and gets the reason.
+    const pkg = await this.commands
+      .execute<ReleaseKeyMaterialCommand, PersonalisationPackage>(new ReleaseKeyMaterialCommand(claim.requestId, w.id, actor))
+      .catch(() => undefined);
+    return pkg ? { ...claim, package: pkg } : claim;
   }
 }

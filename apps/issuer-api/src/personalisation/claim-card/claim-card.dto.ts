@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBase64, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBase64, IsBoolean, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { SERIAL } from '../worker-principal';
 
 export class CardProofDto {
@@ -41,4 +41,11 @@ export class ClaimDto {
   @ValidateNested()
   @Type(() => CardProbeDto)
   probe?: CardProbeDto;
+  @ApiPropertyOptional({
+    description:
+      "answer with the request's personalisation package too (what GET …/issuance-requests/:id/personalisation answers): one round trip less per card",
+  })
+  @IsOptional()
+  @IsBoolean()
+  withPackage?: boolean;
 }
