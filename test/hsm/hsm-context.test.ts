@@ -1,6 +1,6 @@
 import { createHash, verify as nodeVerify } from 'node:crypto';
 import { KeyType, MechanismEnum, ObjectClass, type PrivateKey, type SecretKey } from 'graphene-pk11';
-import { HsmContext, HsmError, HsmErrorCode, type KeyRef, type SigningKeyAlgorithm } from '@scm/hsm';
+import { HsmContext, HsmError, HsmErrorCode, KEY_CACHE_MS, type KeyRef, type SigningKeyAlgorithm } from '@scm/hsm';
 import * as x509 from '@peculiar/x509';
 import { probe, scratchLabel, SOFTHSM_MODULE, testHsmSettings } from './support/settings';
 
@@ -70,6 +70,28 @@ describe('HsmContext on SoftHSM2', () => {
     const found = await ctx.getSigningKey(r);
     expect(found.spki.equals(again.spki)).toBe(true);
     expect(found.spki.equals(made.spki)).toBe(false);
+  });
+
+  it('notices a key another process destroyed once the kept entry expires, not before', async () => {
+    const r = ref('cache-expiry');
+    await ctx.createSigningKey(r, 'P-256');
+    const kept = await ctx.getSigningKey(r);
+    // Another process (here a second context with sessions of its own) destroys the key.
+    const other = HsmContext.open(testHsmSettings());
+    try {
+      await other.destroyKey(r);
+    } finally {
+      other.close();
+    }
+    expect(await ctx.getSigningKey(r)).toBe(kept);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + KEY_CACHE_MS + 1);
+    try {
+      await expect(ctx.getSigningKey(r)).rejects.toMatchObject({ code: HsmErrorCode.KeyNotFound });
+    } finally {
+      clock.mockRestore();
+    }
+    created.splice(created.indexOf(r), 1);
   });
 
   it('never creates a key on get: a missing key is KeyNotFound', async () => {
