@@ -2186,6 +2186,8 @@ export interface components {
             requestId: string;
             /** @description the card's serial (Yubico GET SERIAL, decimal) */
             serial: string;
+            /** @description answer with the request's personalisation package too (what GET …/issuance-requests/:id/personalisation answers): one round trip less per card */
+            withPackage?: boolean;
         };
         CommentDto: {
             /** @description why, for the audit trail */
