@@ -10,9 +10,24 @@ const seal = sealArchive as jest.MockedFunction<typeof sealArchive>;
 const actor = testActor();
 const sealing = { marker: 'the environment of this unit of work' } as unknown as SealEnvironment;
 const env = { directory: '/srv/archive', forTx: () => sealing } as unknown as ArchiveEnvironment;
+/** The audit sequencer: records when a pass was asked for, against when the seal ran. */
+const order: string[] = [];
+const chained = { settle: async () => (order.push('settle'), 0) };
 
 describe('SealVolumeHandler', () => {
-  beforeEach(() => seal.mockReset());
+  beforeEach(() => {
+    seal.mockReset();
+    order.length = 0;
+  });
+
+  it('chains the events committed before it first: the checkpoint of the volume covers them', async () => {
+    seal.mockImplementation(async () => {
+      order.push('seal');
+      return { sealed: false, reason: 'nothing-new', lastVolume: 2, message: 'nothing to seal' };
+    });
+    await new SealVolumeHandler(new TestUnitOfWork(), env, chained).execute(new SealVolumeCommand(actor));
+    expect(order).toEqual(['settle', 'seal']);
+  });
 
   it('seals into the configured directory and answers the volume', async () => {
     const uow = new TestUnitOfWork();
@@ -31,7 +46,7 @@ describe('SealVolumeHandler', () => {
         movedAside: [],
       },
     } as never);
-    const r = await new SealVolumeHandler(uow, env).execute(new SealVolumeCommand(actor));
+    const r = await new SealVolumeHandler(uow, env, chained).execute(new SealVolumeCommand(actor));
     expect(seal).toHaveBeenCalledWith(sealing, '/srv/archive');
     expect(r).toEqual({
       sealed: true,
@@ -52,14 +67,14 @@ describe('SealVolumeHandler', () => {
 
   it('seals into the directory the operator names on the host', async () => {
     seal.mockResolvedValue({ sealed: false, reason: 'nothing-new', lastVolume: 2, message: 'nothing to seal' });
-    await new SealVolumeHandler(new TestUnitOfWork(), env).execute(new SealVolumeCommand(actor, '/media/worm'));
+    await new SealVolumeHandler(new TestUnitOfWork(), env, chained).execute(new SealVolumeCommand(actor, '/media/worm'));
     expect(seal).toHaveBeenCalledWith(sealing, '/media/worm');
   });
 
   it('says when there was nothing to seal', async () => {
     const uow = new TestUnitOfWork();
     seal.mockResolvedValue({ sealed: false, reason: 'nothing-new', lastVolume: 2, message: 'nothing to seal' });
-    await expect(new SealVolumeHandler(uow, env).execute(new SealVolumeCommand(actor))).resolves.toEqual({
+    await expect(new SealVolumeHandler(uow, env, chained).execute(new SealVolumeCommand(actor))).resolves.toEqual({
       sealed: false,
       message: 'nothing to seal',
       lastVolume: 2,
@@ -69,7 +84,7 @@ describe('SealVolumeHandler', () => {
   it('audits a failed seal in a transaction of its own and rethrows', async () => {
     const uow = new TestUnitOfWork();
     seal.mockRejectedValue(new ArchiveError(ArchiveErrorCode.WriterFailed, 'xorriso failed (exit 5)'));
-    await expect(new SealVolumeHandler(uow, env).execute(new SealVolumeCommand(actor))).rejects.toMatchObject({
+    await expect(new SealVolumeHandler(uow, env, chained).execute(new SealVolumeCommand(actor))).rejects.toMatchObject({
       code: 'archive.writer-failed',
     });
     // The sealing transaction rolled back (nothing of it committed); the failure's audit did commit.
@@ -93,7 +108,7 @@ describe('SealVolumeHandler', () => {
   it('names an uncoded failure "internal"', async () => {
     const uow = new TestUnitOfWork();
     seal.mockRejectedValue(new Error('disk full'));
-    await expect(new SealVolumeHandler(uow, env).execute(new SealVolumeCommand(actor))).rejects.toThrow('disk full');
+    await expect(new SealVolumeHandler(uow, env, chained).execute(new SealVolumeCommand(actor))).rejects.toThrow('disk full');
     expect(uow.events[0].details).toEqual({ error: 'internal', message: 'disk full' });
   });
 });

@@ -1,5 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { sealArchive } from '@scm/archive';
+import { ApiAuditSequencer } from '../../platform/infra/audit-sequencer.repository';
 import { UnitOfWork } from '../../platform/infra/unit-of-work';
 import { ArchiveEnvironment } from '../archive-environment';
 import { SealVolumeCommand, type SealVolumeResult } from './seal-volume.command';
@@ -7,16 +9,19 @@ import { SealVolumeCommand, type SealVolumeResult } from './seal-volume.command'
 /**
  * Seals a volume in one unit of work: the volume and its entries, the checkpoint it is anchored
  * to and the audit event commit together. A failure is audited in a transaction of its own.
+ * Events committed before the request are chained first, so the volume's checkpoint covers them.
  */
 @CommandHandler(SealVolumeCommand)
 export class SealVolumeHandler implements ICommandHandler<SealVolumeCommand, SealVolumeResult> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly env: ArchiveEnvironment,
+    @Inject(ApiAuditSequencer) private readonly sequencer: Pick<ApiAuditSequencer, 'settle'>,
   ) {}
 
   async execute(c: SealVolumeCommand): Promise<SealVolumeResult> {
     try {
+      await this.sequencer.settle();
       return await this.uow.run(c.actor, async (tx) => {
         const r = await sealArchive(this.env.forTx(tx), c.directory ?? this.env.directory);
         if (!r.sealed) return { sealed: false, message: r.message, lastVolume: r.lastVolume };
