@@ -13,7 +13,7 @@ import {
   verifyVolume,
   type VerifyOptions,
 } from '@scm/archive';
-import { appendAudit, signCheckpoint, type Queryable } from '@scm/audit';
+import { appendAudit, chainPending, signCheckpoint, type Queryable } from '@scm/audit';
 import { HsmCertificateAuthority } from '@scm/ca';
 import { HsmContext } from '@scm/hsm';
 import { HsmKeyProtector } from '@scm/vsc';
@@ -80,6 +80,8 @@ describe('archive tamper sweep: any changed byte is detected and located', () =>
     // A chain head to anchor the volume to: one properly chained event (the chain may be empty in a fresh database).
     await db.query('BEGIN');
     await appendAudit(q, [{ actor: 'test:archive-tamper', action: 'test.archive-tamper', outcome: 'success' }], new Date());
+    // Events go in unchained; the API's sequencer chains them, here done at once.
+    await chainPending(q);
     await db.query('COMMIT');
     const source = new MemoryArchiveSource();
     const material = await sampleMaterial();

@@ -16,7 +16,8 @@ export class DocumentError extends Error {
   }
 }
 
-const compactJson = (v: JsonValue): string => {
+/** A value as one line of canonical JSON (keys sorted, no spaces): the form of an entry of a compact array. */
+export const compactJson = (v: JsonValue): string => {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number') return numberText(v);
   if (Array.isArray(v)) return `[${v.map(compactJson).join(',')}]`;

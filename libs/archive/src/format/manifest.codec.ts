@@ -67,10 +67,11 @@ export interface Manifest {
   entries: ManifestEntry[];
 }
 
-const COMPACT = new Set(['entries']);
+export const COMPACT_MANIFEST_KEYS: ReadonlySet<string> = new Set(['entries']);
+const COMPACT = COMPACT_MANIFEST_KEYS;
 const SERIAL = /^[\x20-\x7e]{1,64}$/;
 
-const entryCheck = obj({
+export const manifestEntryCheck = obj({
   // Format /2 adds a subdirectory; checkManifest then holds each path to its format's layout.
   path: str(/^vsc\/(?:[0-9a-f]{2}\/)?[0-9a-f-]{36}-v[1-9][0-9]{0,9}\.vsc$/),
   vscId: str(UUID),
@@ -82,7 +83,7 @@ const entryCheck = obj({
   recoveryKey: str(KEY_LABEL),
 });
 
-const manifestCheck = obj({
+export const manifestCheck = obj({
   format: str(/^scm-archive-manifest\/[12]$/),
   volume: int(1, 999_999),
   volumeId: str(/^SCM_ARCHIVE_\d{6}$/),
@@ -103,7 +104,7 @@ const manifestCheck = obj({
     certificateSha256: str(HEX32),
     certificates: obj({ path: str(/^CERTS\.PEM$/), sha256: str(HEX32) }),
   }),
-  entries: arrayOf(entryCheck),
+  entries: arrayOf(manifestEntryCheck),
 });
 
 /** The canonical bytes of a manifest (entries sorted by path, one per line). */
@@ -122,6 +123,17 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
 }
 
 function checkManifest(m: Manifest): void {
+  checkManifestHeader(m);
+  if (m.entries.length === 0) throw new DocumentError('manifest: a volume holds at least one VSC');
+  let last = '';
+  for (const e of m.entries) {
+    checkManifestEntry(e, m.format, last);
+    last = e.path;
+  }
+}
+
+/** The rules between the fields of a manifest other than its entries. Throws DocumentError. */
+export function checkManifestHeader(m: Omit<Manifest, 'entries'>): void {
   const bad = (what: string): never => {
     throw new DocumentError(`manifest: ${what}`);
   };
@@ -130,11 +142,11 @@ function checkManifest(m: Manifest): void {
   if ((m.volume === 1) !== (m.previous === null)) bad('volume 1, and only volume 1, has no previous volume');
   if (m.previous && m.previous.volume !== m.volume - 1) bad(`volume ${m.volume} must follow volume ${m.volume - 1}`);
   if (m.signer.certificates.path !== CERTIFICATES_PATH) bad('unexpected certificate file');
-  if (m.entries.length === 0) bad('a volume holds at least one VSC');
-  let last = '';
-  for (const e of m.entries) {
-    if (e.path !== vscPath(e.vscId, e.version, m.format)) bad(`entry ${e.path} does not match its VSC id and version`);
-    if (e.path <= last) bad(`entries are not sorted by path or repeat (${e.path})`);
-    last = e.path;
-  }
+}
+
+/** An entry's path is its VSC's in the layout of `format`, and comes after `previousPath`. Throws DocumentError. */
+export function checkManifestEntry(e: ManifestEntry, format: ManifestFormat, previousPath: string): void {
+  if (e.path !== vscPath(e.vscId, e.version, format))
+    throw new DocumentError(`manifest: entry ${e.path} does not match its VSC id and version`);
+  if (e.path <= previousPath) throw new DocumentError(`manifest: entries are not sorted by path or repeat (${e.path})`);
 }

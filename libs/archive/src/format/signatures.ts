@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createVerify, verify as nodeVerify, type KeyObject } from 'node:crypto';
 
 /** id-kp-documentSigning (RFC 9336): the extended key usage of the archive signer certificate. */
 export const DOCUMENT_SIGNING_EKU = '1.3.6.1.5.5.7.3.36';
@@ -65,6 +65,33 @@ export function verifyEcdsa(algorithm: string, data: Uint8Array, sig: Uint8Array
   } catch {
     return false;
   }
+}
+
+/**
+ * verifyEcdsa over data given in parts (a manifest read a chunk at a time): feed every part to
+ * `update`, then `verify`. The algorithm may be learnt after the data (the manifest names it at
+ * its end), so both hashes are taken.
+ */
+export function streamingEcdsaVerifier(): {
+  update(part: Uint8Array): void;
+  verify(algorithm: string, sig: Uint8Array, key: X509Certificate | KeyObject): boolean;
+} {
+  const by = { 'ECDSA-SHA256': createVerify('sha256'), 'ECDSA-SHA384': createVerify('sha384') };
+  return {
+    update(part) {
+      by['ECDSA-SHA256'].update(part);
+      by['ECDSA-SHA384'].update(part);
+    },
+    verify(algorithm, sig, key) {
+      const v = by[algorithm as keyof typeof by];
+      if (!v || !isStrictDerEcdsa(sig)) return false;
+      try {
+        return v.verify(key instanceof X509Certificate ? publicKeyOf(key) : key, Buffer.from(sig));
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 /** The SubjectPublicKeyInfo of a certificate, DER. */

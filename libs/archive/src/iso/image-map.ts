@@ -1,7 +1,7 @@
 import type { RegionKind } from '../format/sidecar.codec';
 import { SECTOR } from '../volume/layout';
 import { rangeIsZero, toSource, type ImageInput } from './image-source';
-import { IsoError, type IsoImage } from './iso9660-reader';
+import { IsoError, directoryFiles, type IsoFile, type IsoImage, type IsoStructure } from './iso9660-reader';
 
 /** A run of sectors with one owner: an ISO structure, a file, or padding. */
 export interface ImageRegion {
@@ -20,8 +20,17 @@ const TREE = { iso: 'ISO 9660/Rock Ridge', joliet: 'Joliet' } as const;
  * Assigns every sector of the image to what occupies it and returns the runs, in order. Files
  * named in `special` get that kind (the manifest, its signature, the certificates); other files
  * are 'file'. Sectors nothing claims are padding when zero, else "unidentified ISO data".
+ * Given a structure without its files (readIsoStructure), it reads them one directory at a time.
+ * With `fileRegions: false` the runs of ordinary files are left out of the result (what a sidecar
+ * needs): what it holds is then four bytes per sector of the image and the other runs, whatever
+ * the number of files.
  */
-export function mapImage(image: ImageInput, iso: IsoImage, special: Readonly<Record<string, RegionKind>> = {}): ImageRegion[] {
+export function mapImage(
+  image: ImageInput,
+  iso: IsoImage | IsoStructure,
+  special: Readonly<Record<string, RegionKind>> = {},
+  opts: { fileRegions?: boolean } = {},
+): ImageRegion[] {
   const src = toSource(image);
   const total = src.size / SECTOR;
   if (!Number.isInteger(total)) throw new IsoError('the image is not a whole number of sectors');
@@ -53,10 +62,17 @@ export function mapImage(image: ImageInput, iso: IsoImage, special: Readonly<Rec
   for (const d of iso.directories) claim(d.lba, sectorsOf(d.size), { kind: 'iso', name: `directory ${d.path} (${TREE[d.tree]})` }, true);
   // Continuation areas may share a sector with each other.
   for (const c of iso.continuations) claim(c.lba, 1, { kind: 'iso', name: 'Rock Ridge continuation area' }, false);
-  for (const f of iso.files) {
+  const files = function* (): Generator<IsoFile> {
+    if ('files' in iso) yield* iso.files;
+    else for (const d of iso.directories) if (d.tree === 'iso') yield* directoryFiles(src, iso, d);
+  };
+  const eachFile = opts.fileRegions ?? true;
+  // Files not mapped one by one share a label (a file sharing a sector with another is then not named).
+  const anyFile = eachFile ? -1 : labelId({ kind: 'file', name: 'a file' });
+  for (const f of files()) {
     if (f.size === 0) continue;
-    const kind = special[f.path] ?? 'file';
-    claim(f.lba, sectorsOf(f.size), { kind, name: f.path, path: f.path }, true);
+    const kind = (special[f.path] as RegionKind | undefined) ?? 'file';
+    claim(f.lba, sectorsOf(f.size), kind === 'file' && !eachFile ? labels[anyFile] : { kind, name: f.path, path: f.path }, true);
   }
   const padding = labelId({ kind: 'padding', name: 'padding (unused sectors)' });
   const unknown = labelId({ kind: 'iso', name: 'unidentified ISO data' });
@@ -67,7 +83,7 @@ export function mapImage(image: ImageInput, iso: IsoImage, special: Readonly<Rec
   for (let s = 0; s < total;) {
     let e = s + 1;
     while (e < total && owner[e] === owner[s]) e++;
-    out.push({ offset: s * SECTOR, length: (e - s) * SECTOR, ...labels[owner[s]] });
+    if (owner[s] !== anyFile) out.push({ offset: s * SECTOR, length: (e - s) * SECTOR, ...labels[owner[s]] });
     s = e;
   }
   return out;

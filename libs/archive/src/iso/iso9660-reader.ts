@@ -48,17 +48,27 @@ export interface IsoContinuation {
   length: number;
 }
 
-export interface IsoImage {
+/** The structure of an image without its list of files: what a reader keeps to go through a volume of any size one directory at a time. */
+export interface IsoStructure {
   volumeId: string;
   /** Volume space size, in 2048-byte sectors. */
   sectors: number;
   /** Sectors holding volume descriptors, terminator included. */
   descriptorSectors: number[];
   pathTables: IsoPathTable[];
+  /** Every directory of both trees (a volume has a few hundred). */
   directories: IsoDirectory[];
+  /** Rock Ridge continuation areas, each once. */
   continuations: IsoContinuation[];
   rockRidge: boolean;
   joliet: boolean;
+  /** How many files each tree holds. */
+  fileCount: { iso: number; joliet: number };
+  /** Bytes of the SUSP area each record skips (the SP entry's), or -1 without SUSP: for directoryFiles. */
+  suspSkip: number;
+}
+
+export interface IsoImage extends IsoStructure {
   /** Files of the ISO 9660 tree (Rock Ridge names when present). */
   files: IsoFile[];
   /** Files of the Joliet tree, when there is one. */
@@ -75,6 +85,7 @@ class Reader {
   records = 0;
   readonly directories: IsoDirectory[] = [];
   readonly continuations: IsoContinuation[] = [];
+  private readonly seenContinuations = new Set<string>();
   private readonly seenDirs = new Set<number>();
   suspSkip = -1;
 
@@ -104,23 +115,22 @@ class Reader {
     this.need(lba * SECTOR, size, `the extent of ${what}`);
   }
 
-  /** Walks one directory tree from its root record; returns its files. */
-  walk(tree: IsoTree, rootAt: number): IsoFile[] {
+  /** Walks one directory tree from its root record, handing every file to `onFile`. */
+  walk(tree: IsoTree, rootAt: number, onFile: (f: IsoFile) => void): void {
     const root = this.record(rootAt, tree, false);
     if (!root || !root.dir) throw new IsoError(`the root directory record of the ${tree} tree is not a directory`, rootAt);
-    const files: IsoFile[] = [];
-    this.directory(tree, '', root.lba, root.size, 0, files);
-    return files;
+    this.directory(tree, '', root.lba, root.size, 0, onFile, true);
   }
 
-  private directory(tree: IsoTree, path: string, lba: number, size: number, depth: number, files: IsoFile[]): void {
+  /** The records of one directory: its files to `onFile`, its subdirectories walked when `recurse`. */
+  directory(tree: IsoTree, path: string, lba: number, size: number, depth: number, onFile: (f: IsoFile) => void, recurse: boolean): void {
     if (depth > MAX_DEPTH) throw new IsoError(`directories nest deeper than ${MAX_DEPTH} at /${path}`);
     const key = lba * 2 + (tree === 'joliet' ? 1 : 0);
     if (this.seenDirs.has(key)) throw new IsoError(`directory /${path} loops back to an earlier one`, lba * SECTOR);
     this.seenDirs.add(key);
     this.extent(lba, size, `directory /${path}`);
     if (size % SECTOR !== 0) throw new IsoError(`directory /${path} is not a whole number of sectors`, lba * SECTOR);
-    this.directories.push({ tree, path: `/${path}`, lba, size });
+    if (recurse) this.directories.push({ tree, path: `/${path}`, lba, size });
     const start = lba * SECTOR;
     let first = true;
     for (let sector = start; sector < start + size; sector += SECTOR) {
@@ -140,10 +150,11 @@ class Reader {
         }
         if (!rec || rec.name === '.' || rec.name === '..') continue;
         const child = path ? `${path}/${rec.name}` : rec.name;
-        if (rec.dir) this.directory(tree, child, rec.lba, rec.size, depth + 1, files);
-        else {
+        if (rec.dir) {
+          if (recurse) this.directory(tree, child, rec.lba, rec.size, depth + 1, onFile, true);
+        } else {
           if (rec.size > 0) this.extent(rec.lba, rec.size, `file /${child}`);
-          files.push({ path: child, lba: rec.lba, size: rec.size });
+          onFile({ path: child, lba: rec.lba, size: rec.size });
         }
       }
       // Whatever follows the last record of a sector must be zero.
@@ -232,7 +243,11 @@ class Reader {
       }
       if (!next) break;
       if (++hops > MAX_CONTINUATIONS) throw new IsoError('too many SUSP continuation areas');
-      this.continuations.push(next);
+      const seen = `${next.lba}/${next.offset}/${next.length}`;
+      if (!this.seenContinuations.has(seen)) {
+        this.seenContinuations.add(seen);
+        this.continuations.push(next);
+      }
       pos = next.lba * SECTOR + next.offset;
       stop = pos + next.length;
     }
@@ -249,8 +264,33 @@ function ucs2(b: Buffer): string {
 
 const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
 
-/** Reads the structure of an ISO 9660 image (nothing of the files' contents). Throws IsoError. */
+/** Reads the structure of an ISO 9660 image (nothing of the files' contents) with every file of both trees. Throws IsoError. */
 export function readIso(image: ImageInput): IsoImage {
+  const files: IsoFile[] = [];
+  const jolietFiles: IsoFile[] = [];
+  const s = walkIso(image, (tree, f) => (tree === 'iso' ? files : jolietFiles).push(f));
+  return { ...s, files, jolietFiles };
+}
+
+/**
+ * Reads and checks the structure of an ISO 9660 image as readIso does (every directory record of
+ * both trees), keeping the directories but none of the files: a volume of any size is then gone
+ * through one directory at a time (directoryFiles). Throws IsoError.
+ */
+export function readIsoStructure(image: ImageInput): IsoStructure {
+  return walkIso(image, () => undefined);
+}
+
+/** The files directly in one directory of a structure readIsoStructure read (its subdirectories are not walked). Throws IsoError. */
+export function directoryFiles(image: ImageInput, iso: IsoStructure, dir: IsoDirectory): IsoFile[] {
+  const r = new Reader(new PagedImage(toSource(image)));
+  r.suspSkip = iso.suspSkip;
+  const files: IsoFile[] = [];
+  r.directory(dir.tree, dir.path.slice(1), dir.lba, dir.size, 0, (f) => files.push(f), false);
+  return files;
+}
+
+function walkIso(image: ImageInput, onFile: (tree: IsoTree, f: IsoFile) => void): IsoStructure {
   const b = new PagedImage(toSource(image));
   const r = new Reader(b);
   if (b.size % SECTOR !== 0) throw new IsoError(`the image is ${b.size} bytes, not a whole number of 2048-byte sectors`);
@@ -299,14 +339,18 @@ export function readIso(image: ImageInput): IsoImage {
       pathTables.push({ tree, kind, lba, size });
     }
   };
+  const fileCount = { iso: 0, joliet: 0 };
+  const count = (tree: IsoTree) => (f: IsoFile) => {
+    fileCount[tree]++;
+    onFile(tree, f);
+  };
   tables(pvd, 'iso');
-  const files = r.walk('iso', pvd + 156);
-  let jolietFiles: IsoFile[] = [];
+  r.walk('iso', pvd + 156, count('iso'));
   if (svd !== undefined) {
     if (r.both32(svd + 80, 'the Joliet volume space size') !== sectors)
       throw new IsoError('the Joliet descriptor disagrees on the volume size', svd + 80);
     tables(svd, 'joliet');
-    jolietFiles = r.walk('joliet', svd + 156);
+    r.walk('joliet', svd + 156, count('joliet'));
   }
   return {
     volumeId,
@@ -317,7 +361,7 @@ export function readIso(image: ImageInput): IsoImage {
     continuations: r.continuations,
     rockRidge: r.suspSkip >= 0,
     joliet: svd !== undefined,
-    files,
-    jolietFiles,
+    fileCount,
+    suspSkip: r.suspSkip,
   };
 }

@@ -1,9 +1,10 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { checkpointSignatureValid } from '@scm/audit';
 import { VscFileType, parseVscFile } from '@scm/vsc';
 import { DocumentError, strictBase64 } from '../format/document';
 import { readVscHeader } from '../format/vsc-header';
 import { decodeManifest, type Manifest } from '../format/manifest.codec';
+import { manifestDirectories, scanManifest, type ManifestHeader } from '../format/manifest-stream';
 import { decodeSidecar, sidecarSignedBytes, type RegionKind, type Sidecar } from '../format/sidecar.codec';
 import {
   encodePemBundle,
@@ -11,11 +12,21 @@ import {
   parseCertificate,
   readCertificates,
   sha256Hex,
+  streamingEcdsaVerifier,
   verifyChain,
   verifyEcdsa,
 } from '../format/signatures';
 import { ForwardReader, sha256OfRange, toSource, type ImageInput, type ImageSource } from '../iso/image-source';
-import { IsoError, readIso, type IsoFile, type IsoImage } from '../iso/iso9660-reader';
+import {
+  IsoError,
+  directoryFiles,
+  readIso,
+  readIsoStructure,
+  type IsoDirectory,
+  type IsoFile,
+  type IsoImage,
+  type IsoStructure,
+} from '../iso/iso9660-reader';
 import { CERTIFICATES_PATH, MANIFEST_PATH, SECTOR, SIGNATURE_PATH } from './layout';
 
 const isZero = (b: Uint8Array): boolean => {
@@ -172,6 +183,103 @@ export function readVolumeParts(input: ImageInput): VolumeParts {
   return parts;
 }
 
+/**
+ * What verifying a volume needs before its files, read without holding any list the size of the
+ * volume: the ISO structure (directories, no files), the files of the root, the manifest read
+ * through once (its header, how many entries, its SHA-256 and the data of its signature check),
+ * the signature and the certificates.
+ */
+interface VolumeHead {
+  iso?: IsoStructure;
+  isoError?: IsoError;
+  /** Files of the root directory (Rock Ridge tree). */
+  root: Map<string, IsoFile>;
+  manifestFile?: IsoFile;
+  manifest?: ManifestHeader;
+  entries: number;
+  manifestSha256?: string;
+  manifestVerifier?: ReturnType<typeof streamingEcdsaVerifier>;
+  manifestError?: string;
+  signature?: Buffer;
+  certificatesBytes?: Buffer;
+  chain?: Buffer[];
+  chainCerts?: X509Certificate[];
+  certificatesError?: string;
+}
+
+function readVolumeHead(image: ImageSource): VolumeHead {
+  const head: VolumeHead = { root: new Map(), entries: 0 };
+  try {
+    head.iso = readIsoStructure(image);
+    const rootDir = head.iso.directories.find((d) => d.tree === 'iso' && d.path === '/');
+    for (const f of rootDir ? directoryFiles(image, head.iso, rootDir) : []) head.root.set(f.path, f);
+  } catch (e) {
+    if (!(e instanceof IsoError)) throw e;
+    head.isoError = e;
+    return head;
+  }
+  const m = head.root.get(MANIFEST_PATH);
+  if (!m) head.manifestError = `${MANIFEST_PATH} is missing from the image`;
+  else {
+    head.manifestFile = m;
+    const hash = createHash('sha256');
+    const verifier = streamingEcdsaVerifier();
+    try {
+      const scan = scanManifest(image, m.lba * SECTOR, m.size, (chunk) => {
+        hash.update(chunk);
+        verifier.update(chunk);
+      });
+      head.manifest = scan.header;
+      head.entries = scan.entries;
+      head.manifestSha256 = hash.digest('hex');
+      head.manifestVerifier = verifier;
+    } catch (e) {
+      if (!(e instanceof DocumentError)) throw e;
+      head.manifestError = e.message;
+    }
+  }
+  const s = head.root.get(SIGNATURE_PATH);
+  if (s) head.signature = fileBytes(image, s);
+  const c = head.root.get(CERTIFICATES_PATH);
+  if (!c) head.certificatesError = `${CERTIFICATES_PATH} is missing from the image`;
+  else {
+    head.certificatesBytes = fileBytes(image, c);
+    try {
+      const chain = readCertificates(head.certificatesBytes);
+      if (!encodePemBundle(chain).equals(head.certificatesBytes)) throw new Error('not in its canonical PEM form');
+      head.chainCerts = chain.map(parseCertificate);
+      head.chain = chain;
+    } catch (e) {
+      head.certificatesError = `${CERTIFICATES_PATH}: ${(e as Error).message}`;
+    }
+  }
+  return head;
+}
+
+/**
+ * Where the two directory trees first disagree (a directory or file of one missing from the
+ * other, or at another place), or undefined when they agree; one directory at a time.
+ */
+function treesDisagree(image: ImageSource, iso: IsoStructure): string | undefined {
+  const joliet = new Map(iso.directories.filter((d) => d.tree === 'joliet').map((d) => [d.path, d]));
+  let dirs = 0;
+  for (const d of iso.directories) {
+    if (d.tree !== 'iso') continue;
+    dirs++;
+    const j = joliet.get(d.path);
+    if (!j) return d.path.slice(1) || '/';
+    const theirs = new Map(directoryFiles(image, iso, j).map((f) => [f.path, f]));
+    const ours = directoryFiles(image, iso, d);
+    for (const f of ours) {
+      const x = theirs.get(f.path);
+      if (!x || x.lba !== f.lba || x.size !== f.size) return f.path;
+    }
+    if (theirs.size !== ours.length) return [...theirs.keys()].find((k) => !ours.some((f) => f.path === k)) ?? (d.path.slice(1) || '/');
+  }
+  if (dirs !== joliet.size) return [...joliet.keys()].find((k) => !iso.directories.some((d) => d.tree === 'iso' && d.path === k))?.slice(1);
+  return undefined;
+}
+
 /** True when the manifest signature verifies under the first certificate of the chain, and that certificate is the one the manifest names. */
 export function manifestSignatureValid(parts: VolumeParts): boolean {
   const { manifest, manifestBytes, signature, chain, chainCerts } = parts;
@@ -196,7 +304,7 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
   // The image is read by position: a file source holds a few pages of it at a time.
   const img: ImageSource = toSource(image);
   const imageSha = sha256OfRange(img);
-  const parts = readVolumeParts(img);
+  const parts = readVolumeHead(img);
   const report: VolumeReport = {
     ok: false,
     volume: null,
@@ -275,23 +383,19 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
     return finish();
   }
   const iso = parts.iso;
-  add('iso structure', true, `ISO 9660${iso.rockRidge ? ', Rock Ridge' : ''}${iso.joliet ? ', Joliet' : ''}; ${iso.files.length} files`);
-  const joliet = new Map(iso.jolietFiles.map((f) => [f.path, f]));
-  const disagree = iso.files.filter((f) => {
-    const j = joliet.get(f.path);
-    return !j || j.lba !== f.lba || j.size !== f.size;
-  });
-  if (!iso.rockRidge || !iso.joliet || disagree.length || joliet.size !== iso.files.length)
+  add('iso structure', true, `ISO 9660${iso.rockRidge ? ', Rock Ridge' : ''}${iso.joliet ? ', Joliet' : ''}; ${iso.fileCount.iso} files`);
+  const disagree = iso.rockRidge && iso.joliet ? treesDisagree(img, iso) : undefined;
+  if (!iso.rockRidge || !iso.joliet || disagree !== undefined || iso.fileCount.joliet !== iso.fileCount.iso)
     add(
       'iso trees',
       false,
       !iso.rockRidge || !iso.joliet
         ? 'the image lacks Rock Ridge or Joliet'
-        : `the Joliet tree and the Rock Ridge tree disagree${disagree.length ? ` on ${disagree[0].path}` : ''}`,
+        : `the Joliet tree and the Rock Ridge tree disagree${disagree ? ` on ${disagree}` : ''}`,
       { kind: 'iso', name: 'the ISO structures' },
     );
   const manifestPlace = (): Place => {
-    const f = parts.files.get(MANIFEST_PATH);
+    const f = parts.manifestFile;
     return { kind: 'manifest', name: MANIFEST_PATH, ...(f ? { offset: f.lba * SECTOR, length: f.size } : {}) };
   };
   const m = parts.manifest;
@@ -302,9 +406,9 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
   report.volume = m.volume;
   report.volumeId = m.volumeId;
   report.createdAt = m.createdAt;
-  report.entries = m.entries.length;
+  report.entries = parts.entries;
   report.previous = m.previous;
-  add('manifest', true, `volume ${m.volume}, ${m.entries.length} VSC files, sealed ${m.createdAt}`);
+  add('manifest', true, `volume ${m.volume}, ${parts.entries} VSC files, sealed ${m.createdAt}`);
   if (iso.volumeId !== m.volumeId)
     add('volume id', false, `the ISO volume id ${iso.volumeId} is not ${m.volumeId}`, { kind: 'iso', name: 'volume descriptors' });
 
@@ -324,7 +428,11 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
 
   if (!parts.signature) add('manifest signature', false, `${SIGNATURE_PATH} is missing`, { kind: 'signature', name: SIGNATURE_PATH });
   else {
-    const ok = manifestSignatureValid(parts);
+    const ok =
+      !!parts.chain?.length &&
+      !!parts.chainCerts?.length &&
+      sha256Hex(parts.chain[0]) === m.signer.certificateSha256 &&
+      !!parts.manifestVerifier?.verify(m.signer.algorithm, parts.signature, parts.chainCerts[0]);
     add(
       'manifest signature',
       ok,
@@ -361,7 +469,7 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
   if (sidecar) {
     if (sidecar.volume !== m.volume)
       add('sidecar volume', false, `the sidecar is for volume ${sidecar.volume}, the image is volume ${m.volume}`, sidecarPlace);
-    if (parts.manifestBytes && sidecar.manifestSha256 !== sha256Hex(parts.manifestBytes))
+    if (parts.manifestSha256 && sidecar.manifestSha256 !== parts.manifestSha256)
       add('sidecar manifest', false, 'the manifest is not the one the sidecar names', manifestPlace());
     if (sidecar.previousImageSha256 !== (m.previous?.imageSha256 ?? null))
       add('sidecar previous', false, 'the sidecar and the manifest disagree on the previous volume', sidecarPlace);
@@ -397,67 +505,83 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
     add('audit checkpoint', false, (e as Error).message, manifestPlace());
   }
 
-  // 4. Every VSC file: present, hash, size, format, and nothing else in the image.
+  // 4. Every VSC file: present, hash, size, format, and nothing else in the image. The manifest is
+  // read again, one directory's entries at a time, beside that directory's records: nothing the
+  // size of the volume is held but a byte per sector.
   const listed = new Set<string>([MANIFEST_PATH, SIGNATURE_PATH, CERTIFICATES_PATH]);
   let filesOk = 0;
-  const vscSectors = new Set<number>();
+  const vscSectors = new Uint8Array(Math.ceil(img.size / SECTOR));
   const files = new ForwardReader(img);
-  for (const e of m.entries) {
-    listed.add(e.path);
-    const f = parts.files.get(e.path);
-    if (!f) {
-      add('vsc file', false, `${e.path} is missing from the image`, { kind: 'iso', name: 'the ISO structures' });
-      continue;
-    }
-    const place: Place = { kind: 'file', name: e.path, offset: f.lba * SECTOR, length: f.size };
-    for (let s = f.lba; s < f.lba + Math.ceil(f.size / SECTOR); s++) vscSectors.add(s);
-    // One read per file: its bytes and the padding to the end of its last sector.
-    const extent = files.read(f.lba * SECTOR, Math.ceil(f.size / SECTOR) * SECTOR);
-    const bytes = extent.subarray(0, f.size);
-    if (f.size !== e.size || sha256Hex(bytes) !== e.sha256) {
-      add(
-        'vsc file',
-        false,
-        `${e.path}: ${f.size !== e.size ? `${f.size} bytes, the manifest says ${e.size}` : 'SHA-256 differs from the manifest'}`,
-        place,
-      );
-      continue;
-    }
-    const tail = extent.subarray(f.size);
-    if (!isZero(tail))
-      add('padding', false, `the padding after ${e.path} is not zero`, {
-        kind: 'padding',
-        name: `padding after ${e.path}`,
-        offset: f.lba * SECTOR + f.size,
-        length: tail.length,
-      });
-    let problem: string | null | undefined;
-    if (opts.fullFormatCheck) {
-      const key = formatCacheKey(e);
-      problem = opts.formatCache?.get(key);
-      if (problem === undefined) {
-        problem = formatProblem(bytes, e);
-        opts.formatCache?.set(key, problem);
+  const unexpected: IsoFile[] = [];
+  const directories = new Map<string, IsoDirectory>();
+  for (const d of iso.directories) if (d.tree === 'iso') directories.set(d.path.slice(1), d);
+  const seen = new Set<string>();
+  const mf = parts.manifestFile!;
+  for (const run of manifestDirectories(img, mf.lba * SECTOR, mf.size)) {
+    seen.add(run.directory);
+    const d = directories.get(run.directory);
+    const inDir = new Map((d ? directoryFiles(img, iso, d) : []).map((f) => [f.path, f]));
+    for (const e of run.entries) {
+      const f = inDir.get(e.path);
+      if (!f) {
+        add('vsc file', false, `${e.path} is missing from the image`, { kind: 'iso', name: 'the ISO structures' });
+        continue;
       }
-    } else problem = headerProblem(bytes, e);
-    if (problem) add('vsc file', false, `${e.path}: ${problem}`, place);
-    else filesOk++;
+      inDir.delete(e.path);
+      const place: Place = { kind: 'file', name: e.path, offset: f.lba * SECTOR, length: f.size };
+      vscSectors.fill(1, f.lba, Math.min(vscSectors.length, f.lba + Math.ceil(f.size / SECTOR)));
+      // One read per file: its bytes and the padding to the end of its last sector.
+      const extent = files.read(f.lba * SECTOR, Math.ceil(f.size / SECTOR) * SECTOR);
+      const bytes = extent.subarray(0, f.size);
+      if (f.size !== e.size || sha256Hex(bytes) !== e.sha256) {
+        add(
+          'vsc file',
+          false,
+          `${e.path}: ${f.size !== e.size ? `${f.size} bytes, the manifest says ${e.size}` : 'SHA-256 differs from the manifest'}`,
+          place,
+        );
+        continue;
+      }
+      const tail = extent.subarray(f.size);
+      if (!isZero(tail))
+        add('padding', false, `the padding after ${e.path} is not zero`, {
+          kind: 'padding',
+          name: `padding after ${e.path}`,
+          offset: f.lba * SECTOR + f.size,
+          length: tail.length,
+        });
+      let problem: string | null | undefined;
+      if (opts.fullFormatCheck) {
+        const key = formatCacheKey(e);
+        problem = opts.formatCache?.get(key);
+        if (problem === undefined) {
+          problem = formatProblem(bytes, e);
+          opts.formatCache?.set(key, problem);
+        }
+      } else problem = headerProblem(bytes, e);
+      if (problem) add('vsc file', false, `${e.path}: ${problem}`, place);
+      else filesOk++;
+    }
+    for (const f of inDir.values()) unexpected.push(f);
   }
+  for (const [path, d] of directories)
+    if (!seen.has(path)) for (const f of directoryFiles(img, iso, d)) if (!listed.has(f.path)) unexpected.push(f);
   add(
     'vsc files',
-    filesOk === m.entries.length,
-    `${filesOk} of ${m.entries.length} VSC files have the hash, size and format the manifest says` +
+    filesOk === parts.entries,
+    `${filesOk} of ${parts.entries} VSC files have the hash, size and format the manifest says` +
       (opts.fullFormatCheck ? ' (full VSC structural check)' : ' (VSC header; the structure was checked when each version was sealed)'),
   );
-  for (const f of iso.files)
-    if (!listed.has(f.path)) add('unexpected file', false, `${f.path} is not in the manifest`, { kind: 'iso', name: 'the ISO structures' });
+  for (const f of unexpected)
+    add('unexpected file', false, `${f.path} is not in the manifest`, { kind: 'iso', name: 'the ISO structures' });
 
   // 5. Every sector is either a VSC file or in the sidecar's map.
   if (sidecar && sidecarTrusted && sidecar.image.size === img.size) {
     const covered = new Uint8Array(img.size / SECTOR);
     for (const r of sidecar.regions) covered.fill(1, r.offset / SECTOR, (r.offset + r.length) / SECTOR);
     let clash = 0;
-    for (const s of vscSectors) {
+    for (let s = 0; s < covered.length; s++) {
+      if (!vscSectors[s]) continue;
       if (covered[s]) clash++;
       covered[s] = 1;
     }
@@ -474,7 +598,7 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
     const prevSha = sha256OfRange(toSource(opts.previous));
     let prevVolume: number | undefined;
     try {
-      prevVolume = readVolumeParts(opts.previous).manifest?.volume;
+      prevVolume = readVolumeHead(toSource(opts.previous)).manifest?.volume;
     } catch {
       prevVolume = undefined;
     }
