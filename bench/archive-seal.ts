@@ -6,13 +6,15 @@
  *
  *   generate           BENCH_POOL (500) realistic escrow VSC content files (libs/vsc; a memory key
  *                      protector instead of the HSM: 9A/9C/9E public keys, an escrowed RSA-2048 9D
- *                      key, four certificates, a private data object), then the other N − pool as
+ *                      key, four certificates, a private data object), then N files as
  *                      copies of them under a new VSC id (the header's unique identifier rewritten;
  *                      what the archive reads of a file — its size, SHA-256 and header — is that of
  *                      a real one; their GCM tags do not match the new id, which only the online
  *                      check would see). Sealing a real VSC takes 25–65 ms here (OpenSSL parsing
  *                      every object), which would make 100,000 take over an hour.
- *                      Files go to disk a thousand at a time: nothing holds all N in memory.
+ *                      Files go to disk a thousand at a time: nothing holds all N in memory;
+ *                      the escrow's record of them is their SHA-256s, 32 bytes a file, and it
+ *                      gives them to the seal in path order (the ids are made so) 500 at a time.
  *   xorriso alone      the files written to a directory, then xorriso building the image from it
  *   seal               sealVolume: escrow hash and header of every file (read back from that
  *                      directory, 500 at a time), staging, manifest and signature, xorriso, the
@@ -33,6 +35,7 @@ import {
   vscPath,
   xorrisoWriter,
   type ArchiveSource,
+  type ManifestEntry,
   type PendingVersion,
   type VolumeRecord,
 } from '@scm/archive';
@@ -61,34 +64,62 @@ const rssNow = (): number => process.memoryUsage.rss();
 
 const since = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1e6;
 
-/** A copy of a sealed VSC content file under another id: the 16 id bytes of its header rewritten. */
-function withNewId(v: SampleVsc, i: number): SampleVsc {
-  const oldId = Buffer.from(v.vscId.replace(/-/g, ''), 'hex');
+/**
+ * The VSC id of the i-th file: its first byte spreads the files over the 256 directories of a
+ * volume, the next three count within that directory, the rest is a hash. So the escrow can be
+ * given in path order (directory, then count) without sorting or holding the list.
+ */
+function idOf(i: number): string {
   const id = createHash('sha256').update(`bench vsc ${i}`).digest().subarray(0, 16);
+  const j = Math.floor(i / 256);
+  id[0] = i % 256;
+  id[1] = (j >> 16) & 0xff;
+  id[2] = (j >> 8) & 0xff;
+  id[3] = j & 0xff;
   id[6] = (id[6] & 0x0f) | 0x40;
   id[8] = (id[8] & 0x3f) | 0x80;
+  const hex = id.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A copy of a sealed VSC content file under the i-th id: the 16 id bytes of its header rewritten. */
+function withNewId(v: SampleVsc, i: number): SampleVsc {
+  const oldId = Buffer.from(v.vscId.replace(/-/g, ''), 'hex');
+  const vscId = idOf(i);
   const content = Buffer.from(v.content);
   const at = content.indexOf(oldId, PREAMBLE_LENGTH);
   if (at < 0) throw new Error('the VSC id is not in the header');
-  id.copy(content, at);
-  const hex = id.toString('hex');
-  const vscId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  Buffer.from(vscId.replace(/-/g, ''), 'hex').copy(content, at);
   return { vscId, version: 1, serial: String(10_000_000 + i), content, sha256: createHash('sha256').update(content).digest() };
 }
 
-/** The escrow of the bench: the files in a directory, read back 500 at a time as the seal asks. */
+/**
+ * The escrow of the bench: the files in a directory, and what the escrow records of each (its
+ * SHA-256, 32 bytes a file), given in path order 500 at a time and read back as the seal asks.
+ */
 class DirectoryArchiveSource implements ArchiveSource {
-  readonly volumes: VolumeRecord[] = [];
+  /** Volumes recorded, and how many entries each was given. */
+  readonly volumes: Array<{ record: VolumeRecord; recorded: number }> = [];
   constructor(
     private readonly dir: string,
-    private readonly pending: PendingVersion[],
+    private readonly n: number,
+    private readonly shas: Buffer,
   ) {}
   async lock(): Promise<void> {}
   async lastVolume(): Promise<{ volume: number; imageSha256: string } | null> {
     return null;
   }
-  async pendingVersions(): Promise<PendingVersion[]> {
-    return this.pending;
+  async *pendingVersions(batch: number): AsyncGenerator<PendingVersion[]> {
+    let out: PendingVersion[] = [];
+    for (let d = 0; d < 256; d++)
+      for (let i = d; i < this.n; i += 256) {
+        out.push({ vscId: idOf(i), version: 1, cardSerial: String(10_000_000 + i), sha256: this.shas.subarray(i * 32, i * 32 + 32) });
+        if (out.length === batch) {
+          yield out;
+          out = [];
+        }
+      }
+    if (out.length) yield out;
   }
   /** Time spent reading the escrow (ms). */
   readMs = 0;
@@ -98,8 +129,13 @@ class DirectoryArchiveSource implements ArchiveSource {
     this.readMs += since(t);
     return out;
   }
-  async recordVolume(v: VolumeRecord): Promise<void> {
-    this.volumes.push(v);
+  async recordVolume(
+    v: VolumeRecord,
+    entries: AsyncIterable<readonly ManifestEntry[]> | Iterable<readonly ManifestEntry[]>,
+  ): Promise<void> {
+    let recorded = 0;
+    for await (const batch of entries) recorded += batch.length;
+    this.volumes.push({ record: v, recorded });
   }
 }
 
@@ -120,26 +156,27 @@ async function main(): Promise<void> {
     const pool: SampleVsc[] = [];
     for (let i = 0; i < POOL; i++) pool.push(await sampleVsc(material, protector, String(10_000_000 + i)));
     const poolMs = since(t);
-    const pending: PendingVersion[] = [];
+    // What the escrow records of each file: its SHA-256 (32 bytes a file).
+    const shas = Buffer.alloc(N * 32);
     let writeMs = 0;
     let bytes = 0;
     let pick: SampleVsc | undefined;
     t = process.hrtime.bigint();
     for (let i = 0; i < N; i += CHUNK) {
       const chunk: SampleVsc[] = [];
-      for (let j = i; j < Math.min(N, i + CHUNK); j++) chunk.push(j < POOL ? pool[j] : withNewId(pool[j % POOL], j));
+      for (let j = i; j < Math.min(N, i + CHUNK); j++) chunk.push(withNewId(pool[j % POOL], j));
       const w = process.hrtime.bigint();
       for (const v of chunk) await writeFile(join(alone, 'root', vscPath(v.vscId, v.version)), v.content);
       writeMs += since(w);
-      for (const v of chunk) {
-        bytes += v.content.length;
-        pending.push({ vscId: v.vscId, version: v.version, cardSerial: v.serial, sha256: v.sha256 });
+      for (let j = 0; j < chunk.length; j++) {
+        bytes += chunk[j].content.length;
+        chunk[j].sha256.copy(shas, (i + j) * 32);
       }
       if (!pick && i + CHUNK > N / 2) pick = chunk[Math.floor(N / 2) - i];
     }
     pool.length = 0;
     rows.push({
-      step: `generate ${N} VSCs (${POOL} sealed, the rest copies under new ids)`,
+      step: `generate ${N} VSCs (${POOL} sealed, each file a copy of one under its own id)`,
       ms: poolMs + since(t) - writeMs,
       note: `${(bytes / N).toFixed(0)} bytes each, ${(bytes / MiB).toFixed(1)} MiB`,
       rss: peakRss(),
@@ -156,7 +193,7 @@ async function main(): Promise<void> {
     await rm(join(alone, 'alone.iso'), { force: true });
 
     // The whole seal, from the files of that directory as the escrow.
-    const source = new DirectoryArchiveSource(join(alone, 'root'), pending);
+    const source = new DirectoryArchiveSource(join(alone, 'root'), N, shas);
     let xorrisoInSeal = 0;
     const writer = xorrisoWriter();
     const rssBeforeSeal = rssNow();
@@ -178,6 +215,7 @@ async function main(): Promise<void> {
     const sealMs = since(t);
     const sealRss = peakRss();
     if (!r.sealed) throw new Error(r.message);
+    if (source.volumes[0]?.recorded !== N) throw new Error(`the seal recorded ${source.volumes[0]?.recorded} of ${N} VSC versions`);
     rows.push({
       step: `seal (${N} VSCs, one volume)`,
       ms: sealMs,

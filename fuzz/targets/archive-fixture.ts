@@ -35,7 +35,7 @@ export function sealedFixture(): Promise<SealedFixture> {
       const image = readFileSync(r.volume.imagePath);
       const sidecar = readFileSync(r.volume.sidecarPath);
       for (const p of [r.volume.imagePath, r.volume.sidecarPath]) chmodSync(p, 0o644);
-      const e = r.volume.entries[0];
+      const e = source.volumes[0].entryList[0];
       return { image, sidecar, root: signer.root, vsc: { vscId: e.vscId, version: e.version } };
     } finally {
       rmSync(dir, { recursive: true, force: true });

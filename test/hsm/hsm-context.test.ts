@@ -246,6 +246,25 @@ describe('HsmContext on SoftHSM2', () => {
     }
   });
 
+  it('signs a digest taken outside the HSM as it signs the data (P-256 and P-384); refuses a digest of the wrong size and an RSA key', async () => {
+    const data = Buffer.from('a manifest too large to hand over at once, hashed as it is written');
+    for (const [alg, hash] of [
+      ['P-256', 'sha256'],
+      ['P-384', 'sha384'],
+    ] as const) {
+      const key = await ctx.getOrCreateSigningKey(ref(`digest-${alg.toLowerCase()}`), alg);
+      const sig = await key.signDigest(createHash(hash).update(data).digest());
+      expect(key.verify(data, sig)).toBe(true);
+      expect(key.verify(Buffer.concat([data, Buffer.of(0)]), sig)).toBe(false);
+      const raw = await key.signDigest(createHash(hash).update(data).digest(), { dsaEncoding: 'ieee-p1363' });
+      expect(raw.length).toBe(alg === 'P-256' ? 64 : 96);
+      expect(key.verify(data, raw, { dsaEncoding: 'ieee-p1363' })).toBe(true);
+      await expect(key.signDigest(Buffer.alloc(20))).rejects.toThrow(/digest is/);
+    }
+    const rsa = await ctx.getOrCreateSigningKey(ref('digest-rsa'), 'RSA-2048');
+    await expect(rsa.signDigest(createHash('sha256').update(data).digest())).rejects.toMatchObject({ code: HsmErrorCode.KeyMismatch });
+  });
+
   it('serves as the @peculiar/x509 crypto provider: a self-signed certificate signed in the HSM verifies', async () => {
     const key = await ctx.getOrCreateSigningKey(ref('x509'), 'P-384');
     const cert = await x509.X509CertificateGenerator.createSelfSigned(

@@ -64,6 +64,30 @@ export class HsmSigningKey {
     return this.isEc && (opts.dsaEncoding ?? 'der') === 'der' ? p1363ToDer(raw) : raw;
   }
 
+  /**
+   * Signs a digest taken outside the HSM (EC keys: CKM_ECDSA over it): the same signature `sign`
+   * makes of the data the digest is of, for data too large to hand over at once (an archive
+   * manifest, hashed as it is written). The digest must be of this key's hash.
+   */
+  async signDigest(digest: Uint8Array, opts: SignOptions = {}): Promise<Buffer> {
+    if (!this.isEc)
+      throw new HsmError(HsmErrorCode.KeyMismatch, `HSM key ${this.label} signs digests only as an EC key`, { key: this.label });
+    const want = this.hash === 'SHA-384' ? 48 : 32;
+    if (digest.length !== want)
+      throw new HsmError(HsmErrorCode.OperationFailed, `a ${this.hash} digest is ${want} bytes, not ${digest.length}`, { key: this.label });
+    const key = (this.privateKey as unknown as { key: Key }).key;
+    const raw = await runOp(
+      this.lanes,
+      this.label,
+      'sign',
+      (s) =>
+        new Promise<Buffer>((resolve, reject) =>
+          s.createSign('ECDSA', key).once(Buffer.from(digest), (err, sig) => (err ? reject(err) : resolve(Buffer.from(sig)))),
+        ),
+    );
+    return (opts.dsaEncoding ?? 'der') === 'der' ? p1363ToDer(raw) : raw;
+  }
+
   /** Verifies a signature of this key with node:crypto (the public key needs no HSM). */
   verify(data: Uint8Array, signature: Uint8Array, opts: SignOptions = {}): boolean {
     const hash = this.hash === 'SHA-384' ? 'sha384' : 'sha256';

@@ -440,8 +440,7 @@ export function registerArchive(program: Command): void {
         process.stdout.write(
           [
             ...plan.volumes.map(
-              (v) =>
-                `ok    volume ${v.record.volume} ${v.path}: ${v.record.entries.length} VSC files, image SHA-256 ${v.record.imageSha256}`,
+              (v) => `ok    volume ${v.record.volume} ${v.path}: ${v.record.entries} VSC files, image SHA-256 ${v.record.imageSha256}`,
             ),
             `rebuilt: ${counts.volumes} volumes, ${counts.versions} VSC versions of ${counts.vscs} VSCs (escrow), ${counts.cards} cards, ` +
               `${counts.cardholders} cardholders, ${counts.signers} archive signer chains`,

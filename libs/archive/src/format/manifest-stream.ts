@@ -150,7 +150,7 @@ export function* readManifest(
     onBytes?.(chunk);
     const text = chunk.toString('latin1');
     // Every field of a manifest is ASCII, so its canonical bytes are.
-    const high = text.search(/[^\x00-\x7f]/);
+    const high = text.search(/[\u0080-\u00ff]/);
     if (high >= 0) throw notCanonical(read + high, 'a byte above 0x7f (every field is ASCII)');
     read += chunk.length;
     let buf = pending + text;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xorrisoWriter } from '../seal/xorriso-writer';
 import { mapImage } from './image-map';
-import { IsoError, readIso } from './iso9660-reader';
+import { IsoError, directoryFiles, readIso, readIsoStructure } from './iso9660-reader';
 
 describe('ISO 9660 reader and image map (images written by xorriso)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scm-iso-spec-'));
@@ -15,6 +15,9 @@ describe('ISO 9660 reader and image map (images written by xorriso)', () => {
     writeFileSync(join(dir, 'root', 'MANIFEST.JSON'), '{}\n');
     writeFileSync(join(dir, 'root', 'vsc', names[0]), Buffer.alloc(3000, 1));
     writeFileSync(join(dir, 'root', 'vsc', names[1]), Buffer.alloc(2048, 2));
+    // A directory of the layout of format /2, one level down.
+    mkdirSync(join(dir, 'root', 'vsc', 'aa'), { recursive: true });
+    writeFileSync(join(dir, 'root', 'vsc', 'aa', names[0]), Buffer.alloc(5000, 3));
     await xorrisoWriter()(join(dir, 'root'), join(dir, 'x.iso'), 'SCM_ARCHIVE_000009');
     image = readFileSync(join(dir, 'x.iso'));
   });
@@ -23,7 +26,7 @@ describe('ISO 9660 reader and image map (images written by xorriso)', () => {
   it('reads Rock Ridge names, Joliet names and where each file is; the volume is the image, unpadded', () => {
     const iso = readIso(image);
     expect(iso).toMatchObject({ volumeId: 'SCM_ARCHIVE_000009', rockRidge: true, joliet: true, sectors: image.length / 2048 });
-    expect(iso.files.map((f) => f.path).sort()).toEqual(['MANIFEST.JSON', `vsc/${names[0]}`, `vsc/${names[1]}`]);
+    expect(iso.files.map((f) => f.path).sort()).toEqual(['MANIFEST.JSON', `vsc/aa/${names[0]}`, `vsc/${names[0]}`, `vsc/${names[1]}`]);
     expect(iso.jolietFiles).toEqual(expect.arrayContaining(iso.files));
     const f = iso.files.find((x) => x.path === `vsc/${names[0]}`)!;
     expect(image.subarray(f.lba * 2048, f.lba * 2048 + f.size).equals(Buffer.alloc(3000, 1))).toBe(true);
@@ -44,6 +47,35 @@ describe('ISO 9660 reader and image map (images written by xorriso)', () => {
       ]),
     );
     expect(regions.find((r) => r.name === 'MANIFEST.JSON')?.kind).toBe('manifest');
+  });
+
+  it('reads the structure without the files, then the same files one directory at a time, in both trees', () => {
+    const whole = readIso(image);
+    const s = readIsoStructure(image);
+    const { files, jolietFiles, ...rest } = whole;
+    expect(s).toEqual(rest);
+    expect(s.fileCount).toEqual({ iso: 4, joliet: 4 });
+    expect(s.directories.filter((d) => d.tree === 'iso').map((d) => d.path)).toEqual(['/', '/vsc', '/vsc/aa']);
+    const byDir = (tree: 'iso' | 'joliet') => s.directories.filter((d) => d.tree === tree).flatMap((d) => directoryFiles(image, s, d));
+    expect(byDir('iso')).toEqual(expect.arrayContaining(files));
+    expect(byDir('iso')).toHaveLength(files.length);
+    expect(byDir('joliet')).toEqual(expect.arrayContaining(jolietFiles));
+    expect(
+      directoryFiles(
+        image,
+        s,
+        s.directories.find((d) => d.path === '/vsc/aa')!,
+      ).map((f) => f.path),
+    ).toEqual([`vsc/aa/${names[0]}`]);
+  });
+
+  it('maps the same from the structure as from the whole tree; without file runs it leaves out only those', () => {
+    const special = { 'MANIFEST.JSON': 'manifest' } as const;
+    const full = mapImage(image, readIso(image), special);
+    expect(mapImage(image, readIsoStructure(image), special)).toEqual(full);
+    const lean = mapImage(image, readIsoStructure(image), special, { fileRegions: false });
+    expect(lean).toEqual(full.filter((r) => r.kind !== 'file'));
+    expect(lean.find((r) => r.name === 'MANIFEST.JSON')?.kind).toBe('manifest');
   });
 
   it('refuses damaged structures with the offset, never reading outside the image', () => {

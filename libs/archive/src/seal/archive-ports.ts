@@ -26,7 +26,8 @@ export interface VolumeRecord {
   previous: { volume: number; imageSha256: string } | null;
   audit: { seq: number; headHash: string };
   signer: { keyLabel: string; certificateSha256: string };
-  entries: ManifestEntry[];
+  /** How many VSC versions the volume holds. */
+  entries: number;
 }
 
 /**
@@ -38,12 +39,16 @@ export interface ArchiveSource {
   lock(): Promise<void>;
   /** The last volume sealed, or null before the first. */
   lastVolume(): Promise<{ volume: number; imageSha256: string } | null>;
-  /** Escrowed VSC versions not yet in any volume, oldest first. */
-  pendingVersions(): Promise<PendingVersion[]>;
+  /**
+   * Escrowed VSC versions not yet in any volume, in batches of at most `batch`, in the order of
+   * their paths in a volume (VSC id, then version as text): the seal writes the manifest as they
+   * come, holding one batch at a time.
+   */
+  pendingVersions(batch: number): AsyncIterable<PendingVersion[]>;
   /** The content bytes of these versions, in the same order. */
   contents(versions: readonly PendingVersion[]): Promise<Buffer[]>;
-  /** Records the new volume and marks each of its versions archived in it. */
-  recordVolume(v: VolumeRecord): Promise<void>;
+  /** Records the new volume and marks each of its versions (given in batches) archived in it. */
+  recordVolume(v: VolumeRecord, entries: AsyncIterable<readonly ManifestEntry[]> | Iterable<readonly ManifestEntry[]>): Promise<void>;
 }
 
 /** The archive key in the HSM and its certificate chain. */
@@ -55,6 +60,14 @@ export interface ArchiveSigner {
   readonly certificates: readonly Buffer[];
   /** Signature over data inside the HSM, DER ECDSA. */
   sign(data: Uint8Array): Promise<Buffer>;
+  /** A signature over data given in parts, the one `sign` makes over them joined: the manifest is signed as it is written. */
+  startSignature(): PartsSigner;
+}
+
+/** Takes the data in parts, then signs it once. */
+export interface PartsSigner {
+  update(part: Uint8Array): void;
+  sign(): Promise<Buffer>;
 }
 
 /** Signs an audit checkpoint of the chain head now and returns it. */

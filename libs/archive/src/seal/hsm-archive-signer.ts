@@ -1,8 +1,8 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import type { HsmCertificateAuthority } from '@scm/ca';
 import type { HsmContext, HsmSigningKey, KeyRef } from '@scm/hsm';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
-import type { ArchiveSigner } from './archive-ports';
+import type { ArchiveSigner, PartsSigner } from './archive-ports';
 
 /** The archive key: signs manifests and sidecars (docs/hsm.md). */
 export const ARCHIVE_KEY: KeyRef = { label: 'scm-archive', version: 1 };
@@ -30,6 +30,15 @@ export class HsmArchiveSigner implements ArchiveSigner {
 
   sign(data: Uint8Array): Promise<Buffer> {
     return this.key.sign(data);
+  }
+
+  /** Hashes the parts here and has the HSM sign the digest (CKM_ECDSA): the data is never handed over whole. */
+  startSignature(): PartsSigner {
+    const hash = createHash('sha256');
+    return {
+      update: (part) => void hash.update(part),
+      sign: () => this.key.signDigest(hash.digest()),
+    };
   }
 }
 

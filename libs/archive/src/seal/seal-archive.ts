@@ -113,7 +113,7 @@ export async function sealArchive(env: SealEnvironment, outDir: string): Promise
       manifestSha256: v.manifestSha256,
       previousImageSha256: v.previous?.imageSha256 ?? null,
       auditSeq: v.audit.seq,
-      entries: v.entries.length,
+      entries: v.entries,
       signer: v.signer.keyLabel,
       ...(v.movedAside.length ? { movedAside: v.movedAside } : {}),
     },

@@ -53,7 +53,8 @@ describe('sealVolume (memory source, software signer, xorriso)', () => {
     const v = sealed(await sealVolume(deps, { outDir: dir }));
     expect(v.volume).toBe(1);
     expect(v.previous).toBeNull();
-    expect(v.entries.map((e) => e.cardSerial).sort()).toEqual(['00001000', '00001001', '00001002']);
+    expect(v.entries).toBe(3);
+    expect(deps.source.volumes[0].entryList.map((e) => e.cardSerial).sort()).toEqual(['00001000', '00001001', '00001002']);
     expect(statSync(v.imagePath).mode & 0o777).toBe(0o444);
     expect(statSync(v.sidecarPath).mode & 0o777).toBe(0o444);
     const image = readFileSync(v.imagePath);
@@ -78,7 +79,7 @@ describe('sealVolume (memory source, software signer, xorriso)', () => {
     const v = sealed(await sealVolume(deps, { outDir: dir }));
     expect(v.volume).toBe(2);
     expect(v.previous).toEqual({ volume: 1, imageSha256: v1.imageSha256 });
-    const ids = deps.source.volumes.flatMap((x) => x.entries.map((e) => e.vscId));
+    const ids = deps.source.volumes.flatMap((x) => x.entryList.map((e) => e.vscId));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(5);
     const img2 = readFileSync(v.imagePath);
@@ -103,7 +104,7 @@ describe('sealVolume (memory source, software signer, xorriso)', () => {
   it('reads a VSC back from an image and lists the volume', async () => {
     const v1 = deps.source.volumes[0];
     const image = readFileSync(join(dir, v1.imageName));
-    const want = deps.source.escrow.find((e) => e.vscId === v1.entries[1].vscId)!;
+    const want = deps.source.escrow.find((e) => e.vscId === v1.entryList[1].vscId)!;
     const got = recoverVscFromImage(
       image,
       { vscId: want.vscId, version: 1 },

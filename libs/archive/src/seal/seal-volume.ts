@@ -1,19 +1,22 @@
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { chmod, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
-import { MANIFEST_FORMAT, encodeManifest, type Manifest, type ManifestEntry } from '../format/manifest.codec';
+import { MANIFEST_FORMAT, type ManifestEntry } from '../format/manifest.codec';
+import { ManifestEntriesText, manifestFrame, readManifest, type ManifestHeader } from '../format/manifest-stream';
 import { SIDECAR_FORMAT, encodeSidecar, sidecarSignedBytes, type RegionKind, type UnsignedSidecar } from '../format/sidecar.codec';
 import { encodePemBundle, sha256, sha256Hex } from '../format/signatures';
 import { FileImageSource, sha256OfRange } from '../iso/image-source';
 import { readVscHeader } from '../format/vsc-header';
 import { mapImage } from '../iso/image-map';
-import { readIso } from '../iso/iso9660-reader';
+import { readIsoStructure } from '../iso/iso9660-reader';
 import {
   CERTIFICATES_PATH,
   MANIFEST_PATH,
   SIGNATURE_PATH,
   VSC_DIR,
+  SECTOR,
   imageNameOf,
   sidecarNameOf,
   volumeIdOf,
@@ -61,9 +64,11 @@ const SPECIAL: Record<string, RegionKind> = {
 export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Promise<SealResult> {
   const { source, signer } = deps;
   await source.lock();
-  const pending = await source.pendingVersions();
   const last = await source.lastVolume();
-  if (pending.length === 0) {
+  const pending = source.pendingVersions(BATCH)[Symbol.asyncIterator]();
+  const first = await pending.next();
+  if (first.done || first.value.length === 0) {
+    await pending.return?.();
     return {
       sealed: false,
       reason: 'nothing-new',
@@ -73,11 +78,13 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
   }
   const signerCert = new X509Certificate(signer.certificates[0]);
   const createdAt = new Date(Math.floor(deps.now().getTime()));
-  if (Date.parse(signerCert.validTo) < createdAt.getTime() || Date.parse(signerCert.validFrom) > createdAt.getTime())
+  if (Date.parse(signerCert.validTo) < createdAt.getTime() || Date.parse(signerCert.validFrom) > createdAt.getTime()) {
+    await pending.return?.();
     throw new ArchiveError(
       ArchiveErrorCode.SignerNotReady,
       `the archive key's certificate is not valid now (${signerCert.validFrom} .. ${signerCert.validTo})`,
     );
+  }
 
   const volume = (last?.volume ?? 0) + 1;
   const volumeId = volumeIdOf(volume);
@@ -87,10 +94,13 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
   const root = join(staging, 'root');
   await mkdir(join(root, VSC_DIR), { recursive: true });
   try {
-    const entries = await stageFiles(source, pending, root);
+    // The VSC files are staged and the manifest's entries written as the escrow comes, a batch
+    // at a time: nothing here holds the volume's list of versions.
+    const entriesText = join(staging, 'entries.part');
+    const count = await stageFiles(source, first.value, pending, root, entriesText);
     const checkpoint = await deps.checkpoint();
     const certificates = encodePemBundle(signer.certificates);
-    const manifest: Manifest = {
+    const header: ManifestHeader = {
       format: MANIFEST_FORMAT,
       volume,
       volumeId,
@@ -111,11 +121,11 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
         certificateSha256: sha256Hex(signer.certificates[0]),
         certificates: { path: CERTIFICATES_PATH, sha256: sha256Hex(certificates) },
       },
-      entries,
     };
-    const manifestBytes = encodeManifest(manifest);
-    await writeFile(join(root, MANIFEST_PATH), manifestBytes);
-    await writeFile(join(root, SIGNATURE_PATH), await signer.sign(manifestBytes));
+    const manifestPath = join(root, MANIFEST_PATH);
+    const { sha256: manifestSha256, signature } = await writeManifest(manifestPath, header, entriesText, signer);
+    await rm(entriesText);
+    await writeFile(join(root, SIGNATURE_PATH), signature);
     await writeFile(join(root, CERTIFICATES_PATH), certificates);
 
     const imageName = imageNameOf(volume);
@@ -125,8 +135,8 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       stagedImage,
       volumeId,
     );
-    // The image as written is read back by position (a few pages at a time): mapped, hashed
-    // and verified without holding it in memory.
+    // The image as written is read back by position (a few pages at a time) and one directory
+    // at a time: mapped, hashed and verified without holding it, or its list of files, in memory.
     const image = FileImageSource.open(stagedImage);
     let imageSha256: string;
     let unsigned: UnsignedSidecar;
@@ -134,7 +144,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
     try {
       let regions;
       try {
-        regions = mapImage(image, readIso(image), SPECIAL);
+        regions = mapImage(image, readIsoStructure(image), SPECIAL, { fileRegions: false });
       } catch (e) {
         throw new ArchiveError(
           ArchiveErrorCode.WriterFailed,
@@ -147,10 +157,10 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       unsigned = {
         format: SIDECAR_FORMAT,
         volume,
-        createdAt: manifest.createdAt,
+        createdAt: header.createdAt,
         image: { name: imageName, size: image.size, sha256: imageSha256 },
-        manifestSha256: sha256Hex(manifestBytes),
-        previousImageSha256: manifest.previous?.imageSha256 ?? null,
+        manifestSha256,
+        previousImageSha256: header.previous?.imageSha256 ?? null,
         regions: regions
           .filter((r) => r.kind !== 'file')
           .map((r) => ({
@@ -173,7 +183,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       if (!check.ok) {
         const bad = check.findings.filter((f: Finding) => !f.ok).map((f) => f.message);
         throw new ArchiveError(ArchiveErrorCode.WriterFailed, `the new volume fails its own verification: ${bad.join('; ')}`, {
-          findings: bad,
+          findings: bad.slice(0, 20),
         });
       }
     } finally {
@@ -191,13 +201,14 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       sidecarName,
       imageSha256,
       imageSize,
-      manifestSha256: unsigned.manifestSha256,
-      previous: manifest.previous,
+      manifestSha256,
+      previous: header.previous,
       audit: { seq: checkpoint.seq, headHash: checkpoint.headHash },
-      signer: { keyLabel: signer.keyLabel, certificateSha256: manifest.signer.certificateSha256 },
-      entries,
+      signer: { keyLabel: signer.keyLabel, certificateSha256: header.signer.certificateSha256 },
+      entries: count,
     };
-    await source.recordVolume(record);
+    // The entries recorded are read back from the manifest as written (and verified just now).
+    await source.recordVolume(record, entryBatches(manifestPath));
 
     const stagedSidecar = join(staging, sidecarName);
     await writeFile(stagedSidecar, sidecar);
@@ -225,78 +236,156 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
     await syncFile(outDir);
     return { sealed: true, volume: { ...record, imagePath, sidecarPath, movedAside } };
   } finally {
+    await pending.return?.();
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function stageFiles(source: ArchiveSource, pending: readonly PendingVersion[], root: string): Promise<ManifestEntry[]> {
-  const entries: ManifestEntry[] = [];
+/**
+ * Writes the manifest: its frame around the entries staged in `entriesText`, hashed and signed as
+ * the bytes go out (the signer is handed parts, never the whole manifest).
+ */
+async function writeManifest(
+  path: string,
+  header: ManifestHeader,
+  entriesText: string,
+  signer: ArchiveSigner,
+): Promise<{ sha256: string; signature: Buffer }> {
+  const { prefix, suffix } = manifestFrame(header);
+  const hash = createHash('sha256');
+  const signature = signer.startSignature();
+  const out = await open(path, 'w');
+  try {
+    const put = async (b: Buffer): Promise<void> => {
+      hash.update(b);
+      signature.update(b);
+      await out.write(b);
+    };
+    await put(Buffer.from(prefix, 'utf8'));
+    for await (const chunk of createReadStream(entriesText, { highWaterMark: 1 << 20 })) await put(chunk as Buffer);
+    await put(Buffer.from(suffix, 'utf8'));
+  } finally {
+    await out.close();
+  }
+  return { sha256: hash.digest('hex'), signature: await signature.sign() };
+}
+
+/** The entries of a written manifest, read back a chunk at a time, in batches. */
+async function* entryBatches(manifestPath: string, size = 2000): AsyncGenerator<ManifestEntry[]> {
+  const src = FileImageSource.open(manifestPath);
+  try {
+    let batch: ManifestEntry[] = [];
+    const it = readManifest(src, 0, src.size);
+    for (let r = it.next(); !r.done; r = it.next()) {
+      batch.push(r.value);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  } finally {
+    src.close();
+  }
+}
+
+/**
+ * Stages the VSC files of every pending version, checked against the escrow's record, and writes
+ * the manifest's entries for them to `entriesText`; returns how many. One batch is held at a time.
+ */
+async function stageFiles(
+  source: ArchiveSource,
+  first: PendingVersion[],
+  rest: AsyncIterator<PendingVersion[]>,
+  root: string,
+  entriesText: string,
+): Promise<number> {
+  const text = new ManifestEntriesText(MANIFEST_FORMAT);
   // The subdirectories of vsc/ made so far (the layout spreads the files over at most 256 of them).
   const dirs = new Set<string>();
-  for (let i = 0; i < pending.length; i += BATCH) {
-    const batch = pending.slice(i, i + BATCH);
-    const contents = await source.contents(batch);
-    // The batch's files are written side by side; one batch of contents is held at a time.
-    const writes: Promise<void>[] = [];
-    try {
-      for (let j = 0; j < batch.length; j++) {
-        const p = batch[j];
-        const bytes = contents[j];
-        const where = `VSC ${p.vscId} v${p.version}`;
-        if (!bytes || !sha256(bytes).equals(p.sha256))
-          throw new ArchiveError(
-            ArchiveErrorCode.EscrowMismatch,
-            `${where} in escrow does not match the SHA-256 recorded when it was sealed`,
-            {
-              vscId: p.vscId,
-              version: p.version,
-            },
-          );
-        let header;
+  const out = await open(entriesText, 'w');
+  try {
+    for (let next: PendingVersion[] | undefined = first; next;) {
+      for (let i = 0; i < next.length; i += BATCH) {
+        const batch = next.slice(i, i + BATCH);
+        const contents = await source.contents(batch);
+        // The batch's files are written side by side; one batch of contents is held at a time.
+        const writes: Promise<void>[] = [];
+        const lines: string[] = [];
         try {
-          // The bytes are the escrowed version (its hash just checked), which passed the VSC
-          // consistency check when it was sealed: what the manifest records is read from its header.
-          header = readVscHeader(bytes);
+          for (let j = 0; j < batch.length; j++) {
+            const p = batch[j];
+            const bytes = contents[j];
+            const entry = checkedEntry(p, bytes);
+            const dir = dirname(join(root, entry.path));
+            if (!dirs.has(dir)) {
+              await mkdir(dir, { recursive: true });
+              dirs.add(dir);
+            }
+            writes.push(writeFile(join(root, entry.path), bytes));
+            try {
+              lines.push(text.append(entry));
+            } catch (e) {
+              throw new ArchiveError(
+                ArchiveErrorCode.EscrowMismatch,
+                `the escrow gave VSC ${p.vscId} v${p.version} out of order: ${(e as Error).message}`,
+                {
+                  vscId: p.vscId,
+                  version: p.version,
+                },
+              );
+            }
+          }
         } catch (e) {
-          throw new ArchiveError(ArchiveErrorCode.EscrowMismatch, `${where} in escrow fails its format check: ${(e as Error).message}`, {
-            vscId: p.vscId,
-            version: p.version,
-          });
+          await Promise.allSettled(writes);
+          throw e;
         }
-        if (header.id !== p.vscId || header.hierarchy.version !== p.version)
-          throw new ArchiveError(
-            ArchiveErrorCode.EscrowMismatch,
-            `${where} in escrow names itself ${header.id} v${header.hierarchy.version}`,
-            {
-              vscId: p.vscId,
-              version: p.version,
-            },
-          );
-        const path = vscPath(p.vscId, p.version);
-        const dir = dirname(join(root, path));
-        if (!dirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          dirs.add(dir);
-        }
-        writes.push(writeFile(join(root, path), bytes));
-        entries.push({
-          path,
-          vscId: p.vscId,
-          version: p.version,
-          cardSerial: p.cardSerial,
-          sha256: p.sha256.toString('hex'),
-          size: bytes.length,
-          kek: `${header.keys.kek.label}/${header.keys.kek.version}`,
-          recoveryKey: `${header.keys.recovery.label}/${header.keys.recovery.version}`,
-        });
+        await Promise.all(writes);
+        await out.write(lines.join(''));
       }
-    } catch (e) {
-      await Promise.allSettled(writes);
-      throw e;
+      const r = await rest.next();
+      next = r.done ? undefined : r.value;
     }
-    await Promise.all(writes);
+  } finally {
+    await out.close();
   }
-  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return text.count;
+}
+
+/** The manifest entry of an escrowed version, its bytes checked against what the escrow recorded. */
+function checkedEntry(p: PendingVersion, bytes: Buffer | undefined): ManifestEntry {
+  const where = `VSC ${p.vscId} v${p.version}`;
+  if (!bytes || !sha256(bytes).equals(p.sha256))
+    throw new ArchiveError(ArchiveErrorCode.EscrowMismatch, `${where} in escrow does not match the SHA-256 recorded when it was sealed`, {
+      vscId: p.vscId,
+      version: p.version,
+    });
+  let header;
+  try {
+    // The bytes are the escrowed version (its hash just checked), which passed the VSC
+    // consistency check when it was sealed: what the manifest records is read from its header.
+    header = readVscHeader(bytes);
+  } catch (e) {
+    throw new ArchiveError(ArchiveErrorCode.EscrowMismatch, `${where} in escrow fails its format check: ${(e as Error).message}`, {
+      vscId: p.vscId,
+      version: p.version,
+    });
+  }
+  if (header.id !== p.vscId || header.hierarchy.version !== p.version)
+    throw new ArchiveError(ArchiveErrorCode.EscrowMismatch, `${where} in escrow names itself ${header.id} v${header.hierarchy.version}`, {
+      vscId: p.vscId,
+      version: p.version,
+    });
+  return {
+    path: vscPath(p.vscId, p.version),
+    vscId: p.vscId,
+    version: p.version,
+    cardSerial: p.cardSerial,
+    sha256: p.sha256.toString('hex'),
+    size: bytes.length,
+    kek: `${header.keys.kek.label}/${header.keys.kek.version}`,
+    recoveryKey: `${header.keys.recovery.label}/${header.keys.recovery.version}`,
+  };
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Queryable } from '@scm/audit';
+import type { ManifestEntry } from '../format/manifest.codec';
 import type { ArchiveSource, PendingVersion, VolumeRecord } from '../seal/archive-ports';
 import { ISSUED_CARD_STATES, type ArchivedCopy, type IssuedCard } from '../volume/reconcile';
 
@@ -30,17 +31,36 @@ export class PgArchiveSource implements ArchiveSource {
     return r.length ? { volume: r[0].volume, imageSha256: r[0].image_sha256.toString('hex') } : null;
   }
 
-  async pendingVersions(): Promise<PendingVersion[]> {
-    const rows = await this.q<{ vsc_id: string; version: number; sha256: Buffer; card_serial: string | null }>(
-      `SELECT v.vsc_id, v.version, v.sha256,
+  /**
+   * Through a cursor in the caller's transaction: one snapshot, one sort, a batch fetched at a
+   * time. The order is that of the paths in a volume (VSC id, then the version as text).
+   */
+  async *pendingVersions(batch: number): AsyncGenerator<PendingVersion[]> {
+    await this.q(
+      `DECLARE scm_archive_pending NO SCROLL CURSOR FOR
+       SELECT v.vsc_id, v.version, v.sha256,
               (SELECT c.serial FROM card c WHERE c.vsc_id = v.vsc_id AND c.serial IS NOT NULL AND c.state <> 'spoiled'
                 ORDER BY c.state_changed_at DESC LIMIT 1) AS card_serial
          FROM vsc_version v
         WHERE v.escrowed_at IS NOT NULL AND v.purged_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM archive_entry a WHERE a.vsc_id = v.vsc_id AND a.version = v.version)
-        ORDER BY v.created_at, v.vsc_id, v.version`,
+        ORDER BY v.vsc_id, v.version::text COLLATE "C"`,
     );
-    return rows.map((r) => ({ vscId: r.vsc_id, version: r.version, sha256: r.sha256, cardSerial: r.card_serial }));
+    let open = true;
+    try {
+      for (;;) {
+        const rows = await this.q<{ vsc_id: string; version: number; sha256: Buffer; card_serial: string | null }>(
+          `FETCH ${Math.max(1, Math.floor(batch))} FROM scm_archive_pending`,
+        );
+        if (!rows.length) break;
+        yield rows.map((r) => ({ vscId: r.vsc_id, version: r.version, sha256: r.sha256, cardSerial: r.card_serial }));
+      }
+      await this.q('CLOSE scm_archive_pending');
+      open = false;
+    } finally {
+      // Left early (the seal failed): close it unless the failure aborted the transaction, whose end closes it.
+      if (open) await this.q('CLOSE scm_archive_pending').catch(() => undefined);
+    }
   }
 
   async contents(versions: readonly PendingVersion[]): Promise<Buffer[]> {
@@ -53,7 +73,10 @@ export class PgArchiveSource implements ArchiveSource {
     return versions.map((v) => by.get(`${v.vscId}/${v.version}`) as Buffer);
   }
 
-  async recordVolume(v: VolumeRecord): Promise<void> {
+  async recordVolume(
+    v: VolumeRecord,
+    entries: AsyncIterable<readonly ManifestEntry[]> | Iterable<readonly ManifestEntry[]>,
+  ): Promise<void> {
     await this.q(
       `INSERT INTO archive_volume (volume, volume_id, image_name, sidecar_name, directory, image_sha256, image_size, manifest_sha256,
          previous_volume, previous_sha256, audit_seq, audit_head_hash, signer_key, signer_cert_sha256, entries, created_at)
@@ -73,13 +96,13 @@ export class PgArchiveSource implements ArchiveSource {
         Buffer.from(v.audit.headHash, 'hex'),
         v.signer.keyLabel,
         Buffer.from(v.signer.certificateSha256, 'hex'),
-        v.entries.length,
+        v.entries,
         v.createdAt,
       ],
     );
-    const BATCH = 2000;
-    for (let i = 0; i < v.entries.length; i += BATCH) {
-      const e = v.entries.slice(i, i + BATCH);
+    let recorded = 0;
+    for await (const e of entries) {
+      recorded += e.length;
       await this.q(
         `INSERT INTO archive_entry (vsc_id, version, volume, path, sha256, size, card_serial)
          SELECT k.vsc_id, k.version, $1, k.path, k.sha256, k.size, k.card_serial
@@ -95,6 +118,7 @@ export class PgArchiveSource implements ArchiveSource {
         ],
       );
     }
+    if (recorded !== v.entries) throw new Error(`volume ${v.volume} holds ${v.entries} VSC versions, ${recorded} were given to record`);
   }
 
   /** Volumes, newest first. */

@@ -108,7 +108,7 @@ export async function writeRebuild(db: Queryable, plan: RebuildPlan, now: Date):
         counts.signers++;
       }
     }
-    await archive.recordVolume(v.record);
+    await archive.recordVolume(v.record, [v.entries]);
     counts.volumes++;
   }
   return counts;

@@ -1,9 +1,11 @@
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
-import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createSign, generateKeyPairSync, sign as nodeSign, webcrypto, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { checkpointMessage, type Checkpoint } from '@scm/audit';
 import { MemoryKeyProtector, VirtualSmartCard, type VscDeps, type VscKeyProtector } from '@scm/vsc';
 import type { ArchiveSigner, ArchiveSource, CheckpointProvider, PendingVersion, VolumeRecord } from '../seal/archive-ports';
+import type { ManifestEntry } from '../format/manifest.codec';
+import { vscPath } from '../volume/layout';
 
 /*
  * Fixtures of the archive's unit tests and benchmarks: realistic sealed VSC content files
@@ -78,6 +80,10 @@ export async function softwareSigner(name = 'Test'): Promise<ArchiveSigner & { r
     certificates: [Buffer.from(cert.rawData), Buffer.from(root.cert.rawData)],
     root: Buffer.from(root.cert.rawData),
     sign: async (data) => nodeSign('sha256', data, key),
+    startSignature: () => {
+      const s = createSign('sha256');
+      return { update: (part) => void s.update(part), sign: async () => s.sign(key) };
+    },
   };
 }
 
@@ -162,9 +168,9 @@ export async function sampleVsc(material: SampleMaterial, protector: VscKeyProte
   return { vscId: vsc.id, version: 1, serial, content, sha256: createHash('sha256').update(content).digest() };
 }
 
-/** An ArchiveSource in memory: the escrow is a list, volumes are kept as recorded. */
+/** An ArchiveSource in memory: the escrow is a list, volumes are kept as recorded (with their entries). */
 export class MemoryArchiveSource implements ArchiveSource {
-  readonly volumes: VolumeRecord[] = [];
+  readonly volumes: Array<VolumeRecord & { entryList: ManifestEntry[] }> = [];
   readonly escrow: SampleVsc[] = [];
   private readonly archived = new Set<string>();
   private byKey: Map<string, SampleVsc> | undefined;
@@ -181,10 +187,12 @@ export class MemoryArchiveSource implements ArchiveSource {
     return v ? { volume: v.volume, imageSha256: v.imageSha256 } : null;
   }
 
-  async pendingVersions(): Promise<PendingVersion[]> {
-    return this.escrow
+  async *pendingVersions(batch: number): AsyncGenerator<PendingVersion[]> {
+    const pending = this.escrow
       .filter((v) => !this.archived.has(`${v.vscId}/${v.version}`))
-      .map((v) => ({ vscId: v.vscId, version: v.version, cardSerial: v.serial, sha256: v.sha256 }));
+      .map((v) => ({ vscId: v.vscId, version: v.version, cardSerial: v.serial, sha256: v.sha256 }))
+      .sort((a, b) => pathOrder(vscPath(a.vscId, a.version), vscPath(b.vscId, b.version)));
+    for (let i = 0; i < pending.length; i += batch) yield pending.slice(i, i + batch);
   }
 
   async contents(versions: readonly PendingVersion[]): Promise<Buffer[]> {
@@ -193,8 +201,15 @@ export class MemoryArchiveSource implements ArchiveSource {
     return versions.map((p) => this.byKey!.get(`${p.vscId}/${p.version}`)!.content);
   }
 
-  async recordVolume(v: VolumeRecord): Promise<void> {
-    this.volumes.push(v);
-    for (const e of v.entries) this.archived.add(`${e.vscId}/${e.version}`);
+  async recordVolume(
+    v: VolumeRecord,
+    entries: AsyncIterable<readonly ManifestEntry[]> | Iterable<readonly ManifestEntry[]>,
+  ): Promise<void> {
+    const entryList: ManifestEntry[] = [];
+    for await (const batch of entries) entryList.push(...batch);
+    this.volumes.push({ ...v, entryList });
+    for (const e of entryList) this.archived.add(`${e.vscId}/${e.version}`);
   }
 }
+
+const pathOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -29,7 +29,7 @@ export interface RebuiltVersion {
 
 /** What a set of volumes holds, every volume verified offline and the chain checked. */
 export interface RebuildPlan {
-  volumes: Array<{ path: string; report: VolumeReport; record: VolumeRecord; certificates: Buffer[] }>;
+  volumes: Array<{ path: string; report: VolumeReport; record: VolumeRecord; entries: ManifestEntry[]; certificates: Buffer[] }>;
   versions: RebuiltVersion[];
   cardholders: Map<string, RebuiltCardholder>;
   /** The audit checkpoint of the last volume: the audit history after it is not in the archive. */
@@ -117,9 +117,9 @@ export function planRebuild(dir: string, opts: { issuerCertificates?: readonly U
         previous: m.previous,
         audit: { seq: m.audit.seq, headHash: m.audit.headHash },
         signer: { keyLabel: m.signer.keyLabel, certificateSha256: m.signer.certificateSha256 },
-        entries: m.entries,
+        entries: m.entries.length,
       };
-      plan.volumes.push({ path, report, record, certificates: parts.chain ?? [] });
+      plan.volumes.push({ path, report, record, entries: m.entries, certificates: parts.chain ?? [] });
       for (const e of m.entries) {
         const content = Buffer.from(fileBytes(img, parts.files.get(e.path)!));
         const parsed = parseVscFile(content);

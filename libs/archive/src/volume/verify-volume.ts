@@ -189,7 +189,7 @@ export function readVolumeParts(input: ImageInput): VolumeParts {
  * through once (its header, how many entries, its SHA-256 and the data of its signature check),
  * the signature and the certificates.
  */
-interface VolumeHead {
+export interface VolumeHead {
   iso?: IsoStructure;
   isoError?: IsoError;
   /** Files of the root directory (Rock Ridge tree). */
@@ -207,7 +207,7 @@ interface VolumeHead {
   certificatesError?: string;
 }
 
-function readVolumeHead(image: ImageSource): VolumeHead {
+export function readVolumeHead(image: ImageSource): VolumeHead {
   const head: VolumeHead = { root: new Map(), entries: 0 };
   try {
     head.iso = readIsoStructure(image);
@@ -278,6 +278,14 @@ function treesDisagree(image: ImageSource, iso: IsoStructure): string | undefine
   }
   if (dirs !== joliet.size) return [...joliet.keys()].find((k) => !iso.directories.some((d) => d.tree === 'iso' && d.path === k))?.slice(1);
   return undefined;
+}
+
+/** As manifestSignatureValid, for a head read as a stream. */
+export function headSignatureValid(head: VolumeHead): boolean {
+  const { manifest, signature, chain, chainCerts, manifestVerifier } = head;
+  if (!manifest || !signature || !chain?.length || !chainCerts?.length || !manifestVerifier) return false;
+  if (sha256Hex(chain[0]) !== manifest.signer.certificateSha256) return false;
+  return manifestVerifier.verify(manifest.signer.algorithm, signature, chainCerts[0]);
 }
 
 /** True when the manifest signature verifies under the first certificate of the chain, and that certificate is the one the manifest names. */
@@ -428,11 +436,7 @@ export function verifyVolume(image: ImageInput, opts: VerifyOptions = {}): Volum
 
   if (!parts.signature) add('manifest signature', false, `${SIGNATURE_PATH} is missing`, { kind: 'signature', name: SIGNATURE_PATH });
   else {
-    const ok =
-      !!parts.chain?.length &&
-      !!parts.chainCerts?.length &&
-      sha256Hex(parts.chain[0]) === m.signer.certificateSha256 &&
-      !!parts.manifestVerifier?.verify(m.signer.algorithm, parts.signature, parts.chainCerts[0]);
+    const ok = headSignatureValid(parts);
     add(
       'manifest signature',
       ok,

@@ -37,7 +37,7 @@ export class SealVolumeHandler implements ICommandHandler<SealVolumeCommand, Sea
           previous: v.previous,
           auditSeq: v.audit.seq,
           auditHeadHash: v.audit.headHash,
-          entries: v.entries.length,
+          entries: v.entries,
           movedAside: v.movedAside,
         };
       });
