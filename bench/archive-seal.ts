@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import {
   FileImageSource,
   recoverVscFromImage,
+  removeTree,
   sealVolume,
   verifyVolume,
   VSC_DIR,
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
       note: `of it: reading the escrow files ${source.readMs.toFixed(0)} ms, xorriso ${xorrisoInSeal.toFixed(0)} ms; ${(r.volume.imageSize / MiB).toFixed(1)} MiB image`,
       rss: sealRss,
     });
-    await rm(alone, { recursive: true, force: true });
+    await removeTree(alone);
 
     // Offline verify of the image file (read by position) and its sidecar.
     const sidecar = await readFile(r.volume.sidecarPath);
@@ -312,7 +313,7 @@ async function main(): Promise<void> {
       higherIsBetter: false,
     });
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await removeTree(work);
   }
 }
 

@@ -13,6 +13,7 @@ export * from './volume/reconcile';
 export * from './volume/online-check';
 export * from './seal/archive-ports';
 export * from './seal/xorriso-writer';
+export * from './seal/remove-tree';
 export * from './seal/seal-volume';
 export * from './seal/hsm-archive-signer';
 export * from './seal/archive-key';

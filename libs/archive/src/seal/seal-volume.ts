@@ -16,7 +16,6 @@ import {
   MANIFEST_PATH,
   SIGNATURE_PATH,
   VSC_DIR,
-  SECTOR,
   imageNameOf,
   sidecarNameOf,
   volumeIdOf,
@@ -24,6 +23,7 @@ import {
 } from '../volume/layout';
 import { verifyVolume, type Finding } from '../volume/verify-volume';
 import type { ArchiveSigner, ArchiveSource, CheckpointProvider, IsoWriter, PendingVersion, VolumeRecord } from './archive-ports';
+import { removeTree } from './remove-tree';
 import { xorrisoWriter } from './xorriso-writer';
 
 export interface SealDeps {
@@ -135,6 +135,8 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       stagedImage,
       volumeId,
     );
+    // The staged VSC files are in the image now (the manifest stays: the entries are recorded from it).
+    await removeTree(join(root, VSC_DIR));
     // The image as written is read back by position (a few pages at a time) and one directory
     // at a time: mapped, hashed and verified without holding it, or its list of files, in memory.
     const image = FileImageSource.open(stagedImage);
@@ -237,7 +239,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
     return { sealed: true, volume: { ...record, imagePath, sidecarPath, movedAside } };
   } finally {
     await pending.return?.();
-    await rm(staging, { recursive: true, force: true });
+    await removeTree(staging);
   }
 }
 
