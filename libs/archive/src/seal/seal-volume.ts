@@ -1,5 +1,5 @@
 import { X509Certificate, createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ArchiveError, ArchiveErrorCode } from '../archive-errors';
@@ -93,6 +93,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
   const staging = join(outDir, `.staging-${volume}-${randomBytes(6).toString('hex')}`);
   const root = join(staging, 'root');
   await mkdir(join(root, VSC_DIR), { recursive: true });
+  let removal: Promise<void> | undefined;
   try {
     // The VSC files are staged and the manifest's entries written as the escrow comes, a batch
     // at a time: nothing here holds the volume's list of versions.
@@ -135,8 +136,10 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
       stagedImage,
       volumeId,
     );
-    // The staged VSC files are in the image now (the manifest stays: the entries are recorded from it).
-    await removeTree(join(root, VSC_DIR));
+    // The staged VSC files are in the image now: they go while the image is checked (unlinking
+    // 100,000 files takes seconds of the disk; the check is reading and hashing). The manifest
+    // stays: the entries are recorded from it. Whatever is left goes with the staging at the end.
+    removal = removeTree(join(root, VSC_DIR)).catch(() => undefined);
     // The image as written is read back by position (a few pages at a time) and one directory
     // at a time: mapped, hashed and verified without holding it, or its list of files, in memory.
     const image = FileImageSource.open(stagedImage);
@@ -239,6 +242,7 @@ export async function sealVolume(deps: SealDeps, opts: { outDir: string }): Prom
     return { sealed: true, volume: { ...record, imagePath, sidecarPath, movedAside } };
   } finally {
     await pending.return?.();
+    await removal;
     await removeTree(staging);
   }
 }
@@ -321,7 +325,9 @@ async function stageFiles(
             const entry = checkedEntry(p, bytes);
             const dir = dirname(join(root, entry.path));
             if (!dirs.has(dir)) {
-              await mkdir(dir, { recursive: true });
+              // Made at once (at most 256 of them): an asynchronous mkdir would queue behind the
+              // batch's writes in libuv's pool, and the batch stops and starts at every directory.
+              mkdirSync(dir, { recursive: true });
               dirs.add(dir);
             }
             writes.push(writeFile(join(root, entry.path), bytes));

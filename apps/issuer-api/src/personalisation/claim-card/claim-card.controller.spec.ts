@@ -22,7 +22,9 @@ function setup(release: () => Promise<PersonalisationPackage>) {
       return c instanceof ReleaseKeyMaterialCommand ? release() : claimed;
     },
   } as unknown as CommandBus;
-  return { sent, controller: new ClaimCardController(commands) };
+  const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
+  const log = { warn: (fields: Record<string, unknown>, message: string) => void warnings.push({ fields, message }) };
+  return { sent, warnings, controller: new ClaimCardController(commands, log as never) };
 }
 
 describe('ClaimCardController', () => {
@@ -40,9 +42,16 @@ describe('ClaimCardController', () => {
   });
 
   it('keeps the claim when the release fails: no package, and the worker asks for it again', async () => {
-    const { controller } = setup(async () => {
-      throw new Error('the VSC does not open');
+    const { controller, warnings } = setup(async () => {
+      throw Object.assign(new Error('the VSC does not open'), { code: 'vsc.corrupt' });
     });
     expect(await controller.claim(dto(true), worker, testActor())).toEqual(claimed);
+    // Said where it happens, for the operator: which request, which worker, why.
+    expect(warnings).toEqual([
+      {
+        fields: { requestId: REQUEST, worker: 'w-1', code: 'vsc.corrupt', err: 'the VSC does not open' },
+        message: expect.stringContaining('could not be released with the claim'),
+      },
+    ]);
   });
 });

@@ -1,6 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../platform/infra/tokens';
 import { WorkerOnly } from '../../trust/auth/access.decorator';
 import { type Actor, CurrentActor, CurrentPrincipal, type Principal } from '../../trust/auth/principal';
 import { type PersonalisationPackage, ReleaseKeyMaterialCommand } from '../release-key-material/release-key-material.command';
@@ -12,7 +14,10 @@ import { ClaimDto } from './claim-card.dto';
 @ApiBearerAuth()
 @Controller('api/v1/worker')
 export class ClaimCardController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(LOGGER) private readonly log: Pick<Logger, 'warn'>,
+  ) {}
 
   @Post('personalisation/claims')
   @WorkerOnly()
@@ -36,7 +41,14 @@ export class ClaimCardController {
     // the release fails the worker asks for the package again and gets the reason.
     const pkg = await this.commands
       .execute<ReleaseKeyMaterialCommand, PersonalisationPackage>(new ReleaseKeyMaterialCommand(claim.requestId, w.id, actor))
-      .catch(() => undefined);
+      .catch((e: unknown) => {
+        const err = e as { code?: string; message?: string };
+        this.log.warn(
+          { requestId: claim.requestId, worker: w.id, code: err.code ?? 'internal', err: err.message },
+          'claimed, but the package could not be released with the claim; the worker asks for it again',
+        );
+        return undefined;
+      });
     return pkg ? { ...claim, package: pkg } : claim;
   }
 }
