@@ -42,7 +42,7 @@ describe('SealVolumeHandler', () => {
         imageSize: 4096,
         previous: { volume: 3, imageSha256: 'cd'.repeat(32) },
         audit: { seq: 9, headHash: 'ef'.repeat(32) },
-        entries: [{}, {}],
+        entries: 2,
         movedAside: [],
       },
     } as never);
