@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { HsmContext, KeyRef } from '@scm/hsm';
-import { HsmError, HsmErrorCode, keyLabel } from '@scm/hsm';
+import { HsmError, HsmErrorCode, KEY_CACHE_MS, keyLabel } from '@scm/hsm';
 import { AesCbcEncryptDataParams, KeyType, MechanismEnum, ObjectClass, type SecretKey, type Session } from 'graphene-pk11';
 import { CARD_KEYS, checkMaster, findSecretKey } from './card-keys';
 
@@ -55,12 +55,22 @@ export interface Cryptograms {
  * key stays inside. Only `exportForCard` lets it out, for SET MANAGEMENT KEY.
  */
 export class ManagementKeyDiversifier {
+  /**
+   * The master found and checked, kept for KEY_CACHE_MS as HsmContext keeps its keys: every card
+   * derives three times, and each search of the token cost about a millisecond of the API's
+   * thread. A handle gone stale (the key destroyed) is dropped and the master searched again.
+   */
+  private kept: { key: SecretKey; at: number } | undefined;
+
   constructor(
     private readonly hsm: HsmContext,
     private readonly master: KeyRef = CARD_KEYS.managementMaster,
   ) {}
 
-  private derive(s: Session, identity: CardIdentity, algorithm: ManagementKeyAlgorithmName, extractable: boolean): SecretKey {
+  private masterKey(s: Session): SecretKey {
+    const now = Date.now();
+    if (this.kept && now - this.kept.at < KEY_CACHE_MS) return this.kept.key;
+    this.kept = undefined;
     const master = findSecretKey(s, this.master);
     if (!master) {
       throw new HsmError(HsmErrorCode.KeyNotFound, `HSM key ${keyLabel(this.master)} not found; create it with "scm card init-keys"`, {
@@ -68,6 +78,29 @@ export class ManagementKeyDiversifier {
       });
     }
     checkMaster(master, this.master);
+    this.kept = { key: master, at: now };
+    return master;
+  }
+
+  private derive(s: Session, identity: CardIdentity, algorithm: ManagementKeyAlgorithmName, extractable: boolean): SecretKey {
+    const kept = this.kept;
+    try {
+      return this.deriveFrom(s, this.masterKey(s), identity, algorithm, extractable);
+    } catch (e) {
+      // A kept handle that no longer names the key: search again, once.
+      if (!kept || this.kept !== kept) throw e;
+      this.kept = undefined;
+      return this.deriveFrom(s, this.masterKey(s), identity, algorithm, extractable);
+    }
+  }
+
+  private deriveFrom(
+    s: Session,
+    master: SecretKey,
+    identity: CardIdentity,
+    algorithm: ManagementKeyAlgorithmName,
+    extractable: boolean,
+  ): SecretKey {
     const info = MANAGEMENT_KEY_ALGORITHMS[algorithm];
     const mech = {
       name: 'AES_CBC_ENCRYPT_DATA',
