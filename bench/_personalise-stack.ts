@@ -11,10 +11,10 @@ import 'reflect-metadata';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, hashPassword } from '@scm/common';
+import { createLogger, hashPassword, freePort } from '@scm/common';
 import { readWorkstations, vpcdReaderName, type Workstation } from '@scm/config';
 import { type BenchCard, insertCard, newCard, type Reader, removeCard, sleep } from './_soft-cards';
 import { createDataSource } from '@scm/db';
@@ -263,18 +263,6 @@ export async function startBenchStack(): Promise<BenchStack> {
       hsm.close();
     },
   };
-}
-
-/** A free TCP port on the loopback interface. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 /** Waits until every request is in one of `states` (polling PostgreSQL). */

@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupCaHierarchy, PgCaStore, pgClientRunner } from '@scm/ca';
@@ -25,19 +24,10 @@ import {
 } from '@scm/test-kit';
 import { Client } from 'pg';
 import { API_ENV, respawnWorker, WORKER_ENV } from '../personalisation/support';
+import { freePort } from '@scm/common';
 
 const ROOT = join(__dirname, '..', '..');
 const DB = 'scm_chaos';
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 
 /**
  * Points the test kit (and bin/scm run by it) at the run's own PostgreSQL and Redis: the kit reads

@@ -1,21 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Client } from 'pg';
 import { appDb, call, startApi, testEnv, type RunningApi } from '@scm/test-kit';
 import { GenerateKeysService } from '../../apps/issuer-api/src';
 import { cardholders, officer, people, waitFor, type Officer } from './support';
+import { freePort } from '@scm/common';
 
 const ROOT = join(__dirname, '..', '..');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * Invariant 1 and 7 under a crash: the API process that generated and escrowed a request's keys

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { freePort } from '@scm/common';
 
 /** A redis-server of the test's own, so it can be flushed or stopped without touching anyone else. */
 export class PrivateRedis {
@@ -40,15 +40,4 @@ export class PrivateRedis {
     p.kill('SIGKILL');
     await new Promise((r) => p.once('exit', r));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }

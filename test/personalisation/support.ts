@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PivCard } from '@scm/card-engine';
@@ -30,6 +29,7 @@ import {
 import type { Client } from 'pg';
 import { cardPresent, type TestReader, testReader, waitForCard } from '../card-engine/support';
 import { blankCard, insert, remove, type TestCard, VPCD_SETTLE_MS } from '../card-engine/test-cards';
+import { freePort } from '@scm/common';
 
 export { type TestReader, testReader };
 export { sleep, waitFor } from '@scm/test-kit';
@@ -66,17 +66,6 @@ export interface Stack {
 }
 
 const ROOT = join(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** The API as its own process (what `npm start` runs), logging to a file the test can read. */
 export async function spawnApi(env: Record<string, string>): Promise<RunningApi & { log(): string }> {

@@ -4,3 +4,4 @@ export * from './nest-logger';
 export * from './worker-identity';
 export * from './password';
 export * from './pem';
+export * from './free-port';

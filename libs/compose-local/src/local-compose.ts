@@ -11,9 +11,9 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type ComposeFile, type ComposeService, readComposeFile, startOrder } from './compose-file';
+import { freePort } from '@scm/common';
 
 /**
  * Runs the services of a docker-compose.yml as local processes, for a machine without a container
@@ -57,16 +57,6 @@ export interface RunningService {
   log(): string;
   exited: Promise<number | null>;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-    s.on('error', rej);
-  });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
