@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { VscError, VscErrorCode, formatError } from '../vsc-errors';
 import { bytesEqual, concat, readUint, u16, u32, u8, uuidBytes, uuidString } from './bytes';
 import { TlvReader, byteOf, fixed, text, tlv, tlvOf, utf8, validText, type TlvItem } from './tlv';
@@ -227,8 +227,7 @@ export function checkObject(o: VscObject): void {
     case 'key': {
       if (!isPivKeySlot(o.slot)) bad('not a PIV key slot');
       if (!KEY_ALGORITHM_IDS.includes(o.algorithm)) bad('unknown algorithm');
-      const pub = publicKeyOf(o.spki);
-      if (!pub || algorithmOfKey(pub) !== o.algorithm) bad('the public key does not match its algorithm');
+      if (spkiAlgorithm(o.spki) !== o.algorithm) bad('the public key does not match its algorithm');
       if (!(o.escrow in ESCROW_POLICIES) || !(o.origin in KEY_ORIGINS)) bad('unknown escrow policy or origin');
       if (!isPolicy(o.pinPolicy) || !isPolicy(o.touchPolicy)) bad('PIN and touch policies are 0..3');
       return;
@@ -246,21 +245,46 @@ export function checkObject(o: VscObject): void {
 
 const isPolicy = (p: number): boolean => Number.isInteger(p) && p >= 0 && p <= 3;
 
-function parsesAsCertificate(der: Uint8Array): boolean {
-  try {
-    new X509Certificate(Buffer.from(der));
-    return der[0] === 0x30;
-  } catch {
-    return false;
-  }
+/**
+ * What the checks of public objects found, by the SHA-256 of the bytes: whether a certificate
+ * parses, and the PIV algorithm of a public key. They depend on the bytes alone, and the same
+ * certificates and keys come back in every opening of a VSC (eight per card issued, each parsing
+ * every one with OpenSSL: a tenth of the API's CPU per card). Public bytes only; bounded.
+ */
+const publicChecks = new Map<string, boolean | KeyAlgorithmId | null>();
+const PUBLIC_CHECKS_KEPT = 4096;
+
+function remembered<T extends boolean | KeyAlgorithmId | null>(kind: string, bytes: Uint8Array, check: () => T): T {
+  const key = `${kind}:${createHash('sha256').update(bytes).digest('base64')}`;
+  const hit = publicChecks.get(key);
+  if (hit !== undefined) return hit as T;
+  const result = check();
+  if (publicChecks.size >= PUBLIC_CHECKS_KEPT) publicChecks.delete(publicChecks.keys().next().value as string);
+  publicChecks.set(key, result);
+  return result;
 }
 
-function publicKeyOf(spki: Uint8Array): KeyObject | undefined {
-  try {
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  } catch {
-    return undefined;
-  }
+function parsesAsCertificate(der: Uint8Array): boolean {
+  return remembered('cert', der, () => {
+    try {
+      new X509Certificate(Buffer.from(der));
+      return der[0] === 0x30;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The PIV algorithm of a DER SubjectPublicKeyInfo, or undefined when it is none PIV knows (or does not parse). */
+function spkiAlgorithm(spki: Uint8Array): KeyAlgorithmId | undefined {
+  const alg = remembered('spki', spki, () => {
+    try {
+      return algorithmOfKey(createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })) ?? null;
+    } catch {
+      return null;
+    }
+  });
+  return alg ?? undefined;
 }
 
 /** The PIV algorithm of a public or private key object, if it is one PIV knows. */
