@@ -17,6 +17,7 @@ import { vscPath } from '../volume/layout';
 import { listVolume, recoverVscFromImage } from '../volume/recover-from-image';
 import { verifyVolume } from '../volume/verify-volume';
 import { sealVolume, type SealDeps, type SealResult } from './seal-volume';
+import type { PendingVersion } from './archive-ports';
 
 describe('sealVolume (memory source, software signer, xorriso)', () => {
   let dir: string;
@@ -145,6 +146,25 @@ describe('sealVolume (memory source, software signer, xorriso)', () => {
     await expect(sealVolume(deps, { outDir: dir })).rejects.toMatchObject({ code: ArchiveErrorCode.EscrowMismatch });
     expect(readdirSync(dir).sort()).toEqual(files);
     expect(deps.source.volumes).toHaveLength(4);
+  });
+
+  it('refuses an escrow that gives its versions out of path order, and leaves nothing behind', async () => {
+    class Reversed extends MemoryArchiveSource {
+      override async *pendingVersions(batch: number): AsyncGenerator<PendingVersion[]> {
+        const all: PendingVersion[] = [];
+        for await (const b of super.pendingVersions(batch)) all.push(...b);
+        yield all.reverse();
+      }
+    }
+    const source = new Reversed();
+    for (let i = 0; i < 2; i++) source.add(await sampleVsc(material, protector, `9900000${i}`));
+    const out = mkdtempSync(join(dir, 'reversed-'));
+    await expect(sealVolume({ ...deps, source }, { outDir: out })).rejects.toMatchObject({
+      code: ArchiveErrorCode.EscrowMismatch,
+      message: expect.stringMatching(/cannot go into the manifest.*not sorted by path/),
+    });
+    expect(readdirSync(out)).toEqual([]);
+    expect(source.volumes).toHaveLength(0);
   });
 
   it('checks the structure of each VSC once, where it was sealed: a volume checks hashes and headers, the full check on request', async () => {

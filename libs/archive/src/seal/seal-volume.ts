@@ -336,7 +336,7 @@ async function stageFiles(
             } catch (e) {
               throw new ArchiveError(
                 ArchiveErrorCode.EscrowMismatch,
-                `the escrow gave VSC ${p.vscId} v${p.version} out of order: ${(e as Error).message}`,
+                `VSC ${p.vscId} v${p.version} as the escrow gave it cannot go into the manifest: ${(e as Error).message}`,
                 {
                   vscId: p.vscId,
                   version: p.version,
