@@ -9,6 +9,25 @@ import { freePort } from '@scm/common';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * Starts `count` API replicas one after the other (each answering /health before the next
+ * starts); if one does not come up, those already running are closed before the error is thrown.
+ * One after the other: in a CI run two replicas started together on the SoftHSM2 test token, and
+ * one of them got CKR_USER_PIN_NOT_INITIALIZED at its login and at every login after (its /health
+ * said so for minutes), while a new process logged in at once. SoftHSM2 keeps a token's PINs in a
+ * file that other processes write; the one that read it at the wrong moment never reads it again.
+ */
+export async function startApiReplicas(count: number, env: Record<string, string> = {}): Promise<ApiReplica[]> {
+  const up: ApiReplica[] = [];
+  try {
+    for (let i = 0; i < count; i++) up.push(await startApiReplica(env));
+    return up;
+  } catch (e) {
+    await Promise.allSettled(up.map((r) => r.close()));
+    throw e;
+  }
+}
+
 /** One replica of the issuer API as its own process (what `npm start` runs), on a fixed port. */
 export interface ApiReplica {
   readonly port: number;
@@ -45,16 +64,29 @@ export async function startApiReplica(env: Record<string, string> = {}, port?: n
     );
     child = c;
     c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await waitFor(
-      `the API replica on port ${p} to answer`,
-      async () => {
-        if (c.exitCode !== null) throw new Hopeless(`the API exited ${c.exitCode}: ${err}`);
-        const r = await fetch(`${url}/health`).catch(() => undefined);
-        return r?.ok ? true : undefined;
-      },
-      60_000,
-      200,
-    );
+    let health = '';
+    try {
+      await waitFor(
+        `the API replica on port ${p} to answer`,
+        async () => {
+          if (c.exitCode !== null) throw new Hopeless(`the API exited ${c.exitCode}: ${err}`);
+          const r = await fetch(`${url}/health`).catch(() => undefined);
+          if (r && !r.ok) health = await r.text().catch(() => '');
+          return r?.ok ? true : undefined;
+        },
+        60_000,
+        200,
+      );
+    } catch (e) {
+      // A replica that never came up is not left running: it would take the jobs of the tests
+      // after this one from the shared queues. What it said is kept in the error.
+      if (c.exitCode === null && c.signalCode === null) {
+        const exited = new Promise((r) => c.once('exit', r));
+        c.kill('SIGKILL');
+        await exited;
+      }
+      throw new Error(`${(e as Error).message}${health ? `; its /health said ${health.slice(0, 600)}` : ''}`, { cause: e });
+    }
   };
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     const c = child;
@@ -63,7 +95,12 @@ export async function startApiReplica(env: Record<string, string> = {}, port?: n
     c.kill(signal);
     await exited;
   };
-  await start();
+  try {
+    await start();
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     port: p,
     url,

@@ -8,7 +8,7 @@ import {
   LoadBalancer,
   loginAs,
   sleep,
-  startApiReplica,
+  startApiReplicas,
   startApprovedWorker,
   testWorkstations,
   uniqueName,
@@ -45,7 +45,7 @@ describe(`a batch of ${N} across two API replicas, one killed midway`, () => {
 
   beforeAll(async () => {
     await closeOpenCardWork();
-    [a, b] = await Promise.all([startApiReplica(API_ENV), startApiReplica(API_ENV)]);
+    [a, b] = await startApiReplicas(2, API_ENV);
     lb = new LoadBalancer([a.port, b.port]);
     await lb.up();
     api = { app: undefined as unknown as RunningApi['app'], url: lb.url, close: async () => undefined };

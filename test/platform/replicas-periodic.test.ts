@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Client } from 'pg';
-import { appDb, sleep, startApiReplica, testEnv, waitFor, type ApiReplica } from '@scm/test-kit';
+import { appDb, sleep, startApiReplicas, testEnv, waitFor, type ApiReplica } from '@scm/test-kit';
 
 /** The periodic jobs these replicas run every second or two (the CRL job's period is a minute at least). */
 const PERIOD_MS: Record<string, number> = {
@@ -71,7 +71,7 @@ describe('periodic work on two API replicas', () => {
     ).rows;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startApiReplica(ENV), startApiReplica(ENV)]);
+    [a, b] = await startApiReplicas(2, ENV);
     db = await appDb();
   }, 120_000);
   afterAll(async () => {
