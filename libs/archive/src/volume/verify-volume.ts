@@ -142,6 +142,30 @@ export interface VolumeParts {
   certificatesError?: string;
 }
 
+/** MANIFEST.SIG and CERTS.PEM from the files of the image's root, the chain parsed, or why it is not. */
+function signatureAndCertificates(
+  image: ImageInput,
+  files: ReadonlyMap<string, IsoFile>,
+): Pick<VolumeParts, 'signature' | 'certificatesBytes' | 'chain' | 'chainCerts' | 'certificatesError'> {
+  const out: Pick<VolumeParts, 'signature' | 'certificatesBytes' | 'chain' | 'chainCerts' | 'certificatesError'> = {};
+  const s = files.get(SIGNATURE_PATH);
+  if (s) out.signature = fileBytes(image, s);
+  const c = files.get(CERTIFICATES_PATH);
+  if (!c) out.certificatesError = `${CERTIFICATES_PATH} is missing from the image`;
+  else {
+    out.certificatesBytes = fileBytes(image, c);
+    try {
+      const chain = readCertificates(out.certificatesBytes);
+      if (!encodePemBundle(chain).equals(out.certificatesBytes)) throw new Error('not in its canonical PEM form');
+      out.chainCerts = chain.map(parseCertificate);
+      out.chain = chain;
+    } catch (e) {
+      out.certificatesError = `${CERTIFICATES_PATH}: ${(e as Error).message}`;
+    }
+  }
+  return out;
+}
+
 /** Reads the ISO structure, the manifest, its signature and the certificates, without judging them. */
 export function readVolumeParts(input: ImageInput): VolumeParts {
   const image = toSource(input);
@@ -165,21 +189,7 @@ export function readVolumeParts(input: ImageInput): VolumeParts {
       parts.manifestError = e.message;
     }
   }
-  const s = parts.files.get(SIGNATURE_PATH);
-  if (s) parts.signature = fileBytes(image, s);
-  const c = parts.files.get(CERTIFICATES_PATH);
-  if (!c) parts.certificatesError = `${CERTIFICATES_PATH} is missing from the image`;
-  else {
-    parts.certificatesBytes = fileBytes(image, c);
-    try {
-      const chain = readCertificates(parts.certificatesBytes);
-      if (!encodePemBundle(chain).equals(parts.certificatesBytes)) throw new Error('not in its canonical PEM form');
-      parts.chainCerts = chain.map(parseCertificate);
-      parts.chain = chain;
-    } catch (e) {
-      parts.certificatesError = `${CERTIFICATES_PATH}: ${(e as Error).message}`;
-    }
-  }
+  Object.assign(parts, signatureAndCertificates(image, parts.files));
   return parts;
 }
 
@@ -238,21 +248,7 @@ export function readVolumeHead(image: ImageSource): VolumeHead {
       head.manifestError = e.message;
     }
   }
-  const s = head.root.get(SIGNATURE_PATH);
-  if (s) head.signature = fileBytes(image, s);
-  const c = head.root.get(CERTIFICATES_PATH);
-  if (!c) head.certificatesError = `${CERTIFICATES_PATH} is missing from the image`;
-  else {
-    head.certificatesBytes = fileBytes(image, c);
-    try {
-      const chain = readCertificates(head.certificatesBytes);
-      if (!encodePemBundle(chain).equals(head.certificatesBytes)) throw new Error('not in its canonical PEM form');
-      head.chainCerts = chain.map(parseCertificate);
-      head.chain = chain;
-    } catch (e) {
-      head.certificatesError = `${CERTIFICATES_PATH}: ${(e as Error).message}`;
-    }
-  }
+  Object.assign(head, signatureAndCertificates(image, head.root));
   return head;
 }
 
