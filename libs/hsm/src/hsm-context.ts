@@ -30,8 +30,8 @@ import {
   type KeyProfile,
   type KeyUsage,
 } from './key-policy';
-import { firstLine, pkcs11Module } from './pkcs11-module';
-import { findTokenSlot, openUserSession } from './pkcs11-token';
+import { firstLine } from './pkcs11-module';
+import { openTokenSession, openUserSession } from './pkcs11-token';
 import { SessionLane } from './session-lane';
 
 export interface HsmContextOptions {
@@ -90,12 +90,11 @@ export class HsmContext {
 
   /** Loads the module (once per process), finds the token, logs in and opens the session lanes. */
   static open(settings: HsmSettings, opts: HsmContextOptions = {}): HsmContext {
-    const mod = pkcs11Module(settings.module);
-    const slot = findTokenSlot(mod, settings);
+    const { module: mod, slot, session } = openTokenSession(settings);
     const n = Math.max(1, Math.min(opts.sessions ?? 2, 16));
-    const lanes: SessionLane[] = [];
+    const lanes: SessionLane[] = [new SessionLane(session, 0)];
     try {
-      for (let i = 0; i < n; i++) lanes.push(new SessionLane(openUserSession(slot, settings), i));
+      for (let i = 1; i < n; i++) lanes.push(new SessionLane(openUserSession(slot, settings), i));
     } catch (e) {
       for (const l of lanes) safeClose(l.session);
       throw e;

@@ -40,6 +40,33 @@ export function pkcs11Module(path: string): Module {
   return mod;
 }
 
+/**
+ * Initialises a loaded module again (C_Finalize, then C_Initialize), so the library reads its
+ * tokens afresh. C_Finalize ends every session of the module in this process: call it only when
+ * none is doing work (see openTokenSession).
+ */
+export function reinitializePkcs11Module(path: string): Module {
+  const mod = modules.get(path);
+  if (!mod) return pkcs11Module(path);
+  try {
+    mod.finalize();
+  } catch {
+    /* not initialised: C_Initialize below is what matters */
+  }
+  try {
+    mod.initialize({ flags: pkcs11.CKF_OS_LOCKING_OK });
+  } catch (e) {
+    modules.delete(path);
+    throw new HsmError(
+      HsmErrorCode.Unavailable,
+      `cannot initialise the PKCS#11 module ${path} again: ${firstLine(e)}`,
+      { module: path },
+      { cause: e },
+    );
+  }
+  return mod;
+}
+
 /** Finalizes every loaded module; only for the very end of a process (tools, benchmarks). */
 export function finalizePkcs11Modules(): void {
   for (const [path, mod] of modules) {

@@ -1,8 +1,8 @@
 import type { Session, Slot } from 'graphene-pk11';
 import { HsmError, HsmErrorCode } from './hsm-errors';
 import type { HsmSettings } from './hsm-settings';
-import { firstLine, pkcs11Module } from './pkcs11-module';
-import { findTokenSlot, openUserSession } from './pkcs11-token';
+import { firstLine } from './pkcs11-module';
+import { openTokenSession } from './pkcs11-token';
 
 /**
  * One logged-in PKCS#11 session on the SCM token, for a cheap health check or a low-level use.
@@ -17,8 +17,8 @@ export class Pkcs11Session {
 
   /** Loads the module (once per process), finds the token and logs in. */
   static open(settings: HsmSettings): Pkcs11Session {
-    const slot = findTokenSlot(pkcs11Module(settings.module), settings);
-    return new Pkcs11Session(openUserSession(slot, settings), slot, settings);
+    const { slot, session } = openTokenSession(settings);
+    return new Pkcs11Session(session, slot, settings);
   }
 
   /** Cheap liveness check: the token answers and the session is still logged in. */

@@ -3,8 +3,10 @@
  * (PROBE_MODULE, PROBE_TOKEN, PROBE_PIN) and runs one action, printing one JSON line:
  *   open           -> {ok:true} or {ok:false, code, message}
  *   sign LABEL HEX -> {ok:true, spki, signature}  (getOrCreate when PROBE_CREATE=1, else get)
+ *   open-later     -> initialises the module, prints {loaded:true}, waits for a line on stdin,
+ *                     then does as open (the token changes on disk in between)
  */
-import { HsmContext, HsmError } from '@scm/hsm';
+import { HsmContext, HsmError, pkcs11Module } from '@scm/hsm';
 
 async function main(): Promise<unknown> {
   const settings = {
@@ -14,9 +16,15 @@ async function main(): Promise<unknown> {
     pin: process.env.PROBE_PIN ?? '',
   };
   const [action, label, hex] = process.argv.slice(2);
+  if (action === 'open-later') {
+    pkcs11Module(settings.module);
+    process.stdout.write(JSON.stringify({ loaded: true }) + '\n');
+    await new Promise((r) => process.stdin.once('data', r));
+    process.stdin.pause();
+  }
   const ctx = HsmContext.open(settings, { sessions: 1 });
   try {
-    if (action === 'open') return { ok: true, ping: await ctx.ping() };
+    if (action === 'open' || action === 'open-later') return { ok: true, ping: await ctx.ping() };
     if (action === 'sign') {
       const ref = { label, version: 1 };
       const key = process.env.PROBE_CREATE === '1' ? await ctx.getOrCreateSigningKey(ref, 'P-256') : await ctx.getSigningKey(ref, 'P-256');

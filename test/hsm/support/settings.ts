@@ -22,22 +22,38 @@ export function scratchLabel(what: string): string {
   return `test-${what}-${process.pid}-${Date.now().toString(36)}`;
 }
 
-/** Runs test/hsm/support/hsm-probe.ts in a fresh process and parses its JSON line. */
+/**
+ * Runs test/hsm/support/hsm-probe.ts in a fresh process and parses its last JSON line. With
+ * `whenLoaded` (action open-later), that runs once the probe has initialised the module, and the
+ * probe goes on after it.
+ */
 export function probe(
   args: string[],
   env: Record<string, string>,
+  whenLoaded?: () => void,
 ): Promise<{ ok: boolean; code?: string; message?: string; [k: string]: unknown }> {
   const root = join(__dirname, '..', '..', '..');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, 'run-ts.js'), join(__dirname, 'hsm-probe.ts'), ...args], {
       cwd: root,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [whenLoaded ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (whenLoaded && out.includes('{"loaded":true}\n')) {
+        const go = whenLoaded;
+        whenLoaded = undefined;
+        try {
+          go();
+        } finally {
+          child.stdin!.end('go\n');
+        }
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.trim().split('\n').pop() ?? '';

@@ -7,7 +7,7 @@ import type { ReadersService } from '../readers/readers.service';
 import type { WorkerConfig } from '../worker-config';
 import { CardSlotsService, retryDelay } from './card-slots.service';
 import type { ReaderAccessService } from './reader-access.service';
-import type { WorkerApiClient } from './worker-api.client';
+import { type WorkerApiClient, WorkerApiError } from './worker-api.client';
 
 describe('retryDelay', () => {
   it('doubles from the base and stops at a minute', () => {
@@ -125,6 +125,55 @@ describe('CardSlotsService: attempts the API keeps taking away', () => {
     const before = runs.length;
     await jest.advanceTimersByTimeAsync(1_000);
     expect(runs.length - before).toBe(2);
+    await service.onModuleDestroy();
+  });
+});
+
+/**
+ * A card bound to a request, put in while the API is down: the attempt stops on the network error.
+ * The worker must not die of it (an unhandled rejection ends a Node process): it looks again later
+ * and resumes the request.
+ */
+describe('CardSlotsService: the API down during a resumed attempt', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('keeps the error in the slot, looks again and resumes the request', async () => {
+    // A rejection nobody handles fails this test (jest reports it), as it would end the worker.
+    const monitor = new EventEmitter();
+    const warnings: Array<Record<string, unknown>> = [];
+    const log = { info: () => undefined, debug: () => undefined, warn: (o: Record<string, unknown>) => warnings.push(o) };
+    const access = {
+      use: async <T>(_reader: string, fn: (card: unknown) => Promise<T>) =>
+        fn({ atr: '3b8c', session: { identity: async () => ({ serial: 4242 }) }, apdus: () => 7 }),
+    };
+    const service = new CardSlotsService(
+      { SCM_CARD_JOBS: false } as unknown as WorkerConfig,
+      log as unknown as Logger,
+      { monitor } as unknown as ReadersService,
+      { whenApproved: async () => undefined, identity: { kexKey: undefined } } as unknown as EnrolmentService,
+      { workerId: 'w', lease: async () => ({ lease: { bound: true, requestId: 'r1' } }) } as unknown as WorkerApiClient,
+      { send: () => true } as unknown as ChannelService,
+      access as unknown as ReaderAccessService,
+      { offer: async () => undefined } as unknown as CardUpdatesService,
+    );
+    let runs = 0;
+    (service as unknown as { personaliser: { run: () => Promise<unknown> } }).personaliser = {
+      run: async () => {
+        if (++runs === 1) throw new WorkerApiError(0, 'network', 'the API does not answer: fetch failed');
+        return { kind: 'issued' };
+      },
+    };
+    service.onApplicationBootstrap();
+    monitor.emit('card-inserted', { name: 'Reader 0' });
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(runs).toBe(1);
+    expect(warnings).toEqual([expect.objectContaining({ requestId: 'r1', err: 'the API does not answer: fetch failed', apdus: 7 })]);
+    expect(service.list()).toEqual([{ reader: 'Reader 0', state: 'inspecting', serial: '4242' }]);
+
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(runs).toBe(2);
+    expect(service.list()).toEqual([{ reader: 'Reader 0', state: 'issued', serial: '4242' }]);
     await service.onModuleDestroy();
   });
 });

@@ -121,7 +121,9 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
       s.facts = undefined;
       s.insertedAt = Date.now();
       s.ioFailures = s.attemptFailures = s.superseded = 0;
-      void this.inspectWhenApproved(s, s.generation);
+      void this.inspectWhenApproved(s, s.generation).catch((e: unknown) =>
+        this.log.error({ reader: r.name, err: (e as Error).message }, 'card inspection failed; put the card in again'),
+      );
     });
     m.on('card-removed', (r) => {
       const s = this.slot(r.name);
@@ -257,7 +259,9 @@ export class CardSlotsService implements OnApplicationBootstrap, OnModuleDestroy
     if (lease?.bound) {
       s.state = 'bound';
       this.log.info({ reader: s.reader, serial: facts.serial, requestId: lease.requestId }, 'a request waits for this card: resuming it');
-      await this.runOn(s, generation, lease.requestId, { bound: true });
+      // A stopped attempt is logged and looked at again by runOn: nothing more to do with its error
+      // here (inspect runs unawaited on insertion, where a rejection would end the worker).
+      await this.runOn(s, generation, lease.requestId, { bound: true }).catch(() => undefined);
       return;
     }
     s.state = facts.guid ? 'other' : 'blank';
