@@ -30,8 +30,10 @@ export async function removeTree(dir: string): Promise<void> {
         }
       }
     }
-  } finally {
+  } catch (e) {
+    // Let the unlinks under way end before the error goes up (none is left pending behind it).
     await Promise.allSettled(batch);
+    throw e;
   }
   await Promise.all(batch);
   await rmdir(dir);

@@ -278,18 +278,25 @@ function treesDisagree(image: ImageSource, iso: IsoStructure): string | undefine
 
 /** As manifestSignatureValid, for a head read as a stream. */
 export function headSignatureValid(head: VolumeHead): boolean {
-  const { manifest, signature, chain, chainCerts, manifestVerifier } = head;
-  if (!manifest || !signature || !chain?.length || !chainCerts?.length || !manifestVerifier) return false;
-  if (sha256Hex(chain[0]) !== manifest.signer.certificateSha256) return false;
-  return manifestVerifier.verify(manifest.signer.algorithm, signature, chainCerts[0]);
+  const verifier = head.manifestVerifier;
+  return !!verifier && signedByNamedCertificate(head, (alg, sig, cert) => verifier.verify(alg, sig, cert));
 }
 
 /** True when the manifest signature verifies under the first certificate of the chain, and that certificate is the one the manifest names. */
 export function manifestSignatureValid(parts: VolumeParts): boolean {
-  const { manifest, manifestBytes, signature, chain, chainCerts } = parts;
-  if (!manifest || !manifestBytes || !signature || !chain?.length || !chainCerts?.length) return false;
+  const bytes = parts.manifestBytes;
+  return !!bytes && signedByNamedCertificate(parts, (alg, sig, cert) => verifyEcdsa(alg, bytes, sig, cert));
+}
+
+/** The check both share: the chain's first certificate is the manifest's signer, and `verify` accepts the signature under it. */
+function signedByNamedCertificate(
+  parts: Pick<VolumeHead, 'manifest' | 'signature' | 'chain' | 'chainCerts'>,
+  verify: (algorithm: string, signature: Buffer, certificate: X509Certificate) => boolean,
+): boolean {
+  const { manifest, signature, chain, chainCerts } = parts;
+  if (!manifest || !signature || !chain?.length || !chainCerts?.length) return false;
   if (sha256Hex(chain[0]) !== manifest.signer.certificateSha256) return false;
-  return verifyEcdsa(manifest.signer.algorithm, manifestBytes, signature, chainCerts[0]);
+  return verify(manifest.signer.algorithm, signature, chainCerts[0]);
 }
 
 /**
