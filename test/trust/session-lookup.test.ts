@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { CardWorkerEntity, createDataSource, SessionEntity, UserEntity } from '@scm/db';
 import { createTestUser, testEnv, uniqueName } from '@scm/test-kit';
 import type { DataSource } from 'typeorm';
-import { PgSessionRepository } from '../../apps/issuer-api/src/trust/auth/pg-session.repository';
+import { PgSessionRepository } from '../../apps/issuer-api/src';
 
 /**
  * The session lookup every authenticated call makes is one statement mapped by hand. It must give

@@ -13,6 +13,7 @@ export { routeTable, type RouteInfo } from './platform/http/route-table';
 export { systemActor, type Actor } from './trust/auth/principal';
 export { AuthGuard } from './trust/auth/auth.guard';
 export { SessionService } from './trust/auth/session.service';
+export { PgSessionRepository } from './trust/auth/pg-session.repository';
 export { ApprovalsService } from './trust/approvals/approvals.service';
 export { ArchiveRecoveryService } from './archive/archive-recovery.service';
 export { GenerateKeysService } from './issuance/requests/generate-keys/generate-keys.service';
