@@ -33,7 +33,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/kit/global-setup.ts',
+      globalSetup: '<rootDir>/test/kit/jest-global-setup.ts',
       setupFiles: ['<rootDir>/test/kit/setup-env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/kit/cards-out.ts'],
       testTimeout: 120000,

@@ -58,10 +58,4 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     hsm.close();
   }
-  // Set-up loaded TypeORM and the entities in jest's own realm, and TypeORM keeps its metadata store
-  // on that realm's global. jest copies the properties of that global into every suite's sandbox, so
-  // each suite's TypeORM found this one store and added its entity classes to it, and the store kept
-  // every suite's modules alive (in one process the heap grew about 37 MB a suite). Without it each
-  // suite makes a store of its own, collected with the suite.
-  delete (globalThis as { typeormMetadataArgsStorage?: unknown }).typeormMetadataArgsStorage;
 }
