@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import type { IssueCertificateRequest, IssuedCertificate } from '@scm/ca';
+import { type IssueCertificateRequest, type IssuedCertificate, randomSerial } from '@scm/ca';
 import type { VirtualSmartCard } from '@scm/vsc';
 import type { TxScope } from '../../../platform/infra/unit-of-work';
 import { CARD_OBJECT } from './card-content';
@@ -41,14 +41,15 @@ export class SoftwareKeygenAuthority implements KeygenAuthority {
     return Promise.all(
       requests.map(async (r) => {
         this.requests.push(r);
-        const serial = randomBytes(16);
-        serial[0] &= 0x7f;
+        // As the HSM CA makes them: 16 random bytes, positive, never a leading zero byte (a serial
+        // with one reads back from the certificate one byte shorter; a spec compared the two).
+        const serial = randomSerial();
         const subject = typeof r.subject === 'string' ? r.subject : `CN=${r.subject?.commonName ?? r.identity.cardUuid ?? 'card'}`;
         const notBefore = new Date(Date.now() - 60_000);
         const notAfter = r.validity?.notAfter ?? this.notAfter;
         const cert = await x509.X509CertificateGenerator.create(
           {
-            serialNumber: serial.toString('hex'),
+            serialNumber: serial,
             subject,
             issuer: 'CN=Software test CA',
             notBefore,
@@ -61,7 +62,7 @@ export class SoftwareKeygenAuthority implements KeygenAuthority {
         );
         return {
           caId: 'software-test-ca',
-          serial: serial.toString('hex'),
+          serial,
           template: r.template,
           subject,
           notBefore,
