@@ -5,3 +5,4 @@ export * from './worker-identity';
 export * from './password';
 export * from './pem';
 export * from './free-port';
+export * from './certificate-serial';

@@ -1,6 +1,7 @@
 // @peculiar/x509 resolves its ASN.1 services through tsyringe, which needs the Reflect metadata polyfill.
 import 'reflect-metadata';
-import { createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
+import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { randomSerial } from '@scm/common';
 import * as x509 from '@peculiar/x509';
 import type { KeyPolicy } from '../backend/piv-card-backend.port';
 import { KeyAlgorithm, type KeyAlgorithmId } from '../piv.constants';
@@ -55,12 +56,6 @@ async function cryptoKeys(privateKey: KeyObject): Promise<{ privateKey: X509Cryp
   };
 }
 
-const serialHex = (): string => {
-  const b = randomBytes(16);
-  b[0] &= 0x7f;
-  return b.toString('hex');
-};
-
 /**
  * Makes an attestation authority for a card (P-256), as a YubiKey's factory-loaded F9: self-signed,
  * or issued by a vendor root (`issuer`), as Yubico's F9 certificates chain to Yubico's root.
@@ -74,7 +69,7 @@ export async function createAttestationAuthority(
   const keys = await cryptoKeys(privateKey);
   const now = Date.now();
   const common = {
-    serialNumber: serialHex(),
+    serialNumber: randomSerial(),
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + 20 * 365 * 86_400_000),
     extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
@@ -131,7 +126,7 @@ export async function attestationCertificate(
   const spki = key.publicKey.export({ format: 'der', type: 'spki' });
   const cert = await x509.X509CertificateGenerator.create(
     {
-      serialNumber: serialHex(),
+      serialNumber: randomSerial(),
       subject: `CN=YubiKey PIV Attestation ${key.slot.toString(16)}`,
       issuer: issuer.subjectName,
       notBefore: issuer.notBefore,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
+import { randomSerial } from '@scm/common';
 import * as x509 from '@peculiar/x509';
 import { wipe } from '../format/bytes';
 import { isRsa, spkiOf } from './keys';
@@ -27,11 +28,10 @@ export async function selfSignedCertificate(vsc: VirtualSmartCard, slot: number,
     const privateKey = await subtle.importKey('pkcs8', pkcs8, alg, false, ['sign']);
     const publicKey = await subtle.importKey('spki', spki, alg, true, ['verify']);
     const now = Date.now();
-    const serial = randomBytes(16);
-    serial[0] &= 0x7f;
+    const serial = randomSerial();
     const cert = await x509.X509CertificateGenerator.createSelfSigned(
       {
-        serialNumber: serial.toString('hex'),
+        serialNumber: serial,
         name: new x509.Name([{ CN: [commonName] }]),
         notBefore: new Date(now - 60_000),
         notAfter: new Date(now + days * 86_400_000),
