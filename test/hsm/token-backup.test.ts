@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes, verify } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { verify } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmErrorCode } from '@scm/hsm';
-import { probe, SOFTHSM_MODULE } from './support/settings';
+import { probe, scratchSoftHsm } from './support/settings';
 
 /**
  * The backup procedure of docs/hsm.md on a scratch SoftHSM2 token directory (its own
@@ -12,20 +11,13 @@ import { probe, SOFTHSM_MODULE } from './support/settings';
  * delete the token, restore it, and sign again with the same key.
  */
 describe('SoftHSM2 token backup and restore', () => {
-  const root = mkdtempSync(join(tmpdir(), 'scm-hsm-backup-'));
-  const tokens = join(root, 'tokens');
+  const label = 'scm-backup-test';
+  const { root, tokens, conf, so, pin, env } = scratchSoftHsm('scm-hsm-backup-', label);
   const state = join(root, 'state', 'hsm');
   const backup = join(root, 'backup');
-  const conf = join(root, 'softhsm2.conf');
-  const label = 'scm-backup-test';
-  const so = randomBytes(8).toString('hex');
-  const pin = randomBytes(8).toString('hex');
-  const env = { SOFTHSM2_CONF: conf, PROBE_MODULE: SOFTHSM_MODULE, PROBE_TOKEN: label, PROBE_PIN: pin };
 
   beforeAll(() => {
-    mkdirSync(tokens, { recursive: true });
     mkdirSync(state, { recursive: true, mode: 0o700 });
-    writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
     execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', so, '--pin', pin], {
       env: { ...process.env, SOFTHSM2_CONF: conf },
       stdio: 'ignore',

@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmErrorCode } from '@scm/hsm';
-import { probe, SOFTHSM_MODULE } from './support/settings';
+import { probe, scratchSoftHsm, SOFTHSM_MODULE } from './support/settings';
 
 /**
  * SoftHSM2 reads a token's PIN records from its file when the library is initialised. A process
@@ -14,13 +12,8 @@ import { probe, SOFTHSM_MODULE } from './support/settings';
  * again before the probe logs in: the login must read the token afresh and succeed.
  */
 describe('SoftHSM2 token read while another process rewrote it', () => {
-  const root = mkdtempSync(join(tmpdir(), 'scm-hsm-reread-'));
-  const tokens = join(root, 'tokens');
-  const conf = join(root, 'softhsm2.conf');
   const label = 'scm-reread-test';
-  const so = randomBytes(8).toString('hex');
-  const pin = randomBytes(8).toString('hex');
-  const env = { SOFTHSM2_CONF: conf, PROBE_MODULE: SOFTHSM_MODULE, PROBE_TOKEN: label, PROBE_PIN: pin };
+  const { root, tokens, conf, so, pin, env } = scratchSoftHsm('scm-hsm-reread-', label);
   let tokenFile = '';
   let withoutPin = '';
   let withPin = '';
@@ -29,8 +22,6 @@ describe('SoftHSM2 token read while another process rewrote it', () => {
     execFileSync('pkcs11-tool', ['--module', SOFTHSM_MODULE, ...args], { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'pipe' });
 
   beforeAll(() => {
-    mkdirSync(tokens, { recursive: true });
-    writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
     // The token as it is between C_InitToken and C_InitPIN: a label and an SO PIN, no user PIN.
     tool(['--init-token', '--label', label, '--so-pin', so]);
     const dirs = readdirSync(tokens);

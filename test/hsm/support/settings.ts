@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hsmSettingsFrom, type HsmSettings } from '@scm/hsm';
 import { testEnv } from '@scm/test-kit';
@@ -15,6 +18,23 @@ export function testHsmSettings(): HsmSettings {
     SCM_PKCS11_PIN_FILE: '',
     SCM_STATE_DIR: testEnv.SCM_STATE_DIR,
   });
+}
+
+/**
+ * A SoftHSM2 of a test's own: a temporary directory with its token directory and configuration
+ * (used by child processes only, through SOFTHSM2_CONF), random SO and user PINs, and the probe's
+ * environment for a token labelled `label`. No token is made: the test makes the one it needs.
+ */
+export function scratchSoftHsm(prefix: string, label: string) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const tokens = join(root, 'tokens');
+  const conf = join(root, 'softhsm2.conf');
+  mkdirSync(tokens, { recursive: true });
+  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  const so = randomBytes(8).toString('hex');
+  const pin = randomBytes(8).toString('hex');
+  const env = { SOFTHSM2_CONF: conf, PROBE_MODULE: SOFTHSM_MODULE, PROBE_TOKEN: label, PROBE_PIN: pin };
+  return { root, tokens, conf, so, pin, env };
 }
 
 /** A label no other run uses, so tests never touch keys that protect real data. */

@@ -83,36 +83,44 @@ describe('CardSlotsService: a card that cannot be read', () => {
   });
 });
 
+/**
+ * The slots with one card (serial 4242) that the API says a request waits for (bound lease r1);
+ * `run` stands in for the personaliser's attempt on it.
+ */
+function boundCardSlots(run: () => Promise<unknown>, apdus = 0) {
+  const monitor = new EventEmitter();
+  const warnings: Array<Record<string, unknown>> = [];
+  const log = { info: () => undefined, debug: () => undefined, warn: (o: Record<string, unknown>) => warnings.push(o) };
+  const access = {
+    use: async <T>(_reader: string, fn: (card: unknown) => Promise<T>) =>
+      fn({ atr: '3b8c', session: { identity: async () => ({ serial: 4242 }) }, apdus: () => apdus }),
+  };
+  const service = new CardSlotsService(
+    { SCM_CARD_JOBS: false } as unknown as WorkerConfig,
+    log as unknown as Logger,
+    { monitor } as unknown as ReadersService,
+    { whenApproved: async () => undefined, identity: { kexKey: undefined } } as unknown as EnrolmentService,
+    { workerId: 'w', lease: async () => ({ lease: { bound: true, requestId: 'r1' } }) } as unknown as WorkerApiClient,
+    { send: () => true } as unknown as ChannelService,
+    access as unknown as ReaderAccessService,
+    { offer: async () => undefined } as unknown as CardUpdatesService,
+  );
+  (service as unknown as { personaliser: { run: () => Promise<unknown> } }).personaliser = { run };
+  service.onApplicationBootstrap();
+  return { monitor, warnings, service };
+}
+
 /** A bound card whose every attempt the API takes away (superseded): the worker looks again less and less often. */
 describe('CardSlotsService: attempts the API keeps taking away', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('waits 0.5, 1, 2, 4 … s between looks, never a fixed pace; a new insertion starts again from 0.5 s', async () => {
-    const monitor = new EventEmitter();
-    const log = { info: () => undefined, debug: () => undefined, warn: () => undefined };
-    const access = {
-      use: async <T>(_reader: string, fn: (card: unknown) => Promise<T>) =>
-        fn({ atr: '3b8c', session: { identity: async () => ({ serial: 4242 }) }, apdus: () => 0 }),
-    };
-    const service = new CardSlotsService(
-      { SCM_CARD_JOBS: false } as unknown as WorkerConfig,
-      log as unknown as Logger,
-      { monitor } as unknown as ReadersService,
-      { whenApproved: async () => undefined, identity: { kexKey: undefined } } as unknown as EnrolmentService,
-      { workerId: 'w', lease: async () => ({ lease: { bound: true, requestId: 'r1' } }) } as unknown as WorkerApiClient,
-      { send: () => true } as unknown as ChannelService,
-      access as unknown as ReaderAccessService,
-      { offer: async () => undefined } as unknown as CardUpdatesService,
-    );
     const runs: number[] = [];
-    (service as unknown as { personaliser: { run: () => Promise<unknown> } }).personaliser = {
-      run: async () => {
-        runs.push(Date.now());
-        return { kind: 'superseded', reason: 'request r1 is verifying, not personalising' };
-      },
-    };
-    service.onApplicationBootstrap();
+    const { monitor, service } = boundCardSlots(async () => {
+      runs.push(Date.now());
+      return { kind: 'superseded', reason: 'request r1 is verifying, not personalising' };
+    });
     monitor.emit('card-inserted', { name: 'Reader 0' });
     await jest.advanceTimersByTimeAsync(60_000);
     // A fixed half-second pace would have been 120 attempts in the minute.
@@ -140,31 +148,11 @@ describe('CardSlotsService: the API down during a resumed attempt', () => {
 
   it('keeps the error in the slot, looks again and resumes the request', async () => {
     // A rejection nobody handles fails this test (jest reports it), as it would end the worker.
-    const monitor = new EventEmitter();
-    const warnings: Array<Record<string, unknown>> = [];
-    const log = { info: () => undefined, debug: () => undefined, warn: (o: Record<string, unknown>) => warnings.push(o) };
-    const access = {
-      use: async <T>(_reader: string, fn: (card: unknown) => Promise<T>) =>
-        fn({ atr: '3b8c', session: { identity: async () => ({ serial: 4242 }) }, apdus: () => 7 }),
-    };
-    const service = new CardSlotsService(
-      { SCM_CARD_JOBS: false } as unknown as WorkerConfig,
-      log as unknown as Logger,
-      { monitor } as unknown as ReadersService,
-      { whenApproved: async () => undefined, identity: { kexKey: undefined } } as unknown as EnrolmentService,
-      { workerId: 'w', lease: async () => ({ lease: { bound: true, requestId: 'r1' } }) } as unknown as WorkerApiClient,
-      { send: () => true } as unknown as ChannelService,
-      access as unknown as ReaderAccessService,
-      { offer: async () => undefined } as unknown as CardUpdatesService,
-    );
     let runs = 0;
-    (service as unknown as { personaliser: { run: () => Promise<unknown> } }).personaliser = {
-      run: async () => {
-        if (++runs === 1) throw new WorkerApiError(0, 'network', 'the API does not answer: fetch failed');
-        return { kind: 'issued' };
-      },
-    };
-    service.onApplicationBootstrap();
+    const { monitor, warnings, service } = boundCardSlots(async () => {
+      if (++runs === 1) throw new WorkerApiError(0, 'network', 'the API does not answer: fetch failed');
+      return { kind: 'issued' };
+    }, 7);
     monitor.emit('card-inserted', { name: 'Reader 0' });
     await jest.advanceTimersByTimeAsync(1_000);
     expect(runs).toBe(1);
